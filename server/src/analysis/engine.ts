@@ -1,0 +1,164 @@
+// The engine's entry points: analyse one file against the workspace index, and apply fixes.
+import type { AsyncMigrateConfig } from './config';
+import { codeSelected } from './config';
+import { applyEdits, selectNonOverlapping } from './fixes/edits';
+import type { Node } from './parser';
+import type { Report, RuleContext } from './rule';
+import { RULES } from './rules/registry';
+import { FileFacts } from './semantics';
+import { SourceFile, inErrorRegion } from './source';
+import { moduleNameFromPath, summarize, type ModuleSummary } from './summary';
+import { collectSuppressions, isSuppressed } from './suppression';
+import type { Finding, Fix } from './types';
+import type { WorkspaceIndex } from './workspace';
+
+export interface RunOptions {
+  /** Codes or prefixes to run (overrides config.select). */
+  select?: string[];
+  /** Codes or prefixes to skip (added to config.ignore). */
+  ignore?: string[];
+  /** CI mode: rules marked offInCiByDefault run only when explicitly selected. */
+  ci?: boolean;
+}
+
+export function ruleEnabled(code: string, config: AsyncMigrateConfig, options: RunOptions = {}): boolean {
+  const rule = RULES.find((r) => r.code === code);
+  if (!rule) return false;
+  if (!codeSelected(config, code, options.select, options.ignore)) return false;
+  if (options.ci && rule.offInCiByDefault) {
+    const explicit = options.select ?? config.select;
+    if (!explicit?.some((s) => s === code)) return false;
+  }
+  return true;
+}
+
+/** Parses text into a SourceFile whose module name follows the configured source roots. */
+export function parseSource(path: string, text: string, config: AsyncMigrateConfig, oldTree?: SourceFile['tree']): { file: SourceFile; isPackage: boolean } {
+  const { moduleName, isPackage } = moduleNameFromPath(path, config.src);
+  return { file: SourceFile.parse(path, moduleName, text, oldTree), isPackage };
+}
+
+export function summarizeSource(file: SourceFile): ModuleSummary {
+  const { isPackage } = moduleNameFromPath(file.path, []);
+  return summarize(file, isPackage || /(^|\/)__init__\.pyi?$/.test(file.path));
+}
+
+export function analyzeFile(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, options: RunOptions = {}): Finding[] {
+  const facts = new FileFacts(file, index, config);
+  const suppressions = collectSuppressions(file);
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    if (!ruleEnabled(rule.code, config, options)) continue;
+    const severitySetting = config.severity[rule.code];
+    const severity = severitySetting && severitySetting !== 'off' ? severitySetting : rule.defaultSeverity;
+    const context: RuleContext = {
+      file,
+      facts,
+      index,
+      config,
+      report(report: Report) {
+        const start = report.node ? report.node.startIndex : (report.start ?? 0);
+        const end = report.node ? report.node.endIndex : (report.end ?? start);
+        if (report.node && inErrorRegion(report.node)) return;
+        if (!report.node && file.root.hasError) {
+          const node: Node | null = file.root.descendantForIndex(start, Math.max(start, end - 1));
+          if (node && inErrorRegion(node)) return;
+        }
+        const range = file.rangeOf(start, end);
+        if (isSuppressed(suppressions, rule.code, range.start.line, range.end.line)) return;
+        findings.push({
+          path: file.path,
+          code: rule.code,
+          rule: rule.name,
+          severity,
+          message: report.message,
+          start,
+          end,
+          range,
+          fix: report.fix,
+          noFixReason: report.noFixReason,
+          suggestions: report.suggestions,
+          related: report.related,
+          tags: report.tags,
+        });
+      },
+    };
+    try {
+      rule.check(context);
+    } catch (error) {
+      // One rule's bug must not hide the others' findings (nor crash a server).
+      findings.push(internalErrorFinding(file, rule.code, error));
+    }
+  }
+  return findings.sort((a, b) => a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : 1));
+}
+
+function internalErrorFinding(file: SourceFile, code: string, error: unknown): Finding {
+  const message = `internal error in rule ${code}: ${error instanceof Error ? error.message : String(error)} (please report it)`;
+  return { path: file.path, code: 'AM000', rule: 'internal-error', severity: 'info', message, start: 0, end: 0, range: file.rangeOf(0, 0) };
+}
+
+export interface FixOptions extends RunOptions {
+  /** Also apply unsafe fixes. */
+  unsafe?: boolean;
+  /** Only fixes of findings for which this returns true (e.g. inside one endpoint). */
+  filter?: (finding: Finding) => boolean;
+  maxPasses?: number;
+}
+
+export interface FixResult {
+  text: string;
+  /** Findings whose fixes were applied, across passes (positions are of the pass they came from). */
+  applied: Finding[];
+  /** Findings left after the last pass. */
+  remaining: Finding[];
+  passes: number;
+}
+
+export function fixable(finding: Finding, unsafe: boolean): Fix | undefined {
+  if (!finding.fix) return undefined;
+  if (finding.fix.applicability === 'unsafe' && !unsafe) return undefined;
+  return finding.fix;
+}
+
+/**
+ * Applies fixes until nothing more applies (like ruff/ESLint): each pass applies the fixes that
+ * do not overlap, re-parses, and re-indexes the file so later passes see earlier results.
+ * The index is left with the summary of the final text.
+ */
+export function fixText(path: string, text: string, index: WorkspaceIndex, config: AsyncMigrateConfig, options: FixOptions = {}): FixResult {
+  const maxPasses = options.maxPasses ?? 10;
+  const applied: Finding[] = [];
+  let current = text;
+  let remaining: Finding[] = [];
+  let passes = 0;
+  for (;;) {
+    const { file } = parseSource(path, current, config);
+    try {
+      index.upsert(summarizeSource(file));
+      const findings = analyzeFile(file, index, config, options);
+      remaining = findings;
+      if (passes >= maxPasses) break;
+      const candidates = findings.filter((f) => fixable(f, !!options.unsafe) && (!options.filter || options.filter(f)));
+      if (!candidates.length) break;
+      const { edits, accepted } = selectNonOverlapping(candidates.map((f) => f.fix!.edits));
+      if (!edits.length) break;
+      const next = applyEdits(current, edits);
+      if (next === current) break;
+      // A fix must never make the file parse worse: reject the pass if it introduces errors.
+      const { file: check } = parseSource(path, next, config);
+      const broke = !file.root.hasError && check.root.hasError;
+      check.dispose();
+      if (broke) {
+        remaining = findings;
+        break;
+      }
+      accepted.forEach((i) => applied.push(candidates[i]));
+      current = next;
+      passes++;
+    } finally {
+      file.dispose();
+    }
+  }
+  return { text: current, applied, remaining, passes };
+}

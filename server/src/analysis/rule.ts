@@ -1,0 +1,32 @@
+// The contract between the engine and one rule module.
+import type { AsyncMigrateConfig } from './config';
+import type { Node } from './parser';
+import type { FileFacts } from './semantics';
+import type { SourceFile } from './source';
+import type { Fix, FindingTag, RelatedInfo, RuleMeta } from './types';
+import type { WorkspaceIndex } from './workspace';
+
+export interface Report {
+  /** The node to underline, or explicit offsets. */
+  node?: Node;
+  start?: number;
+  end?: number;
+  message: string;
+  fix?: Fix;
+  noFixReason?: string;
+  suggestions?: Fix[];
+  related?: RelatedInfo[];
+  tags?: FindingTag[];
+}
+
+export interface RuleContext {
+  readonly file: SourceFile;
+  readonly facts: FileFacts;
+  readonly index: WorkspaceIndex;
+  readonly config: AsyncMigrateConfig;
+  report(report: Report): void;
+}
+
+export interface Rule extends RuleMeta {
+  check(context: RuleContext): void;
+}

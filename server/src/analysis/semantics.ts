@@ -1,0 +1,420 @@
+// Per-file facts rules share: functions and their async-ness, what a local name holds
+// (AsyncSession vs Session, async vs sync Redis), canonical dotted names through imports.
+// Everything answers "unknown" (undefined) when the evidence is not there.
+import type { AsyncMigrateConfig } from './config';
+import type { Node } from './parser';
+import type { SourceFile } from './source';
+import { children, dottedName, isAsyncFunction, keywordArgument, walk } from './syntax';
+import type { ResolvedSymbol, WorkspaceIndex } from './workspace';
+
+export type Flavor = 'async' | 'sync';
+
+export interface ParamFacts {
+  name: string;
+  node: Node;
+  annotation?: Node;
+  defaultValue?: Node;
+  /** The dependency function name in `Depends(fn)` (default or inside Annotated[...]). */
+  dependsOn?: string;
+}
+
+/** What a local name was bound to inside a function. */
+export interface LocalBinding {
+  /** The node bound: assignment right side, or the with-item's value. */
+  value: Node;
+  /** True for `async with X() as name` / `name = await X()`. */
+  viaAsync: boolean;
+  /** The statement binding it. */
+  statement: Node;
+}
+
+export interface FunctionFacts {
+  node: Node;
+  name: string;
+  isAsync: boolean;
+  /** The class the function is a method of, if any. */
+  classNode?: Node;
+  params: Map<string, ParamFacts>;
+  locals: Map<string, LocalBinding[]>;
+}
+
+function paramFacts(param: Node): ParamFacts | undefined {
+  let nameNode: Node | undefined;
+  let annotation: Node | undefined;
+  let defaultValue: Node | undefined;
+  switch (param.type) {
+    case 'identifier':
+      nameNode = param;
+      break;
+    case 'typed_parameter':
+      nameNode = children(param).find((c) => c.type === 'identifier');
+      annotation = param.childForFieldName('type') ?? undefined;
+      break;
+    case 'default_parameter':
+      nameNode = param.childForFieldName('name') ?? undefined;
+      defaultValue = param.childForFieldName('value') ?? undefined;
+      break;
+    case 'typed_default_parameter':
+      nameNode = param.childForFieldName('name') ?? undefined;
+      annotation = param.childForFieldName('type') ?? undefined;
+      defaultValue = param.childForFieldName('value') ?? undefined;
+      break;
+    default:
+      return undefined;
+  }
+  if (!nameNode) return undefined;
+  const facts: ParamFacts = { name: nameNode.text, node: param, annotation, defaultValue };
+  const dependsCall = (n: Node | undefined): string | undefined => {
+    if (n?.type !== 'call') return undefined;
+    const callee = dottedName(n.childForFieldName('function'));
+    if (!callee || !/(^|\.)Depends$/.test(callee)) return undefined;
+    const args = n.childForFieldName('arguments');
+    const first = args ? (children(args).find((a) => a.type !== 'keyword_argument') ?? keywordArgument(args, 'dependency')) : undefined;
+    return dottedName(first);
+  };
+  facts.dependsOn = dependsCall(defaultValue);
+  if (!facts.dependsOn && annotation) {
+    // Annotated[AsyncSession, Depends(get_async_db)]
+    walk(annotation, (n) => {
+      if (facts.dependsOn) return false;
+      const dep = dependsCall(n);
+      if (dep) facts.dependsOn = dep;
+    });
+  }
+  return facts;
+}
+
+/** Name(s) bound by an assignment target / with alias (only plain identifiers are tracked). */
+function boundName(target: Node | null | undefined): string | undefined {
+  return target?.type === 'identifier' ? target.text : target?.type === 'attribute' && target.childForFieldName('object')?.text === 'self' ? target.text : undefined;
+}
+
+export class FileFacts {
+  private readonly functionCache = new Map<number, FunctionFacts>();
+  private allCalls?: Node[];
+
+  constructor(
+    readonly file: SourceFile,
+    readonly index: WorkspaceIndex,
+    readonly config: AsyncMigrateConfig,
+  ) {}
+
+  get moduleName(): string {
+    return this.file.moduleName;
+  }
+
+  /** Every call node in the file, in document order (collected once). */
+  calls(): Node[] {
+    if (!this.allCalls) {
+      const list: Node[] = [];
+      walk(this.file.root, (n) => {
+        if (n.type === 'call') list.push(n);
+      });
+      this.allCalls = list;
+    }
+    return this.allCalls;
+  }
+
+  /** Nodes of the given types, in document order. */
+  nodesOfType(...types: string[]): Node[] {
+    const list: Node[] = [];
+    walk(this.file.root, (n) => {
+      if (types.includes(n.type)) list.push(n);
+    });
+    return list;
+  }
+
+  /** Facts for the function that directly encloses node (lambdas count as "no function"). */
+  enclosingFunction(node: Node): FunctionFacts | undefined {
+    for (let p = node.parent; p; p = p.parent) {
+      if (p.type === 'function_definition') return this.functionFacts(p);
+      if (p.type === 'lambda' || p.type === 'class_definition') return undefined;
+    }
+    return undefined;
+  }
+
+  /** True when node runs inside an `async def` body (not inside a nested def or lambda). */
+  inAsyncFunction(node: Node): boolean {
+    return this.enclosingFunction(node)?.isAsync ?? false;
+  }
+
+  functionFacts(fn: Node): FunctionFacts {
+    let facts = this.functionCache.get(fn.id);
+    if (facts) return facts;
+    const params = new Map<string, ParamFacts>();
+    const paramList = fn.childForFieldName('parameters');
+    for (const p of paramList ? children(paramList) : []) {
+      const pf = paramFacts(p);
+      if (pf) params.set(pf.name, pf);
+    }
+    let classNode: Node | undefined;
+    const parent = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
+    if (parent?.type === 'block' && parent.parent?.type === 'class_definition') classNode = parent.parent;
+    const locals = new Map<string, LocalBinding[]>();
+    const add = (name: string | undefined, binding: LocalBinding) => {
+      if (!name) return;
+      const list = locals.get(name) ?? [];
+      list.push(binding);
+      locals.set(name, list);
+    };
+    const body = fn.childForFieldName('body');
+    if (body) {
+      walk(body, (n) => {
+        if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return false;
+        if (n.type === 'assignment') {
+          let value = n.childForFieldName('right');
+          if (!value) return;
+          let viaAsync = false;
+          if (value.type === 'await') {
+            viaAsync = true;
+            value = value.namedChild(0) ?? value;
+          }
+          add(boundName(n.childForFieldName('left')), { value, viaAsync, statement: n });
+        } else if (n.type === 'with_statement') {
+          const isAsync = n.firstChild?.type === 'async';
+          walk(n, (item) => {
+            if (item.type === 'block') return false;
+            if (item.type === 'as_pattern') {
+              const value = item.namedChild(0);
+              const target = item.childForFieldName('alias');
+              const name = target ? (target.namedChild(0)?.type === 'identifier' ? target.namedChild(0)!.text : boundName(target)) : undefined;
+              if (value) add(name, { value, viaAsync: isAsync, statement: n });
+              return false;
+            }
+          });
+        }
+      });
+    }
+    facts = { node: fn, name: fn.childForFieldName('name')?.text ?? '', isAsync: isAsyncFunction(fn), classNode, params, locals };
+    this.functionCache.set(fn.id, facts);
+    return facts;
+  }
+
+  /** Resolves an identifier/attribute chain written in this file through the workspace index. */
+  resolve(expr: Node | null | undefined): ResolvedSymbol | undefined {
+    const dotted = dottedName(expr);
+    if (!dotted || dotted.startsWith('self.')) return undefined;
+    if (expr && this.isShadowedLocally(expr, dotted.split('.')[0])) return undefined;
+    return this.index.resolveDotted(this.moduleName, dotted);
+  }
+
+  /** Canonical dotted name of an external or workspace callee (`time.sleep`, `datetime.datetime.utcnow`). */
+  canonical(expr: Node | null | undefined): string | undefined {
+    const sym = this.resolve(expr);
+    if (!sym) return undefined;
+    switch (sym.kind) {
+      case 'external':
+        return sym.dotted;
+      case 'module':
+        return sym.module;
+      case 'function':
+      case 'class':
+        return `${sym.module}.${sym.name}`;
+      case 'method':
+        return `${sym.module}.${sym.className}.${sym.name}`;
+      default:
+        return undefined;
+    }
+  }
+
+  /** True when name is a parameter or local of the function enclosing node (so module-level resolution does not apply). */
+  isShadowedLocally(node: Node, name: string): boolean {
+    for (let fn = this.enclosingFunction(node); fn; fn = this.enclosingFunction(fn.node)) {
+      if (fn.params.has(name) || fn.locals.has(name)) return true;
+    }
+    return false;
+  }
+
+  private annotationFlavor(annotation: Node | undefined, types: { async: string[]; sync: string[] }): Flavor | undefined {
+    if (!annotation) return undefined;
+    // Strip Optional[...] / Annotated[...] / X | None wrappers by looking at every name inside.
+    let found: Flavor | undefined;
+    walk(annotation, (n) => {
+      if (found) return false;
+      const dotted = n.type === 'identifier' || n.type === 'attribute' ? dottedName(n) : undefined;
+      if (!dotted) return;
+      const canonical = this.index.resolveDotted(this.moduleName, dotted);
+      const full = canonical?.kind === 'external' ? canonical.dotted : canonical?.kind === 'class' ? `${canonical.module}.${canonical.name}` : dotted;
+      if (types.async.some((t) => full === t || dotted === t || full.endsWith('.' + t))) found = 'async';
+      else if (types.sync.some((t) => full === t || dotted === t || (t.includes('.') && full.endsWith('.' + t)))) found = 'sync';
+      if (found) return false;
+      if (n.type === 'attribute') return false;
+    });
+    return found;
+  }
+
+  private sessionAnnotationFlavor(annotation: Node | undefined): Flavor | undefined {
+    const { session } = this.config;
+    return this.annotationFlavor(annotation, { async: session.asyncTypes, sync: session.syncTypes });
+  }
+
+  /** Whether expr (a name like `db`, or `self.db`) holds an AsyncSession or a sync Session. */
+  sessionFlavor(expr: Node, depth = 0): Flavor | undefined {
+    if (depth > 4) return undefined;
+    const name = expr.type === 'identifier' ? expr.text : expr.type === 'attribute' && expr.childForFieldName('object')?.text === 'self' ? expr.text : undefined;
+    if (!name) return undefined;
+    const fn = this.enclosingFunction(expr);
+    const { session } = this.config;
+    if (fn) {
+      const param = fn.params.get(name);
+      if (param) {
+        const byAnnotation = this.sessionAnnotationFlavor(param.annotation);
+        if (byAnnotation) return byAnnotation;
+        if (param.dependsOn) {
+          const dep = param.dependsOn.split('.').pop()!;
+          if (session.asyncDependencies.includes(dep) || dep === session.asyncDependency) return 'async';
+          if (session.syncDependencies.includes(dep)) return 'sync';
+          return this.dependencyFlavor(param.dependsOn);
+        }
+        return undefined;
+      }
+      const bindings = fn.locals.get(name);
+      if (bindings?.length) {
+        const flavors = new Set(bindings.map((b) => this.sessionValueFlavor(b, depth)));
+        return flavors.size === 1 ? [...flavors][0] : undefined;
+      }
+      if (name.startsWith('self.') && fn.classNode) return this.selfAttributeFlavor(fn.classNode, name, (n, d) => this.sessionFlavor(n, d), depth);
+    }
+    return undefined;
+  }
+
+  private sessionValueFlavor(binding: LocalBinding, depth: number): Flavor | undefined {
+    const value = binding.value;
+    if (value.type === 'identifier' || value.type === 'attribute') return this.sessionFlavor(value, depth + 1);
+    if (value.type !== 'call') return undefined;
+    const calleeNode = value.childForFieldName('function');
+    const callee = dottedName(calleeNode);
+    if (!callee) return undefined;
+    const sym = this.resolve(calleeNode);
+    if (sym?.kind === 'variable') {
+      if (sym.variableKind === 'asyncSessionFactory') return 'async';
+      if (sym.variableKind === 'syncSessionFactory') return 'sync';
+    }
+    if (sym?.kind === 'external') {
+      if (/^sqlalchemy\.ext\.asyncio\.AsyncSession$/.test(sym.dotted)) return 'async';
+      if (/^sqlalchemy\.orm\.Session$/.test(sym.dotted)) return 'sync';
+    }
+    const last = callee.split('.').pop()!;
+    const { session } = this.config;
+    if (session.asyncFactories.includes(last)) return 'async';
+    if (session.syncFactories.includes(last) && last !== 'sessionmaker') return 'sync';
+    if (sym?.kind === 'function') {
+      // A helper returning a session: trust its return annotation.
+      const ret = sym.fn.returns ?? '';
+      if (/AsyncSession/.test(ret)) return 'async';
+      if (/\bSession\b/.test(ret)) return 'sync';
+    }
+    return undefined;
+  }
+
+  /** For dependencies not configured by name: an async generator/function returning AsyncSession. */
+  private dependencyFlavor(dependency: string): Flavor | undefined {
+    const sym = this.index.resolveDotted(this.moduleName, dependency);
+    if (sym?.kind !== 'function') return undefined;
+    const ret = sym.fn.returns ?? '';
+    if (/AsyncSession/.test(ret)) return 'async';
+    if (/\bSession\b/.test(ret)) return 'sync';
+    return undefined;
+  }
+
+  /** `self.x` in a method: look at how __init__ (or any method) assigns it. */
+  private selfAttributeFlavor(classNode: Node, name: string, flavorOf: (n: Node, depth: number) => Flavor | undefined, depth: number): Flavor | undefined {
+    const body = classNode.childForFieldName('body');
+    const flavors = new Set<Flavor | undefined>();
+    for (const stmt of body ? children(body) : []) {
+      const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+      if (def?.type !== 'function_definition') continue;
+      const facts = this.functionFacts(def);
+      for (const binding of facts.locals.get(name) ?? []) {
+        const value = binding.value;
+        if (value.type === 'identifier' || value.type === 'attribute') flavors.add(flavorOf(value, depth + 1));
+      }
+    }
+    flavors.delete(undefined);
+    return flavors.size === 1 ? [...flavors][0] : undefined;
+  }
+
+  /** Whether expr holds an async or sync Redis client; 'pipeline' results are neither. */
+  redisFlavor(expr: Node, depth = 0): Flavor | undefined {
+    if (depth > 4) return undefined;
+    const { redis } = this.config;
+    if (expr.type === 'attribute') {
+      const object = expr.childForFieldName('object');
+      const last = expr.childForFieldName('attribute')!.text;
+      if (object?.text === 'self') {
+        const fn = this.enclosingFunction(expr);
+        if (fn?.locals.has(expr.text)) return this.redisBindingsFlavor(fn.locals.get(expr.text)!, depth);
+        if (fn?.classNode) {
+          const viaInit = this.selfAttributeFlavor(fn.classNode, expr.text, (n, d) => this.redisFlavor(n, d), depth);
+          if (viaInit) return viaInit;
+        }
+      } else {
+        const sym = this.resolve(expr);
+        if (sym?.kind === 'variable') return this.variableRedisFlavor(sym.variableKind);
+        if (sym?.kind === 'external') return this.externalRedisFlavor(sym.dotted);
+      }
+      if (redis.asyncNames.includes(last)) return 'async';
+      if (redis.syncNames.includes(last)) return 'sync';
+      return undefined;
+    }
+    if (expr.type !== 'identifier') return undefined;
+    const name = expr.text;
+    const fn = this.enclosingFunction(expr);
+    if (fn) {
+      const param = fn.params.get(name);
+      if (param) {
+        const byAnnotation = this.annotationFlavor(param.annotation, { async: redis.asyncAnnotations, sync: ['redis.Redis', 'redis.client.Redis', 'redis.StrictRedis'] });
+        if (byAnnotation) return byAnnotation;
+        if (param.dependsOn) {
+          const dep = param.dependsOn.split('.').pop()!;
+          if (redis.asyncDependencies.includes(dep)) return 'async';
+          if (redis.syncDependencies.includes(dep)) return 'sync';
+        }
+        if (redis.asyncNames.includes(name)) return 'async';
+        if (redis.syncNames.includes(name)) return 'sync';
+        return undefined;
+      }
+      const bindings = fn.locals.get(name);
+      if (bindings?.length) return this.redisBindingsFlavor(bindings, depth);
+    }
+    const sym = this.index.resolveName(this.moduleName, name);
+    if (sym?.kind === 'variable') {
+      const flavor = this.variableRedisFlavor(sym.variableKind);
+      if (flavor) return flavor;
+    }
+    if (redis.asyncNames.includes(name)) return 'async';
+    if (redis.syncNames.includes(name)) return 'sync';
+    return undefined;
+  }
+
+  private redisBindingsFlavor(bindings: LocalBinding[], depth: number): Flavor | undefined {
+    const flavors = new Set(
+      bindings.map((b) => {
+        const v = b.value;
+        if (v.type === 'identifier' || v.type === 'attribute') return this.redisFlavor(v, depth + 1);
+        if (v.type !== 'call') return undefined;
+        const calleeNode = v.childForFieldName('function');
+        const callee = dottedName(calleeNode);
+        if (!callee) return undefined;
+        if (/\.pipeline$/.test(callee)) return undefined;
+        const sym = this.resolve(calleeNode);
+        if (sym?.kind === 'external') return this.externalRedisFlavor(sym.dotted);
+        const last = callee.split('.').pop()!;
+        if (this.config.redis.asyncDependencies.includes(last)) return 'async';
+        if (this.config.redis.syncDependencies.includes(last)) return 'sync';
+        return undefined;
+      }),
+    );
+    return flavors.size === 1 ? [...flavors][0] : undefined;
+  }
+
+  private variableRedisFlavor(kind: string): Flavor | undefined {
+    return kind === 'asyncRedis' ? 'async' : kind === 'syncRedis' ? 'sync' : undefined;
+  }
+
+  private externalRedisFlavor(dotted: string): Flavor | undefined {
+    if (/^(redis\.asyncio|aioredis)\.([A-Za-z]*Redis|from_url|Redis\.from_url|StrictRedis)$/.test(dotted)) return 'async';
+    if (/^redis\.(Redis|StrictRedis|from_url|Redis\.from_url|client\.Redis)$/.test(dotted)) return 'sync';
+    return undefined;
+  }
+}

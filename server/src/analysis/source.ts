@@ -1,0 +1,99 @@
+// A parsed Python file plus position helpers. The tree is owned by the SourceFile and must be
+// released with dispose() (wasm memory is not garbage-collected).
+import type { Node, Tree } from './parser';
+import { parsePython } from './parser';
+import type { Position, Range } from './types';
+
+export class SourceFile {
+  readonly lineStarts: number[];
+  private disposed = false;
+
+  constructor(
+    /** Workspace-relative POSIX path. */
+    readonly path: string,
+    /** Dotted module name (e.g. app.services.user), '' when outside every source root. */
+    readonly moduleName: string,
+    readonly text: string,
+    readonly tree: Tree,
+  ) {
+    this.lineStarts = computeLineStarts(text);
+  }
+
+  static parse(path: string, moduleName: string, text: string, oldTree?: Tree | null): SourceFile {
+    return new SourceFile(path, moduleName, text, parsePython(text, oldTree));
+  }
+
+  get root(): Node {
+    return this.tree.rootNode;
+  }
+
+  positionAt(offset: number): Position {
+    return positionAt(this.lineStarts, offset);
+  }
+
+  rangeOf(start: number, end: number): Range {
+    return { start: this.positionAt(start), end: this.positionAt(end) };
+  }
+
+  offsetAt(position: Position): number {
+    const line = Math.min(Math.max(position.line, 0), this.lineStarts.length - 1);
+    const lineEnd = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
+    return Math.min(this.lineStarts[line] + Math.max(position.character, 0), lineEnd);
+  }
+
+  /** The full text of the line (without newline) containing offset. */
+  lineTextAt(offset: number): string {
+    const { line } = this.positionAt(offset);
+    return this.lineText(line);
+  }
+
+  lineText(line: number): string {
+    const start = this.lineStarts[line] ?? this.text.length;
+    const end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
+    return this.text.slice(start, end).replace(/\r?\n$/, '');
+  }
+
+  /** Leading whitespace of the line containing offset. */
+  indentAt(offset: number): string {
+    return /^[ \t]*/.exec(this.lineTextAt(offset))![0];
+  }
+
+  dispose(): void {
+    if (!this.disposed) {
+      this.disposed = true;
+      this.tree.delete();
+    }
+  }
+}
+
+export function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10) starts.push(i + 1);
+    else if (ch === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
+export function positionAt(lineStarts: number[], offset: number): Position {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (lineStarts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { line: low, character: offset - lineStarts[low] };
+}
+
+/** True when node is inside (or is) a syntax-error region: rules report nothing there. */
+export function inErrorRegion(node: Node): boolean {
+  for (let n: Node | null = node; n; n = n.parent) {
+    if (n.type === 'ERROR' || n.isMissing) return true;
+  }
+  return false;
+}

@@ -1,0 +1,116 @@
+// Small tree-sitter helpers shared by the summary, semantics and rules.
+import type { Node } from './parser';
+
+export function children(node: Node): Node[] {
+  return node.namedChildren.filter((c): c is Node => c !== null);
+}
+
+/** Pre-order walk; return false from visit to skip a subtree. */
+export function walk(node: Node, visit: (node: Node) => boolean | void): void {
+  const cursor = node.walk();
+  try {
+    let descend = true;
+    for (;;) {
+      if (descend) {
+        const result = visit(cursor.currentNode);
+        if (result !== false && cursor.gotoFirstChild()) continue;
+      }
+      if (cursor.gotoNextSibling()) {
+        descend = true;
+        continue;
+      }
+      let climbed = false;
+      while (cursor.gotoParent()) {
+        if (cursor.currentNode.id === node.id) return;
+        if (cursor.gotoNextSibling()) {
+          climbed = true;
+          break;
+        }
+      }
+      if (!climbed) return;
+      descend = true;
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** "a.b.c" for identifier/attribute chains, undefined for anything else (calls, subscripts…). */
+export function dottedName(node: Node | null | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'identifier') return node.text;
+  if (node.type === 'attribute') {
+    const object = dottedName(node.childForFieldName('object'));
+    const attr = node.childForFieldName('attribute');
+    return object && attr ? `${object}.${attr.text}` : undefined;
+  }
+  return undefined;
+}
+
+/** Unwraps `(expr)`. */
+export function unparen(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
+  return n;
+}
+
+export function isAwaited(node: Node): boolean {
+  let p = node.parent;
+  while (p && p.type === 'parenthesized_expression') p = p.parent;
+  return p?.type === 'await';
+}
+
+/** The function_definition directly enclosing node (lambdas and classes stop the search: they are not the caller). */
+export function enclosingFunction(node: Node): Node | undefined {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition') return p;
+    if (p.type === 'lambda') return undefined;
+  }
+  return undefined;
+}
+
+export function isAsyncFunction(fn: Node): boolean {
+  return fn.type === 'function_definition' && fn.firstChild?.type === 'async';
+}
+
+/** The `def` keyword token of a function_definition. */
+export function defKeyword(fn: Node): Node | undefined {
+  for (const c of fn.children) if (c?.type === 'def') return c;
+  return undefined;
+}
+
+/** Decorators of a function, outermost first. */
+export function decoratorsOf(fn: Node): Node[] {
+  const parent = fn.parent;
+  if (parent?.type !== 'decorated_definition') return [];
+  return children(parent).filter((c) => c.type === 'decorator');
+}
+
+/** The name of the call's callee when it is a plain name or attribute chain. */
+export function calleeName(call: Node): string | undefined {
+  return dottedName(call.childForFieldName('function'));
+}
+
+export function stringValue(node: Node | null | undefined): string | undefined {
+  if (!node || node.type !== 'string') return undefined;
+  // Concatenated / f-strings are not static.
+  if (node.children.some((c) => c?.type === 'interpolation')) return undefined;
+  const content = node.children.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('');
+  const start = node.children[0]?.text ?? '';
+  if (/[fF]/.test(start)) return undefined;
+  return content;
+}
+
+/** keyword argument value by name from an argument_list. */
+export function keywordArgument(args: Node | null | undefined, name: string): Node | undefined {
+  if (!args) return undefined;
+  for (const a of children(args)) {
+    if (a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name) return a.childForFieldName('value') ?? undefined;
+  }
+  return undefined;
+}
+
+export function positionalArguments(args: Node | null | undefined): Node[] {
+  if (!args) return [];
+  return children(args).filter((a) => a.type !== 'keyword_argument' && a.type !== 'comment');
+}

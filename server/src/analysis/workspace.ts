@@ -1,0 +1,294 @@
+// The workspace index: module summaries keyed by module name, with cross-file resolution of
+// imports, module-level instances, classes/methods and sync/async twins.
+import type { AsyncMigrateConfig } from './config';
+import type { ClassSummary, FunctionSummary, ImportBinding, ModuleSummary, VariableKind, VariableSummary } from './summary';
+
+export type ResolvedSymbol =
+  | { kind: 'module'; module: string }
+  | { kind: 'function'; module: string; name: string; fn: FunctionSummary }
+  | { kind: 'class'; module: string; name: string; cls: ClassSummary }
+  | { kind: 'method'; module: string; className: string; name: string; fn: FunctionSummary; viaInstance: boolean }
+  | { kind: 'instance'; module: string; name: string; classModule: string; className: string; cls: ClassSummary }
+  | { kind: 'variable'; module: string; name: string; variable: VariableSummary; variableKind: VariableKind }
+  /** Something outside the workspace, by its canonical dotted name (`redis.asyncio.Redis`, `time.sleep`). */
+  | { kind: 'external'; dotted: string };
+
+const MAX_DEPTH = 8;
+
+function applyPattern(pattern: string, name: string): string {
+  const capital = name.charAt(0).toUpperCase() + name.slice(1);
+  return pattern.replace(/\{name\}/g, name).replace(/\{Name\}/g, capital);
+}
+
+/** Inverse of applyPattern: the {name} that pattern would turn into value, if any. */
+function matchPattern(pattern: string, value: string): string | undefined {
+  const hasCapital = pattern.includes('{Name}');
+  const [before, after] = pattern.split(hasCapital ? '{Name}' : '{name}');
+  if (after === undefined) return undefined;
+  if (!value.startsWith(before) || !value.endsWith(after) || value.length <= before.length + after.length) return undefined;
+  const core = value.slice(before.length, value.length - after.length);
+  return hasCapital ? core.charAt(0).toLowerCase() + core.slice(1) : core;
+}
+
+export class WorkspaceIndex {
+  private readonly byModule = new Map<string, ModuleSummary>();
+  private readonly byPath = new Map<string, ModuleSummary>();
+  /** Bumped on every change, so caches keyed on it invalidate. */
+  generation = 0;
+
+  constructor(public config: AsyncMigrateConfig) {}
+
+  upsert(summary: ModuleSummary): void {
+    const previous = this.byPath.get(summary.path);
+    if (previous && this.byModule.get(previous.moduleName) === previous) this.byModule.delete(previous.moduleName);
+    this.byPath.set(summary.path, summary);
+    // Two files may map to one module (a.py and a/__init__.py); the first one wins, like Python's.
+    if (!this.byModule.has(summary.moduleName) || this.byModule.get(summary.moduleName)!.path === summary.path) {
+      this.byModule.set(summary.moduleName, summary);
+    }
+    this.generation++;
+  }
+
+  remove(path: string): void {
+    const previous = this.byPath.get(path);
+    if (!previous) return;
+    this.byPath.delete(path);
+    if (this.byModule.get(previous.moduleName) === previous) {
+      this.byModule.delete(previous.moduleName);
+      for (const other of this.byPath.values()) if (other.moduleName === previous.moduleName) this.byModule.set(other.moduleName, other);
+    }
+    this.generation++;
+  }
+
+  module(moduleName: string): ModuleSummary | undefined {
+    return this.byModule.get(moduleName);
+  }
+
+  fileByPath(path: string): ModuleSummary | undefined {
+    return this.byPath.get(path);
+  }
+
+  modules(): ModuleSummary[] {
+    return [...this.byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  get size(): number {
+    return this.byPath.size;
+  }
+
+  /** Resolves a name bound at module level in moduleName. */
+  resolveName(moduleName: string, local: string, depth = 0): ResolvedSymbol | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const mod = this.byModule.get(moduleName);
+    if (!mod) return undefined;
+    if (mod.functions[local]) return { kind: 'function', module: moduleName, name: local, fn: mod.functions[local] };
+    if (mod.classes[local]) return { kind: 'class', module: moduleName, name: local, cls: mod.classes[local] };
+    // Imports after definitions: a later import rebinds, but definitions are far more common; keep it simple.
+    const binding = [...mod.imports].reverse().find((b) => b.local === local);
+    if (binding) return this.resolveBinding(binding, depth);
+    const variable = mod.variables[local];
+    if (variable) return this.resolveVariable(moduleName, variable, depth);
+    return undefined;
+  }
+
+  resolveBinding(binding: ImportBinding, depth = 0): ResolvedSymbol | undefined {
+    if (binding.name === undefined) {
+      return this.byModule.has(binding.module) ? { kind: 'module', module: binding.module } : { kind: 'external', dotted: binding.module };
+    }
+    if (this.byModule.has(binding.module)) {
+      const inner = this.resolveName(binding.module, binding.name, depth + 1);
+      if (inner) return inner;
+      const sub = `${binding.module}.${binding.name}`;
+      if (this.byModule.has(sub)) return { kind: 'module', module: sub };
+      return undefined;
+    }
+    const sub = `${binding.module}.${binding.name}`;
+    if (this.byModule.has(sub)) return { kind: 'module', module: sub };
+    return { kind: 'external', dotted: sub };
+  }
+
+  private resolveVariable(moduleName: string, variable: VariableSummary, depth: number): ResolvedSymbol {
+    if (variable.aliasOf) {
+      const target = this.resolveDotted(moduleName, variable.aliasOf, depth + 1);
+      if (target) return target;
+    }
+    if (variable.callee) {
+      const callee = this.resolveDotted(moduleName, variable.callee, depth + 1);
+      if (callee?.kind === 'class') {
+        return { kind: 'instance', module: moduleName, name: variable.name, classModule: callee.module, className: callee.name, cls: callee.cls };
+      }
+    }
+    return { kind: 'variable', module: moduleName, name: variable.name, variable, variableKind: this.variableKind(moduleName, variable, depth) };
+  }
+
+  /** Resolves `a.b.c` as written in moduleName. */
+  resolveDotted(moduleName: string, dotted: string, depth = 0): ResolvedSymbol | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const parts = dotted.split('.');
+    const mod = this.byModule.get(moduleName);
+    // `import a.b.c` binds the full dotted module too; prefer the longest such binding.
+    if (mod && parts.length > 1) {
+      for (let n = parts.length; n > 1; n--) {
+        const prefix = parts.slice(0, n).join('.');
+        const binding = mod.imports.find((b) => b.local === prefix && b.name === undefined);
+        if (binding) {
+          let sym = this.resolveBinding(binding, depth);
+          for (const part of parts.slice(n)) sym = sym && this.member(sym, part, depth);
+          return sym;
+        }
+      }
+    }
+    let sym = this.resolveName(moduleName, parts[0], depth);
+    for (const part of parts.slice(1)) sym = sym && this.member(sym, part, depth);
+    return sym;
+  }
+
+  /** Attribute access on a resolved symbol. */
+  member(sym: ResolvedSymbol, attr: string, depth = 0): ResolvedSymbol | undefined {
+    switch (sym.kind) {
+      case 'module': {
+        const inner = this.resolveName(sym.module, attr, depth + 1);
+        if (inner) return inner;
+        const sub = `${sym.module}.${attr}`;
+        return this.byModule.has(sub) ? { kind: 'module', module: sub } : undefined;
+      }
+      case 'external':
+        return { kind: 'external', dotted: `${sym.dotted}.${attr}` };
+      case 'class': {
+        const found = this.findMethod(sym.module, sym.cls, attr, depth);
+        return found && { kind: 'method', module: found.module, className: found.className, name: attr, fn: found.fn, viaInstance: false };
+      }
+      case 'instance': {
+        const found = this.findMethod(sym.classModule, sym.cls, attr, depth);
+        return found && { kind: 'method', module: found.module, className: found.className, name: attr, fn: found.fn, viaInstance: true };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** A method on a class or its workspace base classes. */
+  findMethod(moduleName: string, cls: ClassSummary, name: string, depth = 0): { module: string; className: string; fn: FunctionSummary } | undefined {
+    if (cls.methods[name]) return { module: moduleName, className: cls.name, fn: cls.methods[name] };
+    if (depth > MAX_DEPTH) return undefined;
+    for (const base of cls.bases) {
+      const resolved = this.resolveDotted(moduleName, base, depth + 1);
+      if (resolved?.kind === 'class') {
+        const found = this.findMethod(resolved.module, resolved.cls, name, depth + 1);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /** True when a class or any of its bases could not be resolved (members may exist we cannot see). */
+  hasUnknownBases(moduleName: string, cls: ClassSummary, depth = 0): boolean {
+    if (depth > MAX_DEPTH) return true;
+    for (const base of cls.bases) {
+      if (base === 'object') continue;
+      const resolved = this.resolveDotted(moduleName, base, depth + 1);
+      if (resolved?.kind !== 'class') return true;
+      if (this.hasUnknownBases(resolved.module, resolved.cls, depth + 1)) return true;
+    }
+    return false;
+  }
+
+  /** What a module-level variable holds, from the call that creates it. */
+  variableKind(moduleName: string, variable: VariableSummary, depth = 0): VariableKind {
+    const { redis, session } = this.config;
+    if (variable.annotation) {
+      const ann = variable.annotation;
+      if (redis.asyncAnnotations.some((a) => ann === a || ann.endsWith('.' + a.split('.').pop()!) && a.includes('asyncio'))) return 'asyncRedis';
+    }
+    if (redis.asyncNames.includes(variable.name)) return 'asyncRedis';
+    if (redis.syncNames.includes(variable.name)) return 'syncRedis';
+    if (!variable.callee) return 'other';
+    const resolved = this.resolveDotted(moduleName, variable.callee, depth + 1);
+    const dotted = resolved?.kind === 'external' ? resolved.dotted : resolved?.kind === 'variable' ? undefined : undefined;
+    if (resolved?.kind === 'variable' && resolved.variableKind !== 'other') {
+      // `client = pool_client` style aliasing of a known kind.
+      return resolved.variableKind;
+    }
+    const last = variable.callee.split('.').pop()!;
+    if (dotted) {
+      if (/^(redis\.asyncio|aioredis)(\.|$)/.test(dotted)) return 'asyncRedis';
+      if (/^redis\.(Redis|StrictRedis|from_url|Redis\.from_url|StrictRedis\.from_url|client\.Redis)$/.test(dotted)) return 'syncRedis';
+      if (/^sqlalchemy\.ext\.asyncio\.(async_sessionmaker|AsyncSession)$/.test(dotted)) return 'asyncSessionFactory';
+      if (/^sqlalchemy\.ext\.asyncio\.create_async_engine$/.test(dotted)) return 'asyncEngine';
+      if (/^sqlalchemy(\.orm)?\.sessionmaker$/.test(dotted)) {
+        return variable.classKeyword && /AsyncSession$/.test(variable.classKeyword) ? 'asyncSessionFactory' : 'syncSessionFactory';
+      }
+      if (/^sqlalchemy(\.orm)?\.(scoped_session|Session)$/.test(dotted)) return 'syncSessionFactory';
+      if (/^sqlalchemy\.create_engine$/.test(dotted)) return 'syncEngine';
+      if (/^(httpx\.AsyncClient|aiohttp\.ClientSession)$/.test(dotted)) return 'asyncHttpClient';
+    }
+    if (session.asyncFactories.includes(variable.name) && /sessionmaker$/.test(last)) {
+      return variable.classKeyword && /AsyncSession$/.test(variable.classKeyword) ? 'asyncSessionFactory' : 'syncSessionFactory';
+    }
+    return 'other';
+  }
+
+  /** The async twin module of a sync module (app.services.user → app.services.async_user), if present. */
+  asyncTwinModule(moduleName: string): string | undefined {
+    const parts = moduleName.split('.');
+    const last = parts.pop()!;
+    for (const pattern of this.config.twins.modulePatterns) {
+      const candidate = [...parts, applyPattern(pattern, last)].join('.');
+      if (candidate !== moduleName && this.byModule.has(candidate)) return candidate;
+    }
+    return undefined;
+  }
+
+  /** The sync twin module of an async module, if present. */
+  syncTwinModule(moduleName: string): string | undefined {
+    const parts = moduleName.split('.');
+    const last = parts.pop()!;
+    for (const pattern of this.config.twins.modulePatterns) {
+      const base = matchPattern(pattern, last);
+      if (base === undefined) continue;
+      const candidate = [...parts, base].join('.');
+      if (candidate !== moduleName && this.byModule.has(candidate)) return candidate;
+    }
+    return undefined;
+  }
+
+  /** Candidate async names for a sync name (user_service → async_user_service, UserService → AsyncUserService). */
+  asyncTwinNames(name: string): string[] {
+    return this.config.twins.namePatterns.map((p) => applyPattern(p, name)).filter((n) => n !== name);
+  }
+
+  /** Whether `name` looks like the async twin of something, and of what. */
+  syncNameOf(name: string): string | undefined {
+    for (const pattern of this.config.twins.namePatterns) {
+      const base = matchPattern(pattern, name);
+      if (base) return base;
+    }
+    return undefined;
+  }
+
+  /** Modules importing moduleName (any binding whose module or module.name is it). */
+  importersOf(moduleName: string): { module: ModuleSummary; binding: ImportBinding }[] {
+    const out: { module: ModuleSummary; binding: ImportBinding }[] = [];
+    for (const mod of this.byPath.values()) {
+      for (const binding of mod.imports) {
+        if (binding.module === moduleName || (binding.name && `${binding.module}.${binding.name}` === moduleName)) {
+          out.push({ module: mod, binding });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Paths of files that import from the module at path (direct importers). */
+  dependentsOf(path: string): string[] {
+    const mod = this.byPath.get(path);
+    if (!mod) return [];
+    const name = mod.moduleName;
+    const out = new Set<string>();
+    for (const other of this.byPath.values()) {
+      if (other.path === path) continue;
+      if (other.imports.some((b) => b.module === name || b.module.startsWith(name + '.') || (b.name && `${b.module}.${b.name}` === name))) out.add(other.path);
+    }
+    return [...out].sort();
+  }
+}
