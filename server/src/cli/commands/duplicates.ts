@@ -1,0 +1,7 @@
+// async-migrate duplicates — NOT YET IMPLEMENTED (placeholder; being written).
+import type { CommandIO } from '../io';
+
+export async function run(_args: string[], io: CommandIO): Promise<number> {
+  io.err('async-migrate duplicates: not implemented yet');
+  return 2;
+}

@@ -1,0 +1,34 @@
+// Output sink for commands, so tests can capture what a command prints.
+export interface CommandIO {
+  out(text: string): void;
+  err(text: string): void;
+  /** Working directory paths are resolved against. */
+  cwd: string;
+  /** Environment (CI detection, colors). */
+  env: Record<string, string | undefined>;
+}
+
+export function consoleIO(): CommandIO {
+  return {
+    out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
+    err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}
+
+export function captureIO(cwd: string, env: Record<string, string | undefined> = {}): CommandIO & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    cwd,
+    env,
+    out(t: string) {
+      io.stdout += t.endsWith('\n') ? t : t + '\n';
+    },
+    err(t: string) {
+      io.stderr += t.endsWith('\n') ? t : t + '\n';
+    },
+  };
+  return io;
+}
