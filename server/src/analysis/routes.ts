@@ -2,7 +2,7 @@
 // include_router calls. Cross-file prefix resolution happens in the endpoints inventory.
 import type { Node } from './parser';
 import type { SourceFile } from './source';
-import { children, dottedName, keywordArgument, positionalArguments, stringValue, isAsyncFunction, walk } from './syntax';
+import { children, dottedName, keywordArgument, positionalArguments, stringValue, isAsyncFunction } from './syntax';
 
 export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'trace'] as const;
 
@@ -12,6 +12,8 @@ export interface RouterSummary {
   kind: 'APIRouter' | 'FastAPI';
   /** Static prefix; '' when none; null when not static (computed). */
   prefix: string | null;
+  /** Source text of the prefix expression when it is not static. */
+  prefixExpr?: string;
   line: number;
 }
 
@@ -22,6 +24,8 @@ export interface RouteSummary {
   methods: string[];
   /** Path as written on the decorator; null when not a static string. */
   path: string | null;
+  /** Source text of the path expression when it is not static. */
+  pathExpr?: string;
   /** Dotted name of the router/app object the route is registered on. */
   router: string;
   line: number;
@@ -41,17 +45,63 @@ export interface IncludeSummary {
   /** The included router expression (dotted), e.g. `users.router`. */
   router: string;
   prefix: string | null;
+  /** Source text of the prefix expression when it is not static. */
+  prefixExpr?: string;
+  /** Set when the call only runs under a module-level condition (`if settings.X`, `else of if …`, `try`). */
+  condition?: string;
   line: number;
 }
 
-function staticPrefix(args: Node | null): string | null {
-  const prefix = keywordArgument(args, 'prefix');
-  if (!prefix) return '';
-  const value = stringValue(prefix);
-  return value === undefined ? null : value;
+/** Module-level names bound exactly once to a plain string literal (`API_V1 = "/api/v1"`). */
+type Constants = Map<string, string>;
+
+function staticString(node: Node | null | undefined, constants: Constants): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'identifier' && constants.has(node.text)) return constants.get(node.text);
+  return stringValue(node);
 }
 
-function routeFromDecorator(decorator: Node): { router: string; methods: string[]; path: string | null } | undefined {
+function staticPrefix(args: Node | null, constants: Constants = new Map()): string | null {
+  return prefixInfo(args, constants).prefix;
+}
+
+function prefixInfo(args: Node | null, constants: Constants): { prefix: string | null; prefixExpr?: string } {
+  const prefix = keywordArgument(args, 'prefix');
+  if (!prefix) return { prefix: '' };
+  const value = staticString(prefix, constants);
+  return value === undefined ? { prefix: null, prefixExpr: prefix.text } : { prefix: value };
+}
+
+function moduleConstants(root: Node): Constants {
+  const seen = new Map<string, string | null>();
+  for (const node of root.descendantsOfType('assignment')) {
+    if (!node || insideFunctionOrClass(node)) continue;
+    const left = node.childForFieldName('left');
+    if (left?.type !== 'identifier') continue;
+    const value = stringValue(node.childForFieldName('right'));
+    // Bound twice (or conditionally to something else): not a constant.
+    seen.set(left.text, seen.has(left.text) || value === undefined ? null : value);
+  }
+  const out: Constants = new Map();
+  for (const [k, v] of seen) if (v !== null) out.set(k, v);
+  return out;
+}
+
+/** The module-level control flow a statement depends on, if any. */
+function conditionOf(node: Node): string | undefined {
+  const parts: string[] = [];
+  let child = node;
+  for (let p = node.parent; p; child = p, p = p.parent) {
+    if (p.type === 'if_statement' && child.type === 'block') parts.push(`if ${p.childForFieldName('condition')?.text ?? '?'}`);
+    else if (p.type === 'elif_clause') parts.push(`elif ${p.childForFieldName('condition')?.text ?? '?'}`);
+    else if (p.type === 'else_clause' && p.parent?.type === 'if_statement') parts.push(`else of if ${p.parent.childForFieldName('condition')?.text ?? '?'}`);
+    else if (p.type === 'try_statement') parts.push('try');
+    else if (p.type === 'for_statement' || p.type === 'while_statement') parts.push(p.type === 'for_statement' ? 'for loop' : 'while loop');
+  }
+  return parts.length ? parts.reverse().join(' / ') : undefined;
+}
+
+function routeFromDecorator(decorator: Node, constants: Constants = new Map()): { router: string; methods: string[]; path: string | null; pathExpr?: string } | undefined {
   const call = decorator.namedChildren.find((c) => c?.type === 'call');
   if (!call) return undefined;
   const fn = call.childForFieldName('function');
@@ -61,12 +111,13 @@ function routeFromDecorator(decorator: Node): { router: string; methods: string[
   if (!router) return undefined;
   const args = call.childForFieldName('arguments');
   const pathArg = positionalArguments(args)[0] ?? keywordArgument(args, 'path');
-  const path = pathArg ? (stringValue(pathArg) ?? null) : null;
-  if ((HTTP_METHODS as readonly string[]).includes(method)) return { router, methods: [method.toUpperCase()], path };
+  const path = pathArg ? (staticString(pathArg, constants) ?? null) : null;
+  const pathExpr = path === null ? (pathArg?.text ?? '') : undefined;
+  if ((HTTP_METHODS as readonly string[]).includes(method)) return { router, methods: [method.toUpperCase()], path, pathExpr };
   if (method === 'api_route') {
     const methodsArg = keywordArgument(args, 'methods');
     const methods = methodsArg ? children(methodsArg).map((m) => stringValue(m)?.toUpperCase()).filter((m): m is string => !!m) : ['GET'];
-    return { router, methods, path };
+    return { router, methods, path, pathExpr };
   }
   return undefined;
 }
@@ -76,6 +127,7 @@ export function extractRoutes(file: SourceFile): { routers: RouterSummary[]; rou
   const routes: RouteSummary[] = [];
   const includes: IncludeSummary[] = [];
   const functionsByName = new Map<string, Node>();
+  const constants = moduleConstants(file.root);
 
   for (const stmt of children(file.root)) {
     if (stmt.type === 'expression_statement') {
@@ -85,7 +137,7 @@ export function extractRoutes(file: SourceFile): { routers: RouterSummary[]; rou
         const callee = right?.type === 'call' ? dottedName(right.childForFieldName('function')) : undefined;
         const kind = callee?.split('.').pop();
         if (kind === 'APIRouter' || kind === 'FastAPI') {
-          routers.push({ name: assign.childForFieldName('left')!.text, kind, prefix: staticPrefix(right!.childForFieldName('arguments')), line: stmt.startPosition.row + 1 });
+          routers.push({ name: assign.childForFieldName('left')!.text, kind, ...prefixInfo(right!.childForFieldName('arguments'), constants), line: stmt.startPosition.row + 1 });
         }
       }
     }
@@ -93,13 +145,14 @@ export function extractRoutes(file: SourceFile): { routers: RouterSummary[]; rou
     if (def?.type === 'function_definition') functionsByName.set(def.childForFieldName('name')!.text, def);
     if (stmt.type === 'decorated_definition' && def?.type === 'function_definition') {
       for (const decorator of children(stmt).filter((c) => c.type === 'decorator')) {
-        const route = routeFromDecorator(decorator);
+        const route = routeFromDecorator(decorator, constants);
         if (!route) continue;
         const nameNode = def.childForFieldName('name')!;
         routes.push({
           function: nameNode.text,
           methods: route.methods,
           path: route.path,
+          ...(route.pathExpr !== undefined ? { pathExpr: route.pathExpr } : {}),
           router: route.router,
           line: def.startPosition.row + 1,
           isAsync: isAsyncFunction(def),
@@ -113,32 +166,35 @@ export function extractRoutes(file: SourceFile): { routers: RouterSummary[]; rou
     }
   }
 
-  // include_router / add_api_route calls anywhere at module level (also inside `if` blocks).
-  walk(file.root, (node) => {
-    if (node.type === 'function_definition' || node.type === 'class_definition') return false;
-    if (node.type !== 'call') return;
+  // include_router / add_api_route calls anywhere at module level (also inside `if` blocks);
+  // the text test first avoids resolving every call of the file.
+  for (const node of file.root.descendantsOfType('call')) {
+    if (!node || !/\.(include_router|add_api_route)\s*\($/.test(file.text.slice(node.startIndex, node.childForFieldName('arguments')?.startIndex ?? node.startIndex) + '(')) continue;
+    if (insideFunctionOrClass(node)) continue;
     const fn = node.childForFieldName('function');
-    if (fn?.type !== 'attribute') return;
+    if (fn?.type !== 'attribute') continue;
     const method = fn.childForFieldName('attribute')!.text;
     const owner = dottedName(fn.childForFieldName('object'));
     const args = node.childForFieldName('arguments');
-    if (!owner) return;
+    if (!owner) continue;
     if (method === 'include_router') {
       const target = dottedName(positionalArguments(args)[0] ?? keywordArgument(args, 'router'));
-      if (target) includes.push({ owner, router: target, prefix: staticPrefix(args), line: node.startPosition.row + 1 });
+      const condition = conditionOf(node);
+      if (target) includes.push({ owner, router: target, ...prefixInfo(args, constants), ...(condition ? { condition } : {}), line: node.startPosition.row + 1 });
     } else if (method === 'add_api_route') {
       const positional = positionalArguments(args);
       const pathArg = positional[0] ?? keywordArgument(args, 'path');
       const endpointArg = positional[1] ?? keywordArgument(args, 'endpoint');
       const handler = endpointArg?.type === 'identifier' ? functionsByName.get(endpointArg.text) : undefined;
-      if (!handler) return;
+      if (!handler) continue;
       const methodsArg = keywordArgument(args, 'methods');
       const methods = methodsArg ? children(methodsArg).map((m) => stringValue(m)?.toUpperCase()).filter((m): m is string => !!m) : ['GET'];
       const nameNode = handler.childForFieldName('name')!;
       routes.push({
         function: nameNode.text,
         methods,
-        path: pathArg ? (stringValue(pathArg) ?? null) : null,
+        path: pathArg ? (staticString(pathArg, constants) ?? null) : null,
+        ...(pathArg && staticString(pathArg, constants) === undefined ? { pathExpr: pathArg.text } : {}),
         router: owner,
         line: handler.startPosition.row + 1,
         isAsync: isAsyncFunction(handler),
@@ -149,6 +205,11 @@ export function extractRoutes(file: SourceFile): { routers: RouterSummary[]; rou
         nameEnd: nameNode.endIndex,
       });
     }
-  });
+  }
   return { routers, routes, includes };
+}
+
+function insideFunctionOrClass(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'class_definition') return true;
+  return false;
 }

@@ -91,7 +91,7 @@ function boundName(target: Node | null | undefined): string | undefined {
 
 export class FileFacts {
   private readonly functionCache = new Map<number, FunctionFacts>();
-  private allCalls?: Node[];
+  private readonly byType = new Map<string, Node[]>();
 
   constructor(
     readonly file: SourceFile,
@@ -105,22 +105,25 @@ export class FileFacts {
 
   /** Every call node in the file, in document order (collected once). */
   calls(): Node[] {
-    if (!this.allCalls) {
-      const list: Node[] = [];
-      walk(this.file.root, (n) => {
-        if (n.type === 'call') list.push(n);
-      });
-      this.allCalls = list;
-    }
-    return this.allCalls;
+    return this.nodesOfType('call');
   }
 
-  /** Nodes of the given types, in document order. */
+  /**
+   * Nodes of the given types, in document order. One native `descendantsOfType` query per
+   * type, cached: walking the tree from JS node by node is several times slower.
+   */
   nodesOfType(...types: string[]): Node[] {
-    const list: Node[] = [];
-    walk(this.file.root, (n) => {
-      if (types.includes(n.type)) list.push(n);
-    });
+    if (types.length === 1) return this.cachedType(types[0]);
+    const merged = types.flatMap((t) => this.cachedType(t));
+    return merged.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+  }
+
+  private cachedType(type: string): Node[] {
+    let list = this.byType.get(type);
+    if (!list) {
+      list = this.file.root.descendantsOfType(type).filter((n): n is Node => n !== null);
+      this.byType.set(type, list);
+    }
     return list;
   }
 
@@ -136,6 +139,14 @@ export class FileFacts {
   /** True when node runs inside an `async def` body (not inside a nested def or lambda). */
   inAsyncFunction(node: Node): boolean {
     return this.enclosingFunction(node)?.isAsync ?? false;
+  }
+
+  /** The innermost function_definition, lambda or class_definition containing node. */
+  private nearestScope(node: Node): Node | undefined {
+    for (let p = node.parent; p; p = p.parent) {
+      if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return p;
+    }
+    return undefined;
   }
 
   functionFacts(fn: Node): FunctionFacts {
@@ -159,31 +170,30 @@ export class FileFacts {
     };
     const body = fn.childForFieldName('body');
     if (body) {
-      walk(body, (n) => {
-        if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return false;
+      for (const n of body.descendantsOfType(['assignment', 'with_statement'])) {
+        if (!n || this.nearestScope(n)?.id !== fn.id) continue;
         if (n.type === 'assignment') {
           let value = n.childForFieldName('right');
-          if (!value) return;
+          if (!value) continue;
           let viaAsync = false;
           if (value.type === 'await') {
             viaAsync = true;
             value = value.namedChild(0) ?? value;
           }
           add(boundName(n.childForFieldName('left')), { value, viaAsync, statement: n });
-        } else if (n.type === 'with_statement') {
+        } else {
           const isAsync = n.firstChild?.type === 'async';
-          walk(n, (item) => {
-            if (item.type === 'block') return false;
-            if (item.type === 'as_pattern') {
-              const value = item.namedChild(0);
-              const target = item.childForFieldName('alias');
-              const name = target ? (target.namedChild(0)?.type === 'identifier' ? target.namedChild(0)!.text : boundName(target)) : undefined;
-              if (value) add(name, { value, viaAsync: isAsync, statement: n });
-              return false;
-            }
-          });
+          const withBody = n.childForFieldName('body');
+          for (const item of n.descendantsOfType('as_pattern')) {
+            // Only the with-items themselves, not `as` patterns nested in the with body.
+            if (!item || (withBody && item.startIndex >= withBody.startIndex)) continue;
+            const value = item.namedChild(0);
+            const target = item.childForFieldName('alias');
+            const name = target ? (target.namedChild(0)?.type === 'identifier' ? target.namedChild(0)!.text : boundName(target)) : undefined;
+            if (value) add(name, { value, viaAsync: isAsync, statement: n });
+          }
         }
-      });
+      }
     }
     facts = { node: fn, name: fn.childForFieldName('name')?.text ?? '', isAsync: isAsyncFunction(fn), classNode, params, locals };
     this.functionCache.set(fn.id, facts);

@@ -2,6 +2,7 @@
 // data (no tree references), so a file's tree can be freed once its summary is taken.
 import type { Node } from './parser';
 import type { SourceFile } from './source';
+import type { Range } from './types';
 import { children, dottedName, isAsyncFunction, decoratorsOf, keywordArgument, stringValue } from './syntax';
 import { extractRoutes, type RouteSummary, type RouterSummary, type IncludeSummary } from './routes';
 
@@ -31,6 +32,14 @@ export interface FunctionSummary {
   /** Return annotation text if any. */
   returns?: string;
   decorators: string[];
+  /** 0-based range of the name (for related information pointing at the definition). */
+  nameRange?: Range;
+  /** Annotation text by parameter name, for annotated parameters. */
+  paramAnnotations?: Record<string, string>;
+  /** Dotted callee names of `return <call>(...)` in the body (nested scopes excluded; '' when not a name). */
+  returnCalls?: string[];
+  /** The body mentions something that creates an awaitable (create_task, ensure_future, run_in_executor, Future…). */
+  createsAwaitables?: boolean;
 }
 
 export interface RelationshipSummary {
@@ -48,6 +57,12 @@ export interface ClassSummary {
   relationships: Record<string, RelationshipSummary>;
   /** __tablename__ present or a declarative base: a mapped model. */
   isModel: boolean;
+  /** 0-based range of the class name. */
+  nameRange?: Range;
+  /** Non-method names bound in the class body, and names assigned on `self.`/`cls.` in its methods. */
+  attributes?: string[];
+  /** Members may be created at run time: `__getattr__`, a metaclass, an unknown class decorator, `setattr(self, …)`. */
+  dynamicMembers?: boolean;
 }
 
 export type VariableKind =
@@ -85,6 +100,12 @@ export interface ModuleSummary {
   routes: RouteSummary[];
   includes: IncludeSummary[];
   hasSyntaxErrors: boolean;
+  /** Every name bound at module level (definitions, assignments incl. tuple targets, imports, for/with targets, `global`). */
+  definedNames?: string[];
+  /** Module names may be created at run time: a star import, a module `__getattr__`, `globals()` / `sys.modules` tricks. */
+  dynamicNames?: boolean;
+  /** Static `__all__` entries, if any. */
+  exports?: string[];
 }
 
 export function moduleNameFromPath(relPath: string, srcRoots: string[]): { moduleName: string; isPackage: boolean } {
@@ -112,23 +133,39 @@ export function resolveRelativeModule(current: string, isPackage: boolean, relat
   return [...base, ...(rest ? rest.split('.') : [])].join('.');
 }
 
-function functionSummary(fn: Node): FunctionSummary {
+/** The innermost function/lambda/class containing node (its scope). */
+function nearestScope(node: Node): Node | undefined {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return p;
+  }
+  return undefined;
+}
+
+const AWAITABLE_PRODUCERS = /\b(create_task|ensure_future|run_in_executor|run_coroutine_threadsafe|create_future|Future|Task|gather|wait_for|shield|to_thread)\b/;
+
+function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
   const nameNode = fn.childForFieldName('name')!;
   const params = fn.childForFieldName('parameters');
   const names: string[] = [];
+  const paramAnnotations: Record<string, string> = {};
   for (const p of params ? children(params) : []) {
     const id = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? children(p).find((c) => c.type === 'identifier'));
     if (id) names.push(id.text);
+    const type = p.type === 'typed_parameter' || p.type === 'typed_default_parameter' ? p.childForFieldName('type') : null;
+    if (id && type) paramAnnotations[id.text] = type.text;
   }
   const body = fn.childForFieldName('body');
-  let isGenerator = false;
-  if (body) {
-    const stack: Node[] = [body];
-    while (stack.length && !isGenerator) {
-      const n = stack.pop()!;
-      if (n.type === 'yield') isGenerator = true;
-      else if (n.type !== 'function_definition' && n.type !== 'lambda' && n.type !== 'class_definition') stack.push(...children(n));
-    }
+  // A yield of this function, not of a nested def/lambda (native query: no JS tree walk).
+  const isGenerator = !!body && body.descendantsOfType('yield').some((y) => {
+    for (let p = y?.parent; p && p.id !== fn.id; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return false;
+    return !!y;
+  });
+  // Callees of `return f(...)` in this function's own scope (a sync wrapper returning a coroutine).
+  const returnCalls: string[] = [];
+  for (const ret of body ? body.descendantsOfType('return_statement') : []) {
+    if (!ret || nearestScope(ret)?.id !== fn.id) continue;
+    const value = ret.namedChild(0);
+    if (value?.type === 'call') returnCalls.push(dottedName(value.childForFieldName('function')) ?? '');
   }
   return {
     name: nameNode.text,
@@ -140,7 +177,136 @@ function functionSummary(fn: Node): FunctionSummary {
     isGenerator,
     returns: fn.childForFieldName('return_type')?.text,
     decorators: decoratorsOf(fn).map((d) => d.text.replace(/^@\s*/, '')),
+    nameRange: file ? file.rangeOf(nameNode.startIndex, nameNode.endIndex) : undefined,
+    paramAnnotations,
+    returnCalls,
+    createsAwaitables: body ? AWAITABLE_PRODUCERS.test(body.text) : false,
   };
+}
+
+/** Identifiers bound by an assignment / for / with target (tuple and list patterns included). */
+function targetNames(target: Node | null | undefined, out: Set<string>): void {
+  if (!target) return;
+  if (target.type === 'identifier') out.add(target.text);
+  else if (['pattern_list', 'tuple_pattern', 'list_pattern', 'list_splat_pattern', 'parenthesized_expression', 'expression_list', 'tuple', 'list', 'as_pattern_target'].includes(target.type)) {
+    for (const c of children(target)) targetNames(c, out);
+  }
+}
+
+const INERT_CLASS_DECORATORS = /^(dataclasses\.)?dataclass\b|^(functools\.)?total_ordering$|^(typing\.)?(final|runtime_checkable)$|^(enum\.)?unique$/;
+
+/** Class attributes (body names + self./cls. assignments) and whether members may be dynamic. */
+function classMembers(cls: Node, methods: Record<string, FunctionSummary>): { attributes: string[]; dynamicMembers: boolean } {
+  const names = new Set<string>();
+  const body = cls.childForFieldName('body');
+  for (const stmt of body ? children(body) : []) {
+    if (stmt.type === 'expression_statement') {
+      let assign = stmt.namedChild(0);
+      while (assign?.type === 'assignment' || assign?.type === 'augmented_assignment') {
+        targetNames(assign.childForFieldName('left'), names);
+        const right = assign.childForFieldName('right');
+        assign = right?.type === 'assignment' ? right : null;
+      }
+    } else if (stmt.type === 'class_definition') {
+      const n = stmt.childForFieldName('name');
+      if (n) names.add(n.text);
+    } else if (stmt.type === 'decorated_definition') {
+      const n = stmt.childForFieldName('definition')?.childForFieldName('name');
+      if (n) names.add(n.text);
+    }
+  }
+  let dynamicMembers = !!(methods.__getattr__ || methods.__getattribute__);
+  const text = cls.text;
+  if (/\bsetattr\s*\(|__dict__/.test(text)) dynamicMembers = true;
+  const superclasses = cls.childForFieldName('superclasses');
+  if (superclasses && children(superclasses).some((c) => c.type === 'keyword_argument' && c.childForFieldName('name')?.text === 'metaclass')) dynamicMembers = true;
+  for (const d of decoratorsOf(cls)) {
+    const name = d.text.replace(/^@\s*/, '');
+    if (!INERT_CLASS_DECORATORS.test(name)) dynamicMembers = true;
+  }
+  if (/\b(self|cls)\s*\./.test(text)) {
+    for (const assign of [...cls.descendantsOfType('assignment'), ...cls.descendantsOfType('augmented_assignment')]) {
+      const left = assign?.childForFieldName('left');
+      const targets: Node[] = left && ['pattern_list', 'tuple_pattern'].includes(left.type) ? children(left) : left ? [left] : [];
+      for (const t of targets) {
+        const object = t.type === 'attribute' ? t.childForFieldName('object') : null;
+        if (object?.type === 'identifier' && (object.text === 'self' || object.text === 'cls')) names.add(t.childForFieldName('attribute')!.text);
+      }
+    }
+  }
+  return { attributes: [...names], dynamicMembers };
+}
+
+/** Names bound at module level, and whether the module creates names dynamically. */
+function moduleNames(file: SourceFile, summary: ModuleSummary): { definedNames: string[]; dynamicNames: boolean; exports?: string[] } {
+  const names = new Set<string>();
+  let dynamicNames = false;
+  let exports: string[] | undefined;
+  for (const b of summary.imports) names.add(b.local.split('.')[0]);
+  const visit = (stmt: Node): void => {
+    switch (stmt.type) {
+      case 'function_definition':
+      case 'class_definition': {
+        const n = stmt.childForFieldName('name');
+        if (n) names.add(n.text);
+        if (n?.text === '__getattr__' && stmt.type === 'function_definition') dynamicNames = true;
+        return;
+      }
+      case 'decorated_definition': {
+        const def = stmt.childForFieldName('definition');
+        if (def) visit(def);
+        return;
+      }
+      case 'import_from_statement':
+        if (children(stmt).some((c) => c.type === 'wildcard_import')) dynamicNames = true;
+        return;
+      case 'expression_statement': {
+        let assign = stmt.namedChild(0);
+        while (assign?.type === 'assignment' || assign?.type === 'augmented_assignment') {
+          const left = assign.childForFieldName('left');
+          targetNames(left, names);
+          const right = assign.childForFieldName('right');
+          if (left?.text === '__all__' && right && (right.type === 'list' || right.type === 'tuple')) {
+            exports = [...(exports ?? []), ...children(right).map((c) => stringValue(c)).filter((v): v is string => v !== undefined)];
+          }
+          assign = right?.type === 'assignment' ? right : null;
+        }
+        return;
+      }
+      case 'for_statement':
+        targetNames(stmt.childForFieldName('left'), names);
+        break;
+      case 'with_statement':
+        for (const alias of stmt.descendantsOfType('as_pattern_target')) if (alias && nearestScope(alias) === undefined) targetNames(alias, names);
+        break;
+      case 'except_clause':
+        for (const c of children(stmt)) if (c.type === 'as_pattern') targetNames(c.childForFieldName('alias'), names);
+        break;
+      case 'type_alias_statement': {
+        const n = stmt.namedChild(0);
+        if (n?.type === 'identifier') names.add(n.text);
+        else if (n?.type === 'type') targetNames(n.namedChild(0), names);
+        return;
+      }
+    }
+    // Compound statements: their blocks bind at module level too.
+    for (const c of children(stmt)) {
+      if (c.type === 'block' || c.type.endsWith('_clause')) for (const inner of c.type === 'block' ? children(c) : [c]) visit(inner);
+    }
+  };
+  for (const stmt of children(file.root)) visit(stmt);
+  if (file.text.includes('global ')) {
+    for (const g of file.root.descendantsOfType('global_statement')) for (const id of g ? children(g) : []) if (id.type === 'identifier') names.add(id.text);
+  }
+  if (/\bglobals\s*\(\s*\)|\bsys\.modules\b/.test(file.text)) dynamicNames = true;
+  if (file.text.includes(':=')) {
+    for (const w of file.root.descendantsOfType('named_expression')) {
+      const scope = w && nearestScope(w);
+      const n = w?.childForFieldName('name');
+      if (n && scope === undefined) names.add(n.text);
+    }
+  }
+  return { definedNames: [...names], dynamicNames, exports };
 }
 
 function relationshipSummary(call: Node): RelationshipSummary | undefined {
@@ -158,7 +324,7 @@ function relationshipSummary(call: Node): RelationshipSummary | undefined {
   return { target, collection, lazy };
 }
 
-function classSummary(cls: Node): ClassSummary {
+function classSummary(cls: Node, file?: SourceFile): ClassSummary {
   const name = cls.childForFieldName('name')!.text;
   const superclasses = cls.childForFieldName('superclasses');
   const bases = superclasses ? children(superclasses).filter((c) => c.type !== 'keyword_argument').map((c) => c.text) : [];
@@ -169,7 +335,7 @@ function classSummary(cls: Node): ClassSummary {
   for (const stmt of body ? children(body) : []) {
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type === 'function_definition') {
-      const s = functionSummary(def);
+      const s = functionSummary(def, file);
       methods[s.name] = s;
       continue;
     }
@@ -193,7 +359,19 @@ function classSummary(cls: Node): ClassSummary {
     }
   }
   if (bases.some((b) => /(^|\.)(Base|DeclarativeBase|Model)$/.test(b))) isModel = isModel || true;
-  return { name, line: cls.startPosition.row + 1, bases, methods, relationships, isModel };
+  const nameNode = cls.childForFieldName('name')!;
+  const members = classMembers(cls, methods);
+  return {
+    name,
+    line: cls.startPosition.row + 1,
+    bases,
+    methods,
+    relationships,
+    isModel,
+    nameRange: file ? file.rangeOf(nameNode.startIndex, nameNode.endIndex) : undefined,
+    attributes: members.attributes,
+    dynamicMembers: members.dynamicMembers,
+  };
 }
 
 function importBindings(stmt: Node, file: SourceFile, isPackage: boolean): ImportBinding[] {
@@ -253,12 +431,12 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
         return;
       }
       case 'function_definition': {
-        const s = functionSummary(stmt);
+        const s = functionSummary(stmt, file);
         summary.functions[s.name] = s;
         return;
       }
       case 'class_definition': {
-        const s = classSummary(stmt);
+        const s = classSummary(stmt, file);
         summary.classes[s.name] = s;
         return;
       }
@@ -295,6 +473,10 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
     }
   };
   for (const stmt of children(file.root)) visitStatement(stmt);
+  const names = moduleNames(file, summary);
+  summary.definedNames = names.definedNames;
+  summary.dynamicNames = names.dynamicNames;
+  if (names.exports) summary.exports = names.exports;
   const routeFacts = extractRoutes(file);
   summary.routers = routeFacts.routers;
   summary.routes = routeFacts.routes;

@@ -6,6 +6,11 @@ export interface CommandIO {
   cwd: string;
   /** Environment (CI detection, colors). */
   env: Record<string, string | undefined>;
+  /**
+   * Transient status line (indexing progress); set only when stderr is a terminal. An empty
+   * string clears the line.
+   */
+  progress?: (text: string) => void;
 }
 
 export function consoleIO(): CommandIO {
@@ -14,6 +19,9 @@ export function consoleIO(): CommandIO {
     err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
     cwd: process.cwd(),
     env: process.env,
+    progress: process.stderr.isTTY
+      ? (t) => process.stderr.write(`\r\x1b[K${t.length > (process.stderr.columns || 80) - 1 ? t.slice(0, (process.stderr.columns || 80) - 2) + '…' : t}`)
+      : undefined,
   };
 }
 

@@ -25,7 +25,10 @@ function timezoneUtc(context: RuleContext, receiverText: string, receiverIsModul
 
 function check(context: RuleContext): void {
   const { facts } = context;
+  if (!/utc(now|fromtimestamp)/.test(context.file.text)) return;
   for (const node of facts.nodesOfType('attribute', 'identifier')) {
+    // Cheap text test before any resolution: most names are not utcnow.
+    if (!/utc(now|fromtimestamp)$/.test(node.text)) continue;
     const parent = node.parent;
     // Only the outermost name of a chain, so `datetime.datetime.utcnow` is looked at once.
     if (parent?.type === 'attribute' && parent.childForFieldName('object')?.id === node.id) continue;

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Extension tests inside a real VS Code (code-server 1.100.3 + headless Chromium).
+#   bash scripts/test-vscode.sh [launcher args, e.g. --grep smoke --timeout 600000 --verbose]
+# Env: VSCODE_TEST_EXTENSION (default: repo root), VSCODE_TEST_FOLDER (default:
+#      examples/gym-app, else a temp folder with one .py file),
+#      SKIP_EXTENSION_BUILD=1 (do not run scripts/build.mjs).
+# Screenshots land in test-results/screenshots/.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+START=$SECONDS
+
+# Extension first: its build may clean dist/.
+if [ -z "${SKIP_EXTENSION_BUILD:-}" ] && [ -f scripts/build.mjs ]; then
+  node scripts/build.mjs
+fi
+node scripts/build-vscode-tests.mjs
+[ -f dist/client/extension.js ] || echo "test-vscode: WARNING: dist/client/extension.js missing; the extension cannot activate" >&2
+
+bash scripts/setup-vscode-host.sh
+
+FOLDER="${VSCODE_TEST_FOLDER:-$ROOT/examples/gym-app}"
+TMP_FOLDER=""
+if [ ! -d "$FOLDER" ]; then
+  TMP_FOLDER="$(mktemp -d /tmp/async-migrate-ws.XXXXXX)"
+  printf 'import time\n\n\ndef handler():\n    time.sleep(1)\n    return {"ok": True}\n' > "$TMP_FOLDER/app.py"
+  echo "test-vscode: $FOLDER does not exist; using $TMP_FOLDER"
+  FOLDER="$TMP_FOLDER"
+fi
+trap '[ -n "$TMP_FOLDER" ] && rm -rf "$TMP_FOLDER"' EXIT
+
+mkdir -p test-results/screenshots
+rc=0
+node test/vscode/run-in-code-server.mjs \
+  --extension "${VSCODE_TEST_EXTENSION:-$ROOT}" \
+  --tests "$ROOT/dist/test/vscode/index.js" \
+  --folder "$FOLDER" \
+  --screenshot-dir "$ROOT/test-results/screenshots" \
+  --timeout 600000 \
+  "$@" || rc=$?
+echo "test-vscode: finished in $((SECONDS - START))s (exit $rc)"
+exit $rc

@@ -1,0 +1,125 @@
+// What a CLI run works on: the project root (nearest pyproject.toml), the whole-root index
+// (cross-file rules need every module), and the subset of files the user named.
+import * as fs from 'fs';
+import * as path from 'path';
+import { type AsyncMigrateConfig, type ConfigProblem, formatProblem } from '../analysis/config';
+import { parseSource, summarizeSource } from '../analysis/engine';
+import { type LoadedProject, type SkippedFile, loadConfig, loadProject, readPythonFile } from '../project';
+import { UsageError } from './args';
+import type { CommandIO } from './io';
+
+export interface CliWorkspace {
+  /** Absolute project root. */
+  root: string;
+  project: LoadedProject;
+  config: AsyncMigrateConfig;
+  /** Root-relative POSIX paths of the readable files to analyse (sorted). */
+  targets: string[];
+  /** Files under PATHS that were not read, and notes about files read anyway. */
+  skipped: SkippedFile[];
+  warnings: SkippedFile[];
+  /** How to show a root-relative path to the user (relative to the working directory). */
+  display(rel: string): string;
+  /** Absolute path of a root-relative path. */
+  absolute(rel: string): string;
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * The project root: the nearest ancestor (inclusive) of the first path (or the working
+ * directory) that contains pyproject.toml; else that path when it is a directory; else cwd
+ * (or the file's directory when the file lies outside cwd).
+ */
+export function findProjectRoot(cwd: string, firstPath?: string): string {
+  const start = path.resolve(cwd, firstPath ?? '.');
+  let isDir = false;
+  try {
+    isDir = fs.statSync(start).isDirectory();
+  } catch {
+    /* reported by the caller */
+  }
+  for (let dir = isDir ? start : path.dirname(start); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'pyproject.toml'))) return dir;
+    if (path.dirname(dir) === dir) break;
+  }
+  if (isDir) return start;
+  const absCwd = path.resolve(cwd);
+  return isInside(absCwd, start) ? absCwd : path.dirname(start);
+}
+
+/** The configuration has problems: each is printed and the command exits 2 (never silently ignored). */
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+  }
+}
+
+/**
+ * Loads the configuration and indexes the project for the given PATHS (none = the whole root).
+ * Throws UsageError for bad paths and ConfigError for configuration problems.
+ */
+export async function openWorkspace(io: CommandIO, paths: string[]): Promise<CliWorkspace> {
+  const absPaths = paths.map((p) => path.resolve(io.cwd, p));
+  for (let i = 0; i < absPaths.length; i++) {
+    if (!fs.existsSync(absPaths[i])) throw new UsageError(`path not found: ${paths[i]}`);
+  }
+  const root = findProjectRoot(io.cwd, paths[0]);
+  for (let i = 0; i < absPaths.length; i++) {
+    if (!isInside(root, absPaths[i])) throw new UsageError(`${paths[i]} is outside the project root ${root} (run async-migrate once per project)`);
+  }
+  const display = (rel: string) => toPosix(path.relative(io.cwd, path.join(root, rel))) || '.';
+  const absolute = (rel: string) => path.join(root, rel);
+  const { config, problems } = loadConfig(root);
+  const configProblems = problems.map((p) => ({ ...p, source: p.source === 'pyproject.toml' ? display('pyproject.toml') : p.source }));
+  if (configProblems.length) throw new ConfigError(configProblems);
+  let lastShown = 0;
+  const project = await loadProject(root, {
+    config,
+    onProgress: io.progress
+      ? (done, total, file) => {
+          const now = Date.now();
+          if (now - lastShown < 50 && done < total) return;
+          lastShown = now;
+          io.progress!(`indexing ${done}/${total} ${file}`);
+        }
+      : undefined,
+  });
+  io.progress?.('');
+  const roots = absPaths.length ? absPaths.map((p) => toPosix(path.relative(root, p))) : [''];
+  // Files named explicitly are analysed even when excluded or not ending in .py (like ruff).
+  for (let i = 0; i < absPaths.length; i++) {
+    const rel = roots[i];
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(absPaths[i]);
+    } catch {
+      continue;
+    }
+    if (!stat.isFile() || project.texts.has(rel) || project.skipped.some((s) => s.path === rel)) continue;
+    const read = readPythonFile(absPaths[i]);
+    if (read.skipped || read.text === undefined) project.skipped.push({ path: rel, reason: read.skipped ?? 'unreadable' });
+    else {
+      if (read.warning) project.warnings.push({ path: rel, reason: read.warning });
+      project.texts.set(rel, read.text);
+      const { file } = parseSource(rel, read.text, config);
+      try {
+        project.index.upsert(summarizeSource(file));
+      } finally {
+        file.dispose();
+      }
+    }
+  }
+  const under = (rel: string) => roots.some((r) => r === '' || rel === r || rel.startsWith(r + '/'));
+  const targets = [...project.texts.keys()].filter(under).sort();
+  const skipped = project.skipped.filter((s) => under(s.path));
+  const warnings = project.warnings.filter((s) => under(s.path));
+  return { root, project, config, targets, skipped, warnings, display, absolute };
+}

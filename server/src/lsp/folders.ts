@@ -1,0 +1,111 @@
+// One workspace folder as the server sees it: its root, configuration (pyproject.toml merged
+// with editor settings), workspace index and indexing state.
+import * as path from 'path';
+import { fileURLToPath, pathToFileURL } from 'url';
+import { type AsyncMigrateConfig, type ConfigProblem, loadPyprojectConfig } from '../analysis/config';
+import { WorkspaceIndex } from '../analysis/workspace';
+import type { ModuleSummary } from '../analysis/summary';
+import type { IndexingState } from './protocol';
+import { DEFAULT_SERVER_SETTINGS, type ServerSettings, resolveSettings } from './settings';
+
+export class Folder {
+  baseConfig: AsyncMigrateConfig;
+  baseProblems: ConfigProblem[] = [];
+  rawSettings: unknown = undefined;
+  settings: ServerSettings = { ...DEFAULT_SERVER_SETTINGS };
+  config: AsyncMigrateConfig;
+  settingsProblems: ConfigProblem[] = [];
+  index: WorkspaceIndex;
+  state: IndexingState = 'starting';
+  filesIndexed = 0;
+  filesTotal = 0;
+  skipped = 0;
+  /** Bumped to abandon a running indexing pass (re-index after a pyproject change). */
+  epoch = 0;
+  /** Resolves when the current indexing pass completes. */
+  ready: Promise<void>;
+  private resolveReady!: () => void;
+  /** Summary signatures (positions stripped), to tell whether dependents must be re-checked. */
+  readonly signatures = new Map<string, string>();
+
+  constructor(
+    readonly uri: string,
+    /** File system root; undefined for the pseudo folder holding files outside every folder. */
+    readonly root: string | undefined,
+    readonly name: string,
+  ) {
+    this.baseConfig = loadPyprojectConfig(undefined).config;
+    this.config = this.baseConfig;
+    this.index = new WorkspaceIndex(this.config);
+    this.ready = new Promise((resolve) => (this.resolveReady = resolve));
+    if (!root) this.markReady();
+  }
+
+  static fromUri(uri: string, name?: string): Folder {
+    let root: string | undefined;
+    try {
+      root = uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+    } catch {
+      root = undefined;
+    }
+    return new Folder(uri, root, name ?? (root ? path.basename(root) : uri));
+  }
+
+  /** Starts a new indexing pass; returns its epoch. */
+  beginIndexing(): number {
+    this.epoch++;
+    if (this.state === 'ready') this.ready = new Promise((resolve) => (this.resolveReady = resolve));
+    this.state = 'indexing';
+    this.filesIndexed = 0;
+    this.filesTotal = 0;
+    this.skipped = 0;
+    return this.epoch;
+  }
+
+  markReady(): void {
+    this.state = 'ready';
+    this.resolveReady();
+  }
+
+  /** Recomputes config from the pyproject text and the raw editor settings; returns the problems. */
+  applyConfig(pyprojectText: string | undefined): ConfigProblem[] {
+    const loaded = loadPyprojectConfig(pyprojectText, 'pyproject.toml');
+    this.baseConfig = loaded.config;
+    this.baseProblems = loaded.problems;
+    return this.applySettings(this.rawSettings);
+  }
+
+  applySettings(raw: unknown): ConfigProblem[] {
+    this.rawSettings = raw;
+    const resolved = resolveSettings(this.baseConfig, raw);
+    this.settings = resolved.server;
+    this.config = resolved.config;
+    this.settingsProblems = resolved.problems;
+    this.index.config = this.config;
+    return [...this.baseProblems, ...this.settingsProblems];
+  }
+
+  /** Workspace-relative POSIX path of an absolute file path inside this folder, else undefined. */
+  relativePath(fsPath: string): string | undefined {
+    if (!this.root) return undefined;
+    const rel = path.relative(this.root, fsPath);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return rel.split(path.sep).join('/');
+  }
+
+  uriOf(relPath: string): string {
+    if (!this.root) return relPath;
+    return pathToFileURL(path.join(this.root, ...relPath.split('/'))).toString();
+  }
+
+  absPath(relPath: string): string | undefined {
+    return this.root ? path.join(this.root, ...relPath.split('/')) : undefined;
+  }
+}
+
+const POSITION_KEYS = new Set(['line', 'nameStart', 'nameEnd', 'statementStart', 'statementEnd', 'start', 'end', 'outerStart']);
+
+/** A summary's JSON without positions: equal signatures mean dependents see no difference. */
+export function summarySignature(summary: ModuleSummary): string {
+  return JSON.stringify(summary, (key, value) => (POSITION_KEYS.has(key) ? undefined : value));
+}

@@ -1,0 +1,88 @@
+// The async-migrate extensions to LSP: custom request/notification names, command ids and
+// their payloads. Plain data only (no vscode / vscode-languageserver imports), so the client,
+// the server and tests share one definition.
+
+/** Server → client notification whenever indexing progress or the findings count changes. */
+export const STATUS_NOTIFICATION = 'asyncMigrate/statusChanged';
+/** Client → server request: the current status (same payload as the notification). */
+export const STATUS_REQUEST = 'asyncMigrate/status';
+/**
+ * Client → server request (tests, debugging): the s-expression of the server's current syntax
+ * tree for an open document, to compare the incremental tree with a from-scratch parse.
+ */
+export const SYNTAX_TREE_REQUEST = 'asyncMigrate/internal/syntaxTree';
+
+/** workspace/executeCommand ids the server implements (the client registers them automatically). */
+export const COMMANDS = {
+  /** args: [{ uri, offset? | line?+character? | function? }] → applies the migration via workspace/applyEdit. */
+  migrateEndpoint: 'asyncMigrate.migrateEndpoint',
+  /** args: [{ uri, select?: string[], unsafe?: boolean }] → applies fix-all via workspace/applyEdit. */
+  fixAll: 'asyncMigrate.fixAll',
+} as const;
+
+/** Code action kind of the safe fix-all (for `editor.codeActionsOnSave`). */
+export const FIX_ALL_KIND = 'source.fixAll.asyncMigrate';
+
+export type IndexingState = 'starting' | 'indexing' | 'ready';
+
+export interface FolderStatus {
+  uri: string;
+  state: IndexingState;
+  filesIndexed: number;
+  filesTotal: number;
+  /** Files not read (too large, binary, unreadable). */
+  skipped: number;
+  enabled: boolean;
+}
+
+export interface StatusPayload {
+  state: IndexingState;
+  filesIndexed: number;
+  filesTotal: number;
+  /** Diagnostics currently published (all documents). */
+  findings: number;
+  /** Of which errors / warnings. */
+  errors: number;
+  warnings: number;
+  folders: FolderStatus[];
+  /** Server package version. */
+  version: string;
+}
+
+export interface MigrateEndpointArgs {
+  uri: string;
+  /** UTF-16 offset inside the handler. */
+  offset?: number;
+  /** Or an LSP position inside the handler. */
+  line?: number;
+  character?: number;
+  /** Or the handler's function name. */
+  function?: string;
+}
+
+export interface FixAllArgs {
+  uri: string;
+  select?: string[];
+  unsafe?: boolean;
+}
+
+/** What the server puts in Diagnostic.data (read back by code actions). */
+export interface DiagnosticData {
+  /** Document version the diagnostic was computed for. */
+  version: number | null;
+  code: string;
+  start: number;
+  end: number;
+  /** Has an automatic fix (and whether it is safe). */
+  fix?: 'safe' | 'unsafe';
+  suggestions?: number;
+  noFixReason?: string;
+}
+
+/** Settings the language server reads from `workspace/configuration` section `asyncMigrate`. */
+export interface ServerOnlySettings {
+  enable?: boolean;
+  diagnosticsScope?: 'openFiles' | 'workspace';
+  /** Base URL of the rule docs (…/docs/rules/); empty = built-in default. */
+  docsBaseUrl?: string;
+}

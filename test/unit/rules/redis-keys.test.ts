@@ -1,0 +1,221 @@
+import { py, ruleTester } from '../helpers';
+
+ruleTester('AM301', {
+  valid: [
+    {
+      name: "a dict's .keys() is not Redis",
+      code: py`
+        async def handler(payload: dict):
+            data = {"a": 1}
+            names = list(data.keys())
+            return payload.keys()
+      `,
+    },
+    {
+      name: 'unknown receiver stays silent',
+      code: py`
+        async def handler(cache):
+            return await cache.keys("user:*")
+      `,
+    },
+    {
+      name: 'scan_iter is already right',
+      code: py`
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url("redis://")
+
+        async def handler():
+            return [k async for k in redis.scan_iter(match="user:*", count=100)]
+      `,
+    },
+    {
+      name: 'hkeys is a different (bounded) command',
+      code: py`
+        import redis.asyncio as aioredis
+
+        r = aioredis.from_url("redis://")
+
+        async def fields(key):
+            return await r.hkeys(key)
+      `,
+    },
+    {
+      name: 'keys queued on a pipeline is not a client call',
+      code: py`
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url("redis://")
+
+        async def handler():
+            async with redis.pipeline() as pipe:
+                pipe.keys("a:*")
+                await pipe.execute()
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: 'seed error 5: awaited keys on an async client',
+      code: py`
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url("redis://localhost")
+
+        async def gym_users():
+            keys = await redis.keys("gym:*:users:*")  # hot path
+            return keys
+      `,
+      errors: ['6:18'],
+      message: 'KEYS "gym:*:users:*"',
+      output: py`
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url("redis://localhost")
+
+        async def gym_users():
+            keys = [k async for k in redis.scan_iter(match="gym:*:users:*", count=100)]  # hot path
+            return keys
+      `,
+    },
+    {
+      name: 'sync client: list(scan_iter(...)), pattern text kept verbatim',
+      code: py`
+        import redis
+
+        redis_client = redis.Redis(host="localhost")
+
+        def clear_sessions(user_id):
+            for key in redis_client.keys(f"session:{user_id}:*"):
+                redis_client.delete(key)
+      `,
+      errors: ['6:16'],
+      output: py`
+        import redis
+
+        redis_client = redis.Redis(host="localhost")
+
+        def clear_sessions(user_id):
+            for key in list(redis_client.scan_iter(match=f"session:{user_id}:*", count=100)):
+                redis_client.delete(key)
+      `,
+    },
+    {
+      name: 'keys() without a pattern means "*"',
+      code: py`
+        from redis.asyncio import Redis
+
+        async def count_all(r: Redis):
+            return len(await r.keys())
+      `,
+      errors: ['4:22'],
+      message: 'KEYS "*"',
+      output: py`
+        from redis.asyncio import Redis
+
+        async def count_all(r: Redis):
+            return len([k async for k in r.scan_iter(count=100)])
+      `,
+    },
+    {
+      name: 'pattern= keyword and a self attribute receiver',
+      code: py`
+        from redis.asyncio import Redis
+
+        class Feed:
+            def __init__(self, redis: Redis):
+                self.redis = redis
+
+            async def keys_for(self, gym_id):
+                return (await self.redis.keys(pattern=f"feed:{gym_id}:*"))
+      `,
+      errors: ['8:23'],
+      output: py`
+        from redis.asyncio import Redis
+
+        class Feed:
+            def __init__(self, redis: Redis):
+                self.redis = redis
+
+            async def keys_for(self, gym_id):
+                return ([k async for k in self.redis.scan_iter(match=f"feed:{gym_id}:*", count=100)])
+      `,
+    },
+    {
+      name: 'dependency-injected async client',
+      code: py`
+        from fastapi import Depends
+        from app.core.redis import get_async_redis
+
+        async def purge(redis=Depends(get_async_redis)):
+            for key in await redis.keys("cache:*"):
+                await redis.delete(key)
+      `,
+      errors: ['5:22'],
+      output: py`
+        from fastapi import Depends
+        from app.core.redis import get_async_redis
+
+        async def purge(redis=Depends(get_async_redis)):
+            for key in [k async for k in redis.scan_iter(match="cache:*", count=100)]:
+                await redis.delete(key)
+      `,
+    },
+    {
+      name: 'async client not awaited: reported, fixed only after the await exists',
+      code: py`
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url("redis://")
+
+        async def f():
+            pending = redis.keys("a:*")
+            return pending
+      `,
+      errors: ['6:15'],
+      output: py`
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url("redis://")
+
+        async def f():
+            pending = redis.keys("a:*")
+            return pending
+      `,
+    },
+    {
+      name: 'async client in a multi-file workspace (client defined in another module)',
+      files: {
+        'app/core/cache.py': py`
+          import redis.asyncio as aioredis
+
+          redis_client = aioredis.from_url("redis://")
+        `,
+        'app/services/feed.py': py`
+          from app.core.cache import redis_client
+
+          async def stale_keys():
+              return await redis_client.keys("feed:*")
+        `,
+      },
+      path: 'app/services/feed.py',
+      errors: ['4:18'],
+      output: py`
+        from app.core.cache import redis_client
+
+        async def stale_keys():
+            return [k async for k in redis_client.scan_iter(match="feed:*", count=100)]
+      `,
+    },
+    {
+      name: 'suppressed',
+      code: py`
+        import redis
+        r = redis.Redis()
+        a = r.keys("x:*")  # async-migrate: ignore[AM301]
+        b = r.keys("y:*")
+      `,
+      errors: ['4:5'],
+    },
+  ],
+});

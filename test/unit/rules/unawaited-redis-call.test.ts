@@ -1,0 +1,291 @@
+import { py, ruleTester } from '../helpers';
+
+const header = `from redis.asyncio import Redis
+
+redis = Redis.from_url("redis://localhost")
+`;
+
+ruleTester('AM302', {
+  valid: [
+    {
+      name: 'awaited commands',
+      code: header + py`
+
+        async def cache_user(user_id, payload):
+            await redis.set(f"user:{user_id}", payload, ex=60)
+            data = await redis.get(f"user:{user_id}")
+            return (await redis.get("x")).decode()
+      `,
+    },
+    {
+      name: 'pipeline commands are buffered, only execute() is awaited',
+      code: header + py`
+
+        async def bump(keys):
+            pipe = redis.pipeline()
+            for k in keys:
+                pipe.incr(k)
+                pipe.expire(k, 60)
+            await pipe.execute()
+            async with redis.pipeline(transaction=True) as tx:
+                tx.set("a", 1)
+                tx.get("a")
+                await tx.execute()
+      `,
+    },
+    {
+      name: 'passed to asyncio.gather / create_task, collected, or assigned then awaited',
+      code: header + py`
+        import asyncio
+
+        async def many(keys):
+            values = await asyncio.gather(*[redis.get(k) for k in keys])
+            task = asyncio.create_task(redis.publish("ch", "hi"))
+            coros = []
+            for k in keys:
+                coros.append(redis.delete(k))
+            await asyncio.gather(*coros)
+            pending = redis.get("x")
+            value = await pending
+            await asyncio.wait_for(redis.get("slow"), timeout=1)
+            return values, task, value
+      `,
+    },
+    {
+      name: 'a plain def returning the awaitable for its caller to await',
+      code: header + py`
+
+        def get_cached(key):
+            return redis.get(f"cache:{key}")
+
+        async def use():
+            return await get_cached("a")
+      `,
+    },
+    {
+      name: 'scan_iter is an async iterator, pubsub/lock/pipeline are objects',
+      code: header + py`
+
+        async def walk():
+            async for key in redis.scan_iter(match="a:*"):
+                print(key)
+            pubsub = redis.pubsub()
+            async with redis.lock("job"):
+                pass
+      `,
+    },
+    {
+      name: 'sync client: nothing to await',
+      code: py`
+        import redis as redis_lib
+
+        client = redis_lib.Redis()
+
+        def f():
+            client.set("a", 1)
+            return client.get("a")
+      `,
+    },
+    {
+      name: 'unknown receiver (a dict / a service) stays silent',
+      code: py`
+        async def f(cache, settings: dict):
+            cache.set("a", 1)
+            return settings.get("a")
+      `,
+    },
+    {
+      name: 'a lambda producing coroutines is a factory',
+      code: header + py`
+
+        async def f(retry):
+            return await retry(lambda: redis.get("a"))
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: 'seed error 4: statement and assignment',
+      code: header + py`
+
+        async def cache_user(key, value):
+            redis.set(key, value)  # no hace nada
+            data = redis.get(key)
+            return data
+      `,
+      errors: ['6:5', '7:12'],
+      message: '`redis.set()` on an async Redis client is not awaited',
+      output: header + py`
+
+        async def cache_user(key, value):
+            await redis.set(key, value)  # no hace nada
+            data = await redis.get(key)
+            return data
+      `,
+    },
+    {
+      name: 'precedence: method call on the result gets parentheses',
+      code: header + py`
+
+        async def name(key):
+            return redis.get(key).decode()
+      `,
+      errors: ['6:12'],
+      output: header + py`
+
+        async def name(key):
+            return (await redis.get(key)).decode()
+      `,
+    },
+    {
+      name: 'a condition, a subscript and an argument',
+      code: header + py`
+        import json
+
+        async def f(key):
+            if redis.exists(key):
+                return json.loads(redis.get(key))
+            return redis.hgetall(key)["a"]
+      `,
+      errors: ['7:8', '8:27', '9:12'],
+      output: header + py`
+        import json
+
+        async def f(key):
+            if await redis.exists(key):
+                return json.loads(await redis.get(key))
+            return (await redis.hgetall(key))["a"]
+      `,
+    },
+    {
+      name: 'returned from an async def: the caller gets a coroutine, not the value',
+      code: header + py`
+
+        async def ttl(key):
+            return redis.ttl(key)
+      `,
+      errors: ['6:12'],
+      output: header + py`
+
+        async def ttl(key):
+            return await redis.ttl(key)
+      `,
+    },
+    {
+      name: 'assigned and never awaited',
+      code: header + py`
+
+        async def f():
+            pending = redis.incr("hits")
+            print(pending)
+      `,
+      errors: ['6:15'],
+      output: header + py`
+
+        async def f():
+            pending = await redis.incr("hits")
+            print(pending)
+      `,
+    },
+    {
+      name: 'self attribute holding an annotated async client, and an annotated parameter',
+      code: py`
+        from redis.asyncio import Redis
+
+        class Cache:
+            def __init__(self, client: Redis):
+                self.client = client
+
+            async def put(self, key, value):
+                self.client.setex(key, 60, value)
+
+        async def touch(r: Redis, key):
+            r.expire(key, 30)
+      `,
+      errors: ['8:9', '11:5'],
+      output: py`
+        from redis.asyncio import Redis
+
+        class Cache:
+            def __init__(self, client: Redis):
+                self.client = client
+
+            async def put(self, key, value):
+                await self.client.setex(key, 60, value)
+
+        async def touch(r: Redis, key):
+            await r.expire(key, 30)
+      `,
+    },
+    {
+      name: 'configured dependency and configured name',
+      code: py`
+        from fastapi import Depends
+
+        async def endpoint(cache=Depends(get_async_redis)):
+            cache.lpush("queue", "job")
+            aredis.publish("events", "x")
+      `,
+      errors: ['4:5', '5:5'],
+      output: py`
+        from fastapi import Depends
+
+        async def endpoint(cache=Depends(get_async_redis)):
+            await cache.lpush("queue", "job")
+            await aredis.publish("events", "x")
+      `,
+    },
+    {
+      name: 'in a plain def: reported without a fix',
+      code: header + py`
+
+        def warm(key):
+            redis.set(key, 1)
+      `,
+      errors: ['6:5'],
+      output: header + py`
+
+        def warm(key):
+            redis.set(key, 1)
+      `,
+    },
+    {
+      name: 'in a generator expression: no fix (would make an async generator)',
+      code: header + py`
+
+        async def any_exists(keys):
+            return any(redis.exists(k) for k in keys)
+      `,
+      errors: ['6:16'],
+      output: header + py`
+
+        async def any_exists(keys):
+            return any(redis.exists(k) for k in keys)
+      `,
+    },
+    {
+      name: 'client imported from another module',
+      files: {
+        'app/core/redis.py': py`
+          import redis.asyncio as aioredis
+
+          client = aioredis.from_url("redis://")
+        `,
+        'app/services/stats.py': py`
+          from app.core.redis import client
+
+          async def hit(gym_id):
+              client.zincrby("gyms", 1, gym_id)
+        `,
+      },
+      path: 'app/services/stats.py',
+      errors: ['4:5'],
+      output: py`
+        from app.core.redis import client
+
+        async def hit(gym_id):
+            await client.zincrby("gyms", 1, gym_id)
+      `,
+    },
+  ],
+});

@@ -1,0 +1,9 @@
+/**
+ * Every in-VS-Code test file, loaded in this order. Add a line per file.
+ * `require` (not `import`) keeps each file's top level lazy, so its
+ * describe()/it() calls run only after mocha has set up its globals; esbuild
+ * still bundles each file.
+ */
+export const suites: { file: string; load: () => unknown }[] = [
+  { file: 'smoke.test.ts', load: () => require('./smoke.test') },
+];
