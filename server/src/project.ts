@@ -46,7 +46,7 @@ export function readPythonFile(absPath: string): ReadResult {
 }
 
 export function isExcluded(relPath: string, config: AsyncMigrateConfig): boolean {
-  return config.exclude.some((g) => matchesGlob(relPath, g));
+  return config.exclude.some((g) => matchesGlob(relPath, g)) || config.extendExclude.some((g) => matchesGlob(relPath, g));
 }
 
 /** Workspace-relative POSIX paths of the Python files under root (sorted). */

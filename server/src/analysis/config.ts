@@ -14,8 +14,10 @@ export interface TierOverride {
 export interface AsyncMigrateConfig {
   /** Source roots; module names are computed relative to them. */
   src: string[];
-  /** Globs (workspace-relative) of files never analysed. */
+  /** Globs (workspace-relative) of files never analysed (replaces the defaults). */
   exclude: string[];
+  /** Globs added to `exclude` (keeps the defaults, like ruff's extend-exclude). */
+  extendExclude: string[];
   /** When set, only these codes (or prefixes like "AM1") run. */
   select: string[] | undefined;
   ignore: string[];
@@ -61,6 +63,7 @@ export interface AsyncMigrateConfig {
 export const DEFAULT_CONFIG: AsyncMigrateConfig = {
   src: ['.'],
   exclude: ['**/node_modules/**', '**/.venv/**', '**/venv/**', '**/.git/**', '**/__pycache__/**', '**/site-packages/**', '**/migrations/versions/**'],
+  extendExclude: [],
   select: undefined,
   ignore: [],
   severity: {},
@@ -136,6 +139,7 @@ function f(prop: string, kind: Kind): Field {
 const SCHEMA: Record<string, Field> = {
   src: f('src', 'string[]'),
   exclude: f('exclude', 'string[]'),
+  'extend-exclude': f('extendExclude', 'string[]'),
   select: f('select', 'string[]'),
   ignore: f('ignore', 'string[]'),
   severity: f('severity', 'severityMap'),

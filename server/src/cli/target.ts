@@ -3,7 +3,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { type AsyncMigrateConfig, type ConfigProblem, formatProblem } from '../analysis/config';
-import { parseSource, summarizeSource } from '../analysis/engine';
+import { analyzeFile, parseSource, summarizeSource, type RunOptions } from '../analysis/engine';
+import type { SourceFile } from '../analysis/source';
+import type { Finding } from '../analysis/types';
 import { type LoadedProject, type SkippedFile, loadConfig, loadProject, readPythonFile } from '../project';
 import { UsageError } from './args';
 import type { CommandIO } from './io';
@@ -122,4 +124,40 @@ export async function openWorkspace(io: CommandIO, paths: string[]): Promise<Cli
   const skipped = project.skipped.filter((s) => under(s.path));
   const warnings = project.warnings.filter((s) => under(s.path));
   return { root, project, config, targets, skipped, warnings, display, absolute };
+}
+
+/** Findings of one file; an engine failure becomes one AM000 finding instead of aborting the run. */
+export function analyzeTarget(ws: CliWorkspace, rel: string, options: RunOptions): Finding[] {
+  const text = ws.project.texts.get(rel);
+  if (text === undefined) return [];
+  let file: SourceFile | undefined;
+  try {
+    file = parseSource(rel, text, ws.config).file;
+    return analyzeFile(file, ws.project.index, ws.config, options);
+  } catch (error) {
+    const message = `internal error while analysing this file: ${error instanceof Error ? error.message : String(error)} (please report it)`;
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return [{ path: rel, code: 'AM000', rule: 'internal-error', severity: 'info', message, start: 0, end: 0, range }];
+  } finally {
+    file?.dispose();
+  }
+}
+
+/** `CI=true` (GitHub Actions, GitLab, most CI services) implies --ci. */
+export function ciFromEnv(env: Record<string, string | undefined>): boolean {
+  const v = env.CI?.trim().toLowerCase();
+  return !!v && v !== 'false' && v !== '0' && v !== 'no';
+}
+
+/** Validates --select / --ignore values: codes or prefixes that match at least one rule, or ALL. */
+export function validateCodes(flag: string, values: string[] | undefined, known: readonly string[]): string[] | undefined {
+  if (!values) return undefined;
+  return values.map((raw) => {
+    const v = raw.toUpperCase();
+    if (v === 'ALL') return v;
+    if (!/^AM\d{0,3}$/.test(v) || !known.some((code) => code.startsWith(v))) {
+      throw new UsageError(`${flag}: "${raw}" matches no rule (codes: ${known.join(', ')}; prefixes like AM1 work too)`);
+    }
+    return v;
+  });
 }

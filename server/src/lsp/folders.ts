@@ -109,3 +109,12 @@ const POSITION_KEYS = new Set(['line', 'nameStart', 'nameEnd', 'statementStart',
 export function summarySignature(summary: ModuleSummary): string {
   return JSON.stringify(summary, (key, value) => (POSITION_KEYS.has(key) ? undefined : value));
 }
+
+export function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,528 @@
+// What an expression or a call resolves to, beyond module-level names: function locals and
+// parameters (annotations, `Depends(...)`), `self`/`cls`, attributes assigned on `self`,
+// `super()`, and functions nested in the current function. Used by the await/twin rules
+// (AM201–AM205). Everything answers undefined when the evidence is not there.
+import type { Node } from './parser';
+import type { FileFacts, LocalBinding, ParamFacts } from './semantics';
+import type { ClassSummary, FunctionSummary } from './summary';
+import { children, decoratorsOf, dottedName, isAsyncFunction, unparen } from './syntax';
+import type { ResolvedSymbol, WorkspaceIndex } from './workspace';
+
+const MAX_DEPTH = 6;
+
+/** A workspace function or method reached by a call. */
+export interface Callable {
+  /** Module defining the function. */
+  module: string;
+  /** Path of that module's file ('' when unknown). */
+  path: string;
+  /** For methods: the class defining it (maybe a base class of the receiver's class). */
+  className?: string;
+  name: string;
+  fn: FunctionSummary;
+  /** The resolved receiver for `receiver.method(...)`. */
+  receiver?: ResolvedSymbol;
+  /** The receiver is `self`/`cls`/`super()`: subclasses may override the method. */
+  viaSelf?: boolean;
+  /** A function nested in a function of this file. */
+  local?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decorators
+
+function decoratorName(text: string): string {
+  return text.replace(/^@\s*/, '').replace(/\(.*$/s, '').replace(/\s+/g, '');
+}
+
+const ROUTE_DECORATOR = /\.(get|post|put|patch|delete|head|options|trace|api_route|websocket|route|on_event|middleware|exception_handler)$/;
+/** Decorators that return the same kind of callable they wrap (a coroutine function stays one). */
+const PRESERVING = new Set([
+  'staticmethod', 'classmethod', 'abstractmethod', 'abc.abstractmethod', 'override', 'typing.override', 'typing_extensions.override',
+  'final', 'typing.final', 'functools.wraps', 'wraps', 'functools.cache', 'cache', 'functools.lru_cache', 'lru_cache',
+  'pytest.fixture', 'pytest_asyncio.fixture', 'overload', 'typing.overload', 'deprecated', 'typing_extensions.deprecated', 'warnings.deprecated',
+]);
+
+/** True when every decorator is known to keep the function's calling convention. */
+export function decoratorsPreserve(decorators: readonly string[]): boolean {
+  return decorators.every((d) => {
+    const name = decoratorName(d);
+    return PRESERVING.has(name) || ROUTE_DECORATOR.test(name) || /^pytest\.mark\./.test(name);
+  });
+}
+
+/** `async def` (not an async generator) whose decorators cannot have changed what a call returns. */
+export function isCoroutineFunction(fn: FunctionSummary): boolean {
+  return fn.isAsync && !fn.isGenerator && decoratorsPreserve(fn.decorators);
+}
+
+const AWAITABLE_ANNOTATION = /\b(Awaitable|Coroutine|Future|Task|Deferred|Any|AsyncIterator|AsyncIterable|AsyncGenerator|object)\b/;
+
+/**
+ * A plain `def` whose call returns something that cannot be awaited, with evidence: decorators
+ * known to be inert, no awaitable return annotation, no task/future creation, and no
+ * `return other_coroutine()` wrapper.
+ */
+export function isPlainSyncFunction(index: WorkspaceIndex, callable: Callable): boolean {
+  const { fn } = callable;
+  if (fn.isAsync || !decoratorsPreserve(fn.decorators)) return false;
+  if (fn.returns && AWAITABLE_ANNOTATION.test(fn.returns)) return false;
+  if (fn.returns) {
+    // A class with __await__ (its instances are awaitable).
+    for (const cls of annotationClasses(index, callable.module, fn.returns)) {
+      if (cls.kind === 'class' && index.findMethod(cls.module, cls.cls, '__await__')) return false;
+    }
+  }
+  if (fn.createsAwaitables) return false;
+  for (const dotted of fn.returnCalls ?? []) {
+    if (!dotted) continue;
+    if (/^(asyncio|anyio|trio)\./.test(dotted)) return false;
+    if (/^(self|cls)\./.test(dotted) && callable.className) {
+      const mod = index.module(callable.module);
+      const cls = mod?.classes[callable.className];
+      const found = cls && dotted.split('.').length === 2 ? index.findMethod(callable.module, cls, dotted.split('.')[1]) : undefined;
+      if (found && found.fn.isAsync) return false;
+      continue;
+    }
+    const target = index.resolveDotted(callable.module, dotted);
+    if (target?.kind === 'external' && /^(asyncio|anyio|trio)\./.test(target.dotted)) return false;
+    if ((target?.kind === 'function' || target?.kind === 'method') && (target.fn.isAsync || !decoratorsPreserve(target.fn.decorators))) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scopes
+
+/** Names bound in a function other than by `x = …` / `with … as x` (for targets, tuple targets, imports, except-as, walrus, global). */
+const otherBindingsCache = new WeakMap<FileFacts, Map<number, Set<string>>>();
+
+function collectTargets(target: Node | null | undefined, out: Set<string>): void {
+  if (!target) return;
+  if (target.type === 'identifier') out.add(target.text);
+  else if (['pattern_list', 'tuple_pattern', 'list_pattern', 'list_splat_pattern', 'parenthesized_expression', 'expression_list', 'tuple', 'list', 'as_pattern_target'].includes(target.type)) {
+    for (const c of children(target)) collectTargets(c, out);
+  }
+}
+
+function nearestScope(node: Node): Node | undefined {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return p;
+  }
+  return undefined;
+}
+
+function otherBindings(facts: FileFacts, fn: Node): Set<string> {
+  let perFile = otherBindingsCache.get(facts);
+  if (!perFile) otherBindingsCache.set(facts, (perFile = new Map()));
+  let names = perFile.get(fn.id);
+  if (names) return names;
+  names = new Set<string>();
+  const body = fn.childForFieldName('body');
+  if (body) {
+    const types = ['for_statement', 'for_in_clause', 'import_from_statement', 'import_statement', 'named_expression', 'except_clause', 'global_statement', 'nonlocal_statement', 'assignment', 'function_definition', 'class_definition'];
+    for (const n of body.descendantsOfType(types)) {
+      if (!n) continue;
+      const scope = nearestScope(n);
+      // Nested defs/classes bind their name in fn; comprehension targets live in their own scope.
+      if (n.type === 'function_definition' || n.type === 'class_definition') {
+        if (scope?.id === fn.id) names.add(n.childForFieldName('name')?.text ?? '');
+        continue;
+      }
+      if (scope?.id !== fn.id) continue;
+      switch (n.type) {
+        case 'for_statement':
+          collectTargets(n.childForFieldName('left'), names);
+          break;
+        case 'for_in_clause':
+          break;
+        case 'assignment': {
+          const left = n.childForFieldName('left');
+          if (left && left.type !== 'identifier' && left.type !== 'attribute' && left.type !== 'subscript') collectTargets(left, names);
+          break;
+        }
+        case 'import_statement':
+        case 'import_from_statement':
+          for (const item of n.childrenForFieldName('name').concat(n.type === 'import_statement' ? n.namedChildren : [])) {
+            if (!item) continue;
+            if (item.type === 'aliased_import') names.add(item.childForFieldName('alias')!.text);
+            else if (item.type === 'dotted_name') names.add(item.text.split('.')[0]);
+          }
+          break;
+        case 'named_expression':
+          names.add(n.childForFieldName('name')?.text ?? '');
+          break;
+        case 'except_clause':
+          for (const c of children(n)) if (c.type === 'as_pattern') collectTargets(c.childForFieldName('alias'), names);
+          break;
+        case 'global_statement':
+        case 'nonlocal_statement':
+          for (const c of children(n)) if (c.type === 'identifier') names.add(c.text);
+          break;
+      }
+    }
+  }
+  perFile.set(fn.id, names);
+  return names;
+}
+
+/** A function_definition nested directly in fn (at any block depth) named name. */
+function nestedDef(fn: Node, name: string): Node | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body) return undefined;
+  for (const def of body.descendantsOfType('function_definition')) {
+    if (def && def.childForFieldName('name')?.text === name && nearestScope(def)?.id === fn.id) return def;
+  }
+  return undefined;
+}
+
+/** A FunctionSummary for a function defined in this file's tree (nested defs are not in the index). */
+export function localFunctionSummary(facts: FileFacts, def: Node): FunctionSummary {
+  const nameNode = def.childForFieldName('name')!;
+  const body = def.childForFieldName('body');
+  let isGenerator = false;
+  if (body) for (const y of body.descendantsOfType('yield')) if (y && nearestScope(y)?.id === def.id) isGenerator = true;
+  return {
+    name: nameNode.text,
+    isAsync: isAsyncFunction(def),
+    line: def.startPosition.row + 1,
+    nameStart: nameNode.startIndex,
+    nameEnd: nameNode.endIndex,
+    params: [],
+    isGenerator,
+    returns: def.childForFieldName('return_type')?.text,
+    decorators: decoratorsOf(def).map((d) => d.text.replace(/^@\s*/, '')),
+    nameRange: facts.file.rangeOf(nameNode.startIndex, nameNode.endIndex),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolution
+
+function sameSymbol(a: ResolvedSymbol, b: ResolvedSymbol): boolean {
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'instance':
+      return b.kind === 'instance' && a.classModule === b.classModule && a.className === b.className;
+    case 'external':
+      return b.kind === 'external' && a.dotted === b.dotted;
+    case 'module':
+      return b.kind === 'module' && a.module === b.module;
+    default:
+      return 'name' in a && 'name' in b && a.module === (b as { module: string }).module && a.name === b.name;
+  }
+}
+
+/** The class summary for a top-level class_definition node of this file. */
+function classSummaryOf(facts: FileFacts, classNode: Node): ClassSummary | undefined {
+  const name = classNode.childForFieldName('name')?.text;
+  if (!name) return undefined;
+  const holder = classNode.parent?.type === 'decorated_definition' ? classNode.parent.parent : classNode.parent;
+  if (holder?.type !== 'module') return undefined;
+  const mod = facts.index.fileByPath(facts.file.path) ?? facts.index.module(facts.moduleName);
+  const cls = mod?.classes[name];
+  return cls && cls.line === classNode.startPosition.row + 1 ? cls : undefined;
+}
+
+/** For the first parameter of a method: `self` (instance) or `cls` (class) of the enclosing class. */
+function selfSymbol(facts: FileFacts, fnNode: Node, paramName: string): ResolvedSymbol | undefined {
+  const info = facts.functionFacts(fnNode);
+  if (!info.classNode) return undefined;
+  const decorators = decoratorsOf(fnNode).map((d) => decoratorName(d.text));
+  if (decorators.some((d) => d === 'staticmethod')) return undefined;
+  const first = [...info.params.keys()][0];
+  if (first !== paramName) return undefined;
+  const cls = classSummaryOf(facts, info.classNode);
+  if (!cls) return undefined;
+  if (decorators.some((d) => d === 'classmethod')) return { kind: 'class', module: facts.moduleName, name: cls.name, cls };
+  return { kind: 'instance', module: facts.moduleName, name: paramName, classModule: facts.moduleName, className: cls.name, cls };
+}
+
+/** The workspace classes named in an annotation (`X`, `Optional[X]`, `X | None`, `Annotated[X, …]`). */
+function annotationClasses(index: WorkspaceIndex, moduleName: string, annotation: Node | string): ResolvedSymbol[] {
+  const text = (typeof annotation === 'string' ? annotation : annotation.text).replace(/["']/g, '');
+  const out: ResolvedSymbol[] = [];
+  for (const m of text.matchAll(/[A-Za-z_][\w.]*/g)) {
+    const sym = index.resolveDotted(moduleName, m[0]);
+    if (sym?.kind === 'class' && !out.some((o) => sameSymbol(o, sym))) out.push(sym);
+  }
+  return out;
+}
+
+function instanceOf(cls: ResolvedSymbol, module: string, name: string): ResolvedSymbol | undefined {
+  return cls.kind === 'class' ? { kind: 'instance', module, name, classModule: cls.module, className: cls.name, cls: cls.cls } : undefined;
+}
+
+function paramSymbol(facts: FileFacts, param: ParamFacts): ResolvedSymbol | undefined {
+  if (param.annotation) {
+    const text = param.annotation.text;
+    // Annotated[AsyncSession, Depends(...)]: the first argument is the type.
+    const classes = annotationClasses(facts.index, facts.moduleName, text.replace(/Depends\s*\(.*\)/s, ''));
+    if (classes.length === 1) {
+      if (/^\s*(type|Type)\[/.test(text)) return classes[0];
+      return instanceOf(classes[0], facts.moduleName, param.name);
+    }
+    if (classes.length > 1) return undefined;
+  }
+  if (param.dependsOn) {
+    const dep = facts.index.resolveDotted(facts.moduleName, param.dependsOn);
+    if (dep?.kind === 'class') return instanceOf(dep, facts.moduleName, param.name);
+    if (dep?.kind === 'function' && dep.fn.returns) {
+      const classes = annotationClasses(facts.index, dep.module, dep.fn.returns.replace(/^(Async)?(Generator|Iterator)\[/, ''));
+      if (classes.length === 1) return instanceOf(classes[0], facts.moduleName, param.name);
+    }
+  }
+  return undefined;
+}
+
+function valueSymbol(facts: FileFacts, binding: LocalBinding, name: string, depth: number): ResolvedSymbol | undefined {
+  if (binding.viaAsync) return undefined;
+  const value = unparen(binding.value);
+  if (value.type === 'call') {
+    const callee = resolveExpression(facts, value.childForFieldName('function'), depth + 1);
+    if (callee?.kind === 'class') return instanceOf(callee, facts.moduleName, name);
+    if ((callee?.kind === 'function' || callee?.kind === 'method') && !callee.fn.isAsync && callee.fn.returns) {
+      const classes = annotationClasses(facts.index, callee.module, callee.fn.returns);
+      if (classes.length === 1) return instanceOf(classes[0], facts.moduleName, name);
+    }
+    return undefined;
+  }
+  if (value.type === 'identifier' || value.type === 'attribute') return resolveExpression(facts, value, depth + 1);
+  return undefined;
+}
+
+function bindingsSymbol(facts: FileFacts, bindings: LocalBinding[], name: string, depth: number): ResolvedSymbol | undefined {
+  let result: ResolvedSymbol | undefined;
+  for (const b of bindings) {
+    const sym = valueSymbol(facts, b, name, depth);
+    if (!sym) return undefined;
+    if (result && !sameSymbol(result, sym)) return undefined;
+    result = sym;
+  }
+  return result;
+}
+
+function resolveIdentifier(facts: FileFacts, id: Node, depth: number): ResolvedSymbol | undefined {
+  const name = id.text;
+  let child: Node = id;
+  for (let p = id.parent; p; child = p, p = p.parent) {
+    if (p.type === 'lambda') {
+      const params = p.childForFieldName('parameters');
+      if (params && params.text.match(new RegExp(`(^|[^\\w])${name}([^\\w]|$)`))) return undefined;
+      continue;
+    }
+    if (p.type === 'list_comprehension' || p.type === 'set_comprehension' || p.type === 'dictionary_comprehension' || p.type === 'generator_expression') {
+      const bound = new Set<string>();
+      for (const clause of children(p)) if (clause.type === 'for_in_clause') collectTargets(clause.childForFieldName('left'), bound);
+      if (bound.has(name)) return undefined;
+      continue;
+    }
+    if (p.type === 'class_definition') {
+      // A name used directly in a class body may be a class attribute.
+      if (p.childForFieldName('body')?.id === child.id) {
+        const cls = classSummaryOf(facts, p);
+        if (!cls || cls.attributes?.includes(name) || cls.methods[name]) return undefined;
+      }
+      continue;
+    }
+    if (p.type !== 'function_definition') continue;
+    // Parameters' defaults and annotations are evaluated in the enclosing scope.
+    if (p.childForFieldName('body')?.id !== child.id) continue;
+    const info = facts.functionFacts(p);
+    const param = info.params.get(name);
+    if (param) return selfSymbol(facts, p, name) ?? paramSymbol(facts, param);
+    const local = info.locals.get(name);
+    if (local?.length) return bindingsSymbol(facts, local, name, depth);
+    const other = otherBindings(facts, p);
+    if (other.has(name)) {
+      const def = nestedDef(p, name);
+      if (def && !local) {
+        const fn = localFunctionSummary(facts, def);
+        return { kind: 'function', module: facts.moduleName, name, fn };
+      }
+      return undefined;
+    }
+  }
+  return facts.index.resolveName(facts.moduleName, name);
+}
+
+/** Whether id names something local (parameter, local, nested def…) rather than a module-level name. */
+export function isLocalName(facts: FileFacts, id: Node): boolean {
+  const name = id.text;
+  let child: Node = id;
+  for (let p = id.parent; p; child = p, p = p.parent) {
+    if (p.type === 'lambda') {
+      const params = p.childForFieldName('parameters');
+      if (params && params.text.match(new RegExp(`(^|[^\\w])${name}([^\\w]|$)`))) return true;
+    } else if (p.type === 'list_comprehension' || p.type === 'set_comprehension' || p.type === 'dictionary_comprehension' || p.type === 'generator_expression') {
+      const bound = new Set<string>();
+      for (const clause of children(p)) if (clause.type === 'for_in_clause') collectTargets(clause.childForFieldName('left'), bound);
+      if (bound.has(name)) return true;
+    } else if (p.type === 'function_definition' && p.childForFieldName('body')?.id === child.id) {
+      const info = facts.functionFacts(p);
+      if (info.params.has(name) || info.locals.has(name) || otherBindings(facts, p).has(name)) return true;
+    }
+  }
+  return false;
+}
+
+function selfAttribute(facts: FileFacts, self: ResolvedSymbol, attrExpr: Node, depth: number): ResolvedSymbol | undefined {
+  const fn = facts.enclosingFunction(attrExpr);
+  if (!fn?.classNode || self.kind !== 'instance') return undefined;
+  const object = attrExpr.childForFieldName('object')!.text;
+  const attr = attrExpr.childForFieldName('attribute')!.text;
+  const key = `${object}.${attr}`;
+  const body = fn.classNode.childForFieldName('body');
+  const bindings: LocalBinding[] = [];
+  for (const stmt of body ? children(body) : []) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    if (def?.type !== 'function_definition') continue;
+    const info = facts.functionFacts(def);
+    // Only methods whose first parameter has the same name (self) count.
+    if ([...info.params.keys()][0] !== object) continue;
+    bindings.push(...(info.locals.get(key) ?? []));
+  }
+  if (!bindings.length) return undefined;
+  return bindingsSymbol(facts, bindings, key, depth);
+}
+
+/**
+ * Resolves an identifier / attribute chain as written at expr, through locals, parameters,
+ * `self`, `super()` and module-level names (imports across files).
+ */
+export function resolveExpression(facts: FileFacts, expr: Node | null | undefined, depth = 0): ResolvedSymbol | undefined {
+  if (!expr || depth > MAX_DEPTH) return undefined;
+  const node = unparen(expr);
+  if (node.type === 'identifier') return resolveIdentifier(facts, node, depth);
+  if (node.type !== 'attribute') return undefined;
+  const object = unparen(node.childForFieldName('object')!);
+  const attr = node.childForFieldName('attribute')!.text;
+  if (object.type === 'call' && dottedName(object.childForFieldName('function')) === 'super') return superMember(facts, object, attr);
+  // Module chains (`app.services.user.user_service`) go through the index in one piece.
+  let root: Node = object;
+  while (root.type === 'attribute') root = unparen(root.childForFieldName('object')!);
+  if (root.type === 'identifier' && !isLocalName(facts, root)) {
+    const dotted = dottedName(node);
+    if (dotted) return facts.index.resolveDotted(facts.moduleName, dotted);
+  }
+  const base = resolveExpression(facts, object, depth + 1);
+  if (!base) return undefined;
+  const member = facts.index.member(base, attr);
+  if (member) return member;
+  if (base.kind === 'instance' && object.type === 'identifier' && isSelfParam(facts, object)) {
+    return selfAttribute(facts, base, node, depth);
+  }
+  return undefined;
+}
+
+function superMember(facts: FileFacts, superCall: Node, attr: string): ResolvedSymbol | undefined {
+  const fn = facts.enclosingFunction(superCall);
+  if (!fn?.classNode) return undefined;
+  const cls = classSummaryOf(facts, fn.classNode);
+  if (!cls) return undefined;
+  for (const base of cls.bases) {
+    const resolved = facts.index.resolveDotted(facts.moduleName, base);
+    if (resolved?.kind !== 'class') return undefined;
+    const found = facts.index.findMethod(resolved.module, resolved.cls, attr);
+    if (found) return { kind: 'method', module: found.module, className: found.className, name: attr, fn: found.fn, viaInstance: true };
+  }
+  return undefined;
+}
+
+/** The workspace function or method a call invokes, if known. */
+export function resolveCall(facts: FileFacts, call: Node): Callable | undefined {
+  const fnNode = call.childForFieldName('function');
+  if (!fnNode) return undefined;
+  const target = unparen(fnNode);
+  const sym = resolveExpression(facts, target);
+  if (!sym) return undefined;
+  if (sym.kind === 'function') {
+    const local = !facts.index.module(sym.module)?.functions[sym.name] || facts.index.module(sym.module)!.functions[sym.name] !== sym.fn;
+    return { module: sym.module, path: local ? facts.file.path : (facts.index.module(sym.module)?.path ?? ''), name: sym.name, fn: sym.fn, receiver: sym, local };
+  }
+  if (sym.kind === 'method') {
+    let receiver: ResolvedSymbol | undefined;
+    let viaSelf = false;
+    if (target.type === 'attribute') {
+      const object = unparen(target.childForFieldName('object')!);
+      if (object.type === 'call') viaSelf = true; // super()
+      else {
+        receiver = resolveExpression(facts, object);
+        viaSelf = object.type === 'identifier' && receiver !== undefined && receiver.kind !== 'module' && isSelfParam(facts, object);
+      }
+    }
+    return { module: sym.module, path: facts.index.module(sym.module)?.path ?? '', className: sym.className, name: sym.name, fn: sym.fn, receiver, viaSelf };
+  }
+  return undefined;
+}
+
+/** True when id is the first parameter (`self`/`cls`) of the method it is used in. */
+export function isSelfParam(facts: FileFacts, id: Node): boolean {
+  const fn = facts.enclosingFunction(id);
+  return !!fn?.classNode && [...fn.params.keys()][0] === id.text;
+}
+
+/** Where a workspace function is defined, for related information. */
+export function definitionLocation(index: WorkspaceIndex, callable: Callable): { path: string; range: NonNullable<FunctionSummary['nameRange']> } | undefined {
+  const range = callable.fn.nameRange;
+  const path = callable.path || index.module(callable.module)?.path;
+  if (!range || !path) return undefined;
+  return { path, range };
+}
+
+/**
+ * Whether `attr` exists on a workspace receiver: true / false with evidence, undefined when it
+ * cannot be known (dynamic members, unresolved bases, syntax errors).
+ */
+export function memberExists(index: WorkspaceIndex, receiver: ResolvedSymbol, attr: string): boolean | undefined {
+  if (receiver.kind === 'module') {
+    const mod = index.module(receiver.module);
+    if (!mod || mod.hasSyntaxErrors || mod.dynamicNames || !mod.definedNames) return undefined;
+    if (mod.definedNames.includes(attr) || index.module(`${receiver.module}.${attr}`)) return true;
+    if (/^__\w+__$/.test(attr)) return undefined;
+    return false;
+  }
+  if (receiver.kind === 'instance' || receiver.kind === 'class') {
+    const module = receiver.kind === 'instance' ? receiver.classModule : receiver.module;
+    return classHasMember(index, module, receiver.cls, attr);
+  }
+  return undefined;
+}
+
+function classHasMember(index: WorkspaceIndex, module: string, cls: ClassSummary, attr: string, depth = 0): boolean | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const mod = index.module(module);
+  if (!mod || mod.hasSyntaxErrors || cls.dynamicMembers || !cls.attributes) return undefined;
+  if (cls.methods[attr] || cls.attributes.includes(attr) || cls.relationships[attr]) return true;
+  if (/^__\w+__$/.test(attr)) return undefined;
+  for (const base of cls.bases) {
+    if (base === 'object') continue;
+    const resolved = index.resolveDotted(module, base);
+    if (resolved?.kind !== 'class') return undefined;
+    const inBase = classHasMember(index, resolved.module, resolved.cls, attr, depth + 1);
+    if (inBase !== false) return inBase;
+  }
+  return false;
+}
+
+/** Every member name of a workspace receiver (for "did you mean"). */
+export function memberNames(index: WorkspaceIndex, receiver: ResolvedSymbol): string[] {
+  if (receiver.kind === 'module') {
+    const mod = index.module(receiver.module);
+    const subs = index.modules().filter((m) => m.moduleName.startsWith(receiver.module + '.') && !m.moduleName.slice(receiver.module.length + 1).includes('.'));
+    return [...(mod?.definedNames ?? []), ...subs.map((m) => m.moduleName.split('.').pop()!)];
+  }
+  if (receiver.kind !== 'instance' && receiver.kind !== 'class') return [];
+  const out = new Set<string>();
+  const visit = (module: string, cls: ClassSummary, depth: number) => {
+    if (depth > MAX_DEPTH) return;
+    Object.keys(cls.methods).forEach((m) => out.add(m));
+    (cls.attributes ?? []).forEach((a) => out.add(a));
+    for (const base of cls.bases) {
+      const resolved = index.resolveDotted(module, base);
+      if (resolved?.kind === 'class') visit(resolved.module, resolved.cls, depth + 1);
+    }
+  };
+  visit(receiver.kind === 'instance' ? receiver.classModule : receiver.module, receiver.cls, 0);
+  return [...out];
+}

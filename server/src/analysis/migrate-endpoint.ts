@@ -1,0 +1,308 @@
+// "Migrate this endpoint" (spec §2, checklist step 3): one reviewable edit that combines every
+// safe fix inside one FastAPI route handler — `def` → `async def`, the session dependency, query
+// rewrites, awaits, async twins, blocking calls and (by default) utcnow — and an honest list of
+// what it could not do. Pure: the workspace index is left describing the original text.
+import type { AsyncMigrateConfig } from './config';
+import { resolveRoutes } from './endpoints/routing';
+import { analyzeFile, fixText, parseSource, summarizeSource, type RunOptions } from './engine';
+import { minimalEdit } from './fixes/edits';
+import type { Node } from './parser';
+import type { RouteSummary } from './routes';
+import { FileFacts } from './semantics';
+import type { SourceFile } from './source';
+import { defKeyword, isAwaited, walk } from './syntax';
+import type { Finding, TextEdit } from './types';
+import type { ResolvedSymbol, WorkspaceIndex } from './workspace';
+
+export type EndpointTarget = { function: string } | { offset: number };
+
+export interface MigrateOptions extends Pick<RunOptions, 'select' | 'ignore'> {
+  /**
+   * Include the unsafe AM401 fix (`datetime.utcnow()` → `datetime.now(timezone.utc)`), as the
+   * spec's combined edit does. Default true; when false the remaining utcnow calls are listed
+   * in notDone. Other unsafe fixes are never part of the combined edit.
+   */
+  unsafe?: boolean;
+}
+
+export interface NotDone {
+  message: string;
+  /** 1-based line in the resulting text. */
+  line: number;
+  code?: string;
+}
+
+export interface MigrateResult {
+  /** The whole file after the migration (the original text when nothing was done). */
+  text: string;
+  /** One minimal edit turning the original text into `text`; undefined when nothing changes. */
+  edit?: TextEdit;
+  /** Human-readable lines describing what was changed. */
+  applied: string[];
+  /** What is left for the developer. */
+  notDone: NotDone[];
+  /** The handler's function name, when found. */
+  handler?: string;
+  /** False when the handler was not found or the result was refused (text is then unchanged). */
+  ok: boolean;
+}
+
+/** Codes whose unsafe fix belongs in the combined edit when options.unsafe is not false. */
+const UNSAFE_INCLUDED = new Set(['AM401']);
+
+function countErrorNodes(root: Node): number {
+  if (!root.hasError) return 0;
+  let n = 0;
+  walk(root, (node) => {
+    if (node.type === 'ERROR' || node.isMissing) n++;
+    else if (!node.hasError) return false;
+  });
+  return n;
+}
+
+function summaryOf(path: string, text: string, config: AsyncMigrateConfig) {
+  const { file } = parseSource(path, text, config);
+  try {
+    return { summary: summarizeSource(file), errors: countErrorNodes(file.root) };
+  } finally {
+    file.dispose();
+  }
+}
+
+function findRoute(routes: RouteSummary[], target: EndpointTarget): RouteSummary | undefined {
+  if ('function' in target) return routes.find((r) => r.function === target.function);
+  // Innermost handler whose definition (decorators included) contains the offset.
+  return routes.filter((r) => r.outerStart <= target.offset && target.offset <= r.end).sort((a, b) => b.outerStart - a.outerStart)[0];
+}
+
+function functionNodeAt(file: SourceFile, start: number): Node | undefined {
+  let node: Node | null = file.root.descendantForIndex(start, start);
+  while (node && !(node.type === 'function_definition' && node.startIndex === start)) node = node.parent;
+  return node ?? undefined;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Migrates the route handler named by target. The returned text/edit are a proposal: nothing is
+ * written, and the index is restored to describe `text` (the original) when this returns.
+ */
+export function migrateEndpoint(
+  path: string,
+  text: string,
+  index: WorkspaceIndex,
+  config: AsyncMigrateConfig,
+  target: EndpointTarget,
+  options: MigrateOptions = {},
+): MigrateResult {
+  const includeUnsafe = options.unsafe !== false;
+  const original = summaryOf(path, text, config);
+  const previousSummary = index.fileByPath(path);
+  const restoreIndex = () => {
+    // Leave the index as the caller had it (the edit is only proposed).
+    index.upsert(previousSummary ?? original.summary);
+  };
+  const route = findRoute(original.summary.routes, target);
+  if (!route) {
+    const fn = 'function' in target ? target.function : undefined;
+    const exists = fn ? !!original.summary.functions[fn] : false;
+    const message = fn
+      ? exists
+        ? `\`${fn}\` is not a FastAPI route handler (no @router.<method>/@app.<method> decorator or add_api_route)`
+        : `no function \`${fn}\` in ${path}`
+      : 'the cursor is not inside a FastAPI route handler';
+    return { text, applied: [], notDone: [{ message, line: 'offset' in target ? lineOf(text, target.offset) : 1 }], ok: false };
+  }
+  const name = route.function;
+  const applied: string[] = [];
+  let current = text;
+
+  // 1. def → async def.
+  if (!route.isAsync) {
+    const { file } = parseSource(path, text, config);
+    try {
+      const fn = functionNodeAt(file, route.start);
+      const kw = fn && defKeyword(fn);
+      if (kw) {
+        current = text.slice(0, kw.startIndex) + 'async ' + text.slice(kw.startIndex);
+        applied.push(`\`def ${name}\` → \`async def ${name}\``);
+      }
+    } finally {
+      file.dispose();
+    }
+  }
+
+  // 2. Every safe fix inside the handler (plus utcnow), re-locating the handler each pass.
+  const handlerRanges = (): { start: number; end: number }[] => {
+    const routes = index.fileByPath(path)?.routes.filter((r) => r.function === name) ?? [];
+    return routes.map((r) => ({ start: r.start, end: r.end }));
+  };
+  const inHandler = (f: Finding) => f.path === path && handlerRanges().some((r) => f.start >= r.start && f.end <= r.end);
+  const runOptions: RunOptions = { select: options.select, ignore: options.ignore };
+  let result;
+  try {
+    result = fixText(path, current, index, config, {
+      ...runOptions,
+      unsafe: true,
+      filter: (f) => inHandler(f) && !!f.fix && (f.fix.applicability === 'safe' || (includeUnsafe && UNSAFE_INCLUDED.has(f.code))),
+    });
+  } catch (error) {
+    restoreIndex();
+    throw error;
+  }
+  current = result.text;
+  const byCode = new Map<string, { titles: string[]; rule: string }>();
+  for (const f of result.applied) {
+    const entry = byCode.get(f.code) ?? { titles: [], rule: f.rule };
+    entry.titles.push(f.fix!.title);
+    byCode.set(f.code, entry);
+  }
+  for (const [code, { titles, rule }] of [...byCode.entries()].sort()) {
+    const unique = [...new Set(titles)];
+    applied.push(`${code} ${rule}: ${unique.length === 1 && titles.length > 1 ? `${unique[0]} (×${titles.length})` : unique.join('; ')}`);
+  }
+
+  // 3. Never produce a file that parses worse than before.
+  const after = summaryOf(path, current, config);
+  if (after.errors > original.errors) {
+    restoreIndex();
+    return {
+      text,
+      applied: [],
+      notDone: [{ message: `refused: the migrated file would not parse (${plural(after.errors - original.errors, 'new syntax error')}); nothing was changed — please report this`, line: route.line }],
+      handler: name,
+      ok: false,
+    };
+  }
+
+  // 4. What is left: findings in the handler, sync services that would receive an AsyncSession.
+  const notDone: NotDone[] = [];
+  const { file } = parseSource(path, current, config);
+  try {
+    index.upsert(summarizeSource(file));
+    const range = handlerRanges()[0];
+    const remaining = analyzeFile(file, index, config, runOptions).filter((f) => range && f.start >= range.start && f.end <= range.end);
+    for (const f of remaining) {
+      let why = '';
+      if (f.noFixReason) why = ` (no automatic fix: ${f.noFixReason})`;
+      else if (f.fix?.applicability === 'unsafe') {
+        why = UNSAFE_INCLUDED.has(f.code) && !includeUnsafe ? ' (its fix is unsafe and was excluded; include unsafe fixes to apply it)' : ' (its fix is unsafe: review and apply it by hand)';
+      } else if (f.fix) why = ' (its fix conflicted with another edit; run the migration again)';
+      else if (f.suggestions?.length) why = ` (suggestion: ${f.suggestions[0].title})`;
+      notDone.push({ message: `${f.code} ${f.message}${why}`, line: f.range.start.line + 1, code: f.code });
+    }
+    const fnNode = range ? functionNodeAt(file, range.start) : undefined;
+    if (fnNode) notDone.push(...syncCallsReceivingSession(file, fnNode, index, config, remaining));
+  } finally {
+    file.dispose();
+    restoreIndex();
+  }
+  notDone.sort((a, b) => a.line - b.line);
+  const edit = minimalEdit(text, current);
+  if (!edit) applied.length = 0;
+  return { text: current, edit, applied, notDone, handler: name, ok: true };
+}
+
+function asyncTwinOf(index: WorkspaceIndex, sym: ResolvedSymbol & { kind: 'function' | 'method' }): string | undefined {
+  const names = [sym.name, ...index.asyncTwinNames(sym.name)];
+  const modules = [sym.module, index.asyncTwinModule(sym.module)].filter((m): m is string => !!m);
+  for (const module of modules) {
+    const mod = index.module(module);
+    if (!mod) continue;
+    if (sym.kind === 'function') {
+      for (const n of names) if (mod.functions[n]?.isAsync && !(module === sym.module && n === sym.name)) return `${module}.${n}`;
+    } else {
+      for (const cls of Object.values(mod.classes)) {
+        for (const n of names) if (cls.methods[n]?.isAsync) return `${module}.${cls.name}.${n}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Calls in the handler to workspace `def` functions/methods that are passed the (now async)
+ * session: they would run sync ORM code on an AsyncSession.
+ */
+function syncCallsReceivingSession(file: SourceFile, fn: Node, index: WorkspaceIndex, config: AsyncMigrateConfig, remaining: Finding[]): NotDone[] {
+  const facts = new FileFacts(file, index, config);
+  const out: NotDone[] = [];
+  const body = fn.childForFieldName('body');
+  if (!body) return out;
+  walk(body, (node) => {
+    if (node.type === 'function_definition' || node.type === 'lambda' || node.type === 'class_definition') return false;
+    if (node.type !== 'call') return;
+    if (remaining.some((f) => f.start <= node.startIndex && node.endIndex <= f.end + 0 && f.start >= node.startIndex - 6)) return;
+    if (isAwaited(node)) return;
+    const args = node.childForFieldName('arguments');
+    const sessionArg = args?.namedChildren.find((a) => {
+      const value = a?.type === 'keyword_argument' ? a.childForFieldName('value') : a;
+      return value?.type === 'identifier' && facts.sessionFlavor(value) === 'async';
+    });
+    if (!sessionArg) return;
+    const sym = facts.resolve(node.childForFieldName('function'));
+    if (!sym || (sym.kind !== 'function' && sym.kind !== 'method') || sym.fn.isAsync) return;
+    const modPath = index.module(sym.module)?.path ?? sym.module;
+    const written = node.childForFieldName('function')!.text;
+    const twin = asyncTwinOf(index, sym);
+    const message = twin
+      ? `\`${written}()\` is sync and would now receive an AsyncSession; switch to its async twin \`${twin}\` (awaited)`
+      : `\`${written}()\` is sync and would now receive an AsyncSession: migrate ${modPath} first (no async twin found)`;
+    out.push({ message, line: node.startPosition.row + 1 });
+  });
+  return out;
+}
+
+export interface EndpointMatch {
+  path: string;
+  function: string;
+  line: number;
+  /** "GET /api/v1/users/me" */
+  label: string;
+}
+
+/**
+ * Finds handlers for an endpoint spec: "GET /users/me" (full path, or a suffix of it such as
+ * the path without router prefixes), "app/api/users.py:read_me", or a bare function name.
+ * Paths in the "file:function" form are workspace-relative.
+ */
+export function findEndpoints(index: WorkspaceIndex, spec: string): EndpointMatch[] {
+  const trimmed = spec.trim();
+  const routes = resolveRoutes(index);
+  const label = (r: (typeof routes)[number]) => `${r.method} ${r.fullPath}`;
+  const toMatch = (list: typeof routes): EndpointMatch[] => {
+    const seen = new Map<string, EndpointMatch>();
+    for (const r of list) {
+      const key = `${r.module.path}:${r.route.function}`;
+      if (!seen.has(key)) seen.set(key, { path: r.module.path, function: r.route.function, line: r.route.line, label: label(r) });
+    }
+    return [...seen.values()];
+  };
+  const methodPath = /^([A-Za-z]+)\s+(\S+)$/.exec(trimmed);
+  if (methodPath) {
+    const method = methodPath[1].toUpperCase();
+    const norm = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
+    const wanted = norm(methodPath[2]);
+    const withMethod = routes.filter((r) => r.method === method);
+    const exact = withMethod.filter((r) => norm(r.fullPath) === wanted);
+    if (exact.length) return toMatch(exact);
+    const suffix = withMethod.filter((r) => norm(r.fullPath).endsWith(wanted) && (wanted.startsWith('/') || norm(r.fullPath).endsWith('/' + wanted)));
+    if (suffix.length) return toMatch(suffix);
+    return toMatch(withMethod.filter((r) => r.route.path !== null && norm(r.route.path) === wanted));
+  }
+  const fileFn = /^(.+):([A-Za-z_]\w*)$/.exec(trimmed);
+  if (fileFn) {
+    const file = fileFn[1].replace(/\\/g, '/').replace(/^\.\//, '');
+    return toMatch(routes.filter((r) => r.module.path === file && r.route.function === fileFn[2]));
+  }
+  if (/^[A-Za-z_]\w*$/.test(trimmed)) return toMatch(routes.filter((r) => r.route.function === trimmed));
+  return [];
+}

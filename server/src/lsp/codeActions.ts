@@ -1,0 +1,248 @@
+// Code actions: each finding's quick fix (preferred when safe), its suggestions, "Disable AMxxx
+// for this line", "Fix all AMxxx in this file", the safe fix-all (source.fixAll.asyncMigrate)
+// and "Migrate this endpoint" (refactor.rewrite, one WorkspaceEdit = one undo step).
+// Expensive edits (fix-all, migrate) are computed in codeAction/resolve when the client can.
+import { type CodeAction, CodeActionKind, type CodeActionParams, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
+import { fixText } from '../analysis/engine';
+import { minimalEdit } from '../analysis/fixes/edits';
+import type { Node } from '../analysis/parser';
+import type { RouteSummary } from '../analysis/routes';
+import type { Finding, Fix, TextEdit } from '../analysis/types';
+import { readPythonFile } from '../project';
+import { toDiagnostic, toLspEdits } from './convert';
+import { OpenDocument } from './document';
+import { type Folder, uriToPath } from './folders';
+import { MIGRATE_UNAVAILABLE, migrate, migrateAvailable, type MigrateTarget } from './migrate';
+import { FIX_ALL_KIND, type MigrateEndpointArgs } from './protocol';
+import type { AsyncMigrateServer } from './server';
+
+type LazyKind = 'fixAll' | 'fixCode' | 'migrate';
+
+interface LazyData {
+  asyncMigrate: LazyKind;
+  uri: string;
+  version: number;
+  code?: string;
+  offset?: number;
+  unsafe?: boolean;
+}
+
+const DIRECTIVE = /#\s*async-migrate:\s*ignore(?!-file)(\[([^\]]*)\])?/i;
+
+export class CodeActionProvider {
+  /** Leave fix-all / migrate edits to codeAction/resolve (the client supports resolving `edit`). */
+  lazyEdits = false;
+
+  constructor(private readonly server: AsyncMigrateServer) {}
+
+  provide(params: CodeActionParams): CodeAction[] {
+    const uri = params.textDocument.uri;
+    const doc = this.server.docs.get(uri);
+    if (!doc) return [];
+    const folder = this.server.folderOf(uri);
+    const findings = this.server.analyzeDocument(doc);
+    if (!findings) return [];
+    const only = params.context.only;
+    const wants = (kind: string) => (only ? only.some((o) => kind === o || kind.startsWith(o + '.')) : true);
+    // Source actions only when asked for (on save, "Fix All", the Source Action menu).
+    const wantsExplicitly = (kind: string) => !!only && wants(kind);
+    const rangeStart = doc.offsetAt(params.range.start);
+    const rangeEnd = doc.offsetAt(params.range.end);
+    const hits = findings.filter((f) => f.code !== 'AM000' && f.start <= rangeEnd && rangeStart <= f.end);
+    const actions: CodeAction[] = [];
+    const diagnosticFor = (f: Finding): Diagnostic => {
+      const match = params.context.diagnostics.find(
+        (d) => d.code === f.code && d.range.start.line === f.range.start.line && d.range.start.character === f.range.start.character && d.range.end.line === f.range.end.line && d.range.end.character === f.range.end.character,
+      );
+      return match ?? toDiagnostic(f, { version: doc.version, docsBaseUrl: folder.settings.docsBaseUrl, uriOf: (p) => folder.uriOf(p) });
+    };
+
+    if (wants(CodeActionKind.QuickFix)) {
+      const doneCodes = new Set<string>();
+      for (const f of hits) {
+        const diagnostic = diagnosticFor(f);
+        if (f.fix) actions.push(this.fixAction(doc, f.fix, diagnostic, f.fix.applicability === 'safe'));
+        for (const s of f.suggestions ?? []) actions.push(this.fixAction(doc, s, diagnostic, false));
+        if (doneCodes.has(f.code)) continue;
+        doneCodes.add(f.code);
+        const fixableOfCode = findings.filter((o) => o.code === f.code && o.fix);
+        if (fixableOfCode.length >= 2) {
+          const unsafe = fixableOfCode.some((o) => o.fix!.applicability === 'unsafe');
+          const title = `Fix all ${f.code} in this file${unsafe ? ' (includes unsafe fixes)' : ''}`;
+          actions.push(this.lazy({ title, kind: CodeActionKind.QuickFix, diagnostics: fixableOfCode.map(diagnosticFor) }, { asyncMigrate: 'fixCode', uri, version: doc.version, code: f.code, unsafe }, doc));
+        }
+        const disable = this.disableEdit(doc, folder, f);
+        if (disable) {
+          actions.push({ title: `Disable ${f.code} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: this.server.workspaceEdit(uri, doc.version, toLspEdits([disable], (o) => doc.positionAt(o))) });
+        }
+      }
+    }
+
+    if (wantsExplicitly(FIX_ALL_KIND) && findings.some((f) => f.fix?.applicability === 'safe')) {
+      actions.push(this.lazy({ title: 'Fix all safe async-migrate findings', kind: FIX_ALL_KIND }, { asyncMigrate: 'fixAll', uri, version: doc.version }, doc));
+    }
+
+    if (wants(CodeActionKind.RefactorRewrite)) {
+      const route = this.routeAt(folder, doc, rangeStart, rangeEnd);
+      if (route) {
+        const inHandler = findings.filter((f) => f.start >= route.start && f.end <= route.end);
+        if (!route.isAsync || inHandler.some((f) => f.fix)) {
+          const title = `Migrate this endpoint to async (${route.function})`;
+          const sync = inHandler.filter((f) => f.code === 'AM702').map(diagnosticFor);
+          if (!migrateAvailable()) {
+            if (this.server.clientCapabilities.textDocument?.codeAction?.disabledSupport) actions.push({ title, kind: CodeActionKind.RefactorRewrite, disabled: { reason: MIGRATE_UNAVAILABLE } });
+          } else {
+            const action = this.lazy({ title, kind: CodeActionKind.RefactorRewrite, diagnostics: sync.length ? sync : undefined }, { asyncMigrate: 'migrate', uri, version: doc.version, offset: route.nameStart }, doc);
+            if (action.edit || action.data) actions.push(action);
+          }
+        }
+      }
+    }
+    return actions;
+  }
+
+
+  resolve(action: CodeAction): CodeAction {
+    const data = action.data as LazyData | undefined;
+    if (!data?.asyncMigrate || action.edit) return action;
+    const doc = this.server.docs.get(data.uri);
+    if (!doc) return action;
+    const edit = this.computeLazy(doc, data);
+    if (edit) action.edit = edit;
+    return action;
+  }
+
+  private lazy(action: CodeAction, data: LazyData, doc: OpenDocument): CodeAction {
+    if (this.lazyEdits) return { ...action, data };
+    const edit = this.computeLazy(doc, data);
+    return edit ? { ...action, edit } : { ...action, data: undefined };
+  }
+
+  private computeLazy(doc: OpenDocument, data: LazyData): WorkspaceEdit | undefined {
+    switch (data.asyncMigrate) {
+      case 'fixAll':
+        return this.fixAllEdit(doc, { unsafe: false })?.edit;
+      case 'fixCode':
+        return this.fixAllEdit(doc, { select: data.code ? [data.code] : undefined, unsafe: !!data.unsafe })?.edit;
+      case 'migrate': {
+        const result = this.migrateEdit({ uri: doc.uri, offset: data.offset });
+        return 'error' in result ? undefined : result.edit;
+      }
+    }
+  }
+
+  private fixAction(doc: OpenDocument, fix: Fix, diagnostic: Diagnostic, preferred: boolean): CodeAction {
+    const title = fix.applicability === 'unsafe' && !/unsafe/i.test(fix.title) ? `${fix.title} (unsafe)` : fix.title;
+    const action: CodeAction = {
+      title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      edit: this.server.workspaceEdit(doc.uri, doc.version, toLspEdits(fix.edits, (o) => doc.positionAt(o))),
+    };
+    if (preferred) action.isPreferred = true;
+    return action;
+  }
+
+  /** The route handler whose definition contains the range (the engine's summary of the current text). */
+  private routeAt(folder: Folder, doc: OpenDocument, start: number, end: number): RouteSummary | undefined {
+    const summary = folder.index.fileByPath(doc.path);
+    return summary?.routes.find((r) => r.outerStart <= start && end <= r.end);
+  }
+
+  /** `# async-migrate: ignore[CODE]` appended to (or merged into) the finding's line. */
+  disableEdit(doc: OpenDocument, folder: Folder, finding: Finding): TextEdit | undefined {
+    const file = doc.file(folder.config);
+    const lines = [finding.range.start.line, finding.range.end.line];
+    for (const line of lines) {
+      const lineStart = doc.lineStarts[line];
+      let lineEnd = line + 1 < doc.lineStarts.length ? doc.lineStarts[line + 1] : doc.text.length;
+      while (lineEnd > lineStart && /[\r\n]/.test(doc.text[lineEnd - 1])) lineEnd--;
+      let last = lineEnd;
+      while (last > lineStart && /[ \t]/.test(doc.text[last - 1])) last--;
+      if (last === lineStart) continue;
+      if (doc.text[last - 1] === '\\') continue; // explicit line continuation
+      const node: Node | null = file.root.descendantForIndex(last - 1, last);
+      if (node?.type === 'comment') {
+        const m = DIRECTIVE.exec(node.text);
+        if (m && !m[1]) return undefined; // already `ignore` (all rules)
+        if (m && m[2] !== undefined) {
+          const codes = m[2].split(',').map((c) => c.trim()).filter(Boolean);
+          if (codes.some((c) => c.toUpperCase() === finding.code)) return undefined;
+          const closeAt = node.startIndex + m.index + m[0].length - 1;
+          return { start: closeAt, end: closeAt, newText: codes.length ? `, ${finding.code}` : finding.code };
+        }
+        return { start: last, end: last, newText: `  # async-migrate: ignore[${finding.code}]` };
+      }
+      if (insideMultilineToken(node, lineEnd)) continue;
+      return { start: last, end: last, newText: `  # async-migrate: ignore[${finding.code}]` };
+    }
+    return undefined;
+  }
+
+  /** Safe (or also unsafe) fix-all of one document as a single minimal edit. */
+  fixAllEdit(doc: OpenDocument, options: { select?: string[]; unsafe: boolean }): { edit: WorkspaceEdit; fixed: number } | undefined {
+    const folder = this.server.folderOf(doc.uri);
+    if (!folder.settings.enable || !this.server.analyzeDocument(doc)) return undefined;
+    const result = withIndexRestored(folder, doc.path, () => fixText(doc.path, doc.text, folder.index, folder.config, { select: options.select, unsafe: options.unsafe }));
+    const edit = minimalEdit(doc.text, result.text);
+    if (!edit) return undefined;
+    return { edit: this.server.workspaceEdit(doc.uri, doc.version, toLspEdits([edit], (o) => doc.positionAt(o))), fixed: result.applied.length };
+  }
+
+  /** The combined migration edit of the route handler at args (offset, position or function name). */
+  migrateEdit(args: MigrateEndpointArgs): { edit: WorkspaceEdit; handler?: string; notDone: string[]; applied: string[] } | { error: string } {
+    if (!migrateAvailable()) return { error: MIGRATE_UNAVAILABLE };
+    const folder = this.server.folderOf(args.uri);
+    let doc = this.server.docs.get(args.uri);
+    let version: number | null = doc?.version ?? null;
+    if (!doc) {
+      const fsPath = uriToPath(args.uri);
+      const read = fsPath ? readPythonFile(fsPath) : undefined;
+      if (!read || read.text === undefined) return { error: `cannot read ${args.uri}${read?.skipped ? `: ${read.skipped}` : ''}` };
+      doc = new OpenDocument(args.uri, this.server.pathOf(args.uri, folder), 0, read.text);
+      version = null;
+    } else if (!this.server.analyzeDocument(doc)) {
+      return { error: 'async-migrate is disabled for this file' };
+    }
+    let target: MigrateTarget;
+    if (typeof args.function === 'string') target = { function: args.function };
+    else if (typeof args.offset === 'number') target = { offset: args.offset };
+    else if (typeof args.line === 'number') target = { offset: doc.offsetAt({ line: args.line, character: args.character ?? 0 }) };
+    else return { error: 'migrateEndpoint needs an offset, a position or a function name' };
+    const opened = doc;
+    try {
+      const outcome = withIndexRestored(folder, opened.path, () => migrate(opened.path, opened.text, folder.index, folder.config, target));
+      if (!outcome.edits.length) {
+        const rest = outcome.notDone.length ? `; left to do by hand: ${outcome.notDone.join('; ')}` : '';
+        return { error: `nothing to migrate automatically in ${outcome.handler ?? 'this endpoint'}${rest}` };
+      }
+      const edits = toLspEdits(outcome.edits, (o) => opened.positionAt(o));
+      return { edit: this.server.workspaceEdit(args.uri, version, edits), handler: outcome.handler ?? ('function' in target ? target.function : undefined), notDone: outcome.notDone, applied: outcome.applied };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    } finally {
+      if (!this.server.docs.has(args.uri)) opened.dispose();
+    }
+  }
+}
+
+/** True when node sits in a string that continues past the line end (no comment may follow). */
+function insideMultilineToken(node: Node | null, lineEnd: number): boolean {
+  for (let n = node; n; n = n.parent) {
+    if ((n.type === 'string' || n.type === 'string_content' || n.type === 'concatenated_string') && n.endIndex > lineEnd) return true;
+    if (n.type === 'module' || n.type === 'block') break;
+  }
+  return false;
+}
+
+/** Runs fn (which may upsert other text for path into the index) and restores the index entry. */
+function withIndexRestored<T>(folder: Folder, path: string, fn: () => T): T {
+  const saved = folder.index.fileByPath(path);
+  try {
+    return fn();
+  } finally {
+    if (saved) folder.index.upsert(saved);
+    else folder.index.remove(path);
+  }
+}
+

@@ -1,0 +1,781 @@
+// The async-migrate language server: a thin layer over the analysis engine.
+//  - incremental text sync with incremental tree-sitter parsing per open document;
+//  - background workspace indexing with work-done progress, so cross-file rules work before a
+//    file is opened;
+//  - diagnostics pushed per document version (never for a stale version), dependents re-checked
+//    when a module's summary changes;
+//  - code actions, hover, commands and the async-migrate custom requests.
+// Every handler is wrapped: an exception is logged to the client console, never a crash.
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  type Diagnostic,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  type DidChangeWatchedFilesParams,
+  FileChangeType,
+  type Hover,
+  type HoverParams,
+  type InitializeParams,
+  type InitializeResult,
+  TextDocumentSyncKind,
+  type WorkspaceEdit,
+  type TextEdit as LspTextEdit,
+  type WorkspaceFolder,
+  CodeActionKind,
+} from 'vscode-languageserver';
+import type { ConfigProblem } from '../analysis/config';
+import { formatProblem } from '../analysis/config';
+import { analyzeFile, parseSource, summarizeSource } from '../analysis/engine';
+import { initParser } from '../analysis/parser';
+import type { Finding } from '../analysis/types';
+import { WorkspaceIndex } from '../analysis/workspace';
+import { MAX_FILE_BYTES, findPythonFiles, isExcluded, readPythonFile } from '../project';
+import { CodeActionProvider } from './codeActions';
+import { ruleHoverMarkdown, toDiagnostic } from './convert';
+import { OpenDocument } from './document';
+import { Folder, summarySignature, uriToPath } from './folders';
+import { COMMANDS, FIX_ALL_KIND, type FixAllArgs, type MigrateEndpointArgs, type StatusPayload, STATUS_NOTIFICATION } from './protocol';
+import { registerRequests } from './requests';
+import { layoutChanged } from './settings';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION: string = (require('../../../package.json') as { version: string }).version;
+
+export interface ServerOptions {
+  /** Delay before analysing the document just edited (ms). */
+  editDelayMs?: number;
+  /** Delay before re-checking documents depending on a changed module (ms). */
+  dependentsDelayMs?: number;
+  /** Files per indexing chunk at most (the chunk also ends after ~12 ms). */
+  chunkSize?: number;
+}
+
+interface Analysis {
+  version: number;
+  findings: Finding[];
+  /** Set when a dependency changed since: recompute before use. */
+  stale: boolean;
+}
+
+/** Chunks of indexing work end after this long, so requests stay responsive. */
+const CHUNK_BUDGET_MS = 12;
+
+export class AsyncMigrateServer {
+  readonly docs = new Map<string, OpenDocument>();
+  readonly folders = new Map<string, Folder>();
+  /** Files outside every workspace folder (and untitled documents). */
+  readonly looseFolder = new Folder('async-migrate:loose', undefined, '(no folder)');
+  readonly analyses = new Map<string, Analysis>();
+  /** Diagnostics currently shown, per URI (for the status counts and clearing). */
+  readonly published = new Map<string, Diagnostic[]>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly reported = new Set<string>();
+  private readonly refused = new Set<string>();
+  private capabilities: InitializeParams['capabilities'] = {};
+  private initOptions: Record<string, unknown> = {};
+  private pushedSettings: unknown = undefined;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private shuttingDown = false;
+  readonly codeActions: CodeActionProvider;
+  readonly options: Required<ServerOptions>;
+  readonly parserReady: Promise<unknown>;
+
+  constructor(
+    readonly connection: Connection,
+    options: ServerOptions = {},
+  ) {
+    this.options = { editDelayMs: 0, dependentsDelayMs: 150, chunkSize: 64, ...options };
+    this.parserReady = initParser();
+    this.parserReady.catch((error) => this.logError('cannot load the Python grammar', error));
+    this.codeActions = new CodeActionProvider(this);
+    this.register();
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  log(message: string): void {
+    this.connection.console.log(message);
+  }
+
+  logError(context: string, error: unknown): void {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    try {
+      this.connection.console.error(`async-migrate: ${context}: ${text}`);
+    } catch {
+      /* connection gone */
+    }
+  }
+
+  /** Wraps a handler: exceptions are logged and `fallback` is returned. */
+  private guard<A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R | Promise<R>): (...args: A) => Promise<R> {
+    return async (...args: A) => {
+      try {
+        return await fn(...args);
+      } catch (error) {
+        this.logError(name, error);
+        return fallback;
+      }
+    };
+  }
+
+  /** A warning shown once per distinct text (and always logged). */
+  warnOnce(message: string): void {
+    this.log(message);
+    if (this.reported.has(message)) return;
+    this.reported.add(message);
+    void this.connection.window.showWarningMessage(message);
+  }
+
+  reportProblems(folder: Folder, problems: ConfigProblem[]): void {
+    for (const p of problems) {
+      const where = folder.root ? ` (${folder.name})` : '';
+      this.warnOnce(`async-migrate: ${formatProblem(p)}${where}`);
+    }
+  }
+
+  // ------------------------------------------------------------------ registration
+
+  private register(): void {
+    const c = this.connection;
+    c.onInitialize((params) => this.initialize(params));
+    c.onInitialized(this.guard('initialized', undefined, () => this.initialized()));
+    c.onShutdown(() => {
+      this.shuttingDown = true;
+      for (const t of this.timers.values()) clearTimeout(t);
+      this.timers.clear();
+    });
+    c.onDidOpenTextDocument(
+      this.guard('didOpen', undefined, (p) => this.didOpen(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text)),
+    );
+    c.onDidChangeTextDocument(this.guard('didChange', undefined, (p) => this.didChange(p.textDocument.uri, p.textDocument.version, p.contentChanges)));
+    c.onDidCloseTextDocument(this.guard('didClose', undefined, (p) => this.didClose(p.textDocument.uri)));
+    c.onDidChangeConfiguration(
+      this.guard('didChangeConfiguration', undefined, async (p) => {
+        const settings = (p.settings as Record<string, unknown> | undefined)?.asyncMigrate;
+        if (settings !== undefined) this.pushedSettings = settings;
+        await this.reloadSettings();
+      }),
+    );
+    c.onDidChangeWatchedFiles(this.guard('didChangeWatchedFiles', undefined, (p) => this.didChangeWatchedFiles(p)));
+    c.onCodeAction(this.guard('codeAction', [] as CodeAction[], (p: CodeActionParams) => this.codeActions.provide(p)));
+    c.onCodeActionResolve(this.guard('codeAction/resolve', undefined as unknown as CodeAction, (a: CodeAction) => this.codeActions.resolve(a)));
+    c.onHover(this.guard('hover', null as Hover | null, (p: HoverParams) => this.hover(p)));
+    c.onExecuteCommand(this.guard('executeCommand', null as unknown, (p) => this.executeCommand(p.command, p.arguments ?? [])));
+    registerRequests(this, (name, fallback, fn) => this.guard(name, fallback, fn));
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.capabilities = params.capabilities ?? {};
+    this.initOptions = (params.initializationOptions as Record<string, unknown>) ?? {};
+    if (this.initOptions.settings !== undefined) this.pushedSettings = this.initOptions.settings;
+    const folders: WorkspaceFolder[] = params.workspaceFolders?.length
+      ? params.workspaceFolders
+      : params.rootUri
+        ? [{ uri: params.rootUri, name: path.basename(params.rootUri) }]
+        : params.rootPath
+          ? [{ uri: 'file://' + params.rootPath, name: path.basename(params.rootPath) }]
+          : [];
+    for (const f of folders) this.folders.set(f.uri, Folder.fromUri(f.uri, f.name));
+    const resolveSupported = !!this.capabilities.textDocument?.codeAction?.resolveSupport?.properties?.includes('edit');
+    this.codeActions.lazyEdits = resolveSupported;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+        codeActionProvider: {
+          codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.SourceFixAll, FIX_ALL_KIND],
+          resolveProvider: true,
+        },
+        hoverProvider: true,
+        executeCommandProvider: { commands: [COMMANDS.migrateEndpoint, COMMANDS.fixAll] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'async-migrate', version: VERSION },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    const caps = this.capabilities;
+    if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      await this.connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }] })
+        .catch((e) => this.logError('registering file watchers', e));
+    }
+    if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
+      await this.connection.client
+        .register(DidChangeConfigurationNotification.type, { section: 'asyncMigrate' })
+        .catch((e) => this.logError('registering configuration changes', e));
+    }
+    if (caps.workspace?.workspaceFolders) {
+      this.connection.workspace.onDidChangeWorkspaceFolders(
+        this.guard('didChangeWorkspaceFolders', undefined, async (e) => {
+          for (const removed of e.removed) {
+            const folder = this.folders.get(removed.uri);
+            if (!folder) continue;
+            folder.epoch++;
+            this.folders.delete(removed.uri);
+            for (const uri of [...this.published.keys()]) if (!this.docs.has(uri) && this.folderOf(uri) === folder) this.publish(uri, [], null);
+          }
+          for (const added of e.added) {
+            const folder = Folder.fromUri(added.uri, added.name);
+            this.folders.set(added.uri, folder);
+            await this.loadFolderSettings(folder);
+            void this.indexFolder(folder);
+          }
+          this.rehomeDocuments();
+        }),
+      );
+    }
+    await this.parserReady;
+    for (const folder of this.folders.values()) await this.loadFolderSettings(folder);
+    await this.loadFolderSettings(this.looseFolder);
+    await Promise.all([...this.folders.values()].map((f) => this.indexFolder(f)));
+  }
+
+  // ------------------------------------------------------------------ folders & settings
+
+  folderOf(uri: string): Folder {
+    const fsPath = uriToPath(uri);
+    if (!fsPath) return this.looseFolder;
+    let best: Folder | undefined;
+    for (const folder of this.folders.values()) {
+      if (!folder.root || !folder.relativePath(fsPath)) continue;
+      if (!best || folder.root.length > best.root!.length) best = folder;
+    }
+    return best ?? this.looseFolder;
+  }
+
+  /** Engine path of a URI: workspace-relative inside a folder, else a stable name. */
+  pathOf(uri: string, folder = this.folderOf(uri)): string {
+    const fsPath = uriToPath(uri);
+    if (fsPath && folder.root) return folder.relativePath(fsPath) ?? path.basename(fsPath);
+    if (fsPath) return fsPath.replace(/\\/g, '/').replace(/^\/+/, '').replace(/^[A-Za-z]:\//, '');
+    const last = decodeURIComponent(uri.replace(/[?#].*$/, '').split(/[/:]/).pop() || 'untitled');
+    return /\.pyi?$/.test(last) ? last : `${last}.py`;
+  }
+
+  private rehomeDocuments(): void {
+    for (const doc of this.docs.values()) {
+      const p = this.pathOf(doc.uri);
+      if (p !== doc.path) {
+        doc.path = p;
+        doc.resetTree();
+      }
+      this.schedule(doc.uri, 0);
+    }
+  }
+
+  private async fetchSettings(folder: Folder): Promise<unknown> {
+    if (this.capabilities.workspace?.configuration) {
+      try {
+        const [value] = await this.connection.workspace.getConfiguration([{ scopeUri: folder.root ? folder.uri : undefined, section: 'asyncMigrate' }]);
+        return value ?? undefined;
+      } catch (error) {
+        this.logError('workspace/configuration', error);
+      }
+    }
+    return this.pushedSettings;
+  }
+
+  private readPyproject(folder: Folder): string | undefined {
+    if (!folder.root) return undefined;
+    try {
+      return fs.readFileSync(path.join(folder.root, 'pyproject.toml'), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Loads pyproject.toml + editor settings for a folder; reports problems once. */
+  private async loadFolderSettings(folder: Folder): Promise<void> {
+    folder.rawSettings = await this.fetchSettings(folder);
+    this.reportProblems(folder, folder.applyConfig(this.readPyproject(folder)));
+  }
+
+  private async reloadSettings(): Promise<void> {
+    for (const folder of [...this.folders.values(), this.looseFolder]) {
+      const before = folder.config;
+      const wasEnabled = folder.settings.enable;
+      const scope = folder.settings.diagnosticsScope;
+      const raw = await this.fetchSettings(folder);
+      this.reportProblems(folder, folder.applySettings(raw));
+      if (layoutChanged(before, folder.config)) {
+        void this.indexFolder(folder);
+        continue;
+      }
+      if (JSON.stringify(before) !== JSON.stringify(folder.config) || wasEnabled !== folder.settings.enable || scope !== folder.settings.diagnosticsScope) {
+        this.reanalyzeFolder(folder);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ indexing
+
+  /** Indexes (or re-indexes) every Python file of a folder, in chunks, with progress. */
+  async indexFolder(folder: Folder): Promise<void> {
+    if (!folder.root) return;
+    await this.parserReady;
+    const epoch = folder.beginIndexing();
+    const started = Date.now();
+    const root = folder.root;
+    let files: string[] = [];
+    try {
+      files = findPythonFiles(root, folder.config);
+    } catch (error) {
+      this.logError(`listing Python files of ${root}`, error);
+    }
+    folder.filesTotal = files.length;
+    // A fresh index: summaries of files that are gone must not linger.
+    folder.index = new WorkspaceIndex(folder.config);
+    folder.signatures.clear();
+    this.notifyStatus();
+    const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('Indexing Python files', 0, `0/${files.length} files`, false);
+    const skipped: string[] = [];
+    let i = 0;
+    try {
+      while (i < files.length) {
+        if (folder.epoch !== epoch || this.shuttingDown) return;
+        const chunkStart = Date.now();
+        let inChunk = 0;
+        while (i < files.length && inChunk < this.options.chunkSize && Date.now() - chunkStart < CHUNK_BUDGET_MS) {
+          const rel = files[i++];
+          inChunk++;
+          const reason = this.indexPath(folder, rel, false);
+          if (reason) skipped.push(`${rel} (${reason})`);
+        }
+        folder.filesIndexed = i;
+        folder.skipped = skipped.length;
+        progress?.report(files.length ? Math.floor((i / files.length) * 100) : 100, `${i}/${files.length} files`);
+        this.notifyStatus();
+        await yieldToEventLoop();
+      }
+      // Open documents in this folder that were not on disk (new, unsaved) join the index too.
+      for (const doc of this.docs.values()) if (this.folderOf(doc.uri) === folder) this.indexOpenDocument(folder, doc);
+    } finally {
+      progress?.done();
+    }
+    if (folder.epoch !== epoch) return;
+    folder.markReady();
+    this.log(`async-migrate: indexed ${i} Python files of ${folder.name} in ${Date.now() - started} ms${skipped.length ? `, skipped ${skipped.length}` : ''}`);
+    if (skipped.length) {
+      const shown = skipped.slice(0, 3).join(', ');
+      this.warnOnce(`async-migrate: skipped ${skipped.length} file${skipped.length > 1 ? 's' : ''} in ${folder.name}: ${shown}${skipped.length > 3 ? `, and ${skipped.length - 3} more (see the output)` : ''}`);
+      if (skipped.length > 3) this.log(`async-migrate: skipped files: ${skipped.join('; ')}`);
+    }
+    this.notifyStatus();
+    this.reanalyzeFolder(folder);
+  }
+
+  /**
+   * Reads and summarises one file of a folder into its index (open documents use their text).
+   * Returns the reason when the file was skipped. Re-checks dependents when the summary changed.
+   */
+  private indexPath(folder: Folder, rel: string, checkDependents: boolean): string | undefined {
+    const uri = folder.uriOf(rel);
+    const doc = this.docs.get(uri);
+    if (doc) {
+      this.indexOpenDocument(folder, doc);
+      return undefined;
+    }
+    const abs = folder.absPath(rel)!;
+    const read = readPythonFile(abs);
+    if (read.skipped || read.text === undefined) {
+      this.log(`async-migrate: skipped ${rel}: ${read.skipped ?? 'unreadable'}`);
+      if (folder.index.fileByPath(rel)) this.updateIndex(folder, rel, undefined, checkDependents);
+      return read.skipped ?? 'unreadable';
+    }
+    if (read.warning) this.log(`async-migrate: ${rel}: ${read.warning}`);
+    const { file } = parseSource(rel, read.text, folder.config);
+    try {
+      this.updateIndex(folder, rel, summarizeSource(file), checkDependents);
+    } finally {
+      file.dispose();
+    }
+    return undefined;
+  }
+
+  private indexOpenDocument(folder: Folder, doc: OpenDocument): void {
+    if (this.refuseReason(doc)) return;
+    this.updateIndex(folder, doc.path, summarizeSource(doc.file(folder.config)), false);
+  }
+
+  /** Upserts (or removes) a summary; when its signature changed and asked to, re-checks dependents. */
+  private updateIndex(folder: Folder, rel: string, summary: ReturnType<typeof summarizeSource> | undefined, checkDependents: boolean): boolean {
+    const before = folder.signatures.get(rel);
+    // Dependents of the old module (before a removal) and of the new one.
+    const dependentsBefore = checkDependents ? this.dependentsOf(folder, rel) : [];
+    if (summary) {
+      folder.index.upsert(summary);
+      folder.signatures.set(rel, summarySignature(summary));
+    } else {
+      folder.index.remove(rel);
+      folder.signatures.delete(rel);
+    }
+    const changed = before !== folder.signatures.get(rel);
+    if (changed && checkDependents) {
+      const all = new Set([...dependentsBefore, ...this.dependentsOf(folder, rel)]);
+      all.delete(rel);
+      for (const dep of all) this.scheduleDependent(folder, dep);
+    }
+    return changed;
+  }
+
+  /** Direct importers of rel, plus their importers (one more level, for re-exports). */
+  private dependentsOf(folder: Folder, rel: string): string[] {
+    const direct = folder.index.dependentsOf(rel);
+    const out = new Set(direct);
+    for (const d of direct) for (const dd of folder.index.dependentsOf(d)) out.add(dd);
+    out.delete(rel);
+    return [...out];
+  }
+
+  private scheduleDependent(folder: Folder, rel: string): void {
+    const uri = folder.uriOf(rel);
+    if (this.docs.has(uri)) {
+      const analysis = this.analyses.get(uri);
+      if (analysis) analysis.stale = true;
+      this.schedule(uri, this.options.dependentsDelayMs);
+    } else if (folder.settings.diagnosticsScope === 'workspace') {
+      this.schedule(uri, this.options.dependentsDelayMs);
+    }
+  }
+
+  // ------------------------------------------------------------------ documents
+
+  private refuseReason(doc: OpenDocument): string | undefined {
+    const text = doc.text;
+    if (text.length > MAX_FILE_BYTES / 4 && Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
+      return `it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`;
+    }
+    if (text.slice(0, 8192).includes('\u0000')) return 'it looks binary (contains NUL characters)';
+    return undefined;
+  }
+
+  private didOpen(uri: string, languageId: string, version: number, text: string): void {
+    const folder = this.folderOf(uri);
+    const doc = new OpenDocument(uri, this.pathOf(uri, folder), version, text, languageId);
+    this.docs.get(uri)?.dispose();
+    this.docs.set(uri, doc);
+    this.analyses.delete(uri);
+    this.schedule(uri, 0);
+  }
+
+  private didChange(uri: string, version: number, changes: Parameters<OpenDocument['applyChanges']>[0]): void {
+    const doc = this.docs.get(uri);
+    if (!doc) return;
+    doc.applyChanges(changes, version);
+    this.schedule(uri, this.options.editDelayMs);
+  }
+
+  private didClose(uri: string): void {
+    const doc = this.docs.get(uri);
+    if (!doc) return;
+    this.docs.delete(uri);
+    this.analyses.delete(uri);
+    this.cancel(uri);
+    doc.dispose();
+    const folder = this.folderOf(uri);
+    // Unsaved changes are gone: the index goes back to what is on disk.
+    if (folder.root && folder.state === 'ready') {
+      const abs = folder.absPath(doc.path);
+      if (abs && fs.existsSync(abs) && !isExcluded(doc.path, folder.config)) this.indexPath(folder, doc.path, true);
+      else this.updateIndex(folder, doc.path, undefined, true);
+    } else if (!folder.root) {
+      folder.index.remove(doc.path);
+    }
+    if (folder.settings.diagnosticsScope === 'workspace' && folder.root && folder.settings.enable) this.schedule(uri, 0);
+    else this.publish(uri, [], null);
+  }
+
+  private schedule(uri: string, delay: number): void {
+    this.cancel(uri);
+    const timer = setTimeout(() => {
+      this.timers.delete(uri);
+      void this.runAnalysis(uri).catch((e) => this.logError(`analysing ${uri}`, e));
+    }, delay);
+    this.timers.set(uri, timer);
+  }
+
+  private cancel(uri: string): void {
+    const t = this.timers.get(uri);
+    if (t) clearTimeout(t);
+    this.timers.delete(uri);
+  }
+
+  /** Analyses an open document (or, in workspace scope, a closed file) and publishes. */
+  private async runAnalysis(uri: string): Promise<void> {
+    if (this.shuttingDown) return;
+    const folder = this.folderOf(uri);
+    if (folder.state !== 'ready') {
+      await folder.ready;
+      // Indexing ends with a re-analysis of the folder; nothing to do here.
+      return;
+    }
+    await this.parserReady;
+    const doc = this.docs.get(uri);
+    if (!doc) return this.analyzeClosed(folder, uri);
+    const version = doc.version;
+    const findings = this.analyzeDocument(doc);
+    // A newer version may have arrived while waiting: never publish stale results.
+    if (!this.docs.has(uri) || doc.version !== version) return;
+    if (findings === undefined) return this.publish(uri, [], version);
+    this.publishFindings(folder, uri, findings, version);
+  }
+
+  /**
+   * Findings for the document's current version (cached per version). Updates the index with
+   * the document's summary and schedules dependents when it changed. undefined = not analysed
+   * (disabled or refused).
+   */
+  analyzeDocument(doc: OpenDocument): Finding[] | undefined {
+    const folder = this.folderOf(doc.uri);
+    if (!folder.settings.enable) return undefined;
+    const refused = this.refuseReason(doc);
+    if (refused) {
+      if (!this.refused.has(doc.uri)) {
+        this.refused.add(doc.uri);
+        this.warnOnce(`async-migrate: not analysing ${doc.path}: ${refused}.`);
+      }
+      return undefined;
+    }
+    this.refused.delete(doc.uri);
+    const cached = this.analyses.get(doc.uri);
+    if (cached && cached.version === doc.version && !cached.stale) return cached.findings;
+    const file = doc.file(folder.config);
+    this.updateIndex(folder, doc.path, summarizeSource(file), folder.state === 'ready');
+    const findings = analyzeFile(file, folder.index, folder.config);
+    this.analyses.set(doc.uri, { version: doc.version, findings, stale: false });
+    return findings;
+  }
+
+  private analyzeClosed(folder: Folder, uri: string): void {
+    if (!folder.root || folder.settings.diagnosticsScope !== 'workspace' || !folder.settings.enable) return;
+    const fsPath = uriToPath(uri);
+    const rel = fsPath && folder.relativePath(fsPath);
+    if (!rel || !folder.index.fileByPath(rel)) return this.publish(uri, [], null);
+    const read = readPythonFile(fsPath!);
+    if (read.text === undefined) return this.publish(uri, [], null);
+    const { file } = parseSource(rel, read.text, folder.config);
+    try {
+      this.publishFindings(folder, uri, analyzeFile(file, folder.index, folder.config), null);
+    } finally {
+      file.dispose();
+    }
+  }
+
+  private publishFindings(folder: Folder, uri: string, findings: Finding[], version: number | null): void {
+    const context = { version, docsBaseUrl: folder.settings.docsBaseUrl, uriOf: (p: string) => folder.uriOf(p) };
+    this.publish(uri, findings.map((f) => toDiagnostic(f, context)), version);
+  }
+
+  private publish(uri: string, diagnostics: Diagnostic[], version: number | null): void {
+    if (!diagnostics.length && !this.published.has(uri) && version === null) return;
+    if (diagnostics.length) this.published.set(uri, diagnostics);
+    else this.published.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics, version: version ?? undefined });
+    this.notifyStatus();
+  }
+
+  /** Re-analyses every open document of a folder (and, in workspace scope, every file). */
+  private reanalyzeFolder(folder: Folder): void {
+    for (const doc of this.docs.values()) {
+      if (this.folderOf(doc.uri) !== folder) continue;
+      this.analyses.delete(doc.uri);
+      this.schedule(doc.uri, 0);
+    }
+    const workspaceScope = folder.root && folder.settings.enable && folder.settings.diagnosticsScope === 'workspace';
+    if (workspaceScope) void this.publishWorkspace(folder);
+    // Closed files whose diagnostics must go (scope back to open files, or disabled).
+    for (const uri of [...this.published.keys()]) {
+      if (this.docs.has(uri) || this.folderOf(uri) !== folder) continue;
+      if (!workspaceScope) this.publish(uri, [], null);
+    }
+  }
+
+  /** Workspace scope: analyses all closed files of a folder, in chunks. */
+  private async publishWorkspace(folder: Folder): Promise<void> {
+    const epoch = folder.epoch;
+    const modules = folder.index.modules();
+    let i = 0;
+    while (i < modules.length) {
+      const start = Date.now();
+      while (i < modules.length && Date.now() - start < CHUNK_BUDGET_MS) {
+        const uri = folder.uriOf(modules[i++].path);
+        if (!this.docs.has(uri)) this.analyzeClosed(folder, uri);
+      }
+      await yieldToEventLoop();
+      if (folder.epoch !== epoch || folder.settings.diagnosticsScope !== 'workspace' || this.shuttingDown) return;
+    }
+  }
+
+  // ------------------------------------------------------------------ watched files
+
+  private async didChangeWatchedFiles(params: DidChangeWatchedFilesParams): Promise<void> {
+    const reindex = new Set<Folder>();
+    for (const change of params.changes) {
+      const fsPath = uriToPath(change.uri);
+      if (!fsPath) continue;
+      const folder = this.folderOf(change.uri);
+      if (!folder.root) continue;
+      const rel = folder.relativePath(fsPath);
+      if (!rel) continue;
+      if (rel === 'pyproject.toml') {
+        reindex.add(folder);
+        continue;
+      }
+      if (!/\.pyi?$/.test(rel) || folder.state !== 'ready' || reindex.has(folder)) continue;
+      if (this.docs.has(change.uri)) continue; // the editor's text is authoritative
+      if (change.type === FileChangeType.Deleted) {
+        this.updateIndex(folder, rel, undefined, true);
+        this.publish(change.uri, [], null);
+      } else if (!isExcluded(rel, folder.config)) {
+        this.indexPath(folder, rel, true);
+        if (folder.settings.diagnosticsScope === 'workspace') this.schedule(change.uri, this.options.dependentsDelayMs);
+      }
+    }
+    for (const folder of reindex) {
+      const before = folder.config;
+      this.reportProblems(folder, folder.applyConfig(this.readPyproject(folder)));
+      if (layoutChanged(before, folder.config)) {
+        for (const doc of this.docs.values()) if (this.folderOf(doc.uri) === folder) doc.resetTree();
+        await this.indexFolder(folder);
+      } else this.reanalyzeFolder(folder);
+    }
+  }
+
+  // ------------------------------------------------------------------ hover & commands
+
+  private hover(params: HoverParams): Hover | null {
+    const doc = this.docs.get(params.textDocument.uri);
+    if (!doc) return null;
+    const findings = this.analyzeDocument(doc);
+    if (!findings?.length) return null;
+    const offset = doc.offsetAt(params.position);
+    const hits = findings.filter((f) => f.start <= offset && offset <= f.end && f.code !== 'AM000');
+    if (!hits.length) return null;
+    const folder = this.folderOf(doc.uri);
+    const seen = new Set<string>();
+    const parts: string[] = [];
+    for (const f of hits) {
+      const key = `${f.code}\0${f.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      parts.push(ruleHoverMarkdown(f, folder.settings.docsBaseUrl));
+    }
+    const first = hits[0];
+    return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') }, range: { start: doc.positionAt(first.start), end: doc.positionAt(first.end) } };
+  }
+
+  private async executeCommand(command: string, args: unknown[]): Promise<unknown> {
+    const arg = (args[0] ?? {}) as Record<string, unknown>;
+    if (typeof arg.uri !== 'string') {
+      void this.connection.window.showErrorMessage(`async-migrate: ${command} needs a document URI argument`);
+      return null;
+    }
+    if (command === COMMANDS.migrateEndpoint) return this.commandMigrate(arg as unknown as MigrateEndpointArgs);
+    if (command === COMMANDS.fixAll) return this.commandFixAll(arg as unknown as FixAllArgs);
+    void this.connection.window.showErrorMessage(`async-migrate: unknown command ${command}`);
+    return null;
+  }
+
+  private async commandMigrate(args: MigrateEndpointArgs): Promise<unknown> {
+    const result = this.codeActions.migrateEdit(args);
+    if ('error' in result) {
+      void this.connection.window.showWarningMessage(`async-migrate: ${result.error}`);
+      return { applied: false, reason: result.error };
+    }
+    const label = `Migrate endpoint ${result.handler ?? ''}`.trim();
+    const applied = await this.connection.workspace.applyEdit({ label, edit: result.edit });
+    if (!applied.applied) {
+      void this.connection.window.showWarningMessage(`async-migrate: the editor did not apply the migration${applied.failureReason ? `: ${applied.failureReason}` : ''}`);
+    } else if (result.notDone.length) {
+      void this.connection.window.showInformationMessage(`async-migrate: migrated ${result.handler ?? 'the endpoint'}; left to do by hand: ${result.notDone.join('; ')}`);
+    }
+    return { applied: applied.applied, notDone: result.notDone, applies: result.applied };
+  }
+
+  private async commandFixAll(args: FixAllArgs): Promise<unknown> {
+    const doc = this.docs.get(args.uri);
+    if (!doc) {
+      void this.connection.window.showWarningMessage('async-migrate: open the file to fix it');
+      return { applied: false };
+    }
+    const edit = this.codeActions.fixAllEdit(doc, { select: args.select, unsafe: !!args.unsafe });
+    if (!edit) {
+      void this.connection.window.showInformationMessage('async-migrate: nothing to fix in this file');
+      return { applied: false, fixed: 0 };
+    }
+    const applied = await this.connection.workspace.applyEdit({ label: 'Fix all async-migrate findings', edit: edit.edit });
+    return { applied: applied.applied, fixed: edit.fixed };
+  }
+
+  // ------------------------------------------------------------------ edits & status
+
+  /** A WorkspaceEdit for one document (versioned when the client supports documentChanges). */
+  workspaceEdit(uri: string, version: number | null, edits: LspTextEdit[]): WorkspaceEdit {
+    if (this.capabilities.workspace?.workspaceEdit?.documentChanges) {
+      return { documentChanges: [{ textDocument: { uri, version }, edits }] };
+    }
+    return { changes: { [uri]: edits } };
+  }
+
+  status(): StatusPayload {
+    const folders = [...this.folders.values()].map((f) => ({
+      uri: f.uri,
+      state: f.state,
+      filesIndexed: f.filesIndexed,
+      filesTotal: f.filesTotal,
+      skipped: f.skipped,
+      enabled: f.settings.enable,
+    }));
+    let findings = 0;
+    let errors = 0;
+    let warnings = 0;
+    for (const list of this.published.values()) {
+      findings += list.length;
+      for (const d of list) {
+        if (d.severity === 1) errors++;
+        else if (d.severity === 2) warnings++;
+      }
+    }
+    const state = folders.some((f) => f.state === 'indexing') ? 'indexing' : folders.some((f) => f.state === 'starting') ? 'starting' : 'ready';
+    return {
+      state,
+      filesIndexed: folders.reduce((n, f) => n + f.filesIndexed, 0),
+      filesTotal: folders.reduce((n, f) => n + f.filesTotal, 0),
+      findings,
+      errors,
+      warnings,
+      folders,
+      version: VERSION,
+    };
+  }
+
+  private notifyStatus(): void {
+    if (this.statusTimer || this.shuttingDown) return;
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = undefined;
+      try {
+        void this.connection.sendNotification(STATUS_NOTIFICATION, this.status());
+      } catch (e) {
+        this.logError('status notification', e);
+      }
+    }, 50);
+  }
+
+  get clientCapabilities(): InitializeParams['capabilities'] {
+    return this.capabilities;
+  }
+
+  listen(): void {
+    this.connection.listen();
+  }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
