@@ -56,7 +56,39 @@ export function isCoroutineFunction(fn: FunctionSummary): boolean {
   return fn.isAsync && !fn.isGenerator && decoratorsPreserve(fn.decorators);
 }
 
-const AWAITABLE_ANNOTATION = /\b(Awaitable|Coroutine|Future|Task|Deferred|Any|AsyncIterator|AsyncIterable|AsyncGenerator|object)\b/;
+const AWAITABLE_HEAD = /^(typing\.|asyncio\.|collections\.abc\.|concurrent\.futures\.)?(Awaitable|Coroutine|Future|Task|Deferred|Any|AsyncIterator|AsyncIterable|AsyncGenerator|object)$/;
+
+/** Top-level alternatives of a type annotation: `Optional[X]` → X, `Union[A, B]` / `A | B` → A, B. */
+function annotationAlternatives(annotation: string): string[] {
+  const text = annotation.trim().replace(/^["']|["']$/g, '').trim();
+  const split = (s: string, sep: string): string[] => {
+    const parts: string[] = [];
+    let depth = 0;
+    let start = 0;
+    for (let i = 0; i < s.length; i++) {
+      if (s[i] === '[' || s[i] === '(') depth++;
+      else if (s[i] === ']' || s[i] === ')') depth--;
+      else if (depth === 0 && s[i] === sep) {
+        parts.push(s.slice(start, i).trim());
+        start = i + 1;
+      }
+    }
+    parts.push(s.slice(start).trim());
+    return parts;
+  };
+  const out: string[] = [];
+  for (const part of split(text, '|')) {
+    const m = /^(typing\.)?(Optional|Union)\[(.*)\]$/s.exec(part);
+    if (m) out.push(...split(m[3], ',').flatMap(annotationAlternatives));
+    else out.push(part);
+  }
+  return out;
+}
+
+/** True when a return annotation says the result may be awaitable (Awaitable, Coroutine, Task, Future, Any…). */
+export function annotationMayBeAwaitable(annotation: string): boolean {
+  return annotationAlternatives(annotation).some((alt) => AWAITABLE_HEAD.test(alt.replace(/\[.*$/s, '').trim()));
+}
 
 /**
  * A plain `def` whose call returns something that cannot be awaited, with evidence: decorators
@@ -66,7 +98,7 @@ const AWAITABLE_ANNOTATION = /\b(Awaitable|Coroutine|Future|Task|Deferred|Any|As
 export function isPlainSyncFunction(index: WorkspaceIndex, callable: Callable): boolean {
   const { fn } = callable;
   if (fn.isAsync || !decoratorsPreserve(fn.decorators)) return false;
-  if (fn.returns && AWAITABLE_ANNOTATION.test(fn.returns)) return false;
+  if (fn.returns && annotationMayBeAwaitable(fn.returns)) return false;
   if (fn.returns) {
     // A class with __await__ (its instances are awaitable).
     for (const cls of annotationClasses(index, callable.module, fn.returns)) {
@@ -74,19 +106,43 @@ export function isPlainSyncFunction(index: WorkspaceIndex, callable: Callable): 
     }
   }
   if (fn.createsAwaitables) return false;
-  for (const dotted of fn.returnCalls ?? []) {
-    if (!dotted) continue;
-    if (/^(asyncio|anyio|trio)\./.test(dotted)) return false;
-    if (/^(self|cls)\./.test(dotted) && callable.className) {
-      const mod = index.module(callable.module);
-      const cls = mod?.classes[callable.className];
-      const found = cls && dotted.split('.').length === 2 ? index.findMethod(callable.module, cls, dotted.split('.')[1]) : undefined;
-      if (found && found.fn.isAsync) return false;
-      continue;
-    }
-    const target = index.resolveDotted(callable.module, dotted);
-    if (target?.kind === 'external' && /^(asyncio|anyio|trio)\./.test(target.dotted)) return false;
-    if ((target?.kind === 'function' || target?.kind === 'method') && (target.fn.isAsync || !decoratorsPreserve(target.fn.decorators))) return false;
+  return (fn.returnCalls ?? []).every((dotted) => returnedCallIsPlain(index, callable, dotted));
+}
+
+const PLAIN_BUILTINS = new Set(['len', 'str', 'int', 'float', 'bool', 'list', 'dict', 'set', 'tuple', 'sorted', 'sum', 'min', 'max', 'any', 'all', 'repr', 'round', 'abs', 'getattr', 'isinstance', 'enumerate', 'zip', 'map', 'filter', 'range', 'frozenset', 'bytes', 'format', 'next', 'iter', 'super']);
+const ASYNC_ANNOTATION = /Async|Awaitable|Coroutine|asyncio|aioredis|aiohttp/;
+
+/**
+ * Whether `return <dotted>(...)` in a sync function certainly returns a non-awaitable. Unknown
+ * callees count as "maybe awaitable" (a sync wrapper around a coroutine is legitimate).
+ */
+function returnedCallIsPlain(index: WorkspaceIndex, callable: Callable, dotted: string): boolean {
+  if (!dotted) return true; // a method of a call result: `db.query(User).first()`
+  if (/^(asyncio|anyio|trio)\./.test(dotted)) return false;
+  const parts = dotted.split('.');
+  if ((parts[0] === 'self' || parts[0] === 'cls') && callable.className) {
+    if (parts.length !== 2) return false; // `self.repo.get(...)`: what self.repo holds is not in the summary
+    const cls = index.module(callable.module)?.classes[callable.className];
+    const found = cls ? index.findMethod(callable.module, cls, parts[1]) : undefined;
+    return !!found && !found.fn.isAsync && decoratorsPreserve(found.fn.decorators);
+  }
+  if (callable.fn.params.includes(parts[0])) {
+    const annotation = callable.fn.paramAnnotations?.[parts[0]];
+    return !!annotation && !ASYNC_ANNOTATION.test(annotation);
+  }
+  if (parts.length === 1 && PLAIN_BUILTINS.has(dotted) && !index.resolveName(callable.module, dotted)) return true;
+  const target = index.resolveDotted(callable.module, dotted);
+  if (!target) return false;
+  switch (target.kind) {
+    case 'external':
+      return !/^(asyncio|anyio|trio)\./.test(target.dotted);
+    case 'class':
+      return !index.findMethod(target.module, target.cls, '__await__');
+    case 'function':
+    case 'method':
+      return !target.fn.isAsync && decoratorsPreserve(target.fn.decorators);
+    default:
+      return false;
   }
   return true;
 }

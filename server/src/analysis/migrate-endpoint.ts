@@ -240,7 +240,9 @@ function syncCallsReceivingSession(file: SourceFile, fn: Node, index: WorkspaceI
   walk(body, (node) => {
     if (node.type === 'function_definition' || node.type === 'lambda' || node.type === 'class_definition') return false;
     if (node.type !== 'call') return;
-    if (remaining.some((f) => f.start <= node.startIndex && node.endIndex <= f.end + 0 && f.start >= node.startIndex - 6)) return;
+    // Already explained by a remaining await/twin finding on this call.
+    const callee = node.childForFieldName('function');
+    if (callee && remaining.some((f) => /^AM2/.test(f.code) && f.start < callee.endIndex && callee.startIndex < f.end)) return;
     if (isAwaited(node)) return;
     const args = node.childForFieldName('arguments');
     const sessionArg = args?.namedChildren.find((a) => {

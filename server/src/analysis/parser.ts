@@ -20,7 +20,13 @@ function wasmCandidates(file: string, pkg: string, sub: string): string[] {
   try {
     list.push(path.join(path.dirname(require.resolve(`${pkg}/package.json`)), sub, file));
   } catch {
-    /* not resolvable from a bundle */
+    /* not resolvable from a bundle, or package.json not exported (web-tree-sitter) */
+    try {
+      // The package's main file lives at its root (web-tree-sitter/tree-sitter.cjs).
+      list.push(path.join(path.dirname(require.resolve(pkg)), sub, file));
+    } catch {
+      /* not resolvable */
+    }
   }
   list.push(path.join(process.cwd(), 'node_modules', pkg, sub, file));
   return list;

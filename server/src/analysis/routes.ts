@@ -53,7 +53,7 @@ export interface IncludeSummary {
 }
 
 /** Module-level names bound exactly once to a plain string literal (`API_V1 = "/api/v1"`). */
-type Constants = Map<string, string>;
+export type Constants = Map<string, string>;
 
 function staticString(node: Node | null | undefined, constants: Constants): string | undefined {
   if (!node) return undefined;
@@ -65,7 +65,7 @@ function staticPrefix(args: Node | null, constants: Constants = new Map()): stri
   return prefixInfo(args, constants).prefix;
 }
 
-function prefixInfo(args: Node | null, constants: Constants): { prefix: string | null; prefixExpr?: string } {
+export function prefixInfo(args: Node | null, constants: Constants = new Map()): { prefix: string | null; prefixExpr?: string } {
   const prefix = keywordArgument(args, 'prefix');
   if (!prefix) return { prefix: '' };
   const value = staticString(prefix, constants);
@@ -101,7 +101,7 @@ function conditionOf(node: Node): string | undefined {
   return parts.length ? parts.reverse().join(' / ') : undefined;
 }
 
-function routeFromDecorator(decorator: Node, constants: Constants = new Map()): { router: string; methods: string[]; path: string | null; pathExpr?: string } | undefined {
+export function routeFromDecorator(decorator: Node, constants: Constants = new Map()): { router: string; methods: string[]; path: string | null; pathExpr?: string } | undefined {
   const call = decorator.namedChildren.find((c) => c?.type === 'call');
   if (!call) return undefined;
   const fn = call.childForFieldName('function');

@@ -357,6 +357,8 @@ export class FileFacts {
         if (fn?.classNode) {
           const viaInit = this.selfAttributeFlavor(fn.classNode, expr.text, (n, d) => this.redisFlavor(n, d), depth);
           if (viaInit) return viaInit;
+          const viaCall = this.selfAttributeCallRedisFlavor(fn.classNode, expr.text, depth);
+          if (viaCall) return viaCall;
         }
       } else {
         const sym = this.resolve(expr);
@@ -395,6 +397,18 @@ export class FileFacts {
     if (redis.asyncNames.includes(name)) return 'async';
     if (redis.syncNames.includes(name)) return 'sync';
     return undefined;
+  }
+
+  /** `self.redis = redis.asyncio.from_url(...)` in any method (usually __init__): the client it creates. */
+  private selfAttributeCallRedisFlavor(classNode: Node, name: string, depth: number): Flavor | undefined {
+    const body = classNode.childForFieldName('body');
+    const bindings: LocalBinding[] = [];
+    for (const stmt of body ? children(body) : []) {
+      const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+      if (def?.type !== 'function_definition') continue;
+      for (const binding of this.functionFacts(def).locals.get(name) ?? []) if (binding.value.type === 'call') bindings.push(binding);
+    }
+    return bindings.length ? this.redisBindingsFlavor(bindings, depth) : undefined;
   }
 
   private redisBindingsFlavor(bindings: LocalBinding[], depth: number): Flavor | undefined {

@@ -141,7 +141,7 @@ function nearestScope(node: Node): Node | undefined {
   return undefined;
 }
 
-const AWAITABLE_PRODUCERS = /\b(create_task|ensure_future|run_in_executor|run_coroutine_threadsafe|create_future|Future|Task|gather|wait_for|shield|to_thread)\b/;
+const AWAITABLE_PRODUCERS = /\b(create_task|ensure_future|run_in_executor|run_coroutine_threadsafe|create_future|gather|wait_for|shield|to_thread)\s*\(|\b(asyncio|futures)\.(Future|Task)\s*\(/;
 
 function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
   const nameNode = fn.childForFieldName('name')!;
@@ -217,7 +217,7 @@ function classMembers(cls: Node, methods: Record<string, FunctionSummary>): { at
   }
   let dynamicMembers = !!(methods.__getattr__ || methods.__getattribute__);
   const text = cls.text;
-  if (/\bsetattr\s*\(|__dict__/.test(text)) dynamicMembers = true;
+  if (/\bsetattr\s*\(\s*(self|cls)\b|\b(self|cls)\.__dict__/.test(text)) dynamicMembers = true;
   const superclasses = cls.childForFieldName('superclasses');
   if (superclasses && children(superclasses).some((c) => c.type === 'keyword_argument' && c.childForFieldName('name')?.text === 'metaclass')) dynamicMembers = true;
   for (const d of decoratorsOf(cls)) {

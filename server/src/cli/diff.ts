@@ -90,7 +90,9 @@ export function unifiedDiff(path: string, before: string, after: string, context
     if (op.kind !== 'delete') bi++;
   }
   const changed = ops.map((op, i) => (op.kind !== 'equal' ? i : -1)).filter((i) => i >= 0);
-  const out: string[] = [`--- a/${path}\n`, `+++ b/${path}\n`];
+  // Like git: a name with a space gets a trailing TAB so patch(1) reads the whole name.
+  const tab = path.includes(' ') ? '\t' : '';
+  const out: string[] = [`--- a/${path}${tab}\n`, `+++ b/${path}${tab}\n`];
   let i = 0;
   while (i < changed.length) {
     const start = Math.max(0, changed[i] - context);

@@ -82,18 +82,7 @@ export async function openWorkspace(io: CommandIO, paths: string[]): Promise<Cli
   const { config, problems } = loadConfig(root);
   const configProblems = problems.map((p) => ({ ...p, source: p.source === 'pyproject.toml' ? display('pyproject.toml') : p.source }));
   if (configProblems.length) throw new ConfigError(configProblems);
-  let lastShown = 0;
-  const project = await loadProject(root, {
-    config,
-    onProgress: io.progress
-      ? (done, total, file) => {
-          const now = Date.now();
-          if (now - lastShown < 50 && done < total) return;
-          lastShown = now;
-          io.progress!(`indexing ${done}/${total} ${file}`);
-        }
-      : undefined,
-  });
+  const project = await loadProject(root, { config, onProgress: progressReporter(io, 'indexing') });
   io.progress?.('');
   const roots = absPaths.length ? absPaths.map((p) => toPosix(path.relative(root, p))) : [''];
   // Files named explicitly are analysed even when excluded or not ending in .py (like ruff).
@@ -124,6 +113,18 @@ export async function openWorkspace(io: CommandIO, paths: string[]): Promise<Cli
   const skipped = project.skipped.filter((s) => under(s.path));
   const warnings = project.warnings.filter((s) => under(s.path));
   return { root, project, config, targets, skipped, warnings, display, absolute };
+}
+
+/** A throttled "verb done/total file" status line on a terminal's stderr; undefined otherwise. */
+export function progressReporter(io: CommandIO, verb: string): ((done: number, total: number, file: string) => void) | undefined {
+  if (!io.progress) return undefined;
+  let lastShown = 0;
+  return (done, total, file) => {
+    const now = Date.now();
+    if (now - lastShown < 50 && done < total) return;
+    lastShown = now;
+    io.progress!(`${verb} ${done}/${total} ${file}`);
+  };
 }
 
 /** Findings of one file; an engine failure becomes one AM000 finding instead of aborting the run. */

@@ -4,6 +4,7 @@ import type { AsyncMigrateConfig } from '../analysis/config';
 import { minimalEdit } from '../analysis/fixes/edits';
 import type { TextEdit } from '../analysis/types';
 import type { WorkspaceIndex } from '../analysis/workspace';
+import { migrateEndpoint } from '../analysis/migrate-endpoint';
 
 export type MigrateTarget = { function: string } | { offset: number };
 
@@ -20,21 +21,8 @@ export interface MigrateOutcome {
   handler?: string;
 }
 
-type EngineMigrate = (path: string, text: string, index: WorkspaceIndex, config: AsyncMigrateConfig, target: MigrateTarget) => unknown;
-
-let engineMigrate: EngineMigrate | null | undefined;
-
-function loadEngine(): EngineMigrate | null {
-  if (engineMigrate === undefined) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require('../analysis/migrate-endpoint') as { migrateEndpoint?: EngineMigrate };
-      engineMigrate = typeof mod.migrateEndpoint === 'function' ? mod.migrateEndpoint : null;
-    } catch {
-      engineMigrate = null;
-    }
-  }
-  return engineMigrate;
+function loadEngine(): typeof migrateEndpoint | null {
+  return typeof migrateEndpoint === 'function' ? migrateEndpoint : null;
 }
 
 export function migrateAvailable(): boolean {
@@ -59,7 +47,7 @@ function describe(item: unknown): string {
 export function migrate(path: string, text: string, index: WorkspaceIndex, config: AsyncMigrateConfig, target: MigrateTarget): MigrateOutcome {
   const fn = loadEngine();
   if (!fn) throw new Error(MIGRATE_UNAVAILABLE);
-  const raw = fn(path, text, index, config, target) as Record<string, unknown> | undefined;
+  const raw = fn(path, text, index, config, target) as unknown as Record<string, unknown> | undefined;
   const newText = typeof raw?.text === 'string' ? raw.text : text;
   let edits: TextEdit[] = [];
   const rawEdit = raw?.edit as TextEdit | TextEdit[] | undefined;

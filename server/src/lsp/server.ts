@@ -22,6 +22,8 @@ import {
   type InitializeParams,
   type InitializeResult,
   TextDocumentSyncKind,
+  MessageType,
+  ShowMessageNotification,
   type WorkspaceEdit,
   type TextEdit as LspTextEdit,
   type WorkspaceFolder,
@@ -122,18 +124,22 @@ export class AsyncMigrateServer {
     };
   }
 
-  /** A warning shown once per distinct text (and always logged). */
-  warnOnce(message: string): void {
+  /** A `window/showMessage` warning shown once per distinct key (default: the text); always logged. */
+  warnOnce(message: string, key = message): void {
     this.log(message);
-    if (this.reported.has(message)) return;
-    this.reported.add(message);
-    void this.connection.window.showWarningMessage(message);
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
   }
 
+  /** Configuration problems: each distinct one is shown once (per folder when there are several). */
   reportProblems(folder: Folder, problems: ConfigProblem[]): void {
+    const several = this.folders.size > 1;
     for (const p of problems) {
-      const where = folder.root ? ` (${folder.name})` : '';
-      this.warnOnce(`async-migrate: ${formatProblem(p)}${where}`);
+      const text = `async-migrate: ${formatProblem(p)}`;
+      // Files outside every folder share the first folder's settings: do not repeat its problems.
+      const key = several && folder.root ? `${folder.uri}\0${text}` : text;
+      this.warnOnce(several && folder.root ? `${text} (${folder.name})` : text, key);
     }
   }
 

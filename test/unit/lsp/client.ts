@@ -100,8 +100,8 @@ export class LspClient {
       this.logs.push(p);
       if (process.env.AM_LSP_DEBUG) console.error('[server]', p.message);
     });
-    c.onNotification((method: string, params: unknown) => {
-      this.notifications.push({ method, params });
+    c.onNotification('asyncMigrate/statusChanged', (params: unknown) => {
+      this.notifications.push({ method: 'asyncMigrate/statusChanged', params });
       this.wake();
     });
     c.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {

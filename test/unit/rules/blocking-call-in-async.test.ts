@@ -293,6 +293,24 @@ ruleTester('AM601', {
       message: 'configured in `blocking-calls`',
     },
     {
+      name: 'an already awaited time.sleep (a TypeError too) becomes asyncio.sleep, with an aliased asyncio',
+      code: py`
+        import asyncio as aio
+        import time
+
+        async def wait():
+            await time.sleep(1)
+      `,
+      errors: ['5:11'],
+      output: py`
+        import asyncio as aio
+        import time
+
+        async def wait():
+            await aio.sleep(1)
+      `,
+    },
+    {
       name: 'inside a generator expression: reported without a fix',
       code: py`
         import requests

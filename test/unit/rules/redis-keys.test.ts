@@ -1,4 +1,5 @@
-import { py, ruleTester } from '../helpers';
+import * as assert from 'assert';
+import { fix, py, ruleTester } from '../helpers';
 
 ruleTester('AM301', {
   valid: [
@@ -218,4 +219,35 @@ ruleTester('AM301', {
       errors: ['4:5'],
     },
   ],
+});
+
+describe('AM301 with AM302 (fix-all)', () => {
+  it('an unawaited keys() on an async client gets its await first, then becomes a SCAN comprehension', async () => {
+    const code = py`
+      from redis.asyncio import Redis
+
+      redis = Redis.from_url("redis://")
+
+      async def purge():
+          keys = redis.keys("a:*")
+          for key in redis.keys():
+              redis.delete(key)
+          return keys
+    `;
+    const fixed = await fix({ 'app/cache.py': code }, 'app/cache.py', { select: ['AM301', 'AM302'] });
+    assert.strictEqual(
+      fixed,
+      py`
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url("redis://")
+
+        async def purge():
+            keys = [k async for k in redis.scan_iter(match="a:*", count=100)]
+            for key in [k async for k in redis.scan_iter(count=100)]:
+                await redis.delete(key)
+            return keys
+      `,
+    );
+  });
 });

@@ -52,6 +52,18 @@ ruleTester('AM302', {
       `,
     },
     {
+      name: 'a coroutine kept across loop iterations and awaited before being replaced',
+      code: header + py`
+
+        async def chain(keys):
+            pending = None
+            for k in keys:
+                if pending is not None:
+                    await pending
+                pending = redis.delete(k)
+      `,
+    },
+    {
       name: 'a plain def returning the awaitable for its caller to await',
       code: header + py`
 
@@ -188,6 +200,17 @@ ruleTester('AM302', {
       `,
     },
     {
+      name: 'a name re-bound elsewhere is not "awaited later"',
+      code: header + py`
+
+        async def f(key):
+            data = None
+            data = redis.get(key)
+            return data
+      `,
+      errors: ['7:12'],
+    },
+    {
       name: 'self attribute holding an annotated async client, and an annotated parameter',
       code: py`
         from redis.asyncio import Redis
@@ -215,6 +238,30 @@ ruleTester('AM302', {
 
         async def touch(r: Redis, key):
             await r.expire(key, 30)
+      `,
+    },
+    {
+      name: 'client created in __init__ as self attribute',
+      code: py`
+        import redis.asyncio as aioredis
+
+        class ActivityFeed:
+            def __init__(self, url):
+                self.redis = aioredis.from_url(url)
+
+            async def push(self, gym_id, item):
+                self.redis.lpush(f"feed:{gym_id}", item)
+      `,
+      errors: ['8:9'],
+      output: py`
+        import redis.asyncio as aioredis
+
+        class ActivityFeed:
+            def __init__(self, url):
+                self.redis = aioredis.from_url(url)
+
+            async def push(self, gym_id, item):
+                await self.redis.lpush(f"feed:{gym_id}", item)
       `,
     },
     {
@@ -247,6 +294,16 @@ ruleTester('AM302', {
 
         def warm(key):
             redis.set(key, 1)
+      `,
+    },
+    {
+      name: 'at module level: reported without a fix',
+      code: header + py`
+        redis.flushdb()
+      `,
+      errors: ['4:1'],
+      output: header + py`
+        redis.flushdb()
       `,
     },
     {

@@ -336,19 +336,21 @@ export function analyzeEndpoint(cache: AnalysisCache, handler: FunctionRef, maxD
         }
         const ref = refOf(index, call.target);
         if (!ref) continue;
+        const parentDep = services.get(parentKey);
+        const written = call.written.startsWith('self.') && parentDep ? `${parentDep.name.split('.')[0]}.${call.target.name}` : call.written;
         const dep: ServiceDependency = {
-          name: call.written,
+          name: written,
           qualified,
           module: call.target.module,
           path: ref.path,
           line: call.target.fn.line,
           isAsync: call.target.fn.isAsync,
-          role: roleOf(qualified, call.written),
+          role: roleOf(qualified, written),
           depth,
           blocking,
           doesIO: false,
         };
-        if (depth > 1) dep.via = services.get(parentKey)?.name;
+        if (depth > 1) dep.via = parentDep?.name;
         if (!dep.isAsync) {
           const twin = findAsyncTwin(index, call);
           if (twin) dep.twin = twin;
@@ -379,8 +381,8 @@ export function analyzeEndpoint(cache: AnalysisCache, handler: FunctionRef, maxD
   };
   for (const [key, dep] of services) {
     dep.doesIO = doesIO(key, new Set());
-    // A sync helper that does no IO (formatting, validation) does not block the loop.
-    if (dep.blocking && !dep.doesIO && dep.role === 'helper') dep.blocking = false;
+    // A sync function that does no IO (key formatting, validation) does not block the loop.
+    if (dep.blocking && !dep.doesIO) dep.blocking = false;
   }
   const sessions = new Set<'sync' | 'async'>(root.sessionParams);
   const redisFlavors = new Set<'sync' | 'async'>();

@@ -94,14 +94,21 @@ export interface LegacyQuery {
 }
 
 /** `X.query(...)` calls in the file (not yet filtered by evidence). */
+const headCache = new WeakMap<object, LegacyQuery[]>();
+
 export function legacyQueryHeads(context: RuleContext): LegacyQuery[] {
+  const cached = headCache.get(context.facts);
+  if (cached) return cached;
   const out: LegacyQuery[] = [];
+  headCache.set(context.facts, out);
   for (const call of context.facts.calls()) {
     const fn = call.childForFieldName('function');
     if (fn?.type !== 'attribute') continue;
     const name = fn.childForFieldName('attribute');
     const receiver = fn.childForFieldName('object');
     if (name?.text !== 'query' || !receiver) continue;
+    // A chain with a syntax error anywhere is half-typed code: neither judged nor rewritten.
+    if (methodChain(call).top.hasError) continue;
     out.push({ head: call, receiver, queryName: name });
   }
   return out;
@@ -143,9 +150,11 @@ export function sessionEvidence(context: RuleContext, q: LegacyQuery): { flavor:
   if (receiver.type !== 'identifier' && receiver.type !== 'attribute') return undefined;
   const args = q.head.childForFieldName('arguments');
   const first = args ? positionalArgs(args)[0] : undefined;
-  if (!first || !looksLikeEntityOrColumn(context, first)) return undefined;
+  if (!first) return undefined;
+  // A receiver known to be a session is evidence enough; a session-like name needs a model-like argument.
   const flavor = context.facts.sessionFlavor(receiver);
   if (flavor) return { flavor };
+  if (!looksLikeEntityOrColumn(context, first)) return undefined;
   const last = (dottedName(receiver) ?? '').split('.').at(-1) ?? '';
   return SESSION_NAMES.has(last) ? { flavor: 'unknown' } : undefined;
 }
@@ -212,12 +221,16 @@ function shapeOf(context: RuleContext, headArgs: Node): Shape | { unknown: strin
   return { single: false, hasEntity, args };
 }
 
+const SUBQUERY_METHODS = ['in_', 'not_in', 'notin_', 'any', 'has', 'exists'];
+
 /** Names of model-looking identifiers used in clauses (outside options()), minus the selected ones. */
 function mentionsOtherEntities(context: RuleContext, steps: MethodCall[], shape: Shape): boolean {
   const own = new Set(shape.args.map((a) => unparen(a).text));
   let found = false;
   const visit = (n: Node) => {
     if (found) return;
+    // Subqueries (`in_(...)`, `any(...)`, `has(...)`) add no FROM entries, hence no duplicates.
+    if (n.type === 'call' && SUBQUERY_METHODS.includes(calleeLast(n) ?? '')) return;
     if (n.type === 'attribute') {
       visit(n.childForFieldName('object')!);
       return;
@@ -264,7 +277,7 @@ function checkStep(step: MethodCall): void {
 }
 
 /** Splits a chain into statement steps, then a terminal (or an unsupported method). */
-function splitChain(calls: MethodCall[]): { steps: MethodCall[]; terminal?: MethodCall; rest: MethodCall[] } {
+function splitChain(calls: MethodCall[]): { steps: MethodCall[]; terminal?: MethodCall } {
   const steps: MethodCall[] = [];
   for (let i = 0; i < calls.length; i++) {
     const call = calls[i];
@@ -272,10 +285,10 @@ function splitChain(calls: MethodCall[]): { steps: MethodCall[]; terminal?: Meth
       steps.push(call);
       continue;
     }
-    if (TERMINALS.includes(call.name)) return { steps, terminal: call, rest: calls.slice(i + 1) };
+    if (TERMINALS.includes(call.name)) return { steps, terminal: call };
     refuse(UNSUPPORTED[call.name] ?? `\`.${call.name}()\` is not a Query method the rewriter knows`);
   }
-  return { steps, rest: [] };
+  return { steps };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,7 +323,7 @@ class Builder {
         this.importNames.add(name);
         return name;
       }
-      if (bound.kind === 'external' && new RegExp(`^sqlalchemy(\\.[\\w.]+)?\\.${name}$`).test(bound.dotted)) return name;
+      if (bound.kind === 'external' && new RegExp(`^(sqlalchemy|sqlmodel)(\\.[\\w.]+)?\\.${name}$`).test(bound.dotted)) return name;
     }
     const module = moduleImportLocal(file, 'sqlalchemy');
     if (module && !facts.isShadowedLocally(this.near, module)) return `${module}.${name}`;
@@ -329,7 +342,8 @@ function importEdit(context: RuleContext, names: Set<string>): TextEdit | undefi
   if (!names.size) return undefined;
   // One edit for all names, so fixes needing the same names share (and de-duplicate) it.
   const order = ['select', 'func', 'delete', 'update'];
-  const sorted = [...names].sort((a, b) => (order.indexOf(a.split(' ')[0]) + 10) % 14 - (order.indexOf(b.split(' ')[0]) + 10) % 14 || (a < b ? -1 : 1));
+  const rank = (n: string) => order.indexOf(n.split(' ')[0]);
+  const sorted = [...names].sort((a, b) => rank(a) - rank(b));
   return ensureFromImport(context.file, 'sqlalchemy', sorted.join(', '));
 }
 
@@ -505,16 +519,14 @@ export interface RewriteResult {
 
 /** Rewrites one `X.query(...)` chain (or the query group it starts) for mode; never throws. */
 export function rewriteLegacyQuery(context: RuleContext, q: LegacyQuery, mode: QueryMode): RewriteResult {
-  let suggestion: Fix | undefined;
   try {
-    suggestion = mode === 'await' ? runSyncSuggestion(context, q) : undefined;
     const plan = planRewrite(context, q, mode);
     const importEdits = importEdit(context, plan.imports);
     const edits = importEdits ? [...plan.edits, importEdits] : plan.edits;
     const title = mode === 'await' ? 'Rewrite as awaited select() (SQLAlchemy 2.0)' : 'Rewrite as select() (SQLAlchemy 2.0)';
     return { fix: { title, applicability: 'safe', edits } };
   } catch (error) {
-    if (error instanceof Refusal) return { noFixReason: error.message, suggestion };
+    if (error instanceof Refusal) return { noFixReason: error.message, suggestion: mode === 'await' ? runSyncSuggestion(context, q) : undefined };
     throw error;
   }
 }
@@ -525,12 +537,9 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
   const headArgs = q.head.childForFieldName('arguments');
   if (!headArgs || headArgs.type !== 'argument_list') refuse('query() has no argument list');
   const chain = methodChain(q.head);
-  if (chain.danglingAttribute) refuse(`the chain reads \`.${chain.danglingAttribute.childForFieldName('attribute')?.text}\` from the Query`);
-  const { steps, terminal, rest } = splitChain(chain.calls);
-  if (rest.length) {
-    // `.first().name` etc. are attribute reads on the result; further *calls* on a result are fine too,
-    // since they apply to the value, not the Query. methodChain stops only at non-called attributes.
-  }
+  // Calls and attributes after the terminal (`.first().name`) apply to the result, not the Query.
+  const { steps, terminal } = splitChain(chain.calls);
+  if (!terminal && chain.danglingAttribute) refuse(`the chain reads \`.${chain.danglingAttribute.childForFieldName('attribute')?.text}\` from the Query`);
   const top = terminal ? terminal.call : (steps.at(-1)?.call ?? q.head);
   const ctx = chainContext(top);
   if (mode === 'await' && !['subquery', 'scalar_subquery', 'as_scalar'].includes(terminal?.name ?? '')) {
@@ -621,7 +630,7 @@ function assignedNameOf(outer: Node): Node | undefined {
 function nestedQueriesFixable(context: RuleContext, q: LegacyQuery, mode: QueryMode): void {
   const chain = methodChain(q.head);
   const top = chain.calls.at(-1)?.call ?? q.head;
-  const nested = legacyQueryHeads(context).filter((n) => n.head.id !== q.head.id && n.head.startIndex >= q.head.startIndex && n.head.endIndex <= top.endIndex);
+  const nested = legacyQueryHeads(context).filter((n) => n.head.id !== q.head.id && n.receiver.text === q.receiver.text && n.head.startIndex >= q.head.startIndex && n.head.endIndex <= top.endIndex);
   for (const inner of nested) {
     try {
       planRewrite(context, inner, mode);
@@ -645,12 +654,9 @@ function planGet(b: Builder, q: LegacyQuery, steps: MethodCall[], terminal: Meth
   if (steps.some((s) => s.name !== 'options')) refuse('`.get()` after filters or joins has no `Session.get()` equivalent');
   const pk = positionalArgs(terminal.args);
   if (pk.length !== 1 || keywordArgs(terminal.args).length) refuse('`.get()` with unexpected arguments');
-  const options = steps.flatMap((s) => children(s.args).filter((a) => a.type !== 'comment'));
-  if (options.some((o) => o.type === 'list_splat' || o.type === 'keyword_argument')) {
-    const plain = options.filter((o) => o.type !== 'list_splat');
-    if (plain.length !== options.length - 1 || options.some((o) => o.type === 'keyword_argument')) refuse('`.options()` with keyword arguments');
-  }
-  if (hasCommentsOutsideArguments(q.head, terminal.call)) refuse('comments inside the chain would be lost');
+  const options = steps.flatMap((s) => children(s.args));
+  if (options.some((o) => o.type === 'keyword_argument')) refuse('`.options()` with keyword arguments');
+  if (hasComments(terminal.call)) refuse('comments inside the chain would be lost');
   const optionsText = options.length ? `, options=[${options.map((o) => o.text).join(', ')}]` : '';
   const aw = mode === 'await' ? 'await ' : '';
   const paren = mode === 'await' && usedAsPrimary(ctx.outer);
@@ -659,15 +665,9 @@ function planGet(b: Builder, q: LegacyQuery, steps: MethodCall[], terminal: Meth
   return b.plan();
 }
 
-function hasCommentsOutsideArguments(from: Node, to: Node): boolean {
-  let found = false;
-  const visit = (n: Node) => {
-    if (found || n.type === 'argument_list') return;
-    if (n.type === 'comment') found = true;
-    for (const c of n.children) if (c) visit(c);
-  };
-  visit(to);
-  return found && from.startIndex >= to.startIndex;
+function hasComments(node: Node): boolean {
+  if (node.type === 'comment') return true;
+  return node.children.some((c) => !!c && hasComments(c));
 }
 
 /** `.filter(...).delete()` / `.update({...})` → `X.execute(delete(M).where(...))`, with `.rowcount` when the value is used. */
@@ -844,13 +844,13 @@ function runSyncSuggestion(context: RuleContext, q: LegacyQuery): Fix | undefine
   for (const outer of legacyQueryHeads(context)) {
     if (outer.head.id === q.head.id) continue;
     const outerTop = methodChain(outer.head).top;
+    // methodChain's top covers calls made on the result too, which is what containment needs.
     if (outer.head.startIndex <= q.head.startIndex && outerTop.endIndex >= q.head.endIndex && outer.receiver.text === q.receiver.text) return undefined;
   }
-  const chain = methodChain(q.head);
-  if (chain.danglingAttribute) return undefined;
-  const last = chain.calls.at(-1);
-  if (!last || !VALUE_TERMINALS.includes(last.name)) return undefined;
-  const top = last.call;
+  // The lambda returns the first value-producing call; anything after it applies to that value.
+  const valueCall = methodChain(q.head).calls.find((c) => VALUE_TERMINALS.includes(c.name));
+  if (!valueCall) return undefined;
+  const top = valueCall.call;
   const ctx = chainContext(top);
   const text = context.file.text;
   // Every use of the session inside the chain becomes the lambda's sync session.

@@ -228,8 +228,18 @@ function argumentsText(call: Node): { inner: string; whole: string } | undefined
   return { inner: text.slice(1, -1), whole: text };
 }
 
+/** Computes once per file (import lookups walk the module's top level). */
+function lazy<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
+}
+
 function check(context: RuleContext): void {
   const { facts, file } = context;
+  const asyncioImport = lazy(() => {
+    const edit = ensureModuleImport(file, 'asyncio');
+    return { local: moduleImportLocal(file, 'asyncio') ?? 'asyncio', imports: edit ? [edit] : ([] as TextEdit[]) };
+  });
   for (const call of facts.calls()) {
     const fn = enclosingBodyFunction(call);
     if (!fn || !facts.functionFacts(fn).isAsync) continue;
@@ -240,9 +250,7 @@ function check(context: RuleContext): void {
     const base = `${found.what} blocks the event loop inside \`async def ${fnName}\`: every other request on this worker waits`;
     const args = argumentsText(call);
     const blocker = awaitBlocker(facts, call);
-    const asyncioLocal = moduleImportLocal(file, 'asyncio') ?? 'asyncio';
-    const importEdit = ensureModuleImport(file, 'asyncio');
-    const imports: TextEdit[] = importEdit ? [importEdit] : [];
+    const { local: asyncioLocal, imports } = asyncioImport();
     const awaited = isAwaited(call);
     if (found.kind === 'sleep') {
       const message = `${base}; use \`await asyncio.sleep(...)\``;

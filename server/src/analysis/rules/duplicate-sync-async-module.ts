@@ -1,11 +1,53 @@
-// AM701 duplicate-sync-async-module — NOT YET IMPLEMENTED (placeholder so the registry is complete; being written).
-import type { Rule } from '../rule';
+// AM701 duplicate-sync-async-module: a sync module that has an async twin (seed script
+// `find_duplicate_services.sh`); once nothing imports the sync twin it is safe to delete.
+import type { Rule, RuleContext } from '../rule';
+import { children } from '../syntax';
+
+const LIST_LIMIT = 5;
+
+function check(context: RuleContext): void {
+  const { index, file } = context;
+  if (!file.moduleName) return;
+  const twin = index.asyncTwinModule(file.moduleName);
+  if (!twin) return;
+  const twinSummary = index.module(twin);
+  if (!twinSummary) return;
+  const importers = new Map<string, string>();
+  for (const { module } of index.importersOf(file.moduleName)) {
+    if (module.path !== file.path) importers.set(module.path, module.moduleName);
+  }
+  const paths = [...importers.keys()].sort();
+  // Underline the module docstring, else the first line.
+  const first = children(file.root)[0];
+  const docstring = first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string' ? first : undefined;
+  const start = docstring ? docstring.startIndex : 0;
+  const end = docstring ? docstring.endIndex : file.lineText(0).length;
+  const head = `${file.path} has an async twin ${twinSummary.path}`;
+  const related = [{ path: twinSummary.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `async twin of ${file.path}` }];
+  if (!paths.length) {
+    context.report({ start, end, message: `${head}; no module imports it anymore: safe to delete`, related, tags: ['unnecessary'] });
+    return;
+  }
+  const shown = paths.slice(0, LIST_LIMIT).join(', ') + (paths.length > LIST_LIMIT ? `, and ${paths.length - LIST_LIMIT} more` : '');
+  const n = paths.length;
+  context.report({ start, end, message: `${head}; ${n} module${n === 1 ? '' : 's'} still import${n === 1 ? 's' : ''} it: ${shown}`, related });
+}
 
 export const duplicateSyncAsyncModule: Rule = {
   code: 'AM701',
   name: 'duplicate-sync-async-module',
   defaultSeverity: 'info',
-  fix: 'suggestion',
-  docs: { what: 'TODO', why: 'TODO', example: 'TODO', useInstead: 'TODO', limits: [] },
-  check() {},
+  fix: 'none',
+  docs: {
+    what: 'Reports, once per file, a sync module that has an async twin by the configured naming patterns (`services/user.py` ↔ `services/async_user.py` or `user_async.py`), with the twin as related information and the modules that still import the sync one. When nothing imports it anymore it says it is safe to delete (and the editor greys it out).',
+    why: 'Sync and async copies of the same service drift apart and make it easy to import the wrong one (seed: "Archivos sync/async duplicados crean confusión y bugs"; the seed\'s `find_duplicate_services.sh` lists them). The goal is to migrate completely and delete the sync copy, so the team needs to see what still depends on it.',
+    example: '# app/services/user.py          ← still imported by app/api/v1/endpoints/users.py\n# app/services/async_user.py    ← the async twin',
+    useInstead: '# migrate the remaining importers to app/services/async_user.py,\n# then delete app/services/user.py',
+    limits: [
+      'Twins are found by module name patterns (`twins.module-patterns`, default `async_{name}` and `{name}_async`) in the same package; twins with unrelated names are not paired.',
+      'Importers are the workspace files with an import statement naming the module (`from app.services.user import …`, `from app.services import user`, `import app.services.user`); dynamic imports and string references are not seen.',
+      'No automatic fix: the editor offers "Open twin" from the related information.',
+    ],
+  },
+  check,
 };

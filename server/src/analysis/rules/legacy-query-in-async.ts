@@ -1,11 +1,59 @@
-// AM101 legacy-query-in-async — NOT YET IMPLEMENTED (placeholder so the registry is complete; being written).
-import type { Rule } from '../rule';
+// AM101 legacy-query-in-async: `db.query(...)` where the session is (or is becoming) an
+// AsyncSession — seed error 3: `AsyncSession` has no `.query()`.
+import type { Rule, RuleContext } from '../rule';
+import { legacyQueryHeads, rewriteLegacyQuery, sessionEvidence } from '../fixes/query-rewrite';
+
+function check(context: RuleContext): void {
+  const { facts } = context;
+  for (const q of legacyQueryHeads(context)) {
+    const evidence = sessionEvidence(context, q);
+    if (!evidence) continue;
+    const inAsync = facts.inAsyncFunction(q.head);
+    if (!inAsync && evidence.flavor !== 'async') continue;
+    const receiver = q.receiver.text;
+    const why = evidence.flavor === 'async' ? `\`${receiver}\` is an AsyncSession, which has no \`.query()\`` : `\`${receiver}.query()\` is the legacy sync Query API, which an AsyncSession does not have (and a sync Session blocks the event loop here)`;
+    const message = `${why}: use \`(await ${receiver}.execute(select(...))).scalars()\` (SQLAlchemy 2.0 style)`;
+    const refuse = (noFixReason: string) => context.report({ node: q.head, message: `${message} — no automatic fix: ${noFixReason}`, noFixReason });
+    if (!inAsync) {
+      refuse('the enclosing function is not `async def`; make it async first, then rewrite with `await`');
+      continue;
+    }
+    const fn = facts.enclosingFunction(q.head);
+    const sessionName = q.receiver.type === 'identifier' ? q.receiver.text : undefined;
+    if (evidence.flavor === 'sync' && !(sessionName && fn?.params.has(sessionName))) {
+      // A sync Session parameter is switched to AsyncSession by AM103; a locally created one is not.
+      refuse(`\`${receiver}\` is a synchronous Session created here; switch it to an AsyncSession first`);
+      continue;
+    }
+    const result = rewriteLegacyQuery(context, q, 'await');
+    context.report({
+      node: q.head,
+      message: result.fix ? message : `${message} — no automatic fix: ${result.noFixReason}`,
+      fix: result.fix,
+      noFixReason: result.noFixReason,
+      suggestions: result.suggestion ? [result.suggestion] : undefined,
+    });
+  }
+}
 
 export const legacyQueryInAsync: Rule = {
   code: 'AM101',
   name: 'legacy-query-in-async',
   defaultSeverity: 'error',
-  fix: 'always',
-  docs: { what: 'TODO', why: 'TODO', example: 'TODO', useInstead: 'TODO', limits: [] },
-  check() {},
+  fix: 'sometimes',
+  docs: {
+    what: 'Reports legacy `session.query(Model)...` chains where the session is an `AsyncSession` or the code runs inside `async def`, and rewrites them to awaited SQLAlchemy 2.0 `select()` statements.',
+    why: '`AsyncSession` has no `.query()` method: the chain fails with `AttributeError` the first time the endpoint runs (seed common error 3). Even on a sync `Session`, running the query inside `async def` blocks the event loop for every other request.',
+    example: 'async def list_users(gym_id: int, db: AsyncSession = Depends(get_async_db)):\n    users = db.query(User).filter(User.gym_id == gym_id).all()\n    total = db.query(User).filter(User.gym_id == gym_id).count()\n    user = db.query(User).get(user_id)',
+    useInstead: 'async def list_users(gym_id: int, db: AsyncSession = Depends(get_async_db)):\n    users = (await db.execute(select(User).where(User.gym_id == gym_id))).scalars().all()\n    total = await db.scalar(select(func.count()).select_from(User).where(User.gym_id == gym_id))\n    user = await db.get(User, user_id)',
+    limits: [
+      'The mapping follows the SQLAlchemy 2.0 migration guide: `filter` → `where`; `.all()`/`.first()`/`.one()`/`.one_or_none()` read `.scalars()` for one entity and rows otherwise; `.first()` keeps its `LIMIT 1`; `.count()` counts the same rows (a subquery when joins, DISTINCT or LIMIT are involved); `.get(pk)` → `Session.get()`; bulk `.delete()`/`.update()` → `delete()`/`update()` statements (with `.rowcount` when the value is used).',
+      '`.unique()` is added where the legacy Query de-duplicated entities (joins, several entities, other tables in the filter) and for joined-eager-loaded collections, where 2.0 raises without it.',
+      'No fix (only a reason, and a `run_sync` suggestion when mechanical) for `from_self()`, `exists()`, `with_entities()`, `yield_per()`, `populate_existing()`, string joins, unknown methods, and Query objects returned or passed to other functions.',
+      'A query built over several statements (`q = db.query(M)`, `q = q.filter(...)`, `return q.all()`) is rewritten as a whole when every use of the variable is in the same function; otherwise it gets no fix.',
+      '`.scalar()` becomes `Session.scalar()`, which returns the first row where the legacy method raised `MultipleResultsFound` on several rows.',
+      'A receiver counts as a session when its type is known (annotation, `Depends`, session factory) or when it is named like one (`db`, `session`, `db_session`, …) and `query()` gets a model or column.',
+    ],
+  },
+  check,
 };

@@ -1,11 +1,192 @@
-// AM204 nonexistent-service-member — NOT YET IMPLEMENTED (placeholder so the registry is complete; being written).
-import type { Rule } from '../rule';
+// AM204 nonexistent-service-member: a call or import of a member a workspace class/module does not define.
+import { isSelfParam, memberExists, memberNames, resolveExpression } from '../callee';
+import { usesOf } from '../fixes/twins';
+import type { Rule, RuleContext } from '../rule';
+import { resolveRelativeModule } from '../summary';
+import { unparen } from '../syntax';
+import type { Fix, RelatedInfo, TextEdit } from '../types';
+import type { ResolvedSymbol, WorkspaceIndex } from '../workspace';
+
+/** Optimal string alignment distance (Levenshtein + adjacent transpositions), capped. */
+export function editDistance(a: string, b: string, cap = 3): number {
+  if (Math.abs(a.length - b.length) > cap) return cap + 1;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+export interface Suggestion {
+  name: string;
+  /** Chosen through the twin naming patterns (safe) or by edit distance (unsafe). */
+  byTwinPattern: boolean;
+}
+
+/** The existing member a misspelt / twin-confused name most likely meant. */
+export function closestMember(index: WorkspaceIndex, name: string, candidates: string[]): Suggestion | undefined {
+  const pool = [...new Set(candidates)].filter((c) => c !== name);
+  const base = index.syncNameOf(name);
+  if (base && pool.includes(base)) return { name: base, byTwinPattern: true };
+  const twins = index.asyncTwinNames(name).filter((t) => pool.includes(t));
+  if (twins.length === 1) return { name: twins[0], byTwinPattern: true };
+  if (name.length < 4) return undefined;
+  let best: string[] = [];
+  let bestDistance = 3;
+  for (const c of pool) {
+    const distance = editDistance(name, c, 2);
+    if (distance > 2) continue;
+    if (distance < bestDistance) {
+      best = [c];
+      bestDistance = distance;
+    } else if (distance === bestDistance) best.push(c);
+  }
+  return best.length === 1 ? { name: best[0], byTwinPattern: false } : undefined;
+}
+
+function describeReceiver(sym: ResolvedSymbol): string {
+  switch (sym.kind) {
+    case 'instance':
+      return `\`${sym.name}\` (an instance of \`${sym.className}\`)`;
+    case 'class':
+      return `the class \`${sym.name}\``;
+    case 'module':
+      return `the module \`${sym.module}\``;
+    default:
+      return 'it';
+  }
+}
+
+function definitionOf(index: WorkspaceIndex, sym: ResolvedSymbol): RelatedInfo | undefined {
+  if (sym.kind === 'module') {
+    const mod = index.module(sym.module);
+    return mod ? { path: mod.path, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: `\`${sym.module}\` is defined here` } : undefined;
+  }
+  if (sym.kind !== 'instance' && sym.kind !== 'class') return undefined;
+  const module = sym.kind === 'instance' ? sym.classModule : sym.module;
+  const mod = index.module(module);
+  if (!mod) return undefined;
+  const range = sym.cls.nameRange ?? { start: { line: sym.cls.line - 1, character: 0 }, end: { line: sym.cls.line - 1, character: 0 } };
+  return { path: mod.path, range, message: `\`${sym.cls.name}\` is defined here` };
+}
+
+/** For a member missing on an async twin: the sync twin that does define it (the async side is not migrated yet). */
+function syncTwinHas(index: WorkspaceIndex, sym: ResolvedSymbol, attr: string): string | undefined {
+  if (sym.kind === 'instance') {
+    const syncName = index.syncNameOf(sym.name);
+    const syncModule = index.syncTwinModule(sym.module) ?? sym.module;
+    const syncSym = syncName ? index.resolveName(syncModule, syncName) : undefined;
+    if (syncSym?.kind === 'instance' && index.findMethod(syncSym.classModule, syncSym.cls, attr)) return `${syncSym.className}.${attr}`;
+  }
+  if (sym.kind === 'module') {
+    const syncModule = index.syncTwinModule(sym.module);
+    if (syncModule && index.module(syncModule)?.definedNames?.includes(attr)) return `${syncModule}.${attr}`;
+  }
+  return undefined;
+}
+
+function renameFix(suggestion: Suggestion | undefined, edits: TextEdit[]): Fix | undefined {
+  if (!suggestion || !edits.length) return undefined;
+  return { title: `Rename to \`${suggestion.name}\``, applicability: suggestion.byTwinPattern ? 'safe' : 'unsafe', edits };
+}
+
+function checkCalls(context: RuleContext): void {
+  const { facts, index } = context;
+  for (const call of facts.calls()) {
+    const fn = unparen(call.childForFieldName('function')!);
+    if (fn.type !== 'attribute') continue;
+    const object = unparen(fn.childForFieldName('object')!);
+    const attrNode = fn.childForFieldName('attribute')!;
+    // `self.x()` may be provided by a subclass or mixin; annotated parameters may hold a subclass.
+    if (object.type === 'identifier' && (isSelfParam(facts, object) || facts.enclosingFunction(object)?.params.has(object.text))) continue;
+    if (object.type === 'call') continue; // super().x()
+    const receiver = resolveExpression(facts, object);
+    if (!receiver || (receiver.kind !== 'instance' && receiver.kind !== 'class' && receiver.kind !== 'module')) continue;
+    if (receiver.kind !== 'module' && index.hasUnknownBases(receiver.kind === 'instance' ? receiver.classModule : receiver.module, receiver.cls)) continue;
+    const attr = attrNode.text;
+    if (memberExists(index, receiver, attr) !== false) continue;
+    const suggestion = closestMember(index, attr, memberNames(index, receiver));
+    const onSync = syncTwinHas(index, receiver, attr);
+    let message = `${describeReceiver(receiver)} has no member \`${attr}\`: this call raises \`AttributeError\``;
+    if (suggestion) message += `; did you mean \`${suggestion.name}\`?`;
+    if (onSync) message += ` (\`${onSync}\` exists only in the sync twin: the async one does not implement it yet)`;
+    const def = definitionOf(index, receiver);
+    context.report({
+      node: attrNode,
+      message,
+      fix: renameFix(suggestion, suggestion ? [{ start: attrNode.startIndex, end: attrNode.endIndex, newText: suggestion.name }] : []),
+      noFixReason: suggestion ? undefined : 'no unique close match among the existing members',
+      related: def ? [def] : undefined,
+    });
+  }
+}
+
+function checkImports(context: RuleContext): void {
+  const { facts, index, file } = context;
+  const isPackage = /(^|\/)__init__\.pyi?$/.test(file.path);
+  for (const stmt of facts.nodesOfType('import_from_statement')) {
+    const moduleNode = stmt.childForFieldName('module_name');
+    if (!moduleNode) continue;
+    const module = resolveRelativeModule(file.moduleName, isPackage, moduleNode.text.replace(/\s+/g, ''));
+    if (!index.module(module)) continue;
+    const receiver: ResolvedSymbol = { kind: 'module', module };
+    const topLevel = stmt.parent?.type === 'module';
+    for (const item of stmt.childrenForFieldName('name')) {
+      if (!item) continue;
+      const nameNode = item.type === 'aliased_import' ? item.childForFieldName('name')! : item;
+      const name = nameNode.text;
+      if (name.includes('.') || memberExists(index, receiver, name) !== false) continue;
+      const suggestion = closestMember(index, name, memberNames(index, receiver).filter((n) => !n.startsWith('_') || name.startsWith('_')));
+      const onSync = syncTwinHas(index, receiver, name);
+      let message = `\`${module}\` does not define \`${name}\`: this import raises \`ImportError\``;
+      if (suggestion) message += `; did you mean \`${suggestion.name}\`?`;
+      if (onSync) message += ` (\`${onSync}\` exists only in the sync twin module)`;
+      const edits: TextEdit[] = [];
+      if (suggestion) {
+        edits.push({ start: nameNode.startIndex, end: nameNode.endIndex, newText: suggestion.name });
+        // Not aliased: the uses of the name in this module are renamed too.
+        if (item.type !== 'aliased_import') {
+          if (!topLevel || facts.index.resolveName(file.moduleName, suggestion.name) || index.fileByPath(file.path)?.definedNames?.includes(suggestion.name)) edits.length = 0;
+          else for (const use of usesOf(facts, name)) edits.push({ start: use.startIndex, end: use.endIndex, newText: suggestion.name });
+        }
+      }
+      const def = definitionOf(index, receiver);
+      context.report({
+        node: nameNode,
+        message,
+        fix: renameFix(suggestion, edits),
+        noFixReason: edits.length ? undefined : suggestion ? `\`${suggestion.name}\` is already bound in this module` : 'no unique close match among the names the module defines',
+        related: def ? [def] : undefined,
+      });
+    }
+  }
+}
+
+function check(context: RuleContext): void {
+  checkCalls(context);
+  checkImports(context);
+}
 
 export const nonexistentServiceMember: Rule = {
   code: 'AM204',
   name: 'nonexistent-service-member',
   defaultSeverity: 'error',
   fix: 'sometimes',
-  docs: { what: 'TODO', why: 'TODO', example: 'TODO', useInstead: 'TODO', limits: [] },
-  check() {},
+  docs: {
+    what: 'Reports a call of a method a workspace class does not define (`await async_user_service.get_user_async(...)` on a class that only has `get_user`), a call of a function a workspace module does not define, and `from module import name` where the workspace module does not define or import `name` (`from app.services.async_user import async_user_serviec`).',
+    why: 'While sync and async twins coexist, names get mixed up: the async twin is called with a `_async` suffix it does not have, a method is called on the async service before it was ported, or the import names the wrong twin. Python only finds out when the line runs (`AttributeError`) or when the module is imported (`ImportError`) — in production, for a rarely used endpoint.',
+    example: 'from app.services.async_user import async_user_service\n\nasync def read_user(db, user_id):\n    return await async_user_service.get_user_async(db, user_id)',
+    useInstead: 'from app.services.async_user import async_user_service\n\nasync def read_user(db, user_id):\n    return await async_user_service.get_user(db, user_id)',
+    limits: [
+      'Only receivers known exactly are checked: module-level instances, local `x = Class()`, classes and workspace modules. `self.x()` (may come from a subclass or mixin) and parameters (may hold a subclass) are not.',
+      'Silent when members may be created dynamically: a base class outside the workspace, `__getattr__`/`__getattribute__`, a metaclass, a class decorator other than dataclass-like ones, `setattr(self, …)`, attributes assigned on `self` anywhere in the class; for modules, star imports, a module `__getattr__` or `globals()` tricks; and files with syntax errors.',
+      'The fix renames to the twin name when the wrong name is a twin pattern of an existing one (`get_user_async` → `get_user`, `user_service` → `async_user_service`: safe), else to the unique existing name within edit distance 2 (unsafe). When the member exists only on the sync twin, no rename can help: the message says the async twin lacks it.',
+    ],
+  },
+  check,
 };

@@ -1,11 +1,263 @@
-// AM203 sync-service-in-async — NOT YET IMPLEMENTED (placeholder so the registry is complete; being written).
-import type { Rule } from '../rule';
+// AM203 sync-service-in-async: async code calls (or imports) a sync service/repository whose
+// async twin exists (seed error 1; pre-merge checklist "Sin imports de servicios sync").
+import { type Callable, isLocalName, isPlainSyncFunction, resolveCall } from '../callee';
+import { awaitBlocker, isAwaitedExpr, needsParensForAwait, scopeOf } from '../fixes/await';
+import {
+  type AsyncTwin,
+  asyncTwinOf,
+  fromImportBinding,
+  serviceTwinOf,
+  importNodes,
+  importRemovable,
+  removeImportedName,
+  sameSymbol,
+  twinImport,
+  usesOf,
+} from '../fixes/twins';
+import type { Node } from '../parser';
+import type { Rule, RuleContext } from '../rule';
+import type { FileFacts } from '../semantics';
+import { dottedName, unparen } from '../syntax';
+import type { ImportBinding } from '../summary';
+import type { Fix, RelatedInfo, TextEdit } from '../types';
+import type { ResolvedSymbol } from '../workspace';
+
+/** The identifier a twin switch renames at a call: the function name, or the receiver of `receiver.method(...)`. */
+function renamedIdentifier(call: Node, twin: AsyncTwin): Node | undefined {
+  const fn = unparen(call.childForFieldName('function')!);
+  if (twin.syncSymbol.kind === 'function') return fn.type === 'identifier' ? fn : undefined;
+  if (fn.type !== 'attribute') return undefined;
+  const object = unparen(fn.childForFieldName('object')!);
+  return object.type === 'identifier' ? object : undefined;
+}
+
+/** Edits renaming id to newName and, unless awaited, awaiting the call (with precedence). */
+function renameAndAwait(call: Node, id: Node, newName: string, awaited: boolean): TextEdit[] {
+  if (awaited) return [{ start: id.startIndex, end: id.endIndex, newText: newName }];
+  const parens = needsParensForAwait(call);
+  const open = parens ? '(await ' : 'await ';
+  const edits: TextEdit[] =
+    id.startIndex === call.startIndex
+      ? [{ start: id.startIndex, end: id.endIndex, newText: open + newName }]
+      : [
+          { start: call.startIndex, end: call.startIndex, newText: open },
+          { start: id.startIndex, end: id.endIndex, newText: newName },
+        ];
+  if (parens) edits.push({ start: call.endIndex, end: call.endIndex, newText: ')' });
+  return edits;
+}
+
+/**
+ * The fix switching one call site to the async twin: rename the imported name at the call,
+ * import the twin (same import style), drop the sync import when this was its last use, and
+ * await the call unless it already is.
+ */
+export function twinCallSiteFix(facts: FileFacts, call: Node, callable: Callable, twin: AsyncTwin, awaited: boolean): Fix | undefined {
+  const id = renamedIdentifier(call, twin);
+  if (!id || isLocalName(facts, id)) return undefined;
+  const binding = fromImportBinding(facts, id.text);
+  if (!binding || !sameSymbol(facts.index.resolveBinding(binding), twin.syncSymbol)) return undefined;
+  // When the whole module can switch, every call site offers that same fix (identical edits,
+  // so fix-all applies it once instead of half-applying overlapping per-call fixes).
+  const whole = moduleSwitch(facts, binding);
+  if (whole?.fix) return whole.fix;
+  const summary = facts.index.fileByPath(facts.file.path);
+  const removeSync = usesOf(facts, id.text).length === 1 && importRemovable(facts, summary, id.text);
+  const imported = twinImport(facts, twin, binding, { removeSync });
+  if (!imported) return undefined;
+  const target = `${imported.local}${twin.symbol.kind === 'function' ? '' : `.${callable.name}`}`;
+  return {
+    title: `Use the async twin \`${target}\`${awaited ? '' : ' (awaited)'}`,
+    applicability: 'safe',
+    edits: [...imported.edits, ...renameAndAwait(call, id, imported.local, awaited)],
+  };
+}
+
+function twinLabel(twin: AsyncTwin, method: string): string {
+  return `${twin.name}${twin.symbol.kind === 'function' ? '' : `.${method}`}`;
+}
+
+function twinRelatedInfo(twin: AsyncTwin): RelatedInfo[] {
+  return twin.fn.nameRange && twin.path ? [{ path: twin.path, range: twin.fn.nameRange, message: `async twin: \`${twin.fn.name}\` is \`async def\` here` }] : [];
+}
+
+interface ImportUse {
+  id: Node;
+  call?: Node;
+  callable?: Callable;
+  twin?: AsyncTwin;
+}
+
+function checkCalls(context: RuleContext): void {
+  const { facts, index } = context;
+  for (const call of facts.calls()) {
+    const scope = scopeOf(call);
+    if (scope.kind !== 'function' || !scope.isAsync) continue;
+    const callable = resolveCall(facts, call);
+    if (!callable || callable.fn.isAsync || !isPlainSyncFunction(index, callable)) continue;
+    // Awaited: also AM202 (it crashes); both offer the same twin fix (identical edits).
+    const awaited = isAwaitedExpr(call);
+    const calleeText = dottedName(call.childForFieldName('function')) ?? call.childForFieldName('function')!.text;
+    const syncName = `${callable.className ? `${callable.className}.` : ''}${callable.name}`;
+    const twin = asyncTwinOf(index, callable);
+    if (!twin) {
+      const service = serviceTwinOf(index, callable);
+      if (!service) continue;
+      context.report({
+        node: call,
+        message: `\`${calleeText}(…)\` calls the sync \`${syncName}\` from async code, blocking the event loop; the async twin \`${service.name}\` (\`${service.module}\`) exists but has no \`async def ${callable.name}\`: port it there or use one of its methods`,
+        noFixReason: `the async twin \`${service.name}\` does not define \`${callable.name}\``,
+      });
+      continue;
+    }
+    const label = twinLabel(twin, callable.name);
+    const message = `\`${calleeText}(…)\` calls the sync \`${syncName}\` from async code${awaited ? '' : ', blocking the event loop'}; its async twin \`${label}\` (\`${twin.module}\`) exists: \`await ${label}(…)\``;
+    const blocker = awaited ? undefined : awaitBlocker(call);
+    const fix = blocker ? undefined : twinCallSiteFix(facts, call, callable, twin, awaited);
+    context.report({
+      node: call,
+      message,
+      fix,
+      noFixReason: fix ? undefined : blocker ? `cannot insert \`await\`: ${blocker}` : 'the call does not go through a name imported with `from … import`, or the twin name is already taken in this module',
+      related: twinRelatedInfo(twin),
+    });
+  }
+}
+
+/** The async twin of an imported module-level symbol (instance, class or function), if any. */
+function symbolHasTwin(facts: FileFacts, sym: ResolvedSymbol | undefined): { module: string; name: string } | undefined {
+  const { index } = facts;
+  if (!sym || (sym.kind !== 'instance' && sym.kind !== 'class' && sym.kind !== 'function')) return undefined;
+  if (sym.kind === 'instance' && !index.module(sym.module)?.variables[sym.name]) return undefined;
+  if (sym.kind === 'function' && sym.fn.isAsync) return undefined;
+  const modules = [...new Set([index.asyncTwinModule(sym.module), sym.module].filter((m): m is string => !!m))];
+  for (const module of modules) {
+    const names = sym.kind === 'function' && module !== sym.module ? [sym.name, ...index.asyncTwinNames(sym.name)] : index.asyncTwinNames(sym.name);
+    for (const name of names) {
+      const twin = index.resolveName(module, name);
+      if (!twin || twin.kind !== sym.kind || sameSymbol(twin, sym)) continue;
+      if (twin.kind === 'function' && !twin.fn.isAsync) continue;
+      return { module, name };
+    }
+  }
+  return undefined;
+}
+
+interface ModuleSwitch {
+  twinInfo: { module: string; name: string };
+  uses: Node[];
+  /** Every use is inside `async def`. */
+  allAsync: boolean;
+  fix?: Fix;
+  noFixReason?: string;
+}
+
+/** Whether (and how) every use of an imported sync symbol in this module can move to its async twin. */
+function moduleSwitch(facts: FileFacts, binding: ImportBinding): ModuleSwitch | undefined {
+  const { index, file } = facts;
+  const summary = index.fileByPath(file.path);
+  const sym = index.resolveBinding(binding);
+  const twinInfo = symbolHasTwin(facts, sym);
+  if (!twinInfo || !summary) return undefined;
+  const uses = usesOf(facts, binding.local);
+  const allAsync = uses.every((u) => {
+    const s = scopeOf(u);
+    return s.kind === 'function' && s.isAsync;
+  });
+  const result: ModuleSwitch = { twinInfo, uses, allAsync };
+  if (!uses.length || !allAsync) return result;
+  const details: ImportUse[] = uses.map((id) => {
+    const parent = id.parent!;
+    const call =
+      sym!.kind === 'function'
+        ? parent.type === 'call' && parent.childForFieldName('function')?.id === id.id
+          ? parent
+          : undefined
+        : parent.type === 'attribute' && parent.childForFieldName('object')?.id === id.id && parent.parent?.type === 'call' && parent.parent.childForFieldName('function')?.id === parent.id
+          ? parent.parent
+          : undefined;
+    const callable = call ? resolveCall(facts, call) : undefined;
+    const twin = callable && !callable.fn.isAsync && isPlainSyncFunction(index, callable) ? asyncTwinOf(index, callable) : undefined;
+    return { id, call, callable, twin };
+  });
+  const convertible = details.every((d) => d.call && d.twin && d.twin.name === twinInfo.name && d.twin.module === twinInfo.module && (isAwaitedExpr(d.call) || !awaitBlocker(d.call)));
+  if (!convertible) {
+    result.noFixReason = 'some uses are not calls of methods the async twin defines as `async def`';
+    return result;
+  }
+  const imported = twinImport(facts, details[0].twin!, binding, { removeSync: importRemovable(facts, summary, binding.local) });
+  if (!imported) {
+    result.noFixReason = `the name \`${twinInfo.name}\` is already taken in this module`;
+    return result;
+  }
+  const edits = [...imported.edits];
+  for (const d of details) edits.push(...renameAndAwait(d.call!, d.id, imported.local, isAwaitedExpr(d.call!)));
+  result.fix = { title: `Switch this module to the async twin \`${imported.local}\` (${details.length === 1 ? '1 call' : `${details.length} calls`}, awaited)`, applicability: 'safe', edits };
+  return result;
+}
+
+function checkImports(context: RuleContext): void {
+  const { facts, index, file } = context;
+  const summary = index.fileByPath(file.path);
+  if (!summary) return;
+  for (const binding of summary.imports) {
+    if (binding.name === undefined) continue;
+    const info = moduleSwitch(facts, binding);
+    if (!info) continue;
+    const { twinInfo, uses } = info;
+    const nodes = importNodes(file, binding);
+    if (!nodes) continue;
+    const where = `\`${twinInfo.name}\` in \`${twinInfo.module}\``;
+    if (!uses.length) {
+      // Left over after switching every call to the twin: the twin is imported too.
+      const twinImported = summary.imports.some((b) => b.name !== undefined && b.local !== binding.local && sameSymbol(index.resolveBinding(b), index.resolveName(twinInfo.module, twinInfo.name)));
+      if (!twinImported || !importRemovable(facts, summary, binding.local)) continue;
+      context.report({
+        node: nodes.item,
+        message: `the sync \`${binding.local}\` is imported but no longer used; this module already uses its async twin ${where}`,
+        fix: { title: `Remove the unused sync import \`${binding.local}\``, applicability: 'safe', edits: [removeImportedName(file, nodes.statement, nodes.item)] },
+        tags: ['unnecessary'],
+      });
+      continue;
+    }
+    if (!info.allAsync) continue;
+    // Only when the name is used to call the service (not passed around as a value / type).
+    const calledOnly = uses.every((id) => {
+      const p = id.parent!;
+      return (p.type === 'call' && p.childForFieldName('function')?.id === id.id) || (p.type === 'attribute' && p.childForFieldName('object')?.id === id.id && p.parent?.type === 'call' && p.parent.childForFieldName('function')?.id === p.id);
+    });
+    if (!calledOnly) continue;
+    const { fix, noFixReason } = info;
+    context.report({
+      node: nodes.item,
+      message: `\`${binding.local}\` is a sync service imported into code that only uses it from \`async def\`; import its async twin ${where} instead`,
+      fix,
+      noFixReason,
+    });
+  }
+}
+
+function check(context: RuleContext): void {
+  checkCalls(context);
+  checkImports(context);
+}
 
 export const syncServiceInAsync: Rule = {
   code: 'AM203',
   name: 'sync-service-in-async',
   defaultSeverity: 'warning',
-  fix: 'always',
-  docs: { what: 'TODO', why: 'TODO', example: 'TODO', useInstead: 'TODO', limits: [] },
-  check() {},
+  fix: 'sometimes',
+  docs: {
+    what: 'Reports, inside `async def`, a call to a sync service/repository (a plain `def` reached through a module-level instance, class or function) whose async twin exists — `services/user.py:user_service` ↔ `services/async_user.py:async_user_service` with an `async def` of the same name. Also reports the sync import itself when every use in the module is in async code, and a sync import left unused after every call moved to the twin.',
+    why: 'The sync service runs its database and network I/O on the event loop thread: every request waits for it, which is exactly what the migration is removing. The seed\'s pre-merge checklist requires "no sync service imports" in a migrated endpoint, and mixing the two twins is its common error 1.',
+    example: 'from app.services.user import user_service\n\nasync def read_user(user_id: int, db: AsyncSession = Depends(get_async_db)):\n    return user_service.get_user(db, user_id)',
+    useInstead: 'from app.services.async_user import async_user_service\n\nasync def read_user(user_id: int, db: AsyncSession = Depends(get_async_db)):\n    return await async_user_service.get_user(db, user_id)',
+    limits: [
+      'Twin naming follows `[tool.async-migrate.twins]` (`module-patterns`, default `async_{name}`, `{name}_async`; `name-patterns`, default `async_{name}`, `{name}_async`, `Async{Name}`); the twin must define an `async def` with the same method name.',
+      'The fix needs the sync name imported with `from … import` (any alias, relative imports and package re-exports included); the twin is imported in the same style, and the sync import is removed when nothing else in the file (or `__all__`, or another module importing it from here) still uses it.',
+      'Awaited calls of a sync service (`await user_service.get(...)`) are reported by AM202 (await-on-sync), not here.',
+      'The twin may expect an `AsyncSession`: pair the switch with AM103 (sync-session-in-async) on the endpoint, as "Migrate this endpoint" does.',
+    ],
+  },
+  check,
 };

@@ -4,26 +4,36 @@ import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import type { FunctionFacts, ParamFacts } from '../semantics';
 import { ensureFromImport, importedLocalName } from '../fixes/imports';
-import { children, dottedName, keywordArgument, walk } from '../syntax';
+import { enclosingBodyFunction } from '../fixes/awaiting';
+import { children, dottedName, isAsyncFunction, keywordArgument, walk } from '../syntax';
 import type { TextEdit } from '../types';
 
 const ASYNC_SESSION_MODULE = 'sqlalchemy.ext.asyncio';
 
+/**
+ * Whether a type name written here is one of the configured session types. A name imported from
+ * outside SQLAlchemy and the workspace (`from requests import Session`) is not a bare-name match.
+ */
+function typeMatches(context: RuleContext, dotted: string, types: string[]): boolean {
+  const sym = context.index.resolveDotted(context.file.moduleName, dotted);
+  const full = sym?.kind === 'external' ? sym.dotted : sym?.kind === 'class' ? `${sym.module}.${sym.name}` : undefined;
+  if (!full) return !sym && types.some((t) => dotted === t || dotted.endsWith('.' + t));
+  const last = full.split('.').pop()!;
+  return types.some((t) => (t.includes('.') ? full === t || full.endsWith('.' + t) : last === t && (sym!.kind === 'class' || /^sqlalchemy(\.|$)/.test(full))));
+}
+
 /** The name node inside an annotation that denotes a sync Session type, if any. */
 function syncSessionTypeNode(context: RuleContext, annotation: Node | undefined): Node | undefined {
   if (!annotation) return undefined;
-  const { index, file, config } = context;
+  const { config } = context;
   let found: Node | undefined;
   walk(annotation, (n) => {
     if (found) return false;
     if (n.type !== 'identifier' && n.type !== 'attribute') return;
     const dotted = dottedName(n);
     if (!dotted) return false;
-    const sym = index.resolveDotted(file.moduleName, dotted);
-    const full = sym?.kind === 'external' ? sym.dotted : sym?.kind === 'class' ? `${sym.module}.${sym.name}` : dotted;
-    const isAsync = config.session.asyncTypes.some((t) => full === t || dotted === t || full.endsWith('.' + t));
-    if (isAsync) return false;
-    if (config.session.syncTypes.some((t) => full === t || dotted === t || (t.includes('.') && full.endsWith('.' + t)))) {
+    if (typeMatches(context, dotted, config.session.asyncTypes)) return false;
+    if (typeMatches(context, dotted, config.session.syncTypes)) {
       found = n;
       return false;
     }
@@ -35,31 +45,31 @@ function syncSessionTypeNode(context: RuleContext, annotation: Node | undefined)
 /** Whether an annotation names an AsyncSession. */
 function hasAsyncSessionType(context: RuleContext, annotation: Node | undefined): boolean {
   if (!annotation) return false;
-  const { index, file, config } = context;
+  const { config } = context;
   let found = false;
   walk(annotation, (n) => {
     if (found) return false;
     if (n.type !== 'identifier' && n.type !== 'attribute') return;
     const dotted = dottedName(n);
     if (!dotted) return false;
-    const sym = index.resolveDotted(file.moduleName, dotted);
-    const full = sym?.kind === 'external' ? sym.dotted : sym?.kind === 'class' ? `${sym.module}.${sym.name}` : dotted;
-    if (config.session.asyncTypes.some((t) => full === t || dotted === t || full.endsWith('.' + t))) found = true;
+    if (typeMatches(context, dotted, config.session.asyncTypes)) found = true;
     if (n.type === 'attribute') return false;
   });
   return found;
 }
 
-/** True when the dependency (as written in Depends(...)) provides a sync Session. */
-function isSyncDependency(context: RuleContext, dependency: string): boolean {
+/** Which session the dependency (as written in Depends(...)) provides, when known. */
+function dependencyFlavor(context: RuleContext, dependency: string): 'async' | 'sync' | undefined {
   const { session } = context.config;
   const last = dependency.split('.').pop()!;
-  if (session.asyncDependencies.includes(last) || last === session.asyncDependency) return false;
-  if (session.syncDependencies.includes(last)) return true;
+  if (session.asyncDependencies.includes(last) || last === session.asyncDependency) return 'async';
+  if (session.syncDependencies.includes(last)) return 'sync';
   const sym = context.index.resolveDotted(context.file.moduleName, dependency);
-  if (sym?.kind !== 'function') return false;
+  if (sym?.kind !== 'function') return undefined;
   const ret = sym.fn.returns ?? '';
-  return /\bSession\b/.test(ret) && !/AsyncSession/.test(ret);
+  if (/AsyncSession/.test(ret) || (sym.fn.isAsync && sym.fn.isGenerator && /Session/.test(ret))) return 'async';
+  if (/\bSession\b/.test(ret)) return 'sync';
+  return undefined;
 }
 
 /** The node naming the dependency inside `Depends(get_db)` (default value or inside Annotated[...]). */
@@ -129,7 +139,8 @@ function asyncSessionName(context: RuleContext): { text: string; edit?: TextEdit
 function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts): void {
   const typeNode = syncSessionTypeNode(context, param.annotation);
   const depNode = dependencyNode(param);
-  const syncDep = depNode ? isSyncDependency(context, depNode.text) : false;
+  const depFlavor = depNode ? dependencyFlavor(context, depNode.text) : undefined;
+  const syncDep = depFlavor === 'sync';
   const asyncAnnotated = hasAsyncSessionType(context, param.annotation);
   if (!typeNode && !syncDep) return;
   // `db: AsyncSession = Depends(get_db)` or `db = Depends(get_db)`: the dependency is the problem.
@@ -147,7 +158,8 @@ function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts):
     if (name.edit) edits.push(name.edit);
   }
   if (depNode) {
-    const dep = syncDep || typeNode ? asyncDependency(context, depNode.text) : undefined;
+    // An unknown dependency behind a `Session` annotation provides that Session: switch it too.
+    const dep = depFlavor !== 'async' ? asyncDependency(context, depNode.text) : undefined;
     if (dep && 'reason' in dep) {
       context.report({ node: param.node, message, noFixReason: dep.reason });
       return;
@@ -164,43 +176,79 @@ function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts):
   context.report({ node: param.node, message, fix: { title: 'Annotate as AsyncSession', applicability: 'unsafe', edits } });
 }
 
+/** The name a call's value is bound to: `name = call` or `with call as name:`. */
+function boundNameOf(call: Node): string | undefined {
+  const parent = call.parent;
+  if (parent?.type === 'assignment' && parent.childForFieldName('right')?.id === call.id) {
+    const left = parent.childForFieldName('left');
+    return left?.type === 'identifier' ? left.text : undefined;
+  }
+  if (parent?.type === 'as_pattern' && parent.namedChild(0)?.id === call.id) {
+    let p: Node | null = parent.parent;
+    while (p && p.type !== 'with_statement' && p.type !== 'block') p = p.parent;
+    if (p?.type !== 'with_statement') return undefined;
+    const target = parent.childForFieldName('alias');
+    const id = target?.type === 'identifier' ? target : target?.namedChild(0);
+    return id?.type === 'identifier' ? id.text : undefined;
+  }
+  return undefined;
+}
+
+/** Names that may create a sync session here: configured factories plus module names bound to one. */
+function sessionFactoryNames(context: RuleContext): Set<string> {
+  const { config, index, file } = context;
+  const names = new Set(config.session.syncFactories.filter((n) => n !== 'sessionmaker'));
+  const mod = index.fileByPath(file.path);
+  for (const local of [...(mod?.imports.map((b) => b.local) ?? []), ...Object.keys(mod?.variables ?? {})]) {
+    if (names.has(local) || local.includes('.')) continue;
+    const sym = index.resolveName(file.moduleName, local);
+    if ((sym?.kind === 'variable' && sym.variableKind === 'syncSessionFactory') || (sym?.kind === 'external' && /^sqlalchemy\.orm\.(session\.)?Session$/.test(sym.dotted))) names.add(local);
+  }
+  return names;
+}
+
 /** `db = SessionLocal()` / `with SessionLocal() as db:` inside async def. */
-function checkLocals(context: RuleContext, fn: FunctionFacts): void {
+function checkLocalSessions(context: RuleContext): void {
   const { facts, config } = context;
-  for (const [name, bindings] of fn.locals) {
-    if (name.startsWith('self.')) continue;
-    for (const binding of bindings) {
-      const value = binding.value;
-      if (value.type !== 'call') continue;
-      const calleeNode = value.childForFieldName('function');
-      const callee = dottedName(calleeNode);
-      if (!callee) continue;
-      const sym = facts.resolve(calleeNode);
-      let sync = false;
-      if (sym?.kind === 'variable') sync = sym.variableKind === 'syncSessionFactory';
-      else if (sym?.kind === 'external') sync = sym.dotted === 'sqlalchemy.orm.Session' || sym.dotted === 'sqlalchemy.orm.session.Session';
-      else if (!sym) {
-        const last = callee.split('.').pop()!;
-        sync = config.session.syncFactories.includes(last) && last !== 'sessionmaker' && last !== 'Session';
-      }
-      if (!sync) continue;
-      context.report({
-        node: value,
-        message: `\`${name} = ${value.text}\` opens a sync \`Session\` in \`async def ${fn.name}\`: every query blocks the event loop`,
-        noFixReason: 'open an AsyncSession instead (`async with AsyncSessionLocal() as db:`) and await its queries',
-      });
-    }
+  const candidates = sessionFactoryNames(context);
+  for (const call of facts.calls()) {
+    const calleeNode = call.childForFieldName('function');
+    const callee = dottedName(calleeNode);
+    if (!callee) continue;
+    const last = callee.split('.').pop()!;
+    if (!candidates.has(last)) continue;
+    const name = boundNameOf(call);
+    if (!name) continue;
+    const fn = enclosingBodyFunction(call);
+    if (!fn || !isAsyncFunction(fn)) continue;
+    const sym = facts.resolve(calleeNode);
+    const configured = config.session.syncFactories.includes(last) && last !== 'sessionmaker' && last !== 'Session';
+    let sync = false;
+    if (sym?.kind === 'variable') sync = sym.variableKind === 'syncSessionFactory' || (sym.variableKind === 'other' && configured);
+    else if (sym?.kind === 'external') sync = /^sqlalchemy\.orm\.(session\.)?Session$/.test(sym.dotted) || (configured && !sym.dotted.startsWith('sqlalchemy.ext.asyncio'));
+    else if (!sym) sync = configured;
+    if (!sync) continue;
+    context.report({
+      node: call,
+      message: `\`${name} = ${call.text}\` opens a sync \`Session\` in \`async def ${facts.functionFacts(fn).name}\`: every query blocks the event loop`,
+      noFixReason: 'open an AsyncSession instead (`async with AsyncSessionLocal() as db:`) and await its queries',
+    });
   }
 }
 
 function check(context: RuleContext): void {
-  const { facts } = context;
+  const { facts, config } = context;
+  // Cheap text prefilter: only parameter lists that mention a session type or Depends are analysed.
+  const words = [...config.session.syncTypes, ...config.session.asyncTypes, ...config.session.syncDependencies].map((t) => t.split('.').pop()!);
+  words.push('Depends');
   for (const node of facts.nodesOfType('function_definition')) {
+    if (!isAsyncFunction(node)) continue;
+    const paramsText = node.childForFieldName('parameters')?.text ?? '';
+    if (!words.some((w) => paramsText.includes(w))) continue;
     const fn = facts.functionFacts(node);
-    if (!fn.isAsync) continue;
     for (const param of fn.params.values()) checkParam(context, fn, param);
-    checkLocals(context, fn);
   }
+  checkLocalSessions(context);
 }
 
 export const syncSessionInAsync: Rule = {

@@ -85,8 +85,9 @@ function isConsumingUse(facts: FileFacts, use: Node): boolean {
   if (parent.type === 'argument_list') return isConsumingCall(facts, parent.parent!);
   // `coros.values()` / `coros.items()` handed on: follow the call.
   if (parent.type === 'attribute' && parent.childForFieldName('object')?.id === top.id && parent.parent?.type === 'call') return isConsumingUse(facts, parent.parent);
-  if (parent.type === 'assignment' || parent.type === 'augmented_assignment') return true; // aliased / collected: cannot follow, stay silent
-  if (parent.type === 'for_statement' || parent.type === 'for_in_clause') return true; // `for coro in coros: await coro`
+  const isRight = parent.childForFieldName('right')?.id === top.id;
+  if (parent.type === 'assignment' || parent.type === 'augmented_assignment') return isRight; // aliased / collected: cannot follow, stay silent
+  if (parent.type === 'for_statement' || parent.type === 'for_in_clause') return isRight; // `for coro in coros: await coro`
   return false;
 }
 
@@ -101,12 +102,13 @@ function assignedAndAwaitedLater(facts: FileFacts, assignment: Node, scope: Node
   let consumed = false;
   walk(scope, (n) => {
     if (consumed) return false;
-    if (n.type === 'identifier' && names.has(n.text) && n.startIndex >= assignment.endIndex && isConsumingUse(facts, n)) consumed = true;
+    // Any use but the assignment's own target (a loop may await it before re-assigning it).
+    if (n.type === 'identifier' && names.has(n.text) && !(left && n.startIndex >= left.startIndex && n.endIndex <= left.endIndex) && isConsumingUse(facts, n)) consumed = true;
   });
   return consumed;
 }
 
-/** Why an unawaited command is fine here, or undefined when it is a bug. */
+/** True when an unawaited command is fine where it stands (its coroutine is awaited or handed on). */
 function legitimateUse(facts: FileFacts, call: Node): boolean {
   const top = consumerOf(call);
   const parent = top.parent;

@@ -13,7 +13,7 @@ import { renderExplain } from '../format/rule-docs';
 import { formatSarif } from '../format/sarif';
 import { countByRule, formatStatisticsTable, formatText } from '../format/text';
 import type { CommandIO } from '../io';
-import { ConfigError, analyzeTarget, ciFromEnv, openWorkspace, validateCodes } from '../target';
+import { ConfigError, analyzeTarget, ciFromEnv, openWorkspace, progressReporter, validateCodes } from '../target';
 import { formatProblem } from '../../analysis/config';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -97,7 +97,12 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   }
 
   const findings: Finding[] = [];
-  for (const rel of ws.targets) findings.push(...analyzeTarget(ws, rel, runOptions));
+  const progress = progressReporter(io, 'analysing');
+  ws.targets.forEach((rel, i) => {
+    findings.push(...analyzeTarget(ws, rel, runOptions));
+    progress?.(i + 1, ws.targets.length, rel);
+  });
+  io.progress?.('');
   const lines = new LineReader(ws.project.texts);
   const keyed = keyFindings(findings, lines);
 

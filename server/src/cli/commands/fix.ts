@@ -1,7 +1,260 @@
-// async-migrate fix — NOT YET IMPLEMENTED (placeholder; being written).
+// async-migrate fix [PATHS…]: apply safe fixes (--unsafe-fixes: also unsafe ones), or print
+// them as a unified diff (--diff). `--endpoint SPEC` runs "Migrate this endpoint" instead.
+import * as fs from 'fs';
+import * as path from 'path';
+import { formatProblem } from '../../analysis/config';
+import { fixText, parseSource, summarizeSource, type RunOptions } from '../../analysis/engine';
+import { findEndpoints, migrateEndpoint } from '../../analysis/migrate-endpoint';
+import { RULES } from '../../analysis/rules/registry';
+import type { Finding } from '../../analysis/types';
+import { decodePythonBytes } from '../../project';
+import { type OptionSpec, UsageError, helpText, parseArgs } from '../args';
+import { unifiedDiff } from '../diff';
+import { isInventoryHint, plural } from '../format/report';
+import { writeFileAtomic } from '../fs-atomic';
 import type { CommandIO } from '../io';
+import { ConfigError, type CliWorkspace, openWorkspace, validateCodes } from '../target';
 
-export async function run(_args: string[], io: CommandIO): Promise<number> {
-  io.err('async-migrate fix: not implemented yet');
+export const FIX_OPTIONS: OptionSpec[] = [
+  { name: 'unsafe-fixes', type: 'boolean', help: 'also apply unsafe fixes (e.g. utcnow → now(timezone.utc): naive → aware datetimes)' },
+  { name: 'diff', type: 'boolean', help: 'print a unified diff of the changes instead of writing them (exit 1 when there are changes)' },
+  { name: 'select', type: 'list', metavar: 'CODES', help: 'only fix these rule codes or prefixes (comma-separated)' },
+  { name: 'ignore', type: 'list', metavar: 'CODES', help: 'do not fix these rule codes or prefixes' },
+  { name: 'endpoint', type: 'string', metavar: 'SPEC', help: 'migrate one endpoint: "GET /users/me", "app/api/users.py:read_me" or a handler name' },
+  { name: 'no-utcnow', type: 'boolean', help: 'with --endpoint: leave datetime.utcnow() alone (its fix is unsafe; included by default)' },
+  { name: 'exit-zero', type: 'boolean', help: 'exit 0 even when findings remain' },
+];
+
+const DESCRIPTION = `Applies automatic fixes in PATHS (default: the project) and writes each file atomically.
+Safe fixes only, unless --unsafe-fixes. Hint rules that feed the endpoint inventory (e.g. AM102,
+AM702) are not fixed unless selected by exact code with --select, so fix never migrates the whole
+code base at once. Prints what changed per file and what could not be fixed.
+
+With --endpoint, migrates one route handler instead ("Migrate this endpoint"): def → async def,
+session dependency, query rewrites, awaits, async twins, blocking calls and utcnow, as one edit.
+
+Exit status: 0 nothing left, 1 findings remain (or, with --diff, there are changes), 2 usage or
+configuration error.`;
+
+function usageFailure(io: CommandIO, message: string): number {
+  io.err(`async-migrate fix: ${message}\nrun 'async-migrate fix --help' for usage`);
   return 2;
+}
+
+/** "AM101×2, AM401" */
+function codeCounts(findings: readonly Finding[]): string {
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(f.code, (counts.get(f.code) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([code, n]) => (n > 1 ? `${code}×${n}` : code))
+    .join(', ');
+}
+
+const hintOnly = isInventoryHint;
+
+function explicitlySelected(code: string, options: RunOptions): boolean {
+  return !!options.select?.some((s) => s === code);
+}
+
+function whyNotFixed(f: Finding, unsafe: boolean): string {
+  if (f.fix && hintOnly(f.code)) return `a hint for the inventory: fix it per endpoint (fix --endpoint) or select it explicitly (--select ${f.code})`;
+  if (f.fix?.applicability === 'unsafe' && !unsafe) return 'unsafe fix: run with --unsafe-fixes';
+  if (f.fix) return 'its fix overlapped another fix or did not apply cleanly; run fix again';
+  if (f.noFixReason) return f.noFixReason;
+  if (f.suggestions?.length) return `suggestion only: ${f.suggestions[0].title}`;
+  return 'no automatic fix';
+}
+
+function hasBom(abs: string): boolean {
+  try {
+    const fd = fs.openSync(abs, 'r');
+    try {
+      const head = Buffer.alloc(3);
+      return fs.readSync(fd, head, 0, 3, 0) === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** Puts a file's on-disk text back into the index (fixText indexed the fixed text, which was not written). */
+function reindex(ws: CliWorkspace, rel: string, text: string): void {
+  const { file } = parseSource(rel, text, ws.config);
+  try {
+    ws.project.index.upsert(summarizeSource(file));
+  } finally {
+    file.dispose();
+  }
+}
+
+type WriteOutcome = { ok: true } | { ok: false; reason: string };
+
+/** Writes a fixed file atomically, keeping its BOM; refuses when the file changed meanwhile or is not UTF-8. */
+function writeFixed(ws: CliWorkspace, rel: string, before: string, after: string): WriteOutcome {
+  const abs = ws.absolute(rel);
+  if (ws.warnings.some((w) => w.path === rel) || ws.project.warnings.some((w) => w.path === rel)) {
+    return { ok: false, reason: 'not written: the file is not valid UTF-8 (writing it back would replace the invalid bytes)' };
+  }
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(abs);
+  } catch (error) {
+    return { ok: false, reason: `not written: cannot re-read the file (${(error as Error).message})` };
+  }
+  if (decodePythonBytes(bytes).text !== before) return { ok: false, reason: 'not written: the file changed on disk while it was being fixed' };
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? '\uFEFF' : '';
+  try {
+    writeFileAtomic(abs, bom + after);
+  } catch (error) {
+    return { ok: false, reason: `not written: ${(error as Error).message}` };
+  }
+  ws.project.texts.set(rel, after);
+  return { ok: true };
+}
+
+export async function run(args: string[], io: CommandIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs(args, FIX_OPTIONS);
+  } catch (error) {
+    if (error instanceof UsageError) return usageFailure(io, error.message);
+    throw error;
+  }
+  const o = parsed.options;
+  if (o.help) {
+    io.out(helpText('async-migrate fix [options] [PATHS...]', DESCRIPTION, FIX_OPTIONS));
+    return 0;
+  }
+  const codes = RULES.map((r) => r.code);
+  let runOptions: RunOptions;
+  try {
+    // ci: hint rules (offInCiByDefault) are fixed only when selected explicitly.
+    runOptions = { select: validateCodes('--select', o.select as string[] | undefined, codes), ignore: validateCodes('--ignore', o.ignore as string[] | undefined, codes), ci: true };
+  } catch (error) {
+    if (error instanceof UsageError) return usageFailure(io, error.message);
+    throw error;
+  }
+  if (o['no-utcnow'] && !o.endpoint) return usageFailure(io, '--no-utcnow only applies with --endpoint');
+  let ws: CliWorkspace;
+  try {
+    ws = await openWorkspace(io, parsed.positionals);
+  } catch (error) {
+    if (error instanceof UsageError) return usageFailure(io, error.message);
+    if (error instanceof ConfigError) {
+      for (const p of error.problems) io.err(`error: ${formatProblem(p)}`);
+      io.err('async-migrate fix: fix the configuration above; nothing was changed');
+      return 2;
+    }
+    throw error;
+  }
+  if (typeof o.endpoint === 'string') return migrateOne(io, ws, o.endpoint, { diff: !!o.diff, utcnow: !o['no-utcnow'], runOptions });
+
+  const diff = !!o.diff;
+  const unsafe = !!o['unsafe-fixes'];
+  const report = diff ? (t: string) => io.err(t) : (t: string) => io.out(t);
+  let fixedTotal = 0;
+  let filesChanged = 0;
+  const remainingAll: Finding[] = [];
+  for (const rel of ws.targets) {
+    const before = ws.project.texts.get(rel)!;
+    let result;
+    try {
+      result = fixText(rel, before, ws.project.index, ws.config, { ...runOptions, unsafe, filter: (f) => !hintOnly(f.code) || explicitlySelected(f.code, runOptions) });
+    } catch (error) {
+      report(`${ws.display(rel)}: internal error while fixing, file left unchanged: ${(error as Error).message} (please report it)`);
+      continue;
+    }
+    // Inventory hints (sync endpoints, legacy queries in sync code) are not "left to fix" here.
+    const remaining = result.remaining.filter((f) => !hintOnly(f.code) || explicitlySelected(f.code, runOptions));
+    remainingAll.push(...remaining);
+    const display = ws.display(rel);
+    if (result.text !== before) {
+      if (diff) {
+        const bom = hasBom(ws.absolute(rel)) ? '\uFEFF' : '';
+        io.out(unifiedDiff(display, bom + before, bom + result.text).replace(/\n$/, ''));
+        report(`${display}: would fix ${result.applied.length} (${codeCounts(result.applied)})`);
+        fixedTotal += result.applied.length;
+        filesChanged++;
+      } else {
+        const written = writeFixed(ws, rel, before, result.text);
+        if (written.ok) {
+          report(`${display}: fixed ${result.applied.length} (${codeCounts(result.applied)})`);
+          fixedTotal += result.applied.length;
+          filesChanged++;
+        } else {
+          report(`${display}: ${written.reason}`);
+          reindex(ws, rel, before);
+        }
+      }
+    }
+    for (const f of remaining) {
+      report(`  ${display}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.code} ${f.message.replace(/\r?\n/g, ' ')} — not fixed: ${whyNotFixed(f, unsafe)}`);
+    }
+  }
+  for (const s of ws.skipped) report(`skipped ${ws.display(s.path)}: ${s.reason}`);
+  const unsafeLeft = remainingAll.filter((f) => f.fix?.applicability === 'unsafe').length;
+  const summary = [
+    `${diff ? 'Would fix' : 'Fixed'} ${plural(fixedTotal, 'finding')} in ${plural(filesChanged, 'file')}`,
+    remainingAll.length ? `${remainingAll.length} remaining${unsafeLeft && !unsafe ? ` (${unsafeLeft} fixable with --unsafe-fixes)` : ''}` : 'nothing remaining',
+  ];
+  report(`${summary.join('; ')}.`);
+  if (o['exit-zero']) return 0;
+  if (diff) return filesChanged ? 1 : 0;
+  return remainingAll.length ? 1 : 0;
+}
+
+function toRootRelative(io: CommandIO, ws: CliWorkspace, spec: string): string {
+  // "path/to/file.py:function" is typed relative to the working directory.
+  const m = /^(.+\.pyi?):([A-Za-z_]\w*)$/.exec(spec.trim());
+  if (!m) return spec;
+  const abs = path.resolve(io.cwd, m[1]);
+  const rel = path.relative(ws.root, abs).split(path.sep).join('/');
+  return `${rel}:${m[2]}`;
+}
+
+async function migrateOne(io: CommandIO, ws: CliWorkspace, spec: string, options: { diff: boolean; utcnow: boolean; runOptions: RunOptions }): Promise<number> {
+  const matches = findEndpoints(ws.project.index, toRootRelative(io, ws, spec)).filter((m) => ws.targets.includes(m.path));
+  if (!matches.length) {
+    io.err(`async-migrate fix: no endpoint matches "${spec}" (use "METHOD /path", "file.py:function" or a handler name; 'async-migrate endpoints' lists them)`);
+    return 2;
+  }
+  if (matches.length > 1) {
+    io.err(`async-migrate fix: "${spec}" matches ${matches.length} endpoints; be more specific:\n${matches.map((m) => `  ${m.label}  (${ws.display(m.path)}:${m.line} ${m.function})`).join('\n')}`);
+    return 2;
+  }
+  const [match] = matches;
+  const before = ws.project.texts.get(match.path)!;
+  const display = ws.display(match.path);
+  const report = options.diff ? (t: string) => io.err(t) : (t: string) => io.out(t);
+  report(`Migrating ${match.label} (${display}:${match.line} ${match.function})`);
+  const result = migrateEndpoint(match.path, before, ws.project.index, ws.config, { function: match.function }, { unsafe: options.utcnow, select: options.runOptions.select, ignore: options.runOptions.ignore });
+  if (!result.ok) {
+    for (const n of result.notDone) report(`  ${display}:${n.line}: ${n.message}`);
+    return 1;
+  }
+  const changed = result.text !== before;
+  if (changed) {
+    if (options.diff) {
+      const bom = hasBom(ws.absolute(match.path)) ? '\uFEFF' : '';
+      io.out(unifiedDiff(display, bom + before, bom + result.text).replace(/\n$/, ''));
+    }
+    else {
+      const written = writeFixed(ws, match.path, before, result.text);
+      if (!written.ok) {
+        report(`  ${display}: ${written.reason}`);
+        return 1;
+      }
+    }
+  }
+  if (result.applied.length) for (const a of result.applied) report(`  done: ${a}`);
+  else report('  nothing to change automatically');
+  for (const n of result.notDone) report(`  todo: ${display}:${n.line}: ${n.message}`);
+  report(
+    `${options.diff ? 'Would change' : changed ? 'Changed' : 'Left unchanged'} ${display}; ${result.notDone.length ? `${plural(result.notDone.length, 'item')} left for review` : 'nothing left in the handler'}.`,
+  );
+  if (options.diff) return changed ? 1 : 0;
+  return result.notDone.length ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 // The data every `check` output format renders.
+import { RULES } from '../../analysis/rules/registry';
 import type { Finding } from '../../analysis/types';
 import type { SkippedFile } from '../../project';
 
@@ -32,4 +33,13 @@ export function isFixable(finding: Finding): boolean {
 
 export function plural(n: number, word: string, many = word + 's'): string {
   return `${n} ${n === 1 ? word : many}`;
+}
+
+/**
+ * Rules that are hints for the endpoint inventory (off in CI, or hint severity like AM702):
+ * `fix` leaves them alone unless selected by exact code (their fixes migrate code wholesale).
+ */
+export function isInventoryHint(code: string): boolean {
+  const rule = RULES.find((r) => r.code === code);
+  return !!rule && (!!rule.offInCiByDefault || rule.defaultSeverity === 'hint');
 }

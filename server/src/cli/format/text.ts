@@ -1,7 +1,7 @@
 // `check --format text` (the default): findings grouped by file, like ruff's concise output,
 // then a summary by rule, skipped files and warnings.
 import type { CheckReport } from './report';
-import { fixKind, isFixable, plural } from './report';
+import { fixKind, isFixable, isInventoryHint, plural } from './report';
 
 export interface TextOptions {
   summary: boolean;
@@ -14,13 +14,15 @@ export interface RuleCount {
   count: number;
   fixable: number;
   unsafeFixable: number;
+  /** Safe fixes of inventory hints (applied per endpoint, or by `fix --select CODE`). */
+  hint: boolean;
 }
 
 export function countByRule(report: CheckReport): RuleCount[] {
   const byCode = new Map<string, RuleCount>();
   for (const { finding: f } of report.items) {
     let c = byCode.get(f.code);
-    if (!c) byCode.set(f.code, (c = { code: f.code, rule: f.rule, count: 0, fixable: 0, unsafeFixable: 0 }));
+    if (!c) byCode.set(f.code, (c = { code: f.code, rule: f.rule, count: 0, fixable: 0, unsafeFixable: 0, hint: isInventoryHint(f.code) }));
     c.count++;
     if (isFixable(f)) c.fixable++;
     else if (fixKind(f) === 'unsafe') c.unsafeFixable++;
@@ -55,13 +57,18 @@ export function formatText(report: CheckReport, options: TextOptions): string {
       const files = new Set(report.items.map((i) => i.finding.path)).size;
       lines.push(`Found ${plural(total, 'finding')} in ${plural(files, 'file')} (${plural(report.filesChecked, 'file')} checked).`);
       lines.push(...formatStatisticsTable(counts).map((l) => '  ' + l));
-      const fixable = counts.reduce((n, c) => n + c.fixable, 0);
-      const unsafe = counts.reduce((n, c) => n + c.unsafeFixable, 0);
+      const fixable = counts.reduce((n, c) => n + (c.hint ? 0 : c.fixable), 0);
+      const unsafe = counts.reduce((n, c) => n + (c.hint ? 0 : c.unsafeFixable), 0);
+      const hints = counts.filter((c) => c.hint && c.fixable);
       if (fixable || unsafe) {
         const parts: string[] = [];
         if (fixable) parts.push(`[*] ${fixable} fixable with \`async-migrate fix\``);
         if (unsafe) parts.push(`[-] ${unsafe} ${fixable ? 'more ' : ''}fixable with \`async-migrate fix --unsafe-fixes\``);
         lines.push(parts.join('; ') + '.');
+      }
+      if (hints.length) {
+        const n = hints.reduce((sum, c) => sum + c.fixable, 0);
+        lines.push(`${plural(n, 'inventory hint')} (${hints.map((c) => c.code).join(', ')}) ${n === 1 ? 'has a fix' : 'have fixes'} applied per endpoint (\`async-migrate fix --endpoint\`) or with \`async-migrate fix --select ${hints[0].code}\`.`);
       }
     }
     if (report.baseline) {

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Bundles the CLI, the language server and the VS Code client with esbuild, and copies the
+// tree-sitter wasm files next to the server bundles (parser.ts looks for them in __dirname).
+//
+//   node scripts/build.mjs            one build
+//   node scripts/build.mjs --watch    rebuild on change
+//   node scripts/build.mjs --outdir D write D/server/cli.js … instead of dist/ (tests)
+//
+// Entries that do not exist yet are skipped with a note (the repo is built up incrementally).
+import { context, build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const outdirIndex = process.argv.indexOf('--outdir');
+const outdir = outdirIndex > 0 ? path.resolve(process.argv[outdirIndex + 1]) : path.join(root, 'dist');
+const out = (rel) => path.join(outdir, rel.replace(/^dist\//, ''));
+
+const entries = [
+  { name: 'CLI', entry: 'server/src/cli/main.ts', outfile: 'dist/server/cli.js', external: [] },
+  { name: 'language server', entry: 'server/src/lsp/main.ts', outfile: 'dist/server/server.js', external: [] },
+  { name: 'VS Code client', entry: 'client/src/extension.ts', outfile: 'dist/client/extension.js', external: ['vscode'] },
+];
+
+const wasmFiles = [
+  ['node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/server/tree-sitter.wasm'],
+  ['node_modules/tree-sitter-wasms/out/tree-sitter-python.wasm', 'dist/server/tree-sitter-python.wasm'],
+];
+
+function copyWasm() {
+  for (const [from, to] of wasmFiles) {
+    const src = path.join(root, from);
+    if (!fs.existsSync(src)) {
+      console.error(`build: missing ${from} (run npm ci)`);
+      process.exitCode = 1;
+      continue;
+    }
+    fs.mkdirSync(path.dirname(out(to)), { recursive: true });
+    fs.copyFileSync(src, out(to));
+  }
+}
+
+const options = (e) => ({
+  entryPoints: [path.join(root, e.entry)],
+  outfile: out(e.outfile),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  minify: false,
+  external: e.external,
+  // ESM dependencies (web-tree-sitter's Emscripten loader) use import.meta.url, which is empty
+  // in a CommonJS bundle: point it at the bundle file itself.
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+});
+
+const present = entries.filter((e) => {
+  if (fs.existsSync(path.join(root, e.entry))) return true;
+  console.log(`build: skipping the ${e.name} (${e.entry} does not exist yet)`);
+  return false;
+});
+
+copyWasm();
+if (watch) {
+  for (const e of present) {
+    const ctx = await context({
+      ...options(e),
+      plugins: [
+        {
+          name: 'report',
+          setup(b) {
+            b.onEnd((r) => console.log(`[watch] ${path.relative(root, out(e.outfile))}: ${r.errors.length ? `${r.errors.length} error(s)` : 'built'} at ${new Date().toLocaleTimeString()}`));
+          },
+        },
+      ],
+    });
+    await ctx.watch();
+  }
+  console.log('[watch] watching for changes (Ctrl-C to stop)');
+} else {
+  const started = Date.now();
+  try {
+    await Promise.all(present.map((e) => build(options(e))));
+  } catch {
+    // esbuild already printed the errors.
+    process.exit(1);
+  }
+  console.log(`build: ${present.map((e) => path.relative(root, out(e.outfile))).join(', ')} + wasm in ${Date.now() - started}ms`);
+}

@@ -1,0 +1,357 @@
+"""Legacy `session.query()` cases for the equivalence proof.
+
+Each `case_*` function is plain sync SQLAlchemy 1.x code. The test turns every one into
+`async def case_*(db: AsyncSession)`, lets AM101's fix rewrite it, and runs both versions
+against the same seeded data. Cases whose name ends in `_unsupported` are ones the rewriter
+must refuse (no fix, a reason, and where mechanical a `run_sync` suggestion).
+"""
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload, selectinload
+
+from models import Gym, Membership, Post, User
+
+
+def paginate(query):
+    return query.order_by(User.id).limit(2).all()
+
+
+# --- terminals --------------------------------------------------------------------------------
+
+def case_01_all(db):
+    return db.query(User).all()
+
+
+def case_02_filter_all(db):
+    return db.query(User).filter(User.is_active == True).all()  # noqa: E712
+
+
+def case_03_filter_several_criteria(db):
+    return db.query(User).filter(User.age > 25, User.gym_id == 1).all()
+
+
+def case_04_filter_by(db):
+    return db.query(User).filter_by(gym_id=1, is_active=True).all()
+
+
+def case_05_first_ordered(db):
+    return db.query(User).order_by(User.age.desc(), User.id).first()
+
+
+def case_06_first_none(db):
+    return db.query(User).filter(User.name == "nobody").first()
+
+
+def case_07_one(db):
+    return db.query(User).filter(User.email == "ana@gym.io").one()
+
+
+def case_08_one_raises_multiple(db):
+    return db.query(User).filter(User.gym_id == 1).one()
+
+
+def case_09_one_or_none_missing(db):
+    return db.query(User).filter_by(name="nobody").one_or_none()
+
+
+def case_10_one_or_none_found(db):
+    return db.query(Gym).filter(Gym.name == "Iron Temple").one_or_none()
+
+
+def case_11_scalar_aggregate(db):
+    return db.query(func.max(User.age)).scalar()
+
+
+def case_12_scalar_filtered_count(db):
+    return db.query(func.count(Post.id)).filter(Post.likes > 3).scalar()
+
+
+def case_13_scalar_column(db):
+    return db.query(User.name).filter(User.id == 2).scalar()
+
+
+# --- count ------------------------------------------------------------------------------------
+
+def case_14_count(db):
+    return db.query(User).count()
+
+
+def case_15_count_filter(db):
+    return db.query(User).filter(User.is_active == True).count()  # noqa: E712
+
+
+def case_16_count_filter_by(db):
+    return db.query(Post).filter_by(user_id=1).count()
+
+
+def case_17_count_join(db):
+    # Counts joined rows (users with several matching posts count several times).
+    return db.query(User).join(Post).filter(Post.likes > 2).count()
+
+
+def case_18_count_distinct(db):
+    return db.query(User.gym_id).distinct().count()
+
+
+def case_19_count_limit(db):
+    return db.query(Post).order_by(Post.id).limit(3).count()
+
+
+def case_20_count_grouped_columns(db):
+    return db.query(User.gym_id, func.count(User.id)).group_by(User.gym_id).count()
+
+
+# --- get --------------------------------------------------------------------------------------
+
+def case_21_get(db):
+    return db.query(User).get(3)
+
+
+def case_22_get_missing(db):
+    return db.query(Gym).get(999)
+
+
+def case_23_get_attribute(db):
+    return db.query(User).get(1).name
+
+
+# --- joins ------------------------------------------------------------------------------------
+
+def case_24_join(db):
+    return db.query(User).join(Gym).filter(Gym.city == "Madrid").order_by(User.id).all()
+
+
+def case_25_join_onclause(db):
+    return db.query(Post).join(User, Post.user_id == User.id).filter(User.gym_id == 2).all()
+
+
+def case_26_outerjoin_missing(db):
+    return db.query(User).outerjoin(Post).filter(Post.id == None).all()  # noqa: E711
+
+
+def case_27_join_collection_dedup(db):
+    # The legacy Query de-duplicates entities; the rewrite must too (.unique()).
+    return db.query(User).join(User.posts).all()
+
+
+def case_28_implicit_cross_join(db):
+    return db.query(User).filter(User.id == Post.user_id, Post.likes >= 1).all()
+
+
+# --- ordering, paging, grouping -----------------------------------------------------------------
+
+def case_29_order_limit_offset(db):
+    return db.query(Post).order_by(Post.likes.desc(), Post.id).limit(3).offset(1).all()
+
+
+def case_30_slice(db):
+    return db.query(User).order_by(User.id).slice(2, 5).all()
+
+
+def case_31_distinct_column(db):
+    return db.query(User.gym_id).distinct().all()
+
+
+def case_32_group_by_having(db):
+    return db.query(Post.user_id, func.sum(Post.likes)).group_by(Post.user_id).having(func.sum(Post.likes) > 5).order_by(Post.user_id).all()
+
+
+# --- rows: columns and several entities ---------------------------------------------------------
+
+def case_33_columns(db):
+    return db.query(User.id, User.name).filter(User.age < 40).all()
+
+
+def case_34_single_column_ordered(db):
+    return db.query(User.email).order_by(User.email).all()
+
+
+def case_35_columns_first(db):
+    return db.query(User.id, User.name).order_by(User.id).first()
+
+
+def case_36_multi_entity(db):
+    return db.query(User, Gym).filter(User.gym_id == Gym.id).all()
+
+
+def case_37_multi_entity_join(db):
+    return db.query(User, Post).join(Post, Post.user_id == User.id).order_by(Post.id).all()
+
+
+def case_38_entity_and_column(db):
+    # Two "Leg day" posts by Ana: the legacy Query collapses the duplicate (User, title) row.
+    return db.query(User, Post.title).join(Post).all()
+
+
+# --- eager loading ------------------------------------------------------------------------------
+
+def case_39_joinedload_collection(db):
+    return db.query(User).options(joinedload(User.posts)).all()
+
+
+def case_40_joinedload_collection_first(db):
+    return db.query(User).options(joinedload(User.posts)).filter(User.id == 1).first()
+
+
+def case_41_joinedload_collection_one(db):
+    return db.query(Gym).options(joinedload(Gym.members)).filter(Gym.id == 1).one()
+
+
+def case_42_joinedload_scalar(db):
+    return db.query(Post).options(joinedload(Post.author)).all()
+
+
+def case_43_selectinload(db):
+    return db.query(Gym).options(selectinload(Gym.members)).order_by(Gym.id).all()
+
+
+# --- bulk delete / update -----------------------------------------------------------------------
+
+def case_44_delete_rowcount(db):
+    return db.query(Post).filter(Post.likes < 2).delete()
+
+
+def case_45_delete_no_sync(db):
+    return db.query(Post).filter(Post.user_id == 3).delete(synchronize_session=False)
+
+
+def case_46_delete_statement(db):
+    db.query(Membership).filter_by(status="expired").delete()
+    return db.query(Membership).count()
+
+
+def case_47_update(db):
+    return db.query(User).filter(User.gym_id == 2).update({"is_active": False})
+
+
+def case_48_update_fetch(db):
+    return db.query(Post).filter(Post.likes > 5).update({Post.likes: Post.likes + 1}, synchronize_session="fetch")
+
+
+def case_49_update_then_read(db):
+    user = db.query(User).get(4)
+    db.query(User).filter(User.id == 4).update({User.age: User.age + 1})
+    return user.age
+
+
+# --- queries built over several statements --------------------------------------------------------
+
+def case_50_built_in_steps(db):
+    q = db.query(User)
+    q = q.filter(User.is_active == True)  # noqa: E712
+    only_first_gym = True
+    if only_first_gym:
+        q = q.filter(User.gym_id == 1)
+    return q.order_by(User.id).all()
+
+
+def case_51_built_count_and_page(db):
+    q = db.query(Post).filter(Post.likes >= 1)
+    total = q.count()
+    page = q.order_by(Post.id).offset(2).limit(3).all()
+    return total, page
+
+
+def case_52_built_in_loop(db):
+    q = db.query(User)
+    for criterion in [User.age > 20, User.is_active == True]:  # noqa: E712
+        q = q.filter(criterion)
+    return q.order_by(User.name).first()
+
+
+# --- layout and expression contexts ---------------------------------------------------------------
+
+def case_53_multiline_comments(db):
+    return (
+        db.query(User)
+        # only active members
+        .filter(User.is_active == True)  # noqa: E712
+        .order_by(User.name)  # alphabetical
+        .all()
+    )
+
+
+def case_54_multiline_count_comment(db):
+    total = (
+        db.query(Post)
+        .filter(Post.likes > 1)
+        # the dashboard counts these
+        .count()
+    )
+    return total
+
+
+def case_55_len_of_all(db):
+    return len(db.query(User).filter(User.gym_id == 1).all())
+
+
+def case_56_comprehension(db):
+    return [u.name for u in db.query(User).filter(User.age >= 30).order_by(User.id).all()]
+
+
+def case_57_condition(db):
+    if db.query(User).filter(User.email == "ana@gym.io").first():
+        return "found"
+    return "missing"
+
+
+def case_58_iterate(db):
+    names = []
+    for user in db.query(User).order_by(User.id):
+        names.append(user.name)
+    return names
+
+
+def case_59_in_subquery(db):
+    return db.query(User).filter(User.id.in_(db.query(Post.user_id).filter(Post.likes > 4))).order_by(User.id).all()
+
+
+def case_60_subquery_join(db):
+    counts = db.query(Post.user_id, func.count(Post.id).label("n")).group_by(Post.user_id).subquery()
+    return db.query(User.name, counts.c.n).join(counts, counts.c.user_id == User.id).order_by(User.name).all()
+
+
+def case_61_count_arithmetic(db):
+    return db.query(User).count() + db.query(Gym).count()
+
+
+def case_62_first_attribute(db):
+    return db.query(User).filter(User.id == 2).first().email
+
+
+def case_63_outerjoin_grouped_columns(db):
+    return db.query(Gym.name, func.count(User.id)).outerjoin(User).group_by(Gym.id).order_by(Gym.id).all()
+
+
+def case_64_get_with_options(db):
+    return db.query(User).options(selectinload(User.posts)).get(2)
+
+
+# --- deliberately unsupported: no fix, a reason, a run_sync suggestion where mechanical ----------
+
+def case_90_from_self_unsupported(db):
+    return db.query(User).filter(User.age > 20).from_self().order_by(User.id).all()
+
+
+def case_91_exists_unsupported(db):
+    return db.query(db.query(User).filter(User.age > 50).exists()).scalar()
+
+
+def case_92_with_entities_unsupported(db):
+    return db.query(User).filter(User.is_active == True).with_entities(User.id).all()  # noqa: E712
+
+
+def case_93_yield_per_unsupported(db):
+    return [u.id for u in db.query(User).order_by(User.id).yield_per(2)]
+
+
+def case_94_populate_existing_unsupported(db):
+    return db.query(User).populate_existing().filter(User.id == 1).one()
+
+
+def case_95_string_join_unsupported(db):
+    return db.query(User).join("posts").count()
+
+
+def case_96_query_passed_on_unsupported(db):
+    q = db.query(User).filter(User.gym_id == 1)
+    return paginate(q)

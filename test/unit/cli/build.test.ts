@@ -1,0 +1,63 @@
+// The shipped artefacts: the esbuild bundle runs on its own (wasm found next to it), and the
+// bin scripts explain what to do when the bundle is missing.
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { tempWorkspace } from './workspace';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+describe('build and bin', function () {
+  this.timeout(120000);
+  let out: string;
+
+  before(() => {
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'am-build-'));
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--outdir', out], { cwd: ROOT, encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr + r.stdout);
+  });
+
+  after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  it('bundles the CLI with both wasm files next to it, and the bundle checks a project from any directory', () => {
+    for (const f of ['server/cli.js', 'server/cli.js.map', 'server/tree-sitter.wasm', 'server/tree-sitter-python.wasm']) assert.ok(fs.existsSync(path.join(out, f)), f);
+    const dir = tempWorkspace({ 'app/m.py': 'from datetime import datetime\n\nx = datetime.utcnow()\n' });
+    // cwd outside the repo: nothing can be found through ./node_modules.
+    const r = spawnSync(process.execPath, [path.join(out, 'server/cli.js'), 'check', '--format', 'json', '--select', 'AM401', dir], { cwd: os.tmpdir(), encoding: 'utf8', env: { ...process.env, CI: '' } });
+    assert.strictEqual(r.status, 1, r.stderr);
+    const findings = JSON.parse(r.stdout);
+    assert.deepStrictEqual(findings.map((f: { code: string; line: number; column: number }) => `${f.code} ${f.line}:${f.column}`), ['AM401 3:5']);
+    const version = spawnSync(process.execPath, [path.join(out, 'server/cli.js'), '--version'], { encoding: 'utf8' });
+    assert.strictEqual(version.stdout.trim(), JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  it('bundles the language server when its entry exists', function () {
+    if (!fs.existsSync(path.join(ROOT, 'server/src/lsp/main.ts'))) this.skip();
+    assert.ok(fs.existsSync(path.join(out, 'server/server.js')));
+  });
+
+  it('bin scripts say "run npm run build" (exit 2) when the bundle is missing', () => {
+    const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'am-bin-'));
+    try {
+      fs.mkdirSync(path.join(fake, 'bin'));
+      for (const name of ['async-migrate.js', 'async-migrate-lsp.js']) {
+        fs.copyFileSync(path.join(ROOT, 'bin', name), path.join(fake, 'bin', name));
+        const r = spawnSync(process.execPath, [path.join(fake, 'bin', name), '--stdio'], { encoding: 'utf8' });
+        assert.strictEqual(r.status, 2, name);
+        assert.match(r.stderr, /run "npm run build"/, name);
+      }
+    } finally {
+      fs.rmSync(fake, { recursive: true, force: true });
+    }
+  });
+
+  it('bin/async-migrate.js is executable with a node shebang', () => {
+    for (const name of ['async-migrate.js', 'async-migrate-lsp.js']) {
+      const file = path.join(ROOT, 'bin', name);
+      assert.ok(fs.readFileSync(file, 'utf8').startsWith('#!/usr/bin/env node\n'), name);
+      assert.ok(fs.statSync(file).mode & 0o111, `${name} is executable`);
+    }
+  });
+});

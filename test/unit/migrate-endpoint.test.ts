@@ -1,0 +1,408 @@
+// "Migrate this endpoint": one combined edit inside one route handler, and an honest list of
+// what is left. Expected texts are what a developer would review in the diff.
+import * as assert from 'assert';
+import { applyEdits } from '../../server/src/analysis/fixes/edits';
+import { findEndpoints, migrateEndpoint } from '../../server/src/analysis/migrate-endpoint';
+import type { Rule } from '../../server/src/analysis/rule';
+import { RULES } from '../../server/src/analysis/rules/registry';
+import { buildIndex, makeConfig, py, type Files } from './helpers';
+
+const SESSION = py`
+  from sqlalchemy.orm import Session
+
+
+  def get_db():
+      yield Session()
+
+
+  async def get_async_db():
+      yield None
+`;
+
+const MODEL = py`
+  from sqlalchemy.orm import Mapped, mapped_column
+
+  from app.db.base import Base
+
+
+  class User(Base):
+      __tablename__ = "users"
+      id: Mapped[int] = mapped_column(primary_key=True)
+`;
+
+const REPORT_SERVICE = py`
+  from sqlalchemy.orm import Session
+
+
+  def build_report(db: Session, user_id: int):
+      return {}
+`;
+
+const USERS = py`
+  from datetime import datetime
+
+  from fastapi import APIRouter, Depends
+  from sqlalchemy.orm import Session
+
+  from app.db.session import get_db
+  from app.models.user import User
+  from app.services.report import build_report
+
+  router = APIRouter(prefix="/users")
+
+
+  @router.get("/me")
+  def read_me(user_id: int, db: Session = Depends(get_db)):
+      user = db.query(User).filter(User.id == user_id).first()
+      report = build_report(db, user_id)
+      seen = datetime.utcnow()
+      return {"user": user, "report": report, "seen": seen}
+
+
+  @router.get("/other")
+  def other(db: Session = Depends(get_db)):
+      return datetime.utcnow()
+`;
+
+const MIGRATED = py`
+  from datetime import datetime, timezone
+
+  from fastapi import APIRouter, Depends
+  from sqlalchemy.orm import Session
+  from sqlalchemy.ext.asyncio import AsyncSession
+  from sqlalchemy import select
+
+  from app.db.session import get_db, get_async_db
+  from app.models.user import User
+  from app.services.report import build_report
+
+  router = APIRouter(prefix="/users")
+
+
+  @router.get("/me")
+  async def read_me(user_id: int, db: AsyncSession = Depends(get_async_db)):
+      user = (await db.execute(select(User).where(User.id == user_id).limit(1))).scalars().first()
+      report = build_report(db, user_id)
+      seen = datetime.now(timezone.utc)
+      return {"user": user, "report": report, "seen": seen}
+
+
+  @router.get("/other")
+  def other(db: Session = Depends(get_db)):
+      return datetime.utcnow()
+`;
+
+function workspace(extra: Files = {}): Files {
+  return {
+    'app/db/session.py': SESSION,
+    'app/models/user.py': MODEL,
+    'app/services/report.py': REPORT_SERVICE,
+    'app/api/users.py': USERS,
+    ...extra,
+  };
+}
+
+describe('migrate endpoint', () => {
+  it('combines def → async def, the AsyncSession dependency, the select() rewrite and utcnow into one edit of the handler only', async () => {
+    const files = workspace();
+    const config = makeConfig();
+    const index = await buildIndex(files, config);
+    const result = migrateEndpoint('app/api/users.py', USERS, index, config, { function: 'read_me' });
+    assert.strictEqual(result.ok, true);
+    assert.strictEqual(result.text, MIGRATED);
+    // The single edit reproduces the text, and leaves the other handler alone.
+    assert.ok(result.edit);
+    assert.strictEqual(applyEdits(USERS, [result.edit!]), MIGRATED);
+    assert.match(result.applied.join('\n'), /`def read_me` → `async def read_me`/);
+    assert.match(result.applied.join('\n'), /AM101/);
+    assert.match(result.applied.join('\n'), /AM103/);
+    assert.match(result.applied.join('\n'), /AM401/);
+  });
+
+  it('lists a sync service that would now receive the AsyncSession, naming the module to migrate first', async () => {
+    const files = workspace();
+    const config = makeConfig();
+    const index = await buildIndex(files, config);
+    const result = migrateEndpoint('app/api/users.py', USERS, index, config, { function: 'read_me' });
+    const notDone = result.notDone.map((n) => `${n.line}: ${n.message}`);
+    assert.deepStrictEqual(notDone, ['18: `build_report()` is sync and would now receive an AsyncSession: migrate app/services/report.py first (no async twin found)']);
+  });
+
+  it('makes a sync handler async and fixes utcnow inside it, leaving utcnow in other functions', async () => {
+    const text = py`
+      from datetime import datetime
+
+      from fastapi import APIRouter
+
+      router = APIRouter()
+
+
+      @router.get("/ping")
+      def ping():
+          return {"at": datetime.utcnow()}
+
+
+      def helper():
+          return datetime.utcnow()
+    `;
+    const config = makeConfig();
+    const index = await buildIndex({ 'app/api/ping.py': text }, config);
+    const result = migrateEndpoint('app/api/ping.py', text, index, config, { function: 'ping' });
+    assert.strictEqual(
+      result.text,
+      py`
+        from datetime import datetime, timezone
+
+        from fastapi import APIRouter
+
+        router = APIRouter()
+
+
+        @router.get("/ping")
+        async def ping():
+            return {"at": datetime.now(timezone.utc)}
+
+
+        def helper():
+            return datetime.utcnow()
+      `,
+    );
+    assert.deepStrictEqual(result.notDone, []);
+  });
+
+  it('with unsafe: false leaves utcnow and says why in notDone', async () => {
+    const text = py`
+      from datetime import datetime
+
+      from fastapi import APIRouter
+
+      router = APIRouter()
+
+
+      @router.get("/ping")
+      def ping():
+          return {"at": datetime.utcnow()}
+    `;
+    const config = makeConfig();
+    const index = await buildIndex({ 'app/api/ping.py': text }, config);
+    const result = migrateEndpoint('app/api/ping.py', text, index, config, { function: 'ping' }, { unsafe: false });
+    assert.strictEqual(result.text, text.replace('def ping', 'async def ping'));
+    assert.strictEqual(result.notDone.length, 1);
+    assert.strictEqual(result.notDone[0].line, 10);
+    assert.strictEqual(result.notDone[0].code, 'AM401');
+    assert.match(result.notDone[0].message, /unsafe and was excluded/);
+  });
+
+  it('finds the handler by an offset anywhere in it (decorator included), and restores the index', async () => {
+    const text = py`
+      from fastapi import APIRouter
+
+      router = APIRouter()
+
+
+      @router.post("/items")
+      def create_item(name: str):
+          return {"name": name}
+    `;
+    const config = makeConfig();
+    const index = await buildIndex({ 'app/api/items.py': text }, config);
+    const generationRoute = () => index.fileByPath('app/api/items.py')!.routes[0];
+    const result = migrateEndpoint('app/api/items.py', text, index, config, { offset: text.indexOf('@router') + 2 });
+    assert.strictEqual(result.ok, true);
+    assert.strictEqual(result.handler, 'create_item');
+    assert.ok(result.text.includes('async def create_item(name: str):'));
+    assert.deepStrictEqual(result.edit, { start: text.indexOf('def create_item'), end: text.indexOf('def create_item'), newText: 'async ' });
+    // The edit is only proposed: the index still describes the original (sync) handler.
+    assert.strictEqual(generationRoute().isAsync, false);
+  });
+
+  it('refuses functions that are not route handlers and offsets outside handlers', async () => {
+    const text = py`
+      def helper():
+          return 1
+    `;
+    const config = makeConfig();
+    const index = await buildIndex({ 'app/util.py': text }, config);
+    const byName = migrateEndpoint('app/util.py', text, index, config, { function: 'helper' });
+    assert.strictEqual(byName.ok, false);
+    assert.strictEqual(byName.text, text);
+    assert.strictEqual(byName.edit, undefined);
+    assert.match(byName.notDone[0].message, /not a FastAPI route handler/);
+    const missing = migrateEndpoint('app/util.py', text, index, config, { function: 'nope' });
+    assert.match(missing.notDone[0].message, /no function `nope`/);
+    const byOffset = migrateEndpoint('app/util.py', text, index, config, { offset: 3 });
+    assert.strictEqual(byOffset.ok, false);
+  });
+
+  it('refuses (text unchanged) when the combined edit would parse worse than the original', async () => {
+    // A deliberately broken rule; the file already has an unrelated syntax error, so only the
+    // migration's own final check can catch the damage.
+    const broken: Rule = {
+      code: 'AM998',
+      name: 'test-broken-fix',
+      defaultSeverity: 'warning',
+      fix: 'always',
+      docs: { what: 'test', why: 'test', example: '', useInstead: '', limits: [] },
+      check(context) {
+        for (const call of context.facts.calls()) {
+          if (call.text === 'compute()') context.report({ node: call, message: 'break it', fix: { title: 'break', applicability: 'safe', edits: [{ start: call.startIndex, end: call.endIndex, newText: 'compute((' }] } });
+        }
+      },
+    };
+    const text = py`
+      from fastapi import APIRouter
+
+      router = APIRouter()
+
+
+      @router.get("/x")
+      def handler():
+          return compute()
+
+
+      def elsewhere(:
+          pass
+    `;
+    (RULES as Rule[]).push(broken);
+    try {
+      const config = makeConfig();
+      const index = await buildIndex({ 'app/api/x.py': text }, config);
+      const result = migrateEndpoint('app/api/x.py', text, index, config, { function: 'handler' });
+      assert.strictEqual(result.ok, false);
+      assert.strictEqual(result.text, text);
+      assert.strictEqual(result.edit, undefined);
+      assert.match(result.notDone[0].message, /^refused: the migrated file would not parse/);
+    } finally {
+      (RULES as Rule[]).splice((RULES as Rule[]).indexOf(broken), 1);
+    }
+  });
+
+  it('an already async, clean handler needs no edit', async () => {
+    const text = py`
+      from fastapi import APIRouter
+
+      router = APIRouter()
+
+
+      @router.get("/ok")
+      async def ok():
+          return {"ok": True}
+    `;
+    const config = makeConfig();
+    const index = await buildIndex({ 'app/api/ok.py': text }, config);
+    const result = migrateEndpoint('app/api/ok.py', text, index, config, { function: 'ok' });
+    assert.strictEqual(result.ok, true);
+    assert.strictEqual(result.text, text);
+    assert.strictEqual(result.edit, undefined);
+    assert.deepStrictEqual(result.applied, []);
+    assert.deepStrictEqual(result.notDone, []);
+  });
+
+  it('switches a sync service with an async twin to the twin (import and call, awaited)', async () => {
+    const files = workspace({
+      'app/services/user.py': py`
+        from sqlalchemy.orm import Session
+
+
+        class UserService:
+            def get_stats(self, db: Session, user_id: int):
+                return {}
+
+
+        user_service = UserService()
+      `,
+      'app/services/async_user.py': py`
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+
+        class AsyncUserService:
+            async def get_stats(self, db: AsyncSession, user_id: int):
+                return {}
+
+
+        async_user_service = AsyncUserService()
+      `,
+      'app/api/stats.py': py`
+        from fastapi import APIRouter, Depends
+        from sqlalchemy.orm import Session
+
+        from app.db.session import get_db
+        from app.services.user import user_service
+
+        router = APIRouter()
+
+
+        @router.get("/stats")
+        def stats(user_id: int, db: Session = Depends(get_db)):
+            return user_service.get_stats(db, user_id)
+      `,
+    });
+    const config = makeConfig();
+    const index = await buildIndex(files, config);
+    const result = migrateEndpoint('app/api/stats.py', files['app/api/stats.py'], index, config, { function: 'stats' });
+    assert.strictEqual(
+      result.text,
+      py`
+        from fastapi import APIRouter, Depends
+        from sqlalchemy.orm import Session
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        from app.db.session import get_db, get_async_db
+        from app.services.async_user import async_user_service
+
+        router = APIRouter()
+
+
+        @router.get("/stats")
+        async def stats(user_id: int, db: AsyncSession = Depends(get_async_db)):
+            return await async_user_service.get_stats(db, user_id)
+      `,
+    );
+    assert.deepStrictEqual(result.notDone, []);
+  });
+});
+
+describe('findEndpoints', () => {
+  const files: Files = {
+    'app/main.py': py`
+      from fastapi import FastAPI
+
+      from app.api.users import router as users_router
+
+      app = FastAPI()
+      app.include_router(users_router, prefix="/api/v1")
+    `,
+    'app/api/users.py': py`
+      from fastapi import APIRouter
+
+      router = APIRouter(prefix="/users")
+
+
+      @router.get("/me")
+      def read_me():
+          return {}
+
+
+      @router.patch("/me")
+      def update_me():
+          return {}
+
+
+      @router.get("/{user_id}")
+      def read_user(user_id: int):
+          return {}
+    `,
+  };
+
+  it('matches "METHOD /full/path", a suffix without the mount prefix, file:function and a bare name', async () => {
+    const index = await buildIndex(files);
+    const names = (spec: string) => findEndpoints(index, spec).map((m) => `${m.label} ${m.path}:${m.function}`);
+    assert.deepStrictEqual(names('GET /api/v1/users/me'), ['GET /api/v1/users/me app/api/users.py:read_me']);
+    assert.deepStrictEqual(names('get /users/me'), ['GET /api/v1/users/me app/api/users.py:read_me']);
+    assert.deepStrictEqual(names('PATCH /users/me'), ['PATCH /api/v1/users/me app/api/users.py:update_me']);
+    assert.deepStrictEqual(names('app/api/users.py:read_user'), ['GET /api/v1/users/{user_id} app/api/users.py:read_user']);
+    assert.deepStrictEqual(names('read_user'), ['GET /api/v1/users/{user_id} app/api/users.py:read_user']);
+    assert.deepStrictEqual(names('DELETE /users/me'), []);
+    assert.deepStrictEqual(names('GET /me/x'), []);
+  });
+});

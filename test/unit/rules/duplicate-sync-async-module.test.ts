@@ -1,0 +1,118 @@
+import * as assert from 'assert';
+import { analyze, py, ruleTester } from '../helpers';
+
+const syncUser = py`
+  """Sync user service (legacy)."""
+  class UserService:
+      def get_user(self, db, user_id):
+          return None
+
+  user_service = UserService()
+`;
+const asyncUser = py`
+  class AsyncUserService:
+      async def get_user(self, db, user_id):
+          return None
+
+  async_user_service = AsyncUserService()
+`;
+
+ruleTester('AM701', {
+  valid: [
+    {
+      name: 'a module without a twin',
+      files: { 'app/services/gym.py': 'def f():\n    return 1\n', 'app/services/async_user.py': asyncUser },
+      path: 'app/services/gym.py',
+    },
+    {
+      name: 'the async twin itself is not reported',
+      files: { 'app/services/user.py': syncUser, 'app/services/async_user.py': asyncUser },
+      path: 'app/services/async_user.py',
+    },
+    {
+      name: 'a twin in another package does not pair',
+      files: { 'app/services/user.py': syncUser, 'app/repositories/async_user.py': asyncUser },
+      path: 'app/services/user.py',
+    },
+  ],
+  invalid: [
+    {
+      name: 'still imported: lists the importers',
+      files: {
+        'app/services/user.py': syncUser,
+        'app/services/async_user.py': asyncUser,
+        'app/api/users.py': 'from app.services.user import user_service\n',
+        'app/api/context.py': 'from app.services import user\n',
+        'app/api/me.py': 'from app.services.async_user import async_user_service\n',
+      },
+      path: 'app/services/user.py',
+      errors: ['1:1'],
+      message: 'app/services/user.py has an async twin app/services/async_user.py; 2 modules still import it: app/api/context.py, app/api/users.py',
+    },
+    {
+      name: 'one importer (singular), {name}_async pattern, no docstring',
+      files: {
+        'app/repositories/gym.py': 'def get_gym(db, gym_id):\n    return None\n',
+        'app/repositories/gym_async.py': 'async def get_gym(db, gym_id):\n    return None\n',
+        'app/api/gyms.py': 'import app.repositories.gym\n',
+      },
+      path: 'app/repositories/gym.py',
+      errors: ['1:1'],
+      message: '1 module still imports it: app/api/gyms.py',
+    },
+    {
+      name: 'no importers left: safe to delete',
+      files: {
+        'app/services/user.py': syncUser,
+        'app/services/async_user.py': asyncUser,
+        'app/api/users.py': 'from app.services.async_user import async_user_service\n',
+      },
+      path: 'app/services/user.py',
+      errors: ['1:1'],
+      message: 'no module imports it anymore: safe to delete',
+    },
+    {
+      name: 'configured twin pattern',
+      config: { twins: { 'module-patterns': ['{name}_aio'] } },
+      files: { 'app/services/user.py': syncUser, 'app/services/user_aio.py': asyncUser },
+      path: 'app/services/user.py',
+      errors: ['1:1'],
+      message: 'has an async twin app/services/user_aio.py',
+    },
+  ],
+});
+
+describe('AM701 details', () => {
+  it('points at the twin in related[0], tags a deletable module unnecessary, and spans the docstring', async () => {
+    const files = {
+      'app/services/user.py': syncUser,
+      'app/services/async_user.py': asyncUser,
+    };
+    const [finding] = (await analyze(files, { select: ['AM701'] })).filter((f) => f.code === 'AM701');
+    assert.strictEqual(finding.path, 'app/services/user.py');
+    assert.strictEqual(finding.severity, 'info');
+    assert.strictEqual(finding.related?.[0].path, 'app/services/async_user.py');
+    assert.deepStrictEqual(finding.tags, ['unnecessary']);
+    assert.strictEqual(files['app/services/user.py'].slice(finding.start, finding.end), '"""Sync user service (legacy)."""');
+    assert.strictEqual(finding.fix, undefined);
+  });
+
+  it('a module still imported is not tagged unnecessary; the range is the first line', async () => {
+    const files = {
+      'app/services/user.py': 'import logging\n\nlogger = logging.getLogger(__name__)\n',
+      'app/services/async_user.py': asyncUser,
+      'app/services/async_user_helpers.py': 'from app.services.user import logger\n',
+    };
+    const [finding] = (await analyze(files, { select: ['AM701'] })).filter((f) => f.code === 'AM701');
+    assert.strictEqual(finding.tags, undefined);
+    assert.strictEqual(files['app/services/user.py'].slice(finding.start, finding.end), 'import logging');
+    assert.match(finding.message, /1 module still imports it: app\/services\/async_user_helpers\.py/);
+  });
+
+  it('caps the importer list', async () => {
+    const files: Record<string, string> = { 'app/services/user.py': syncUser, 'app/services/async_user.py': asyncUser };
+    for (let i = 0; i < 7; i++) files[`app/api/e${i}.py`] = 'from app.services.user import user_service\n';
+    const [finding] = (await analyze(files, { select: ['AM701'] })).filter((f) => f.code === 'AM701');
+    assert.match(finding.message, /7 modules still import it: app\/api\/e0\.py, app\/api\/e1\.py, app\/api\/e2\.py, app\/api\/e3\.py, app\/api\/e4\.py, and 2 more$/);
+  });
+});

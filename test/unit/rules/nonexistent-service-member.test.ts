@@ -1,0 +1,238 @@
+import * as assert from 'assert';
+import { editDistance } from '../../../server/src/analysis/rules/nonexistent-service-member';
+import { analyze, py, ruleTester } from '../helpers';
+
+const asyncService = py`
+  class AsyncUserService:
+      async def get_user(self, db, user_id):
+          return None
+
+      async def get_user_by_email(self, db, email):
+          return None
+
+
+  async_user_service = AsyncUserService()
+`;
+const syncService = py`
+  class UserService:
+      def get_user(self, db, user_id):
+          return None
+
+      def get_user_stats(self, db, user_id):
+          return None
+
+
+  user_service = UserService()
+`;
+const services = { 'app/services/async_user.py': asyncService, 'app/services/user.py': syncService };
+
+ruleTester('AM204', {
+  valid: [
+    {
+      name: 'existing members, inherited members, class attributes and self-assigned attributes',
+      files: {
+        ...services,
+        'app/services/base.py': py`
+          class Base:
+              def ping(self):
+                  return 1
+        `,
+        'app/services/other.py': py`
+          from app.services.base import Base
+
+          class Other(Base):
+              handler = print
+              def __init__(self):
+                  self.callback = print
+              def run(self):
+                  return 1
+
+          other = Other()
+          other.ping()
+          other.handler()
+          other.callback()
+          other.run()
+        `,
+      },
+      path: 'app/services/other.py',
+    },
+    {
+      name: 'unknown bases, __getattr__, metaclass, decorators: stay silent',
+      code: py`
+        from pydantic import BaseModel
+        from mylib import register
+
+        class Model(BaseModel):
+            pass
+
+        class Dyn:
+            def __getattr__(self, name):
+                return lambda: name
+
+        class Meta(type):
+            pass
+
+        class WithMeta(metaclass=Meta):
+            pass
+
+        @register
+        class Registered:
+            pass
+
+        Model().anything()
+        Dyn().anything()
+        WithMeta().anything()
+        Registered().anything()
+      `,
+    },
+    {
+      name: 'self calls (may come from subclasses or mixins) and parameters are not checked',
+      code: py`
+        class Mixin:
+            def run(self):
+                return self.provided_by_subclass()
+
+        def use(svc: Mixin):
+            return svc.whatever()
+      `,
+    },
+    {
+      name: 'importing existing names, submodules, re-exports; modules with star imports',
+      files: {
+        ...services,
+        'app/services/__init__.py': 'from .user import *\n',
+        'app/api/users.py': py`
+          from app.services.async_user import async_user_service, AsyncUserService
+          from app.services import user, async_user, user_service
+          from app.services.user import UserService
+        `,
+      },
+      path: 'app/api/users.py',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a twin-named method that does not exist (get_user_async → get_user, safe)',
+      files: {
+        ...services,
+        'app/api/users.py': py`
+          from app.services.async_user import async_user_service
+
+          async def read_user(db, user_id):
+              return await async_user_service.get_user_async(db, user_id)
+        `,
+      },
+      path: 'app/api/users.py',
+      errors: ['4:37'],
+      message: 'did you mean `get_user`?',
+      output: py`
+        from app.services.async_user import async_user_service
+
+        async def read_user(db, user_id):
+            return await async_user_service.get_user(db, user_id)
+      `,
+    },
+    {
+      name: 'a misspelt import: renamed with its uses (edit distance: unsafe)',
+      files: {
+        ...services,
+        'app/api/users.py': py`
+          from app.services.async_user import async_user_serviec
+
+          async def read_user(db, user_id):
+              return await async_user_serviec.get_user(db, user_id)
+        `,
+      },
+      path: 'app/api/users.py',
+      errors: ['1:37'],
+      unsafe: true,
+      output: py`
+        from app.services.async_user import async_user_service
+
+        async def read_user(db, user_id):
+            return await async_user_service.get_user(db, user_id)
+      `,
+    },
+    {
+      name: 'the unsafe rename is not applied by a safe fix-all',
+      files: {
+        ...services,
+        'app/api/users.py': 'from app.services.async_user import async_user_serviec as svc\n',
+      },
+      path: 'app/api/users.py',
+      errors: ['1:37'],
+      output: 'from app.services.async_user import async_user_serviec as svc\n',
+    },
+    {
+      name: 'importing the sync name from the async module: the twin name (safe), alias kept',
+      files: {
+        ...services,
+        'app/api/users.py': py`
+          from app.services.async_user import user_service as svc
+
+          async def read_user(db, user_id):
+              return await svc.get_user(db, user_id)
+        `,
+      },
+      path: 'app/api/users.py',
+      errors: ['1:37'],
+      output: py`
+        from app.services.async_user import async_user_service as svc
+
+        async def read_user(db, user_id):
+            return await svc.get_user(db, user_id)
+      `,
+    },
+    {
+      name: 'a method only the sync twin has: no rename, the message says why',
+      files: {
+        ...services,
+        'app/api/users.py': py`
+          from app.services.async_user import async_user_service
+
+          async def stats(db, user_id):
+              return await async_user_service.get_user_stats(db, user_id)
+        `,
+      },
+      path: 'app/api/users.py',
+      errors: ['4:37'],
+      message: 'exists only in the sync twin',
+    },
+    {
+      name: 'module attribute calls, local instances, relative imports',
+      files: {
+        'app/__init__.py': '',
+        'app/services/__init__.py': '',
+        ...services,
+        'app/api/__init__.py': '',
+        'app/api/users.py': py`
+          from ..services import async_user
+          from ..services.async_user import AsyncUserService, get_users
+
+          async def read(db):
+              svc = AsyncUserService()
+              await svc.fetch_user(db, 1)
+              return await async_user.get_usr(db, 1)
+        `,
+      },
+      path: 'app/api/users.py',
+      errors: ['2:53', '6:15', '7:29'],
+    },
+  ],
+});
+
+describe('AM204 details', () => {
+  it('edit distance counts transpositions as one edit', () => {
+    assert.strictEqual(editDistance('serviec', 'service'), 1);
+    assert.strictEqual(editDistance('get_usr', 'get_user'), 1);
+    assert.strictEqual(editDistance('abc', 'xyz'), 3);
+  });
+
+  it('relates the finding to the class definition', async () => {
+    const findings = await analyze(
+      { ...services, 'app/api/users.py': 'from app.services.async_user import async_user_service\nasync_user_service.nope()\n' },
+      { select: ['AM204'], only: 'app/api/users.py' },
+    );
+    assert.deepStrictEqual(findings.map((f) => f.related?.map((r) => `${r.path}:${r.range.start.line + 1}`)), [['app/services/async_user.py:1']]);
+  });
+});

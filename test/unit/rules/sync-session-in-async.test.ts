@@ -1,0 +1,341 @@
+import { py, ruleTester } from '../helpers';
+
+const sessionModule = py`
+  from sqlalchemy.orm import Session, sessionmaker
+  from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+  SessionLocal = sessionmaker(bind=engine)
+  AsyncSessionLocal = async_sessionmaker(bind=async_engine)
+
+  def get_db():
+      db = SessionLocal()
+      try:
+          yield db
+      finally:
+          db.close()
+
+  async def get_async_db():
+      async with AsyncSessionLocal() as session:
+          yield session
+`;
+
+const onlySyncSessionModule = py`
+  from sqlalchemy.orm import Session
+
+  def get_db():
+      yield SessionLocal()
+`;
+
+ruleTester('AM103', {
+  valid: [
+    {
+      name: 'a sync endpoint with a sync session is fine (threadpool)',
+      code: py`
+        from fastapi import APIRouter, Depends
+        from sqlalchemy.orm import Session
+        from app.db.session import get_db
+
+        router = APIRouter()
+
+        @router.get("/users/me")
+        def get_me(db: Session = Depends(get_db)):
+            return db.query(User).first()
+      `,
+    },
+    {
+      name: 'already migrated: AsyncSession = Depends(get_async_db), and db.add() on it',
+      code: py`
+        from fastapi import Depends
+        from sqlalchemy.ext.asyncio import AsyncSession
+        from app.db.session import get_async_db
+
+        @router.post("/users")
+        async def create(payload: UserIn, db: AsyncSession = Depends(get_async_db)):
+            db.add(User(**payload.dict()))
+            await db.commit()
+      `,
+    },
+    {
+      name: 'Annotated AsyncSession and an async session opened locally',
+      code: py`
+        from typing import Annotated
+        from fastapi import Depends
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        async def handler(db: Annotated[AsyncSession, Depends(get_async_db)]):
+            async with AsyncSessionLocal() as other:
+                await other.commit()
+      `,
+    },
+    {
+      name: 'a sync helper taking a Session, called from async code elsewhere, is not async',
+      code: py`
+        from sqlalchemy.orm import Session
+
+        def count_users(db: Session) -> int:
+            return db.query(User).count()
+      `,
+    },
+    {
+      name: 'an unrelated Session class (requests) is not SQLAlchemy',
+      code: py`
+        from requests import Session
+
+        async def fetch(http: Session):
+            return http
+      `,
+    },
+  ],
+  invalid: [
+    {
+      name: 'seed step 3B: db: Session = Depends(get_db) in an async route',
+      files: {
+        'app/db/session.py': sessionModule,
+        'app/api/users.py': py`
+          from fastapi import APIRouter, Depends
+          from sqlalchemy.orm import Session
+          from app.db.session import get_db
+
+          router = APIRouter()
+
+          @router.get("/users/me")
+          async def get_current_user_info(
+              db: Session = Depends(get_db),  # injected
+              user_id: int = 1,
+          ):
+              return user_id
+        `,
+      },
+      path: 'app/api/users.py',
+      errors: ['9:5'],
+      message: '`db` is a sync `Session` (`Depends(get_db)`) in `async def get_current_user_info`',
+      output: py`
+        from fastapi import APIRouter, Depends
+        from sqlalchemy.orm import Session
+        from sqlalchemy.ext.asyncio import AsyncSession
+        from app.db.session import get_db, get_async_db
+
+        router = APIRouter()
+
+        @router.get("/users/me")
+        async def get_current_user_info(
+            db: AsyncSession = Depends(get_async_db),  # injected
+            user_id: int = 1,
+        ):
+            return user_id
+      `,
+    },
+    {
+      name: 'Annotated[Session, Depends(get_db)] with a relative import',
+      files: {
+        'app/db/session.py': sessionModule,
+        'app/api/items.py': py`
+          from typing import Annotated
+          from fastapi import Depends
+          from sqlalchemy.orm import Session
+          from sqlalchemy.ext.asyncio import AsyncSession
+          from ..db.session import get_db
+
+          async def list_items(db: Annotated[Session, Depends(get_db)]):
+              return []
+        `,
+      },
+      path: 'app/api/items.py',
+      errors: ['7:22'],
+      output: py`
+        from typing import Annotated
+        from fastapi import Depends
+        from sqlalchemy.orm import Session
+        from sqlalchemy.ext.asyncio import AsyncSession
+        from ..db.session import get_db, get_async_db
+
+        async def list_items(db: Annotated[AsyncSession, Depends(get_async_db)]):
+            return []
+      `,
+    },
+    {
+      name: 'module-qualified dependency (deps.get_db → deps.get_async_db)',
+      files: {
+        'app/api/deps.py': sessionModule,
+        'app/api/gyms.py': py`
+          from fastapi import Depends
+          from sqlalchemy import orm
+          from app.api import deps
+
+          async def gym(gym_id: int, db: orm.Session = Depends(deps.get_db)):
+              return gym_id
+        `,
+      },
+      path: 'app/api/gyms.py',
+      errors: ['5:28'],
+      output: py`
+        from fastapi import Depends
+        from sqlalchemy import orm
+        from sqlalchemy.ext.asyncio import AsyncSession
+        from app.api import deps
+
+        async def gym(gym_id: int, db: AsyncSession = Depends(deps.get_async_db)):
+            return gym_id
+      `,
+    },
+    {
+      name: 'no async dependency next to get_db and none configured: no fix, with the reason',
+      files: {
+        'app/db/session.py': onlySyncSessionModule,
+        'app/api/users.py': py`
+          from fastapi import Depends
+          from sqlalchemy.orm import Session
+          from app.db.session import get_db
+
+          async def me(db: Session = Depends(get_db)):
+              return None
+        `,
+      },
+      path: 'app/api/users.py',
+      errors: ['5:14'],
+      output: py`
+        from fastapi import Depends
+        from sqlalchemy.orm import Session
+        from app.db.session import get_db
+
+        async def me(db: Session = Depends(get_db)):
+            return None
+      `,
+    },
+    {
+      name: 'configured async dependency module and name',
+      config: { session: { 'async-dependency': 'get_async_session', 'async-dependency-module': 'app.core.database' } },
+      files: {
+        'app/db/session.py': onlySyncSessionModule,
+        'app/api/users.py': py`
+          from fastapi import Depends
+          from sqlalchemy.orm import Session
+          from app.db.session import get_db
+
+          async def me(db: Session = Depends(get_db)):
+              return None
+        `,
+      },
+      path: 'app/api/users.py',
+      errors: ['5:14'],
+      output: py`
+        from fastapi import Depends
+        from sqlalchemy.orm import Session
+        from sqlalchemy.ext.asyncio import AsyncSession
+        from app.db.session import get_db
+        from app.core.database import get_async_session
+
+        async def me(db: AsyncSession = Depends(get_async_session)):
+            return None
+      `,
+    },
+    {
+      name: 'annotated AsyncSession but the dependency is the sync get_db',
+      files: {
+        'app/db/session.py': sessionModule,
+        'app/api/users.py': py`
+          from fastapi import Depends
+          from sqlalchemy.ext.asyncio import AsyncSession
+          from app.db.session import get_db, get_async_db
+
+          async def me(db: AsyncSession = Depends(get_db)):
+              return None
+        `,
+      },
+      path: 'app/api/users.py',
+      errors: ['5:14'],
+      message: 'annotated `AsyncSession` but `Depends(get_db)` provides a sync `Session`',
+      output: py`
+        from fastapi import Depends
+        from sqlalchemy.ext.asyncio import AsyncSession
+        from app.db.session import get_db, get_async_db
+
+        async def me(db: AsyncSession = Depends(get_async_db)):
+            return None
+      `,
+    },
+    {
+      name: 'a Session-typed parameter of an async service method: unsafe annotation fix only',
+      code: py`
+        from sqlalchemy.orm import Session
+
+        class UserService:
+            async def get_user(self, db: Session, user_id: int):
+                return await db.get(User, user_id)
+      `,
+      errors: ['4:30'],
+      message: 'typed as a sync `Session`',
+      unsafe: true,
+      output: py`
+        from sqlalchemy.orm import Session
+        from sqlalchemy.ext.asyncio import AsyncSession
+
+        class UserService:
+            async def get_user(self, db: AsyncSession, user_id: int):
+                return await db.get(User, user_id)
+      `,
+    },
+    {
+      name: 'the annotation fix is not applied by safe fix-all',
+      code: py`
+        from sqlalchemy.orm import Session
+
+        async def helper(db: Session):
+            return db
+      `,
+      errors: ['3:18'],
+      output: py`
+        from sqlalchemy.orm import Session
+
+        async def helper(db: Session):
+            return db
+      `,
+    },
+    {
+      name: 'unannotated db = Depends(get_db) with both dependencies defined in the same module',
+      code: py`
+        from fastapi import Depends
+
+        def get_db():
+            yield None
+
+        async def get_async_db():
+            yield None
+
+        async def handler(db=Depends(get_db)):
+            return db
+      `,
+      errors: ['9:19'],
+      message: '`Depends(get_db)` provides a sync `Session` in `async def handler`',
+      output: py`
+        from fastapi import Depends
+
+        def get_db():
+            yield None
+
+        async def get_async_db():
+            yield None
+
+        async def handler(db=Depends(get_async_db)):
+            return db
+      `,
+    },
+    {
+      name: 'a sync session opened inside async def',
+      files: {
+        'app/db/session.py': sessionModule,
+        'app/workers/jobs.py': py`
+          from app.db.session import SessionLocal
+
+          async def nightly():
+              db = SessionLocal()
+              with SessionLocal() as other:
+                  pass
+        `,
+      },
+      path: 'app/workers/jobs.py',
+      errors: ['4:10', '5:10'],
+      message: 'opens a sync `Session` in `async def nightly`',
+    },
+  ],
+});
