@@ -22,6 +22,7 @@ const entries = [
   { name: 'CLI', entry: 'server/src/cli/main.ts', outfile: 'dist/server/cli.js', external: [] },
   { name: 'language server', entry: 'server/src/lsp/main.ts', outfile: 'dist/server/server.js', external: [] },
   { name: 'VS Code client', entry: 'client/src/extension.ts', outfile: 'dist/client/extension.js', external: ['vscode'] },
+  { name: 'checklist webview', entry: 'media/checklist/checklist.ts', outfile: 'dist/webview/checklist.js', external: [], esbuild: { platform: 'browser', format: 'iife', target: 'es2020', define: {}, banner: {} } },
 ];
 
 const wasmFiles = [
@@ -57,6 +58,7 @@ const options = (e) => ({
   define: { 'import.meta.url': '__importMetaUrl' },
   banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
+  ...e.esbuild, // per-entry overrides (the browser-side webview script)
 });
 
 const present = entries.filter((e) => {

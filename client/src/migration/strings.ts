@@ -115,7 +115,6 @@ export function webviewStrings(): Strings {
     'metrics.none': t('No latency recorded yet.'),
     'metrics.metric': t('Metric'),
     routeNote: t('Route: {0}'),
-    routeUnmounted: t('not mounted'),
   };
 }
 

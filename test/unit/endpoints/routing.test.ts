@@ -307,4 +307,44 @@ describe('route discovery across files', () => {
     assert.deepStrictEqual(ids(inv), ['GET /x', 'GET /x (app/main.py:second)']);
     assert.match(byId(inv, 'GET /x (app/main.py:second)').routeNote ?? '', /duplicate route: first/);
   });
+
+  it('application factories: routers created inside create_app() are mounted with their prefixes', async () => {
+    const inv = await inventoryOf({
+      'app/main.py': py`
+        from fastapi import FastAPI
+        from app.api.v1.api import api_router
+
+        def create_app() -> FastAPI:
+            app = FastAPI(title="gym")
+            app.include_router(api_router, prefix="/api/v1")
+
+            @app.get("/health")
+            async def health():
+                return "ok"
+
+            return app
+
+        app = create_app()
+      `,
+      'app/api/v1/api.py': py`
+        from fastapi import APIRouter
+        from app.api.v1.endpoints import users
+
+        api_router = APIRouter()
+        api_router.include_router(users.router, prefix="/users")
+      `,
+      'app/api/v1/endpoints/users.py': py`
+        from fastapi import APIRouter
+        router = APIRouter()
+
+        @router.get("/me")
+        async def me():
+            return {}
+      `,
+    });
+    assert.deepStrictEqual(ids(inv), ['GET /api/v1/users/me', 'GET /health']);
+    assert.ok(inv.endpoints.every((e) => e.mounted));
+    assert.strictEqual(byId(inv, 'GET /health').function, 'health');
+    assert.strictEqual(byId(inv, 'GET /health').line, 9);
+  });
 });

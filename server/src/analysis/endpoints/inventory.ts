@@ -5,7 +5,8 @@ import type { ProgressState } from '../progress/state';
 import type { WorkspaceIndex } from '../workspace';
 import { AnalysisCache, DEFAULT_MAX_DEPTH, analyzeEndpoint, type EndpointAnalysis } from './dependencies';
 import { buildPhases, complexityOf, estimateEffort, isReadOnly, phaseOf, riskScore } from './plan';
-import { buildRouterGraph, resolveRoutes } from './routing';
+import { extractFactoryRouting, mayHaveFactories } from './factories';
+import { type ExtraRoutingByPath, buildRouterGraph, resolveRoutes } from './routing';
 import { computeStatus } from './status';
 import { decideTier } from './tiers';
 import type { Endpoint, Inventory } from './types';
@@ -32,8 +33,18 @@ export function buildInventory(index: WorkspaceIndex, config: AsyncMigrateConfig
   const cache = options.cache ?? new AnalysisCache(index, config, options.getText);
   cache.sync();
   try {
-    const graph = buildRouterGraph(index);
-    const routes = resolveRoutes(index, graph);
+    // Application factories (`def create_app(): app = FastAPI(); app.include_router(...)`).
+    const extras: ExtraRoutingByPath = new Map();
+    for (const mod of index.modules()) {
+      const text = options.getText(mod.path);
+      if (!text || !mayHaveFactories(text)) continue;
+      const parsed = cache.parsedFile(mod.path);
+      if (!parsed) continue;
+      const extra = extractFactoryRouting(parsed.file);
+      if (extra.routers.length) extras.set(mod.path, extra);
+    }
+    const graph = buildRouterGraph(index, extras);
+    const routes = resolveRoutes(index, graph, extras);
     const analyses = new Map<string, EndpointAnalysis>();
     const endpoints: Endpoint[] = [];
     for (const r of routes) {

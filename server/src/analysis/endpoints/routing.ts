@@ -5,7 +5,17 @@
 import type { RouteSummary, RouterSummary } from '../routes';
 import type { ModuleSummary } from '../summary';
 import type { WorkspaceIndex } from '../workspace';
+import type { ExtraRouting } from './factories';
 import type { MountStep } from './types';
+
+/** Routing found outside the module summaries (application factories), by file path. */
+export type ExtraRoutingByPath = Map<string, ExtraRouting>;
+
+function withExtras(mod: ModuleSummary, extras?: ExtraRoutingByPath): ModuleSummary {
+  const extra = extras?.get(mod.path);
+  if (!extra) return mod;
+  return { ...mod, routers: [...mod.routers, ...extra.routers], includes: [...mod.includes, ...extra.includes], routes: [...mod.routes, ...extra.routes] };
+}
 
 export const UNKNOWN = '{?}';
 
@@ -72,11 +82,11 @@ export function resolveRouterKey(index: WorkspaceIndex, module: ModuleSummary, d
   return undefined;
 }
 
-export function buildRouterGraph(index: WorkspaceIndex): RouterGraph {
+export function buildRouterGraph(index: WorkspaceIndex, extras?: ExtraRoutingByPath): RouterGraph {
   const routers = new Map<string, RouterNode>();
   const edges: IncludeEdge[] = [];
   const problems: RouterGraph['problems'] = [];
-  const modules = index.modules();
+  const modules = index.modules().map((m) => withExtras(m, extras));
   const add = (mod: ModuleSummary, r: RouterSummary) => {
     routers.set(routerKey(mod.moduleName, r.name), {
       key: routerKey(mod.moduleName, r.name),
@@ -182,10 +192,10 @@ export function mountsOf(graph: RouterGraph, key: string, visiting: Set<string> 
 }
 
 /** Every (route, method, mount) of the workspace with its full path. */
-export function resolveRoutes(index: WorkspaceIndex, graph: RouterGraph = buildRouterGraph(index)): ResolvedRoute[] {
+export function resolveRoutes(index: WorkspaceIndex, graph: RouterGraph = buildRouterGraph(index), extras?: ExtraRoutingByPath): ResolvedRoute[] {
   const out: ResolvedRoute[] = [];
   const memo = new Map<string, Mount[]>();
-  for (const mod of index.modules()) {
+  for (const mod of index.modules().map((m) => withExtras(m, extras))) {
     for (const route of mod.routes) {
       const key = resolveRouterKey(index, mod, route.router);
       let mounts: Mount[];

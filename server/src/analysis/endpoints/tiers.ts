@@ -41,15 +41,13 @@ export const TIER3_GROUPS: KeywordGroup[] = [
 const TIER3_SDK = /^(stripe|auth0 management)$/i;
 
 function tokens(text: string): string[][] {
-  // One token list per path segment group, so phrases never span unrelated segments.
   return text
     .split('/')
     .filter((s) => s && !s.startsWith('{'))
     .map((s) => s.replace(/\.pyi?$/, '').toLowerCase().split(/[-_.\s]+/).filter(Boolean));
 }
 
-function hasPhrase(segments: string[][], phrase: string[]): boolean {
-  const flat = segments.flat();
+function hasPhrase(flat: string[], phrase: string[]): boolean {
   for (let i = 0; i + phrase.length <= flat.length; i++) {
     if (phrase.every((t, j) => flat[i + j] === t)) return true;
   }
@@ -67,7 +65,7 @@ export function resourcePath(filePath: string): string {
 }
 
 export function matchGroups(groups: KeywordGroup[], route: string, filePath: string): { label: string; word: string } | undefined {
-  const sources = [tokens(route), tokens(resourcePath(filePath))];
+  const sources = [tokens(route).flat(), tokens(resourcePath(filePath)).flat()];
   for (const group of groups) {
     for (const phrase of group.phrases) {
       if (sources.some((s) => hasPhrase(s, phrase))) return { label: group.label, word: phrase.join(' ') };

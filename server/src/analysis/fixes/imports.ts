@@ -5,8 +5,17 @@ import type { SourceFile } from '../source';
 import { children } from '../syntax';
 import type { TextEdit } from '../types';
 
+// A SourceFile's tree never changes, so its import statements are collected once per file
+// (rules building many fixes would otherwise re-walk the module for each one).
+const importsCache = new WeakMap<SourceFile, Node[]>();
+
 function topLevelImports(file: SourceFile): Node[] {
-  return children(file.root).filter((n) => n.type === 'import_statement' || n.type === 'import_from_statement' || n.type === 'future_import_statement');
+  let imports = importsCache.get(file);
+  if (!imports) {
+    imports = children(file.root).filter((n) => n.type === 'import_statement' || n.type === 'import_from_statement' || n.type === 'future_import_statement');
+    importsCache.set(file, imports);
+  }
+  return imports;
 }
 
 function fromModuleText(stmt: Node): string | undefined {

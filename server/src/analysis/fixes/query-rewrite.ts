@@ -6,7 +6,7 @@
 // A chain it cannot translate exactly gets no fix and a reason instead of a wrong rewrite.
 import type { Node } from '../parser';
 import type { RuleContext } from '../rule';
-import type { Flavor } from '../semantics';
+import type { Flavor, FunctionFacts } from '../semantics';
 import { children, dottedName, unparen } from '../syntax';
 import type { Fix, TextEdit } from '../types';
 import { ensureFromImport, importedLocalName, moduleImportLocal } from './imports';
@@ -91,6 +91,9 @@ export interface LegacyQuery {
   head: Node;
   receiver: Node;
   queryName: Node;
+  /** Offsets of the head and of the whole chain (plain numbers: node reads cross into wasm). */
+  start: number;
+  end: number;
 }
 
 /** `X.query(...)` calls in the file (not yet filtered by evidence). */
@@ -108,8 +111,9 @@ export function legacyQueryHeads(context: RuleContext): LegacyQuery[] {
     const receiver = fn.childForFieldName('object');
     if (name?.text !== 'query' || !receiver) continue;
     // A chain with a syntax error anywhere is half-typed code: neither judged nor rewritten.
-    if (methodChain(call).top.hasError) continue;
-    out.push({ head: call, receiver, queryName: name });
+    const top = methodChain(call).top;
+    if (top.hasError) continue;
+    out.push({ head: call, receiver, queryName: name, start: call.startIndex, end: top.endIndex });
   }
   return out;
 }
@@ -175,11 +179,10 @@ interface Shape {
 
 type ArgKind = 'entity' | 'column' | 'unknown';
 
-function argKind(context: RuleContext, node: Node): ArgKind {
+function argKind(context: RuleContext, node: Node, fn: FunctionFacts | undefined): ArgKind {
   const n = unparen(node);
   if (n.type === 'identifier' || n.type === 'attribute') {
     if (classOf(context.facts, n)) return 'entity';
-    const fn = context.facts.enclosingFunction(n);
     if (n.type === 'identifier') {
       const binding = fn?.locals.get(n.text);
       if (binding?.length === 1 && binding[0].value.type === 'call' && ENTITY_CALLS.includes(calleeLast(binding[0].value) ?? '')) return 'entity';
@@ -207,11 +210,11 @@ function argKind(context: RuleContext, node: Node): ArgKind {
   return 'column';
 }
 
-function shapeOf(context: RuleContext, headArgs: Node): Shape | { unknown: string } {
+function shapeOf(context: RuleContext, headArgs: Node, fn: FunctionFacts | undefined): Shape | { unknown: string } {
   if (keywordArgs(headArgs).length || children(headArgs).some((a) => a.type === 'list_splat')) return { unknown: 'the query() arguments are dynamic' };
   const args = positionalArgs(headArgs);
   if (!args.length) return { unknown: 'query() has no entities' };
-  const kinds = args.map((a) => argKind(context, a));
+  const kinds = args.map((a) => argKind(context, a, fn));
   const hasEntity = kinds.includes('entity');
   if (args.length === 1) {
     if (kinds[0] === 'unknown') return { unknown: `cannot tell whether \`${args[0].text}\` is a model or a column` };
@@ -302,10 +305,24 @@ interface Plan {
 class Builder {
   readonly edits: TextEdit[] = [];
   readonly importNames = new Set<string>();
+  /** The function the query is written in, looked up once. */
+  readonly fn: FunctionFacts | undefined;
+  private readonly shadowCache = new Map<string, boolean>();
   constructor(
     readonly context: RuleContext,
     readonly near: Node,
-  ) {}
+  ) {
+    this.fn = context.facts.enclosingFunction(near);
+  }
+
+  private shadowed(name: string): boolean {
+    let hit = this.shadowCache.get(name);
+    if (hit === undefined) {
+      hit = this.context.facts.isShadowedLocally(this.near, name);
+      this.shadowCache.set(name, hit);
+    }
+    return hit;
+  }
 
   replace(start: number, end: number, newText: string): void {
     this.edits.push({ start, end, newText });
@@ -313,10 +330,10 @@ class Builder {
 
   /** The local spelling of a sqlalchemy name (`select`, `func`…), recording the import it needs. */
   sqla(name: string): string {
-    const { file, index, facts } = this.context;
-    const shadowed = facts.isShadowedLocally(this.near, name);
+    const { file, index } = this.context;
+    const shadowed = this.shadowed(name);
     const existing = importedLocalName(file, 'sqlalchemy', name);
-    if (existing && !facts.isShadowedLocally(this.near, existing)) return existing;
+    if (existing && !this.shadowed(existing)) return existing;
     if (!shadowed) {
       const bound = index.resolveName(file.moduleName, name);
       if (!bound) {
@@ -326,9 +343,9 @@ class Builder {
       if (bound.kind === 'external' && new RegExp(`^(sqlalchemy|sqlmodel)(\\.[\\w.]+)?\\.${name}$`).test(bound.dotted)) return name;
     }
     const module = moduleImportLocal(file, 'sqlalchemy');
-    if (module && !facts.isShadowedLocally(this.near, module)) return `${module}.${name}`;
+    if (module && !this.shadowed(module)) return `${module}.${name}`;
     const alias = `sa_${name}`;
-    if (facts.isShadowedLocally(this.near, alias) || index.resolveName(file.moduleName, alias)) refuse(`the name \`${name}\` is already taken here`);
+    if (this.shadowed(alias) || index.resolveName(file.moduleName, alias)) refuse(`the name \`${name}\` is already taken here`);
     this.importNames.add(`${name} as ${alias}`);
     return alias;
   }
@@ -552,7 +569,7 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
 
   if (!terminal) {
     if (iteratedDirectly(ctx.outer)) {
-      const shape = requireShape(context, headArgs, 'iterating');
+      const shape = requireShape(b, headArgs, 'iterating');
       renameSteps(b, steps);
       emitTerminal(b, span, 'iterate', undefined, receiver, mode, shape, needsUnique(context, shape, steps), ctx, false);
       return b.plan();
@@ -572,7 +589,7 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
     case 'first':
     case 'one':
     case 'one_or_none': {
-      const shape = requireShape(context, headArgs, `\`.${terminal.name}()\``);
+      const shape = requireShape(b, headArgs, `\`.${terminal.name}()\``);
       renameSteps(b, steps);
       emitTerminal(b, span, terminal.name, terminal, receiver, mode, shape, needsUnique(context, shape, steps), ctx, false);
       return b.plan();
@@ -583,10 +600,10 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
       return b.plan();
     }
     case 'count': {
-      const shape = shapeOf(context, headArgs);
+      const shape = shapeOf(context, headArgs, b.fn);
       // count() counted the rows of the whole query as a subquery; a plain
       // `select(func.count()).select_from(M).where(...)` counts the same only for one model and filters.
-      const simple = !('unknown' in shape) && shape.single && !!shape.model && classOrModelName(context, shape.model) && steps.every((s) => ['filter', 'where', 'filter_by'].includes(s.name));
+      const simple = !('unknown' in shape) && shape.single && !!shape.model && argKind(context, shape.model, b.fn) === 'entity' && steps.every((s) => ['filter', 'where', 'filter_by'].includes(s.name));
       renameSteps(b, steps);
       emitTerminal(b, span, 'count', terminal, receiver, mode, { single: false, hasEntity: false, args: [] }, false, ctx, simple);
       return b.plan();
@@ -609,12 +626,8 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
   refuse(`\`.${terminal.name}()\` is not supported`);
 }
 
-function classOrModelName(context: RuleContext, node: Node): boolean {
-  return argKind(context, node) === 'entity';
-}
-
-function requireShape(context: RuleContext, headArgs: Node, what: string): Shape {
-  const shape = shapeOf(context, headArgs);
+function requireShape(b: Builder, headArgs: Node, what: string): Shape {
+  const shape = shapeOf(b.context, headArgs, b.fn);
   if ('unknown' in shape) refuse(`${shape.unknown}, so the result form of ${what} (\`.scalars()\` or rows) is unknown`);
   return shape;
 }
@@ -628,9 +641,7 @@ function assignedNameOf(outer: Node): Node | undefined {
 
 /** Nested legacy queries inside the chain's arguments must themselves be rewritable. */
 function nestedQueriesFixable(context: RuleContext, q: LegacyQuery, mode: QueryMode): void {
-  const chain = methodChain(q.head);
-  const top = chain.calls.at(-1)?.call ?? q.head;
-  const nested = legacyQueryHeads(context).filter((n) => n.head.id !== q.head.id && n.receiver.text === q.receiver.text && n.head.startIndex >= q.head.startIndex && n.head.endIndex <= top.endIndex);
+  const nested = legacyQueryHeads(context).filter((n) => n !== q && n.start > q.start && n.end <= q.end && n.receiver.text === q.receiver.text);
   for (const inner of nested) {
     try {
       planRewrite(context, inner, mode);
@@ -650,7 +661,7 @@ function shorten(text: string): string {
 function planGet(b: Builder, q: LegacyQuery, steps: MethodCall[], terminal: MethodCall, mode: QueryMode, ctx: ChainContext): Plan {
   const { context } = b;
   const headArgs = positionalArgs(q.head.childForFieldName('arguments')!);
-  if (headArgs.length !== 1 || argKind(context, headArgs[0]) !== 'entity') refuse('`.get()` needs a single model in query()');
+  if (headArgs.length !== 1 || argKind(context, headArgs[0], b.fn) !== 'entity') refuse('`.get()` needs a single model in query()');
   if (steps.some((s) => s.name !== 'options')) refuse('`.get()` after filters or joins has no `Session.get()` equivalent');
   const pk = positionalArgs(terminal.args);
   if (pk.length !== 1 || keywordArgs(terminal.args).length) refuse('`.get()` with unexpected arguments');
@@ -674,7 +685,7 @@ function hasComments(node: Node): boolean {
 function planDml(b: Builder, q: LegacyQuery, steps: MethodCall[], terminal: MethodCall, mode: QueryMode, ctx: ChainContext): Plan {
   const { context } = b;
   const headArgs = positionalArgs(q.head.childForFieldName('arguments')!);
-  if (headArgs.length !== 1 || argKind(context, headArgs[0]) !== 'entity') refuse(`\`.${terminal.name}()\` needs a single model in query()`);
+  if (headArgs.length !== 1 || argKind(context, headArgs[0], b.fn) !== 'entity') refuse(`\`.${terminal.name}()\` needs a single model in query()`);
   const bad = steps.find((s) => !['filter', 'where', 'filter_by'].includes(s.name));
   if (bad) refuse(`\`.${bad.name}()\` before a bulk \`.${terminal.name}()\` has no \`${terminal.name}()\` statement equivalent`);
   const args = children(terminal.args);
@@ -724,7 +735,7 @@ interface GroupTerminal {
 function planGroup(b: Builder, q: LegacyQuery, headSteps: MethodCall[], nameNode: Node, mode: QueryMode): Plan {
   const { context } = b;
   const name = nameNode.text;
-  const fnFacts = context.facts.enclosingFunction(q.head);
+  const fnFacts = b.fn;
   if (!fnFacts) refuse(`the query is stored in \`${name}\` outside a function`);
   if (fnFacts.params.has(name)) refuse(`\`${name}\` is also a parameter`);
   const headStatement = nameNode.parent!;
@@ -783,7 +794,7 @@ function planGroup(b: Builder, q: LegacyQuery, headSteps: MethodCall[], nameNode
   }
   if (!terminals.length) refuse(`the query in \`${name}\` is never executed in this function`);
 
-  const shape = shapeOf(context, q.head.childForFieldName('arguments')!);
+  const shape = shapeOf(context, q.head.childForFieldName('arguments')!, fnFacts);
   const allSteps = [...headSteps, ...stepUses.flat(), ...terminals.flatMap((t) => t.steps)];
   for (const t of terminals) {
     if (['all', 'first', 'one', 'one_or_none', 'iterate'].includes(t.kind) && 'unknown' in shape) refuse(`${shape.unknown}, so the result form (\`.scalars()\` or rows) is unknown`);
@@ -842,10 +853,7 @@ function runSyncSuggestion(context: RuleContext, q: LegacyQuery): Fix | undefine
   if (q.receiver.type !== 'identifier' && !(q.receiver.type === 'attribute' && q.receiver.childForFieldName('object')?.text === 'self')) return undefined;
   // The outermost legacy chain only: a nested one is covered by its outer chain's suggestion.
   for (const outer of legacyQueryHeads(context)) {
-    if (outer.head.id === q.head.id) continue;
-    const outerTop = methodChain(outer.head).top;
-    // methodChain's top covers calls made on the result too, which is what containment needs.
-    if (outer.head.startIndex <= q.head.startIndex && outerTop.endIndex >= q.head.endIndex && outer.receiver.text === q.receiver.text) return undefined;
+    if (outer !== q && outer.start < q.start && outer.end >= q.end && outer.receiver.text === q.receiver.text) return undefined;
   }
   // The lambda returns the first value-producing call; anything after it applies to that value.
   const valueCall = methodChain(q.head).calls.find((c) => VALUE_TERMINALS.includes(c.name));
