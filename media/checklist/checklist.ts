@@ -231,10 +231,11 @@ function locations(model: ChecklistModel, item: ChecklistItem): HTMLElement {
 
 function stepExtra(model: ChecklistModel, step: ChecklistStep): HTMLElement | null {
   switch (step.number) {
-    case 1:
-      return h('p', { class: 'muted small' }, s('branchHint', ''), h('code', {}, model.templates.branch));
-    case 2:
-      return h('p', { class: 'muted small' }, model.doc.exists ? s('docWritten', '') : s('docMissing', ''), h('code', {}, model.doc.path));
+    case 1: {
+      // The branch to create (hidden once the branch item is ticked: its note names the branch).
+      const branch = step.items.find((i) => i.id === 'prep.branch');
+      return branch?.done ? null : h('p', { class: 'muted small' }, s('branchHint', ''), h('code', {}, model.templates.branch));
+    }
     case 4:
       return testInfo(model);
     case 6:
@@ -246,15 +247,10 @@ function stepExtra(model: ChecklistModel, step: ChecklistStep): HTMLElement | nu
 
 function testInfo(model: ChecklistModel): HTMLElement {
   const run = model.lastTestRun;
-  const box = h('div', { class: 'test-info' });
-  box.append(h('p', { class: 'muted small' }, s('testCommand', ''), h('code', {}, model.templates.testCommand)));
-  if (!run) box.append(h('p', { class: 'muted small' }, s('lastRunNone')));
-  else {
-    const seconds = (run.durationMs / 1000).toFixed(1);
-    const text = run.passed ? s('lastRunPassed', seconds, formatDate(run.at)) : s('lastRunFailed', run.exitCode ?? '?', seconds, formatDate(run.at));
-    box.append(h('p', { class: `test-result ${run.passed ? 'passed' : 'failed'}` }, h('span', { class: `auto-mark small${run.passed ? ' done' : ' failed'}`, attrs: { 'aria-hidden': 'true' } }), text));
-  }
-  return box;
+  if (!run) return h('p', { class: 'muted small' }, s('lastRunNone'));
+  const seconds = (run.durationMs / 1000).toFixed(1);
+  const text = run.passed ? s('lastRunPassed', seconds, formatDate(run.at)) : s('lastRunFailed', run.exitCode ?? '?', seconds, formatDate(run.at));
+  return h('p', { class: `test-result ${run.passed ? 'passed' : 'failed'}` }, h('span', { class: `auto-mark small${run.passed ? ' done' : ' failed'}`, attrs: { 'aria-hidden': 'true' } }), text);
 }
 
 const METRIC_FIELDS = ['p50', 'p95', 'p99', 'errorRate', 'throughput'] as const;
@@ -316,6 +312,7 @@ function metricsForm(model: ChecklistModel): HTMLElement {
     metricsError = false;
     for (const f of METRIC_FIELDS) delete draft[f];
     post({ type: 'metrics', endpoint: model.ref, phase: draftPhase, sample });
+    render();
   });
   return form;
 }

@@ -277,6 +277,61 @@ describe('migrate endpoint', () => {
     }
   });
 
+  it('switches a sync Redis dependency to the async one and awaits its commands', async () => {
+    const redisModule = py`
+      import redis
+      from redis import asyncio as aioredis
+
+      client = redis.Redis()
+      async_client = aioredis.Redis()
+
+
+      def get_redis():
+          yield client
+
+
+      async def get_async_redis():
+          yield async_client
+    `;
+    const endpoint = py`
+      from fastapi import APIRouter, Depends
+      from redis import Redis
+
+      from app.core.redis import get_redis
+
+      router = APIRouter()
+
+
+      @router.get("/counter")
+      def read_counter(redis: Redis = Depends(get_redis)):
+          value = redis.get("counter")
+          return {"value": value}
+    `;
+    const files: Files = { 'app/core/redis.py': redisModule, 'app/api/counter.py': endpoint };
+    const config = makeConfig();
+    const index = await buildIndex(files, config);
+    const result = migrateEndpoint('app/api/counter.py', endpoint, index, config, { function: 'read_counter' });
+    assert.strictEqual(
+      result.text,
+      py`
+        from fastapi import APIRouter, Depends
+        from redis import Redis
+        from redis.asyncio import Redis as AsyncRedis
+
+        from app.core.redis import get_redis, get_async_redis
+
+        router = APIRouter()
+
+
+        @router.get("/counter")
+        async def read_counter(redis: AsyncRedis = Depends(get_async_redis)):
+            value = await redis.get("counter")
+            return {"value": value}
+      `,
+    );
+    assert.deepStrictEqual(result.notDone, []);
+  });
+
   it('an already async, clean handler needs no edit', async () => {
     const text = py`
       from fastapi import APIRouter

@@ -191,7 +191,7 @@ describe('checklist webview (Chromium)', function () {
     await w.send(state(worked));
     await w.clearPosted();
     await w.page.getByLabel('P50 (ms)').fill('20');
-    await w.page.getByLabel('P95 (ms)').fill('abc');
+    await w.page.getByLabel('P95 (ms)').fill('-5');
     await w.page.getByRole('button', { name: 'Record latency' }).click();
     assert.deepStrictEqual(await w.posted(), [], 'nothing posted for invalid numbers');
     assert.match(await w.page.locator('.form-error').innerText(), /Enter P50, P95 and P99/);
@@ -273,6 +273,8 @@ describe('checklist webview (Chromium)', function () {
     ['1. Preparación', '2. Análisis de dependencias', '3. Migración', '4. Testing', '5. Code review y merge', '6. Deploy y monitorización'].forEach((h, i) => assert.ok(headings[i].startsWith(h), headings[i]));
     assert.match(await w.page.locator('button[data-action="createBranch"]').innerText(), /Crear rama/);
     assert.match((await text('.p95'))[0], /objetivo cumplido/);
+    await w.send(state(activityFeed, { strings: loadStrings('es') }));
+    assert.strictEqual(activityFeed.endpoint.status, 'in progress');
     assert.match((await text('.status'))[0], /en curso/);
   });
 });

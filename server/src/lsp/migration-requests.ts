@@ -382,11 +382,8 @@ export class MigrationRequests {
             { id: 'noSyncImports', done: done('migration.imports'), count: findingsOf(ITEM_CODES['migration.imports']).length || undefined },
           ];
           item.checks = checks.map((c) => (c.count === undefined ? { id: c.id, done: c.done } : c));
-          if (utcnow.length) {
-            item.codes = codeCounts(utcnow);
-            item.count = utcnow.length;
-            item.locations = utcnow.slice(0, MAX_LOCATIONS).map((f) => this.jump(f));
-          }
+          // The other checks point at the Migration items; utcnow() has no item of its own.
+          if (utcnow.length) item.locations = utcnow.slice(0, MAX_LOCATIONS).map((f) => this.jump(f));
           break;
         }
       }

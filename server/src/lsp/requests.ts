@@ -2,6 +2,7 @@
 // the endpoint inventory and per-endpoint checklist requests (server/src/analysis/endpoints/**)
 // are registered here, next to the status request, each through `guard` so a failure is logged
 // and answered with the fallback instead of crashing the server.
+import { describeTree } from './document';
 import type { AsyncMigrateServer } from './server';
 import { STATUS_REQUEST, type StatusPayload, SYNTAX_TREE_REQUEST } from './protocol';
 
@@ -17,12 +18,12 @@ export function registerRequests(server: AsyncMigrateServer, guard: Guard): void
 
   c.onRequest(
     SYNTAX_TREE_REQUEST,
-    guard('syntaxTree', null as { version: number; tree: string; incrementalParses: number } | null, (params: { uri: string }) => {
+    guard('syntaxTree', null as { version: number; tree: string; nodes: string; incrementalParses: number } | null, (params: { uri: string }) => {
       const doc = server.docs.get(params?.uri);
       if (!doc) return null;
       const folder = server.folderOf(doc.uri);
       const file = doc.file(folder.config);
-      return { version: doc.version, tree: file.root.toString(), incrementalParses: doc.incrementalParses };
+      return { version: doc.version, tree: file.root.toString(), nodes: describeTree(file.root), incrementalParses: doc.incrementalParses };
     }),
   );
 

@@ -54,6 +54,8 @@ export interface ServerOptions {
   dependentsDelayMs?: number;
   /** Files per indexing chunk at most (the chunk also ends after ~12 ms). */
   chunkSize?: number;
+  /** Idle time before a from-scratch reparse of a document with syntax errors (ms). */
+  settleDelayMs?: number;
 }
 
 interface Analysis {
@@ -90,7 +92,7 @@ export class AsyncMigrateServer {
     readonly connection: Connection,
     options: ServerOptions = {},
   ) {
-    this.options = { editDelayMs: 0, dependentsDelayMs: 150, chunkSize: 64, ...options };
+    this.options = { editDelayMs: 0, dependentsDelayMs: 150, chunkSize: 64, settleDelayMs: 400, ...options };
     this.parserReady = initParser();
     this.parserReady.catch((error) => this.logError('cannot load the Python grammar', error));
     this.codeActions = new CodeActionProvider(this);
@@ -186,6 +188,10 @@ export class AsyncMigrateServer {
           ? [{ uri: 'file://' + params.rootPath, name: path.basename(params.rootPath) }]
           : [];
     for (const f of folders) this.folders.set(f.uri, Folder.fromUri(f.uri, f.name));
+    for (const key of ['editDelayMs', 'dependentsDelayMs', 'settleDelayMs'] as const) {
+      const value = this.initOptions[key];
+      if (typeof value === 'number' && value >= 0) this.options[key] = value;
+    }
     const resolveSupported = !!this.capabilities.textDocument?.codeAction?.resolveSupport?.properties?.includes('edit');
     this.codeActions.lazyEdits = resolveSupported;
     return {
@@ -474,6 +480,7 @@ export class AsyncMigrateServer {
     const doc = this.docs.get(uri);
     if (!doc) return;
     doc.applyChanges(changes, version);
+    this.cancel(`settle:${uri}`);
     this.schedule(uri, this.options.editDelayMs);
   }
 
@@ -530,6 +537,33 @@ export class AsyncMigrateServer {
     if (!this.docs.has(uri) || doc.version !== version) return;
     if (findings === undefined) return this.publish(uri, [], version);
     this.publishFindings(folder, uri, findings, version);
+    if (doc.parsedIncrementally && doc.file(folder.config).root.hasError) this.scheduleSettle(doc, version);
+  }
+
+  /**
+   * After typing stops in broken code, reparse from scratch (error recovery of an incremental
+   * parse may differ) and republish when the diagnostics differ.
+   */
+  private scheduleSettle(doc: OpenDocument, version: number): void {
+    const key = `settle:${doc.uri}`;
+    this.cancel(key);
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      try {
+        if (this.shuttingDown || this.docs.get(doc.uri) !== doc || doc.version !== version) return;
+        const folder = this.folderOf(doc.uri);
+        if (!doc.settle(folder.config)) return;
+        this.analyses.delete(doc.uri);
+        const findings = this.analyzeDocument(doc);
+        if (!findings) return;
+        const context = { version, docsBaseUrl: folder.settings.docsBaseUrl, uriOf: (p: string) => folder.uriOf(p) };
+        const diagnostics = findings.map((f) => toDiagnostic(f, context));
+        if (JSON.stringify(diagnostics) !== JSON.stringify(this.published.get(doc.uri) ?? [])) this.publish(doc.uri, diagnostics, version);
+      } catch (error) {
+        this.logError(`settling ${doc.uri}`, error);
+      }
+    }, this.options.settleDelayMs);
+    this.timers.set(key, timer);
   }
 
   /**

@@ -16,7 +16,7 @@ async function cli(cwd: string, ...args: string[]) {
 }
 
 function copyFixture(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-cli-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-workflow-'));
   fs.cpSync(FIXTURE, dir, { recursive: true });
   return dir;
 }

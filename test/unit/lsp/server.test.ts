@@ -6,47 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { CodeAction, Diagnostic, Hover } from 'vscode-languageserver-protocol';
 import { initParser, parsePython } from '../../../server/src/analysis/parser';
-import { py } from '../helpers';
 import { LspClient, applyTextEdits, editsFor, makeWorkspace } from './client';
-
-const API = py`
-  import time
-  from datetime import datetime
-
-  from fastapi import APIRouter, Depends
-  from sqlalchemy.orm import Session
-
-  from app.db import get_db
-  from app.services.notify import send_push
-  from app.services.user import get_user
-
-  router = APIRouter()
-
-
-  @router.get("/users/{user_id}")
-  async def read_user(user_id: int):
-      profile = get_user(None, user_id)
-      send_push(user_id)
-      time.sleep(1)
-      stamp = datetime.utcnow()
-      return {"name": profile.name, "at": stamp}
-
-
-  @router.get("/users")
-  def list_users(db: Session = Depends(get_db)):
-      return db.query(User).all()
-`;
-
-const FILES = {
-  'pyproject.toml': '[project]\nname = "demo"\n\n[tool.async-migrate.session]\nasync-dependency-module = "app.db"\n',
-  'app/__init__.py': '',
-  'app/services/__init__.py': '',
-  'app/services/user.py': 'def get_user(db, user_id):\n    return db.get(user_id)\n',
-  'app/services/notify.py': 'async def send_push(user_id):\n    return user_id\n',
-  'app/db.py': 'def get_db():\n    yield None\n\n\nasync def get_async_db():\n    yield None\n',
-  'app/models.py': 'class User:\n    pass\n',
-  'app/api.py': API,
-};
+import { API, FILES } from './fixture';
 
 const brief = (d: Diagnostic[]) => d.map((x) => `${x.code}@${x.range.start.line}:${x.range.start.character}-${x.range.end.line}:${x.range.end.character}`).sort();
 

@@ -3,18 +3,29 @@
 import type { Node } from '../parser';
 import type { FileFacts } from '../semantics';
 import type { ClassSummary, RelationshipSummary } from '../summary';
-import { children, dottedName, unparen } from '../syntax';
+import { children, dottedName, unparen, walk } from '../syntax';
 
 export interface ModelRef {
   module: string;
   cls: ClassSummary;
 }
 
-/** The workspace class `expr` names (`User`, `models.User`), if any. */
+const classCache = new WeakMap<FileFacts, Map<number, ModelRef | null>>();
+
+/** The workspace class `expr` names (`User`, `models.User`), if any (cached per node: rules ask often). */
 export function classOf(facts: FileFacts, expr: Node | null | undefined): ModelRef | undefined {
   if (!expr || (expr.type !== 'identifier' && expr.type !== 'attribute')) return undefined;
-  const sym = facts.resolve(expr);
-  return sym?.kind === 'class' ? { module: sym.module, cls: sym.cls } : undefined;
+  let cache = classCache.get(facts);
+  if (!cache) classCache.set(facts, (cache = new Map()));
+  const cached = cache.get(expr.id);
+  if (cached !== undefined) return cached ?? undefined;
+  // Only names bound to a class at module level can be one; skip the scope walk otherwise.
+  const dotted = dottedName(expr);
+  const head = dotted ? facts.index.resolveName(facts.moduleName, dotted.split('.')[0]) : undefined;
+  const sym = head && (head.kind === 'class' || head.kind === 'module' || head.kind === 'external') ? facts.resolve(expr) : undefined;
+  const model = sym?.kind === 'class' ? { module: sym.module, cls: sym.cls } : undefined;
+  cache.set(expr.id, model ?? null);
+  return model;
 }
 
 /** A relationship declared on cls or one of its workspace bases. */
@@ -67,14 +78,12 @@ export function calleeLast(call: Node): string | undefined {
 /** Every loader-option call (`joinedload(...)`, `.joinedload(...)` chained) inside node. */
 export function loaderCalls(node: Node, names: readonly string[]): Node[] {
   const out: Node[] = [];
-  const visit = (n: Node) => {
+  walk(node, (n) => {
     if (n.type === 'call') {
       const last = calleeLast(n);
       if (last && names.includes(last)) out.push(n);
     }
-    for (const c of children(n)) visit(c);
-  };
-  visit(node);
+  });
   return out;
 }
 
@@ -161,8 +170,4 @@ export function positionalArgs(args: Node): Node[] {
 
 export function keywordArgs(args: Node): Node[] {
   return children(args).filter((a) => a.type === 'keyword_argument');
-}
-
-export function dotted(node: Node | null | undefined): string | undefined {
-  return dottedName(node);
 }

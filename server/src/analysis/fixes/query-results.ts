@@ -3,7 +3,7 @@
 // Used by AM104 (joinedload without unique) and AM105 (lazy load in async).
 import type { Node } from '../parser';
 import type { FileFacts, FunctionFacts } from '../semantics';
-import { children, unparen } from '../syntax';
+import { unparen, walk } from '../syntax';
 import { calleeLast, methodChain, outerParens, positionalArgs, type MethodCall } from './query-models';
 
 /** A 2.0 statement: the `select(...)` call it starts from and every chain that builds it. */
@@ -112,17 +112,18 @@ export function firstArgument(args: Node): Node | undefined {
 export function nameUses(fn: FunctionFacts, name: string, after: number): Node[] {
   const out: Node[] = [];
   const body = fn.node.childForFieldName('body');
-  const visit = (n: Node) => {
-    if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return;
-    if (n.type === 'identifier' && n.text === name && n.startIndex >= after) {
+  if (!body) return out;
+  walk(body, (n) => {
+    if (n.endIndex < after) return false;
+    const type = n.type;
+    if (type === 'function_definition' || type === 'lambda' || type === 'class_definition') return false;
+    if (type === 'identifier' && n.startIndex >= after && n.text === name) {
       const parent = n.parent;
       const attributeName = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === n.id;
       const keywordName = parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === n.id;
       if (!attributeName && !keywordName) out.push(n);
     }
-    for (const c of children(n)) visit(c);
-  };
-  if (body) visit(body);
+  });
   return out;
 }
 

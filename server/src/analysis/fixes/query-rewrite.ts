@@ -7,7 +7,7 @@
 import type { Node } from '../parser';
 import type { RuleContext } from '../rule';
 import type { Flavor, FunctionFacts } from '../semantics';
-import { children, dottedName, unparen } from '../syntax';
+import { children, dottedName, unparen, walk } from '../syntax';
 import type { Fix, TextEdit } from '../types';
 import { ensureFromImport, importedLocalName, moduleImportLocal } from './imports';
 import {
@@ -230,26 +230,21 @@ const SUBQUERY_METHODS = ['in_', 'not_in', 'notin_', 'any', 'has', 'exists'];
 function mentionsOtherEntities(context: RuleContext, steps: MethodCall[], shape: Shape): boolean {
   const own = new Set(shape.args.map((a) => unparen(a).text));
   let found = false;
-  const visit = (n: Node) => {
-    if (found) return;
-    // Subqueries (`in_(...)`, `any(...)`, `has(...)`) add no FROM entries, hence no duplicates.
-    if (n.type === 'call' && SUBQUERY_METHODS.includes(calleeLast(n) ?? '')) return;
-    if (n.type === 'attribute') {
-      visit(n.childForFieldName('object')!);
-      return;
-    }
-    if (n.type === 'keyword_argument') {
-      const value = n.childForFieldName('value');
-      if (value) visit(value);
-      return;
-    }
-    if (n.type === 'identifier' && !own.has(n.text)) {
+  const visit = (root: Node) =>
+    walk(root, (n) => {
+      if (found) return false;
+      const type = n.type;
+      // Subqueries (`in_(...)`, `any(...)`, `has(...)`) add no FROM entries, hence no duplicates.
+      if (type === 'call' && SUBQUERY_METHODS.includes(calleeLast(n) ?? '')) return false;
+      if (type !== 'identifier') return;
+      const parent = n.parent!;
+      // Attribute names (`.id`) and keyword names (`name=`) are not tables.
+      if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === n.id) return;
+      if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === n.id) return;
+      if (own.has(n.text) || !/^[A-Z]/.test(n.text)) return;
       const model = classOf(context.facts, n);
       if (model?.cls.isModel || (!model && /^[A-Z][A-Za-z0-9]*$/.test(n.text) && !/^[A-Z0-9_]+$/.test(n.text))) found = true;
-      return;
-    }
-    for (const c of children(n)) visit(c);
-  };
+    });
   for (const step of steps) if (step.name !== 'options') visit(step.args);
   return found;
 }
@@ -746,20 +741,24 @@ function planGroup(b: Builder, q: LegacyQuery, headSteps: MethodCall[], nameNode
   const line = (n: Node) => n.startPosition.row + 1;
 
   const occurrences: Node[] = [];
-  const collect = (n: Node, nested: boolean) => {
-    if (n.type === 'identifier' && n.text === name) {
+  walk(body, (n) => {
+    const type = n.type;
+    if (type === 'function_definition' || type === 'lambda' || type === 'class_definition') {
+      let nestedUse: Node | undefined;
+      walk(n, (inner) => {
+        if (inner.type === 'identifier' && inner.text === name) nestedUse = inner;
+        return !nestedUse;
+      });
+      if (nestedUse) refuse(`\`${name}\` is used in a nested function (line ${line(nestedUse)})`);
+      return false;
+    }
+    if (type === 'identifier' && n.text === name) {
       const parent = n.parent;
       const isAttributeName = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === n.id;
       const isKeywordName = parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === n.id;
-      if (!isAttributeName && !isKeywordName) {
-        if (nested) refuse(`\`${name}\` is used in a nested function (line ${line(n)})`);
-        occurrences.push(n);
-      }
+      if (!isAttributeName && !isKeywordName) occurrences.push(n);
     }
-    const nowNested = nested || n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition';
-    for (const c of n.children) if (c) collect(c, nowNested);
-  };
-  for (const c of body.children) if (c) collect(c, false);
+  });
 
   for (const occ of occurrences) {
     if (handled.has(occ.id)) continue;

@@ -4,7 +4,7 @@
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import type { FunctionFacts } from '../semantics';
-import { children, unparen } from '../syntax';
+import { children, unparen, walk } from '../syntax';
 import type { TextEdit } from '../types';
 import { ensureFromImport, importedLocalName } from '../fixes/imports';
 import { EAGER_LAZY_STRATEGIES, EAGER_LOADERS, classOf, keywordArgs, loaderCalls, loaderTarget, methodChain, positionalArgs, relationshipOf, type ModelRef } from '../fixes/query-models';
@@ -157,56 +157,56 @@ function trackedObjects(context: RuleContext, fn: FunctionFacts): TrackedObject[
     const loaded = loadedBy(context, fn, bindings[0].value, bindings[0].viaAsync);
     if (loaded?.state === 'one') out.push({ name, source: loaded.source, scope: fn.node, after: bindings[0].statement.endIndex });
   }
-  const visit = (n: Node) => {
-    if (n !== fn.node && (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition')) return;
-    if (n.type === 'for_statement' || n.type === 'for_in_clause') {
+  walk(fn.node.childForFieldName('body')!, (n) => {
+    const type = n.type;
+    if (type === 'function_definition' || type === 'lambda' || type === 'class_definition') return false;
+    if (type === 'for_statement' || type === 'for_in_clause') {
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
       if (left?.type === 'identifier' && right && !fn.locals.has(left.text)) {
         const loaded = loadedBy(context, fn, right, false);
         if (loaded && (loaded.state === 'scalars' || loaded.state === 'many')) {
-          const scope = n.type === 'for_statement' ? n.childForFieldName('body')! : n.parent!;
+          const scope = type === 'for_statement' ? n.childForFieldName('body')! : n.parent!;
           out.push({ name: left.text, source: loaded.source, scope, after: 0 });
         }
       }
     }
-    for (const c of children(n)) visit(c);
-  };
-  visit(fn.node.childForFieldName('body')!);
+  });
   return out;
 }
 
 /** `obj.rel` reads in scope (not assignments, not inside nested functions). */
 function relationshipReads(scope: Node, name: string, after: number): Node[] {
   const out: Node[] = [];
-  const visit = (n: Node, top: boolean) => {
-    if (!top && (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition')) return;
-    if (n.type === 'attribute' && n.startIndex >= after) {
+  walk(scope, (n) => {
+    if (n.endIndex < after) return false;
+    const type = n.type;
+    if (n.id !== scope.id && (type === 'function_definition' || type === 'lambda' || type === 'class_definition')) return false;
+    if (type === 'attribute' && n.startIndex >= after) {
       const object = n.childForFieldName('object');
+      if (object?.type !== 'identifier' || object.text !== name) return;
       const parent = n.parent;
       const assigned = (parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.id === n.id;
-      if (object?.type === 'identifier' && object.text === name && !assigned && parent?.type !== 'delete_statement') out.push(n);
+      if (!assigned && parent?.type !== 'delete_statement') out.push(n);
     }
-    for (const c of children(n)) visit(c, false);
-  };
-  visit(scope, true);
+  });
   return out;
 }
 
-/** `await db.refresh(obj, ["rel"])` loads rel explicitly. */
-function refreshedRelationships(fn: FunctionFacts, name: string): Set<string> {
-  const out = new Set<string>();
-  const visit = (n: Node) => {
-    if (n.type === 'call') {
-      const callee = n.childForFieldName('function');
-      const args = n.childForFieldName('arguments');
-      if (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'refresh' && args && positionalArgs(args)[0]?.text === name) {
-        for (const m of args.text.matchAll(/['"](\w+)['"]/g)) out.add(m[1]);
-      }
-    }
-    for (const c of children(n)) visit(c);
-  };
-  visit(fn.node);
+/** `await db.refresh(obj, ["rel"])` loads rel explicitly: object name → refreshed relationship names. */
+function refreshedRelationships(fn: FunctionFacts): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  walk(fn.node, (call) => {
+    if (call.type !== 'call') return;
+    const callee = call.childForFieldName('function');
+    const args = call.childForFieldName('arguments');
+    if (callee?.type !== 'attribute' || callee.childForFieldName('attribute')?.text !== 'refresh' || !args) return;
+    const target = positionalArgs(args)[0]?.text;
+    if (!target) return;
+    const names = out.get(target) ?? new Set<string>();
+    for (const m of args.text.matchAll(/['"](\w+)['"]/g)) names.add(m[1]);
+    out.set(target, names);
+  });
   return out;
 }
 
@@ -249,10 +249,13 @@ function check(context: RuleContext): void {
   for (const fnNode of facts.nodesOfType('function_definition')) {
     const fn = facts.functionFacts(fnNode);
     if (!fn.isAsync) continue;
-    for (const obj of trackedObjects(context, fn)) {
+    const objects = trackedObjects(context, fn);
+    if (!objects.length) continue;
+    const refreshes = refreshedRelationships(fn);
+    for (const obj of objects) {
       const { source } = obj;
       if (source.wildcard) continue;
-      const refreshed = refreshedRelationships(fn, obj.name);
+      const refreshed = refreshes.get(obj.name) ?? new Set<string>();
       const seen = new Set<string>();
       for (const read of relationshipReads(obj.scope, obj.name, obj.after)) {
         const relName = read.childForFieldName('attribute')!.text;

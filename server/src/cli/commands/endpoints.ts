@@ -67,10 +67,18 @@ function details(e: Endpoint, display: (p: string) => string): string[] {
   const lines: string[] = [];
   const d = e.dependencies;
   if (e.routeNote) lines.push(`    route: ${e.routeNote}`);
-  for (const s of d.services) {
-    const flags = [s.isAsync ? 'async' : s.twin ? `sync, async version ${s.twin.name}` : 'sync, no async version', s.blocking ? 'blocks the event loop' : ''].filter(Boolean).join(', ');
+  // As a tree: each dependency under the one that calls it.
+  const printed = new Set<string>();
+  const print = (s: (typeof d.services)[number]) => {
+    if (printed.has(s.qualified)) return;
+    printed.add(s.qualified);
+    const kind = s.isAsync ? 'async' : !s.doesIO ? 'sync, no IO' : s.twin ? `sync, async version ${s.twin.name}` : 'sync, no async version';
+    const flags = [kind, s.blocking ? 'blocks the event loop' : ''].filter(Boolean).join(', ');
     lines.push(`    ${'  '.repeat(s.depth - 1)}calls ${s.name} (${flags}) ${display(s.path)}:${s.line}`);
-  }
+    for (const child of d.services) if (child.depth === s.depth + 1 && child.via === s.name) print(child);
+  };
+  for (const s of d.services) if (s.depth === 1) print(s);
+  for (const s of d.services) print(s);
   for (const s of d.externalSdks) lines.push(`    sdk ${s.name}: ${s.call} ${s.direct ? 'directly' : `via ${s.viaModule}`} (${display(s.path)}:${s.line})`);
   if (d.db.legacyQueries || d.db.modernQueries || d.db.sessions.length) {
     lines.push(`    db: ${d.db.legacyQueries} legacy .query(), ${d.db.modernQueries} select()/execute${d.db.sessions.length ? `, session: ${d.db.sessions.join('+')}` : ''}`);

@@ -28,7 +28,7 @@ Exit status: 0; 2 on a usage or configuration error or a progress file that cann
 const pct = (n: number, p: number) => `${n} (${p} %)`;
 
 export async function run(argv: string[], io: CommandIO): Promise<number> {
-  const ctx = await prepare(io, 'progress', argv, PROGRESS_OPTIONS, 'async-migrate progress [options]', DESCRIPTION);
+  const ctx = await prepare(io, 'progress', argv, PROGRESS_OPTIONS, 'async-migrate progress [options] [PROJECT_DIR]', DESCRIPTION);
   if (typeof ctx === 'number') return ctx;
   const o = ctx.args.options;
   const { ws } = ctx;
