@@ -124,7 +124,9 @@ function header(model: ChecklistModel): HTMLElement {
     ' ',
     h('span', { class: 'tier-reason' }, e.tierReason),
   );
-  const statusLine = h('div', { class: 'meta' }, h('span', { class: 'visually-hidden' }, `${s('status')}: `), status, e.statusReasons.length ? h('span', { class: 'muted' }, ` ${e.statusReasons.join('; ')}`) : null);
+  // Why it is still sync / in progress; for migrated the open checklist items below say it.
+  const reasons = e.status === 'sync' || e.status === 'in progress' ? e.statusReasons : [];
+  const statusLine = h('div', { class: 'meta' }, h('span', { class: 'visually-hidden' }, `${s('status')}: `), status, reasons.length ? h('span', { class: 'muted' }, ` ${reasons.join('; ')}`) : null);
   const note = e.routeNote ? h('div', { class: 'muted small' }, s('routeNote', e.routeNote)) : null;
   return h('header', { class: 'endpoint' }, title, h('div', { class: 'row' }, open, pickButton()), meta, statusLine, note);
 }

@@ -257,7 +257,7 @@ describe('checklist webview (Chromium)', function () {
       a: document.querySelectorAll('a').length,
       style: document.querySelectorAll('style').length,
       b: document.querySelectorAll('b, i').length,
-      handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
+      handlers: Array.from(document.querySelectorAll('*')).filter((e) => Array.from(e.attributes).some((a) => a.name.startsWith('on'))).length,
     }));
     assert.deepStrictEqual(counts, { img: 0, scripts: 1, svg: 0, iframe: 0, a: 0, style: 0, b: 0, handlers: 0 });
     const body = await w.page.locator('body').innerText();

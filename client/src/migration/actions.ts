@@ -161,7 +161,8 @@ export class MigrationActions {
     for (const e of preview.edits ?? []) {
       edit.replace(original, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText);
     }
-    const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+    // Not a "refactoring": VS Code would save the file (files.refactoring.autoSave); the user reviews first.
+    const applied = await vscode.workspace.applyEdit(edit);
     if (!applied) return { ok: false, message: t('VS Code did not apply the migration.') };
     await vscode.window.showTextDocument(document, { preview: false });
     const left = preview.notDone?.length ? ` ${t('Left to do by hand: {0}', preview.notDone.join('; '))}` : '';

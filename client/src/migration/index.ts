@@ -10,7 +10,7 @@ import { ChecklistViewProvider, openAt } from './checklistView';
 import { MigrationClient } from './lsp';
 import { isActionId, isEndpointRef, parseFromWebview } from './protocol';
 import { statusLabel } from './strings';
-import { type EndpointNode, EndpointsTree, STATUS_ICONS, tierTitle } from './tree';
+import { type EndpointNode, EndpointsTree, STATUS_ICONS, findingsText, tierTitle } from './tree';
 
 const t = vscode.l10n.t;
 
@@ -204,7 +204,7 @@ async function pickEndpoint(lsp: MigrationClient): Promise<EndpointRef | undefin
       items.push({
         label: `$(${STATUS_ICONS[row.status].icon}) ${row.method} ${row.route}`,
         description: row.function,
-        detail: `${statusLabel(row.status)} · ${row.path}:${row.line + 1}${row.findings ? ` · ${row.findings === 1 ? t('1 finding') : t('{0} findings', row.findings)}` : ''}`,
+        detail: `${statusLabel(row.status)} · ${row.path}:${row.line + 1}${row.findings ? ` · ${findingsText(row.findings)}` : ''}`,
         ref: { folder: folder.folder, id: row.id },
       });
     }

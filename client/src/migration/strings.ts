@@ -56,10 +56,10 @@ export function webviewStrings(): Strings {
     'check.noUtcnow': t('No datetime.utcnow()'),
     'check.testsPass': t('Tests pass'),
     'check.noSyncImports': t('No sync service imports'),
-    'status.sync': t('sync'),
-    'status.in progress': t('in progress'),
-    'status.migrated': t('migrated'),
-    'status.verified': t('verified'),
+    'status.sync': statusLabel('sync'),
+    'status.in progress': statusLabel('in progress'),
+    'status.migrated': statusLabel('migrated'),
+    'status.verified': statusLabel('verified'),
     'action.createBranch': t('Create branch'),
     'action.writeDoc': t('Write analysis doc'),
     'action.migrate': t('Migrate this endpoint…'),
@@ -115,15 +115,17 @@ export function webviewStrings(): Strings {
   };
 }
 
-/** Localized step title (falls back to the engine's English title). */
-export function stepTitle(id: string, fallback: string): string {
-  return stepTitles()[`step.${id}`] ?? fallback;
-}
-
-export function itemTitle(id: string, fallback: string): string {
-  return itemTitles()[`item.${id}`] ?? fallback;
-}
-
 export function statusLabel(status: string): string {
-  return webviewStrings()[`status.${status}`] ?? status;
+  switch (status) {
+    case 'sync':
+      return t('sync');
+    case 'in progress':
+      return t('in progress');
+    case 'migrated':
+      return t('migrated');
+    case 'verified':
+      return t('verified');
+    default:
+      return status;
+  }
 }

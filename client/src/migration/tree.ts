@@ -50,7 +50,7 @@ export function asyncSummary(asyncCount: number, total: number): string {
   return t('{0} / {1} async ({2} %)', asyncCount, total, pct);
 }
 
-function findingsText(n: number): string {
+export function findingsText(n: number): string {
   return n === 1 ? t('1 finding') : t('{0} findings', n);
 }
 

@@ -3,7 +3,7 @@
 // `super()`, and functions nested in the current function. Used by the await/twin rules
 // (AM201–AM205). Everything answers undefined when the evidence is not there.
 import type { Node } from './parser';
-import type { FileFacts, LocalBinding, ParamFacts } from './semantics';
+import type { FileFacts, FunctionFacts, LocalBinding, ParamFacts } from './semantics';
 import type { ClassSummary, FunctionSummary } from './summary';
 import { children, decoratorsOf, dottedName, isAsyncFunction, unparen } from './syntax';
 import type { ResolvedSymbol, WorkspaceIndex } from './workspace';
@@ -150,6 +150,139 @@ function returnedCallIsPlain(index: WorkspaceIndex, callable: Callable, dotted: 
 // ---------------------------------------------------------------------------------------------
 // Scopes
 
+export type ScopeKind = 'function' | 'lambda' | 'class' | 'comprehension';
+
+export interface ScopeEntry {
+  node: Node;
+  kind: ScopeKind;
+  start: number;
+  end: number;
+  /** The part evaluated in this scope: a def's/lambda's/class's body; a comprehension minus its first iterable. */
+  bodyStart: number;
+  bodyEnd: number;
+  /** For comprehensions: the first iterable, evaluated in the enclosing scope. */
+  outerStart: number;
+  outerEnd: number;
+  isGeneratorExpression: boolean;
+  isAsync: boolean;
+  parent: number;
+}
+
+const SCOPE_TYPES = ['function_definition', 'lambda', 'class_definition', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression'];
+
+/**
+ * Every scope of a file by offsets, so "which scopes evaluate this node" is a binary search plus
+ * a few parent links instead of a walk up the tree (each `.parent` costs a descent from the root
+ * in web-tree-sitter).
+ */
+export class ScopeMap {
+  readonly entries: ScopeEntry[] = [];
+  private readonly targets = new Map<number, Set<string>>();
+
+  constructor(facts: FileFacts) {
+    // One native traversal for all scope types (per-type queries would walk the tree once each).
+    for (const node of facts.file.root.descendantsOfType(SCOPE_TYPES)) {
+      if (!node) continue;
+      const kind: ScopeKind = node.type === 'function_definition' ? 'function' : node.type === 'lambda' ? 'lambda' : node.type === 'class_definition' ? 'class' : 'comprehension';
+      let bodyStart = node.startIndex;
+      let bodyEnd = node.endIndex;
+      let outerStart = -1;
+      let outerEnd = -1;
+      if (kind === 'comprehension') {
+        const first = node.namedChildren.find((c) => c?.type === 'for_in_clause');
+        const iterable = first?.childForFieldName('right');
+        if (iterable) {
+          outerStart = iterable.startIndex;
+          outerEnd = iterable.endIndex;
+        }
+      } else {
+        const body = node.childForFieldName('body');
+        if (body) {
+          bodyStart = body.startIndex;
+          bodyEnd = body.endIndex;
+        } else bodyStart = bodyEnd = -1;
+      }
+      this.entries.push({
+        node,
+        kind,
+        start: node.startIndex,
+        end: node.endIndex,
+        bodyStart,
+        bodyEnd,
+        outerStart,
+        outerEnd,
+        isGeneratorExpression: node.type === 'generator_expression',
+        isAsync: kind === 'function' && isAsyncFunction(node),
+        parent: -1,
+      });
+    }
+    this.entries.sort((a, b) => a.start - b.start || b.end - a.end);
+    const stack: number[] = [];
+    this.entries.forEach((e, i) => {
+      while (stack.length && !(this.entries[stack[stack.length - 1]].start <= e.start && e.end <= this.entries[stack[stack.length - 1]].end)) stack.pop();
+      e.parent = stack.length ? stack[stack.length - 1] : -1;
+      stack.push(i);
+    });
+  }
+
+  /** Scopes evaluating the range [start, end), innermost first. */
+  scopesAt(start: number, end: number, self?: Node): ScopeEntry[] {
+    let low = 0;
+    let high = this.entries.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (this.entries[mid].start <= start) {
+        found = mid;
+        low = mid + 1;
+      } else high = mid - 1;
+    }
+    const out: ScopeEntry[] = [];
+    for (let i = found; i >= 0; i = this.entries[i].parent) {
+      const e = this.entries[i];
+      if (!(e.start <= start && end <= e.end) || (self && e.node.id === self.id)) continue;
+      const inOuter = e.outerStart >= 0 && e.outerStart <= start && end <= e.outerEnd;
+      const inBody = e.bodyStart >= 0 && e.bodyStart <= start && end <= e.bodyEnd;
+      if (e.kind === 'comprehension' ? !inOuter : inBody) out.push(e);
+    }
+    return out;
+  }
+
+  scopesOf(node: Node): ScopeEntry[] {
+    return this.scopesAt(node.startIndex, node.endIndex, node);
+  }
+
+  /** Names bound by a comprehension's `for` targets. */
+  comprehensionTargets(entry: ScopeEntry): Set<string> {
+    let names = this.targets.get(entry.node.id);
+    if (!names) {
+      names = new Set<string>();
+      for (const clause of children(entry.node)) if (clause.type === 'for_in_clause') collectTargets(clause.childForFieldName('left'), names);
+      this.targets.set(entry.node.id, names);
+    }
+    return names;
+  }
+}
+
+const scopeMaps = new WeakMap<FileFacts, ScopeMap>();
+
+export function scopeMap(facts: FileFacts): ScopeMap {
+  let map = scopeMaps.get(facts);
+  if (!map) scopeMaps.set(facts, (map = new ScopeMap(facts)));
+  return map;
+}
+
+/** Facts of the function whose body evaluates node (undefined at module level, in a lambda or a class body). */
+export function enclosingFunctionFacts(facts: FileFacts, node: Node): FunctionFacts | undefined {
+  const first = scopeMap(facts).scopesOf(node).find((e) => e.kind !== 'comprehension');
+  return first?.kind === 'function' ? facts.functionFacts(first.node) : undefined;
+}
+
+function lambdaBinds(entry: ScopeEntry, name: string): boolean {
+  const params = entry.node.childForFieldName('parameters');
+  return !!params && new RegExp(`(^|[^\\w])${name}([^\\w]|$)`).test(params.text);
+}
+
 /** Names bound in a function other than by `x = …` / `with … as x` (for targets, tuple targets, imports, except-as, walrus, global). */
 const otherBindingsCache = new WeakMap<FileFacts, Map<number, Set<string>>>();
 
@@ -168,35 +301,35 @@ function nearestScope(node: Node): Node | undefined {
   return undefined;
 }
 
+const OTHER_BINDING_TYPES = ['for_statement', 'import_from_statement', 'import_statement', 'named_expression', 'except_clause', 'global_statement', 'nonlocal_statement', 'pattern_list', 'tuple_pattern', 'list_pattern', 'function_definition', 'class_definition'];
+
 function otherBindings(facts: FileFacts, fn: Node): Set<string> {
   let perFile = otherBindingsCache.get(facts);
-  if (!perFile) otherBindingsCache.set(facts, (perFile = new Map()));
-  let names = perFile.get(fn.id);
-  if (names) return names;
-  names = new Set<string>();
-  const body = fn.childForFieldName('body');
-  if (body) {
-    const types = ['for_statement', 'for_in_clause', 'import_from_statement', 'import_statement', 'named_expression', 'except_clause', 'global_statement', 'nonlocal_statement', 'assignment', 'function_definition', 'class_definition'];
-    for (const n of body.descendantsOfType(types)) {
+  if (!perFile) {
+    // One traversal for the whole file; each binding goes to the function whose body binds it.
+    perFile = new Map();
+    otherBindingsCache.set(facts, perFile);
+    const map = scopeMap(facts);
+    for (const n of facts.file.root.descendantsOfType(OTHER_BINDING_TYPES)) {
       if (!n) continue;
-      const scope = nearestScope(n);
-      // Nested defs/classes bind their name in fn; comprehension targets live in their own scope.
-      if (n.type === 'function_definition' || n.type === 'class_definition') {
-        if (scope?.id === fn.id) names.add(n.childForFieldName('name')?.text ?? '');
-        continue;
-      }
-      if (scope?.id !== fn.id) continue;
+      const owner = map.scopesOf(n).find((e) => e.kind !== 'comprehension');
+      if (owner?.kind !== 'function') continue;
+      let names = perFile.get(owner.node.id);
+      if (!names) perFile.set(owner.node.id, (names = new Set()));
       switch (n.type) {
+        case 'function_definition':
+        case 'class_definition':
+          names.add(n.childForFieldName('name')?.text ?? '');
+          break;
         case 'for_statement':
           collectTargets(n.childForFieldName('left'), names);
           break;
-        case 'for_in_clause':
+        case 'pattern_list':
+        case 'tuple_pattern':
+        case 'list_pattern':
+          // Tuple targets of assignments / with-as (for targets are handled above; comprehension ones are not the function's).
+          if (n.parent?.type === 'assignment' || n.parent?.type === 'as_pattern_target') collectTargets(n, names);
           break;
-        case 'assignment': {
-          const left = n.childForFieldName('left');
-          if (left && left.type !== 'identifier' && left.type !== 'attribute' && left.type !== 'subscript') collectTargets(left, names);
-          break;
-        }
         case 'import_statement':
         case 'import_from_statement':
           for (const item of n.childrenForFieldName('name').concat(n.type === 'import_statement' ? n.namedChildren : [])) {
@@ -218,9 +351,10 @@ function otherBindings(facts: FileFacts, fn: Node): Set<string> {
       }
     }
   }
-  perFile.set(fn.id, names);
-  return names;
+  return perFile.get(fn.id) ?? EMPTY;
 }
+
+const EMPTY: ReadonlySet<string> = new Set();
 
 /** A function_definition nested directly in fn (at any block depth) named name. */
 function nestedDef(fn: Node, name: string): Node | undefined {
@@ -360,42 +494,34 @@ function bindingsSymbol(facts: FileFacts, bindings: LocalBinding[], name: string
 
 function resolveIdentifier(facts: FileFacts, id: Node, depth: number): ResolvedSymbol | undefined {
   const name = id.text;
-  let child: Node = id;
-  for (let p = id.parent; p; child = p, p = p.parent) {
-    if (p.type === 'lambda') {
-      const params = p.childForFieldName('parameters');
-      if (params && params.text.match(new RegExp(`(^|[^\\w])${name}([^\\w]|$)`))) return undefined;
+  const map = scopeMap(facts);
+  const scopes = map.scopesOf(id);
+  for (let i = 0; i < scopes.length; i++) {
+    const e = scopes[i];
+    if (e.kind === 'lambda') {
+      if (lambdaBinds(e, name)) return undefined;
       continue;
     }
-    if (p.type === 'list_comprehension' || p.type === 'set_comprehension' || p.type === 'dictionary_comprehension' || p.type === 'generator_expression') {
-      const bound = new Set<string>();
-      for (const clause of children(p)) if (clause.type === 'for_in_clause') collectTargets(clause.childForFieldName('left'), bound);
-      if (bound.has(name)) return undefined;
+    if (e.kind === 'comprehension') {
+      if (map.comprehensionTargets(e).has(name)) return undefined;
       continue;
     }
-    if (p.type === 'class_definition') {
-      // A name used directly in a class body may be a class attribute.
-      if (p.childForFieldName('body')?.id === child.id) {
-        const cls = classSummaryOf(facts, p);
+    if (e.kind === 'class') {
+      // A name used directly in a class body may be a class attribute; class scopes do not reach nested functions.
+      if (scopes.slice(0, i).every((x) => x.kind === 'comprehension')) {
+        const cls = classSummaryOf(facts, e.node);
         if (!cls || cls.attributes?.includes(name) || cls.methods[name]) return undefined;
       }
       continue;
     }
-    if (p.type !== 'function_definition') continue;
-    // Parameters' defaults and annotations are evaluated in the enclosing scope.
-    if (p.childForFieldName('body')?.id !== child.id) continue;
-    const info = facts.functionFacts(p);
+    const info = facts.functionFacts(e.node);
     const param = info.params.get(name);
-    if (param) return selfSymbol(facts, p, name) ?? paramSymbol(facts, param);
+    if (param) return selfSymbol(facts, e.node, name) ?? paramSymbol(facts, param);
     const local = info.locals.get(name);
     if (local?.length) return bindingsSymbol(facts, local, name, depth);
-    const other = otherBindings(facts, p);
-    if (other.has(name)) {
-      const def = nestedDef(p, name);
-      if (def && !local) {
-        const fn = localFunctionSummary(facts, def);
-        return { kind: 'function', module: facts.moduleName, name, fn };
-      }
+    if (otherBindings(facts, e.node).has(name)) {
+      const def = nestedDef(e.node, name);
+      if (def) return { kind: 'function', module: facts.moduleName, name, fn: localFunctionSummary(facts, def) };
       return undefined;
     }
   }
@@ -405,25 +531,20 @@ function resolveIdentifier(facts: FileFacts, id: Node, depth: number): ResolvedS
 /** Whether id names something local (parameter, local, nested def…) rather than a module-level name. */
 export function isLocalName(facts: FileFacts, id: Node): boolean {
   const name = id.text;
-  let child: Node = id;
-  for (let p = id.parent; p; child = p, p = p.parent) {
-    if (p.type === 'lambda') {
-      const params = p.childForFieldName('parameters');
-      if (params && params.text.match(new RegExp(`(^|[^\\w])${name}([^\\w]|$)`))) return true;
-    } else if (p.type === 'list_comprehension' || p.type === 'set_comprehension' || p.type === 'dictionary_comprehension' || p.type === 'generator_expression') {
-      const bound = new Set<string>();
-      for (const clause of children(p)) if (clause.type === 'for_in_clause') collectTargets(clause.childForFieldName('left'), bound);
-      if (bound.has(name)) return true;
-    } else if (p.type === 'function_definition' && p.childForFieldName('body')?.id === child.id) {
-      const info = facts.functionFacts(p);
-      if (info.params.has(name) || info.locals.has(name) || otherBindings(facts, p).has(name)) return true;
+  const map = scopeMap(facts);
+  for (const e of map.scopesOf(id)) {
+    if (e.kind === 'lambda' && lambdaBinds(e, name)) return true;
+    if (e.kind === 'comprehension' && map.comprehensionTargets(e).has(name)) return true;
+    if (e.kind === 'function') {
+      const info = facts.functionFacts(e.node);
+      if (info.params.has(name) || info.locals.has(name) || otherBindings(facts, e.node).has(name)) return true;
     }
   }
   return false;
 }
 
 function selfAttribute(facts: FileFacts, self: ResolvedSymbol, attrExpr: Node, depth: number): ResolvedSymbol | undefined {
-  const fn = facts.enclosingFunction(attrExpr);
+  const fn = enclosingFunctionFacts(facts, attrExpr);
   if (!fn?.classNode || self.kind !== 'instance') return undefined;
   const object = attrExpr.childForFieldName('object')!.text;
   const attr = attrExpr.childForFieldName('attribute')!.text;
@@ -472,7 +593,7 @@ export function resolveExpression(facts: FileFacts, expr: Node | null | undefine
 }
 
 function superMember(facts: FileFacts, superCall: Node, attr: string): ResolvedSymbol | undefined {
-  const fn = facts.enclosingFunction(superCall);
+  const fn = enclosingFunctionFacts(facts, superCall);
   if (!fn?.classNode) return undefined;
   const cls = classSummaryOf(facts, fn.classNode);
   if (!cls) return undefined;
@@ -514,7 +635,7 @@ export function resolveCall(facts: FileFacts, call: Node): Callable | undefined 
 
 /** True when id is the first parameter (`self`/`cls`) of the method it is used in. */
 export function isSelfParam(facts: FileFacts, id: Node): boolean {
-  const fn = facts.enclosingFunction(id);
+  const fn = enclosingFunctionFacts(facts, id);
   return !!fn?.classNode && [...fn.params.keys()][0] === id.text;
 }
 
@@ -581,4 +702,77 @@ export function memberNames(index: WorkspaceIndex, receiver: ResolvedSymbol): st
   };
   visit(receiver.kind === 'instance' ? receiver.classModule : receiver.module, receiver.cls, 0);
   return [...out];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cheap pre-filters: names worth resolving at all
+
+export interface WorkspaceNames {
+  /** Names of `async def` functions and methods anywhere in the workspace. */
+  asyncNames: Set<string>;
+  /** Names of plain `def` functions and methods anywhere in the workspace. */
+  syncNames: Set<string>;
+  /** Plain `def` names reachable through a module that has an async twin (AM203 candidates). */
+  twinSyncNames: Set<string>;
+}
+
+const namesCache = new WeakMap<WorkspaceIndex, { generation: number; names: WorkspaceNames }>();
+
+/** Workspace-wide name sets, recomputed when the index changes. */
+export function workspaceNames(index: WorkspaceIndex): WorkspaceNames {
+  const cached = namesCache.get(index);
+  if (cached && cached.generation === index.generation) return cached.names;
+  const names: WorkspaceNames = { asyncNames: new Set(), syncNames: new Set(), twinSyncNames: new Set() };
+  const addFn = (fn: FunctionSummary, twin: boolean) => {
+    (fn.isAsync ? names.asyncNames : names.syncNames).add(fn.name);
+    if (twin && !fn.isAsync) names.twinSyncNames.add(fn.name);
+  };
+  const addClass = (module: string, cls: ClassSummary, twin: boolean, depth = 0) => {
+    for (const fn of Object.values(cls.methods)) addFn(fn, twin);
+    if (!twin || depth > MAX_DEPTH) return;
+    for (const base of cls.bases) {
+      const resolved = index.resolveDotted(module, base);
+      if (resolved?.kind === 'class') addClass(resolved.module, resolved.cls, twin, depth + 1);
+    }
+  };
+  for (const mod of index.modules()) {
+    const sameModuleTwin = (n: string) => index.asyncTwinNames(n).some((t) => mod.variables[t] || mod.functions[t] || mod.classes[t]);
+    const hasTwin = !!index.asyncTwinModule(mod.moduleName) || [...Object.keys(mod.variables), ...Object.keys(mod.functions), ...Object.keys(mod.classes)].some(sameModuleTwin);
+    for (const fn of Object.values(mod.functions)) addFn(fn, hasTwin);
+    for (const cls of Object.values(mod.classes)) addClass(mod.moduleName, cls, hasTwin);
+    if (hasTwin) {
+      // Instances whose class lives elsewhere (`user_service = UserService()` with an imported class).
+      for (const v of Object.keys(mod.variables)) {
+        const sym = index.resolveName(mod.moduleName, v);
+        if (sym?.kind === 'instance') addClass(sym.classModule, sym.cls, true);
+      }
+    }
+  }
+  namesCache.set(index, { generation: index.generation, names });
+  return names;
+}
+
+const localDefsCache = new WeakMap<FileFacts, { async: Set<string>; sync: Set<string> }>();
+
+/** Names of functions defined anywhere in this file (nested ones included), by async-ness. */
+export function fileFunctionNames(facts: FileFacts): { async: Set<string>; sync: Set<string> } {
+  let names = localDefsCache.get(facts);
+  if (!names) {
+    names = { async: new Set(), sync: new Set() };
+    for (const e of scopeMap(facts).entries) {
+      if (e.kind !== 'function') continue;
+      const name = e.node.childForFieldName('name')?.text;
+      if (name) (e.isAsync ? names.async : names.sync).add(name);
+    }
+    localDefsCache.set(facts, names);
+  }
+  return names;
+}
+
+/** The last name of a call's callee (`f` in `a.b.f(...)`), if it is a name. */
+export function calleeLastName(call: Node): string | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return fn.text;
+  if (fn?.type === 'attribute') return fn.childForFieldName('attribute')?.text;
+  return undefined;
 }

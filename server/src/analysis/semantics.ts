@@ -245,8 +245,12 @@ export class FileFacts {
       if (!dotted) return;
       const canonical = this.index.resolveDotted(this.moduleName, dotted);
       const full = canonical?.kind === 'external' ? canonical.dotted : canonical?.kind === 'class' ? `${canonical.module}.${canonical.name}` : dotted;
-      if (types.async.some((t) => full === t || dotted === t || full.endsWith('.' + t))) found = 'async';
-      else if (types.sync.some((t) => full === t || dotted === t || (t.includes('.') && full.endsWith('.' + t)))) found = 'sync';
+      // A bare configured name (`Session`) counts unless the import says it is another
+      // library's class of that name (`from requests import Session`).
+      const foreign = canonical?.kind === 'external' && full !== dotted && !/^(sqlalchemy|redis|aioredis)(\.|$)/.test(full);
+      const matches = (t: string) => full === t || (!foreign && dotted === t) || (t.includes('.') ? full.endsWith('.' + t) : !foreign && full.endsWith('.' + t));
+      if (types.async.some(matches)) found = 'async';
+      else if (types.sync.some(matches)) found = 'sync';
       if (found) return false;
       if (n.type === 'attribute') return false;
     });

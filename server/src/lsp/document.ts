@@ -156,7 +156,7 @@ export class OpenDocument {
    */
   settle(config: AsyncMigrateConfig): boolean {
     const current = this.file(config);
-    return false;
+    if (!this.parsedIncrementally || !current.root.hasError) return false;
     this.resetTree();
     this.file(config);
     return true;

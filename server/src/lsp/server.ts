@@ -179,7 +179,9 @@ export class AsyncMigrateServer {
   private initialize(params: InitializeParams): InitializeResult {
     this.capabilities = params.capabilities ?? {};
     this.initOptions = (params.initializationOptions as Record<string, unknown>) ?? {};
-    if (this.initOptions.settings !== undefined) this.pushedSettings = this.initOptions.settings;
+    // `settings` (generic clients) or `asyncMigrate` (Helix sends its `config` table as is).
+    if (this.initOptions.settings !== undefined) this.pushedSettings = (this.initOptions.settings as Record<string, unknown>)?.asyncMigrate ?? this.initOptions.settings;
+    else if (this.initOptions.asyncMigrate !== undefined) this.pushedSettings = this.initOptions.asyncMigrate;
     const folders: WorkspaceFolder[] = params.workspaceFolders?.length
       ? params.workspaceFolders
       : params.rootUri

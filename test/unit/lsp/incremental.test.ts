@@ -14,7 +14,11 @@ import { toDiagnostic } from '../../../server/src/lsp/convert';
 import { describeTree } from '../../../server/src/lsp/document';
 import { LspClient, fileUri, makeWorkspace } from './client';
 import { API, FILES } from './fixture';
-import { applyEdit, lspPosition, prng, randomEdit, seedFromEnv } from './random-edits';
+import { type RandomEdit, applyEdit, lspPosition, prng, randomEdit, seedFromEnv } from './random-edits';
+
+function applyAll(text: string, edits: RandomEdit[]): string {
+  return edits.reduce(applyEdit, text);
+}
 
 /** Diagnostics of a from-scratch analysis: a fresh index of the workspace with `text` for api.py. */
 function fromScratch(root: string, text: string, version: number): Diagnostic[] {
@@ -85,51 +89,73 @@ describe('language server: random incremental edits = from-scratch analysis', fu
     await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   });
 
-  it('300 random edits, checked every 20 edits and at the end', async () => {
+  it('400 random edits (with undos): exact on valid code at once, and after settling on broken code', async () => {
     const seed = seedFromEnv('AM_FUZZ_SEED', 20251208);
     const random = prng(seed);
     const uri = await client.open('app/api.py', API, 1);
     await client.diagnostics(uri, () => true, 1);
     let text = API;
     let version = 1;
-    let checks = 0;
+    let exactChecks = 0;
+    let settledChecks = 0;
+    const undo: RandomEdit[] = [];
+    let currentValid = true;
     const firstPublish = client.published.length;
-    for (let step = 1; step <= 300; step++) {
-      // One to three content changes per notification, each relative to the text after the previous one.
-      const count = random() < 0.8 ? 1 : 1 + Math.floor(random() * 3);
+    const fail = (step: number, why: string, expected: Diagnostic[]) => {
+      const last = client.lastDiagnostics(uri);
+      assert.fail(`seed ${seed} (rerun with AM_FUZZ_SEED=${seed}), step ${step}: ${why}\npublished (v${last?.version}):\n${show(last?.diagnostics ?? [])}\nfrom scratch:\n${show(expected)}\ntext:\n${text}`);
+    };
+    for (let step = 1; step <= 400; step++) {
+      // Undo is what editors do most after a bad edit: it brings broken code back to valid code
+      // through the incremental path. Undo more often while the code is broken.
+      const edits: RandomEdit[] = [];
+      const undoing = undo.length > 0 && random() < (currentValid ? 0.25 : 0.6);
+      if (undoing) edits.push(undo.pop()!);
+      else {
+        const count = random() < 0.8 ? 1 : 1 + Math.floor(random() * 3);
+        for (let k = 0; k < count; k++) edits.push(randomEdit(applyAll(text, edits), random));
+      }
       const changes = [];
-      const edits = [];
-      for (let k = 0; k < count; k++) {
-        const edit = randomEdit(text, random);
+      const inverses: RandomEdit[] = [];
+      for (const edit of edits) {
         changes.push({ range: { start: lspPosition(text, edit.start), end: lspPosition(text, edit.end) }, text: edit.text });
-        edits.push(edit);
+        inverses.push({ start: edit.start, end: edit.start + edit.text.length, text: text.slice(edit.start, edit.end) });
         text = applyEdit(text, edit);
       }
+      // Several edits in one change are undone last first (the stack pops the last pushed).
+      if (!undoing) undo.push(...inverses);
       version++;
+      const published = client.published.length;
       await client.change(uri, version, changes);
-      if (step % 20 === 0 || step === 300) {
+      const fresh = parsePython(text);
+      const valid = !fresh.rootNode.hasError;
+      fresh.delete();
+      currentValid = valid;
+      if (valid && step % 2 === 0) {
+        // Valid code: the very first diagnostics of this version are exact (no settling involved).
         const expected = fromScratch(root, text, version);
-        try {
-          await client.waitFor(() => {
+        const first = await client.waitFor(() => client.published.slice(published).find((p) => p.uri === uri && p.version === version), 8000, `diagnostics of v${version}`).catch(() => undefined);
+        if (!first) fail(step, `no diagnostics for version ${version}`, expected);
+        if (JSON.stringify(first!.diagnostics) !== JSON.stringify(expected)) fail(step, 'first diagnostics of valid code differ from a from-scratch analysis', expected);
+        exactChecks++;
+      } else if (step % 25 === 0 || step === 400) {
+        const expected = fromScratch(root, text, version);
+        const ok = await client
+          .waitFor(() => {
             const last = client.lastDiagnostics(uri);
             return last && last.version === version && JSON.stringify(last.diagnostics) === JSON.stringify(expected);
-          }, 8000, `diagnostics of version ${version} to equal a from-scratch analysis`);
-        } catch (error) {
-          const last = client.lastDiagnostics(uri);
-          assert.fail(
-            `seed ${seed} (rerun with AM_FUZZ_SEED=${seed}), step ${step}, last edits ${JSON.stringify(edits)}\n` +
-              `published (v${last?.version}):\n${show(last?.diagnostics ?? [])}\nfrom scratch:\n${show(expected)}\ntext:\n${text}\n${(error as Error).message.split('\n')[0]}`,
-          );
-        }
-        checks++;
+          }, 8000, 'settled diagnostics')
+          .catch(() => false);
+        if (!ok) fail(step, 'diagnostics never converged on a from-scratch analysis', expected);
+        settledChecks++;
       }
     }
-    assert.strictEqual(checks, 15);
+    assert.ok(exactChecks >= 20, `only ${exactChecks} checks on valid code (seed ${seed})`);
+    assert.ok(settledChecks >= 5, `only ${settledChecks} checks on broken code (seed ${seed})`);
     // Never a stale version: published versions only go up.
     const versions = client.published.slice(firstPublish).filter((p) => p.uri === uri).map((p) => p.version!);
     for (let i = 1; i < versions.length; i++) assert.ok(versions[i] >= versions[i - 1], `version ${versions[i]} published after ${versions[i - 1]}`);
-    assert.ok(versions.length >= 15);
     const tree = (await client.conn.sendRequest('asyncMigrate/internal/syntaxTree', { uri })) as { incrementalParses: number };
-    assert.ok(tree.incrementalParses >= 15, `only ${tree.incrementalParses} incremental parses`);
+    assert.ok(tree.incrementalParses >= 50, `only ${tree.incrementalParses} incremental parses`);
   });
 });

@@ -1,4 +1,5 @@
-import { py, ruleTester } from '../helpers';
+import * as assert from 'assert';
+import { analyze, py, ruleTester } from '../helpers';
 
 const sessionModule = py`
   from sqlalchemy.orm import Session, sessionmaker
@@ -338,4 +339,20 @@ ruleTester('AM103', {
       message: 'opens a sync `Session` in `async def nightly`',
     },
   ],
+});
+
+describe('session evidence', () => {
+  it('a `Session` imported from another library is not a SQLAlchemy session (no session finding of any rule)', async () => {
+    const findings = await analyze({
+      'app/api/http.py': py`
+        from requests import Session
+
+
+        async def fetch(session: Session):
+            page = session.get("https://example.org")
+            return session.query(page)
+      `,
+    });
+    assert.deepStrictEqual(findings.filter((f) => /^AM(1|20)/.test(f.code)).map((f) => `${f.code} ${f.message}`), []);
+  });
 });

@@ -6,4 +6,5 @@
  */
 export const suites: { file: string; load: () => unknown }[] = [
   { file: 'smoke.test.ts', load: () => require('./smoke.test') },
+  { file: 'checklist.test.ts', load: () => require('./checklist.test') },
 ];

@@ -3,7 +3,7 @@
 // Used by AM104 (joinedload without unique) and AM105 (lazy load in async).
 import type { Node } from '../parser';
 import type { FileFacts, FunctionFacts } from '../semantics';
-import { unparen, walk } from '../syntax';
+import { unparen } from '../syntax';
 import { calleeLast, methodChain, outerParens, positionalArgs, type MethodCall } from './query-models';
 
 /** A 2.0 statement: the `select(...)` call it starts from and every chain that builds it. */
@@ -108,23 +108,34 @@ export function firstArgument(args: Node): Node | undefined {
   return positionalArgs(args)[0];
 }
 
+/** Descendants of the given types, found natively (a JS-side walk would marshal every token). */
+export function descendants(node: Node, types: string[]): Node[] {
+  return node.descendantsOfType(types).filter((n): n is Node => n !== null);
+}
+
 /** Occurrences of a local name inside fn after offset (not in nested functions; not attribute names or keywords). */
 export function nameUses(fn: FunctionFacts, name: string, after: number): Node[] {
   const out: Node[] = [];
   const body = fn.node.childForFieldName('body');
   if (!body) return out;
-  walk(body, (n) => {
-    if (n.endIndex < after) return false;
-    const type = n.type;
-    if (type === 'function_definition' || type === 'lambda' || type === 'class_definition') return false;
-    if (type === 'identifier' && n.startIndex >= after && n.text === name) {
-      const parent = n.parent;
-      const attributeName = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === n.id;
-      const keywordName = parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === n.id;
-      if (!attributeName && !keywordName) out.push(n);
-    }
-  });
+  for (const n of descendants(body, ['identifier'])) {
+    if (n.startIndex < after || n.text !== name) continue;
+    const parent = n.parent;
+    const attributeName = parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === n.id;
+    const keywordName = parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === n.id;
+    if (attributeName || keywordName) continue;
+    // Uses inside nested functions or lambdas run at another time; not this result's reads.
+    if (insideNestedScope(n, fn.node)) continue;
+    out.push(n);
+  }
   return out;
+}
+
+function insideNestedScope(node: Node, fnNode: Node): boolean {
+  for (let p = node.parent; p && p.id !== fnNode.id; p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return true;
+  }
+  return false;
 }
 
 /** True when node (or its parenthesised form) is the iterable of a `for` or a comprehension, or passed to list()/tuple()/set()/sorted(). */

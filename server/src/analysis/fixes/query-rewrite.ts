@@ -82,6 +82,16 @@ const ENTITY_CALLS = ['aliased', 'with_polymorphic'];
 
 class Refusal extends Error {}
 
+// Answers that depend only on the (immutable) file, shared by all fixes built for it.
+const fileCaches = new WeakMap<object, Map<string, unknown>>();
+
+function perFile<T>(file: object, key: string, compute: () => T): T {
+  let cache = fileCaches.get(file);
+  if (!cache) fileCaches.set(file, (cache = new Map()));
+  if (!cache.has(key)) cache.set(key, compute());
+  return cache.get(key) as T;
+}
+
 function refuse(reason: string): never {
   throw new Refusal(reason);
 }
@@ -104,12 +114,17 @@ export function legacyQueryHeads(context: RuleContext): LegacyQuery[] {
   if (cached) return cached;
   const out: LegacyQuery[] = [];
   headCache.set(context.facts, out);
-  for (const call of context.facts.calls()) {
-    const fn = call.childForFieldName('function');
-    if (fn?.type !== 'attribute') continue;
-    const name = fn.childForFieldName('attribute');
+  // Found from the text (`.query(`), then confirmed on the tree: cheaper than visiting every call.
+  const { text, root } = context.file;
+  for (const match of text.matchAll(/\.[ \t]*(query)[ \t]*\(/g)) {
+    const at = match.index! + match[0].indexOf('query');
+    const name = root.descendantForIndex(at, at + 5);
+    const fn = name?.parent;
+    const call = fn?.parent;
+    if (name?.type !== 'identifier' || fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.id !== name.id) continue;
+    if (call?.type !== 'call' || call.childForFieldName('function')?.id !== fn.id) continue;
     const receiver = fn.childForFieldName('object');
-    if (name?.text !== 'query' || !receiver) continue;
+    if (!receiver) continue;
     // A chain with a syntax error anywhere is half-typed code: neither judged nor rewritten.
     const top = methodChain(call).top;
     if (top.hasError) continue;
@@ -327,17 +342,17 @@ class Builder {
   sqla(name: string): string {
     const { file, index } = this.context;
     const shadowed = this.shadowed(name);
-    const existing = importedLocalName(file, 'sqlalchemy', name);
+    const existing = perFile(file, `imported:${name}`, () => importedLocalName(file, 'sqlalchemy', name));
     if (existing && !this.shadowed(existing)) return existing;
     if (!shadowed) {
-      const bound = index.resolveName(file.moduleName, name);
+      const bound = perFile(file, `bound:${name}`, () => index.resolveName(file.moduleName, name));
       if (!bound) {
         this.importNames.add(name);
         return name;
       }
       if (bound.kind === 'external' && new RegExp(`^(sqlalchemy|sqlmodel)(\\.[\\w.]+)?\\.${name}$`).test(bound.dotted)) return name;
     }
-    const module = moduleImportLocal(file, 'sqlalchemy');
+    const module = perFile(file, 'module:sqlalchemy', () => moduleImportLocal(file, 'sqlalchemy'));
     if (module && !this.shadowed(module)) return `${module}.${name}`;
     const alias = `sa_${name}`;
     if (this.shadowed(alias) || index.resolveName(file.moduleName, alias)) refuse(`the name \`${name}\` is already taken here`);
@@ -355,8 +370,8 @@ function importEdit(context: RuleContext, names: Set<string>): TextEdit | undefi
   // One edit for all names, so fixes needing the same names share (and de-duplicate) it.
   const order = ['select', 'func', 'delete', 'update'];
   const rank = (n: string) => order.indexOf(n.split(' ')[0]);
-  const sorted = [...names].sort((a, b) => rank(a) - rank(b));
-  return ensureFromImport(context.file, 'sqlalchemy', sorted.join(', '));
+  const joined = [...names].sort((a, b) => rank(a) - rank(b)).join(', ');
+  return perFile(context.file, `edit:${joined}`, () => ensureFromImport(context.file, 'sqlalchemy', joined));
 }
 
 /** The expression context of a chain: the node the chain's value flows into (skipping parentheses and an `await`). */

@@ -20,8 +20,12 @@ interface Offender {
 /** The async constructs of the file that Python only accepts inside `async def`. */
 function asyncConstructs(facts: FileFacts): Offender[] {
   const out: Offender[] = [];
-  for (const n of facts.nodesOfType('await', 'with_statement', 'for_statement', 'for_in_clause')) {
-    if (!n.isNamed) continue; // the `await` keyword token has the same type name
+  const text = facts.file.text;
+  const types = [...(text.includes('await') ? ['await'] : []), ...(/\basync\s+(with|for)\b/.test(text) ? ['with_statement', 'for_statement', 'for_in_clause'] : [])];
+  if (!types.length) return out;
+  const nodes = types.length === 1 ? facts.nodesOfType('await') : facts.file.root.descendantsOfType(types);
+  for (const n of nodes) {
+    if (!n || !n.isNamed) continue; // the `await` keyword token has the same type name
     if (n.type === 'await') out.push({ node: n, what: '`await`', error: "'await' outside async function" });
     else if (n.type === 'with_statement' && n.firstChild?.type === 'async') out.push({ node: n.firstChild, what: '`async with`', error: "'async with' outside async function" });
     else if (n.type === 'for_statement' && n.firstChild?.type === 'async') out.push({ node: n.firstChild, what: '`async for`', error: "'async for' outside async function" });
@@ -64,7 +68,7 @@ function check(context: RuleContext): void {
   const byFunction = new Map<number, Offender[]>();
   const functions = new Map<number, Node>();
   for (const offender of asyncConstructs(facts)) {
-    const scope = scopeOf(offender.node);
+    const scope = scopeOf(offender.node, facts);
     if (scope.kind !== 'function' || scope.isAsync) continue;
     if (scope.inGenerator) continue; // `(await x for x in y)` is an async generator expression: valid in a def
     functions.set(scope.node!.id, scope.node!);

@@ -1,5 +1,5 @@
 // AM202 await-on-sync: `await` on the result of a plain `def` (seed error 1: awaiting a sync service).
-import { type Callable, definitionLocation, isPlainSyncFunction, resolveCall } from '../callee';
+import { type Callable, calleeLastName, definitionLocation, fileFunctionNames, isPlainSyncFunction, resolveCall, workspaceNames } from '../callee';
 import { awaitedOperand, removeAwaitEdit } from '../fixes/await';
 import { asyncTwinOf, type AsyncTwin } from '../fixes/twins';
 import type { Rule, RuleContext } from '../rule';
@@ -39,11 +39,15 @@ export function twinRelated(twin: AsyncTwin): RelatedInfo | undefined {
 
 function check(context: RuleContext): void {
   const { facts, file, index } = context;
+  const names = workspaceNames(index);
+  const local = fileFunctionNames(facts);
   for (const awaitNode of facts.nodesOfType('await')) {
     if (!awaitNode.isNamed) continue; // the keyword token has the same type name
     const operand = awaitedOperand(awaitNode);
     const call = operand ? unparen(operand) : undefined;
     if (call?.type !== 'call') continue;
+    const last = calleeLastName(call);
+    if (!last || !(names.syncNames.has(last) || local.sync.has(last))) continue;
     const callable = resolveCall(facts, call);
     if (!callable || callable.fn.isAsync) continue;
     if (!isPlainSyncFunction(index, callable)) continue;

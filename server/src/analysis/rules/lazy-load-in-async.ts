@@ -4,11 +4,14 @@
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import type { FunctionFacts } from '../semantics';
-import { children, unparen, walk } from '../syntax';
+import { children, unparen } from '../syntax';
 import type { TextEdit } from '../types';
 import { ensureFromImport, importedLocalName } from '../fixes/imports';
-import { EAGER_LAZY_STRATEGIES, EAGER_LOADERS, classOf, keywordArgs, loaderCalls, loaderTarget, methodChain, positionalArgs, relationshipOf, type ModelRef } from '../fixes/query-models';
-import { executionOf, statementCalls, statementOf, type StatementSource } from '../fixes/query-results';
+import { EAGER_LAZY_STRATEGIES, EAGER_LOADERS, classOf, keywordArgs, loaderCalls, loaderTarget, methodChain, outerParens, positionalArgs, relationshipOf, type ModelRef } from '../fixes/query-models';
+import { descendants, executionOf, statementCalls, statementOf, type StatementSource } from '../fixes/query-results';
+
+/** Session methods whose awaited result may hold ORM objects. */
+const LOADING_METHODS = ['execute', 'scalars', 'scalar', 'get'];
 
 /** Lazy strategies that do not emit a lazy SELECT on access (or fail differently). */
 const NOT_LAZY_SELECT = [...EAGER_LAZY_STRATEGIES, 'raise', 'raise_on_sql', 'noload', 'dynamic', 'write_only'];
@@ -157,60 +160,62 @@ function trackedObjects(context: RuleContext, fn: FunctionFacts): TrackedObject[
     const loaded = loadedBy(context, fn, bindings[0].value, bindings[0].viaAsync);
     if (loaded?.state === 'one') out.push({ name, source: loaded.source, scope: fn.node, after: bindings[0].statement.endIndex });
   }
-  walk(fn.node.childForFieldName('body')!, (n) => {
-    const type = n.type;
-    if (type === 'function_definition' || type === 'lambda' || type === 'class_definition') return false;
-    if (type === 'for_statement' || type === 'for_in_clause') {
-      const left = n.childForFieldName('left');
-      const right = n.childForFieldName('right');
-      if (left?.type === 'identifier' && right && !fn.locals.has(left.text)) {
-        const loaded = loadedBy(context, fn, right, false);
-        if (loaded && (loaded.state === 'scalars' || loaded.state === 'many')) {
-          const scope = type === 'for_statement' ? n.childForFieldName('body')! : n.parent!;
-          out.push({ name: left.text, source: loaded.source, scope, after: 0 });
-        }
-      }
+  // descendantsOfType runs natively and marshals only the loops (a JS walk marshals every token).
+  for (const loop of descendants(fn.node, ['for_statement', 'for_in_clause'])) {
+    const left = loop.childForFieldName('left');
+    const right = loop.childForFieldName('right');
+    if (left?.type !== 'identifier' || !right || fn.locals.has(left.text)) continue;
+    if (context.facts.enclosingFunction(loop)?.node.id !== fn.node.id) continue;
+    const loaded = loadedBy(context, fn, right, false);
+    if (loaded && (loaded.state === 'scalars' || loaded.state === 'many')) {
+      const scope = loop.type === 'for_statement' ? loop.childForFieldName('body')! : loop.parent!;
+      out.push({ name: left.text, source: loaded.source, scope, after: 0 });
     }
-  });
+  }
   return out;
 }
 
 /** `obj.rel` reads in scope (not assignments, not inside nested functions). */
 function relationshipReads(scope: Node, name: string, after: number): Node[] {
   const out: Node[] = [];
-  walk(scope, (n) => {
-    if (n.endIndex < after) return false;
-    const type = n.type;
-    if (n.id !== scope.id && (type === 'function_definition' || type === 'lambda' || type === 'class_definition')) return false;
-    if (type === 'attribute' && n.startIndex >= after) {
-      const object = n.childForFieldName('object');
-      if (object?.type !== 'identifier' || object.text !== name) return;
-      const parent = n.parent;
-      const assigned = (parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.id === n.id;
-      if (!assigned && parent?.type !== 'delete_statement') out.push(n);
-    }
-  });
+  for (const n of descendants(scope, ['attribute'])) {
+    if (n.startIndex < after) continue;
+    const object = n.childForFieldName('object');
+    if (object?.type !== 'identifier' || object.text !== name) continue;
+    const parent = n.parent;
+    const assigned = (parent?.type === 'assignment' || parent?.type === 'augmented_assignment') && parent.childForFieldName('left')?.id === n.id;
+    if (!assigned && parent?.type !== 'delete_statement') out.push(n);
+  }
   return out;
 }
 
 /** `await db.refresh(obj, ["rel"])` loads rel explicitly: object name → refreshed relationship names. */
 function refreshedRelationships(fn: FunctionFacts): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
-  walk(fn.node, (call) => {
-    if (call.type !== 'call') return;
+  if (!fn.node.text.includes('refresh')) return out;
+  for (const call of descendants(fn.node, ['call'])) {
     const callee = call.childForFieldName('function');
     const args = call.childForFieldName('arguments');
-    if (callee?.type !== 'attribute' || callee.childForFieldName('attribute')?.text !== 'refresh' || !args) return;
+    if (callee?.type !== 'attribute' || callee.childForFieldName('attribute')?.text !== 'refresh' || !args) continue;
     const target = positionalArgs(args)[0]?.text;
-    if (!target) return;
+    if (!target) continue;
     const names = out.get(target) ?? new Set<string>();
     for (const m of args.text.matchAll(/['"](\w+)['"]/g)) names.add(m[1]);
     out.set(target, names);
-  });
+  }
   return out;
 }
 
+const selectinloadCache = new WeakMap<object, { text: string; edit?: TextEdit } | null>();
+
+/** How to spell `selectinload` here, plus the import it needs (once per file). */
 function selectinloadName(context: RuleContext): { text: string; edit?: TextEdit } | undefined {
+  let cached = selectinloadCache.get(context.file);
+  if (cached === undefined) selectinloadCache.set(context.file, (cached = computeSelectinloadName(context) ?? null));
+  return cached ?? undefined;
+}
+
+function computeSelectinloadName(context: RuleContext): { text: string; edit?: TextEdit } | undefined {
   const local = importedLocalName(context.file, 'sqlalchemy.orm', 'selectinload');
   if (local) return { text: local };
   const bound = context.index.resolveName(context.file.moduleName, 'selectinload');
@@ -246,9 +251,17 @@ function eagerLoadEdits(context: RuleContext, source: LoadSource, rel: string): 
 
 function check(context: RuleContext): void {
   const { facts, file } = context;
-  for (const fnNode of facts.nodesOfType('function_definition')) {
-    const fn = facts.functionFacts(fnNode);
-    if (!fn.isAsync) continue;
+  // Only functions that await a session execution can hold loaded objects.
+  const candidates = new Map<number, FunctionFacts>();
+  for (const call of facts.calls()) {
+    const callee = call.childForFieldName('function');
+    if (callee?.type !== 'attribute' || !LOADING_METHODS.includes(callee.childForFieldName('attribute')?.text ?? '')) continue;
+    if (outerParens(call).parent?.type !== 'await') continue;
+    const fn = facts.enclosingFunction(call);
+    if (fn?.isAsync) candidates.set(fn.node.id, fn);
+  }
+  for (const fn of candidates.values()) {
+    const fnNode = fn.node;
     const objects = trackedObjects(context, fn);
     if (!objects.length) continue;
     const refreshes = refreshedRelationships(fn);

@@ -1,5 +1,15 @@
 // AM201 missing-await: a coroutine that is created and never awaited (seed error 2).
-import { type Callable, definitionLocation, isCoroutineFunction, resolveCall, resolveExpression } from '../callee';
+import {
+  type Callable,
+  calleeLastName,
+  definitionLocation,
+  enclosingFunctionFacts,
+  fileFunctionNames,
+  isCoroutineFunction,
+  resolveCall,
+  resolveExpression,
+  workspaceNames,
+} from '../callee';
 import { awaitBlocker, insertAwaitEdits, isAwaitedExpr, makeAsyncEdits, scopeOf } from '../fixes/await';
 import type { Node } from '../parser';
 import type { Report, Rule, RuleContext } from '../rule';
@@ -49,7 +59,7 @@ function lastName(callee: Node | null): string | undefined {
 /** What kind of async HTTP client expr holds, if known. */
 function isAsyncHttpClient(facts: FileFacts, expr: Node): boolean {
   if (expr.type === 'identifier') {
-    const fn = facts.enclosingFunction(expr);
+    const fn = enclosingFunctionFacts(facts, expr);
     const param = fn?.params.get(expr.text);
     if (param) {
       if (!param.annotation) return false;
@@ -141,7 +151,7 @@ function consumingUse(facts: FileFacts, use: Node): boolean {
   switch (parent.type) {
     case 'return_statement':
     case 'yield':
-      return !scopeOf(use).isAsync;
+      return !scopeOf(use, facts).isAsync;
     case 'attribute':
       // Driving the coroutine by hand (`coro.send(None)`, `coro.close()`).
       return parent.childForFieldName('object')?.id === node.id && ['send', 'throw', 'close', '__await__'].includes(parent.childForFieldName('attribute')!.text);
@@ -208,7 +218,7 @@ function legitimate(facts: FileFacts, call: Node, scopeIsAsync: boolean): boolea
 }
 
 function assignedAndConsumedLater(facts: FileFacts, assignment: Node, name: string): boolean {
-  const scope = scopeOf(assignment);
+  const scope = scopeOf(assignment, facts);
   const body = scope.node?.childForFieldName('body') ?? facts.file.root;
   for (const id of body.descendantsOfType('identifier')) {
     if (!id || id.text !== name || id.startIndex < assignment.endIndex) continue;
@@ -247,11 +257,15 @@ function asyncioRunEdits(file: SourceFile, call: Node): TextEdit[] | undefined {
 
 function check(context: RuleContext): void {
   const { facts, file, index } = context;
+  const names = workspaceNames(index);
+  const local = fileFunctionNames(facts);
   for (const call of facts.calls()) {
+    const last = calleeLastName(call);
+    if (!last || !(names.asyncNames.has(last) || local.async.has(last) || ASYNC_SESSION_COROUTINES.has(last) || HTTP_COROUTINES.has(last))) continue;
     if (isAwaitedExpr(call)) continue;
     const source = coroutineSource(facts, call);
     if (!source) continue;
-    const scope = scopeOf(call);
+    const scope = scopeOf(call, facts);
     if (scope.kind === 'lambda') continue; // a coroutine factory
     if (legitimate(facts, call, scope.isAsync)) continue;
     const calleeText = dottedName(call.childForFieldName('function')) ?? call.childForFieldName('function')!.text;
@@ -262,7 +276,7 @@ function check(context: RuleContext): void {
     }
     let message = `\`${calleeText}(…)\` is not awaited: ${source.what}, so this only creates a coroutine that never runs`;
     const report: Report = { node: call, message, related: related.length ? related : undefined };
-    const blocker = awaitBlocker(call);
+    const blocker = awaitBlocker(call, facts);
     if (!blocker) {
       report.fix = { title: `Insert \`await\` before \`${calleeText}(…)\``, applicability: 'safe', edits: insertAwaitEdits(call) };
     } else if (scope.kind === 'function' && !scope.isAsync && !scope.inGenerator) {

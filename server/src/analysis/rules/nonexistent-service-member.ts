@@ -1,5 +1,6 @@
 // AM204 nonexistent-service-member: a call or import of a member a workspace class/module does not define.
-import { isSelfParam, memberExists, memberNames, resolveExpression } from '../callee';
+import { enclosingFunctionFacts, isSelfParam, memberExists, memberNames, resolveExpression } from '../callee';
+import type { Node } from '../parser';
 import { usesOf } from '../fixes/twins';
 import type { Rule, RuleContext } from '../rule';
 import { resolveRelativeModule } from '../summary';
@@ -97,14 +98,24 @@ function renameFix(suggestion: Suggestion | undefined, edits: TextEdit[]): Fix |
 
 function checkCalls(context: RuleContext): void {
   const { facts, index } = context;
+  const defined = new Set(index.fileByPath(facts.file.path)?.definedNames ?? []);
+  const assigned = new Set<string>();
+  for (const a of facts.nodesOfType('assignment')) {
+    const left = a.childForFieldName('left');
+    if (left?.type === 'identifier') assigned.add(left.text);
+  }
   for (const call of facts.calls()) {
     const fn = unparen(call.childForFieldName('function')!);
     if (fn.type !== 'attribute') continue;
     const object = unparen(fn.childForFieldName('object')!);
     const attrNode = fn.childForFieldName('attribute')!;
     // `self.x()` may be provided by a subclass or mixin; annotated parameters may hold a subclass.
-    if (object.type === 'identifier' && (isSelfParam(facts, object) || facts.enclosingFunction(object)?.params.has(object.text))) continue;
     if (object.type === 'call') continue; // super().x()
+    // Cheap pre-filter: the receiver's root must be a module-level name or a local bound by an assignment.
+    let root: Node = object;
+    while (root.type === 'attribute') root = unparen(root.childForFieldName('object')!);
+    if (root.type !== 'identifier' || !(defined.has(root.text) || assigned.has(root.text))) continue;
+    if (object.type === 'identifier' && (isSelfParam(facts, object) || enclosingFunctionFacts(facts, object)?.params.has(object.text))) continue;
     const receiver = resolveExpression(facts, object);
     if (!receiver || (receiver.kind !== 'instance' && receiver.kind !== 'class' && receiver.kind !== 'module')) continue;
     if (receiver.kind !== 'module' && index.hasUnknownBases(receiver.kind === 'instance' ? receiver.classModule : receiver.module, receiver.cls)) continue;

@@ -1,6 +1,6 @@
 // AM203 sync-service-in-async: async code calls (or imports) a sync service/repository whose
 // async twin exists (seed error 1; pre-merge checklist "Sin imports de servicios sync").
-import { type Callable, isLocalName, isPlainSyncFunction, resolveCall } from '../callee';
+import { type Callable, calleeLastName, isLocalName, isPlainSyncFunction, resolveCall, workspaceNames } from '../callee';
 import { awaitBlocker, isAwaitedExpr, needsParensForAwait, scopeOf } from '../fixes/await';
 import {
   type AsyncTwin,
@@ -90,8 +90,11 @@ interface ImportUse {
 
 function checkCalls(context: RuleContext): void {
   const { facts, index } = context;
+  const names = workspaceNames(index).twinSyncNames;
   for (const call of facts.calls()) {
-    const scope = scopeOf(call);
+    const last = calleeLastName(call);
+    if (!last || !names.has(last)) continue;
+    const scope = scopeOf(call, facts);
     if (scope.kind !== 'function' || !scope.isAsync) continue;
     const callable = resolveCall(facts, call);
     if (!callable || callable.fn.isAsync || !isPlainSyncFunction(index, callable)) continue;
@@ -112,7 +115,7 @@ function checkCalls(context: RuleContext): void {
     }
     const label = twinLabel(twin, callable.name);
     const message = `\`${calleeText}(…)\` calls the sync \`${syncName}\` from async code${awaited ? '' : ', blocking the event loop'}; its async twin \`${label}\` (\`${twin.module}\`) exists: \`await ${label}(…)\``;
-    const blocker = awaited ? undefined : awaitBlocker(call);
+    const blocker = awaited ? undefined : awaitBlocker(call, facts);
     const fix = blocker ? undefined : twinCallSiteFix(facts, call, callable, twin, awaited);
     context.report({
       node: call,
@@ -161,7 +164,7 @@ function moduleSwitch(facts: FileFacts, binding: ImportBinding): ModuleSwitch | 
   if (!twinInfo || !summary) return undefined;
   const uses = usesOf(facts, binding.local);
   const allAsync = uses.every((u) => {
-    const s = scopeOf(u);
+    const s = scopeOf(u, facts);
     return s.kind === 'function' && s.isAsync;
   });
   const result: ModuleSwitch = { twinInfo, uses, allAsync };
@@ -180,7 +183,7 @@ function moduleSwitch(facts: FileFacts, binding: ImportBinding): ModuleSwitch | 
     const twin = callable && !callable.fn.isAsync && isPlainSyncFunction(index, callable) ? asyncTwinOf(index, callable) : undefined;
     return { id, call, callable, twin };
   });
-  const convertible = details.every((d) => d.call && d.twin && d.twin.name === twinInfo.name && d.twin.module === twinInfo.module && (isAwaitedExpr(d.call) || !awaitBlocker(d.call)));
+  const convertible = details.every((d) => d.call && d.twin && d.twin.name === twinInfo.name && d.twin.module === twinInfo.module && (isAwaitedExpr(d.call) || !awaitBlocker(d.call, facts)));
   if (!convertible) {
     result.noFixReason = 'some uses are not calls of methods the async twin defines as `async def`';
     return result;

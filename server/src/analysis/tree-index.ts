@@ -1,0 +1,194 @@
+// One native traversal per tree for every node type the engine looks up, shared by the summary,
+// FileFacts and the rules. Each `descendantsOfType` call walks its whole subtree in wasm (on the
+// root that costs about a quarter of parsing the file), and `node.parent` descends from the
+// root in web-tree-sitter 0.25; so the engine asks once for the union of the types below and
+// answers "nodes of type T (inside node N)" and "innermost scope around N" from offsets.
+import type { Node, Tree } from './parser';
+
+/** The types collected by the single traversal (others fall back to a native query, cached). */
+export const INDEXED_TYPES: readonly string[] = [
+  'call',
+  'assignment',
+  'augmented_assignment',
+  'function_definition',
+  'class_definition',
+  'decorated_definition',
+  'lambda',
+  'await',
+  'with_statement',
+  'as_pattern',
+  'as_pattern_target',
+  'for_statement',
+  'for_in_clause',
+  'except_clause',
+  'try_statement',
+  'import_statement',
+  'import_from_statement',
+  'list_comprehension',
+  'set_comprehension',
+  'dictionary_comprehension',
+  'generator_expression',
+  'return_statement',
+  'yield',
+  'named_expression',
+  'global_statement',
+  'nonlocal_statement',
+];
+
+const INDEXED = new Set(INDEXED_TYPES);
+
+/** Scope-introducing node types of `enclosingScope`. */
+const SCOPE_TYPES = new Set(['function_definition', 'lambda', 'class_definition']);
+
+export class TreeIndex {
+  /** Indexed nodes in document (pre-)order, as the native traversal returns them. */
+  private readonly all: Node[];
+  private readonly types: string[];
+  private readonly ends: number[];
+  private readonly byType = new Map<string, Node[]>();
+  /** Native results for types outside INDEXED_TYPES, on the root. */
+  private readonly extra = new Map<string, Node[]>();
+  private scopes?: { nodes: Node[]; starts: number[]; ends: number[]; parent: number[] };
+
+  private constructor(private readonly tree: Tree) {
+    const root = tree.rootNode;
+    this.all = root.descendantsOfType(INDEXED_TYPES as string[]).filter((n): n is Node => n !== null);
+    const names = tree.language.types;
+    this.types = this.all.map((n) => names[n.typeId] ?? 'ERROR');
+    this.ends = this.all.map((n) => n.endIndex);
+    this.all.forEach((n, i) => {
+      const type = this.types[i];
+      let list = this.byType.get(type);
+      if (!list) this.byType.set(type, (list = []));
+      list.push(n);
+    });
+  }
+
+  private static readonly cache = new WeakMap<Tree, TreeIndex>();
+
+  /** The index of a tree (built on first use; trees are immutable, so it never goes stale). */
+  static of(tree: Tree): TreeIndex {
+    let index = TreeIndex.cache.get(tree);
+    if (!index) TreeIndex.cache.set(tree, (index = new TreeIndex(tree)));
+    return index;
+  }
+
+  /** Every node of the given types in the file, in document order (like `root.descendantsOfType`). */
+  nodesOfType(...types: string[]): Node[] {
+    if (types.length === 1) return this.ofOneType(types[0]);
+    if (types.every((t) => INDEXED.has(t))) {
+      const wanted = new Set(types);
+      return this.all.filter((_, i) => wanted.has(this.types[i]));
+    }
+    return this.tree.rootNode.descendantsOfType(types).filter((n): n is Node => n !== null);
+  }
+
+  private ofOneType(type: string): Node[] {
+    if (INDEXED.has(type)) return this.byType.get(type) ?? [];
+    let list = this.extra.get(type);
+    if (!list) this.extra.set(type, (list = this.tree.rootNode.descendantsOfType(type).filter((n): n is Node => n !== null)));
+    return list;
+  }
+
+  /** `node.descendantsOfType(types)` (node itself included when it matches), in document order. */
+  descendantsOfType(node: Node, types: string | readonly string[]): Node[] {
+    const list = typeof types === 'string' ? [types] : types;
+    if (!list.every((t) => INDEXED.has(t))) return node.descendantsOfType(list as string[]).filter((n): n is Node => n !== null);
+    const start = node.startIndex;
+    const end = node.endIndex;
+    const wanted = list.length === 1 ? undefined : new Set(list);
+    const out: Node[] = [];
+    for (let i = this.firstAtOrAfter(start); i < this.all.length; i++) {
+      const s = this.all[i].startIndex;
+      if (s > end) break;
+      const e = this.ends[i];
+      if (e > end) continue;
+      if (wanted ? !wanted.has(this.types[i]) : this.types[i] !== list[0]) continue;
+      const candidate = this.all[i];
+      // Same range as node, or empty at one of its edges: descendant or a neighbour/ancestor?
+      if (candidate.id !== node.id && ((s === start && e === end) || (s === e && (s === start || s === end)))) {
+        if (!isDescendant(candidate, node)) continue;
+      } else if (s === end && s !== start) continue;
+      out.push(candidate);
+    }
+    return out;
+  }
+
+  private firstAtOrAfter(offset: number): number {
+    let low = 0;
+    let high = this.all.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.all[mid].startIndex < offset) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /**
+   * The innermost function_definition, lambda or class_definition that is a proper ancestor of
+   * node (what a walk up `node.parent` would meet first), or undefined at module level.
+   */
+  enclosingScope(node: Node): Node | undefined {
+    const start = node.startIndex;
+    const end = node.endIndex;
+    // Empty nodes at a scope's edge may belong to a neighbour: ask the tree.
+    if (start === end) return slowEnclosingScope(node);
+    const scopes = this.scopeTable();
+    let low = 0;
+    let high = scopes.starts.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (scopes.starts[mid] <= start) {
+        found = mid;
+        low = mid + 1;
+      } else high = mid - 1;
+    }
+    for (let i = found; i >= 0; i = scopes.parent[i]) {
+      if (scopes.starts[i] <= start && end <= scopes.ends[i] && scopes.nodes[i].id !== node.id) return scopes.nodes[i];
+    }
+    return undefined;
+  }
+
+  private scopeTable(): { nodes: Node[]; starts: number[]; ends: number[]; parent: number[] } {
+    if (this.scopes) return this.scopes;
+    const nodes: Node[] = [];
+    const ends: number[] = [];
+    this.all.forEach((n, i) => {
+      if (SCOPE_TYPES.has(this.types[i])) {
+        nodes.push(n);
+        ends.push(this.ends[i]);
+      }
+    });
+    // Document order is pre-order: a scope's parent is the nearest earlier scope containing it.
+    const starts = nodes.map((n) => n.startIndex);
+    const parent: number[] = [];
+    const stack: number[] = [];
+    nodes.forEach((_, i) => {
+      while (stack.length && !(starts[stack[stack.length - 1]] <= starts[i] && ends[i] <= ends[stack[stack.length - 1]])) stack.pop();
+      parent.push(stack.length ? stack[stack.length - 1] : -1);
+      stack.push(i);
+    });
+    this.scopes = { nodes, starts, ends, parent };
+    return this.scopes;
+  }
+}
+
+function isDescendant(candidate: Node, ancestor: Node): boolean {
+  for (let p = candidate.parent; p; p = p.parent) {
+    if (p.id === ancestor.id) return true;
+    if (p.startIndex < ancestor.startIndex) return false;
+  }
+  return false;
+}
+
+function slowEnclosingScope(node: Node): Node | undefined {
+  for (let p = node.parent; p; p = p.parent) if (SCOPE_TYPES.has(p.type)) return p;
+  return undefined;
+}
+
+/** The tree index of the tree node belongs to. */
+export function treeIndex(node: Node | Tree): TreeIndex {
+  return TreeIndex.of('rootNode' in node ? node : node.tree);
+}
