@@ -15,7 +15,8 @@ import { applyEdits, selectNonOverlapping } from '../../server/src/analysis/fixe
 import type { Finding } from '../../server/src/analysis/types';
 import { buildIndex, makeConfig } from './helpers';
 
-const PYTHON = '/usr/bin/python3';
+// The interpreter with SQLAlchemy + aiosqlite (Debian packages in CI); overridable for other setups.
+const PYTHON = process.env.ASYNC_MIGRATE_PYTHON ?? '/usr/bin/python3';
 const DIR = path.join(__dirname, '..', 'equivalence');
 const LEGACY = fs.readFileSync(path.join(DIR, 'cases.py'), 'utf8');
 const MODELS = fs.readFileSync(path.join(DIR, 'models.py'), 'utf8');

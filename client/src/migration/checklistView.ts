@@ -34,6 +34,8 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider {
     private readonly actions: MigrationActions,
     private readonly onPick: () => Thenable<unknown>,
     private readonly log: (line: string) => void,
+    /** False when the inventory is known to have no routes at all. */
+    private readonly hasRoutes: () => boolean = () => true,
   ) {}
 
   get current(): { ref: EndpointRef | undefined; model: ChecklistModel | null } {
@@ -60,8 +62,8 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider {
     });
     view.webview.onDidReceiveMessage((raw) => void this.receive(raw));
     view.onDidChangeVisibility(() => {
-      // The webview keeps no state while hidden: send everything again when it comes back.
-      if (view.visible) void this.reload();
+      // The webview keeps no state while hidden: it says "ready" again when it comes back.
+      if (!view.visible) this.ready = false;
     });
     view.onDidDispose(() => {
       if (this.view === view) this.view = undefined;
@@ -82,7 +84,7 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider {
     let model: ChecklistModel | null = null;
     let empty: ViewState['empty'];
     let error: string | undefined;
-    if (!this.ref) empty = 'noEndpoint';
+    if (!this.ref) empty = this.hasRoutes() ? 'noEndpoint' : 'noRoutes';
     else if (!this.lsp.running) empty = 'starting';
     else {
       try {
@@ -151,8 +153,8 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        if (this.ref && !this.model) await this.reload();
-        else this.postState();
+        // (Re)loaded webview: send the current endpoint's state, fresh.
+        await this.reload();
         return;
       case 'pick':
         await this.onPick();

@@ -43,7 +43,7 @@ export function registerMigration(context: vscode.ExtensionContext, getClient: (
     if (ref) await checklist.show(ref);
     return ref;
   };
-  const checklist = new ChecklistViewProvider(context.extensionUri, lsp, actions, pick, log);
+  const checklist = new ChecklistViewProvider(context.extensionUri, lsp, actions, pick, log, () => tree.hasRoutes);
 
   context.subscriptions.push(
     treeView,
@@ -51,6 +51,10 @@ export function registerMigration(context: vscode.ExtensionContext, getClient: (
     vscode.window.registerWebviewViewProvider(VIEW_CHECKLIST, checklist),
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
     actions.onDidChangeBusy(() => checklist.postBusy()),
+    // "No routes" vs "put the cursor in a handler": known once the inventory is loaded.
+    tree.onDidLoad(() => {
+      if (!checklist.current.ref) void checklist.reload();
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => checklist.postState()),
   );
 

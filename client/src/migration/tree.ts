@@ -57,13 +57,14 @@ export function findingsText(n: number): string {
 export class EndpointsTree implements vscode.TreeDataProvider<EndpointNode> {
   private readonly changed = new vscode.EventEmitter<EndpointNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly loadedEmitter = new vscode.EventEmitter<void>();
+  /** Fires after every load of the inventory. */
+  readonly onDidLoad = this.loadedEmitter.event;
   private folders: FolderEndpoints[] = [];
   private view: vscode.TreeView<EndpointNode> | undefined;
   private stale = true;
   private loading: Promise<void> | undefined;
   private loaded = false;
-  /** Resolves the next time the data was (re)loaded (tests). */
-  private waiters: (() => void)[] = [];
 
   constructor(private readonly lsp: MigrationClient) {}
 
@@ -72,6 +73,11 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointNode> {
     return view.onDidChangeVisibility((e) => {
       if (e.visible && this.stale) this.refresh();
     });
+  }
+
+  /** False once the inventory was loaded and has no routes. */
+  get hasRoutes(): boolean {
+    return !this.loaded || this.rows.length > 0;
   }
 
   get rows(): EndpointRow[] {
@@ -113,19 +119,13 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointNode> {
       }
       this.updateChrome();
       this.changed.fire(undefined);
-      const waiters = this.waiters;
-      this.waiters = [];
-      waiters.forEach((w) => w());
+      this.loadedEmitter.fire();
     })();
     try {
       await this.loading;
     } finally {
       this.loading = undefined;
     }
-  }
-
-  whenLoaded(): Promise<void> {
-    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   private updateChrome(): void {

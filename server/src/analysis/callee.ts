@@ -303,7 +303,7 @@ function nearestScope(node: Node): Node | undefined {
 
 const OTHER_BINDING_TYPES = ['for_statement', 'import_from_statement', 'import_statement', 'named_expression', 'except_clause', 'global_statement', 'nonlocal_statement', 'pattern_list', 'tuple_pattern', 'list_pattern', 'function_definition', 'class_definition'];
 
-function otherBindings(facts: FileFacts, fn: Node): Set<string> {
+function otherBindings(facts: FileFacts, fn: Node): ReadonlySet<string> {
   let perFile = otherBindingsCache.get(facts);
   if (!perFile) {
     // One traversal for the whole file; each binding goes to the function whose body binds it.

@@ -3,6 +3,7 @@
 import type { Node } from './parser';
 import type { SourceFile } from './source';
 import { children, dottedName, keywordArgument, positionalArguments, stringValue, isAsyncFunction } from './syntax';
+import { TreeIndex } from './tree-index';
 
 export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'trace'] as const;
 
@@ -70,8 +71,8 @@ export function prefixInfo(args: Node | null, constants: Constants = new Map()):
 
 function moduleConstants(root: Node): Constants {
   const seen = new Map<string, string | null>();
-  for (const node of root.descendantsOfType('assignment')) {
-    if (!node || insideFunctionOrClass(node)) continue;
+  for (const node of TreeIndex.of(root.tree).nodesOfType('assignment')) {
+    if (insideFunctionOrClass(node)) continue;
     const left = node.childForFieldName('left');
     if (left?.type !== 'identifier') continue;
     const value = stringValue(node.childForFieldName('right'));
@@ -97,6 +98,8 @@ function conditionOf(node: Node): string | undefined {
   return parts.length ? parts.reverse().join(' / ') : undefined;
 }
 
+const ROUTE_METHOD_WORD = new RegExp(`\\b(${[...HTTP_METHODS, 'api_route'].join('|')})\\b`);
+
 export function routeFromDecorator(decorator: Node, constants: Constants = new Map()): { router: string; methods: string[]; path: string | null; pathExpr?: string } | undefined {
   const call = decorator.namedChildren.find((c) => c?.type === 'call');
   if (!call) return undefined;
@@ -118,12 +121,29 @@ export function routeFromDecorator(decorator: Node, constants: Constants = new M
   return undefined;
 }
 
-export function extractRoutes(file: SourceFile): { routers: RouterSummary[]; routes: RouteSummary[]; includes: IncludeSummary[] } {
+export interface ModuleRoutes {
+  routers: RouterSummary[];
+  routes: RouteSummary[];
+  includes: IncludeSummary[];
+}
+
+const routesByTree = new WeakMap<SourceFile['tree'], ModuleRoutes>();
+
+/** Routers, routes and include_router calls of a module (computed once per tree; do not mutate). */
+export function extractRoutes(file: SourceFile): ModuleRoutes {
+  let result = routesByTree.get(file.tree);
+  if (!result) routesByTree.set(file.tree, (result = computeRoutes(file)));
+  return result;
+}
+
+function computeRoutes(file: SourceFile): ModuleRoutes {
   const routers: RouterSummary[] = [];
   const routes: RouteSummary[] = [];
   const includes: IncludeSummary[] = [];
   const functionsByName = new Map<string, Node>();
-  const constants = moduleConstants(file.root);
+  // Only needed once something route-like is found (most modules have none).
+  let lazyConstants: Constants | undefined;
+  const constants = () => (lazyConstants ??= moduleConstants(file.root));
 
   for (const stmt of children(file.root)) {
     if (stmt.type === 'expression_statement') {
@@ -133,7 +153,7 @@ export function extractRoutes(file: SourceFile): { routers: RouterSummary[]; rou
         const callee = right?.type === 'call' ? dottedName(right.childForFieldName('function')) : undefined;
         const kind = callee?.split('.').pop();
         if (kind === 'APIRouter' || kind === 'FastAPI') {
-          routers.push({ name: assign.childForFieldName('left')!.text, kind, ...prefixInfo(right!.childForFieldName('arguments'), constants), line: stmt.startPosition.row + 1 });
+          routers.push({ name: assign.childForFieldName('left')!.text, kind, ...prefixInfo(right!.childForFieldName('arguments'), constants()), line: stmt.startPosition.row + 1 });
         }
       }
     }
@@ -141,7 +161,9 @@ export function extractRoutes(file: SourceFile): { routers: RouterSummary[]; rou
     if (def?.type === 'function_definition') functionsByName.set(def.childForFieldName('name')!.text, def);
     if (stmt.type === 'decorated_definition' && def?.type === 'function_definition') {
       for (const decorator of children(stmt).filter((c) => c.type === 'decorator')) {
-        const route = routeFromDecorator(decorator, constants);
+        // A route decorator names its HTTP method (or api_route): skip the rest without a look.
+        if (!ROUTE_METHOD_WORD.test(decorator.text)) continue;
+        const route = routeFromDecorator(decorator, constants());
         if (!route) continue;
         const nameNode = def.childForFieldName('name')!;
         routes.push({
@@ -163,9 +185,10 @@ export function extractRoutes(file: SourceFile): { routers: RouterSummary[]; rou
   }
 
   // include_router / add_api_route calls anywhere at module level (also inside `if` blocks);
-  // the text test first avoids resolving every call of the file.
-  for (const node of file.root.descendantsOfType('call')) {
-    if (!node || !/\.(include_router|add_api_route)\s*\($/.test(file.text.slice(node.startIndex, node.childForFieldName('arguments')?.startIndex ?? node.startIndex) + '(')) continue;
+  // the text tests first avoid looking at every call of the file.
+  const mayRegister = file.text.includes('include_router') || file.text.includes('add_api_route');
+  for (const node of mayRegister ? TreeIndex.of(file.tree).nodesOfType('call') : []) {
+    if (!/\.(include_router|add_api_route)\s*\($/.test(file.text.slice(node.startIndex, node.childForFieldName('arguments')?.startIndex ?? node.startIndex) + '(')) continue;
     if (insideFunctionOrClass(node)) continue;
     const fn = node.childForFieldName('function');
     if (fn?.type !== 'attribute') continue;
@@ -176,7 +199,7 @@ export function extractRoutes(file: SourceFile): { routers: RouterSummary[]; rou
     if (method === 'include_router') {
       const target = dottedName(positionalArguments(args)[0] ?? keywordArgument(args, 'router'));
       const condition = conditionOf(node);
-      if (target) includes.push({ owner, router: target, ...prefixInfo(args, constants), ...(condition ? { condition } : {}), line: node.startPosition.row + 1 });
+      if (target) includes.push({ owner, router: target, ...prefixInfo(args, constants()), ...(condition ? { condition } : {}), line: node.startPosition.row + 1 });
     } else if (method === 'add_api_route') {
       const positional = positionalArguments(args);
       const pathArg = positional[0] ?? keywordArgument(args, 'path');
@@ -189,8 +212,8 @@ export function extractRoutes(file: SourceFile): { routers: RouterSummary[]; rou
       routes.push({
         function: nameNode.text,
         methods,
-        path: pathArg ? (staticString(pathArg, constants) ?? null) : null,
-        ...(pathArg && staticString(pathArg, constants) === undefined ? { pathExpr: pathArg.text } : {}),
+        path: pathArg ? (staticString(pathArg, constants()) ?? null) : null,
+        ...(pathArg && staticString(pathArg, constants()) === undefined ? { pathExpr: pathArg.text } : {}),
         router: owner,
         line: handler.startPosition.row + 1,
         isAsync: isAsyncFunction(handler),
@@ -206,6 +229,8 @@ export function extractRoutes(file: SourceFile): { routers: RouterSummary[]; rou
 }
 
 function insideFunctionOrClass(node: Node): boolean {
-  for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'class_definition') return true;
-  return false;
+  const nodes = TreeIndex.of(node.tree);
+  let scope = nodes.enclosingScope(node);
+  while (scope?.type === 'lambda') scope = nodes.enclosingScope(scope.node);
+  return scope !== undefined;
 }

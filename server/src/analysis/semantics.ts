@@ -5,6 +5,7 @@ import type { AsyncMigrateConfig } from './config';
 import type { Node } from './parser';
 import type { SourceFile } from './source';
 import { children, dottedName, isAsyncFunction, keywordArgument, walk } from './syntax';
+import { TreeIndex } from './tree-index';
 import type { ResolvedSymbol, WorkspaceIndex } from './workspace';
 
 export type Flavor = 'async' | 'sync';
@@ -91,13 +92,16 @@ function boundName(target: Node | null | undefined): string | undefined {
 
 export class FileFacts {
   private readonly functionCache = new Map<number, FunctionFacts>();
-  private readonly byType = new Map<string, Node[]>();
+  /** One native traversal for every common node type, shared with the summary of the same tree. */
+  readonly nodes: TreeIndex;
 
   constructor(
     readonly file: SourceFile,
     readonly index: WorkspaceIndex,
     readonly config: AsyncMigrateConfig,
-  ) {}
+  ) {
+    this.nodes = TreeIndex.of(file.tree);
+  }
 
   get moduleName(): string {
     return this.file.moduleName;
@@ -109,31 +113,22 @@ export class FileFacts {
   }
 
   /**
-   * Nodes of the given types, in document order. One native `descendantsOfType` query per
-   * type, cached: walking the tree from JS node by node is several times slower.
+   * Nodes of the given types, in document order (cached; do not mutate). Served by the tree's
+   * TreeIndex: walking the tree from JS node by node, or one native query per type, is slow.
    */
   nodesOfType(...types: string[]): Node[] {
-    if (types.length === 1) return this.cachedType(types[0]);
-    const merged = types.flatMap((t) => this.cachedType(t));
-    return merged.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+    return this.nodes.nodesOfType(...types);
   }
 
-  private cachedType(type: string): Node[] {
-    let list = this.byType.get(type);
-    if (!list) {
-      list = this.file.root.descendantsOfType(type).filter((n): n is Node => n !== null);
-      this.byType.set(type, list);
-    }
-    return list;
+  /** `node.descendantsOfType(types)` without another native traversal (document order, node included). */
+  descendantsOfType(node: Node, types: string | readonly string[]): Node[] {
+    return this.nodes.descendantsOfType(node, types);
   }
 
   /** Facts for the function that directly encloses node (lambdas count as "no function"). */
   enclosingFunction(node: Node): FunctionFacts | undefined {
-    for (let p = node.parent; p; p = p.parent) {
-      if (p.type === 'function_definition') return this.functionFacts(p);
-      if (p.type === 'lambda' || p.type === 'class_definition') return undefined;
-    }
-    return undefined;
+    const scope = this.nodes.enclosingScope(node);
+    return scope?.type === 'function_definition' ? this.functionFacts(scope.node) : undefined;
   }
 
   /** True when node runs inside an `async def` body (not inside a nested def or lambda). */
@@ -143,10 +138,7 @@ export class FileFacts {
 
   /** The innermost function_definition, lambda or class_definition containing node. */
   private nearestScope(node: Node): Node | undefined {
-    for (let p = node.parent; p; p = p.parent) {
-      if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return p;
-    }
-    return undefined;
+    return this.nodes.enclosingScope(node)?.node;
   }
 
   functionFacts(fn: Node): FunctionFacts {
@@ -170,8 +162,8 @@ export class FileFacts {
     };
     const body = fn.childForFieldName('body');
     if (body) {
-      for (const n of body.descendantsOfType(['assignment', 'with_statement'])) {
-        if (!n || this.nearestScope(n)?.id !== fn.id) continue;
+      for (const n of this.nodes.descendantsOfType(body, ['assignment', 'with_statement'])) {
+        if (this.nearestScope(n)?.id !== fn.id) continue;
         if (n.type === 'assignment') {
           let value = n.childForFieldName('right');
           if (!value) continue;
@@ -184,9 +176,9 @@ export class FileFacts {
         } else {
           const isAsync = n.firstChild?.type === 'async';
           const withBody = n.childForFieldName('body');
-          for (const item of n.descendantsOfType('as_pattern')) {
+          for (const item of this.nodes.descendantsOfType(n, 'as_pattern')) {
             // Only the with-items themselves, not `as` patterns nested in the with body.
-            if (!item || (withBody && item.startIndex >= withBody.startIndex)) continue;
+            if (withBody && item.startIndex >= withBody.startIndex) continue;
             const value = item.namedChild(0);
             const target = item.childForFieldName('alias');
             const name = target ? (target.namedChild(0)?.type === 'identifier' ? target.namedChild(0)!.text : boundName(target)) : undefined;

@@ -5,6 +5,7 @@ import type { SourceFile } from './source';
 import type { Range } from './types';
 import { children, dottedName, isAsyncFunction, decoratorsOf, keywordArgument, stringValue } from './syntax';
 import { extractRoutes, type RouteSummary, type RouterSummary, type IncludeSummary } from './routes';
+import { TreeIndex } from './tree-index';
 
 export interface ImportBinding {
   /** Name bound in this module. */
@@ -135,10 +136,7 @@ export function resolveRelativeModule(current: string, isPackage: boolean, relat
 
 /** The innermost function/lambda/class containing node (its scope). */
 function nearestScope(node: Node): Node | undefined {
-  for (let p = node.parent; p; p = p.parent) {
-    if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return p;
-  }
-  return undefined;
+  return TreeIndex.of(node.tree).enclosingScope(node)?.node;
 }
 
 const AWAITABLE_PRODUCERS = /\b(create_task|ensure_future|run_in_executor|run_coroutine_threadsafe|create_future|gather|wait_for|shield|to_thread)\s*\(|\b(asyncio|futures)\.(Future|Task)\s*\(/;
@@ -155,15 +153,13 @@ function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
     if (id && type) paramAnnotations[id.text] = type.text;
   }
   const body = fn.childForFieldName('body');
-  // A yield of this function, not of a nested def/lambda (native query: no JS tree walk).
-  const isGenerator = !!body && body.descendantsOfType('yield').some((y) => {
-    for (let p = y?.parent; p && p.id !== fn.id; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda' || p.type === 'class_definition') return false;
-    return !!y;
-  });
+  const nodes = TreeIndex.of(fn.tree);
+  // A yield of this function, not of a nested def/lambda (indexed: no JS tree walk).
+  const isGenerator = !!body && nodes.descendantsOfType(body, 'yield').some((y) => nearestScope(y)?.id === fn.id);
   // Callees of `return f(...)` in this function's own scope (a sync wrapper returning a coroutine).
   const returnCalls: string[] = [];
-  for (const ret of body ? body.descendantsOfType('return_statement') : []) {
-    if (!ret || nearestScope(ret)?.id !== fn.id) continue;
+  for (const ret of body ? nodes.descendantsOfType(body, 'return_statement') : []) {
+    if (nearestScope(ret)?.id !== fn.id) continue;
     const value = ret.namedChild(0);
     if (value?.type === 'call') returnCalls.push(dottedName(value.childForFieldName('function')) ?? '');
   }
@@ -225,8 +221,9 @@ function classMembers(cls: Node, methods: Record<string, FunctionSummary>): { at
     if (!INERT_CLASS_DECORATORS.test(name)) dynamicMembers = true;
   }
   if (/\b(self|cls)\s*\./.test(text)) {
-    for (const assign of [...cls.descendantsOfType('assignment'), ...cls.descendantsOfType('augmented_assignment')]) {
-      const left = assign?.childForFieldName('left');
+    const nodes = TreeIndex.of(cls.tree);
+    for (const assign of [...nodes.descendantsOfType(cls, 'assignment'), ...nodes.descendantsOfType(cls, 'augmented_assignment')]) {
+      const left = assign.childForFieldName('left');
       const targets: Node[] = left && ['pattern_list', 'tuple_pattern'].includes(left.type) ? children(left) : left ? [left] : [];
       for (const t of targets) {
         const object = t.type === 'attribute' ? t.childForFieldName('object') : null;
@@ -277,7 +274,7 @@ function moduleNames(file: SourceFile, summary: ModuleSummary): { definedNames: 
         targetNames(stmt.childForFieldName('left'), names);
         break;
       case 'with_statement':
-        for (const alias of stmt.descendantsOfType('as_pattern_target')) if (alias && nearestScope(alias) === undefined) targetNames(alias, names);
+        for (const alias of TreeIndex.of(stmt.tree).descendantsOfType(stmt, 'as_pattern_target')) if (nearestScope(alias) === undefined) targetNames(alias, names);
         break;
       case 'except_clause':
         for (const c of children(stmt)) if (c.type === 'as_pattern') targetNames(c.childForFieldName('alias'), names);
@@ -295,14 +292,15 @@ function moduleNames(file: SourceFile, summary: ModuleSummary): { definedNames: 
     }
   };
   for (const stmt of children(file.root)) visit(stmt);
+  const nodes = TreeIndex.of(file.tree);
   if (file.text.includes('global ')) {
-    for (const g of file.root.descendantsOfType('global_statement')) for (const id of g ? children(g) : []) if (id.type === 'identifier') names.add(id.text);
+    for (const g of nodes.nodesOfType('global_statement')) for (const id of children(g)) if (id.type === 'identifier') names.add(id.text);
   }
   if (/\bglobals\s*\(\s*\)|\bsys\.modules\b/.test(file.text)) dynamicNames = true;
   if (file.text.includes(':=')) {
-    for (const w of file.root.descendantsOfType('named_expression')) {
-      const scope = w && nearestScope(w);
-      const n = w?.childForFieldName('name');
+    for (const w of nodes.nodesOfType('named_expression')) {
+      const scope = nearestScope(w);
+      const n = w.childForFieldName('name');
       if (n && scope === undefined) names.add(n.text);
     }
   }

@@ -39,6 +39,18 @@ const INDEXED = new Set(INDEXED_TYPES);
 
 /** Scope-introducing node types of `enclosingScope`. */
 const SCOPE_TYPES = new Set(['function_definition', 'lambda', 'class_definition']);
+export type ScopeType = 'function_definition' | 'lambda' | 'class_definition';
+export interface ScopeRef {
+  node: Node;
+  type: ScopeType;
+}
+interface ScopeTable {
+  nodes: Node[];
+  refs: ScopeRef[];
+  starts: number[];
+  ends: number[];
+  parent: number[];
+}
 
 export class TreeIndex {
   /** Indexed nodes in document (pre-)order, as the native traversal returns them. */
@@ -48,7 +60,7 @@ export class TreeIndex {
   private readonly byType = new Map<string, Node[]>();
   /** Native results for types outside INDEXED_TYPES, on the root. */
   private readonly extra = new Map<string, Node[]>();
-  private scopes?: { nodes: Node[]; starts: number[]; ends: number[]; parent: number[] };
+  private scopes?: ScopeTable;
 
   private constructor(private readonly tree: Tree) {
     const root = tree.rootNode;
@@ -108,7 +120,7 @@ export class TreeIndex {
       // Same range as node, or empty at one of its edges: descendant or a neighbour/ancestor?
       if (candidate.id !== node.id && ((s === start && e === end) || (s === e && (s === start || s === end)))) {
         if (!isDescendant(candidate, node)) continue;
-      } else if (s === end && s !== start) continue;
+      }
       out.push(candidate);
     }
     return out;
@@ -129,7 +141,7 @@ export class TreeIndex {
    * The innermost function_definition, lambda or class_definition that is a proper ancestor of
    * node (what a walk up `node.parent` would meet first), or undefined at module level.
    */
-  enclosingScope(node: Node): Node | undefined {
+  enclosingScope(node: Node): ScopeRef | undefined {
     const start = node.startIndex;
     const end = node.endIndex;
     // Empty nodes at a scope's edge may belong to a neighbour: ask the tree.
@@ -146,19 +158,24 @@ export class TreeIndex {
       } else high = mid - 1;
     }
     for (let i = found; i >= 0; i = scopes.parent[i]) {
-      if (scopes.starts[i] <= start && end <= scopes.ends[i] && scopes.nodes[i].id !== node.id) return scopes.nodes[i];
+      if (!(scopes.starts[i] <= start && end <= scopes.ends[i]) || scopes.nodes[i].id === node.id) continue;
+      // Same range (a class body holding one method): the scope may be node's child.
+      if (scopes.starts[i] === start && scopes.ends[i] === end && !isDescendant(node, scopes.nodes[i])) continue;
+      return scopes.refs[i];
     }
     return undefined;
   }
 
-  private scopeTable(): { nodes: Node[]; starts: number[]; ends: number[]; parent: number[] } {
+  private scopeTable(): ScopeTable {
     if (this.scopes) return this.scopes;
     const nodes: Node[] = [];
     const ends: number[] = [];
+    const refs: ScopeRef[] = [];
     this.all.forEach((n, i) => {
       if (SCOPE_TYPES.has(this.types[i])) {
         nodes.push(n);
         ends.push(this.ends[i]);
+        refs.push({ node: n, type: this.types[i] as ScopeType });
       }
     });
     // Document order is pre-order: a scope's parent is the nearest earlier scope containing it.
@@ -170,7 +187,7 @@ export class TreeIndex {
       parent.push(stack.length ? stack[stack.length - 1] : -1);
       stack.push(i);
     });
-    this.scopes = { nodes, starts, ends, parent };
+    this.scopes = { nodes, refs, starts, ends, parent };
     return this.scopes;
   }
 }
@@ -183,8 +200,11 @@ function isDescendant(candidate: Node, ancestor: Node): boolean {
   return false;
 }
 
-function slowEnclosingScope(node: Node): Node | undefined {
-  for (let p = node.parent; p; p = p.parent) if (SCOPE_TYPES.has(p.type)) return p;
+function slowEnclosingScope(node: Node): ScopeRef | undefined {
+  for (let p = node.parent; p; p = p.parent) {
+    const type = p.type;
+    if (SCOPE_TYPES.has(type)) return { node: p, type: type as ScopeType };
+  }
   return undefined;
 }
 

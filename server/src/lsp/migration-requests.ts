@@ -123,6 +123,12 @@ export class MigrationRequests {
    * same for one poll: typing produces one notification per pause, not one per keystroke.
    */
   private poll(): void {
+    for (const folder of this.caches.keys()) {
+      if ([...this.server.folders.values()].includes(folder)) continue;
+      this.caches.get(folder)!.analysis.dispose();
+      this.caches.delete(folder);
+      this.announced.delete(folder.uri);
+    }
     for (const folder of this.server.folders.values()) {
       if (!folder.root) continue;
       const signature = `${folder.index.generation}|${folder.state}|${this.configId(folder)}`;
@@ -282,9 +288,16 @@ export class MigrationRequests {
       const starts = computeLineStarts(text);
       offset = Math.min(text.length, (starts[p.line] ?? text.length) + p.character);
     }
-    // Cheap test first: is the position inside any route handler of this module at all?
+    // Cheap test first: is the position inside a route handler of this module at all?
     const summary = folder.index.fileByPath(rel);
-    if (!summary?.routes.some((r) => r.outerStart <= offset && offset <= r.end)) return null;
+    const route = summary?.routes.find((r) => r.outerStart <= offset && offset <= r.end);
+    if (!route) return null;
+    // While the user types, the last inventory still knows the handler (ids do not depend on
+    // offsets): no rebuild on every cursor move.
+    const last = this.entry(folder).last?.inventory;
+    const methods = route.methods.length ? route.methods : ['GET'];
+    const known = last?.endpoints.find((e) => e.path === rel && e.function === route.function && methods.includes(e.method));
+    if (known) return { folder: folder.uri, id: known.id };
     const hit = endpointsAt(this.inventory(folder).inventory, rel, offset)[0];
     return hit ? { folder: folder.uri, id: hit.id } : null;
   }

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { analyze, py, ruleTester } from '../helpers';
+import { analyze, fix, py, ruleTester } from '../helpers';
 import { withModels } from './orm-models';
 
 const HEADER = py`
@@ -398,5 +398,20 @@ describe('AM101 details', () => {
           return db.query(User).filter(User.x == ).all()
     `)), { select: ['AM101'], only: 'app/api.py' });
     assert.deepStrictEqual(findings.map((f) => f.code), []);
+  });
+});
+
+describe('AM101 unique() evidence', () => {
+  it('a module-qualified model in the filter counts as another table', async () => {
+    const files = withModels(py`
+      from sqlalchemy.ext.asyncio import AsyncSession
+      from app import models
+      from app.models import User
+
+      async def f(db: AsyncSession):
+          return db.query(User).filter(User.id == models.Post.author_id).all()
+    `);
+    const out = await fix(files, 'app/api.py', { select: ['AM101'] });
+    assert.match(out, /\(await db\.execute\(select\(User\)\.where\(User\.id == models\.Post\.author_id\)\)\)\.unique\(\)\.scalars\(\)\.all\(\)/);
   });
 });

@@ -522,3 +522,97 @@ describe('AM201 details', () => {
     execFileSync('python3', ['-c', 'import sys; compile(sys.stdin.read(), "m", "exec")'], { input: out });
   });
 });
+
+ruleTester('AM201', {
+  valid: [
+    { name: 'asyncio.sleep awaited, and a local function named sleep', code: 'import asyncio\n\nasync def f():\n    await asyncio.sleep(1)\n\ndef sleep(x):\n    return x\n\nasync def g():\n    sleep(1)\n' },
+  ],
+  invalid: [
+    {
+      name: 'asyncio coroutine functions (asyncio.sleep forgotten in a retry loop)',
+      code: py`
+        import asyncio
+        from asyncio import sleep
+
+        async def retry(fn):
+            for attempt in range(3):
+                asyncio.sleep(2 ** attempt)
+                sleep(1)
+            return await asyncio.to_thread(fn)
+      `,
+      errors: ['6:9', '7:9'],
+      output: py`
+        import asyncio
+        from asyncio import sleep
+
+        async def retry(fn):
+            for attempt in range(3):
+                await asyncio.sleep(2 ** attempt)
+                await sleep(1)
+            return await asyncio.to_thread(fn)
+      `,
+    },
+  ],
+});
+
+ruleTester('AM201', {
+  valid: [],
+  invalid: [
+    {
+      name: 'asyncio.run() boundary: a script entry point runs the coroutine with asyncio.run (safe under the __main__ guard)',
+      code: py`
+        import sys
+
+        async def main(argv):
+            return 0
+
+        if __name__ == "__main__":
+            main(sys.argv)
+      `,
+      errors: ['7:5'],
+      message: 'asyncio.run',
+      output: py`
+        import sys
+        import asyncio
+
+        async def main(argv):
+            return 0
+
+        if __name__ == "__main__":
+            asyncio.run(main(sys.argv))
+      `,
+    },
+    {
+      name: 'an unguarded module-level call: the asyncio.run fix is unsafe',
+      code: py`
+        import asyncio
+
+        async def warm_cache():
+            return 0
+
+        warm_cache()
+      `,
+      errors: ['6:1'],
+      unsafe: true,
+      output: py`
+        import asyncio
+
+        async def warm_cache():
+            return 0
+
+        asyncio.run(warm_cache())
+      `,
+    },
+  ],
+});
+
+describe('AM201 suggestions in a plain def', () => {
+  it('offers "make async" first and "asyncio.run" second, both unsafe', async () => {
+    const files = { 'app/jobs.py': 'async def job():\n    return 1\n\ndef cron():\n    result = job()\n    return {"result": result}\n' };
+    const [finding] = await analyze(files, { select: ['AM201'] });
+    assert.deepStrictEqual(finding.suggestions?.map((s) => [s.applicability, applyEdits(files['app/jobs.py'], s.edits)]), [
+      ['unsafe', 'async def job():\n    return 1\n\nasync def cron():\n    result = await job()\n    return {"result": result}\n'],
+      ['unsafe', 'import asyncio\nasync def job():\n    return 1\n\ndef cron():\n    result = asyncio.run(job())\n    return {"result": result}\n'],
+    ]);
+  });
+});

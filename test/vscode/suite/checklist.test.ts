@@ -193,6 +193,44 @@ describe('Endpoints tree and Checklist sidebar', function () {
     await waitForModel((m) => m.ref.id === CHECKIN && !step(m, 'migration').complete, 'step 3 open again after the revert', 30_000);
   });
 
+  it('"Migrate this endpoint" from the tree\'s context menu runs the language server\'s command', async () => {
+    const editor = await openFile(ATTENDANCE);
+    const original = editor.document.getText();
+    const tiers = await vscode.commands.executeCommand<{ node: { kind: string } }[]>('asyncMigrate.internal.treeChildren');
+    const files = await vscode.commands.executeCommand<{ node: { path: string } }[]>('asyncMigrate.internal.treeChildren', tiers[0].node);
+    const endpoints = await vscode.commands.executeCommand<{ node: { row: { id: string } } }[]>('asyncMigrate.internal.treeChildren', files.find((f) => f.node.path === ATTENDANCE)!.node);
+    const node = endpoints.find((e) => e.node.row.id === CHECKIN)!.node;
+    await vscode.commands.executeCommand('asyncMigrate.endpoints.migrate', node);
+    await waitFor(() => /async def checkin\(/.test(editor.document.getText()), 10_000, 'the handler rewritten');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.strictEqual(editor.document.getText(), original);
+  });
+
+  it('picks any endpoint from the quick pick', async () => {
+    const picked = vscode.commands.executeCommand<EndpointRef | undefined>('asyncMigrate.checklist.pick');
+    await sleep(1500); // the quick pick loads the inventory
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const ref = await picked;
+    assert.ok(ref, 'an endpoint was picked');
+    const s = await state();
+    assert.strictEqual(s.ref?.id, ref.id, 'the checklist shows the picked endpoint');
+    assert.strictEqual(s.model?.ref.id, ref.id);
+    // Back to POST /checkin for the next tests.
+    await vscode.commands.executeCommand('asyncMigrate.internal.showEndpoint', { folder: ref.folder, id: CHECKIN });
+  });
+
+  it('records latency before / after sent by the form', async () => {
+    const { model } = await state();
+    assert.ok(model && model.ref.id === CHECKIN);
+    await vscode.commands.executeCommand('asyncMigrate.internal.checklistMessage', { type: 'metrics', endpoint: model.ref, phase: 'before', sample: { p50: 40, p95: 200, p99: 400 } });
+    await vscode.commands.executeCommand('asyncMigrate.internal.checklistMessage', { type: 'metrics', endpoint: model.ref, phase: 'after', sample: { p50: 30, p95: 150, p99: 300, errorRate: 0.05 } });
+    const after = await waitForModel((m) => m.metrics.after?.p95 === 150, 'the metrics in the model');
+    assert.deepStrictEqual(after.metrics, { before: { p50: 40, p95: 200, p99: 400 }, after: { p50: 30, p95: 150, p99: 300, errorRate: 0.05 } });
+    assert.match(fs.readFileSync(path.join(root(), 'docs/async-migration/progress.md'), 'utf8'), /"p95": \{"after": 150, "before": 200\}/);
+    // A malformed message changes nothing.
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('asyncMigrate.internal.checklistMessage', { type: 'metrics', endpoint: model.ref, phase: 'after', sample: { p50: -1, p95: 1, p99: 1 } })), /malformed/);
+  });
+
   it('writes the analysis document, creates a locust file and copies a curl line', async () => {
     const loadDir = path.join(root(), 'tests/load');
     const loadExisted = fs.existsSync(loadDir);

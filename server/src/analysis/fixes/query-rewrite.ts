@@ -251,6 +251,11 @@ function mentionsOtherEntities(context: RuleContext, steps: MethodCall[], shape:
       const type = n.type;
       // Subqueries (`in_(...)`, `any(...)`, `has(...)`) add no FROM entries, hence no duplicates.
       if (type === 'call' && SUBQUERY_METHODS.includes(calleeLast(n) ?? '')) return false;
+      // `models.Post` written module-qualified.
+      if (type === 'attribute' && /^[A-Z]/.test(n.childForFieldName('attribute')?.text ?? '') && !own.has(n.text)) {
+        if (classOf(context.facts, n)?.cls.isModel) found = true;
+        return;
+      }
       if (type !== 'identifier') return;
       const parent = n.parent!;
       // Attribute names (`.id`) and keyword names (`name=`) are not tables.

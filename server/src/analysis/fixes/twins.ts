@@ -104,8 +104,18 @@ export function importNodes(file: SourceFile, binding: ImportBinding): { stateme
   return undefined;
 }
 
-/** Identifier nodes in this file that read the module-level binding `local` (import statements excluded). */
+const usesCache = new WeakMap<FileFacts, Map<string, Node[]>>();
+
+/** Identifier nodes in this file that read the module-level binding `local` (import statements excluded); cached per file. */
 export function usesOf(facts: FileFacts, local: string): Node[] {
+  let cache = usesCache.get(facts);
+  if (!cache) usesCache.set(facts, (cache = new Map()));
+  let uses = cache.get(local);
+  if (!uses) cache.set(local, (uses = computeUses(facts, local)));
+  return uses;
+}
+
+function computeUses(facts: FileFacts, local: string): Node[] {
   const out: Node[] = [];
   for (const id of facts.nodesOfType('identifier')) {
     if (id.text !== local) continue;

@@ -93,7 +93,7 @@ export const awaitOnSync: Rule = {
   code: 'AM202',
   name: 'await-on-sync',
   defaultSeverity: 'error',
-  fix: 'always',
+  fix: 'sometimes',
   docs: {
     what: 'Reports `await` on a call to a workspace function or method that is a plain `def` — typically a sync service awaited from an endpoint being migrated (`await user_service.get_user(db, id)` while `user_service` is still the sync one).',
     why: 'A plain `def` returns its value directly; awaiting a user, a list or `None` raises `TypeError: object User can\'t be used in \'await\' expression` — but only when that line runs, so it slips through review and simple tests. The seed lists it as common error 1 ("Mixing Sync/Async Services"): during a gradual migration both `services/user.py` and `services/async_user.py` exist and the wrong one gets imported.',

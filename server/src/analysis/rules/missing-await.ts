@@ -27,6 +27,12 @@ export const ASYNC_SESSION_COROUTINES: ReadonlySet<string> = new Set([
 /** httpx.AsyncClient / aiohttp.ClientSession request methods (awaited, or `async with` for aiohttp). */
 const HTTP_COROUTINES: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send', 'aclose', 'close', 'ws_connect']);
 const ASYNC_HTTP_CLIENTS = new Set(['httpx.AsyncClient', 'aiohttp.ClientSession']);
+/** Standard-library coroutine functions (by canonical name). */
+const EXTERNAL_COROUTINES = new Set([
+  'asyncio.sleep', 'asyncio.to_thread', 'asyncio.wait_for', 'asyncio.wait', 'asyncio.open_connection', 'asyncio.start_server',
+  'asyncio.create_subprocess_exec', 'asyncio.create_subprocess_shell',
+]);
+const EXTERNAL_COROUTINE_NAMES = new Set([...EXTERNAL_COROUTINES].map((n) => n.split('.').pop()!));
 
 /** Callees (by last name) that take a coroutine and run, schedule or collect it. */
 const CONSUMERS = new Set([
@@ -47,7 +53,7 @@ const AWAITABLE_PARAM_NAME = /^(coro|coroutine|awaitable|aw|task|fut|future)s?$|
 
 type Source =
   | { kind: 'workspace'; callable: Callable; what: string }
-  | { kind: 'session' | 'http'; what: string };
+  | { kind: 'session' | 'http' | 'external'; what: string };
 
 function lastName(callee: Node | null): string | undefined {
   if (!callee) return undefined;
@@ -90,6 +96,8 @@ function coroutineSource(facts: FileFacts, call: Node): Source | undefined {
     const owner = callable.className ? `${callable.className}.${callable.name}` : callable.name;
     return { kind: 'workspace', callable, what: `\`${owner}\` is \`async def\`` };
   }
+  const canonical = EXTERNAL_COROUTINE_NAMES.has(calleeLastName(call) ?? '') ? facts.canonical(callee) : undefined;
+  if (canonical && EXTERNAL_COROUTINES.has(canonical)) return { kind: 'external', what: `\`${canonical}()\` is a coroutine function` };
   if (callee.type !== 'attribute') return undefined;
   const method = callee.childForFieldName('attribute')!.text;
   const receiver = unparen(callee.childForFieldName('object')!);
@@ -261,7 +269,7 @@ function check(context: RuleContext): void {
   const local = fileFunctionNames(facts);
   for (const call of facts.calls()) {
     const last = calleeLastName(call);
-    if (!last || !(names.asyncNames.has(last) || local.async.has(last) || ASYNC_SESSION_COROUTINES.has(last) || HTTP_COROUTINES.has(last))) continue;
+    if (!last || !(names.asyncNames.has(last) || local.async.has(last) || ASYNC_SESSION_COROUTINES.has(last) || HTTP_COROUTINES.has(last) || EXTERNAL_COROUTINE_NAMES.has(last))) continue;
     if (isAwaitedExpr(call)) continue;
     const source = coroutineSource(facts, call);
     if (!source) continue;
@@ -310,7 +318,7 @@ export const missingAwait: Rule = {
   defaultSeverity: 'error',
   fix: 'sometimes',
   docs: {
-    what: 'Reports a call that creates a coroutine and never awaits it: a workspace `async def` function or method (resolved across files, through module-level instances like `async_user_service`, local instances, `self`, annotated parameters and `Depends(...)`), an `AsyncSession` coroutine method (`execute`, `scalar`, `scalars`, `get`, `commit`, `rollback`, `flush`, `refresh`, `merge`, `delete`, `close`, `run_sync`, `stream`, `connection` …), or a request on an async HTTP client (`httpx.AsyncClient`, `aiohttp.ClientSession`) — as a statement, an assignment, a return from an `async def`, a condition or an argument.',
+    what: 'Reports a call that creates a coroutine and never awaits it: a workspace `async def` function or method (resolved across files, through module-level instances like `async_user_service`, local instances, `self`, annotated parameters and `Depends(...)`), an `AsyncSession` coroutine method (`execute`, `scalar`, `scalars`, `get`, `commit`, `rollback`, `flush`, `refresh`, `merge`, `delete`, `close`, `run_sync`, `stream`, `connection` …), a request on an async HTTP client (`httpx.AsyncClient`, `aiohttp.ClientSession`), or an asyncio coroutine function (`asyncio.sleep`, `asyncio.to_thread`, `asyncio.wait_for`…) — as a statement, an assignment, a return from an `async def`, a condition or an argument.',
     why: 'Calling an `async def` only creates a coroutine object: nothing runs until it is awaited. `user = async_user_service.get_user(db, id)` binds a coroutine (always truthy, no attributes of a user), `db.commit()` silently commits nothing, and Python only prints "coroutine was never awaited" at garbage collection, far from the bug. The seed lists it as common error 2; it multiplies when sync and async services coexist during a migration.',
     example: 'from app.services.async_user import async_user_service\n\nasync def read_user(user_id: int, db: AsyncSession = Depends(get_async_db)):\n    user = async_user_service.get_user(db, user_id)\n    db.commit()\n    return user',
     useInstead: 'from app.services.async_user import async_user_service\n\nasync def read_user(user_id: int, db: AsyncSession = Depends(get_async_db)):\n    user = await async_user_service.get_user(db, user_id)\n    await db.commit()\n    return user',
@@ -318,7 +326,7 @@ export const missingAwait: Rule = {
       'Not reported where an unawaited coroutine is correct: passed to `asyncio.gather`/`create_task`/`ensure_future`/`wait_for`/`shield`/`run`/`run_until_complete`, collected in a list/tuple/comprehension or with `.append()`, used in `async with`/`async for`, returned from a plain `def` (a wrapper), inside a lambda, or assigned to a name that is later awaited or handed on.',
       'A coroutine passed to a function the engine cannot resolve is not reported (that function may await it); passed to a builtin, a class, an external function or a workspace function whose parameter is not annotated as awaitable, it is.',
       '`async def` functions with decorators other than well-known ones (staticmethod, classmethod, abstractmethod, functools.wraps/cache/lru_cache, route decorators, pytest fixtures/marks) are not reported: the decorator may change what a call returns. Async generators (`async def` with `yield`) return async iterators, not coroutines, and are never reported.',
-      'Inside a plain `def` there is no automatic fix: the quick fix "make function async" is offered as an unsafe suggestion, because every caller of that function then needs `await` too. At module level, in a class body and inside generator expressions there is no fix.',
+      'Inside a plain `def` there is no automatic fix: "make the function async" and "run it with `asyncio.run()`" are offered as unsafe suggestions (every caller of a function made async needs `await` too; `asyncio.run()` fails inside a running event loop). A statement-level call at module level is wrapped in `asyncio.run(...)` (safe under `if __name__ == "__main__":`, unsafe elsewhere). In a class body and inside generator expressions there is no fix.',
       'Receivers are followed through module-level instances, local assignments, `self` attributes assigned in the class, annotated parameters and `Depends()` of a function whose return annotation names the class; anything else is unknown and not reported.',
     ],
   },

@@ -155,8 +155,18 @@ interface ModuleSwitch {
   noFixReason?: string;
 }
 
-/** Whether (and how) every use of an imported sync symbol in this module can move to its async twin. */
+const switchCache = new WeakMap<FileFacts, Map<string, ModuleSwitch | undefined>>();
+
+/** Whether (and how) every use of an imported sync symbol in this module can move to its async twin (cached per file). */
 function moduleSwitch(facts: FileFacts, binding: ImportBinding): ModuleSwitch | undefined {
+  let cache = switchCache.get(facts);
+  if (!cache) switchCache.set(facts, (cache = new Map()));
+  const key = `${binding.statementStart}:${binding.local}`;
+  if (!cache.has(key)) cache.set(key, computeModuleSwitch(facts, binding));
+  return cache.get(key);
+}
+
+function computeModuleSwitch(facts: FileFacts, binding: ImportBinding): ModuleSwitch | undefined {
   const { index, file } = facts;
   const summary = index.fileByPath(file.path);
   const sym = index.resolveBinding(binding);
