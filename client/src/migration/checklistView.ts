@@ -20,12 +20,11 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider {
   private empty: ViewState['empty'] = 'noEndpoint';
   private error: string | undefined;
   private loadSeq = 0;
-  /** Every message posted to the webview and received from it (tests; last 200). */
+  /** The last messages posted to the webview (tests). */
   readonly posted: ToWebview[] = [];
-  readonly received: FromWebview[] = [];
-  private readonly modelChanged = new vscode.EventEmitter<ChecklistModel | null>();
-  /** Fires after every (re)load of the model. */
-  readonly onDidChangeModel = this.modelChanged.event;
+  private readonly shown = new vscode.EventEmitter<EndpointRef>();
+  /** Fires when another endpoint is shown. */
+  readonly onDidShow = this.shown.event;
   private ready = false;
 
   constructor(
@@ -75,6 +74,7 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider {
     const same = ref && this.ref && ref.folder === this.ref.folder && ref.id === this.ref.id;
     if (same && !force) return;
     this.ref = ref;
+    if (ref && !same) this.shown.fire(ref);
     await this.reload();
   }
 
@@ -101,12 +101,6 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider {
     this.error = error;
     if (!model && this.ref && empty === 'noEndpoint') this.ref = undefined; // the endpoint is gone
     this.postState();
-    this.modelChanged.fire(model);
-  }
-
-  setEmpty(reason: ViewState['empty']): void {
-    this.empty = reason;
-    if (!this.model) this.postState();
   }
 
   postState(): void {
@@ -143,8 +137,6 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider {
       this.log(`[checklist] ignored a malformed message from the webview: ${safeJson(raw)}`);
       return;
     }
-    this.received.push(message);
-    if (this.received.length > 200) this.received.shift();
     await this.handle(message);
   }
 

@@ -51,6 +51,11 @@ export function registerMigration(context: vscode.ExtensionContext, getClient: (
     vscode.window.registerWebviewViewProvider(VIEW_CHECKLIST, checklist),
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
     actions.onDidChangeBusy(() => checklist.postBusy()),
+    // The endpoint shown in the checklist is selected in the tree (without taking the focus).
+    checklist.onDidShow((ref) => {
+      const node = tree.nodeOf(ref.folder, ref.id);
+      if (node && treeView.visible) void Promise.resolve(treeView.reveal(node, { select: true, focus: false, expand: true })).catch(() => undefined);
+    }),
     // "No routes" vs "put the cursor in a handler": known once the inventory is loaded.
     tree.onDidLoad(() => {
       if (!checklist.current.ref) void checklist.reload();

@@ -84,10 +84,6 @@ export class EndpointsTree implements vscode.TreeDataProvider<EndpointNode> {
     return this.folders.flatMap((f) => f.endpoints);
   }
 
-  get folderData(): FolderEndpoints[] {
-    return this.folders;
-  }
-
   get description(): string | undefined {
     return this.view?.description;
   }

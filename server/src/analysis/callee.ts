@@ -4,7 +4,7 @@
 // (AM201–AM205). Everything answers undefined when the evidence is not there.
 import type { Node } from './parser';
 import type { FileFacts, FunctionFacts, LocalBinding, ParamFacts } from './semantics';
-import type { ClassSummary, FunctionSummary } from './summary';
+import type { ClassSummary, FunctionSummary, ModuleSummary } from './summary';
 import { children, decoratorsOf, dottedName, isAsyncFunction, unparen } from './syntax';
 import type { ResolvedSymbol, WorkspaceIndex } from './workspace';
 
@@ -144,7 +144,6 @@ function returnedCallIsPlain(index: WorkspaceIndex, callable: Callable, dotted: 
     default:
       return false;
   }
-  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -717,35 +716,46 @@ export interface WorkspaceNames {
 }
 
 const namesCache = new WeakMap<WorkspaceIndex, { generation: number; names: WorkspaceNames }>();
+/** Per-module async/sync def names (a summary is immutable, so this is computed once per summary). */
+const moduleNamesCache = new WeakMap<ModuleSummary, { async: string[]; sync: string[] }>();
+
+function moduleDefNames(mod: ModuleSummary): { async: string[]; sync: string[] } {
+  let names = moduleNamesCache.get(mod);
+  if (!names) {
+    names = { async: [], sync: [] };
+    const fns = [...Object.values(mod.functions), ...Object.values(mod.classes).flatMap((c) => Object.values(c.methods))];
+    for (const fn of fns) (fn.isAsync ? names.async : names.sync).push(fn.name);
+    moduleNamesCache.set(mod, names);
+  }
+  return names;
+}
 
 /** Workspace-wide name sets, recomputed when the index changes. */
 export function workspaceNames(index: WorkspaceIndex): WorkspaceNames {
   const cached = namesCache.get(index);
   if (cached && cached.generation === index.generation) return cached.names;
   const names: WorkspaceNames = { asyncNames: new Set(), syncNames: new Set(), twinSyncNames: new Set() };
-  const addFn = (fn: FunctionSummary, twin: boolean) => {
-    (fn.isAsync ? names.asyncNames : names.syncNames).add(fn.name);
-    if (twin && !fn.isAsync) names.twinSyncNames.add(fn.name);
-  };
-  const addClass = (module: string, cls: ClassSummary, twin: boolean, depth = 0) => {
-    for (const fn of Object.values(cls.methods)) addFn(fn, twin);
-    if (!twin || depth > MAX_DEPTH) return;
+  const addClass = (module: string, cls: ClassSummary, depth = 0) => {
+    for (const fn of Object.values(cls.methods)) if (!fn.isAsync) names.twinSyncNames.add(fn.name);
+    if (depth > MAX_DEPTH) return;
     for (const base of cls.bases) {
       const resolved = index.resolveDotted(module, base);
-      if (resolved?.kind === 'class') addClass(resolved.module, resolved.cls, twin, depth + 1);
+      if (resolved?.kind === 'class') addClass(resolved.module, resolved.cls, depth + 1);
     }
   };
   for (const mod of index.modules()) {
+    const defs = moduleDefNames(mod);
+    for (const n of defs.async) names.asyncNames.add(n);
+    for (const n of defs.sync) names.syncNames.add(n);
     const sameModuleTwin = (n: string) => index.asyncTwinNames(n).some((t) => mod.variables[t] || mod.functions[t] || mod.classes[t]);
     const hasTwin = !!index.asyncTwinModule(mod.moduleName) || [...Object.keys(mod.variables), ...Object.keys(mod.functions), ...Object.keys(mod.classes)].some(sameModuleTwin);
-    for (const fn of Object.values(mod.functions)) addFn(fn, hasTwin);
-    for (const cls of Object.values(mod.classes)) addClass(mod.moduleName, cls, hasTwin);
-    if (hasTwin) {
-      // Instances whose class lives elsewhere (`user_service = UserService()` with an imported class).
-      for (const v of Object.keys(mod.variables)) {
-        const sym = index.resolveName(mod.moduleName, v);
-        if (sym?.kind === 'instance') addClass(sym.classModule, sym.cls, true);
-      }
+    if (!hasTwin) continue;
+    for (const fn of Object.values(mod.functions)) if (!fn.isAsync) names.twinSyncNames.add(fn.name);
+    for (const cls of Object.values(mod.classes)) addClass(mod.moduleName, cls);
+    // Instances whose class lives elsewhere (`user_service = UserService()` with an imported class).
+    for (const v of Object.keys(mod.variables)) {
+      const sym = index.resolveName(mod.moduleName, v);
+      if (sym?.kind === 'instance') addClass(sym.classModule, sym.cls);
     }
   }
   namesCache.set(index, { generation: index.generation, names });

@@ -35,14 +35,26 @@ export function walk(node: Node, visit: (node: Node) => boolean | void): void {
   }
 }
 
+/**
+ * Dotted names of attribute nodes, per tree (trees are immutable). Keyed by node id, which is
+ * only unique for inner nodes: small leaves (identifiers) may share an id, so they are not cached.
+ */
+const dottedNames = new WeakMap<Node['tree'], Map<number, string | undefined>>();
+
 /** "a.b.c" for identifier/attribute chains, undefined for anything else (calls, subscripts…). */
 export function dottedName(node: Node | null | undefined): string | undefined {
   if (!node) return undefined;
-  if (node.type === 'identifier') return node.text;
-  if (node.type === 'attribute') {
+  const type = node.type;
+  if (type === 'identifier') return node.text;
+  if (type === 'attribute') {
+    let perTree = dottedNames.get(node.tree);
+    if (!perTree) dottedNames.set(node.tree, (perTree = new Map()));
+    if (perTree.has(node.id)) return perTree.get(node.id);
     const object = dottedName(node.childForFieldName('object'));
-    const attr = node.childForFieldName('attribute');
-    return object && attr ? `${object}.${attr.text}` : undefined;
+    const attr = object ? node.childForFieldName('attribute') : null;
+    const dotted = object && attr ? `${object}.${attr.text}` : undefined;
+    perTree.set(node.id, dotted);
+    return dotted;
   }
   return undefined;
 }

@@ -30,13 +30,32 @@ function matchPattern(pattern: string, value: string): string | undefined {
   return hasCapital ? core.charAt(0).toLowerCase() + core.slice(1) : core;
 }
 
+interface ResolutionMemo {
+  generation: number;
+  config: AsyncMigrateConfig | undefined;
+  names: Map<string, ResolvedSymbol | undefined>;
+  dotted: Map<string, ResolvedSymbol | undefined>;
+  importers?: Map<string, { module: ModuleSummary; binding: ImportBinding }[]>;
+}
+
+function emptyMemo(generation: number, config: AsyncMigrateConfig | undefined): ResolutionMemo {
+  return { generation, config, names: new Map(), dotted: new Map() };
+}
+
 export class WorkspaceIndex {
   private readonly byModule = new Map<string, ModuleSummary>();
   private readonly byPath = new Map<string, ModuleSummary>();
   /** Bumped on every change, so caches keyed on it invalidate. */
   generation = 0;
+  /** Answers of top-level resolveName/resolveDotted and importersOf, valid for one generation and config. */
+  private memo: ResolutionMemo = emptyMemo(-1, undefined);
 
   constructor(public config: AsyncMigrateConfig) {}
+
+  private currentMemo(): ResolutionMemo {
+    if (this.memo.generation !== this.generation || this.memo.config !== this.config) this.memo = emptyMemo(this.generation, this.config);
+    return this.memo;
+  }
 
   upsert(summary: ModuleSummary): void {
     const previous = this.byPath.get(summary.path);
@@ -78,13 +97,23 @@ export class WorkspaceIndex {
 
   /** Resolves a name bound at module level in moduleName. */
   resolveName(moduleName: string, local: string, depth = 0): ResolvedSymbol | undefined {
+    if (depth !== 0) return this.resolveNameUncached(moduleName, local, depth);
+    const memo = this.currentMemo().names;
+    const key = `${moduleName}\0${local}`;
+    let sym = memo.get(key);
+    if (sym === undefined && !memo.has(key)) memo.set(key, (sym = this.resolveNameUncached(moduleName, local, 0)));
+    return sym;
+  }
+
+  private resolveNameUncached(moduleName: string, local: string, depth: number): ResolvedSymbol | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const mod = this.byModule.get(moduleName);
     if (!mod) return undefined;
     if (mod.functions[local]) return { kind: 'function', module: moduleName, name: local, fn: mod.functions[local] };
     if (mod.classes[local]) return { kind: 'class', module: moduleName, name: local, cls: mod.classes[local] };
     // Imports after definitions: a later import rebinds, but definitions are far more common; keep it simple.
-    const binding = [...mod.imports].reverse().find((b) => b.local === local);
+    let binding: ImportBinding | undefined;
+    for (let i = mod.imports.length - 1; i >= 0 && !binding; i--) if (mod.imports[i].local === local) binding = mod.imports[i];
     if (binding) return this.resolveBinding(binding, depth);
     const variable = mod.variables[local];
     if (variable) return this.resolveVariable(moduleName, variable, depth);
@@ -121,8 +150,17 @@ export class WorkspaceIndex {
     return { kind: 'variable', module: moduleName, name: variable.name, variable, variableKind: this.variableKind(moduleName, variable, depth) };
   }
 
-  /** Resolves `a.b.c` as written in moduleName. */
+  /** Resolves `a.b.c` as written in moduleName (do not mutate the answer: it is shared). */
   resolveDotted(moduleName: string, dotted: string, depth = 0): ResolvedSymbol | undefined {
+    if (depth !== 0) return this.resolveDottedUncached(moduleName, dotted, depth);
+    const memo = this.currentMemo().dotted;
+    const key = `${moduleName}\0${dotted}`;
+    let sym = memo.get(key);
+    if (sym === undefined && !memo.has(key)) memo.set(key, (sym = this.resolveDottedUncached(moduleName, dotted, 0)));
+    return sym;
+  }
+
+  private resolveDottedUncached(moduleName: string, dotted: string, depth: number): ResolvedSymbol | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const parts = dotted.split('.');
     const mod = this.byModule.get(moduleName);
@@ -268,15 +306,24 @@ export class WorkspaceIndex {
 
   /** Modules importing moduleName (any binding whose module or module.name is it). */
   importersOf(moduleName: string): { module: ModuleSummary; binding: ImportBinding }[] {
-    const out: { module: ModuleSummary; binding: ImportBinding }[] = [];
-    for (const mod of this.byPath.values()) {
-      for (const binding of mod.imports) {
-        if (binding.module === moduleName || (binding.name && `${binding.module}.${binding.name}` === moduleName)) {
-          out.push({ module: mod, binding });
+    // One pass over every import per generation instead of one per question (linear, not quadratic).
+    const memo = this.currentMemo();
+    if (!memo.importers) {
+      const byTarget = new Map<string, { module: ModuleSummary; binding: ImportBinding }[]>();
+      const add = (target: string, entry: { module: ModuleSummary; binding: ImportBinding }) => {
+        const list = byTarget.get(target);
+        if (list) list.push(entry);
+        else byTarget.set(target, [entry]);
+      };
+      for (const mod of this.byPath.values()) {
+        for (const binding of mod.imports) {
+          add(binding.module, { module: mod, binding });
+          if (binding.name) add(`${binding.module}.${binding.name}`, { module: mod, binding });
         }
       }
+      memo.importers = byTarget;
     }
-    return out;
+    return [...(memo.importers.get(moduleName) ?? [])];
   }
 
   /** Paths of files that import from the module at path (direct importers). */

@@ -14,7 +14,7 @@ import type { EndpointState, ProgressState } from '../analysis/progress/state';
 import { computeLineStarts, positionAt } from '../analysis/source';
 import type { Finding } from '../analysis/types';
 import { writeFileAtomic } from '../cli/fs-atomic';
-import { readProgress, updateEndpointState } from '../progress-file';
+import { progressPath, readProgress, updateEndpointState } from '../progress-file';
 import { readPythonFile } from '../project';
 import type { Folder } from './folders';
 import {
@@ -185,11 +185,13 @@ export class MigrationRequests {
     return abs ? readPythonFile(abs).text : undefined;
   }
 
-  private progressMtime(folder: Folder): number {
+  /** Changes whenever progress.md is written (by us, the CLI, git or a teammate's hand). */
+  private progressStamp(folder: Folder): string {
     try {
-      return fs.statSync(path.join(folder.root!, 'docs', 'async-migration', 'progress.md')).mtimeMs;
+      const stat = fs.statSync(progressPath(folder.root!));
+      return `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
     } catch {
-      return 0;
+      return 'none';
     }
   }
 
@@ -197,7 +199,7 @@ export class MigrationRequests {
   inventory(folder: Folder): CachedInventory {
     const configId = this.configId(folder);
     const entry = this.entry(folder);
-    const key = `${folder.index.generation}|${configId}|${this.progressMtime(folder)}`;
+    const key = `${folder.index.generation}|${configId}|${this.progressStamp(folder)}`;
     if (entry.last && entry.last.key === key) return entry.last;
     const read = readProgress(folder.root!);
     const inventory = buildInventory(folder.index, folder.config, { getText: (p) => this.textOf(folder, p), state: read.state, cache: entry.analysis });

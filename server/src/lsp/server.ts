@@ -420,18 +420,20 @@ export class AsyncMigrateServer {
   /** Upserts (or removes) a summary; when its signature changed and asked to, re-checks dependents. */
   private updateIndex(folder: Folder, rel: string, summary: ReturnType<typeof summarizeSource> | undefined, checkDependents: boolean): boolean {
     const before = folder.signatures.get(rel);
-    // Dependents of the old module (before a removal) and of the new one.
-    const dependentsBefore = checkDependents ? this.dependentsOf(folder, rel) : [];
+    const after = summary ? summarySignature(summary) : undefined;
+    const changed = before !== after;
+    // Importers of the module as it was (a removal or a module rename) and as it is now.
+    const previous = folder.index.fileByPath(rel);
+    const dependentsBefore = changed && checkDependents && (!summary || previous?.moduleName !== summary.moduleName) ? this.dependentsOf(folder, rel) : [];
     if (summary) {
       folder.index.upsert(summary);
-      folder.signatures.set(rel, summarySignature(summary));
+      folder.signatures.set(rel, after!);
     } else {
       folder.index.remove(rel);
       folder.signatures.delete(rel);
     }
-    const changed = before !== folder.signatures.get(rel);
     if (changed && checkDependents) {
-      const all = new Set([...dependentsBefore, ...this.dependentsOf(folder, rel)]);
+      const all = new Set([...dependentsBefore, ...(summary ? this.dependentsOf(folder, rel) : [])]);
       all.delete(rel);
       for (const dep of all) this.scheduleDependent(folder, dep);
     }

@@ -1,0 +1,4 @@
+from .base import Repository
+from .customer import CustomerRepository
+from .order import OrderRepository
+from .product import ProductRepository
