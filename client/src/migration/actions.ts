@@ -9,6 +9,7 @@ import { EXECUTING_ACTIONS, type ActionId, type ChecklistModel, type EndpointRef
 import { curlCommand, locustFile, splitCommandLine } from '../../../server/src/lsp/migration-templates';
 import { GitError, createEndpointBranch, diffAgainstMain, userName } from './git';
 import type { MigrationClient } from './lsp';
+import { actionTitle } from './strings';
 
 const t = vscode.l10n.t;
 
@@ -259,25 +260,4 @@ async function runTestTask(folder: vscode.WorkspaceFolder, model: ChecklistModel
       reject(error);
     });
   });
-}
-
-export function actionTitle(action: ActionId): string {
-  switch (action) {
-    case 'createBranch':
-      return t('Create branch');
-    case 'writeDoc':
-      return t('Write analysis doc');
-    case 'migrate':
-      return t('Migrate this endpoint…');
-    case 'runTests':
-      return t('Run tests');
-    case 'createLocust':
-      return t('Create locust file');
-    case 'copyCurl':
-      return t('Copy curl command');
-    case 'openDiff':
-      return t('Review git diff main...HEAD');
-    case 'recordMetrics':
-      return t('Record latency');
-  }
 }

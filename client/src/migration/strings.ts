@@ -2,6 +2,7 @@
 // (English is the key; l10n/bundle.l10n.<lang>.json translates), and the webview receives the
 // table below already localized: it has no strings of its own.
 import * as vscode from 'vscode';
+import { ACTION_IDS, type ActionId } from '../../../server/src/lsp/migration-protocol';
 import type { Strings } from './protocol';
 
 const t = vscode.l10n.t;
@@ -60,14 +61,7 @@ export function webviewStrings(): Strings {
     'status.in progress': statusLabel('in progress'),
     'status.migrated': statusLabel('migrated'),
     'status.verified': statusLabel('verified'),
-    'action.createBranch': t('Create branch'),
-    'action.writeDoc': t('Write analysis doc'),
-    'action.migrate': t('Migrate this endpoint…'),
-    'action.runTests': t('Run tests'),
-    'action.createLocust': t('Create locust file'),
-    'action.copyCurl': t('Copy curl command'),
-    'action.openDiff': t('Review git diff main...HEAD'),
-    'action.recordMetrics': t('Record latency'),
+    ...Object.fromEntries(ACTION_IDS.map((id) => [`action.${id}`, actionTitle(id)])),
     pick: t('Pick endpoint…'),
     pickLabel: t('Choose another endpoint'),
     openHandler: t('Open handler'),
@@ -127,5 +121,26 @@ export function statusLabel(status: string): string {
       return t('verified');
     default:
       return status;
+  }
+}
+
+export function actionTitle(action: ActionId): string {
+  switch (action) {
+    case 'createBranch':
+      return t('Create branch');
+    case 'writeDoc':
+      return t('Write analysis doc');
+    case 'migrate':
+      return t('Migrate this endpoint…');
+    case 'runTests':
+      return t('Run tests');
+    case 'createLocust':
+      return t('Create locust file');
+    case 'copyCurl':
+      return t('Copy curl command');
+    case 'openDiff':
+      return t('Review git diff main...HEAD');
+    case 'recordMetrics':
+      return t('Record latency');
   }
 }

@@ -51,7 +51,6 @@ FINDINGS = [
     (EP + "users.py", "AM202", "user = await user_service.get_user(db, user_id)"),
     (EP + "auth/tokens.py", "AM202", "payload = await decode_token(body.refresh_token)"),
     # --- AM203 sync-service-in-async (reported at the call inside async code) ---
-    (EP + "users.py", "AM203", "user = await user_service.get_user(db, user_id)"),
     (EP + "activity_feed.py", "AM203", "items = activity_feed_service.get_recent(redis, gym_id, limit)"),
     # --- AM204 nonexistent-service-member --------------------------------------
     (EP + "users.py", "AM204", "user = await async_user_service.get_user_async(db, user_id)"),

@@ -90,8 +90,14 @@ export function positionAt(lineStarts: number[], offset: number): Position {
   return { line: low, character: offset - lineStarts[low] };
 }
 
+const treeHasError = new WeakMap<Tree, boolean>();
+
 /** True when node is inside (or is) a syntax-error region: rules report nothing there. */
 export function inErrorRegion(node: Node): boolean {
+  // A tree without any ERROR or MISSING node (the usual case) needs no walk up the parents.
+  let hasError = treeHasError.get(node.tree);
+  if (hasError === undefined) treeHasError.set(node.tree, (hasError = node.tree.rootNode.hasError));
+  if (!hasError) return false;
   for (let n: Node | null = node; n; n = n.parent) {
     if (n.type === 'ERROR' || n.isMissing) return true;
   }

@@ -5,33 +5,29 @@ export function children(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null);
 }
 
-/** Pre-order walk; return false from visit to skip a subtree. */
+/**
+ * Pre-order walk over every node (named and anonymous); return false from visit to skip a
+ * subtree. One `children` call per inner node (a TreeCursor costs two wasm calls per node), and
+ * an explicit stack, so deeply nested expressions cannot overflow the JS stack.
+ */
 export function walk(node: Node, visit: (node: Node) => boolean | void): void {
-  const cursor = node.walk();
-  try {
-    let descend = true;
-    for (;;) {
-      if (descend) {
-        const result = visit(cursor.currentNode);
-        if (result !== false && cursor.gotoFirstChild()) continue;
-      }
-      if (cursor.gotoNextSibling()) {
-        descend = true;
-        continue;
-      }
-      let climbed = false;
-      while (cursor.gotoParent()) {
-        if (cursor.currentNode.id === node.id) return;
-        if (cursor.gotoNextSibling()) {
-          climbed = true;
-          break;
-        }
-      }
-      if (!climbed) return;
-      descend = true;
+  if (visit(node) === false) return;
+  const lists: (Node | null)[][] = [node.children];
+  const positions: number[] = [0];
+  while (lists.length) {
+    const top = lists.length - 1;
+    const list = lists[top];
+    const i = positions[top];
+    if (i >= list.length) {
+      lists.pop();
+      positions.pop();
+      continue;
     }
-  } finally {
-    cursor.delete();
+    positions[top] = i + 1;
+    const child = list[i];
+    if (!child || visit(child) === false) continue;
+    lists.push(child.children);
+    positions.push(0);
   }
 }
 

@@ -38,15 +38,17 @@ export const INDEXED_TYPES: readonly string[] = [
 const INDEXED = new Set(INDEXED_TYPES);
 
 /** Scope-introducing node types of `enclosingScope`. */
-const SCOPE_TYPES = new Set(['function_definition', 'lambda', 'class_definition']);
+const SCOPE_TYPE_LIST: readonly string[] = ['function_definition', 'lambda', 'class_definition'];
 export type ScopeType = 'function_definition' | 'lambda' | 'class_definition';
-export interface ScopeRef {
+export interface AncestorRef {
   node: Node;
+  type: string;
+}
+export interface ScopeRef extends AncestorRef {
   type: ScopeType;
 }
-interface ScopeTable {
-  nodes: Node[];
-  refs: ScopeRef[];
+interface AncestorTable {
+  refs: AncestorRef[];
   starts: number[];
   ends: number[];
   parent: number[];
@@ -60,7 +62,7 @@ export class TreeIndex {
   private readonly byType = new Map<string, Node[]>();
   /** Native results for types outside INDEXED_TYPES, on the root. */
   private readonly extra = new Map<string, Node[]>();
-  private scopes?: ScopeTable;
+  private readonly ancestorTables = new Map<string, AncestorTable>();
 
   private constructor(private readonly tree: Tree) {
     const root = tree.rootNode;
@@ -142,53 +144,65 @@ export class TreeIndex {
    * node (what a walk up `node.parent` would meet first), or undefined at module level.
    */
   enclosingScope(node: Node): ScopeRef | undefined {
+    return this.innermostAncestor(node, SCOPE_TYPE_LIST) as ScopeRef | undefined;
+  }
+
+  /**
+   * The nearest proper ancestor of node whose type is one of types (all in INDEXED_TYPES), from
+   * offsets: a binary search plus a few links instead of a `.parent` walk.
+   */
+  innermostAncestor(node: Node, types: readonly string[]): AncestorRef | undefined {
     const start = node.startIndex;
     const end = node.endIndex;
-    // Empty nodes at a scope's edge may belong to a neighbour: ask the tree.
-    if (start === end) return slowEnclosingScope(node);
-    const scopes = this.scopeTable();
+    // Empty nodes at an edge may belong to a neighbour, and unindexed types need the tree: walk up.
+    if (start === end || !types.every((t) => INDEXED.has(t))) return slowInnermostAncestor(node, types);
+    const table = this.ancestorTable(types);
     let low = 0;
-    let high = scopes.starts.length - 1;
+    let high = table.starts.length - 1;
     let found = -1;
     while (low <= high) {
       const mid = (low + high) >> 1;
-      if (scopes.starts[mid] <= start) {
+      if (table.starts[mid] <= start) {
         found = mid;
         low = mid + 1;
       } else high = mid - 1;
     }
-    for (let i = found; i >= 0; i = scopes.parent[i]) {
-      if (!(scopes.starts[i] <= start && end <= scopes.ends[i]) || scopes.nodes[i].id === node.id) continue;
-      // Same range (a class body holding one method): the scope may be node's child.
-      if (scopes.starts[i] === start && scopes.ends[i] === end && !isDescendant(node, scopes.nodes[i])) continue;
-      return scopes.refs[i];
+    // A container of node is an ancestor, in this table, of the last entry starting before node.
+    for (let i = found; i >= 0; i = table.parent[i]) {
+      if (!(table.starts[i] <= start && end <= table.ends[i]) || table.refs[i].node.id === node.id) continue;
+      // Same range (a class body holding one method): the candidate may be node's child.
+      if (table.starts[i] === start && table.ends[i] === end && !isDescendant(node, table.refs[i].node)) continue;
+      return table.refs[i];
     }
     return undefined;
   }
 
-  private scopeTable(): ScopeTable {
-    if (this.scopes) return this.scopes;
-    const nodes: Node[] = [];
+  private ancestorTable(types: readonly string[]): AncestorTable {
+    const key = types.join(',');
+    let table = this.ancestorTables.get(key);
+    if (table) return table;
+    const wanted = new Set(types);
+    const refs: AncestorRef[] = [];
+    const starts: number[] = [];
     const ends: number[] = [];
-    const refs: ScopeRef[] = [];
     this.all.forEach((n, i) => {
-      if (SCOPE_TYPES.has(this.types[i])) {
-        nodes.push(n);
+      if (wanted.has(this.types[i])) {
+        refs.push({ node: n, type: this.types[i] });
+        starts.push(n.startIndex);
         ends.push(this.ends[i]);
-        refs.push({ node: n, type: this.types[i] as ScopeType });
       }
     });
-    // Document order is pre-order: a scope's parent is the nearest earlier scope containing it.
-    const starts = nodes.map((n) => n.startIndex);
+    // Document order is pre-order: an entry's parent is the nearest earlier entry containing it.
     const parent: number[] = [];
     const stack: number[] = [];
-    nodes.forEach((_, i) => {
+    refs.forEach((_, i) => {
       while (stack.length && !(starts[stack[stack.length - 1]] <= starts[i] && ends[i] <= ends[stack[stack.length - 1]])) stack.pop();
       parent.push(stack.length ? stack[stack.length - 1] : -1);
       stack.push(i);
     });
-    this.scopes = { nodes, refs, starts, ends, parent };
-    return this.scopes;
+    table = { refs, starts, ends, parent };
+    this.ancestorTables.set(key, table);
+    return table;
   }
 }
 
@@ -200,10 +214,10 @@ function isDescendant(candidate: Node, ancestor: Node): boolean {
   return false;
 }
 
-function slowEnclosingScope(node: Node): ScopeRef | undefined {
+function slowInnermostAncestor(node: Node, types: readonly string[]): AncestorRef | undefined {
   for (let p = node.parent; p; p = p.parent) {
     const type = p.type;
-    if (SCOPE_TYPES.has(type)) return { node: p, type: type as ScopeType };
+    if (types.includes(type)) return { node: p, type };
   }
   return undefined;
 }

@@ -126,6 +126,11 @@ export class AsyncMigrateServer {
     };
   }
 
+  /** A `window/showMessage` notification (never a request: nothing waits for an answer). */
+  notify(type: MessageType, message: string): void {
+    void this.connection.sendNotification(ShowMessageNotification.type, { type, message });
+  }
+
   /** A `window/showMessage` warning shown once per distinct key (default: the text); always logged. */
   warnOnce(message: string, key = message): void {
     this.log(message);
@@ -717,27 +722,27 @@ export class AsyncMigrateServer {
   private async executeCommand(command: string, args: unknown[]): Promise<unknown> {
     const arg = (args[0] ?? {}) as Record<string, unknown>;
     if (typeof arg.uri !== 'string') {
-      void this.connection.window.showErrorMessage(`async-migrate: ${command} needs a document URI argument`);
+      this.notify(MessageType.Error, `async-migrate: ${command} needs a document URI argument`);
       return null;
     }
     if (command === COMMANDS.migrateEndpoint) return this.commandMigrate(arg as unknown as MigrateEndpointArgs);
     if (command === COMMANDS.fixAll) return this.commandFixAll(arg as unknown as FixAllArgs);
-    void this.connection.window.showErrorMessage(`async-migrate: unknown command ${command}`);
+    this.notify(MessageType.Error, `async-migrate: unknown command ${command}`);
     return null;
   }
 
   private async commandMigrate(args: MigrateEndpointArgs): Promise<unknown> {
     const result = this.codeActions.migrateEdit(args);
     if ('error' in result) {
-      void this.connection.window.showWarningMessage(`async-migrate: ${result.error}`);
+      this.notify(MessageType.Warning, `async-migrate: ${result.error}`);
       return { applied: false, reason: result.error };
     }
     const label = `Migrate endpoint ${result.handler ?? ''}`.trim();
     const applied = await this.connection.workspace.applyEdit({ label, edit: result.edit });
     if (!applied.applied) {
-      void this.connection.window.showWarningMessage(`async-migrate: the editor did not apply the migration${applied.failureReason ? `: ${applied.failureReason}` : ''}`);
+      this.notify(MessageType.Warning, `async-migrate: the editor did not apply the migration${applied.failureReason ? `: ${applied.failureReason}` : ''}`);
     } else if (result.notDone.length) {
-      void this.connection.window.showInformationMessage(`async-migrate: migrated ${result.handler ?? 'the endpoint'}; left to do by hand: ${result.notDone.join('; ')}`);
+      this.notify(MessageType.Info, `async-migrate: migrated ${result.handler ?? 'the endpoint'}; left to do by hand: ${result.notDone.join('; ')}`);
     }
     return { applied: applied.applied, notDone: result.notDone, applies: result.applied };
   }
@@ -745,12 +750,12 @@ export class AsyncMigrateServer {
   private async commandFixAll(args: FixAllArgs): Promise<unknown> {
     const doc = this.docs.get(args.uri);
     if (!doc) {
-      void this.connection.window.showWarningMessage('async-migrate: open the file to fix it');
+      this.notify(MessageType.Warning, 'async-migrate: open the file to fix it');
       return { applied: false };
     }
     const edit = this.codeActions.fixAllEdit(doc, { select: args.select, unsafe: !!args.unsafe });
     if (!edit) {
-      void this.connection.window.showInformationMessage('async-migrate: nothing to fix in this file');
+      this.notify(MessageType.Info, 'async-migrate: nothing to fix in this file');
       return { applied: false, fixed: 0 };
     }
     const applied = await this.connection.workspace.applyEdit({ label: 'Fix all async-migrate findings', edit: edit.edit });

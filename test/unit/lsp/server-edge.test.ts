@@ -100,4 +100,31 @@ describe('language server edge cases', function () {
     const status = (await client.conn.sendRequest('asyncMigrate/status')) as { folders: { filesIndexed: number }[] };
     assert.deepStrictEqual(status.folders.map((f) => f.filesIndexed), [2, 2]);
   });
+
+  it('offers suggestions as extra (not preferred) quick fixes and maps related information to URIs', async () => {
+    const root = makeWorkspace({
+      'app/__init__.py': '',
+      'app/svc.py': 'import asyncio\n\n\ndef fetch():\n    await asyncio.sleep(1)\n    return 1\n',
+      'app/api.py': 'import logging\n\nfrom app.svc import fetch\n\n\nasync def handler():\n    try:\n        return fetch()\n    except Exception:\n        pass\n',
+    });
+    cleanup.push(root);
+    client = new LspClient({ root });
+    await client.initialize();
+    await client.waitIndexed();
+    const api = await client.open('app/api.py');
+    const swallow = (await client.diagnostics(api, (d) => d.some((x) => x.code === 'AM501'))).find((d) => d.code === 'AM501')!;
+    assert.match(swallow.message, /\(no automatic fix: .+\)$/);
+    assert.deepStrictEqual((swallow.data as { suggestions?: number }).suggestions! > 0, true);
+    const actions = (await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: api }, range: swallow.range, context: { diagnostics: [swallow] } })) as { title: string; isPreferred?: boolean; kind: string }[];
+    const suggestion = actions.find((a) => a.title.startsWith('Log the exception and re-raise'));
+    assert.ok(suggestion, actions.map((a) => a.title).join(' | '));
+    assert.strictEqual(suggestion.kind, 'quickfix');
+    assert.notStrictEqual(suggestion.isPreferred, true);
+    assert.match(suggestion.title, /\(unsafe\)$/);
+    // AM205 in svc.py points at the caller in api.py.
+    const svc = await client.open('app/svc.py');
+    const awaitInSync = (await client.diagnostics(svc, (d) => d.some((x) => x.code === 'AM205'))).find((d) => d.code === 'AM205')!;
+    assert.ok(awaitInSync.relatedInformation?.length, 'no related information');
+    assert.ok(awaitInSync.relatedInformation!.some((r) => r.location.uri === client!.uri('app/api.py') && r.location.range.start.line === 2 && /imports `fetch`/.test(r.message)), JSON.stringify(awaitInSync.relatedInformation));
+  });
 });

@@ -214,6 +214,11 @@ describe('language server over JSON-RPC', function () {
     const again = (await client.conn.sendRequest('workspace/executeCommand', { command: 'asyncMigrate.migrateEndpoint', arguments: [{ uri: apiUri, function: 'list_users' }] })) as { applied: boolean; reason: string };
     assert.strictEqual(again.applied, false);
     assert.strictEqual(client.applyEdits.length, 1);
+    await client.waitFor(() => client.messages.find((m) => m.message.startsWith('async-migrate: nothing to migrate automatically in list_users')), 5000, 'a nothing-to-migrate message');
+    // Bad arguments and unknown documents are answered, never crash the server.
+    assert.strictEqual(await client.conn.sendRequest('workspace/executeCommand', { command: 'asyncMigrate.migrateEndpoint', arguments: [] }), null);
+    assert.deepStrictEqual(await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri: 'file:///nope.py' }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } }), []);
+    assert.strictEqual(await client.conn.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///nope.py' }, position: { line: 0, character: 0 } }), null);
   });
 
   it('fix-all (source.fixAll.asyncMigrate) applies every safe fix and leaves unsafe ones', async () => {

@@ -184,6 +184,20 @@ describe('async-migrate extension', function () {
     await revertAll();
   });
 
+  it('applies a settings change live (user settings, no reload)', async () => {
+    const doc = await vscode.workspace.openTextDocument(uriOf(EVENTS));
+    await waitForDiagnostics(doc.uri, (d) => ours(d).some((x) => codeOf(x) === 'AM201'));
+    const config = vscode.workspace.getConfiguration('asyncMigrate');
+    // Global = the test profile's user settings: nothing is written into the example app.
+    await config.update('ignore', ['AM201'], vscode.ConfigurationTarget.Global);
+    try {
+      await waitForDiagnostics(doc.uri, (d) => ours(d).length > 0 && !ours(d).some((x) => codeOf(x) === 'AM201'));
+    } finally {
+      await config.update('ignore', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitForDiagnostics(doc.uri, (d) => ours(d).some((x) => codeOf(x) === 'AM201'));
+  });
+
   it('restarts the server on request and diagnostics come back', async () => {
     const doc = await vscode.workspace.openTextDocument(uriOf(EVENTS));
     await waitForDiagnostics(doc.uri, (d) => ours(d).some((x) => codeOf(x) === 'AM201'));

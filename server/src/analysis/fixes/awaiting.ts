@@ -2,6 +2,7 @@
 // and deciding whether an `await` may be written at a given place at all.
 import type { Node } from '../parser';
 import type { FileFacts } from '../semantics';
+import { TreeIndex } from '../tree-index';
 import type { TextEdit } from '../types';
 
 /**
@@ -38,6 +39,14 @@ export function awaitEdits(expr: Node, newText?: string): TextEdit[] {
 
 /** The function_definition whose body (not its parameters or decorators) contains node. */
 export function enclosingBodyFunction(node: Node): Node | undefined {
+  if (node.startIndex !== node.endIndex) {
+    // From offsets (each `.parent` descends from the root): the nearest def/lambda/class, then
+    // whether node lies in that def's body.
+    const scope = TreeIndex.of(node.tree).enclosingScope(node);
+    if (scope?.type !== 'function_definition') return undefined;
+    const body = scope.node.childForFieldName('body');
+    return body && body.startIndex <= node.startIndex && node.endIndex <= body.endIndex ? scope.node : undefined;
+  }
   let child: Node = node;
   for (let p = node.parent; p; child = p, p = p.parent) {
     if (p.type === 'lambda' || p.type === 'class_definition') return undefined;
@@ -46,17 +55,17 @@ export function enclosingBodyFunction(node: Node): Node | undefined {
   return undefined;
 }
 
+const BLOCKING_SCOPES = ['generator_expression', 'lambda', 'function_definition', 'class_definition'];
+
 /**
  * Why `await` cannot be written at node, or undefined when it can: node must sit in the body
  * of an `async def`, outside lambdas and generator expressions (an `await` there would turn
  * the generator into an async generator that `any()`/`list()`/`join()` cannot consume).
  */
 export function awaitBlocker(facts: FileFacts, node: Node): string | undefined {
-  for (let p = node.parent; p; p = p.parent) {
-    if (p.type === 'generator_expression') return 'it is inside a generator expression (an `await` there makes it an async generator)';
-    if (p.type === 'lambda') return 'it is inside a lambda';
-    if (p.type === 'function_definition' || p.type === 'class_definition') break;
-  }
+  const nearest = facts.nodes.innermostAncestor(node, BLOCKING_SCOPES)?.type;
+  if (nearest === 'generator_expression') return 'it is inside a generator expression (an `await` there makes it an async generator)';
+  if (nearest === 'lambda') return 'it is inside a lambda';
   const fn = enclosingBodyFunction(node);
   if (!fn) return 'it is not inside a function body';
   const info = facts.functionFacts(fn);

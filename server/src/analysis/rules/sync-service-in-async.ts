@@ -98,8 +98,10 @@ function checkCalls(context: RuleContext): void {
     if (scope.kind !== 'function' || !scope.isAsync) continue;
     const callable = resolveCall(facts, call);
     if (!callable || callable.fn.isAsync || !isPlainSyncFunction(index, callable)) continue;
-    // Awaited: also AM202 (it crashes); both offer the same twin fix (identical edits).
+    // Awaited, it crashes: AM202 (await-on-sync) owns that call and offers the same twin fix;
+    // a second diagnostic on the same call would only be noise.
     const awaited = isAwaitedExpr(call);
+    if (awaited) continue;
     const calleeText = dottedName(call.childForFieldName('function')) ?? call.childForFieldName('function')!.text;
     const syncName = `${callable.className ? `${callable.className}.` : ''}${callable.name}`;
     const twin = asyncTwinOf(index, callable);

@@ -1,0 +1,3 @@
+from .fetch import Fetcher, FetchResult
+from .ratelimit import HostLimiter
+from .robots import RobotsCache

@@ -1,0 +1,2 @@
+from .hub import Hub
+from .repo import MessageRepo, RoomRepo
