@@ -14,7 +14,7 @@ count() { # $1 = log file: adds mocha / pytest counts to the totals
   n=$(grep -Eo '^ *[0-9]+ pending' "$log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}'); skipped=$((skipped + n))
   # pytest summary: "== 12 passed, 1 xfailed, 2 skipped in 3.2s =="
   local summary
-  summary=$(grep -E '^=+ .*(passed|failed|error).* in [0-9.]+s' "$log" | tail -1)
+  summary=$(grep -E '^(=+ )?[0-9]+ (passed|failed|errors?|xfailed|skipped).* in [0-9.]+s' "$log" | tail -1)
   if [ -n "$summary" ]; then
     n=$(grep -Eo '[0-9]+ passed' <<<"$summary" | grep -Eo '[0-9]+' || true); passed=$((passed + ${n:-0}))
     n=$(grep -Eo '[0-9]+ (failed|errors?)' <<<"$summary" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}'); failed=$((failed + n))

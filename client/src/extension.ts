@@ -36,10 +36,12 @@ let lastStatus: StatusPayload | undefined;
 let statusItem: vscode.StatusBarItem | undefined;
 let output: vscode.OutputChannel | undefined;
 
+const t = vscode.l10n.t;
+
 /** Runs fn only in a trusted workspace (for commands that execute things: terminals, git). */
 export async function whenTrusted<T>(what: string, fn: () => Promise<T> | T): Promise<T | undefined> {
   if (vscode.workspace.isTrusted) return fn();
-  void vscode.window.showWarningMessage(`Async Migrate: "${what}" runs commands and is disabled in Restricted Mode. Trust this workspace to use it.`);
+  void vscode.window.showWarningMessage(t('Async Migrate: "{0}" runs commands and is disabled in Restricted Mode. Trust this workspace to use it.', what));
   return undefined;
 }
 
@@ -48,18 +50,24 @@ function renderStatus(): void {
   const s = lastStatus;
   const state = client?.state;
   if (state === State.Stopped && s) {
-    statusItem.text = '$(error) async-migrate: stopped';
-    statusItem.tooltip = 'The async-migrate language server is not running. Click to open the Problems view; run "Async Migrate: Restart Server" to start it.';
+    statusItem.text = `$(error) ${t('async-migrate: stopped')}`;
+    statusItem.tooltip = t('The async-migrate language server is not running. Click to open the Problems view; run "Async Migrate: Restart Server" to start it.');
   } else if (!s || s.state !== 'ready') {
     const counts = s && s.filesTotal ? ` ${s.filesIndexed}/${s.filesTotal}` : '';
-    statusItem.text = s?.state === 'indexing' ? `$(sync~spin) async-migrate: indexing${counts}` : '$(sync~spin) async-migrate';
-    statusItem.tooltip = 'async-migrate is indexing the Python files of the workspace';
+    statusItem.text = s?.state === 'indexing' ? `$(sync~spin) ${t('async-migrate: indexing')}${counts}` : '$(sync~spin) async-migrate';
+    statusItem.tooltip = t('async-migrate is indexing the Python files of the workspace');
   } else if (s.findings === 0) {
     statusItem.text = '$(check) async-migrate';
-    statusItem.tooltip = `async-migrate ${s.version}: ${s.filesIndexed} Python files indexed, no findings in the analysed files`;
+    statusItem.tooltip = t('async-migrate {0}: {1} Python files indexed, no findings in the analysed files', s.version, s.filesIndexed);
   } else {
-    statusItem.text = `$(warning) async-migrate: ${s.findings} finding${s.findings === 1 ? '' : 's'}`;
-    statusItem.tooltip = `async-migrate ${s.version}: ${s.errors} errors, ${s.warnings} warnings, ${s.findings - s.errors - s.warnings} hints/info in the analysed files. Click to open the Problems view.`;
+    statusItem.text = `$(warning) async-migrate: ${s.findings === 1 ? t('1 finding') : t('{0} findings', s.findings)}`;
+    statusItem.tooltip = t(
+      'async-migrate {0}: {1} errors, {2} warnings, {3} hints/info in the analysed files. Click to open the Problems view.',
+      s.version,
+      s.errors,
+      s.warnings,
+      s.findings - s.errors - s.warnings,
+    );
   }
   statusItem.show();
 }
@@ -77,14 +85,16 @@ function createErrorHandler(): { error(e: Error): ErrorHandlerResult; closed(): 
       while (closes.length && now - closes[0] > RESTART_WINDOW_MS) closes.shift();
       if (closes.length <= MAX_RESTARTS) {
         output?.appendLine(`[client] the server stopped unexpectedly; restarting (${closes.length}/${MAX_RESTARTS} in 3 minutes)`);
-        void vscode.window.showWarningMessage(`Async Migrate: the language server stopped unexpectedly and was restarted (${closes.length}/${MAX_RESTARTS}).`);
+        void vscode.window.showWarningMessage(t('Async Migrate: the language server stopped unexpectedly and was restarted ({0}/{1}).', closes.length, MAX_RESTARTS));
         return { action: CloseAction.Restart, handled: true };
       }
-      const message = `Async Migrate: the language server stopped ${closes.length} times in the last 3 minutes and will not be restarted. See the output for details.`;
-      output?.appendLine(`[client] ${message}`);
-      void vscode.window.showErrorMessage(message, 'Show Output', 'Restart').then((choice) => {
-        if (choice === 'Show Output') output?.show(true);
-        if (choice === 'Restart') void vscode.commands.executeCommand('asyncMigrate.restartServer');
+      output?.appendLine(`[client] Async Migrate: the language server stopped ${closes.length} times in the last 3 minutes and will not be restarted. See the output for details.`);
+      const message = t('Async Migrate: the language server stopped {0} times in the last 3 minutes and will not be restarted. See the output for details.', closes.length);
+      const showOutput = t('Show Output');
+      const restart = t('Restart');
+      void vscode.window.showErrorMessage(message, showOutput, restart).then((choice) => {
+        if (choice === showOutput) output?.show(true);
+        if (choice === restart) void vscode.commands.executeCommand('asyncMigrate.restartServer');
       });
       renderStatus();
       return { action: CloseAction.DoNotRestart, handled: true };
@@ -94,7 +104,7 @@ function createErrorHandler(): { error(e: Error): ErrorHandlerResult; closed(): 
 
 async function executeServerCommand(command: string, args: Record<string, unknown>): Promise<unknown> {
   if (!client || client.state !== State.Running) {
-    void vscode.window.showWarningMessage('Async Migrate: the language server is not running.');
+    void vscode.window.showWarningMessage(t('Async Migrate: the language server is not running.'));
     return undefined;
   }
   return client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [args] });
@@ -103,7 +113,7 @@ async function executeServerCommand(command: string, args: Record<string, unknow
 function activePythonEditor(): vscode.TextEditor | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'python') {
-    void vscode.window.showInformationMessage('Async Migrate: open a Python file first.');
+    void vscode.window.showInformationMessage(t('Async Migrate: open a Python file first.'));
     return undefined;
   }
   return editor;
@@ -184,7 +194,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AsyncM
     },
     (error) => {
       output?.appendLine(`[client] the language server failed to start: ${error?.message ?? error}`);
-      void vscode.window.showErrorMessage(`Async Migrate: the language server failed to start: ${error?.message ?? error}`, 'Show Output').then((c) => {
+      void vscode.window.showErrorMessage(t('Async Migrate: the language server failed to start: {0}', error?.message ?? error), t('Show Output')).then((c) => {
         if (c) output?.show(true);
       });
       renderStatus();

@@ -198,7 +198,7 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider {
     const outcome = await this.actions.run(action, model, options);
     if (outcome.message) {
       this.notice(outcome.ok ? 'info' : 'error', outcome.message);
-      if (!outcome.ok) void vscode.window.showWarningMessage(`Async Migrate: ${outcome.message}`);
+      if (!outcome.ok) void vscode.window.showWarningMessage(t('Async Migrate: {0}', outcome.message));
     }
     await this.reload();
     return outcome;

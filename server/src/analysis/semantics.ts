@@ -90,6 +90,24 @@ function boundName(target: Node | null | undefined): string | undefined {
   return target?.type === 'identifier' ? target.text : target?.type === 'attribute' && target.childForFieldName('object')?.text === 'self' ? target.text : undefined;
 }
 
+/** The canonical dotted name of a resolved symbol (`time.sleep`, `app.services.user.UserService.get`). */
+function canonicalName(sym: ResolvedSymbol | undefined): string | undefined {
+  if (!sym) return undefined;
+  switch (sym.kind) {
+    case 'external':
+      return sym.dotted;
+    case 'module':
+      return sym.module;
+    case 'function':
+    case 'class':
+      return `${sym.module}.${sym.name}`;
+    case 'method':
+      return `${sym.module}.${sym.className}.${sym.name}`;
+    default:
+      return undefined;
+  }
+}
+
 export class FileFacts {
   private readonly functionCache = new Map<number, FunctionFacts>();
   /** One native traversal for every common node type, shared with the summary of the same tree. */
@@ -123,6 +141,16 @@ export class FileFacts {
   /** `node.descendantsOfType(types)` without another native traversal (document order, node included). */
   descendantsOfType(node: Node, types: string | readonly string[]): Node[] {
     return this.nodes.descendantsOfType(node, types);
+  }
+
+  /** `dottedName(call.childForFieldName('function'))`, usually read from the text (cached per call). */
+  calleeName(call: Node): string | undefined {
+    return this.nodes.callee(call).dotted;
+  }
+
+  /** The last name of a call's callee (`f` in `a.b.f(...)` and in `x().f(...)`), cached per call. */
+  calleeLastName(call: Node): string | undefined {
+    return this.nodes.callee(call).last;
   }
 
   /** Facts for the function that directly encloses node (lambdas count as "no function"). */
@@ -200,23 +228,23 @@ export class FileFacts {
     return this.index.resolveDotted(this.moduleName, dotted);
   }
 
+  /** `resolve(call.childForFieldName('function'))`, with the callee's name read from the text. */
+  resolveCallee(call: Node): ResolvedSymbol | undefined {
+    const dotted = this.calleeName(call);
+    if (!dotted || dotted.startsWith('self.')) return undefined;
+    // The callee sits in the call's scope: shadowing is the same for both nodes.
+    if (this.isShadowedLocally(call, dotted.split('.')[0])) return undefined;
+    return this.index.resolveDotted(this.moduleName, dotted);
+  }
+
+  /** `canonical(call.childForFieldName('function'))`, with the callee's name read from the text. */
+  canonicalCallee(call: Node): string | undefined {
+    return canonicalName(this.resolveCallee(call));
+  }
+
   /** Canonical dotted name of an external or workspace callee (`time.sleep`, `datetime.datetime.utcnow`). */
   canonical(expr: Node | null | undefined): string | undefined {
-    const sym = this.resolve(expr);
-    if (!sym) return undefined;
-    switch (sym.kind) {
-      case 'external':
-        return sym.dotted;
-      case 'module':
-        return sym.module;
-      case 'function':
-      case 'class':
-        return `${sym.module}.${sym.name}`;
-      case 'method':
-        return `${sym.module}.${sym.className}.${sym.name}`;
-      default:
-        return undefined;
-    }
+    return canonicalName(this.resolve(expr));
   }
 
   /** True when name is a parameter or local of the function enclosing node (so module-level resolution does not apply). */

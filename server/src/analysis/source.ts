@@ -2,6 +2,7 @@
 // released with dispose() (wasm memory is not garbage-collected).
 import type { Node, Tree } from './parser';
 import { parsePython } from './parser';
+import { registerTreeText } from './tree-index';
 import type { Position, Range } from './types';
 
 export class SourceFile {
@@ -17,6 +18,7 @@ export class SourceFile {
     readonly tree: Tree,
   ) {
     this.lineStarts = computeLineStarts(text);
+    registerTreeText(tree, text);
   }
 
   static parse(path: string, moduleName: string, text: string, oldTree?: Tree | null): SourceFile {

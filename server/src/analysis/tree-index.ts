@@ -4,6 +4,7 @@
 // root in web-tree-sitter 0.25; so the engine asks once for the union of the types below and
 // answers "nodes of type T (inside node N)" and "innermost scope around N" from offsets.
 import type { Node, Tree } from './parser';
+import { dottedName } from './syntax';
 
 /** The types collected by the single traversal (others fall back to a native query, cached). */
 export const INDEXED_TYPES: readonly string[] = [
@@ -54,6 +55,29 @@ interface AncestorTable {
   parent: number[];
 }
 
+/** Source text of trees parsed through SourceFile (offsets of their nodes index into it). */
+const treeTexts = new WeakMap<Tree, string>();
+
+/** Records the text a tree was parsed from, so callee names can be read from the text. */
+export function registerTreeText(tree: Tree, text: string): void {
+  treeTexts.set(tree, text);
+}
+
+export interface CalleeInfo {
+  /** `dottedName(call.function)`: "a.b.f" for identifier/attribute chains, else undefined. */
+  dotted: string | undefined;
+  /** The callee's last name: an identifier's text, an attribute's attribute (`f` in `x().f()`). */
+  last: string | undefined;
+}
+
+const DOTTED_CALL = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\(/y;
+/** Words that are not plain identifiers in tree-sitter-python's grammar (or might not be). */
+const NOT_IDENTIFIERS = new Set([
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except',
+  'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try',
+  'while', 'with', 'yield', 'match', 'case', 'type', 'print', 'exec',
+]);
+
 export class TreeIndex {
   /** Indexed nodes in document (pre-)order, as the native traversal returns them. */
   private readonly all: Node[];
@@ -63,6 +87,11 @@ export class TreeIndex {
   /** Native results for types outside INDEXED_TYPES, on the root. */
   private readonly extra = new Map<string, Node[]>();
   private readonly ancestorTables = new Map<string, AncestorTable>();
+  private readonly callees = new Map<number, CalleeInfo>();
+  /** End offsets of indexed inner nodes by id (leaf ids are not unique: small tokens are inlined). */
+  private readonly endsById = new Map<number, number>();
+  private callPositions?: Map<number, number>;
+  private hasError?: boolean;
 
   private constructor(private readonly tree: Tree) {
     const root = tree.rootNode;
@@ -75,7 +104,13 @@ export class TreeIndex {
       let list = this.byType.get(type);
       if (!list) this.byType.set(type, (list = []));
       list.push(n);
+      if (isHeapNode(n)) this.endsById.set(n.id, this.ends[i]);
     });
+  }
+
+  /** `node.endIndex`, without a wasm call for indexed nodes. */
+  endIndexOf(node: Node): number {
+    return (isHeapNode(node) ? this.endsById.get(node.id) : undefined) ?? node.endIndex;
   }
 
   private static readonly cache = new WeakMap<Tree, TreeIndex>();
@@ -128,6 +163,51 @@ export class TreeIndex {
     return out;
   }
 
+  /**
+   * What a call calls, by name (cached per call). In a tree without errors, the innermost call
+   * starting at an offset whose text there reads `a.b.f(` calls exactly `a.b.f`: read from the
+   * text, no wasm calls. Anything else asks the tree.
+   */
+  callee(call: Node): CalleeInfo {
+    let info = this.callees.get(call.id);
+    if (!info) this.callees.set(call.id, (info = this.fastCallee(call) ?? slowCallee(call)));
+    return info;
+  }
+
+  private fastCallee(call: Node): CalleeInfo | undefined {
+    const text = treeTexts.get(this.tree);
+    if (text === undefined) return undefined;
+    this.hasError ??= this.tree.rootNode.hasError;
+    if (this.hasError) return undefined;
+    const calls = this.ofOneType('call');
+    if (!this.callPositions) {
+      this.callPositions = new Map();
+      calls.forEach((c, i) => this.callPositions!.set(c.id, i));
+    }
+    const i = this.callPositions.get(call.id);
+    if (i === undefined) return undefined;
+    if (i + 1 < calls.length && calls[i + 1].startIndex === call.startIndex) {
+      // An outer call sharing its start with an inner one (`f(x)(y)`, `a.f(x).g(y)`): its callee
+      // contains that call, so it is no dotted name; its last name is the identifier right
+      // before the argument list, when a '.' precedes it.
+      const args = call.childForFieldName('arguments');
+      if (!args) return undefined;
+      const end = args.startIndex;
+      let k = end;
+      while (k > 0 && isIdentifierChar(text.charCodeAt(k - 1))) k--;
+      const last = text.slice(k, end);
+      if (k === end || text.charCodeAt(k - 1) !== 46 /* . */ || !/^[A-Za-z_]/.test(last) || NOT_IDENTIFIERS.has(last)) return undefined;
+      return { dotted: undefined, last };
+    }
+    DOTTED_CALL.lastIndex = call.startIndex;
+    const match = DOTTED_CALL.exec(text);
+    if (!match) return undefined;
+    const dotted = match[0].slice(0, -1);
+    const parts = dotted.split('.');
+    if (parts.some((p) => NOT_IDENTIFIERS.has(p))) return undefined;
+    return { dotted, last: parts[parts.length - 1] };
+  }
+
   private firstAtOrAfter(offset: number): number {
     let low = 0;
     let high = this.all.length;
@@ -153,7 +233,7 @@ export class TreeIndex {
    */
   innermostAncestor(node: Node, types: readonly string[]): AncestorRef | undefined {
     const start = node.startIndex;
-    const end = node.endIndex;
+    const end = this.endIndexOf(node);
     // Empty nodes at an edge may belong to a neighbour, and unindexed types need the tree: walk up.
     if (start === end || !types.every((t) => INDEXED.has(t))) return slowInnermostAncestor(node, types);
     const table = this.ancestorTable(types);
@@ -204,6 +284,29 @@ export class TreeIndex {
     this.ancestorTables.set(key, table);
     return table;
   }
+}
+
+/**
+ * Node ids are subtree addresses, except for small leaves tree-sitter stores inline (their "id"
+ * is packed data with the low bit set, and two equal tokens may share it).
+ */
+function isHeapNode(node: Node): boolean {
+  return (node.id & 1) === 0;
+}
+
+function isIdentifierChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function slowCallee(call: Node): CalleeInfo {
+  const fn = call.childForFieldName('function');
+  const type = fn?.type;
+  if (type === 'identifier') {
+    const name = fn!.text;
+    return { dotted: name, last: name };
+  }
+  if (type === 'attribute') return { dotted: dottedName(fn), last: fn!.childForFieldName('attribute')?.text };
+  return { dotted: undefined, last: undefined };
 }
 
 function isDescendant(candidate: Node, ancestor: Node): boolean {

@@ -111,6 +111,15 @@ describe('async-migrate extension', function () {
     assert.ok(fix, `no await fix among: ${actions.map((a) => a.title).join(' | ')}`);
     assert.strictEqual(fix.isPreferred, true);
     assert.ok(actions.some((a) => a.title === 'Disable AM201 for this line'));
+    // The squiggle and the Ctrl+. menu as a user sees them (README screenshots).
+    editor.selection = new vscode.Selection(diag.range.start, diag.range.start);
+    editor.revealRange(diag.range, vscode.TextEditorRevealType.InCenter);
+    await sleep(800);
+    await screenshot('squiggles');
+    await vscode.commands.executeCommand('editor.action.quickFix');
+    await sleep(1500);
+    await screenshot('quick-fix-menu');
+    await vscode.commands.executeCommand('hideCodeActionWidget');
     assert.ok(await vscode.workspace.applyEdit(fix.edit!));
     assert.match(doc.lineAt(line).text, /participant_count = await async_event_service\.count_participants\(/);
     await waitForDiagnostics(doc.uri, (d) => !ours(d).some((x) => codeOf(x) === 'AM201' && x.range.start.line === line));

@@ -206,13 +206,17 @@ function instanceMethodBlocking(kind: ClientKind, callee: Node, depth: number): 
 
 /** Whether call is a known blocking call (anywhere: callers decide whether it matters there). */
 export function blockingCall(facts: FileFacts, call: Node): BlockingCall | undefined {
-  const callee = call.childForFieldName('function');
-  if (!callee) return undefined;
-  const canonical = facts.canonical(callee);
+  // The callee's name and canonical name come from the text and the index (cached): the tree
+  // is only looked at for method calls on objects.
+  const canonical = facts.canonicalCallee(call);
   if (canonical) {
     const found = moduleLevelBlocking(canonical, facts.config.blockingCalls);
     if (found) return found;
   }
+  const dotted = facts.calleeName(call);
+  if (dotted !== undefined && !dotted.includes('.')) return undefined; // a plain name, not a method
+  const callee = call.childForFieldName('function');
+  if (!callee) return undefined;
   if (callee.type !== 'attribute') return undefined;
   const { root, depth } = chainRoot(callee);
   const kind = new ClientKinds(facts).of(root);
@@ -241,8 +245,10 @@ function check(context: RuleContext): void {
     return { local: moduleImportLocal(file, 'asyncio') ?? 'asyncio', imports: edit ? [edit] : ([] as TextEdit[]) };
   });
   for (const call of facts.calls()) {
+    // The nearest def (from offsets, cached) first: only calls in an async def's body matter.
+    if (!facts.enclosingFunction(call)?.isAsync) continue;
     const fn = enclosingBodyFunction(call);
-    if (!fn || !facts.functionFacts(fn).isAsync) continue;
+    if (!fn) continue;
     const found = blockingCall(facts, call);
     if (!found) continue;
     const fnName = facts.functionFacts(fn).name;

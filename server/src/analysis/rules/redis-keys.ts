@@ -27,9 +27,12 @@ function patternText(call: Node): string | undefined {
 
 function check(context: RuleContext): void {
   const { facts } = context;
+  if (!context.file.text.includes('keys')) return;
   for (const call of facts.calls()) {
+    // The callee's name comes from the text (cached): only `….keys(…)` calls touch the tree.
+    if (facts.calleeLastName(call) !== 'keys') continue;
     const callee = call.childForFieldName('function');
-    if (callee?.type !== 'attribute' || callee.childForFieldName('attribute')!.text !== 'keys') continue;
+    if (callee?.type !== 'attribute') continue;
     const receiver = callee.childForFieldName('object')!;
     const flavor = facts.redisFlavor(receiver);
     if (!flavor) continue;

@@ -212,11 +212,11 @@ function checkLocalSessions(context: RuleContext): void {
   const { facts, config } = context;
   const candidates = sessionFactoryNames(context);
   for (const call of facts.calls()) {
-    const calleeNode = call.childForFieldName('function');
-    const callee = dottedName(calleeNode);
+    const callee = facts.calleeName(call);
     if (!callee) continue;
     const last = callee.split('.').pop()!;
     if (!candidates.has(last)) continue;
+    const calleeNode = call.childForFieldName('function');
     const name = boundNameOf(call);
     if (!name) continue;
     const fn = enclosingBodyFunction(call);
