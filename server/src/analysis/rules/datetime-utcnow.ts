@@ -23,12 +23,28 @@ function timezoneUtc(context: RuleContext, receiverText: string, receiverIsModul
   return { text: `${name}.utc`, edit };
 }
 
+/**
+ * The identifier and attribute nodes whose text ends with `utcnow` / `utcfromtimestamp`, in
+ * document order: found from the text (each occurrence's identifier, plus the attribute it ends)
+ * instead of looking at every name of the file.
+ */
+function utcNameNodes(context: RuleContext): Node[] {
+  const { text, root } = context.file;
+  const out: Node[] = [];
+  for (const match of text.matchAll(/utc(?:now|fromtimestamp)/g)) {
+    const end = match.index + match[0].length;
+    const leaf = root.descendantForIndex(end - 1, end);
+    if (leaf?.type !== 'identifier' || leaf.endIndex !== end) continue;
+    const parent = leaf.parent;
+    if (parent?.type === 'attribute' && parent.endIndex === end) out.push(parent);
+    out.push(leaf);
+  }
+  return out;
+}
+
 function check(context: RuleContext): void {
   const { facts } = context;
-  if (!/utc(now|fromtimestamp)/.test(context.file.text)) return;
-  for (const node of facts.nodesOfType('attribute', 'identifier')) {
-    // Cheap text test before any resolution: most names are not utcnow.
-    if (!/utc(now|fromtimestamp)$/.test(node.text)) continue;
+  for (const node of utcNameNodes(context)) {
     const parent = node.parent;
     // Only the outermost name of a chain, so `datetime.datetime.utcnow` is looked at once.
     if (parent?.type === 'attribute' && parent.childForFieldName('object')?.id === node.id) continue;
