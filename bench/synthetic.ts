@@ -3,17 +3,7 @@
 // ~35% endpoint modules, the rest utilities. Deterministic for a given seed.
 import * as fs from 'fs';
 import * as path from 'path';
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../test/unit/lsp/random-edits';
 
 const NOUNS = ['user', 'gym', 'session', 'event', 'post', 'story', 'membership', 'payment', 'survey', 'trainer', 'class', 'category', 'attendance', 'notification', 'chat', 'module', 'nutrition', 'plan', 'invoice', 'feed'];
 

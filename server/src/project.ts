@@ -3,9 +3,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { type AsyncMigrateConfig, type ConfigProblem, loadPyprojectConfig } from './analysis/config';
-import { parseSource, summarizeSource } from './analysis/engine';
+import { analyzeFile, parseSource, summarizeSource, type RunOptions } from './analysis/engine';
 import { matchesGlob } from './analysis/glob';
 import { initParser } from './analysis/parser';
+import type { SourceFile } from './analysis/source';
+import type { Finding } from './analysis/types';
 import { WorkspaceIndex } from './analysis/workspace';
 
 /** Files above this size are skipped with a message (generated code, data dumps). */
@@ -87,6 +89,11 @@ export interface LoadedProject {
   texts: Map<string, string>;
   skipped: SkippedFile[];
   warnings: SkippedFile[];
+  /**
+   * Parsed files kept for analysis (LoadOptions.keep), so each is parsed once; analyzeProjectFile
+   * releases a file's tree after analysing it, releaseKeptFiles the rest.
+   */
+  kept: Map<string, SourceFile>;
 }
 
 export function loadConfig(root: string): { config: AsyncMigrateConfig; problems: ConfigProblem[] } {
@@ -98,7 +105,21 @@ export function loadConfig(root: string): { config: AsyncMigrateConfig; problems
 export interface LoadOptions {
   config?: AsyncMigrateConfig;
   onProgress?: (done: number, total: number, file: string) => void;
+  /**
+   * Keep the parsed file of these paths (the ones about to be analysed) instead of disposing it
+   * after indexing, so analysis does not parse it again. Trees live in wasm memory (about
+   * TREE_BYTES_PER_CHAR bytes per character of source), so files are kept only while their
+   * estimated total stays within keepBudgetBytes; the others are parsed again when analysed.
+   */
+  keep?: (rel: string) => boolean;
+  /** Default DEFAULT_KEEP_BUDGET_BYTES. */
+  keepBudgetBytes?: number;
 }
+
+/** Measured on synthetic and real backends: a tree takes ~28 bytes of wasm memory per source character. */
+export const TREE_BYTES_PER_CHAR = 28;
+/** 64 MiB of trees: ~2.4M characters (~35k lines) of source kept between indexing and analysis. */
+export const DEFAULT_KEEP_BUDGET_BYTES = 64 * 1024 * 1024;
 
 /** Indexes every Python file under root. */
 export async function loadProject(root: string, options: LoadOptions = {}): Promise<LoadedProject> {
@@ -109,6 +130,8 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   const texts = new Map<string, string>();
   const skipped: SkippedFile[] = [];
   const warnings: SkippedFile[] = [];
+  const kept = new Map<string, SourceFile>();
+  let keepBudget = options.keepBudgetBytes ?? DEFAULT_KEEP_BUDGET_BYTES;
   const files = findPythonFiles(absRoot, config);
   files.forEach((rel, i) => {
     const read = readPythonFile(path.join(absRoot, rel));
@@ -117,13 +140,81 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
       if (read.warning) warnings.push({ path: rel, reason: read.warning });
       texts.set(rel, read.text);
       const { file } = parseSource(rel, read.text, config);
+      let keep = false;
       try {
         index.upsert(summarizeSource(file));
+        const cost = read.text.length * TREE_BYTES_PER_CHAR;
+        keep = !!options.keep?.(rel) && cost <= keepBudget;
+        if (keep) {
+          kept.set(rel, file);
+          keepBudget -= cost;
+        }
       } finally {
-        file.dispose();
+        if (!keep) file.dispose();
       }
     }
     options.onProgress?.(i + 1, files.length, rel);
   });
-  return { root: absRoot, config, configProblems: problems, index, texts, skipped, warnings };
+  return { root: absRoot, config, configProblems: problems, index, texts, skipped, warnings, kept };
+}
+
+/**
+ * Findings of one indexed file (none when it was not read). Uses the tree kept at indexing and
+ * releases it, else parses the file. An engine failure becomes one AM000 finding instead of
+ * aborting the run.
+ */
+export function analyzeProjectFile(project: LoadedProject, rel: string, options: RunOptions = {}): Finding[] {
+  const text = project.texts.get(rel);
+  if (text === undefined) return [];
+  let file = project.kept.get(rel);
+  project.kept.delete(rel);
+  try {
+    file ??= parseSource(rel, text, project.config).file;
+    return analyzeFile(file, project.index, project.config, options);
+  } catch (error) {
+    const message = `internal error while analysing this file: ${error instanceof Error ? error.message : String(error)} (please report it)`;
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return [{ path: rel, code: 'AM000', rule: 'internal-error', severity: 'info', message, start: 0, end: 0, range }];
+  } finally {
+    file?.dispose();
+  }
+}
+
+/** Findings of files, in order (each file parsed at most once more, kept trees released). */
+export function analyzeProjectFiles(project: LoadedProject, rels: readonly string[], options: RunOptions = {}, onProgress?: (done: number, total: number, file: string) => void): Finding[] {
+  const findings: Finding[] = [];
+  try {
+    rels.forEach((rel, i) => {
+      for (const f of analyzeProjectFile(project, rel, options)) findings.push(f);
+      onProgress?.(i + 1, rels.length, rel);
+    });
+  } finally {
+    releaseKeptFiles(project);
+  }
+  return findings;
+}
+
+/** Disposes the trees kept for analysis that were not analysed. */
+export function releaseKeptFiles(project: LoadedProject): void {
+  for (const file of project.kept.values()) file.dispose();
+  project.kept.clear();
+}
+
+export interface CheckProjectOptions extends LoadOptions {
+  /** Which indexed files to analyse (default: all). */
+  within?: (rel: string) => boolean;
+  run?: RunOptions;
+  onAnalyzeProgress?: (done: number, total: number, file: string) => void;
+}
+
+/**
+ * What `async-migrate check` does once its arguments are handled: index every file under root
+ * (keeping the trees of the files to analyse, within the budget) and analyse those files.
+ */
+export async function checkProject(root: string, options: CheckProjectOptions = {}): Promise<{ project: LoadedProject; targets: string[]; findings: Finding[] }> {
+  const within = options.within ?? (() => true);
+  const project = await loadProject(root, { ...options, keep: options.keep ?? within });
+  const targets = [...project.texts.keys()].filter(within).sort();
+  const findings = analyzeProjectFiles(project, targets, options.run, options.onAnalyzeProgress);
+  return { project, targets, findings };
 }

@@ -8,15 +8,13 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 
 from sqlalchemy import create_engine
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import models  # noqa: E402
-from harness import load  # noqa: E402
+from harness import load, seeded_template  # noqa: E402
 
 
 async def run_async(fn, path):
@@ -44,13 +42,7 @@ def run_sync(fn, path):
 def main():
     original = load(sys.argv[1], "fix_original")
     fixed = load(sys.argv[2], "fix_fixed")
-    work = tempfile.mkdtemp(prefix="am-fixes-")
-    template = os.path.join(work, "template.db")
-    engine = create_engine(f"sqlite:///{template}")
-    models.Base.metadata.create_all(engine)
-    with Session(engine) as session:
-        models.seed(session)
-    engine.dispose()
+    work, template = seeded_template("am-fixes-")
 
     def fresh(name):
         path = os.path.join(work, name)

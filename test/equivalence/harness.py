@@ -31,6 +31,18 @@ def load(path, name):
     return module
 
 
+def seeded_template(prefix):
+    """A new temporary directory holding template.db, the seeded database each run copies."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    template = os.path.join(work, "template.db")
+    engine = create_engine(f"sqlite:///{template}")
+    models.Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        models.seed(session)
+    engine.dispose()
+    return work, template
+
+
 def norm(value, depth=0):
     """A plain, comparable form: ORM objects become (class, columns, loaded relationships).
     Reads only what is already loaded (state.dict), so it never triggers IO."""
@@ -98,13 +110,7 @@ def main():
     manifest = json.load(open(manifest_path))
     legacy = load(legacy_path, "legacy_cases")
     migrated = load(migrated_path, "migrated_cases")
-    work = tempfile.mkdtemp(prefix="am-equiv-")
-    template = os.path.join(work, "template.db")
-    engine = create_engine(f"sqlite:///{template}")
-    models.Base.metadata.create_all(engine)
-    with Session(engine) as session:
-        models.seed(session)
-    engine.dispose()
+    work, template = seeded_template("am-equiv-")
     verdicts = []
     for i, case in enumerate(manifest["cases"]):
         name = case["name"]

@@ -1,4 +1,5 @@
-// Test helpers: build an in-memory workspace from {path: text} and run the engine on it.
+// Test helpers: build an in-memory workspace from {path: text} and run the engine on it; read
+// the localized strings of a client source file.
 import * as assert from 'assert';
 import { type AsyncMigrateConfig, applyRawConfig, DEFAULT_CONFIG } from '../../server/src/analysis/config';
 import { analyzeFile, fixText, parseSource, summarizeSource, type FixOptions, type RunOptions } from '../../server/src/analysis/engine';
@@ -15,6 +16,15 @@ export function py(strings: TemplateStringsArray, ...values: unknown[]): string 
   const indents = lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length);
   const min = indents.length ? Math.min(...indents) : 0;
   return lines.map((l) => l.slice(min)).join('\n').replace(/[ \t]+$/, '');
+}
+
+/** The string literal first argument of every `t('…')` / `vscode.l10n.t('…')` call. */
+export function l10nStrings(source: string): string[] {
+  const out: string[] = [];
+  const re = /\b(?:l10n\.)?t\(\s*(['"])((?:\\.|(?!\1).)*)\1/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(source))) out.push(m[2].replace(/\\(['"\\])/g, '$1'));
+  return out;
 }
 
 export function makeConfig(raw: Record<string, unknown> = {}): AsyncMigrateConfig {

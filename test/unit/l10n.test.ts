@@ -5,6 +5,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { l10nStrings } from './helpers';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const read = (rel: string) => fs.readFileSync(path.join(REPO, rel), 'utf8');
@@ -15,15 +16,6 @@ function tsFiles(dir: string): string[] {
   return fs
     .readdirSync(path.join(REPO, dir), { withFileTypes: true })
     .flatMap((e) => (e.isDirectory() ? tsFiles(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : []));
-}
-
-/** The string literal first argument of every `t('…')` / `vscode.l10n.t('…')` call. */
-function l10nStrings(source: string): string[] {
-  const out: string[] = [];
-  const re = /\b(?:l10n\.)?t\(\s*(['"])((?:\\.|(?!\1).)*)\1/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(source))) out.push(m[2].replace(/\\(['"\\])/g, '$1'));
-  return out;
 }
 
 /** Fields of a contribution point whose string (or string array) value the user sees. */

@@ -6,6 +6,7 @@ import type { Node } from './parser';
 import type { FileFacts, FunctionFacts, LocalBinding, ParamFacts } from './semantics';
 import type { ClassSummary, FunctionSummary, ModuleSummary } from './summary';
 import { children, decoratorsOf, dottedName, isAsyncFunction, unparen } from './syntax';
+import { TreeIndex } from './tree-index';
 import type { ResolvedSymbol, WorkspaceIndex } from './workspace';
 
 const MAX_DEPTH = 6;
@@ -180,7 +181,7 @@ export class ScopeMap {
 
   constructor(facts: FileFacts) {
     // One native traversal for all scope types (per-type queries would walk the tree once each).
-    for (const node of facts.file.root.descendantsOfType(SCOPE_TYPES)) {
+    for (const node of facts.nodesOfType(...SCOPE_TYPES)) {
       if (!node) continue;
       const kind: ScopeKind = node.type === 'function_definition' ? 'function' : node.type === 'lambda' ? 'lambda' : node.type === 'class_definition' ? 'class' : 'comprehension';
       let bodyStart = node.startIndex;
@@ -779,10 +780,7 @@ export function fileFunctionNames(facts: FileFacts): { async: Set<string>; sync:
   return names;
 }
 
-/** The last name of a call's callee (`f` in `a.b.f(...)`), if it is a name. */
+/** The last name of a call's callee (`f` in `a.b.f(...)`), if it is a name (usually read from the text, cached per call). */
 export function calleeLastName(call: Node): string | undefined {
-  const fn = call.childForFieldName('function');
-  if (fn?.type === 'identifier') return fn.text;
-  if (fn?.type === 'attribute') return fn.childForFieldName('attribute')?.text;
-  return undefined;
+  return TreeIndex.of(call.tree).callee(call).last;
 }

@@ -100,7 +100,21 @@ function conditionOf(node: Node): string | undefined {
 
 const ROUTE_METHOD_WORD = new RegExp(`\\b(${[...HTTP_METHODS, 'api_route'].join('|')})\\b`);
 
-export function routeFromDecorator(decorator: Node, constants: Constants = new Map()): { router: string; methods: string[]; path: string | null; pathExpr?: string } | undefined {
+/** What a route decorator (`@router.get("/x")`, `@app.api_route(..., methods=[...])`) registers. */
+export interface DecoratorRoute {
+  router: string;
+  methods: string[];
+  path: string | null;
+  pathExpr?: string;
+}
+
+/** The upper-case `methods=[...]` of api_route / add_api_route; GET when not given. */
+function methodsArgument(args: Node | null): string[] {
+  const methodsArg = keywordArgument(args, 'methods');
+  return methodsArg ? children(methodsArg).map((m) => stringValue(m)?.toUpperCase()).filter((m): m is string => !!m) : ['GET'];
+}
+
+export function routeFromDecorator(decorator: Node, constants: Constants = new Map()): DecoratorRoute | undefined {
   const call = decorator.namedChildren.find((c) => c?.type === 'call');
   if (!call) return undefined;
   const fn = call.childForFieldName('function');
@@ -113,12 +127,27 @@ export function routeFromDecorator(decorator: Node, constants: Constants = new M
   const path = pathArg ? (staticString(pathArg, constants) ?? null) : null;
   const pathExpr = path === null ? (pathArg?.text ?? '') : undefined;
   if ((HTTP_METHODS as readonly string[]).includes(method)) return { router, methods: [method.toUpperCase()], path, pathExpr };
-  if (method === 'api_route') {
-    const methodsArg = keywordArgument(args, 'methods');
-    const methods = methodsArg ? children(methodsArg).map((m) => stringValue(m)?.toUpperCase()).filter((m): m is string => !!m) : ['GET'];
-    return { router, methods, path, pathExpr };
-  }
+  if (method === 'api_route') return { router, methods: methodsArgument(args), path, pathExpr };
   return undefined;
+}
+
+/** The summary of handler `def` registered by `route` on `router` (by decorator or add_api_route). */
+export function routeSummary(def: Node, route: DecoratorRoute, router: string): RouteSummary {
+  const nameNode = def.childForFieldName('name')!;
+  return {
+    function: nameNode.text,
+    methods: route.methods,
+    path: route.path,
+    ...(route.pathExpr !== undefined ? { pathExpr: route.pathExpr } : {}),
+    router,
+    line: def.startPosition.row + 1,
+    isAsync: isAsyncFunction(def),
+    start: def.startIndex,
+    end: def.endIndex,
+    outerStart: def.parent?.type === 'decorated_definition' ? def.parent.startIndex : def.startIndex,
+    nameStart: nameNode.startIndex,
+    nameEnd: nameNode.endIndex,
+  };
 }
 
 export interface ModuleRoutes {
@@ -141,6 +170,8 @@ function computeRoutes(file: SourceFile): ModuleRoutes {
   const routes: RouteSummary[] = [];
   const includes: IncludeSummary[] = [];
   const functionsByName = new Map<string, Node>();
+  /** Module-level `name = callee(...)` bindings other than APIRouter/FastAPI (a Flask app, a Blueprint…). */
+  const otherBindings = new Map<string, string>();
   // Only needed once something route-like is found (most modules have none).
   let lazyConstants: Constants | undefined;
   const constants = () => (lazyConstants ??= moduleConstants(file.root));
@@ -154,7 +185,7 @@ function computeRoutes(file: SourceFile): ModuleRoutes {
         const kind = callee?.split('.').pop();
         if (kind === 'APIRouter' || kind === 'FastAPI') {
           routers.push({ name: assign.childForFieldName('left')!.text, kind, ...prefixInfo(right!.childForFieldName('arguments'), constants()), line: stmt.startPosition.row + 1 });
-        }
+        } else if (callee) otherBindings.set(assign.childForFieldName('left')!.text, callee);
       }
     }
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
@@ -165,21 +196,7 @@ function computeRoutes(file: SourceFile): ModuleRoutes {
         if (!ROUTE_METHOD_WORD.test(decorator.text)) continue;
         const route = routeFromDecorator(decorator, constants());
         if (!route) continue;
-        const nameNode = def.childForFieldName('name')!;
-        routes.push({
-          function: nameNode.text,
-          methods: route.methods,
-          path: route.path,
-          ...(route.pathExpr !== undefined ? { pathExpr: route.pathExpr } : {}),
-          router: route.router,
-          line: def.startPosition.row + 1,
-          isAsync: isAsyncFunction(def),
-          start: def.startIndex,
-          end: def.endIndex,
-          outerStart: stmt.startIndex,
-          nameStart: nameNode.startIndex,
-          nameEnd: nameNode.endIndex,
-        });
+        routes.push(routeSummary(def, route, route.router));
       }
     }
   }
@@ -206,26 +223,70 @@ function computeRoutes(file: SourceFile): ModuleRoutes {
       const endpointArg = positional[1] ?? keywordArgument(args, 'endpoint');
       const handler = endpointArg?.type === 'identifier' ? functionsByName.get(endpointArg.text) : undefined;
       if (!handler) continue;
-      const methodsArg = keywordArgument(args, 'methods');
-      const methods = methodsArg ? children(methodsArg).map((m) => stringValue(m)?.toUpperCase()).filter((m): m is string => !!m) : ['GET'];
-      const nameNode = handler.childForFieldName('name')!;
-      routes.push({
-        function: nameNode.text,
-        methods,
-        path: pathArg ? (staticString(pathArg, constants()) ?? null) : null,
-        ...(pathArg && staticString(pathArg, constants()) === undefined ? { pathExpr: pathArg.text } : {}),
-        router: owner,
-        line: handler.startPosition.row + 1,
-        isAsync: isAsyncFunction(handler),
-        start: handler.startIndex,
-        end: handler.endIndex,
-        outerStart: handler.parent?.type === 'decorated_definition' ? handler.parent.startIndex : handler.startIndex,
-        nameStart: nameNode.startIndex,
-        nameEnd: nameNode.endIndex,
-      });
+      const path = pathArg ? (staticString(pathArg, constants()) ?? null) : null;
+      const pathExpr = pathArg && path === null ? pathArg.text : undefined;
+      routes.push(routeSummary(handler, { router: owner, methods: methodsArgument(args), path, pathExpr }, owner));
     }
   }
-  return { routers, routes, includes };
+  return { routers, routes: withoutForeignRoutes(file, routes, otherBindings), includes };
+}
+
+/** Web frameworks whose `@app.get(...)` decorators look like FastAPI's but are not FastAPI routes. */
+const FOREIGN_FRAMEWORK = /^(flask|flask_smorest|apiflask|quart|sanic|aiohttp\.web|bottle|ninja|litestar|starlite|robyn|blacksheep|falcon|tornado|django)(\.|$)/;
+
+/** Local name → imported dotted name, for the module's top-level imports (`from flask import Blueprint` → Blueprint: flask.Blueprint). */
+function moduleImports(file: SourceFile): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const stmt of children(file.root)) {
+    if (stmt.type === 'import_statement') {
+      for (const item of children(stmt)) {
+        if (item.type === 'dotted_name') out.set(item.text.split('.')[0], item.text.split('.')[0]);
+        else if (item.type === 'aliased_import') {
+          const alias = item.childForFieldName('alias')?.text;
+          const name = item.childForFieldName('name')?.text;
+          if (alias && name) out.set(alias, name);
+        }
+      }
+    } else if (stmt.type === 'import_from_statement') {
+      const module = stmt.childForFieldName('module_name');
+      if (module?.type !== 'dotted_name') continue; // relative imports are the project's own modules
+      for (const item of children(stmt)) {
+        if (item.id === module.id) continue;
+        if (item.type === 'dotted_name') out.set(item.text, `${module.text}.${item.text}`);
+        else if (item.type === 'aliased_import') {
+          const alias = item.childForFieldName('alias')?.text;
+          const name = item.childForFieldName('name')?.text;
+          if (alias && name) out.set(alias, `${module.text}.${name}`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Drops routes registered on another framework's app or router: a name bound here to
+ * `Flask(...)`, `Blueprint(...)`, `Quart(...)`, `Sanic(...)`, `NinjaAPI(...)`…, or, for a router
+ * imported from elsewhere, any route of a module that imports such a framework and not FastAPI.
+ */
+function withoutForeignRoutes(file: SourceFile, routes: RouteSummary[], otherBindings: Map<string, string>): RouteSummary[] {
+  if (!routes.length) return routes;
+  const imports = moduleImports(file);
+  const canonical = (dotted: string) => {
+    const [head, ...rest] = dotted.split('.');
+    const base = imports.get(head);
+    return base ? [base, ...rest].join('.') : dotted;
+  };
+  const imported = [...imports.values()];
+  const importsFastapi = imported.some((m) => /^(fastapi)(\.|$)/.test(m));
+  const importsForeign = imported.some((m) => FOREIGN_FRAMEWORK.test(m) || m === 'aiohttp.web');
+  return routes.filter((route) => {
+    const root = route.router.split('.')[0];
+    const binding = otherBindings.get(root);
+    if (binding !== undefined) return !FOREIGN_FRAMEWORK.test(canonical(binding));
+    if (imports.has(root) && FOREIGN_FRAMEWORK.test(canonical(route.router))) return false;
+    return importsFastapi || !importsForeign;
+  });
 }
 
 function insideFunctionOrClass(node: Node): boolean {

@@ -147,10 +147,18 @@ function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
   const names: string[] = [];
   const paramAnnotations: Record<string, string> = {};
   for (const p of params ? children(params) : []) {
-    const id = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? children(p).find((c) => c.type === 'identifier'));
-    if (id) names.push(id.text);
+    // Separators keep their place (`*`, `/`); `*args` / `**kwargs` are named with their stars.
+    if (p.type === 'keyword_separator' || p.type === 'positional_separator') {
+      names.push(p.type === 'keyword_separator' ? '*' : '/');
+      continue;
+    }
+    const splat = p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern' ? p : p.type === 'typed_parameter' ? children(p).find((c) => c.type === 'list_splat_pattern' || c.type === 'dictionary_splat_pattern') : undefined;
+    const id = splat ? children(splat).find((c) => c.type === 'identifier') : p.type === 'identifier' ? p : (p.childForFieldName('name') ?? children(p).find((c) => c.type === 'identifier'));
+    if (!id) continue;
+    const name = splat ? (splat.type === 'list_splat_pattern' ? '*' : '**') + id.text : id.text;
+    names.push(name);
     const type = p.type === 'typed_parameter' || p.type === 'typed_default_parameter' ? p.childForFieldName('type') : null;
-    if (id && type) paramAnnotations[id.text] = type.text;
+    if (type) paramAnnotations[name] = type.text;
   }
   const body = fn.childForFieldName('body');
   const nodes = TreeIndex.of(fn.tree);

@@ -3,10 +3,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { type AsyncMigrateConfig, type ConfigProblem, formatProblem } from '../analysis/config';
-import { analyzeFile, parseSource, summarizeSource, type RunOptions } from '../analysis/engine';
-import type { SourceFile } from '../analysis/source';
+import { parseSource, summarizeSource, type RunOptions } from '../analysis/engine';
 import type { Finding } from '../analysis/types';
-import { type LoadedProject, type SkippedFile, loadConfig, loadProject, readPythonFile } from '../project';
+import { type LoadedProject, type SkippedFile, analyzeProjectFile, analyzeProjectFiles, loadConfig, loadProject, readPythonFile } from '../project';
 import { UsageError } from './args';
 import type { CommandIO } from './io';
 
@@ -64,11 +63,19 @@ export class ConfigError extends Error {
   }
 }
 
+export interface OpenOptions {
+  /**
+   * Keep the parsed trees of the files under PATHS for their analysis (within the project's
+   * memory budget), so each is parsed once; analyse them with analyzeTargets/analyzeTarget.
+   */
+  keepTargets?: boolean;
+}
+
 /**
  * Loads the configuration and indexes the project for the given PATHS (none = the whole root).
  * Throws UsageError for bad paths and ConfigError for configuration problems.
  */
-export async function openWorkspace(io: CommandIO, paths: string[]): Promise<CliWorkspace> {
+export async function openWorkspace(io: CommandIO, paths: string[], options: OpenOptions = {}): Promise<CliWorkspace> {
   const absPaths = paths.map((p) => path.resolve(io.cwd, p));
   for (let i = 0; i < absPaths.length; i++) {
     if (!fs.existsSync(absPaths[i])) throw new UsageError(`path not found: ${paths[i]}`);
@@ -82,9 +89,10 @@ export async function openWorkspace(io: CommandIO, paths: string[]): Promise<Cli
   const { config, problems } = loadConfig(root);
   const configProblems = problems.map((p) => ({ ...p, source: p.source === 'pyproject.toml' ? display('pyproject.toml') : p.source }));
   if (configProblems.length) throw new ConfigError(configProblems);
-  const project = await loadProject(root, { config, onProgress: progressReporter(io, 'indexing') });
-  io.progress?.('');
   const roots = absPaths.length ? absPaths.map((p) => toPosix(path.relative(root, p))) : [''];
+  const under = (rel: string) => roots.some((r) => r === '' || rel === r || rel.startsWith(r + '/'));
+  const project = await loadProject(root, { config, onProgress: progressReporter(io, 'indexing'), keep: options.keepTargets ? under : undefined });
+  io.progress?.('');
   // Files named explicitly are analysed even when excluded or not ending in .py (like ruff).
   for (let i = 0; i < absPaths.length; i++) {
     const rel = roots[i];
@@ -101,14 +109,16 @@ export async function openWorkspace(io: CommandIO, paths: string[]): Promise<Cli
       if (read.warning) project.warnings.push({ path: rel, reason: read.warning });
       project.texts.set(rel, read.text);
       const { file } = parseSource(rel, read.text, config);
+      let keep = false;
       try {
         project.index.upsert(summarizeSource(file));
+        keep = !!options.keepTargets;
+        if (keep) project.kept.set(rel, file);
       } finally {
-        file.dispose();
+        if (!keep) file.dispose();
       }
     }
   }
-  const under = (rel: string) => roots.some((r) => r === '' || rel === r || rel.startsWith(r + '/'));
   const targets = [...project.texts.keys()].filter(under).sort();
   const skipped = project.skipped.filter((s) => under(s.path));
   const warnings = project.warnings.filter((s) => under(s.path));
@@ -127,21 +137,16 @@ export function progressReporter(io: CommandIO, verb: string): ((done: number, t
   };
 }
 
-/** Findings of one file; an engine failure becomes one AM000 finding instead of aborting the run. */
+/** Findings of one file (its kept tree is used and released); an engine failure becomes one AM000 finding instead of aborting the run. */
 export function analyzeTarget(ws: CliWorkspace, rel: string, options: RunOptions): Finding[] {
-  const text = ws.project.texts.get(rel);
-  if (text === undefined) return [];
-  let file: SourceFile | undefined;
-  try {
-    file = parseSource(rel, text, ws.config).file;
-    return analyzeFile(file, ws.project.index, ws.config, options);
-  } catch (error) {
-    const message = `internal error while analysing this file: ${error instanceof Error ? error.message : String(error)} (please report it)`;
-    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    return [{ path: rel, code: 'AM000', rule: 'internal-error', severity: 'info', message, start: 0, end: 0, range }];
-  } finally {
-    file?.dispose();
-  }
+  return analyzeProjectFile(ws.project, rel, options);
+}
+
+/** Findings of every target, in order, with an "analysing" status line; releases the kept trees. */
+export function analyzeTargets(ws: CliWorkspace, io: CommandIO, options: RunOptions): Finding[] {
+  const findings = analyzeProjectFiles(ws.project, ws.targets, options, progressReporter(io, 'analysing'));
+  io.progress?.('');
+  return findings;
 }
 
 /** `CI=true` (GitHub Actions, GitLab, most CI services) implies --ci. */

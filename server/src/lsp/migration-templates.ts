@@ -89,12 +89,12 @@ export function locustFilePath(e: EndpointNames): string {
 }
 
 /**
- * Splits a command line into arguments like a POSIX shell would for plain words and quotes
- * ('…', "…", backslash escapes), without expanding anything. Used to run the test command as a
- * process with an argument array (never through a shell).
+ * Splits a command line into words like a POSIX shell would for plain words and quotes
+ * ('…', "…", backslash escapes), without expanding anything. `openQuote` is set when the line
+ * ends inside a quote. Shared by the test-command runners of the client and of `verify`.
  */
-export function splitCommandLine(line: string): string[] {
-  const out: string[] = [];
+export function shellWords(line: string): { words: string[]; openQuote?: '"' | "'" } {
+  const words: string[] = [];
   let current = '';
   let has = false;
   let quote: '"' | "'" | undefined;
@@ -113,7 +113,7 @@ export function splitCommandLine(line: string): string[] {
       current += line[++i];
       has = true;
     } else if (/\s/.test(c)) {
-      if (has) out.push(current);
+      if (has) words.push(current);
       current = '';
       has = false;
     } else {
@@ -121,9 +121,19 @@ export function splitCommandLine(line: string): string[] {
       has = true;
     }
   }
-  if (quote) throw new Error(`unterminated ${quote} quote in: ${line}`);
-  if (has) out.push(current);
-  return out;
+  if (quote) return { words, openQuote: quote };
+  if (has) words.push(current);
+  return { words };
+}
+
+/**
+ * Splits a command line into arguments (see shellWords); throws on an unterminated quote. Used
+ * to run the test command as a process with an argument array (never through a shell).
+ */
+export function splitCommandLine(line: string): string[] {
+  const { words, openQuote } = shellWords(line);
+  if (openQuote) throw new Error(`unterminated ${openQuote} quote in: ${line}`);
+  return words;
 }
 
 /** Quotes one argument for a POSIX shell (for text the user copies, never for execution). */

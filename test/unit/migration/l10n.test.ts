@@ -3,19 +3,11 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { l10nStrings } from '../helpers';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const read = (rel: string) => fs.readFileSync(path.join(REPO, rel), 'utf8');
 const json = (rel: string) => JSON.parse(read(rel)) as Record<string, unknown>;
-
-/** The first argument of every `t('…')` / `vscode.l10n.t('…')` call in a source file. */
-function l10nStrings(source: string): string[] {
-  const out: string[] = [];
-  const re = /\b(?:l10n\.)?t\(\s*(['"])((?:\\.|(?!\1).)*)\1/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(source))) out.push(m[2].replace(/\\(['"\\])/g, '$1'));
-  return out;
-}
 
 describe('localization (English / Spanish)', () => {
   const dir = 'client/src/migration';

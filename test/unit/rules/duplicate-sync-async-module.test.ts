@@ -30,6 +30,42 @@ ruleTester('AM701', {
       path: 'app/services/async_user.py',
     },
     {
+      name: 'same-package modules named like twins that share no API are not twins (corpus: legacy-crm utils.py / async_utils.py)',
+      files: {
+        'crm/utils.py': py`
+          import logging
+          from typing import TypeVar
+
+          T = TypeVar("T")
+          log = logging.getLogger(__name__)
+
+          def slugify(value: str) -> str:
+              return value.lower()
+
+          def chunked(items, size):
+              return [items[i : i + size] for i in range(0, len(items), size)]
+        `,
+        'crm/async_utils.py': py`
+          import asyncio
+          import logging
+          from typing import TypeVar
+
+          T = TypeVar("T")
+          log = logging.getLogger(__name__)
+
+          def run_in_thread(fn):
+              async def wrapper(*args):
+                  return await asyncio.to_thread(fn, *args)
+              return wrapper
+
+          async def gather_limited(limit, coros):
+              return await asyncio.gather(*coros)
+        `,
+        'crm/api.py': 'from crm.utils import slugify\n',
+      },
+      path: 'crm/utils.py',
+    },
+    {
       name: 'a twin in another package does not pair',
       files: { 'app/services/user.py': syncUser, 'app/repositories/async_user.py': asyncUser },
       path: 'app/services/user.py',
@@ -99,7 +135,7 @@ describe('AM701 details', () => {
 
   it('a module still imported is not tagged unnecessary; the range is the first line', async () => {
     const files = {
-      'app/services/user.py': 'import logging\n\nlogger = logging.getLogger(__name__)\n',
+      'app/services/user.py': 'import logging\n\nlogger = logging.getLogger(__name__)\n\n\nclass UserService:\n    pass\n',
       'app/services/async_user.py': asyncUser,
       'app/services/async_user_helpers.py': 'from app.services.user import logger\n',
     };

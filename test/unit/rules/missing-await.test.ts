@@ -140,8 +140,56 @@ ruleTester('AM201', {
                     return await resp.text()
       `,
     },
+    {
+      name: 'coroutines stored in names and handed to a `*aws: Awaitable[...]` parameter (corpus: aio-crawler tests)',
+      code: py`
+        import asyncio
+        from typing import Awaitable
+
+        async def first_completed(*aws: Awaitable[int], timeout: float | None = None):
+            done, _ = await asyncio.wait([asyncio.ensure_future(a) for a in aws], timeout=timeout)
+            return done
+
+        async def compute() -> int:
+            return 1
+
+        async def main():
+            slow = compute()
+            fast = compute()
+            return await first_completed(slow, fast, timeout=1)
+      `,
+    },
+    {
+      name: 'coroutines passed by keyword into `**jobs: Awaitable[...]`',
+      code: py`
+        from typing import Awaitable
+
+        async def run_all(**jobs: Awaitable[int]) -> dict:
+            return {name: await job for name, job in jobs.items()}
+
+        async def compute() -> int:
+            return 1
+
+        async def main():
+            return await run_all(a=compute(), b=compute())
+      `,
+    },
   ],
   invalid: [
+    {
+      name: 'a coroutine passed into a `*values: str` parameter is still reported',
+      code: py`
+        def describe(*values: str) -> str:
+            return ", ".join(map(str, values))
+
+        async def compute() -> int:
+            return 1
+
+        async def main():
+            return describe("x", compute())
+      `,
+      errors: ['8:26'],
+    },
     {
       name: 'seed error 2: service call through a module-level instance imported from another file',
       files: {

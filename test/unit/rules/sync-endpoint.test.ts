@@ -30,8 +30,78 @@ ruleTester('AM702', {
             return 2
       `,
     },
+    {
+      name: 'Flask / Quart / Sanic / django-ninja handlers are not FastAPI routes (corpus: flask-inventory, scripts)',
+      code: py`
+        from flask import Blueprint, Flask
+        from quart import Quart
+        import sanic
+        from ninja import NinjaAPI
+
+        app = Flask(__name__)
+        bp = Blueprint("api", __name__)
+        qapp = Quart(__name__)
+        sapp = sanic.Sanic("counter")
+        api = NinjaAPI()
+
+        @app.get("/")
+        def index():
+            return "ok"
+
+        @bp.post("/items")
+        def create_item():
+            return {}, 201
+
+        @qapp.get("/version")
+        def version():
+            return {"version": "1"}
+
+        @sapp.get("/ping")
+        def ping(request):
+            return {}
+
+        @api.get("/add")
+        def add(request, a: int, b: int):
+            return {"result": a + b}
+      `,
+    },
+    {
+      name: 'a Flask views module registering on an app imported from the package',
+      files: {
+        'shop/__init__.py': py`
+          from flask import Flask
+
+          app = Flask(__name__)
+        `,
+        'shop/views.py': py`
+          from flask import jsonify, request
+
+          from . import app
+
+          @app.get("/items")
+          def list_items():
+              return jsonify(q=request.args.get("q"))
+        `,
+      },
+      path: 'shop/views.py',
+    },
   ],
   invalid: [
+    {
+      name: 'a FastAPI router in a module that also mounts a Flask app is still a FastAPI route',
+      code: py`
+        from fastapi import APIRouter
+        from flask import Flask
+
+        legacy = Flask(__name__)
+        router = APIRouter()
+
+        @router.get("/ping")
+        def ping():
+            return {"pong": True}
+      `,
+      errors: ['8:5'],
+    },
     {
       name: 'trivial handler: def → async def (unsafe fix)',
       code: py`

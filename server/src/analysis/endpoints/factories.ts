@@ -11,9 +11,9 @@
 // Routers created inside a top-level function get a scoped name (`create_app().app`) so they
 // take part in prefix resolution like module-level ones.
 import type { Node } from '../parser';
-import { type IncludeSummary, type RouteSummary, type RouterSummary, prefixInfo, routeFromDecorator } from '../routes';
+import { type IncludeSummary, type RouteSummary, type RouterSummary, prefixInfo, routeFromDecorator, routeSummary } from '../routes';
 import type { SourceFile } from '../source';
-import { children, dottedName, isAsyncFunction, keywordArgument, positionalArguments } from '../syntax';
+import { children, dottedName, keywordArgument, positionalArguments } from '../syntax';
 
 export interface ExtraRouting {
   routers: RouterSummary[];
@@ -79,21 +79,7 @@ export function extractFactoryRouting(file: SourceFile): ExtraRouting {
       for (const decorator of children(stmt).filter((c) => c.type === 'decorator')) {
         const route = routeFromDecorator(decorator);
         if (!route || !locals.has(route.router)) continue;
-        const nameNode = def.childForFieldName('name')!;
-        extra.routes.push({
-          function: nameNode.text,
-          methods: route.methods,
-          path: route.path,
-          ...(route.pathExpr !== undefined ? { pathExpr: route.pathExpr } : {}),
-          router: scoped(route.router),
-          line: def.startPosition.row + 1,
-          isAsync: isAsyncFunction(def),
-          start: def.startIndex,
-          end: def.endIndex,
-          outerStart: stmt.startIndex,
-          nameStart: nameNode.startIndex,
-          nameEnd: nameNode.endIndex,
-        });
+        extra.routes.push(routeSummary(def, route, scoped(route.router)));
       }
     }
   }

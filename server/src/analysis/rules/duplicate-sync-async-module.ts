@@ -1,9 +1,31 @@
 // AM701 duplicate-sync-async-module: a sync module that has an async twin (seed script
 // `find_duplicate_services.sh`); once nothing imports the sync twin it is safe to delete.
 import type { Rule, RuleContext } from '../rule';
+import type { ModuleSummary } from '../summary';
 import { children } from '../syntax';
+import type { WorkspaceIndex } from '../workspace';
 
 const LIST_LIMIT = 5;
+/** Module-level names that every module may have and that say nothing about its API. */
+const NOISE = /^(_.*|[A-Z]|log|logger|LOG|LOGGER|router|app|settings|config)$/;
+
+/**
+ * Whether a module and its async twin by file name really are twins: they share a public
+ * function, class or module-level instance, by name or through the twin name patterns
+ * (`get_user` ↔ `get_user_async`, `UserService` ↔ `AsyncUserService`). `utils.py` and
+ * `async_utils.py` with unrelated helpers are not. Modules whose names are built at run time
+ * (star imports, `__getattr__`) cannot be compared and count as twins.
+ */
+export function sharesApi(index: WorkspaceIndex, sync: ModuleSummary, twin: ModuleSummary): boolean {
+  if (sync.dynamicNames || twin.dynamicNames) return true;
+  const api = (m: ModuleSummary) => [
+    ...Object.keys(m.functions),
+    ...Object.keys(m.classes),
+    ...Object.values(m.variables).filter((v) => /^[A-Z]/.test(v.callee?.split('.').pop() ?? '')).map((v) => v.name),
+  ].filter((n) => !NOISE.test(n));
+  const asyncApi = new Set(api(twin));
+  return api(sync).some((name) => asyncApi.has(name) || index.asyncTwinNames(name).some((n) => asyncApi.has(n)));
+}
 
 function check(context: RuleContext): void {
   const { index, file } = context;
@@ -11,7 +33,8 @@ function check(context: RuleContext): void {
   const twin = index.asyncTwinModule(file.moduleName);
   if (!twin) return;
   const twinSummary = index.module(twin);
-  if (!twinSummary) return;
+  const ownSummary = index.module(file.moduleName);
+  if (!twinSummary || !ownSummary || !sharesApi(index, ownSummary, twinSummary)) return;
   const importers = new Map<string, string>();
   for (const { module } of index.importersOf(file.moduleName)) {
     if (module.path !== file.path) importers.set(module.path, module.moduleName);
@@ -44,7 +67,7 @@ export const duplicateSyncAsyncModule: Rule = {
     example: '# app/services/user.py          ← still imported by app/api/v1/endpoints/users.py\n# app/services/async_user.py    ← the async twin',
     useInstead: '# migrate the remaining importers to app/services/async_user.py,\n# then delete app/services/user.py',
     limits: [
-      'Twins are found by module name patterns (`twins.module-patterns`, default `async_{name}` and `{name}_async`) in the same package; twins with unrelated names are not paired.',
+      'Twins are found by module name patterns (`twins.module-patterns`, default `async_{name}` and `{name}_async`) in the same package; twins with unrelated names are not paired, and neither are modules that share no public function, class or instance (`utils.py` and an `async_utils.py` of unrelated asyncio helpers).',
       'Importers are the workspace files with an import statement naming the module (`from app.services.user import …`, `from app.services import user`, `import app.services.user`); dynamic imports and string references are not seen.',
       'No automatic fix: the editor offers "Open twin" from the related information.',
     ],

@@ -254,8 +254,11 @@ function check(context: RuleContext): void {
   // Only functions that await a session execution can hold loaded objects.
   const candidates = new Map<number, FunctionFacts>();
   for (const call of facts.calls()) {
+    // The callee's last name comes from the text (cached): most calls are skipped without the tree.
+    const last = facts.calleeLastName(call);
+    if (last === undefined || !LOADING_METHODS.includes(last)) continue;
     const callee = call.childForFieldName('function');
-    if (callee?.type !== 'attribute' || !LOADING_METHODS.includes(callee.childForFieldName('attribute')?.text ?? '')) continue;
+    if (callee?.type !== 'attribute') continue;
     if (outerParens(call).parent?.type !== 'await') continue;
     const fn = facts.enclosingFunction(call);
     if (fn?.isAsync) candidates.set(fn.node.id, fn);

@@ -112,13 +112,22 @@ function coroutineSource(facts: FileFacts, call: Node): Source | undefined {
 
 /** The argument's parameter in a workspace function, by position or keyword. */
 function parameterFor(callable: Callable, args: Node, arg: Node): string | undefined {
-  if (arg.parent?.type === 'keyword_argument') return arg.parent.childForFieldName('name')?.text;
+  const params = callable.fn.params;
+  if (arg.parent?.type === 'keyword_argument') {
+    const name = arg.parent.childForFieldName('name')?.text;
+    // `f(x=coro())` on `def f(**kwargs)`: the value lands in kwargs.
+    return name && !params.includes(name) ? (params.find((p) => p.startsWith('**')) ?? name) : name;
+  }
   const positional = args.type === 'argument_list' ? children(args).filter((a) => a.type !== 'keyword_argument' && a.type !== 'comment') : [args];
   const index = positional.findIndex((a) => a.id === arg.id);
   if (index < 0 || positional.slice(0, index).some((a) => a.type === 'list_splat')) return undefined;
-  const params = callable.fn.params.filter((p) => p !== '*' && p !== '/');
+  // Positional slots end at `*`, `*args` or `**kwargs`; `*args` takes every remaining positional argument.
   const skipSelf = callable.className && callable.receiver && (callable.receiver.kind === 'instance' || callable.viaSelf) && !callable.fn.decorators.includes('staticmethod') ? 1 : 0;
-  return params[index + skipSelf];
+  const slots = params.filter((p) => p !== '/');
+  const end = slots.findIndex((p) => p.startsWith('*'));
+  const position = index + skipSelf;
+  if (end < 0 || position < end) return slots[position];
+  return slots[end].startsWith('**') || slots[end] === '*' ? undefined : slots[end];
 }
 
 /** True when the call receiving value as an argument runs/schedules/collects it, or may (unknown callee). */
@@ -133,7 +142,7 @@ function argumentConsumed(facts: FileFacts, outer: Node, value: Node): boolean {
     if (!param) return true;
     const annotation = callable.fn.paramAnnotations?.[param];
     if (annotation) return AWAITABLE_PARAM.test(annotation);
-    return AWAITABLE_PARAM_NAME.test(param);
+    return AWAITABLE_PARAM_NAME.test(param.replace(/^\*+/, ''));
   }
   const resolved = resolveExpression(facts, callee);
   if (resolved?.kind === 'class' || resolved?.kind === 'external') return false;

@@ -105,6 +105,15 @@ function checkCalls(context: RuleContext): void {
     if (left?.type === 'identifier') assigned.add(left.text);
   }
   for (const call of facts.calls()) {
+    // From the callee's text (cached): a plain name is no member access, and a dotted name's
+    // root must pass the pre-filter below before the tree is looked at.
+    const dotted = facts.calleeName(call);
+    if (dotted !== undefined) {
+      const dot = dotted.indexOf('.');
+      if (dot < 0) continue;
+      const rootName = dotted.slice(0, dot);
+      if (!(defined.has(rootName) || assigned.has(rootName))) continue;
+    }
     const fn = unparen(call.childForFieldName('function')!);
     if (fn.type !== 'attribute') continue;
     const object = unparen(fn.childForFieldName('object')!);

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ruleEnabled, type RunOptions } from '../../analysis/engine';
 import { RULES, ruleByCode } from '../../analysis/rules/registry';
 import type { Finding, Severity } from '../../analysis/types';
-import { type OptionSpec, UsageError, helpText, parseArgs } from '../args';
+import type { OptionSpec } from '../args';
 import { BaselineError, LineReader, applyBaseline, baselineToWrite, fingerprint, keyFindings, readBaseline, writeBaseline, type BaselineEntry } from '../baseline';
 import { formatGithub } from '../format/github';
 import { formatJson } from '../format/json';
@@ -13,8 +13,8 @@ import { renderExplain } from '../format/rule-docs';
 import { formatSarif } from '../format/sarif';
 import { countByRule, formatStatisticsTable, formatText } from '../format/text';
 import type { CommandIO } from '../io';
-import { ConfigError, analyzeTarget, ciFromEnv, openWorkspace, progressReporter, validateCodes } from '../target';
-import { formatProblem } from '../../analysis/config';
+import { analyzeTarget, ciFromEnv, progressReporter } from '../target';
+import { failUsage, openCommandWorkspace, parseCommandArgs, ruleFilters } from './workflow-common';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 
@@ -37,11 +37,6 @@ services, routers) resolve, but only files under PATHS are reported.
 
 Exit status: 0 no findings, 1 findings, 2 usage or configuration error.`;
 
-function usageFailure(io: CommandIO, message: string): number {
-  io.err(`async-migrate check: ${message}\nrun 'async-migrate check --help' for usage`);
-  return 2;
-}
-
 export function explain(io: CommandIO, code: string): number {
   const rule = ruleByCode(code) ?? ruleByCode(code.toUpperCase());
   if (!rule) {
@@ -53,48 +48,20 @@ export function explain(io: CommandIO, code: string): number {
 }
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs(args, CHECK_OPTIONS);
-  } catch (error) {
-    if (error instanceof UsageError) return usageFailure(io, error.message);
-    throw error;
-  }
+  const parsed = parseCommandArgs(io, 'check', args, CHECK_OPTIONS, 'async-migrate check [options] [PATHS...]', DESCRIPTION);
+  if (typeof parsed === 'number') return parsed;
   const o = parsed.options;
-  if (o.help) {
-    io.out(helpText('async-migrate check [options] [PATHS...]', DESCRIPTION, CHECK_OPTIONS));
-    return 0;
-  }
   if (typeof o.explain === 'string') return explain(io, o.explain);
   const format = (o.format as (typeof FORMATS)[number] | undefined) ?? 'text';
   const baselineFile = o.baseline as string | undefined;
-  if (o['write-baseline'] && !baselineFile) return usageFailure(io, '--write-baseline needs --baseline FILE (where to write it)');
+  if (o['write-baseline'] && !baselineFile) return failUsage(io, 'check', '--write-baseline needs --baseline FILE (where to write it)');
 
-  const codes = RULES.map((r) => r.code);
-  let runOptions: RunOptions;
-  try {
-    runOptions = {
-      select: validateCodes('--select', o.select as string[] | undefined, codes),
-      ignore: validateCodes('--ignore', o.ignore as string[] | undefined, codes),
-      ci: !!o.ci || ciFromEnv(io.env),
-    };
-  } catch (error) {
-    if (error instanceof UsageError) return usageFailure(io, error.message);
-    throw error;
-  }
+  const filters = ruleFilters(io, 'check', o);
+  if (typeof filters === 'number') return filters;
+  const runOptions: RunOptions = { ...filters, ci: !!o.ci || ciFromEnv(io.env) };
 
-  let ws;
-  try {
-    ws = await openWorkspace(io, parsed.positionals);
-  } catch (error) {
-    if (error instanceof UsageError) return usageFailure(io, error.message);
-    if (error instanceof ConfigError) {
-      for (const p of error.problems) io.err(`error: ${formatProblem(p)}`);
-      io.err(`async-migrate check: fix the configuration above (${error.problems.length === 1 ? 'one problem' : `${error.problems.length} problems`}); nothing was checked`);
-      return 2;
-    }
-    throw error;
-  }
+  const ws = await openCommandWorkspace(io, 'check', parsed.positionals, (problems) => `fix the configuration above (${problems}); nothing was checked`);
+  if (typeof ws === 'number') return ws;
 
   const findings: Finding[] = [];
   const progress = progressReporter(io, 'analysing');
@@ -130,7 +97,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     try {
       entries = readBaseline(baselineAbs);
     } catch (error) {
-      if (error instanceof BaselineError) return usageFailure(io, error.message);
+      if (error instanceof BaselineError) return failUsage(io, 'check', error.message);
       throw error;
     }
     const result = applyBaseline(keyed, entries, inScope);

@@ -5,6 +5,7 @@ import type { CommandIO } from '../io';
 import * as path from 'path';
 import { DEFAULT_CONFIG } from '../../analysis/config';
 import { parseSource, summarizeSource } from '../../analysis/engine';
+import { sharesApi } from '../../analysis/rules/duplicate-sync-async-module';
 import type { ModuleSummary } from '../../analysis/summary';
 import type { WorkspaceIndex } from '../../analysis/workspace';
 import { findPythonFiles, readPythonFile } from '../../project';
@@ -66,6 +67,7 @@ export function twinPairs(index: WorkspaceIndex, excluded: ModuleSummary[] = [])
     const twin = index.asyncTwinModule(mod.moduleName);
     if (!twin) continue;
     const asyncMod = index.module(twin)!;
+    if (!sharesApi(index, mod, asyncMod)) continue;
     const byFile = new Map<string, Importer>();
     for (const { module: importer, binding } of index.importersOf(mod.moduleName)) {
       if (importer.path === mod.path) continue;

@@ -2,18 +2,17 @@
 // them as a unified diff (--diff). `--endpoint SPEC` runs "Migrate this endpoint" instead.
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatProblem } from '../../analysis/config';
 import { fixText, parseSource, summarizeSource, type RunOptions } from '../../analysis/engine';
 import { findEndpoints, migrateEndpoint } from '../../analysis/migrate-endpoint';
-import { RULES } from '../../analysis/rules/registry';
 import type { Finding } from '../../analysis/types';
 import { decodePythonBytes } from '../../project';
-import { type OptionSpec, UsageError, helpText, parseArgs } from '../args';
+import type { OptionSpec } from '../args';
 import { unifiedDiff } from '../diff';
 import { isInventoryHint, plural } from '../format/report';
 import { writeFileAtomic } from '../fs-atomic';
 import type { CommandIO } from '../io';
-import { ConfigError, type CliWorkspace, openWorkspace, validateCodes } from '../target';
+import type { CliWorkspace } from '../target';
+import { failUsage, openCommandWorkspace, parseCommandArgs, ruleFilters } from './workflow-common';
 
 export const FIX_OPTIONS: OptionSpec[] = [
   { name: 'unsafe-fixes', type: 'boolean', help: 'also apply unsafe fixes (e.g. utcnow → now(timezone.utc): naive → aware datetimes)' },
@@ -35,11 +34,6 @@ session dependency, query rewrites, awaits, async twins, blocking calls and utcn
 
 Exit status: 0 nothing left, 1 findings remain (or, with --diff, there are changes), 2 usage or
 configuration error.`;
-
-function usageFailure(io: CommandIO, message: string): number {
-  io.err(`async-migrate fix: ${message}\nrun 'async-migrate fix --help' for usage`);
-  return 2;
-}
 
 /** "AM101×2, AM401" */
 function codeCounts(findings: readonly Finding[]): string {
@@ -116,40 +110,16 @@ function writeFixed(ws: CliWorkspace, rel: string, before: string, after: string
 }
 
 export async function run(args: string[], io: CommandIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs(args, FIX_OPTIONS);
-  } catch (error) {
-    if (error instanceof UsageError) return usageFailure(io, error.message);
-    throw error;
-  }
+  const parsed = parseCommandArgs(io, 'fix', args, FIX_OPTIONS, 'async-migrate fix [options] [PATHS...]', DESCRIPTION);
+  if (typeof parsed === 'number') return parsed;
   const o = parsed.options;
-  if (o.help) {
-    io.out(helpText('async-migrate fix [options] [PATHS...]', DESCRIPTION, FIX_OPTIONS));
-    return 0;
-  }
-  const codes = RULES.map((r) => r.code);
-  let runOptions: RunOptions;
-  try {
-    // ci: hint rules (offInCiByDefault) are fixed only when selected explicitly.
-    runOptions = { select: validateCodes('--select', o.select as string[] | undefined, codes), ignore: validateCodes('--ignore', o.ignore as string[] | undefined, codes), ci: true };
-  } catch (error) {
-    if (error instanceof UsageError) return usageFailure(io, error.message);
-    throw error;
-  }
-  if (o['no-utcnow'] && !o.endpoint) return usageFailure(io, '--no-utcnow only applies with --endpoint');
-  let ws: CliWorkspace;
-  try {
-    ws = await openWorkspace(io, parsed.positionals);
-  } catch (error) {
-    if (error instanceof UsageError) return usageFailure(io, error.message);
-    if (error instanceof ConfigError) {
-      for (const p of error.problems) io.err(`error: ${formatProblem(p)}`);
-      io.err('async-migrate fix: fix the configuration above; nothing was changed');
-      return 2;
-    }
-    throw error;
-  }
+  const filters = ruleFilters(io, 'fix', o);
+  if (typeof filters === 'number') return filters;
+  // ci: hint rules (offInCiByDefault) are fixed only when selected explicitly.
+  const runOptions: RunOptions = { ...filters, ci: true };
+  if (o['no-utcnow'] && !o.endpoint) return failUsage(io, 'fix', '--no-utcnow only applies with --endpoint');
+  const ws = await openCommandWorkspace(io, 'fix', parsed.positionals, () => 'fix the configuration above; nothing was changed');
+  if (typeof ws === 'number') return ws;
   if (typeof o.endpoint === 'string') return migrateOne(io, ws, o.endpoint, { diff: !!o.diff, utcnow: !o['no-utcnow'], runOptions });
 
   const diff = !!o.diff;

@@ -6,6 +6,7 @@
 import { spawn } from 'child_process';
 import { matchesGlob } from '../../analysis/glob';
 import type { Finding } from '../../analysis/types';
+import { shellWords } from '../../lsp/migration-templates';
 import type { OptionSpec } from '../args';
 import type { CommandIO } from '../io';
 import { analyzeTarget, type CliWorkspace } from '../target';
@@ -37,35 +38,8 @@ export const WARNING_CODES = ['AM401'];
 
 /** Splits a command line into argv like a POSIX shell would for plain words and quotes; no expansion. */
 export function splitCommand(command: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  let has = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < command.length; i++) {
-    const c = command[i];
-    if (quote) {
-      if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && i + 1 < command.length && '"\\$`'.includes(command[i + 1])) current += command[++i];
-      else current += c;
-      continue;
-    }
-    if (c === "'" || c === '"') {
-      quote = c;
-      has = true;
-    } else if (c === '\\' && i + 1 < command.length) {
-      current += command[++i];
-      has = true;
-    } else if (/\s/.test(c)) {
-      if (has) out.push(current);
-      current = '';
-      has = false;
-    } else {
-      current += c;
-      has = true;
-    }
-  }
-  if (quote) throw new Error(`unterminated ${quote} quote`);
-  if (has) out.push(current);
+  const { words: out, openQuote } = shellWords(command);
+  if (openQuote) throw new Error(`unterminated ${openQuote} quote`);
   const operator = out.find((w) => /^(&&|\|\||\||;|>|>>|<|&)$/.test(w));
   if (operator) throw new Error(`"${operator}" needs a shell, and the test command runs without one; put the steps in a script and run that`);
   return out;

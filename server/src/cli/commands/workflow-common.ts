@@ -1,12 +1,15 @@
-// Shared plumbing of the workflow commands (endpoints, progress, verify, duplicates): open the
-// project like `check` does, build the endpoint inventory, report usage/config errors (exit 2).
+// Shared plumbing of the commands (check, fix and the workflow commands endpoints, progress,
+// verify, duplicates): parse the options, open the project, build the endpoint inventory, report
+// usage/config errors (exit 2).
 import { formatProblem } from '../../analysis/config';
+import type { RunOptions } from '../../analysis/engine';
 import { buildInventory } from '../../analysis/endpoints/inventory';
 import type { Endpoint, Inventory } from '../../analysis/endpoints/types';
+import { RULES } from '../../analysis/rules/registry';
 import { type ProgressRead, readProgress } from '../../progress-file';
 import { type OptionSpec, type ParsedArgs, UsageError, helpText, parseArgs } from '../args';
 import type { CommandIO } from '../io';
-import { type CliWorkspace, ConfigError, openWorkspace } from '../target';
+import { type CliWorkspace, ConfigError, openWorkspace, validateCodes } from '../target';
 
 export interface CommandContext {
   ws: CliWorkspace;
@@ -18,15 +21,8 @@ export function failUsage(io: CommandIO, command: string, message: string): numb
   return 2;
 }
 
-/** Parses args and opens the workspace; returns an exit code when the command must stop. */
-export async function prepare(
-  io: CommandIO,
-  command: string,
-  argv: string[],
-  specs: OptionSpec[],
-  usage: string,
-  description: string,
-): Promise<CommandContext | number> {
+/** Parses args and prints --help; returns an exit code when the command must stop. */
+export function parseCommandArgs(io: CommandIO, command: string, argv: string[], specs: OptionSpec[], usage: string, description: string): ParsedArgs | number {
   let args: ParsedArgs;
   try {
     args = parseArgs(argv, specs);
@@ -38,18 +34,57 @@ export async function prepare(
     io.out(helpText(usage, description, specs));
     return 0;
   }
+  return args;
+}
+
+/** `--select` / `--ignore` checked against the rule codes; an exit code on a usage error. */
+export function ruleFilters(io: CommandIO, command: string, options: ParsedArgs['options']): Pick<RunOptions, 'select' | 'ignore'> | number {
+  const codes = RULES.map((r) => r.code);
   try {
-    const ws = await openWorkspace(io, args.positionals);
-    return { ws, args };
+    return { select: validateCodes('--select', options.select as string[] | undefined, codes), ignore: validateCodes('--ignore', options.ignore as string[] | undefined, codes) };
+  } catch (error) {
+    if (error instanceof UsageError) return failUsage(io, command, error.message);
+    throw error;
+  }
+}
+
+/**
+ * Opens the workspace of PATHS; returns an exit code (after printing the problems) when it
+ * cannot. `configFailure` words the last line of a configuration error, given "one problem" /
+ * "N problems".
+ */
+export async function openCommandWorkspace(
+  io: CommandIO,
+  command: string,
+  positionals: string[],
+  configFailure: (problems: string) => string = (problems) => `fix the configuration above (${problems})`,
+): Promise<CliWorkspace | number> {
+  try {
+    return await openWorkspace(io, positionals);
   } catch (error) {
     if (error instanceof UsageError) return failUsage(io, command, error.message);
     if (error instanceof ConfigError) {
       for (const p of error.problems) io.err(`error: ${formatProblem(p)}`);
-      io.err(`async-migrate ${command}: fix the configuration above (${error.problems.length === 1 ? 'one problem' : `${error.problems.length} problems`})`);
+      io.err(`async-migrate ${command}: ${configFailure(error.problems.length === 1 ? 'one problem' : `${error.problems.length} problems`)}`);
       return 2;
     }
     throw error;
   }
+}
+
+/** Parses args and opens the workspace; returns an exit code when the command must stop. */
+export async function prepare(
+  io: CommandIO,
+  command: string,
+  argv: string[],
+  specs: OptionSpec[],
+  usage: string,
+  description: string,
+): Promise<CommandContext | number> {
+  const args = parseCommandArgs(io, command, argv, specs, usage, description);
+  if (typeof args === 'number') return args;
+  const ws = await openCommandWorkspace(io, command, args.positionals);
+  return typeof ws === 'number' ? ws : { ws, args };
 }
 
 export interface LoadedInventory {

@@ -12,9 +12,14 @@ export function ruleDocFileName(rule: Pick<RuleMeta, 'code' | 'name'>): string {
   return `${rule.code}-${rule.name}.md`;
 }
 
+/** A docs paragraph not written yet: empty or TODO. */
+function undocumented(text: string): boolean {
+  return text.trim() === 'TODO' || !text.trim();
+}
+
 /** True while a rule module is still a placeholder (its docs say TODO). */
 export function docsMissing(rule: RuleMeta): boolean {
-  return rule.docs.what.trim() === 'TODO' || rule.docs.what.trim() === '';
+  return undocumented(rule.docs.what);
 }
 
 let cachedRoot: string | null | undefined;
@@ -111,11 +116,11 @@ function settingsLines(rule: RuleMeta): string[] {
 const TODO_NOTE = '_Not documented yet: this rule is still being implemented._';
 
 function para(text: string): string {
-  return text.trim() === 'TODO' || !text.trim() ? TODO_NOTE : text.trim();
+  return undocumented(text) ? TODO_NOTE : text.trim();
 }
 
 function codeBlock(code: string): string {
-  if (code.trim() === 'TODO' || !code.trim()) return TODO_NOTE;
+  if (undocumented(code)) return TODO_NOTE;
   return '```python\n' + code.replace(/\s+$/, '') + '\n```';
 }
 
@@ -203,23 +208,15 @@ function indent(text: string, prefix: string): string {
 /** `check --explain CODE`: the rule's docs as terminal text. */
 export function renderExplain(rule: RuleMeta): string {
   const d = rule.docs;
-  const missing = (t: string) => (t.trim() === 'TODO' || !t.trim() ? '(not documented yet: this rule is still being implemented)' : t);
+  const section = (title: string, text: string, prefix: string) => [title, indent(undocumented(text) ? '(not documented yet: this rule is still being implemented)' : text, prefix), ''];
   const sections = [
     `${rule.code} ${rule.name}`,
     `Default severity: ${rule.defaultSeverity}. Fix: ${fixAvailabilityText(rule.fix)}.${rule.offInCiByDefault ? ' Off in CI unless selected.' : ''}`,
     '',
-    'What it does',
-    indent(missing(d.what), '  '),
-    '',
-    'Why is this bad?',
-    indent(missing(d.why), '  '),
-    '',
-    'Example',
-    indent(missing(d.example), '    '),
-    '',
-    'Use instead',
-    indent(missing(d.useInstead), '    '),
-    '',
+    ...section('What it does', d.what, '  '),
+    ...section('Why is this bad?', d.why, '  '),
+    ...section('Example', d.example, '    '),
+    ...section('Use instead', d.useInstead, '    '),
     'Known limits',
     ...(d.limits.length ? d.limits.map((l) => `  - ${l}`) : ['  None known.']),
     '',
