@@ -179,8 +179,11 @@ export class FileFacts {
       if (pf) params.set(pf.name, pf);
     }
     let classNode: Node | undefined;
-    const parent = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
-    if (parent?.type === 'block' && parent.parent?.type === 'class_definition') classNode = parent.parent;
+    // Each `.parent` descends from the root in web-tree-sitter: ask for each one once.
+    const direct = fn.parent;
+    const parent = direct?.type === 'decorated_definition' ? direct.parent : direct;
+    const grand = parent?.type === 'block' ? parent.parent : null;
+    if (grand?.type === 'class_definition') classNode = grand;
     const locals = new Map<string, LocalBinding[]>();
     const add = (name: string | undefined, binding: LocalBinding) => {
       if (!name) return;

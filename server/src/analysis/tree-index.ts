@@ -87,6 +87,7 @@ export class TreeIndex {
   /** Native results for types outside INDEXED_TYPES, on the root. */
   private readonly extra = new Map<string, Node[]>();
   private readonly ancestorTables = new Map<string, AncestorTable>();
+  private readonly ancestorTablesByArray = new WeakMap<readonly string[], AncestorTable>();
   private readonly callees = new Map<number, CalleeInfo>();
   /** End offsets of indexed inner nodes by id (leaf ids are not unique: small tokens are inlined). */
   private readonly endsById = new Map<number, number>();
@@ -235,32 +236,41 @@ export class TreeIndex {
     const start = node.startIndex;
     const end = this.endIndexOf(node);
     // Empty nodes at an edge may belong to a neighbour, and unindexed types need the tree: walk up.
-    if (start === end || !types.every((t) => INDEXED.has(t))) return slowInnermostAncestor(node, types);
+    if (start === end) return slowInnermostAncestor(node, types);
     const table = this.ancestorTable(types);
+    if (!table) return slowInnermostAncestor(node, types);
+    const { starts, ends, parent, refs } = table;
     let low = 0;
-    let high = table.starts.length - 1;
+    let high = starts.length - 1;
     let found = -1;
     while (low <= high) {
       const mid = (low + high) >> 1;
-      if (table.starts[mid] <= start) {
+      if (starts[mid] <= start) {
         found = mid;
         low = mid + 1;
       } else high = mid - 1;
     }
     // A container of node is an ancestor, in this table, of the last entry starting before node.
-    for (let i = found; i >= 0; i = table.parent[i]) {
-      if (!(table.starts[i] <= start && end <= table.ends[i]) || table.refs[i].node.id === node.id) continue;
+    for (let i = found; i >= 0; i = parent[i]) {
+      if (!(starts[i] <= start && end <= ends[i]) || refs[i].node.id === node.id) continue;
       // Same range (a class body holding one method): the candidate may be node's child.
-      if (table.starts[i] === start && table.ends[i] === end && !isDescendant(node, table.refs[i].node)) continue;
-      return table.refs[i];
+      if (starts[i] === start && ends[i] === end && !isDescendant(node, refs[i].node)) continue;
+      return refs[i];
     }
     return undefined;
   }
 
-  private ancestorTable(types: readonly string[]): AncestorTable {
-    const key = types.join(',');
-    let table = this.ancestorTables.get(key);
+  private ancestorTable(types: readonly string[]): AncestorTable | undefined {
+    // Callers pass constant arrays: look them up by identity before building a string key.
+    let table = this.ancestorTablesByArray.get(types);
     if (table) return table;
+    if (!types.every((t) => INDEXED.has(t))) return undefined;
+    const key = types.join(',');
+    table = this.ancestorTables.get(key);
+    if (table) {
+      this.ancestorTablesByArray.set(types, table);
+      return table;
+    }
     const wanted = new Set(types);
     const refs: AncestorRef[] = [];
     const starts: number[] = [];
@@ -282,6 +292,7 @@ export class TreeIndex {
     });
     table = { refs, starts, ends, parent };
     this.ancestorTables.set(key, table);
+    this.ancestorTablesByArray.set(types, table);
     return table;
   }
 }

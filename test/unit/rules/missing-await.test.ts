@@ -177,6 +177,24 @@ ruleTester('AM201', {
   ],
   invalid: [
     {
+      name: 'a coroutine only handed to a logger is never awaited (corpus: scripts/celery_async_bridge.py)',
+      code: py`
+        import logging
+
+        log = logging.getLogger(__name__)
+
+        async def fan_out(urls):
+            return []
+
+        def broadcast(urls):
+            results = fan_out(urls)
+            log.info("broadcast queued: %s", results)
+            logging.warning("also %s", fan_out(urls))
+            return None
+      `,
+      errors: ['9:15', '11:32'],
+    },
+    {
       name: 'a coroutine passed into a `*values: str` parameter is still reported',
       code: py`
         def describe(*values: str) -> str:

@@ -130,6 +130,18 @@ function parameterFor(callable: Callable, args: Node, arg: Node): string | undef
   return slots[end].startsWith('**') || slots[end] === '*' ? undefined : slots[end];
 }
 
+const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log']);
+
+/** `log.info(...)`, `logging.warning(...)`: a logger formats its arguments, it never awaits them. */
+function loggingCall(facts: FileFacts, callee: Node | null): boolean {
+  if (callee?.type !== 'attribute' || !LOG_METHODS.has(callee.childForFieldName('attribute')!.text)) return false;
+  const receiver = unparen(callee.childForFieldName('object')!);
+  const sym = receiver.type === 'identifier' || receiver.type === 'attribute' ? facts.resolve(receiver) : undefined;
+  if (sym?.kind === 'external') return /^(logging|structlog|loguru)(\.|$)/.test(sym.dotted);
+  if (sym?.kind === 'variable') return /(^|\.)(getLogger|get_logger)$/.test(sym.variable.callee ?? '');
+  return /^(self\.)?_*(log|logger)$/i.test(receiver.text);
+}
+
 /** True when the call receiving value as an argument runs/schedules/collects it, or may (unknown callee). */
 function argumentConsumed(facts: FileFacts, outer: Node, value: Node): boolean {
   const callee = outer.childForFieldName('function');
@@ -144,6 +156,7 @@ function argumentConsumed(facts: FileFacts, outer: Node, value: Node): boolean {
     if (annotation) return AWAITABLE_PARAM.test(annotation);
     return AWAITABLE_PARAM_NAME.test(param.replace(/^\*+/, ''));
   }
+  if (loggingCall(facts, callee)) return false;
   const resolved = resolveExpression(facts, callee);
   if (resolved?.kind === 'class' || resolved?.kind === 'external') return false;
   if (callee?.type === 'identifier' && BUILTINS.has(callee.text) && !resolved) return false;
