@@ -21,6 +21,16 @@ export interface RunOptions {
   ci?: boolean;
 }
 
+/**
+ * Hint rules that feed the endpoint inventory (legacy queries in sync code, sync endpoints):
+ * fix-all leaves them alone unless selected explicitly, so one command never migrates a whole
+ * code base at once (the seed's lesson). Shared by the CLI's `fix` and the editor's fix-all.
+ */
+export function isInventoryHint(code: string): boolean {
+  const rule = RULES.find((r) => r.code === code);
+  return !!rule && (!!rule.offInCiByDefault || rule.defaultSeverity === 'hint');
+}
+
 export function ruleEnabled(code: string, config: AsyncMigrateConfig, options: RunOptions = {}): boolean {
   const rule = RULES.find((r) => r.code === code);
   if (!rule) return false;

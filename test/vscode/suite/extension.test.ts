@@ -6,7 +6,9 @@
  */
 import * as assert from 'assert';
 import Mocha from 'mocha';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AsyncMigrateApi } from '../../../client/src/extension';
@@ -42,6 +44,19 @@ async function revertAll(): Promise<void> {
 async function codeActions(uri: vscode.Uri, range: vscode.Range, kind?: string): Promise<vscode.CodeAction[]> {
   // The 4th argument resolves up to that many actions (our fix-all / migrate edits are lazy).
   return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind, 20)) ?? [];
+}
+
+/** The text `async-migrate fix` (safe fixes) gives rel, run by the CLI on a copy of the workspace. */
+function cliFix(rel: string): string {
+  const extensionPath = vscode.extensions.getExtension('async-migrate.async-migrate')!.extensionPath;
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'am-clifix-'));
+  try {
+    fs.cpSync(workspaceRoot().fsPath, copy, { recursive: true, filter: (src) => !/(__pycache__|\.pytest_cache)/.test(src) });
+    execFileSync(process.execPath, [path.join(extensionPath, 'bin', 'async-migrate.js'), 'fix', '--exit-zero', rel], { cwd: copy, encoding: 'utf8' });
+    return fs.readFileSync(path.join(copy, rel), 'utf8');
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
 }
 
 describe('async-migrate extension', function () {
@@ -148,6 +163,8 @@ describe('async-migrate extension', function () {
     const text = doc.getText();
     assert.match(text, /trainers = \(await db\.execute\(select\(User\)\.where\(User\.gym_id == gym_id, User\.role == "trainer"\)\)\)\.scalars\(\)\.all\(\)/);
     assert.match(text, /^from sqlalchemy import (.+, )?select(, .+)?$/m);
+    // The same text as `async-migrate fix` on a copy of the workspace.
+    assert.strictEqual(text, cliFix(USERS), 'fix-all in the editor and `async-migrate fix` agree');
     // The unsafe and suggestion-only findings stay.
     const after = await waitForDiagnostics(doc.uri, (d) => !ours(d).some((x) => codeOf(x) === 'AM101'));
     assert.ok(ours(after).some((x) => codeOf(x) === 'AM501'), 'the broad except (suggestions only) is still reported');

@@ -39,7 +39,4 @@ export function plural(n: number, word: string, many = word + 's'): string {
  * Rules that are hints for the endpoint inventory (off in CI, or hint severity like AM702):
  * `fix` leaves them alone unless selected by exact code (their fixes migrate code wholesale).
  */
-export function isInventoryHint(code: string): boolean {
-  const rule = RULES.find((r) => r.code === code);
-  return !!rule && (!!rule.offInCiByDefault || rule.defaultSeverity === 'hint');
-}
+export { isInventoryHint } from '../../analysis/engine';
