@@ -716,7 +716,7 @@ export interface WorkspaceNames {
   twinSyncNames: Set<string>;
 }
 
-const namesCache = new WeakMap<WorkspaceIndex, { generation: number; names: WorkspaceNames }>();
+const namesCache = new WeakMap<WorkspaceIndex, { generation: number; config: unknown; names: WorkspaceNames }>();
 /** Per-module async/sync def names (a summary is immutable, so this is computed once per summary). */
 const moduleNamesCache = new WeakMap<ModuleSummary, { async: string[]; sync: string[] }>();
 
@@ -731,10 +731,13 @@ function moduleDefNames(mod: ModuleSummary): { async: string[]; sync: string[] }
   return names;
 }
 
-/** Workspace-wide name sets, recomputed when the index changes. */
+/**
+ * Workspace-wide name sets, recomputed when the index content changes (names and twins do not
+ * depend on positions: re-summarising the edited file on each keystroke keeps them).
+ */
 export function workspaceNames(index: WorkspaceIndex): WorkspaceNames {
   const cached = namesCache.get(index);
-  if (cached && cached.generation === index.generation) return cached.names;
+  if (cached && cached.generation === index.contentGeneration && cached.config === index.config) return cached.names;
   const names: WorkspaceNames = { asyncNames: new Set(), syncNames: new Set(), twinSyncNames: new Set() };
   const addClass = (module: string, cls: ClassSummary, depth = 0) => {
     for (const fn of Object.values(cls.methods)) if (!fn.isAsync) names.twinSyncNames.add(fn.name);
@@ -759,7 +762,7 @@ export function workspaceNames(index: WorkspaceIndex): WorkspaceNames {
       if (sym?.kind === 'instance') addClass(sym.classModule, sym.cls);
     }
   }
-  namesCache.set(index, { generation: index.generation, names });
+  namesCache.set(index, { generation: index.contentGeneration, config: index.config, names });
   return names;
 }
 

@@ -231,6 +231,54 @@ function computeRoutes(file: SourceFile): ModuleRoutes {
   return { routers, routes: withoutForeignRoutes(file, routes, otherBindings), includes };
 }
 
+/** WSGI frameworks: each `async def` view runs in its own event loop, in the request's worker thread. */
+const WSGI_FRAMEWORK = /^(flask|flask_smorest|apiflask)(\.|$)/;
+const VIEW_DECORATOR = new RegExp(`^(${[...HTTP_METHODS, 'route'].join('|')})$`);
+const wsgiViewsByTree = new WeakMap<SourceFile['tree'], Set<number>>();
+
+/**
+ * Start offsets of the functions registered as views of a WSGI app or blueprint (Flask:
+ * `@app.route`, `@bp.get`…), where a blocking call in an `async def` view holds up that request
+ * only, not a shared event loop.
+ */
+export function wsgiViewStarts(file: SourceFile): Set<number> {
+  let result = wsgiViewsByTree.get(file.tree);
+  if (result) return result;
+  result = new Set<number>();
+  wsgiViewsByTree.set(file.tree, result);
+  if (!/\b(flask|flask_smorest|apiflask)\b/.test(file.text)) return result;
+  const imports = moduleImports(file);
+  const canonical = (dotted: string) => {
+    const [head, ...rest] = dotted.split('.');
+    const base = imports.get(head);
+    return base ? [base, ...rest].join('.') : dotted;
+  };
+  const bindings = new Map<string, string>();
+  for (const stmt of children(file.root)) {
+    const assign = stmt.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (assign?.type !== 'assignment' || assign.childForFieldName('left')?.type !== 'identifier') continue;
+    const right = assign.childForFieldName('right');
+    const callee = right?.type === 'call' ? dottedName(right.childForFieldName('function')) : undefined;
+    if (callee) bindings.set(assign.childForFieldName('left')!.text, canonical(callee));
+  }
+  const imported = [...imports.values()];
+  const wsgiModule = imported.some((m) => WSGI_FRAMEWORK.test(m)) && !imported.some((m) => /^(fastapi|quart|starlette)(\.|$)/.test(m));
+  for (const stmt of children(file.root)) {
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : null;
+    if (def?.type !== 'function_definition' || !isAsyncFunction(def)) continue;
+    for (const decorator of children(stmt).filter((c) => c.type === 'decorator')) {
+      const call = decorator.namedChildren.find((c) => c?.type === 'call');
+      const fn = call?.childForFieldName('function');
+      if (fn?.type !== 'attribute' || !VIEW_DECORATOR.test(fn.childForFieldName('attribute')!.text)) continue;
+      const root = dottedName(fn.childForFieldName('object'))?.split('.')[0];
+      if (!root) continue;
+      const binding = bindings.get(root);
+      if (binding !== undefined ? WSGI_FRAMEWORK.test(binding) : wsgiModule) result.add(def.startIndex);
+    }
+  }
+  return result;
+}
+
 /** Web frameworks whose `@app.get(...)` decorators look like FastAPI's but are not FastAPI routes. */
 const FOREIGN_FRAMEWORK = /^(flask|flask_smorest|apiflask|quart|sanic|aiohttp\.web|bottle|ninja|litestar|starlite|robyn|blacksheep|falcon|tornado|django)(\.|$)/;
 

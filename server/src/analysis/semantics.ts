@@ -291,18 +291,12 @@ export class FileFacts {
     const name = expr.type === 'identifier' ? expr.text : expr.type === 'attribute' && expr.childForFieldName('object')?.text === 'self' ? expr.text : undefined;
     if (!name) return undefined;
     const fn = this.enclosingFunction(expr);
-    const { session } = this.config;
     if (fn) {
       const param = fn.params.get(name);
       if (param) {
         const byAnnotation = this.sessionAnnotationFlavor(param.annotation);
         if (byAnnotation) return byAnnotation;
-        if (param.dependsOn) {
-          const dep = param.dependsOn.split('.').pop()!;
-          if (session.asyncDependencies.includes(dep) || dep === session.asyncDependency) return 'async';
-          if (session.syncDependencies.includes(dep)) return 'sync';
-          return this.dependencyFlavor(param.dependsOn);
-        }
+        if (param.dependsOn) return this.sessionDependencyFlavor(param.dependsOn);
         return undefined;
       }
       const bindings = fn.locals.get(name);
@@ -344,13 +338,22 @@ export class FileFacts {
     return undefined;
   }
 
-  /** For dependencies not configured by name: an async generator/function returning AsyncSession. */
-  private dependencyFlavor(dependency: string): Flavor | undefined {
+  /**
+   * The session a `Depends(dependency)` provides. The dependency's own return annotation is the
+   * evidence (an async `get_db` yielding an AsyncSession is common); the configured dependency
+   * names decide only when it says nothing.
+   */
+  sessionDependencyFlavor(dependency: string): Flavor | undefined {
     const sym = this.index.resolveDotted(this.moduleName, dependency);
-    if (sym?.kind !== 'function') return undefined;
-    const ret = sym.fn.returns ?? '';
-    if (/AsyncSession/.test(ret)) return 'async';
-    if (/\bSession\b/.test(ret)) return 'sync';
+    if (sym?.kind === 'function') {
+      const ret = sym.fn.returns ?? '';
+      if (/AsyncSession/.test(ret) || (sym.fn.isAsync && sym.fn.isGenerator && /Session/.test(ret))) return 'async';
+      if (/\bSession\b/.test(ret)) return 'sync';
+    }
+    const { session } = this.config;
+    const last = dependency.split('.').pop()!;
+    if (session.asyncDependencies.includes(last) || last === session.asyncDependency) return 'async';
+    if (session.syncDependencies.includes(last)) return 'sync';
     return undefined;
   }
 

@@ -107,6 +107,8 @@ export interface ModuleSummary {
   dynamicNames?: boolean;
   /** Static `__all__` entries, if any. */
   exports?: string[];
+  /** `from m import *` statements (`local` and `name` are '*'), kept apart from `imports`. */
+  starImports?: ImportBinding[];
 }
 
 export function moduleNameFromPath(relPath: string, srcRoots: string[]): { moduleName: string; isPackage: boolean } {
@@ -356,7 +358,12 @@ function classSummary(cls: Node, file?: SourceFile): ClassSummary {
     let rel = right?.type === 'call' ? relationshipSummary(right) : undefined;
     if (rel || (type && /\bMapped\[/.test(type.text) && right?.type === 'call' && /relationship/.test(right.text))) {
       rel = rel ?? { };
-      if (rel.collection === undefined && type) {
+      // `WriteOnlyMapped[X]` / `DynamicMapped[X]`: collections whose attribute never loads (write_only) or is a query (dynamic).
+      const special = type ? /\b(WriteOnly|Dynamic)Mapped\[/.exec(type.text) : null;
+      if (special) {
+        rel.collection = true;
+        rel.lazy ??= special[1] === 'WriteOnly' ? 'write_only' : 'dynamic';
+      } else if (rel.collection === undefined && type) {
         const m = /Mapped\[\s*(?:typing\.)?(List|list|Set|set|Sequence)\b/.exec(type.text);
         if (m) rel.collection = true;
         else if (/Mapped\[/.test(type.text)) rel.collection = false;
@@ -400,6 +407,7 @@ function importBindings(stmt: Node, file: SourceFile, isPackage: boolean): Impor
     const moduleNode = stmt.childForFieldName('module_name');
     if (!moduleNode) return out;
     const module = resolveRelativeModule(file.moduleName, isPackage, moduleNode.text.replace(/\s+/g, ''));
+    if (children(stmt).some((c) => c.type === 'wildcard_import')) return [{ ...base, local: '*', module, name: '*' }];
     for (const item of stmt.childrenForFieldName('name')) {
       if (!item) continue;
       if (item.type === 'dotted_name') out.push({ ...base, local: item.text, module, name: item.text });
@@ -429,7 +437,10 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
     switch (stmt.type) {
       case 'import_statement':
       case 'import_from_statement':
-        summary.imports.push(...importBindings(stmt, file, isPackage));
+        for (const binding of importBindings(stmt, file, isPackage)) {
+          if (binding.local === '*') (summary.starImports ??= []).push(binding);
+          else summary.imports.push(binding);
+        }
         return;
       case 'decorated_definition': {
         const def = stmt.childForFieldName('definition');

@@ -89,8 +89,9 @@ export class TreeIndex {
   private readonly ancestorTables = new Map<string, AncestorTable>();
   private readonly ancestorTablesByArray = new WeakMap<readonly string[], AncestorTable>();
   private readonly callees = new Map<number, CalleeInfo>();
-  /** End offsets of indexed inner nodes by id (leaf ids are not unique: small tokens are inlined). */
-  private readonly endsById = new Map<number, number>();
+  private readonly bodies = new Map<number, { start: number; end: number } | null>();
+  /** Where each indexed node sits in `all`, by id (inner nodes only: inlined leaves may share an id). */
+  private readonly positionsById = new Map<number, number>();
   private callPositions?: Map<number, number>;
   private hasError?: boolean;
 
@@ -99,19 +100,41 @@ export class TreeIndex {
     this.all = root.descendantsOfType(INDEXED_TYPES as string[]).filter((n): n is Node => n !== null);
     const names = tree.language.types;
     this.types = this.all.map((n) => names[n.typeId] ?? 'ERROR');
-    this.ends = this.all.map((n) => n.endIndex);
+    // End offsets are read lazily (a wasm call each): most lookups only need a few of them.
+    this.ends = new Array<number>(this.all.length).fill(-1);
     this.all.forEach((n, i) => {
       const type = this.types[i];
       let list = this.byType.get(type);
       if (!list) this.byType.set(type, (list = []));
       list.push(n);
-      if (isHeapNode(n)) this.endsById.set(n.id, this.ends[i]);
+      if (isHeapNode(n)) this.positionsById.set(n.id, i);
     });
+  }
+
+  /** Offsets of a function_definition's (or class's) `body` field, cached per node; null without one. */
+  bodyRange(definition: Node): { start: number; end: number } | null {
+    if (!isHeapNode(definition)) {
+      const body = definition.childForFieldName('body');
+      return body ? { start: body.startIndex, end: body.endIndex } : null;
+    }
+    let range = this.bodies.get(definition.id);
+    if (range === undefined) {
+      const body = definition.childForFieldName('body');
+      this.bodies.set(definition.id, (range = body ? { start: body.startIndex, end: body.endIndex } : null));
+    }
+    return range;
   }
 
   /** `node.endIndex`, without a wasm call for indexed nodes. */
   endIndexOf(node: Node): number {
-    return (isHeapNode(node) ? this.endsById.get(node.id) : undefined) ?? node.endIndex;
+    const i = isHeapNode(node) ? this.positionsById.get(node.id) : undefined;
+    return i === undefined ? node.endIndex : this.endAt(i);
+  }
+
+  private endAt(i: number): number {
+    let end = this.ends[i];
+    if (end < 0) this.ends[i] = end = this.all[i].endIndex;
+    return end;
   }
 
   private static readonly cache = new WeakMap<Tree, TreeIndex>();
@@ -145,15 +168,15 @@ export class TreeIndex {
     const list = typeof types === 'string' ? [types] : types;
     if (!list.every((t) => INDEXED.has(t))) return node.descendantsOfType(list as string[]).filter((n): n is Node => n !== null);
     const start = node.startIndex;
-    const end = node.endIndex;
+    const end = this.endIndexOf(node);
     const wanted = list.length === 1 ? undefined : new Set(list);
     const out: Node[] = [];
     for (let i = this.firstAtOrAfter(start); i < this.all.length; i++) {
       const s = this.all[i].startIndex;
       if (s > end) break;
-      const e = this.ends[i];
-      if (e > end) continue;
       if (wanted ? !wanted.has(this.types[i]) : this.types[i] !== list[0]) continue;
+      const e = this.endAt(i);
+      if (e > end) continue;
       const candidate = this.all[i];
       // Same range as node, or empty at one of its edges: descendant or a neighbour/ancestor?
       if (candidate.id !== node.id && ((s === start && e === end) || (s === e && (s === start || s === end)))) {
@@ -279,7 +302,7 @@ export class TreeIndex {
       if (wanted.has(this.types[i])) {
         refs.push({ node: n, type: this.types[i] });
         starts.push(n.startIndex);
-        ends.push(this.ends[i]);
+        ends.push(this.endAt(i));
       }
     });
     // Document order is pre-order: an entry's parent is the nearest earlier entry containing it.
@@ -334,9 +357,4 @@ function slowInnermostAncestor(node: Node, types: readonly string[]): AncestorRe
     if (types.includes(type)) return { node: p, type };
   }
   return undefined;
-}
-
-/** The tree index of the tree node belongs to. */
-export function treeIndex(node: Node | Tree): TreeIndex {
-  return TreeIndex.of('rootNode' in node ? node : node.tree);
 }

@@ -42,11 +42,30 @@ function emptyMemo(generation: number, config: AsyncMigrateConfig | undefined): 
   return { generation, config, names: new Map(), dotted: new Map() };
 }
 
+const POSITION_KEYS = new Set(['line', 'nameStart', 'nameEnd', 'statementStart', 'statementEnd', 'start', 'end', 'outerStart']);
+const signatures = new WeakMap<ModuleSummary, string>();
+
+/** A summary's JSON without positions (computed once per summary): equal signatures mean dependents see no difference. */
+export function summarySignature(summary: ModuleSummary): string {
+  let signature = signatures.get(summary);
+  if (signature === undefined) {
+    signature = JSON.stringify(summary, (key, value) => (POSITION_KEYS.has(key) ? undefined : value));
+    signatures.set(summary, signature);
+  }
+  return signature;
+}
+
 export class WorkspaceIndex {
   private readonly byModule = new Map<string, ModuleSummary>();
   private readonly byPath = new Map<string, ModuleSummary>();
   /** Bumped on every change, so caches keyed on it invalidate. */
   generation = 0;
+  /**
+   * Bumped when what the index holds changes other than by positions (a module added, removed,
+   * renamed, or re-upserted with another summarySignature): for caches of position-free facts
+   * (names, async-ness, twins), which then survive the re-summary of every keystroke.
+   */
+  contentGeneration = 0;
   /** Answers of top-level resolveName/resolveDotted and importersOf, valid for one generation and config. */
   private memo: ResolutionMemo = emptyMemo(-1, undefined);
 
@@ -66,6 +85,7 @@ export class WorkspaceIndex {
       this.byModule.set(summary.moduleName, summary);
     }
     this.generation++;
+    if (!previous || previous.moduleName !== summary.moduleName || summarySignature(previous) !== summarySignature(summary)) this.contentGeneration++;
   }
 
   remove(path: string): void {
@@ -77,6 +97,7 @@ export class WorkspaceIndex {
       for (const other of this.byPath.values()) if (other.moduleName === previous.moduleName) this.byModule.set(other.moduleName, other);
     }
     this.generation++;
+    this.contentGeneration++;
   }
 
   module(moduleName: string): ModuleSummary | undefined {
@@ -117,7 +138,21 @@ export class WorkspaceIndex {
     if (binding) return this.resolveBinding(binding, depth);
     const variable = mod.variables[local];
     if (variable) return this.resolveVariable(moduleName, variable, depth);
+    // `from .patients import *` (a package re-exporting its modules): the public names, or `__all__`.
+    for (const star of [...(mod.starImports ?? [])].reverse()) {
+      const target = this.byModule.get(star.module);
+      if (!target || !(target.exports ? target.exports.includes(local) : !local.startsWith('_'))) continue;
+      const sym = this.resolveName(star.module, local, depth + 1);
+      if (sym) return sym;
+    }
     return undefined;
+  }
+
+  /** The names `from <module> import *` binds: `__all__`, else every public module-level name. */
+  private starExported(moduleName: string): string[] {
+    const mod = this.byModule.get(moduleName);
+    if (!mod) return [];
+    return mod.exports ?? (mod.definedNames ?? [...Object.keys(mod.functions), ...Object.keys(mod.classes), ...Object.keys(mod.variables)]).filter((n) => !n.startsWith('_'));
   }
 
   resolveBinding(binding: ImportBinding, depth = 0): ResolvedSymbol | undefined {
@@ -320,6 +355,11 @@ export class WorkspaceIndex {
           add(binding.module, { module: mod, binding });
           if (binding.name) add(`${binding.module}.${binding.name}`, { module: mod, binding });
         }
+        // A star import imports the module and every name it exports.
+        for (const binding of mod.starImports ?? []) {
+          add(binding.module, { module: mod, binding });
+          for (const name of this.starExported(binding.module)) add(`${binding.module}.${name}`, { module: mod, binding });
+        }
       }
       memo.importers = byTarget;
     }
@@ -334,7 +374,7 @@ export class WorkspaceIndex {
     const out = new Set<string>();
     for (const other of this.byPath.values()) {
       if (other.path === path) continue;
-      if (other.imports.some((b) => b.module === name || b.module.startsWith(name + '.') || (b.name && `${b.module}.${b.name}` === name))) out.add(other.path);
+      if ([...other.imports, ...(other.starImports ?? [])].some((b) => b.module === name || b.module.startsWith(name + '.') || (b.name && `${b.module}.${b.name}` === name))) out.add(other.path);
     }
     return [...out].sort();
   }

@@ -4,7 +4,6 @@ import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import { type AsyncMigrateConfig, type ConfigProblem, loadPyprojectConfig } from '../analysis/config';
 import { WorkspaceIndex } from '../analysis/workspace';
-import type { ModuleSummary } from '../analysis/summary';
 import type { IndexingState } from './protocol';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings, resolveSettings } from './settings';
 
@@ -103,12 +102,8 @@ export class Folder {
   }
 }
 
-const POSITION_KEYS = new Set(['line', 'nameStart', 'nameEnd', 'statementStart', 'statementEnd', 'start', 'end', 'outerStart']);
-
-/** A summary's JSON without positions: equal signatures mean dependents see no difference. */
-export function summarySignature(summary: ModuleSummary): string {
-  return JSON.stringify(summary, (key, value) => (POSITION_KEYS.has(key) ? undefined : value));
-}
+/** A summary's JSON without positions (defined with the index, which keys caches on it). */
+export { summarySignature } from '../analysis/workspace';
 
 export function uriToPath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;

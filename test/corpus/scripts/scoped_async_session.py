@@ -12,13 +12,16 @@ Session = async_scoped_session(factory, scopefunc=current_task)
 
 
 class Base(DeclarativeBase):
-    pass
+    type_annotation_map = {str: String(500)}
 
 
 class Note(Base):
+    """A sticky note; the text is capped at 500 characters by the type map above."""
+
     __tablename__ = "notes"
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    text: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str]
 
 
 @web.middleware

@@ -97,6 +97,23 @@ ruleTester('AM202', {
   ],
   invalid: [
     {
+      name: 'awaiting a sync service imported through a package star re-export (corpus: clinic-api)',
+      files: {
+        'app/services/user.py': syncService,
+        'app/services/async_user.py': asyncService,
+        'app/services/__init__.py': 'from .user import *\nfrom .async_user import *\n',
+        'app/api/users.py': py`
+          from app import services
+
+          async def my_endpoint(db, id):
+              return {"user": await services.user_service.get_user(db, id)}
+        `,
+      },
+      path: 'app/api/users.py',
+      errors: ['4:21'],
+      message: "can't be used in 'await' expression",
+    },
+    {
       name: 'seed error 1: awaiting the sync service switches to the async twin',
       files: {
         'app/services/user.py': syncService,

@@ -87,8 +87,40 @@ ruleTester('AM601', {
             return work
       `,
     },
+    {
+      name: 'a Flask async view runs in its own event loop per request (corpus: scripts/flask_async_view.py)',
+      code: py`
+        import requests
+        from flask import Blueprint, Flask
+
+        app = Flask(__name__)
+        bp = Blueprint("health", __name__)
+
+        @app.get("/health/legacy")
+        async def health_legacy():
+            return {"ok": requests.get("http://users.internal/health", timeout=2).ok}
+
+        @bp.route("/ping")
+        async def ping():
+            return {"ok": requests.head("http://billing.internal/", timeout=2).ok}
+      `,
+    },
   ],
   invalid: [
+    {
+      name: 'a Quart async view shares the event loop: still reported',
+      code: py`
+        import requests
+        from quart import Quart
+
+        app = Quart(__name__)
+
+        @app.get("/health")
+        async def health():
+            return {"ok": requests.get("http://users.internal/health", timeout=2).ok}
+      `,
+      errors: ['8:19'],
+    },
     {
       name: 'time.sleep → await asyncio.sleep (safe, import added)',
       code: py`

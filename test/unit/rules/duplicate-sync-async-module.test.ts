@@ -73,6 +73,18 @@ ruleTester('AM701', {
   ],
   invalid: [
     {
+      name: 'a package star re-export is an importer: not "safe to delete" (corpus: clinic-api)',
+      files: {
+        'app/services/user.py': syncUser,
+        'app/services/async_user.py': asyncUser,
+        'app/services/__init__.py': 'from .user import *\nfrom .async_user import *\n',
+        'app/api/users.py': 'from app.services import user_service\n',
+      },
+      path: 'app/services/user.py',
+      errors: ['1:1'],
+      message: '1 module still imports it: app/services/__init__.py',
+    },
+    {
       name: 'still imported: lists the importers',
       files: {
         'app/services/user.py': syncUser,

@@ -14,6 +14,40 @@ function mod(body: string): string {
 
 ruleTester('AM105', {
   valid: [
+    {
+      name: 'WriteOnlyMapped / DynamicMapped collections never load on attribute access (corpus: scripts/loading_strategies.py)',
+      files: {
+        'app/models.py': py`
+          from sqlalchemy import ForeignKey
+          from sqlalchemy.orm import DeclarativeBase, DynamicMapped, Mapped, WriteOnlyMapped, mapped_column, relationship
+
+          class Base(DeclarativeBase):
+              pass
+
+          class Brand(Base):
+              __tablename__ = "brands"
+              id: Mapped[int] = mapped_column(primary_key=True)
+              events: WriteOnlyMapped["BrandEvent"] = relationship()
+              audit: DynamicMapped["BrandEvent"] = relationship(viewonly=True)
+
+          class BrandEvent(Base):
+              __tablename__ = "brand_events"
+              id: Mapped[int] = mapped_column(primary_key=True)
+              brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"))
+        `,
+        'app/api.py': py`
+          from sqlalchemy.ext.asyncio import AsyncSession
+          from app.models import Brand, BrandEvent
+
+          async def log_event(db: AsyncSession, brand_id: int):
+              brand = await db.get(Brand, brand_id)
+              brand.events.add(BrandEvent())
+              recent = await db.scalars(brand.events.select().limit(5))
+              return recent.all(), brand.audit
+        `,
+      },
+      path: 'app/api.py',
+    },
     { name: 'eager-loaded by the query', files: withModels(mod(py`
       async def f(db: AsyncSession, uid: int):
           user = (await db.execute(select(User).options(selectinload(User.posts)).where(User.id == uid))).scalar_one()

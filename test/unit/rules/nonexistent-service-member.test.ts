@@ -109,8 +109,39 @@ ruleTester('AM204', {
       },
       path: 'app/api/users.py',
     },
+    {
+      name: 'a name a star import does not export (`__all__`) is not resolved through it',
+      files: {
+        'app/services/async_user.py': '__all__ = ["AsyncUserService"]\n' + asyncService,
+        'app/services/__init__.py': 'from .async_user import *\n',
+        'app/api/users.py': py`
+          from app.services import async_user_service
+
+          async def read_user(db, user_id):
+              return await async_user_service.get_user_async(db, user_id)
+        `,
+      },
+      path: 'app/api/users.py',
+    },
   ],
   invalid: [
+    {
+      name: 'a missing member on an instance re-exported by a package star import (corpus: clinic-api)',
+      files: {
+        ...services,
+        'app/services/__init__.py': 'from .user import *\nfrom .async_user import *\n',
+        'app/api/login.py': py`
+          from app.services import async_user_service as users
+
+          async def login(db, form):
+              account = await users.get_user_by_mail(db, form.email)
+              return account is not None
+        `,
+      },
+      path: 'app/api/login.py',
+      errors: ['4:27'],
+      message: 'did you mean `get_user_by_email`?',
+    },
     {
       name: 'a twin-named method that does not exist (get_user_async → get_user, safe)',
       files: {

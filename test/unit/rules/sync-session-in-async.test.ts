@@ -78,6 +78,32 @@ ruleTester('AM103', {
       `,
     },
     {
+      name: 'a dependency named get_db that yields an AsyncSession (its annotation decides, not the configured name) (corpus: notes-api)',
+      files: {
+        'notes/db.py': py`
+          from collections.abc import AsyncGenerator
+          from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+          async_session = async_sessionmaker(engine, expire_on_commit=False)
+
+          async def get_db() -> AsyncGenerator[AsyncSession, None]:
+              async with async_session() as session:
+                  yield session
+        `,
+        'notes/main.py': py`
+          from fastapi import Depends, FastAPI
+          from notes.db import get_db
+
+          app = FastAPI()
+
+          @app.get("/notes")
+          async def list_notes(db=Depends(get_db)):
+              return await db.scalars(select(Note))
+        `,
+      },
+      path: 'notes/main.py',
+    },
+    {
       name: 'an unrelated Session class (requests) is not SQLAlchemy',
       code: py`
         from requests import Session

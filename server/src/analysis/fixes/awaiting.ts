@@ -42,10 +42,11 @@ export function enclosingBodyFunction(node: Node): Node | undefined {
   if (node.startIndex !== node.endIndex) {
     // From offsets (each `.parent` descends from the root): the nearest def/lambda/class, then
     // whether node lies in that def's body.
-    const scope = TreeIndex.of(node.tree).enclosingScope(node);
+    const index = TreeIndex.of(node.tree);
+    const scope = index.enclosingScope(node);
     if (scope?.type !== 'function_definition') return undefined;
-    const body = scope.node.childForFieldName('body');
-    return body && body.startIndex <= node.startIndex && node.endIndex <= body.endIndex ? scope.node : undefined;
+    const body = index.bodyRange(scope.node);
+    return body && body.start <= node.startIndex && index.endIndexOf(node) <= body.end ? scope.node : undefined;
   }
   let child: Node = node;
   for (let p = node.parent; p; child = p, p = p.parent) {

@@ -5,6 +5,7 @@ import type { Rule, RuleContext } from '../rule';
 import type { FileFacts } from '../semantics';
 import { awaitBlocker, awaitEdits, enclosingBodyFunction } from '../fixes/awaiting';
 import { ensureModuleImport, moduleImportLocal } from '../fixes/imports';
+import { wsgiViewStarts } from '../routes';
 import { children, dottedName, isAwaited } from '../syntax';
 import type { TextEdit } from '../types';
 
@@ -249,6 +250,8 @@ function check(context: RuleContext): void {
     if (!facts.enclosingFunction(call)?.isAsync) continue;
     const fn = enclosingBodyFunction(call);
     if (!fn) continue;
+    // A Flask `async def` view runs in its own event loop per request: nothing else shares it.
+    if (wsgiViewStarts(file).has(fn.startIndex)) continue;
     const found = blockingCall(facts, call);
     if (!found) continue;
     const fnName = facts.functionFacts(fn).name;
@@ -301,6 +304,7 @@ export const blockingCallInAsync: Rule = {
       'Client objects are recognised when created in the same function, at module level (any module), in `__init__` as `self.x`, or from a parameter annotation; clients passed around in other ways are not followed.',
       'The `asyncio.to_thread` fix is marked unsafe: the call then runs in another thread, so thread-local state (contextvars are copied, but e.g. thread-bound DB sessions or non-thread-safe clients are not) may behave differently. An async SDK (`AsyncOpenAI`, `StreamChatAsync`, httpx.AsyncClient, aioboto3) is usually better. `time.sleep` → `asyncio.sleep` is safe.',
       'No fix inside a generator expression or a lambda.',
+      'Flask `async def` views (`@app.route`, `@bp.get`… on a Flask app or blueprint) are not reported: Flask runs each one in its own event loop in the request\'s worker thread, so a blocking call holds up that request only. Quart, Sanic and FastAPI share one loop and are reported.',
     ],
   },
   check,

@@ -59,18 +59,6 @@ function hasAsyncSessionType(context: RuleContext, annotation: Node | undefined)
 }
 
 /** Which session the dependency (as written in Depends(...)) provides, when known. */
-function dependencyFlavor(context: RuleContext, dependency: string): 'async' | 'sync' | undefined {
-  const { session } = context.config;
-  const last = dependency.split('.').pop()!;
-  if (session.asyncDependencies.includes(last) || last === session.asyncDependency) return 'async';
-  if (session.syncDependencies.includes(last)) return 'sync';
-  const sym = context.index.resolveDotted(context.file.moduleName, dependency);
-  if (sym?.kind !== 'function') return undefined;
-  const ret = sym.fn.returns ?? '';
-  if (/AsyncSession/.test(ret) || (sym.fn.isAsync && sym.fn.isGenerator && /Session/.test(ret))) return 'async';
-  if (/\bSession\b/.test(ret)) return 'sync';
-  return undefined;
-}
 
 /** The node naming the dependency inside `Depends(get_db)` (default value or inside Annotated[...]). */
 function dependencyNode(param: ParamFacts): Node | undefined {
@@ -139,7 +127,7 @@ function asyncSessionName(context: RuleContext): { text: string; edit?: TextEdit
 function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts): void {
   const typeNode = syncSessionTypeNode(context, param.annotation);
   const depNode = dependencyNode(param);
-  const depFlavor = depNode ? dependencyFlavor(context, depNode.text) : undefined;
+  const depFlavor = depNode ? context.facts.sessionDependencyFlavor(depNode.text) : undefined;
   const syncDep = depFlavor === 'sync';
   const asyncAnnotated = hasAsyncSessionType(context, param.annotation);
   if (!typeNode && !syncDep) return;

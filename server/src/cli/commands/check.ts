@@ -13,7 +13,7 @@ import { renderExplain } from '../format/rule-docs';
 import { formatSarif } from '../format/sarif';
 import { countByRule, formatStatisticsTable, formatText } from '../format/text';
 import type { CommandIO } from '../io';
-import { analyzeTarget, ciFromEnv, progressReporter } from '../target';
+import { analyzeTargets, ciFromEnv } from '../target';
 import { failUsage, openCommandWorkspace, parseCommandArgs, ruleFilters } from './workflow-common';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -60,16 +60,12 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   if (typeof filters === 'number') return filters;
   const runOptions: RunOptions = { ...filters, ci: !!o.ci || ciFromEnv(io.env) };
 
-  const ws = await openCommandWorkspace(io, 'check', parsed.positionals, (problems) => `fix the configuration above (${problems}); nothing was checked`);
+  // Each target is parsed once: its tree is kept from indexing for its analysis (within the
+  // project's memory budget; see loadProject).
+  const ws = await openCommandWorkspace(io, 'check', parsed.positionals, (problems) => `fix the configuration above (${problems}); nothing was checked`, { keepTargets: true });
   if (typeof ws === 'number') return ws;
 
-  const findings: Finding[] = [];
-  const progress = progressReporter(io, 'analysing');
-  ws.targets.forEach((rel, i) => {
-    findings.push(...analyzeTarget(ws, rel, runOptions));
-    progress?.(i + 1, ws.targets.length, rel);
-  });
-  io.progress?.('');
+  const findings: Finding[] = analyzeTargets(ws, io, runOptions);
   const lines = new LineReader(ws.project.texts);
   const keyed = keyFindings(findings, lines);
 

@@ -9,7 +9,7 @@ import { RULES } from '../../analysis/rules/registry';
 import { type ProgressRead, readProgress } from '../../progress-file';
 import { type OptionSpec, type ParsedArgs, UsageError, helpText, parseArgs } from '../args';
 import type { CommandIO } from '../io';
-import { type CliWorkspace, ConfigError, openWorkspace, validateCodes } from '../target';
+import { type CliWorkspace, ConfigError, type OpenOptions, openWorkspace, validateCodes } from '../target';
 
 export interface CommandContext {
   ws: CliWorkspace;
@@ -58,9 +58,10 @@ export async function openCommandWorkspace(
   command: string,
   positionals: string[],
   configFailure: (problems: string) => string = (problems) => `fix the configuration above (${problems})`,
+  options: OpenOptions = {},
 ): Promise<CliWorkspace | number> {
   try {
-    return await openWorkspace(io, positionals);
+    return await openWorkspace(io, positionals, options);
   } catch (error) {
     if (error instanceof UsageError) return failUsage(io, command, error.message);
     if (error instanceof ConfigError) {

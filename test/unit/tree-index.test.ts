@@ -1,0 +1,181 @@
+// The shared fast paths must answer exactly what the slow tree walks they replace answer:
+// TreeIndex (one native traversal per tree) against per-call `descendantsOfType` and `.parent`
+// walks, callee names read from the text against the tree, `walk` against a TreeCursor walk, and
+// `check`'s single parse per file against parsing again.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { enclosingBodyFunction } from '../../server/src/analysis/fixes/awaiting';
+import { initParser, parsePython, type Node } from '../../server/src/analysis/parser';
+import { SourceFile, inErrorRegion } from '../../server/src/analysis/source';
+import { dottedName, walk } from '../../server/src/analysis/syntax';
+import { INDEXED_TYPES, TreeIndex } from '../../server/src/analysis/tree-index';
+import { checkProject } from '../../server/src/project';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+function pythonFiles(dir: string, out: string[] = []): string[] {
+  if (!fs.existsSync(dir)) return out;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name !== 'node_modules' && !e.name.startsWith('.')) pythonFiles(p, out);
+    } else if (e.name.endsWith('.py')) out.push(p);
+  }
+  return out;
+}
+
+/** Real files plus broken variants of them (error recovery, missing nodes, truncation). */
+function corpus(): string[] {
+  const texts = [...pythonFiles(path.join(ROOT, 'examples')), ...pythonFiles(path.join(ROOT, 'test/fixtures'))].map((f) => fs.readFileSync(f, 'utf8'));
+  const broken = texts.slice(0, 60).flatMap((t) => [t.slice(0, Math.floor(t.length / 2)), t.replace(/\)/g, ''), t.replace(/:\n/g, '\n')]);
+  const odd = [
+    'class C:\n    def only(self):\n        return 1\n',
+    'x = f(a)(b)\ny = a.b(c).d(e)\nz = a . b (c)\nw = f[0](1)\nv = (g)(h)\nprint(x)\nNone.x()\n"s".join(x)\nq = é.utcnow()\n',
+    'x = ' + '('.repeat(400) + '1' + ')'.repeat(400) + '\n',
+    'def f(:\n    yield\n',
+  ];
+  return [...texts, ...broken, ...odd];
+}
+
+function everyNode(root: Node, visit: (node: Node) => void): void {
+  const cursor = root.walk();
+  try {
+    for (;;) {
+      visit(cursor.currentNode);
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return;
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+const ids = (nodes: (Node | null)[]) => nodes.map((n) => n!.id).join(',');
+
+describe('shared fast paths = the walks they replace', function () {
+  this.timeout(120000);
+  let texts: string[] = [];
+
+  before(async () => {
+    await initParser();
+    texts = corpus();
+  });
+
+  it('TreeIndex: node lists, subtree queries, enclosing scopes and ancestors', () => {
+    const scopeTypes = ['function_definition', 'lambda', 'class_definition'];
+    const blocking = ['generator_expression', 'lambda', 'function_definition', 'class_definition'];
+    const subtreeQueries: string[][] = [['call'], ['return_statement'], ['assignment', 'with_statement'], ['yield'], ['as_pattern']];
+    for (const text of texts) {
+      const tree = parsePython(text);
+      try {
+        const index = TreeIndex.of(tree);
+        for (const type of INDEXED_TYPES) assert.strictEqual(ids(index.nodesOfType(type)), ids(tree.rootNode.descendantsOfType(type)), type);
+        let k = 0;
+        everyNode(tree.rootNode, (node) => {
+          if (k++ % 3 !== 0 && node.startIndex !== node.endIndex) return;
+          for (const types of subtreeQueries) assert.strictEqual(ids(index.descendantsOfType(node, types)), ids(node.descendantsOfType(types)), `${types} in ${node.type}@${node.startIndex}`);
+          let scope: Node | undefined;
+          for (let p = node.parent; p && !scope; p = p.parent) if (scopeTypes.includes(p.type)) scope = p;
+          assert.strictEqual(index.enclosingScope(node)?.node.id, scope?.id, `scope of ${node.type}@${node.startIndex}`);
+          let blocker: Node | undefined;
+          for (let p = node.parent; p && !blocker; p = p.parent) if (blocking.includes(p.type)) blocker = p;
+          assert.strictEqual(index.innermostAncestor(node, blocking)?.node.id, blocker?.id, `ancestor of ${node.type}@${node.startIndex}`);
+          assert.strictEqual(index.endIndexOf(node), node.endIndex);
+        });
+      } finally {
+        tree.delete();
+      }
+    }
+  });
+
+  it('callee names read from the text = read from the tree', () => {
+    let calls = 0;
+    for (const text of texts) {
+      const file = new SourceFile('app/x.py', 'app.x', text, parsePython(text));
+      try {
+        const index = TreeIndex.of(file.tree);
+        for (const call of index.nodesOfType('call')) {
+          const fn = call.childForFieldName('function');
+          const last = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+          assert.deepStrictEqual(index.callee(call), { dotted: dottedName(fn), last }, JSON.stringify(call.text.slice(0, 60)));
+          calls++;
+        }
+      } finally {
+        file.dispose();
+      }
+    }
+    assert.ok(calls > 1000);
+  });
+
+  it('enclosingBodyFunction and inErrorRegion = their parent walks', () => {
+    for (const text of texts) {
+      const tree = parsePython(text);
+      try {
+        let k = 0;
+        everyNode(tree.rootNode, (node) => {
+          if (k++ % 2 !== 0 && node.startIndex !== node.endIndex) return;
+          let expected: Node | undefined;
+          let child: Node = node;
+          for (let p = node.parent; p; child = p, p = p.parent) {
+            if (p.type === 'lambda' || p.type === 'class_definition') break;
+            if (p.type === 'function_definition') {
+              expected = p.childForFieldName('body')?.id === child.id ? p : undefined;
+              break;
+            }
+          }
+          assert.strictEqual(enclosingBodyFunction(node)?.id, expected?.id, `${node.type}@${node.startIndex}`);
+          let inError = false;
+          for (let n: Node | null = node; n && !inError; n = n.parent) inError = n.type === 'ERROR' || n.isMissing;
+          assert.strictEqual(inErrorRegion(node), inError, `${node.type}@${node.startIndex}`);
+        });
+      } finally {
+        tree.delete();
+      }
+    }
+  });
+
+  it('walk visits what a TreeCursor walk visits, in order, and skips subtrees when asked', () => {
+    for (const text of texts.slice(0, 80).concat('x = ' + Array(5000).fill('a').join(' + ') + '\n')) {
+      const tree = parsePython(text);
+      try {
+        for (const skip of [undefined, 'call', 'block']) {
+          const expected: string[] = [];
+          const cursor = tree.rootNode.walk();
+          for (let descend = true; ; ) {
+            const n = cursor.currentNode;
+            if (descend) expected.push(`${n.id}:${n.type}`);
+            if (descend && n.type !== skip && cursor.gotoFirstChild()) continue;
+            if (cursor.gotoNextSibling()) {
+              descend = true;
+              continue;
+            }
+            if (!cursor.gotoParent()) break;
+            descend = false;
+          }
+          cursor.delete();
+          const actual: string[] = [];
+          walk(tree.rootNode, (n) => {
+            actual.push(`${n.id}:${n.type}`);
+            return n.type !== skip;
+          });
+          assert.deepStrictEqual(actual, expected);
+        }
+      } finally {
+        tree.delete();
+      }
+    }
+  });
+
+  it('check parses each file once: same findings as parsing again, and every kept tree is released', async () => {
+    const app = path.join(ROOT, 'examples/gym-app');
+    const once = await checkProject(app);
+    const twice = await checkProject(app, { keepBudgetBytes: 0 });
+    assert.ok(once.findings.length > 0);
+    assert.deepStrictEqual(once.findings, twice.findings);
+    assert.strictEqual(once.project.kept.size, 0);
+    const partial = await checkProject(app, { within: (rel) => rel.startsWith('app/api/') });
+    assert.deepStrictEqual(partial.findings, once.findings.filter((f) => f.path.startsWith('app/api/')));
+    assert.strictEqual(partial.project.kept.size, 0);
+  });
+});
