@@ -33,8 +33,37 @@ export function decodePythonBytes(bytes: Uint8Array): ReadResult {
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '') };
   } catch {
+    const declared = declaredEncoding(bytes);
+    if (declared) {
+      try {
+        const text = new TextDecoder(declared.encoding, { fatal: true }).decode(bytes);
+        return { text, warning: `encoded as ${declared.encoding} (declared on line ${declared.line}); analysed, but fixes are not written back to it` };
+      } catch {
+        /* unknown or wrong declaration: fall through */
+      }
+    }
     return { text: new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, ''), warning: 'not valid UTF-8; invalid bytes were read as U+FFFD' };
   }
+}
+
+/** Python codec names → the labels TextDecoder knows (latin-1 → latin1, cp1252 → windows-1252). */
+function whatwgEncoding(name: string): string {
+  const n = name.toLowerCase().replace(/_/g, '-');
+  if (/^(latin-?1|l1|iso-?8859-1)$/.test(n)) return 'latin1';
+  const cp = /^(?:cp|windows-)(\d+)$/.exec(n);
+  return cp ? `windows-${cp[1]}` : n;
+}
+
+/** A PEP 263 `# -*- coding: latin-1 -*-` declaration on line 1 or 2, if any. */
+function declaredEncoding(bytes: Uint8Array): { encoding: string; line: number } | undefined {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 400)).split(/\r?\n/).slice(0, 2);
+  for (let i = 0; i < head.length; i++) {
+    const m = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/.exec(head[i]);
+    if (m) return { encoding: whatwgEncoding(m[1]), line: i + 1 };
+    // The declaration may only follow a comment or blank first line.
+    if (i === 0 && !/^[ \t\f]*(#.*)?$/.test(head[i])) break;
+  }
+  return undefined;
 }
 
 export function readPythonFile(absPath: string): ReadResult {

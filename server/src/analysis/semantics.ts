@@ -39,6 +39,15 @@ export interface FunctionFacts {
   locals: Map<string, LocalBinding[]>;
 }
 
+/** The class fn is directly a method of (its body holds fn, possibly decorated), if any. */
+function enclosingClassOf(fn: Node): Node | undefined {
+  // Each `.parent` descends from the root in web-tree-sitter: ask for each one once.
+  const direct = fn.parent;
+  const parent = direct?.type === 'decorated_definition' ? direct.parent : direct;
+  const grand = parent?.type === 'block' ? parent.parent : null;
+  return grand?.type === 'class_definition' ? grand : undefined;
+}
+
 function paramFacts(param: Node): ParamFacts | undefined {
   let nameNode: Node | undefined;
   let annotation: Node | undefined;
@@ -74,7 +83,8 @@ function paramFacts(param: Node): ParamFacts | undefined {
     return dottedName(first);
   };
   facts.dependsOn = dependsCall(defaultValue);
-  if (!facts.dependsOn && annotation) {
+  // Only an annotation that mentions `Depends` can hold a dependency (the walk costs more than the text).
+  if (!facts.dependsOn && annotation && annotation.text.includes('Depends')) {
     // Annotated[AsyncSession, Depends(get_async_db)]
     walk(annotation, (n) => {
       if (facts.dependsOn) return false;
@@ -178,12 +188,32 @@ export class FileFacts {
       const pf = paramFacts(p);
       if (pf) params.set(pf.name, pf);
     }
-    let classNode: Node | undefined;
-    // Each `.parent` descends from the root in web-tree-sitter: ask for each one once.
-    const direct = fn.parent;
-    const parent = direct?.type === 'decorated_definition' ? direct.parent : direct;
-    const grand = parent?.type === 'block' ? parent.parent : null;
-    if (grand?.type === 'class_definition') classNode = grand;
+    // The name, the class and the locals are computed on first use: many functions are only
+    // asked about their parameters or whether they are async.
+    let name: string | undefined;
+    let classNode: Node | null | undefined;
+    let locals: Map<string, LocalBinding[]> | undefined;
+    const owner = this;
+    facts = {
+      node: fn,
+      get name() {
+        return (name ??= fn.childForFieldName('name')?.text ?? '');
+      },
+      isAsync: isAsyncFunction(fn),
+      get classNode() {
+        if (classNode === undefined) classNode = enclosingClassOf(fn) ?? null;
+        return classNode ?? undefined;
+      },
+      params,
+      get locals() {
+        return (locals ??= owner.localsOf(fn));
+      },
+    };
+    this.functionCache.set(fn.id, facts);
+    return facts;
+  }
+
+  private localsOf(fn: Node): Map<string, LocalBinding[]> {
     const locals = new Map<string, LocalBinding[]>();
     const add = (name: string | undefined, binding: LocalBinding) => {
       if (!name) return;
@@ -218,9 +248,7 @@ export class FileFacts {
         }
       }
     }
-    facts = { node: fn, name: fn.childForFieldName('name')?.text ?? '', isAsync: isAsyncFunction(fn), classNode, params, locals };
-    this.functionCache.set(fn.id, facts);
-    return facts;
+    return locals;
   }
 
   /** Resolves an identifier/attribute chain written in this file through the workspace index. */

@@ -80,6 +80,15 @@ describe('robustness: inputs', function () {
     assert.ok(findings.some((f) => f.code === 'AM401' && f.range.start.line === 2));
   });
 
+  it('honours a PEP 263 coding declaration (latin-1) and marks the file as not writable by fixes', async () => {
+    const bytes = Buffer.concat([Buffer.from('# -*- coding: latin-1 -*-\nfrom datetime import datetime\nname = "caf'), Buffer.from([0xe9]), Buffer.from(`"\n${UTCNOW_LINE}\n`)]);
+    const read = decodePythonBytes(bytes);
+    assert.ok(read.text!.includes('name = "café"'), 'é decoded from latin-1, not replaced');
+    assert.match(read.warning ?? '', /latin1 \(declared on line 1\).*not written back/);
+    const findings = await analyze({ 'app/latin1_declared.py': read.text! });
+    assert.ok(findings.some((f) => f.code === 'AM401' && f.range.start.line === 3));
+  });
+
   it('skips binary and oversized files with a reason naming them, and indexes the rest', async () => {
     const dir = tempDir();
     fs.mkdirSync(path.join(dir, 'app'));

@@ -41,6 +41,23 @@ export function relationshipOf(facts: FileFacts, model: ModelRef, name: string, 
   return undefined;
 }
 
+const relationshipNameCache = new WeakMap<object, { generation: number; names: string[] }>();
+
+/**
+ * Every relationship name declared on a workspace class (per index generation): `relationshipOf`
+ * finds nothing for any other name, so a text without one of these cannot read a relationship.
+ */
+export function workspaceRelationshipNames(facts: FileFacts): string[] {
+  const { index } = facts;
+  const cached = relationshipNameCache.get(index);
+  if (cached?.generation === index.generation) return cached.names;
+  const names = new Set<string>();
+  for (const mod of index.modules()) for (const cls of Object.values(mod.classes)) for (const name of Object.keys(cls.relationships)) names.add(name);
+  const entry = { generation: index.generation, names: [...names] };
+  relationshipNameCache.set(index, entry);
+  return entry.names;
+}
+
 /** `User.posts` → the relationship, when `User` is a workspace class with that relationship. */
 export function relationshipAttribute(facts: FileFacts, attr: Node): { model: ModelRef; name: string; rel: RelationshipSummary } | undefined {
   if (attr.type !== 'attribute') return undefined;

@@ -104,6 +104,8 @@ export interface LegacyQuery {
   /** Offsets of the head and of the whole chain (plain numbers: node reads cross into wasm). */
   start: number;
   end: number;
+  /** `methodChain(head)`, computed once (it climbs `.parent`, which descends from the root). */
+  chain: ReturnType<typeof methodChain>;
 }
 
 /** `X.query(...)` calls in the file (not yet filtered by evidence). */
@@ -126,9 +128,10 @@ export function legacyQueryHeads(context: RuleContext): LegacyQuery[] {
     const receiver = fn.childForFieldName('object');
     if (!receiver) continue;
     // A chain with a syntax error anywhere is half-typed code: neither judged nor rewritten.
-    const top = methodChain(call).top;
+    const chain = methodChain(call);
+    const top = chain.top;
     if (top.hasError) continue;
-    out.push({ head: call, receiver, queryName: name, start: call.startIndex, end: top.endIndex });
+    out.push({ head: call, receiver, queryName: name, start: call.startIndex, end: top.endIndex, chain });
   }
   return out;
 }
@@ -164,7 +167,16 @@ function isModelVariableName(n: Node): boolean {
  * when semantics knows it, else 'unknown' when the receiver is named like a session and the first
  * argument looks like a model or column; undefined when there is no such evidence.
  */
+const evidenceCache = new WeakMap<LegacyQuery, { flavor: Flavor | 'unknown' } | null>();
+
 export function sessionEvidence(context: RuleContext, q: LegacyQuery): { flavor: Flavor | 'unknown' } | undefined {
+  // Heads are per FileFacts, so the answer is too (AM101 and AM102 both ask).
+  let cached = evidenceCache.get(q);
+  if (cached === undefined) evidenceCache.set(q, (cached = computeSessionEvidence(context, q) ?? null));
+  return cached ?? undefined;
+}
+
+function computeSessionEvidence(context: RuleContext, q: LegacyQuery): { flavor: Flavor | 'unknown' } | undefined {
   const receiver = q.receiver;
   if (receiver.type !== 'identifier' && receiver.type !== 'attribute') return undefined;
   const args = q.head.childForFieldName('arguments');
@@ -257,13 +269,15 @@ function mentionsOtherEntities(context: RuleContext, steps: MethodCall[], shape:
         return;
       }
       if (type !== 'identifier') return;
+      // Cheap text test first: `.parent` descends from the root.
+      const text = n.text;
+      if (own.has(text) || !/^[A-Z]/.test(text)) return;
       const parent = n.parent!;
       // Attribute names (`.id`) and keyword names (`name=`) are not tables.
       if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === n.id) return;
       if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === n.id) return;
-      if (own.has(n.text) || !/^[A-Z]/.test(n.text)) return;
       const model = classOf(context.facts, n);
-      if (model?.cls.isModel || (!model && /^[A-Z][A-Za-z0-9]*$/.test(n.text) && !/^[A-Z0-9_]+$/.test(n.text))) found = true;
+      if (model?.cls.isModel || (!model && /^[A-Z][A-Za-z0-9]*$/.test(text) && !/^[A-Z0-9_]+$/.test(text))) found = true;
     });
   for (const step of steps) if (step.name !== 'options') visit(step.args);
   return found;
@@ -568,7 +582,7 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
   const receiver = q.receiver.text;
   const headArgs = q.head.childForFieldName('arguments');
   if (!headArgs || headArgs.type !== 'argument_list') refuse('query() has no argument list');
-  const chain = methodChain(q.head);
+  const chain = q.chain;
   // Calls and attributes after the terminal (`.first().name`) apply to the result, not the Query.
   const { steps, terminal } = splitChain(chain.calls);
   if (!terminal && chain.danglingAttribute) refuse(`the chain reads \`.${chain.danglingAttribute.childForFieldName('attribute')?.text}\` from the Query`);
@@ -875,7 +889,7 @@ function runSyncSuggestion(context: RuleContext, q: LegacyQuery): Fix | undefine
     if (outer !== q && outer.start < q.start && outer.end >= q.end && outer.receiver.text === q.receiver.text) return undefined;
   }
   // The lambda returns the first value-producing call; anything after it applies to that value.
-  const valueCall = methodChain(q.head).calls.find((c) => VALUE_TERMINALS.includes(c.name));
+  const valueCall = q.chain.calls.find((c) => VALUE_TERMINALS.includes(c.name));
   if (!valueCall) return undefined;
   const top = valueCall.call;
   const ctx = chainContext(top);

@@ -7,7 +7,7 @@ import type { FunctionFacts } from '../semantics';
 import { children, unparen } from '../syntax';
 import type { TextEdit } from '../types';
 import { ensureFromImport, importedLocalName } from '../fixes/imports';
-import { EAGER_LAZY_STRATEGIES, EAGER_LOADERS, classOf, keywordArgs, loaderCalls, loaderTarget, methodChain, outerParens, positionalArgs, relationshipOf, type ModelRef } from '../fixes/query-models';
+import { EAGER_LAZY_STRATEGIES, EAGER_LOADERS, classOf, keywordArgs, loaderCalls, loaderTarget, methodChain, outerParens, positionalArgs, relationshipOf, workspaceRelationshipNames, type ModelRef } from '../fixes/query-models';
 import { descendants, executionOf, statementCalls, statementOf, type StatementSource } from '../fixes/query-results';
 
 /** Session methods whose awaited result may hold ORM objects. */
@@ -251,6 +251,9 @@ function eagerLoadEdits(context: RuleContext, source: LoadSource, rel: string): 
 
 function check(context: RuleContext): void {
   const { facts, file } = context;
+  // A finding reads a workspace relationship by name: without one in the text there is none.
+  const relationshipNames = workspaceRelationshipNames(facts);
+  if (!relationshipNames.some((name) => file.text.includes(name))) return;
   // Only functions that await a session execution can hold loaded objects.
   const candidates = new Map<number, FunctionFacts>();
   for (const call of facts.calls()) {
@@ -265,6 +268,9 @@ function check(context: RuleContext): void {
   }
   for (const fn of candidates.values()) {
     const fnNode = fn.node;
+    // The reads are inside the function (offsets into the text: no wasm call for its text).
+    const fnText = file.text.slice(fnNode.startIndex, facts.nodes.endIndexOf(fnNode));
+    if (!relationshipNames.some((name) => fnText.includes(name))) continue;
     const objects = trackedObjects(context, fn);
     if (!objects.length) continue;
     const refreshes = refreshedRelationships(fn);
