@@ -113,7 +113,7 @@ describe('fix', () => {
     assert.deepStrictEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
     assert.strictEqual(bytes.toString('utf8'), crlf.replace('r.keys("session:*")', 'list(r.scan_iter(match="session:*", count=100))'));
     assert.deepStrictEqual(fs.readFileSync(path.join(dir, 'app/latin1.py')), latin1);
-    assert.match(r.stdout, /app\/latin1\.py: not written: the file is not valid UTF-8/);
+    assert.match(r.stdout, /app\/latin1\.py: not written: not valid UTF-8/);
     // --diff of a BOM file applies with patch too.
     const again = tempWorkspace({ 'app/crlf.py': crlf });
     const d = await cli(again, ['fix', '--diff']);
@@ -211,5 +211,18 @@ describe('fix --endpoint', () => {
     assert.strictEqual(ambiguous.code, 2);
     assert.match(ambiguous.stderr, /matches 2 endpoints/);
     assert.match(ambiguous.stderr, /GET \/api\/ping {2}\(app\/api\/ping\.py:9 ping\)/);
+  });
+});
+
+describe('fix on a file it must not rewrite', () => {
+  it('a latin-1 file (declared): nothing written, its findings still count as remaining, exit 1', async () => {
+    const latin1 = Buffer.concat([Buffer.from('# -*- coding: latin-1 -*-\nfrom datetime import datetime\nname = "caf'), Buffer.from([0xe9]), Buffer.from('"\n\n\nasync def stamp():\n    return datetime.utcnow()\n')]);
+    const dir = tempWorkspace({ 'app/legacy.py': latin1 });
+    const result = await cli(dir, ['fix', '--unsafe-fixes', '.']);
+    assert.strictEqual(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stdout, /app\/legacy\.py: not written: encoded as latin1 \(declared on line 1\)/);
+    assert.match(result.stdout, /AM401 .* not fixed: the file was not written/);
+    assert.match(result.stdout, /Fixed 0 findings in 0 files; 1 remaining\./);
+    assert.deepStrictEqual(fs.readFileSync(path.join(dir, 'app/legacy.py')), latin1, 'bytes unchanged');
   });
 });

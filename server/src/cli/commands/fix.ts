@@ -90,7 +90,8 @@ type WriteOutcome = { ok: true } | { ok: false; reason: string };
 function writeFixed(ws: CliWorkspace, rel: string, before: string, after: string): WriteOutcome {
   const abs = ws.absolute(rel);
   if (ws.warnings.some((w) => w.path === rel) || ws.project.warnings.some((w) => w.path === rel)) {
-    return { ok: false, reason: 'not written: the file is not valid UTF-8 (writing it back would replace the invalid bytes)' };
+    const warning = [...ws.warnings, ...ws.project.warnings].find((w) => w.path === rel)!;
+    return { ok: false, reason: `not written: ${warning.reason} (writing it back as UTF-8 would change its bytes)` };
   }
   let bytes: Buffer;
   try {
@@ -138,8 +139,9 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
       continue;
     }
     // Inventory hints (sync endpoints, legacy queries in sync code) are not "left to fix" here.
-    const remaining = result.remaining.filter((f) => !hintOnly(f.code) || explicitlySelected(f.code, runOptions));
-    remainingAll.push(...remaining);
+    const counted = (f: Finding) => !hintOnly(f.code) || explicitlySelected(f.code, runOptions);
+    let remaining = result.remaining.filter(counted);
+    let notWritten = false;
     const display = ws.display(rel);
     if (result.text !== before) {
       if (diff) {
@@ -157,11 +159,15 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
         } else {
           report(`${display}: ${written.reason}`);
           reindex(ws, rel, before);
+          // Nothing was written: everything found in the original is still there.
+          remaining = [...result.applied, ...result.remaining].filter(counted);
+          notWritten = true;
         }
       }
     }
+    remainingAll.push(...remaining);
     for (const f of remaining) {
-      report(`  ${display}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.code} ${f.message.replace(/\r?\n/g, ' ')} — not fixed: ${whyNotFixed(f, unsafe)}`);
+      report(`  ${display}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.code} ${f.message.replace(/\r?\n/g, ' ')} — not fixed: ${notWritten ? 'the file was not written (see above)' : whyNotFixed(f, unsafe)}`);
     }
   }
   for (const s of ws.skipped) report(`skipped ${ws.display(s.path)}: ${s.reason}`);
