@@ -4,36 +4,15 @@ import type { Node } from '../parser';
 import type { FileFacts } from '../semantics';
 import { TreeIndex } from '../tree-index';
 import type { TextEdit } from '../types';
+import { insertAwaitEdits, needsParensForAwait } from './await';
 
-/**
- * True when `await expr` written in place of expr would bind to something larger than expr:
- * `await` takes a primary, so `r.get(k).decode()` must become `(await r.get(k)).decode()`.
- */
-export function needsParensForAwait(expr: Node): boolean {
-  const parent = expr.parent;
-  if (!parent) return false;
-  switch (parent.type) {
-    case 'attribute':
-      return parent.childForFieldName('object')?.id === expr.id;
-    case 'subscript':
-      return parent.childForFieldName('value')?.id === expr.id;
-    case 'call':
-      return parent.childForFieldName('function')?.id === expr.id;
-    default:
-      return false;
-  }
-}
+// Precedence lives in one place (fixes/await.ts, which also knows Python's reading of `**`).
+export { needsParensForAwait };
 
 /** Edits that replace expr by `await <newText>` (newText defaults to expr's own text: an insertion). */
 export function awaitEdits(expr: Node, newText?: string): TextEdit[] {
+  if (newText === undefined) return insertAwaitEdits(expr);
   const parens = needsParensForAwait(expr);
-  if (newText === undefined && !parens) return [{ start: expr.startIndex, end: expr.startIndex, newText: 'await ' }];
-  if (newText === undefined) {
-    return [
-      { start: expr.startIndex, end: expr.startIndex, newText: '(await ' },
-      { start: expr.endIndex, end: expr.endIndex, newText: ')' },
-    ];
-  }
   return [{ start: expr.startIndex, end: expr.endIndex, newText: parens ? `(await ${newText})` : `await ${newText}` }];
 }
 
