@@ -4,7 +4,7 @@
 // (AM201–AM205). Everything answers undefined when the evidence is not there.
 import type { Node } from './parser';
 import type { FileFacts, FunctionFacts, LocalBinding, ParamFacts } from './semantics';
-import type { ClassSummary, FunctionSummary, ModuleSummary } from './summary';
+import { functionSummary, type ClassSummary, type FunctionSummary, type ModuleSummary } from './summary';
 import { children, decoratorsOf, dottedName, isAsyncFunction, unparen } from './syntax';
 import { TreeIndex } from './tree-index';
 import type { ResolvedSymbol, WorkspaceIndex } from './workspace';
@@ -368,22 +368,8 @@ function nestedDef(fn: Node, name: string): Node | undefined {
 
 /** A FunctionSummary for a function defined in this file's tree (nested defs are not in the index). */
 export function localFunctionSummary(facts: FileFacts, def: Node): FunctionSummary {
-  const nameNode = def.childForFieldName('name')!;
-  const body = def.childForFieldName('body');
-  let isGenerator = false;
-  if (body) for (const y of body.descendantsOfType('yield')) if (y && nearestScope(y)?.id === def.id) isGenerator = true;
-  return {
-    name: nameNode.text,
-    isAsync: isAsyncFunction(def),
-    line: def.startPosition.row + 1,
-    nameStart: nameNode.startIndex,
-    nameEnd: nameNode.endIndex,
-    params: [],
-    isGenerator,
-    returns: def.childForFieldName('return_type')?.text,
-    decorators: decoratorsOf(def).map((d) => d.text.replace(/^@\s*/, '')),
-    nameRange: facts.file.rangeOf(nameNode.startIndex, nameNode.endIndex),
-  };
+  // A nested def is summarised like a module-level one.
+  return functionSummary(def, facts.file);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -143,7 +143,7 @@ function nearestScope(node: Node): Node | undefined {
 
 const AWAITABLE_PRODUCERS = /\b(create_task|ensure_future|run_in_executor|run_coroutine_threadsafe|create_future|gather|wait_for|shield|to_thread)\s*\(|\b(asyncio|futures)\.(Future|Task)\s*\(/;
 
-function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
+export function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
   const nameNode = fn.childForFieldName('name')!;
   const params = fn.childForFieldName('parameters');
   const names: string[] = [];

@@ -1,5 +1,4 @@
 // The data every `check` output format renders.
-import { RULES } from '../../analysis/rules/registry';
 import type { Finding } from '../../analysis/types';
 import type { SkippedFile } from '../../project';
 
