@@ -47,6 +47,8 @@ export interface StatusPayload {
   folders: FolderStatus[];
   /** Server package version. */
   version: string;
+  /** The server's process id (the client shows it in its log; tests use it to crash the server). */
+  pid: number;
 }
 
 export interface MigrateEndpointArgs {

@@ -801,6 +801,7 @@ export class AsyncMigrateServer {
       warnings,
       folders,
       version: VERSION,
+      pid: process.pid,
     };
   }
 

@@ -224,6 +224,16 @@ describe('async-migrate extension', function () {
     await waitForDiagnostics(doc.uri, (d) => ours(d).some((x) => codeOf(x) === 'AM201'));
   });
 
+  it('restarts a crashed (SIGKILLed) server by itself and diagnostics come back', async () => {
+    const doc = await vscode.workspace.openTextDocument(uriOf(EVENTS));
+    await waitForDiagnostics(doc.uri, (d) => ours(d).some((x) => codeOf(x) === 'AM201'));
+    await waitFor(() => api.status?.pid, 30_000, 'the server status with its pid');
+    const crashedPid = api.status!.pid;
+    process.kill(crashedPid, 'SIGKILL');
+    await waitFor(() => api.client?.isRunning() && api.status?.state === 'ready' && api.status.pid !== crashedPid, 60_000, 'a new server process, ready');
+    await waitForDiagnostics(doc.uri, (d) => ours(d).some((x) => codeOf(x) === 'AM201'), 30_000);
+  });
+
   it('restarts the server on request and diagnostics come back', async () => {
     const doc = await vscode.workspace.openTextDocument(uriOf(EVENTS));
     await waitForDiagnostics(doc.uri, (d) => ours(d).some((x) => codeOf(x) === 'AM201'));
