@@ -38,5 +38,23 @@ node test/vscode/run-in-code-server.mjs \
   --screenshot-dir "$ROOT/test-results/screenshots" \
   --timeout 600000 \
   "$@" || rc=$?
+# Second pass: the packaged VSIX, unpacked, as the extension (bundles, wasm and docs only, no
+# node_modules): it must activate, report the planted findings and offer its quick fixes.
+if [ -z "${VSCODE_TEST_EXTENSION:-}" ] && [ "$#" = 0 ]; then
+  VSIX_DIR="$(mktemp -d /tmp/async-migrate-vsix.XXXXXX)"
+  if npx vsce package --no-dependencies -o "$VSIX_DIR/async-migrate.vsix" >/dev/null \
+    && /usr/bin/python3 -m zipfile -e "$VSIX_DIR/async-migrate.vsix" "$VSIX_DIR/unpacked"; then
+    node test/vscode/run-in-code-server.mjs \
+      --extension "$VSIX_DIR/unpacked/extension" \
+      --tests "$ROOT/dist/test/vscode/index.js" \
+      --folder "$FOLDER" \
+      --timeout 300000 \
+      --grep "activates, starts the server|reports exactly the planted findings|applies a quick fix|shows the rule documentation" || rc=$?
+  else
+    echo "test-vscode: packaging the VSIX failed" >&2
+    rc=1
+  fi
+  rm -rf "$VSIX_DIR"
+fi
 echo "test-vscode: finished in $((SECONDS - START))s (exit $rc)"
 exit $rc
