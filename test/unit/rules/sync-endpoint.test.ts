@@ -116,7 +116,7 @@ ruleTester('AM702', {
             return {"pong": name.upper(), "n": len(name)}
       `,
       errors: ['6:5'],
-      message: 'GET /ping is still sync (`def ping`',
+      message: 'GET /users/ping is still sync (`def ping`', // the router prefix is part of the route
       unsafe: true,
       output: py`
         from fastapi import APIRouter, HTTPException

@@ -6,6 +6,8 @@ import { extractRoutes, type RouteSummary } from '../routes';
 import type { FunctionFacts } from '../semantics';
 import { defKeyword, dottedName, walk } from '../syntax';
 import { blockingCall } from './blocking-call-in-async';
+import { resolveRoutes } from '../endpoints/routing';
+import type { WorkspaceIndex } from '../workspace';
 
 const COMBINED = "use 'Migrate this endpoint' (the combined edit)";
 
@@ -87,7 +89,33 @@ function callNeedsWork(context: RuleContext, call: Node): string | undefined {
   return `it calls \`${dottedName(callee) ?? text}()\`, which may do I/O`;
 }
 
-function describeRoute(routes: RouteSummary[]): string {
+/** "METHOD /full/path" of every handler, resolved across include_router chains once per index content. */
+const fullRoutesCache = new WeakMap<WorkspaceIndex, { generation: number; byHandler: Map<string, string[]> }>();
+
+function fullRoutesOf(index: WorkspaceIndex, path: string, handler: string): string[] | undefined {
+  let cached = fullRoutesCache.get(index);
+  if (!cached || cached.generation !== index.contentGeneration) {
+    // handler → full path → methods, rendered "GET, HEAD /api/v1/items".
+    const grouped = new Map<string, Map<string, string[]>>();
+    for (const r of resolveRoutes(index)) {
+      const key = `${r.module.path}:${r.route.function}`;
+      const paths = grouped.get(key) ?? new Map<string, string[]>();
+      const methods = paths.get(r.fullPath) ?? [];
+      if (!methods.includes(r.method)) methods.push(r.method);
+      paths.set(r.fullPath, methods);
+      grouped.set(key, paths);
+    }
+    const byHandler = new Map<string, string[]>();
+    for (const [key, paths] of grouped) byHandler.set(key, [...paths].map(([p, methods]) => `${methods.join(', ')} ${p}`));
+    cached = { generation: index.contentGeneration, byHandler };
+    fullRoutesCache.set(index, cached);
+  }
+  return cached.byHandler.get(`${path}:${handler}`);
+}
+
+function describeRoute(context: RuleContext, routes: RouteSummary[]): string {
+  const full = fullRoutesOf(context.index, context.file.path, routes[0].function);
+  if (full?.length) return full.join(', ');
   const methods = [...new Set(routes.flatMap((r) => r.methods))].join(', ');
   const paths = [...new Set(routes.map((r) => r.path ?? '<dynamic path>'))].join(', ');
   return `${methods} ${paths}`;
@@ -108,7 +136,7 @@ function check(context: RuleContext): void {
     while (fnNode && !(fnNode.type === 'function_definition' && fnNode.startIndex === route.start)) fnNode = fnNode.parent;
     if (!fnNode) continue;
     const fn = facts.functionFacts(fnNode);
-    const message = `${describeRoute(routes)} is still sync (\`def ${fn.name}\`, run in FastAPI's threadpool); migrate it to \`async def\``;
+    const message = `${describeRoute(context, routes)} is still sync (\`def ${fn.name}\`, run in FastAPI's threadpool); migrate it to \`async def\``;
     const blocker = blockerOf(context, fn);
     const def = defKeyword(fnNode);
     if (blocker || !def) {
