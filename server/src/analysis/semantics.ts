@@ -427,6 +427,11 @@ export class FileFacts {
       if (redis.syncNames.includes(last)) return 'sync';
       return undefined;
     }
+    if (expr.type === 'call') {
+      // `get_redis_connection("default").keys(...)`: the client is the call's result.
+      const sym = this.resolve(expr.childForFieldName('function'));
+      return sym?.kind === 'external' ? this.externalRedisFlavor(sym.dotted) : undefined;
+    }
     if (expr.type !== 'identifier') return undefined;
     const name = expr.text;
     const fn = this.enclosingFunction(expr);
@@ -497,6 +502,8 @@ export class FileFacts {
   private externalRedisFlavor(dotted: string): Flavor | undefined {
     if (/^(redis\.asyncio|aioredis)\.([A-Za-z]*Redis|from_url|Redis\.from_url|StrictRedis)$/.test(dotted)) return 'async';
     if (/^redis\.(Redis|StrictRedis|from_url|Redis\.from_url|client\.Redis)$/.test(dotted)) return 'sync';
+    // django-redis hands out the raw redis-py client.
+    if (dotted === 'django_redis.get_redis_connection') return 'sync';
     return undefined;
   }
 }

@@ -286,6 +286,7 @@ export class WorkspaceIndex {
     if (dotted) {
       if (/^(redis\.asyncio|aioredis)(\.|$)/.test(dotted)) return 'asyncRedis';
       if (/^redis\.(Redis|StrictRedis|from_url|Redis\.from_url|StrictRedis\.from_url|client\.Redis)$/.test(dotted)) return 'syncRedis';
+      if (dotted === 'django_redis.get_redis_connection') return 'syncRedis';
       if (/^sqlalchemy\.ext\.asyncio\.(async_sessionmaker|AsyncSession)$/.test(dotted)) return 'asyncSessionFactory';
       if (/^sqlalchemy\.ext\.asyncio\.create_async_engine$/.test(dotted)) return 'asyncEngine';
       if (/^sqlalchemy(\.orm)?\.sessionmaker$/.test(dotted)) {

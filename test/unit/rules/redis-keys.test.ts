@@ -57,6 +57,26 @@ ruleTester('AM301', {
   ],
   invalid: [
     {
+      name: 'django-redis: the raw client from get_redis_connection (local and chained)',
+      code: py`
+        from django_redis import get_redis_connection
+
+        def stale_sessions():
+            conn = get_redis_connection("default")
+            first = conn.keys("session:*")
+            return first + get_redis_connection("default").keys("lock:*")
+      `,
+      errors: ['5:13', '6:20'],
+      output: py`
+        from django_redis import get_redis_connection
+
+        def stale_sessions():
+            conn = get_redis_connection("default")
+            first = list(conn.scan_iter(match="session:*", count=100))
+            return first + list(get_redis_connection("default").scan_iter(match="lock:*", count=100))
+      `,
+    },
+    {
       name: 'seed error 5: awaited keys on an async client',
       code: py`
         from redis.asyncio import Redis
