@@ -13,7 +13,7 @@ import { toDiagnostic, toLspEdits } from './convert';
 import { OpenDocument } from './document';
 import { type Folder, uriToPath } from './folders';
 import { MIGRATE_UNAVAILABLE, migrate, migrateAvailable, type MigrateTarget } from './migrate';
-import { FIX_ALL_KIND, type MigrateEndpointArgs } from './protocol';
+import { COMMANDS, FIX_ALL_KIND, type MigrateEndpointArgs } from './protocol';
 import type { AsyncMigrateServer } from './server';
 
 type LazyKind = 'fixAll' | 'fixCode' | 'migrate';
@@ -63,6 +63,15 @@ export class CodeActionProvider {
         const diagnostic = diagnosticFor(f);
         if (f.fix) actions.push(this.fixAction(doc, f.fix, diagnostic, f.fix.applicability === 'safe'));
         for (const s of f.suggestions ?? []) actions.push(this.fixAction(doc, s, diagnostic, false));
+        if (f.code === 'AM701' && f.related?.[0]) {
+          const twin = f.related[0];
+          actions.push({
+            title: `Open twin ${twin.path}`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [diagnostic],
+            command: { title: `Open twin ${twin.path}`, command: COMMANDS.openTwin, arguments: [{ uri: folder.uriOf(twin.path), line: twin.range.start.line, character: twin.range.start.character }] },
+          });
+        }
         if (doneCodes.has(f.code)) continue;
         doneCodes.add(f.code);
         const fixableOfCode = findings.filter((o) => o.code === f.code && o.fix);

@@ -18,6 +18,8 @@ export const COMMANDS = {
   migrateEndpoint: 'asyncMigrate.migrateEndpoint',
   /** args: [{ uri, select?: string[], unsafe?: boolean }] → applies fix-all via workspace/applyEdit. */
   fixAll: 'asyncMigrate.fixAll',
+  /** args: [{ uri, line?, character? }] → asks the client to show that document (window/showDocument). */
+  openTwin: 'asyncMigrate.openTwin',
 } as const;
 
 /** Code action kind of the safe fix-all (for `editor.codeActionsOnSave`). */

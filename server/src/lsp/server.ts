@@ -209,7 +209,7 @@ export class AsyncMigrateServer {
           resolveProvider: true,
         },
         hoverProvider: true,
-        executeCommandProvider: { commands: [COMMANDS.migrateEndpoint, COMMANDS.fixAll] },
+        executeCommandProvider: { commands: [COMMANDS.migrateEndpoint, COMMANDS.fixAll, COMMANDS.openTwin] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'async-migrate', version: VERSION },
@@ -727,8 +727,20 @@ export class AsyncMigrateServer {
     }
     if (command === COMMANDS.migrateEndpoint) return this.commandMigrate(arg as unknown as MigrateEndpointArgs);
     if (command === COMMANDS.fixAll) return this.commandFixAll(arg as unknown as FixAllArgs);
+    if (command === COMMANDS.openTwin) return this.commandOpenTwin(arg as { uri: string; line?: number; character?: number });
     this.notify(MessageType.Error, `async-migrate: unknown command ${command}`);
     return null;
+  }
+
+  /** AM701's "Open twin": the client shows the other module (LSP 3.16 window/showDocument). */
+  private async commandOpenTwin(args: { uri: string; line?: number; character?: number }): Promise<unknown> {
+    if (!this.capabilities.window?.showDocument?.support) {
+      this.notify(MessageType.Info, `async-migrate: the twin module is ${args.uri}`);
+      return { shown: false };
+    }
+    const position = { line: args.line ?? 0, character: args.character ?? 0 };
+    const result = await this.connection.window.showDocument({ uri: args.uri, takeFocus: true, selection: { start: position, end: position } });
+    return { shown: result.success };
   }
 
   private async commandMigrate(args: MigrateEndpointArgs): Promise<unknown> {

@@ -67,6 +67,7 @@ export class LspClient {
   readonly messages: { type: number; message: string }[] = [];
   readonly logs: { type: number; message: string }[] = [];
   readonly applyEdits: ApplyWorkspaceEditParams[] = [];
+  readonly shownDocuments: { uri: string; takeFocus?: boolean; selection?: unknown }[] = [];
   readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   readonly notifications: { method: string; params: unknown }[] = [];
   readonly configurationRequests: unknown[] = [];
@@ -123,6 +124,11 @@ export class LspClient {
       return { applied: options.applyEditResult ?? true };
     });
     c.onRequest('window/showMessageRequest', () => null);
+    c.onRequest('window/showDocument', (p: { uri: string; takeFocus?: boolean; selection?: unknown }) => {
+      this.shownDocuments.push(p);
+      this.wake();
+      return { success: true };
+    });
     c.listen();
   }
 
@@ -161,7 +167,7 @@ export class LspClient {
         workspaceEdit: { documentChanges: true },
         applyEdit: true,
       },
-      window: { workDoneProgress: true, showMessage: {} },
+      window: { workDoneProgress: true, showMessage: {}, showDocument: { support: true } },
       textDocument: {
         synchronization: { dynamicRegistration: false },
         publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true, tagSupport: { valueSet: [1, 2] } },
