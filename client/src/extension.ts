@@ -38,13 +38,6 @@ let output: vscode.OutputChannel | undefined;
 
 const t = vscode.l10n.t;
 
-/** Runs fn only in a trusted workspace (for commands that execute things: terminals, git). */
-export async function whenTrusted<T>(what: string, fn: () => Promise<T> | T): Promise<T | undefined> {
-  if (vscode.workspace.isTrusted) return fn();
-  void vscode.window.showWarningMessage(t('Async Migrate: "{0}" runs commands and is disabled in Restricted Mode. Trust this workspace to use it.', what));
-  return undefined;
-}
-
 function renderStatus(): void {
   if (!statusItem) return;
   const s = lastStatus;

@@ -31,6 +31,11 @@ export function isInventoryHint(code: string): boolean {
   return !!rule && (!!rule.offInCiByDefault || rule.defaultSeverity === 'hint');
 }
 
+/** Fix-all's policy, in the CLI and the editor alike: an inventory hint only when its code is selected. */
+export function fixAllIncludes(finding: Finding, select?: string[]): boolean {
+  return !isInventoryHint(finding.code) || !!select?.includes(finding.code);
+}
+
 export function ruleEnabled(code: string, config: AsyncMigrateConfig, options: RunOptions = {}): boolean {
   const rule = RULES.find((r) => r.code === code);
   if (!rule) return false;
@@ -49,8 +54,7 @@ export function parseSource(path: string, text: string, config: AsyncMigrateConf
 }
 
 export function summarizeSource(file: SourceFile): ModuleSummary {
-  const { isPackage } = moduleNameFromPath(file.path, []);
-  return summarize(file, isPackage || /(^|\/)__init__\.pyi?$/.test(file.path));
+  return summarize(file, /(^|\/)__init__\.pyi?$/.test(file.path));
 }
 
 export function analyzeFile(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, options: RunOptions = {}): Finding[] {
@@ -142,8 +146,11 @@ export function fixText(path: string, text: string, index: WorkspaceIndex, confi
   let current = text;
   let remaining: Finding[] = [];
   let passes = 0;
+  // The tree parsed to check a pass is the next pass's tree: each text is parsed once.
+  let nextFile: SourceFile | undefined;
   for (;;) {
-    const { file } = parseSource(path, current, config);
+    const file = nextFile ?? parseSource(path, current, config).file;
+    nextFile = undefined;
     try {
       index.upsert(summarizeSource(file));
       const findings = analyzeFile(file, index, config, options);
@@ -157,12 +164,12 @@ export function fixText(path: string, text: string, index: WorkspaceIndex, confi
       if (next === current) break;
       // A fix must never make the file parse worse: reject the pass if it introduces errors.
       const { file: check } = parseSource(path, next, config);
-      const broke = !file.root.hasError && check.root.hasError;
-      check.dispose();
-      if (broke) {
+      if (!file.root.hasError && check.root.hasError) {
+        check.dispose();
         remaining = findings;
         break;
       }
+      nextFile = check;
       accepted.forEach((i) => applied.push(candidates[i]));
       current = next;
       passes++;

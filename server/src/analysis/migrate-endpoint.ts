@@ -353,7 +353,7 @@ function switchRedisDependencies(path: string, text: string, handler: string, in
       const syncSymbol = index.resolveDotted(file.moduleName, dependency);
       if (syncSymbol?.kind !== 'function') continue;
       const definingModule = index.module(syncSymbol.module);
-      const asyncName = config.redis.asyncDependencies.find((n) => definingModule?.functions[n]?.isAsync || definingModule?.functions[n]);
+      const asyncName = config.redis.asyncDependencies.find((n) => definingModule?.functions[n]);
       if (!asyncName) continue;
       const dependsCall = param.defaultValue?.type === 'call' ? param.defaultValue : undefined;
       const argument = dependsCall?.childForFieldName('arguments')?.namedChildren.find((a) => a && a.text === dependency);

@@ -2,10 +2,9 @@
 // to the running bundle first (dist/server), then in node_modules (tests, tsx).
 import * as fs from 'fs';
 import * as path from 'path';
-import { Language, Parser, Query, Tree, Node, Edit } from 'web-tree-sitter';
+import { Language, Parser, Tree, Node, Edit } from 'web-tree-sitter';
 
 export type { Tree, Node, Edit };
-export { Query };
 
 let languagePromise: Promise<Language> | undefined;
 let python: Language | undefined;
@@ -62,16 +61,4 @@ export function parsePython(text: string, oldTree?: Tree | null): Tree {
   const tree = sharedParser.parse(text, oldTree ?? null);
   if (!tree) throw new Error('async-migrate: tree-sitter returned no tree');
   return tree;
-}
-
-const queryCache = new Map<string, Query>();
-
-/** Compiles a query once per process. */
-export function compileQuery(source: string): Query {
-  let query = queryCache.get(source);
-  if (!query) {
-    query = new Query(pythonLanguage(), source);
-    queryCache.set(source, query);
-  }
-  return query;
 }

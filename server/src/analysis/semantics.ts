@@ -6,7 +6,7 @@ import type { Node } from './parser';
 import type { SourceFile } from './source';
 import { children, dottedName, isAsyncFunction, keywordArgument, walk } from './syntax';
 import { TreeIndex } from './tree-index';
-import type { ResolvedSymbol, WorkspaceIndex } from './workspace';
+import { redisClientFlavor, type ResolvedSymbol, type WorkspaceIndex } from './workspace';
 
 export type Flavor = 'async' | 'sync';
 
@@ -500,10 +500,6 @@ export class FileFacts {
   }
 
   private externalRedisFlavor(dotted: string): Flavor | undefined {
-    if (/^(redis\.asyncio|aioredis)\.([A-Za-z]*Redis|from_url|Redis\.from_url|StrictRedis)$/.test(dotted)) return 'async';
-    if (/^redis\.(Redis|StrictRedis|from_url|Redis\.from_url|client\.Redis)$/.test(dotted)) return 'sync';
-    // django-redis hands out the raw redis-py client.
-    if (dotted === 'django_redis.get_redis_connection') return 'sync';
-    return undefined;
+    return redisClientFlavor(dotted);
   }
 }

@@ -371,7 +371,7 @@ function classSummary(cls: Node, file?: SourceFile): ClassSummary {
       relationships[left.text] = rel;
     }
   }
-  if (bases.some((b) => /(^|\.)(Base|DeclarativeBase|Model)$/.test(b))) isModel = isModel || true;
+  if (bases.some((b) => /(^|\.)(Base|DeclarativeBase|Model)$/.test(b))) isModel = true;
   const nameNode = cls.childForFieldName('name')!;
   const members = classMembers(cls, methods);
   return {

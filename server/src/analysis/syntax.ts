@@ -68,15 +68,6 @@ export function isAwaited(node: Node): boolean {
   return p?.type === 'await';
 }
 
-/** The function_definition directly enclosing node (lambdas and classes stop the search: they are not the caller). */
-export function enclosingFunction(node: Node): Node | undefined {
-  for (let p = node.parent; p; p = p.parent) {
-    if (p.type === 'function_definition') return p;
-    if (p.type === 'lambda') return undefined;
-  }
-  return undefined;
-}
-
 export function isAsyncFunction(fn: Node): boolean {
   return fn.type === 'function_definition' && fn.firstChild?.type === 'async';
 }
@@ -92,11 +83,6 @@ export function decoratorsOf(fn: Node): Node[] {
   const parent = fn.parent;
   if (parent?.type !== 'decorated_definition') return [];
   return children(parent).filter((c) => c.type === 'decorator');
-}
-
-/** The name of the call's callee when it is a plain name or attribute chain. */
-export function calleeName(call: Node): string | undefined {
-  return dottedName(call.childForFieldName('function'));
 }
 
 export function stringValue(node: Node | null | undefined): string | undefined {

@@ -55,6 +55,15 @@ export function summarySignature(summary: ModuleSummary): string {
   return signature;
 }
 
+/** Whether a canonical callee creates an async or a sync Redis client (one list for every caller). */
+export function redisClientFlavor(dotted: string): 'async' | 'sync' | undefined {
+  if (/^(redis\.asyncio|aioredis)\.([A-Za-z]*Redis|from_url|Redis\.from_url|StrictRedis)$/.test(dotted)) return 'async';
+  if (/^redis\.(Redis|StrictRedis|from_url|Redis\.from_url|StrictRedis\.from_url|client\.Redis)$/.test(dotted)) return 'sync';
+  // django-redis hands out the raw redis-py client.
+  if (dotted === 'django_redis.get_redis_connection') return 'sync';
+  return undefined;
+}
+
 export class WorkspaceIndex {
   private readonly byModule = new Map<string, ModuleSummary>();
   private readonly byPath = new Map<string, ModuleSummary>();
@@ -271,13 +280,13 @@ export class WorkspaceIndex {
     const { redis, session } = this.config;
     if (variable.annotation) {
       const ann = variable.annotation;
-      if (redis.asyncAnnotations.some((a) => ann === a || ann.endsWith('.' + a.split('.').pop()!) && a.includes('asyncio'))) return 'asyncRedis';
+      if (redis.asyncAnnotations.some((a) => ann === a || (ann.endsWith('.' + a.split('.').pop()!) && a.includes('asyncio')))) return 'asyncRedis';
     }
     if (redis.asyncNames.includes(variable.name)) return 'asyncRedis';
     if (redis.syncNames.includes(variable.name)) return 'syncRedis';
     if (!variable.callee) return 'other';
     const resolved = this.resolveDotted(moduleName, variable.callee, depth + 1);
-    const dotted = resolved?.kind === 'external' ? resolved.dotted : resolved?.kind === 'variable' ? undefined : undefined;
+    const dotted = resolved?.kind === 'external' ? resolved.dotted : undefined;
     if (resolved?.kind === 'variable' && resolved.variableKind !== 'other') {
       // `client = pool_client` style aliasing of a known kind.
       return resolved.variableKind;
@@ -285,8 +294,7 @@ export class WorkspaceIndex {
     const last = variable.callee.split('.').pop()!;
     if (dotted) {
       if (/^(redis\.asyncio|aioredis)(\.|$)/.test(dotted)) return 'asyncRedis';
-      if (/^redis\.(Redis|StrictRedis|from_url|Redis\.from_url|StrictRedis\.from_url|client\.Redis)$/.test(dotted)) return 'syncRedis';
-      if (dotted === 'django_redis.get_redis_connection') return 'syncRedis';
+      if (redisClientFlavor(dotted) === 'sync') return 'syncRedis';
       if (/^sqlalchemy\.ext\.asyncio\.(async_sessionmaker|AsyncSession)$/.test(dotted)) return 'asyncSessionFactory';
       if (/^sqlalchemy\.ext\.asyncio\.create_async_engine$/.test(dotted)) return 'asyncEngine';
       if (/^sqlalchemy(\.orm)?\.sessionmaker$/.test(dotted)) {

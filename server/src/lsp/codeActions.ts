@@ -3,7 +3,7 @@
 // and "Migrate this endpoint" (refactor.rewrite, one WorkspaceEdit = one undo step).
 // Expensive edits (fix-all, migrate) are computed in codeAction/resolve when the client can.
 import { type CodeAction, CodeActionKind, type CodeActionParams, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
-import { fixText, isInventoryHint } from '../analysis/engine';
+import { fixAllIncludes, fixText } from '../analysis/engine';
 import { minimalEdit } from '../analysis/fixes/edits';
 import type { Node } from '../analysis/parser';
 import type { RouteSummary } from '../analysis/routes';
@@ -192,8 +192,8 @@ export class CodeActionProvider {
   fixAllEdit(doc: OpenDocument, options: { select?: string[]; unsafe: boolean }): { edit: WorkspaceEdit; fixed: number } | undefined {
     const folder = this.server.folderOf(doc.uri);
     if (!folder.settings.enable || !this.server.analyzeDocument(doc)) return undefined;
-    // Whole-file fix-all leaves inventory hints alone, exactly like `async-migrate fix`.
-    const filter = options.select ? undefined : (f: Finding) => !isInventoryHint(f.code);
+    // Inventory hints only when selected ("Fix all AM102"), exactly like `async-migrate fix`.
+    const filter = (f: Finding) => fixAllIncludes(f, options.select);
     const result = withIndexRestored(folder, doc.path, () => fixText(doc.path, doc.text, folder.index, folder.config, { select: options.select, unsafe: options.unsafe, filter }));
     const edit = minimalEdit(doc.text, result.text);
     if (!edit) return undefined;

@@ -42,7 +42,7 @@ function newImportOffset(file: SourceFile, near?: (stmt: Node) => boolean): numb
   // After leading comment lines (shebang, encoding, license header).
   let offset = 0;
   for (const line of file.text.split('\n')) {
-    if (/^\s*#/.test(line) || (offset === 0 && line.trim() === '' && false)) offset += line.length + 1;
+    if (/^\s*#/.test(line)) offset += line.length + 1;
     else break;
   }
   return Math.min(offset, file.text.length);

@@ -3,7 +3,7 @@
 import type { Node } from '../parser';
 import type { FileFacts } from '../semantics';
 import type { ClassSummary, RelationshipSummary } from '../summary';
-import { children, dottedName, unparen, walk } from '../syntax';
+import { children, dottedName, positionalArguments, unparen, walk } from '../syntax';
 
 export interface ModelRef {
   module: string;
@@ -181,9 +181,7 @@ export function assignedName(node: Node): Node | undefined {
   return left?.type === 'identifier' ? left : undefined;
 }
 
-export function positionalArgs(args: Node): Node[] {
-  return children(args).filter((a) => a.type !== 'keyword_argument' && a.type !== 'comment');
-}
+export const positionalArgs = (args: Node): Node[] => positionalArguments(args);
 
 export function keywordArgs(args: Node): Node[] {
   return children(args).filter((a) => a.type === 'keyword_argument');

@@ -100,8 +100,7 @@ function checkCalls(context: RuleContext): void {
     if (!callable || callable.fn.isAsync || !isPlainSyncFunction(index, callable)) continue;
     // Awaited, it crashes: AM202 (await-on-sync) owns that call and offers the same twin fix;
     // a second diagnostic on the same call would only be noise.
-    const awaited = isAwaitedExpr(call);
-    if (awaited) continue;
+    if (isAwaitedExpr(call)) continue;
     const calleeText = dottedName(call.childForFieldName('function')) ?? call.childForFieldName('function')!.text;
     const syncName = `${callable.className ? `${callable.className}.` : ''}${callable.name}`;
     const twin = asyncTwinOf(index, callable);
@@ -116,9 +115,9 @@ function checkCalls(context: RuleContext): void {
       continue;
     }
     const label = twinLabel(twin, callable.name);
-    const message = `\`${calleeText}(…)\` calls the sync \`${syncName}\` from async code${awaited ? '' : ', blocking the event loop'}; its async twin \`${label}\` (\`${twin.module}\`) exists: \`await ${label}(…)\``;
-    const blocker = awaited ? undefined : awaitBlocker(call, facts);
-    const fix = blocker ? undefined : twinCallSiteFix(facts, call, callable, twin, awaited);
+    const message = `\`${calleeText}(…)\` calls the sync \`${syncName}\` from async code, blocking the event loop; its async twin \`${label}\` (\`${twin.module}\`) exists: \`await ${label}(…)\``;
+    const blocker = awaitBlocker(call, facts);
+    const fix = blocker ? undefined : twinCallSiteFix(facts, call, callable, twin, false);
     context.report({
       node: call,
       message,

@@ -2,13 +2,13 @@
 // them as a unified diff (--diff). `--endpoint SPEC` runs "Migrate this endpoint" instead.
 import * as fs from 'fs';
 import * as path from 'path';
-import { fixText, parseSource, summarizeSource, type RunOptions } from '../../analysis/engine';
+import { fixAllIncludes, fixText, isInventoryHint, parseSource, summarizeSource, type RunOptions } from '../../analysis/engine';
 import { findEndpoints, migrateEndpoint } from '../../analysis/migrate-endpoint';
 import type { Finding } from '../../analysis/types';
 import { decodePythonBytes } from '../../project';
 import type { OptionSpec } from '../args';
 import { unifiedDiff } from '../diff';
-import { isInventoryHint, plural } from '../format/report';
+import { plural } from '../format/report';
 import { writeFileAtomic } from '../fs-atomic';
 import type { CommandIO } from '../io';
 import type { CliWorkspace } from '../target';
@@ -45,14 +45,9 @@ function codeCounts(findings: readonly Finding[]): string {
     .join(', ');
 }
 
-const hintOnly = isInventoryHint;
-
-function explicitlySelected(code: string, options: RunOptions): boolean {
-  return !!options.select?.some((s) => s === code);
-}
 
 function whyNotFixed(f: Finding, unsafe: boolean): string {
-  if (f.fix && hintOnly(f.code)) return `a hint for the inventory: fix it per endpoint (fix --endpoint) or select it explicitly (--select ${f.code})`;
+  if (f.fix && isInventoryHint(f.code)) return `a hint for the inventory: fix it per endpoint (fix --endpoint) or select it explicitly (--select ${f.code})`;
   if (f.fix?.applicability === 'unsafe' && !unsafe) return 'unsafe fix: run with --unsafe-fixes';
   if (f.fix) return 'its fix overlapped another fix or did not apply cleanly; run fix again';
   if (f.noFixReason) return f.noFixReason;
@@ -129,17 +124,17 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   let fixedTotal = 0;
   let filesChanged = 0;
   const remainingAll: Finding[] = [];
+  // Inventory hints (sync endpoints, legacy queries in sync code) are neither fixed nor "left to fix" here.
+  const counted = (f: Finding) => fixAllIncludes(f, runOptions.select);
   for (const rel of ws.targets) {
     const before = ws.project.texts.get(rel)!;
     let result;
     try {
-      result = fixText(rel, before, ws.project.index, ws.config, { ...runOptions, unsafe, filter: (f) => !hintOnly(f.code) || explicitlySelected(f.code, runOptions) });
+      result = fixText(rel, before, ws.project.index, ws.config, { ...runOptions, unsafe, filter: counted });
     } catch (error) {
       report(`${ws.display(rel)}: internal error while fixing, file left unchanged: ${(error as Error).message} (please report it)`);
       continue;
     }
-    // Inventory hints (sync endpoints, legacy queries in sync code) are not "left to fix" here.
-    const counted = (f: Finding) => !hintOnly(f.code) || explicitlySelected(f.code, runOptions);
     let remaining = result.remaining.filter(counted);
     let notWritten = false;
     const display = ws.display(rel);

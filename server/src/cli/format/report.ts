@@ -38,4 +38,3 @@ export function plural(n: number, word: string, many = word + 's'): string {
  * Rules that are hints for the endpoint inventory (off in CI, or hint severity like AM702):
  * `fix` leaves them alone unless selected by exact code (their fixes migrate code wholesale).
  */
-export { isInventoryHint } from '../../analysis/engine';

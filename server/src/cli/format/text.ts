@@ -1,7 +1,8 @@
 // `check --format text` (the default): findings grouped by file, like ruff's concise output,
 // then a summary by rule, skipped files and warnings.
 import type { CheckReport } from './report';
-import { fixKind, isFixable, isInventoryHint, plural } from './report';
+import { isInventoryHint } from '../../analysis/engine';
+import { fixKind, isFixable, plural } from './report';
 
 export interface TextOptions {
   summary: boolean;
