@@ -39,7 +39,7 @@ if [[ " ${stage_failures[*]} " == *" setup "* ]]; then
   echo "setup failed; cannot run the tests"; echo "tests: 0 passed, 1 failed"; exit 1
 fi
 stage typecheck npx tsc --noEmit -p .
-stage unit npx mocha
+stage unit npx mocha 'test/unit/**/*.test.ts'
 stage example-app bash -c 'cd examples/gym-app && /usr/bin/python3 -m pytest -q -p no:cacheprovider'
 if [ -f scripts/test-webview.sh ]; then stage webview bash scripts/test-webview.sh; fi
 if [ -f scripts/test-vscode.sh ]; then stage vscode bash scripts/test-vscode.sh; fi

@@ -32,13 +32,17 @@ export interface ProgressRead {
   error?: ProgressParseError;
 }
 
+/** progress.md exists but cannot be read (a directory, no permission): nothing is written over it. */
+export class ProgressReadError extends Error {}
+
 function readDocument(file: string, label: string): ProgressRead {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path: file, exists: false, state: emptyState() };
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { path: file, exists: false, state: emptyState() };
+    throw new ProgressReadError(`cannot read ${label}: ${code === 'EISDIR' ? 'it is a directory' : (error as Error).message}`);
   }
   try {
     const document = parseProgress(text, label);

@@ -5,6 +5,7 @@ import { run as endpoints } from './commands/endpoints';
 import { run as fix } from './commands/fix';
 import { run as progress } from './commands/progress';
 import { run as verify } from './commands/verify';
+import { ProgressReadError } from '../progress-file';
 import type { CommandIO } from './io';
 import { consoleIO } from './io';
 
@@ -42,6 +43,10 @@ export async function main(argv: string[], io: CommandIO = consoleIO()): Promise
   try {
     return await command.run(rest, io);
   } catch (error) {
+    if (error instanceof ProgressReadError) {
+      io.err(`async-migrate ${name}: ${error.message}`);
+      return 2;
+    }
     io.err(`async-migrate ${name}: internal error: ${(error as Error).stack ?? error}`);
     return 2;
   }

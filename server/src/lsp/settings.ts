@@ -76,5 +76,5 @@ export function resolveSettings(base: AsyncMigrateConfig, raw: unknown): Resolve
 
 /** True when two configs differ in what decides which files exist and how they are named. */
 export function layoutChanged(a: AsyncMigrateConfig, b: AsyncMigrateConfig): boolean {
-  return JSON.stringify([a.src, a.exclude]) !== JSON.stringify([b.src, b.exclude]);
+  return JSON.stringify([a.src, a.exclude, a.extendExclude]) !== JSON.stringify([b.src, b.exclude, b.extendExclude]);
 }

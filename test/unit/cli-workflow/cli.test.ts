@@ -128,6 +128,16 @@ describe('CLI: progress', () => {
     assert.ok(json.findingsByRule.some((x: { code: string }) => x.code === 'AM102'));
   });
 
+  it('an unreadable progress.md (a directory) is a clear error, exit 2, not a crash', async () => {
+    fs.mkdirSync(path.join(dir, 'docs/async-migration/progress.md'), { recursive: true });
+    for (const args of [['progress'], ['progress', '--write'], ['endpoints']]) {
+      const r = await cli(dir, ...args);
+      assert.strictEqual(r.code, 2, args.join(' '));
+      assert.match(r.stderr, /cannot read docs\/async-migration\/progress\.md: it is a directory/, args.join(' '));
+      assert.doesNotMatch(r.stderr, /internal error|at /);
+    }
+  });
+
   it('a corrupt state block: --write exits 2, names the line, saves a backup, writes nothing', async () => {
     await cli(dir, 'progress', '--write');
     const file = path.join(dir, 'docs/async-migration/progress.md');

@@ -358,3 +358,18 @@ describe('check: robustness', () => {
     assert.match(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text, /skipped app\/blob\.py/);
   });
 });
+
+describe('check: extend-exclude', () => {
+  it('adds to the default excludes instead of replacing them (unlike exclude)', async () => {
+    const utc = 'from datetime import datetime\n\nstamp = datetime.utcnow()\n';
+    const files = { 'app/a.py': utc, 'scripts/one_off.py': utc, 'venv/lib/site.py': utc };
+    const paths = async (pyproject: string) => {
+      const dir = tempWorkspace({ ...files, 'pyproject.toml': pyproject });
+      const r = await cli(dir, ['check', '--format', 'json', '.']);
+      return (JSON.parse(r.stdout) as { path: string }[]).map((f) => f.path).sort();
+    };
+    assert.deepStrictEqual(await paths('[tool.async-migrate]\nextend-exclude = ["scripts/**"]\n'), ['app/a.py']);
+    // `exclude` replaces the defaults, so venv/ comes back.
+    assert.deepStrictEqual(await paths('[tool.async-migrate]\nexclude = ["scripts/**"]\n'), ['app/a.py', 'venv/lib/site.py']);
+  });
+});

@@ -57,6 +57,29 @@ describe('language server edge cases', function () {
     assert.ok(actions.some((a) => a.title.startsWith('Replace with datetime.now(timezone.utc)')), actions.map((a) => a.title).join());
   });
 
+  it('re-indexes when extend-exclude changes in the editor settings (files leave and come back)', async () => {
+    const root = makeWorkspace({ 'app/__init__.py': '', 'app/a.py': UTC, 'scripts/one_off.py': UTC });
+    cleanup.push(root);
+    client = new LspClient({ root });
+    await client.initialize();
+    await client.waitIndexed();
+    const filesTotal = async () => ((await client!.conn.sendRequest('asyncMigrate/status')) as { filesTotal: number }).filesTotal;
+    const until = async (n: number, what: string) => {
+      const deadline = Date.now() + 15000;
+      while ((await filesTotal()) !== n) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    assert.strictEqual(await filesTotal(), 3);
+    client.settings = { extendExclude: ['scripts/**'] };
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await until(2, 'scripts/ to leave the index');
+    client.settings = {};
+    await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await until(3, 'scripts/ to come back');
+  });
+
   it('takes settings pushed with didChangeConfiguration when the client has no workspace/configuration', async () => {
     const root = makeWorkspace({ 'app/a.py': UTC });
     cleanup.push(root);

@@ -232,6 +232,38 @@ describe('language server over JSON-RPC', function () {
     assert.ok(!diags.some((d) => (d.data as { fix?: string }).fix === 'safe'), brief(diags).join());
   });
 
+  it('fix-all leaves the inventory hints (AM102 in sync code, AM702) alone, like `async-migrate fix`', async () => {
+    const legacyText = [
+      'from fastapi import APIRouter, Depends',
+      'from sqlalchemy.orm import Session',
+      '',
+      'from app.db import get_db',
+      'from app.models import User',
+      'from app.services.notify import send_push',
+      '',
+      'router = APIRouter()',
+      '',
+      '',
+      '@router.get("/legacy")',
+      'def legacy(db: Session = Depends(get_db)):',
+      '    return db.query(User).all()',
+      '',
+      '',
+      'async def notify(user_id):',
+      '    send_push(user_id)',
+      '',
+    ].join('\n');
+    const uri = await client.open('app/legacy.py', legacyText);
+    const before = await client.diagnostics(uri, (d) => ['AM102', 'AM201', 'AM702'].every((c) => d.some((x) => x.code === c)));
+    assert.ok(before.some((d) => d.code === 'AM102' && (d.data as { fix?: string }).fix === 'safe'), 'AM102 has a safe fix of its own');
+    const actions = await codeActions(client, uri, undefined, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, ['source.fixAll']);
+    const { edits } = editsFor(actions[0].edit, uri);
+    const fixed = applyTextEdits(legacyText, edits);
+    assert.match(fixed, /\n {4}await send_push\(user_id\)\n/, 'the safe AM201 fix is applied');
+    assert.match(fixed, /\n {4}return db\.query\(User\)\.all\(\)\n/, 'the AM102 hint is left as it was');
+    assert.match(fixed, /\ndef legacy\(/, 'the sync endpoint (AM702) is left as it was');
+  });
+
   it('applies settings live: turning a rule off removes its diagnostics', async () => {
     version++;
     const text = apiText + '\n\ndef later():\n    return datetime.utcnow()\n';
