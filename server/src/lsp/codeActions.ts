@@ -12,7 +12,7 @@ import { readPythonFile } from '../project';
 import { toDiagnostic, toLspEdits } from './convert';
 import { OpenDocument } from './document';
 import { type Folder, uriToPath } from './folders';
-import { MIGRATE_UNAVAILABLE, migrate, migrateAvailable, type MigrateTarget } from './migrate';
+import { migrateEndpoint, type EndpointTarget } from '../analysis/migrate-endpoint';
 import { COMMANDS, FIX_ALL_KIND, type MigrateEndpointArgs } from './protocol';
 import type { AsyncMigrateServer } from './server';
 
@@ -98,12 +98,8 @@ export class CodeActionProvider {
         if (!route.isAsync || inHandler.some((f) => f.fix)) {
           const title = `Migrate this endpoint to async (${route.function})`;
           const sync = inHandler.filter((f) => f.code === 'AM702').map(diagnosticFor);
-          if (!migrateAvailable()) {
-            if (this.server.clientCapabilities.textDocument?.codeAction?.disabledSupport) actions.push({ title, kind: CodeActionKind.RefactorRewrite, disabled: { reason: MIGRATE_UNAVAILABLE } });
-          } else {
-            const action = this.lazy({ title, kind: CodeActionKind.RefactorRewrite, diagnostics: sync.length ? sync : undefined }, { asyncMigrate: 'migrate', uri, version: doc.version, offset: route.nameStart }, doc);
-            if (action.edit || action.data) actions.push(action);
-          }
+          const action = this.lazy({ title, kind: CodeActionKind.RefactorRewrite, diagnostics: sync.length ? sync : undefined }, { asyncMigrate: 'migrate', uri, version: doc.version, offset: route.nameStart }, doc);
+          if (action.edit || action.data) actions.push(action);
         }
       }
     }
@@ -202,7 +198,6 @@ export class CodeActionProvider {
 
   /** The combined migration edit of the route handler at args (offset, position or function name). */
   migrateEdit(args: MigrateEndpointArgs): { edit: WorkspaceEdit; handler?: string; notDone: string[]; applied: string[] } | { error: string } {
-    if (!migrateAvailable()) return { error: MIGRATE_UNAVAILABLE };
     const folder = this.server.folderOf(args.uri);
     let doc = this.server.docs.get(args.uri);
     let version: number | null = doc?.version ?? null;
@@ -215,20 +210,21 @@ export class CodeActionProvider {
     } else if (!this.server.analyzeDocument(doc)) {
       return { error: 'async-migrate is disabled for this file' };
     }
-    let target: MigrateTarget;
+    let target: EndpointTarget;
     if (typeof args.function === 'string') target = { function: args.function };
     else if (typeof args.offset === 'number') target = { offset: args.offset };
     else if (typeof args.line === 'number') target = { offset: doc.offsetAt({ line: args.line, character: args.character ?? 0 }) };
     else return { error: 'migrateEndpoint needs an offset, a position or a function name' };
     const opened = doc;
     try {
-      const outcome = withIndexRestored(folder, opened.path, () => migrate(opened.path, opened.text, folder.index, folder.config, target));
-      if (!outcome.edits.length) {
-        const rest = outcome.notDone.length ? `; left to do by hand: ${outcome.notDone.join('; ')}` : '';
+      const outcome = withIndexRestored(folder, opened.path, () => migrateEndpoint(opened.path, opened.text, folder.index, folder.config, target));
+      const notDone = outcome.notDone.map((n) => (n.code ? `${n.code}: ${n.message}` : n.message));
+      if (!outcome.edit) {
+        const rest = notDone.length ? `; left to do by hand: ${notDone.join('; ')}` : '';
         return { error: `nothing to migrate automatically in ${outcome.handler ?? 'this endpoint'}${rest}` };
       }
-      const edits = toLspEdits(outcome.edits, (o) => opened.positionAt(o));
-      return { edit: this.server.workspaceEdit(args.uri, version, edits), handler: outcome.handler ?? ('function' in target ? target.function : undefined), notDone: outcome.notDone, applied: outcome.applied };
+      const edits = toLspEdits([outcome.edit], (o) => opened.positionAt(o));
+      return { edit: this.server.workspaceEdit(args.uri, version, edits), handler: outcome.handler ?? ('function' in target ? target.function : undefined), notDone, applied: outcome.applied };
     } catch (error) {
       return { error: error instanceof Error ? error.message : String(error) };
     } finally {
