@@ -9,6 +9,7 @@ import type { RuleContext } from '../rule';
 import type { Flavor, FunctionFacts } from '../semantics';
 import { children, dottedName, unparen, walk } from '../syntax';
 import type { Fix, TextEdit } from '../types';
+import { needsParensForAwait } from './await';
 import { ensureFromImport, importedLocalName, moduleImportLocal } from './imports';
 import {
   calleeLast,
@@ -411,15 +412,8 @@ function chainContext(top: Node): ChainContext {
   return { outer, existingAwait };
 }
 
-/** `await x` must be parenthesised when the value is then used as a primary (`.attr`, `[i]`, `(...)`). */
-function usedAsPrimary(outer: Node): boolean {
-  const parent = outer.parent;
-  if (!parent) return false;
-  if (parent.type === 'attribute') return parent.childForFieldName('object')?.id === outer.id;
-  if (parent.type === 'subscript') return parent.childForFieldName('value')?.id === outer.id;
-  if (parent.type === 'call') return parent.childForFieldName('function')?.id === outer.id;
-  return false;
-}
+/** `await x` must be parenthesised when the value is then used as a primary (one rule for every fix). */
+const usedAsPrimary = needsParensForAwait;
 
 function valueUnused(outer: Node): boolean {
   return outer.parent?.type === 'expression_statement';

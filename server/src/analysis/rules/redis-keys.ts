@@ -2,7 +2,7 @@
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import { awaitBlocker } from '../fixes/awaiting';
-import { children, keywordArgument, positionalArguments, unparen } from '../syntax';
+import { children, keywordArgument, positionalArguments } from '../syntax';
 
 /** The `await` node directly awaiting call (through parentheses), if any. */
 function awaitingNode(call: Node): Node | undefined {
@@ -61,8 +61,7 @@ function check(context: RuleContext): void {
     }
     const replacement = `[k async for k in ${scan}]`;
     // `(await r.keys(p))` keeps its parentheses; the comprehension is an atom, so none are needed otherwise.
-    const target = unparen(awaiting);
-    context.report({ node: call, message, fix: { title: `Replace with ${replacement}`, applicability: 'safe', edits: [{ start: target.startIndex, end: target.endIndex, newText: replacement }] } });
+    context.report({ node: call, message, fix: { title: `Replace with ${replacement}`, applicability: 'safe', edits: [{ start: awaiting.startIndex, end: awaiting.endIndex, newText: replacement }] } });
   }
 }
 
