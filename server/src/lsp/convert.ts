@@ -5,10 +5,10 @@ import { pathToFileURL } from 'url';
 import { type Diagnostic, DiagnosticSeverity, DiagnosticTag, type TextEdit as LspTextEdit } from 'vscode-languageserver';
 import { ruleByCode } from '../analysis/rules/registry';
 import type { Finding, Severity, TextEdit } from '../analysis/types';
+import { RULE_DOCS_DIR, packageRoot, ruleDocFileName, ruleDocsUrl as packagedRuleDocsUrl, undocumented } from '../cli/format/rule-docs';
 import type { DiagnosticData } from './protocol';
 
 export const SOURCE = 'async-migrate';
-export const REPOSITORY_DOCS = 'https://github.com/async-migrate/async-migrate/blob/main/docs/rules/';
 
 export function lspSeverity(severity: Severity): DiagnosticSeverity {
   switch (severity) {
@@ -23,29 +23,19 @@ export function lspSeverity(severity: Severity): DiagnosticSeverity {
   }
 }
 
-/** `docs/rules` of the checkout the server runs from (dist/server/… or server/src/lsp/…), if present. */
-function localDocsDir(): string | undefined {
-  for (const candidate of [path.join(__dirname, '..', '..', 'docs', 'rules'), path.join(__dirname, '..', '..', '..', 'docs', 'rules')]) {
-    try {
-      if (fs.statSync(candidate).isDirectory()) return candidate;
-    } catch {
-      /* not there */
-    }
-  }
-  return undefined;
-}
-
-let cachedLocalDocs: string | null | undefined;
-
-/** The URL of a rule's documentation page. */
+/**
+ * The URL of a rule's documentation page: under `asyncMigrate.docsBaseUrl` when set, else the
+ * page shipped with the server (docs/rules/, also inside the VSIX), else the repository's.
+ */
 export function ruleDocsUrl(code: string, baseUrl = ''): string | undefined {
   const rule = ruleByCode(code);
   if (!rule) return undefined;
-  const file = `${rule.code}-${rule.name}.md`;
+  const file = ruleDocFileName(rule);
   if (baseUrl) return baseUrl.replace(/\/?$/, '/') + file;
-  if (cachedLocalDocs === undefined) cachedLocalDocs = localDocsDir() ?? null;
-  if (cachedLocalDocs && fs.existsSync(path.join(cachedLocalDocs, file))) return pathToFileURL(path.join(cachedLocalDocs, file)).toString();
-  return REPOSITORY_DOCS + file;
+  const root = packageRoot();
+  const local = root && path.join(root, RULE_DOCS_DIR, file);
+  if (local && fs.existsSync(local)) return pathToFileURL(local).toString();
+  return packagedRuleDocsUrl(rule);
 }
 
 export interface ToDiagnosticContext {
@@ -103,7 +93,7 @@ export function ruleHoverMarkdown(finding: Pick<Finding, 'code' | 'message' | 'n
   parts.push(finding.message);
   if (finding.noFixReason) parts.push(`_No automatic fix:_ ${finding.noFixReason}`);
   const docs = rule?.docs;
-  const known = (s: string | undefined) => !!s && s.trim() !== '' && s.trim() !== 'TODO';
+  const known = (s: string | undefined) => !!s && !undocumented(s);
   if (docs) {
     if (known(docs.what)) parts.push(`**What it does.** ${docs.what}`);
     if (known(docs.why)) parts.push(`**Why it is bad.** ${docs.why}`);

@@ -13,7 +13,7 @@ export function ruleDocFileName(rule: Pick<RuleMeta, 'code' | 'name'>): string {
 }
 
 /** A docs paragraph not written yet: empty or TODO. */
-function undocumented(text: string): boolean {
+export function undocumented(text: string): boolean {
   return text.trim() === 'TODO' || !text.trim();
 }
 
