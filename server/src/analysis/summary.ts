@@ -28,6 +28,8 @@ export interface FunctionSummary {
   nameStart: number;
   nameEnd: number;
   params: string[];
+  /** Parameters that have a default value (so a call may leave them out). */
+  defaults?: string[];
   /** Contains `yield` (generator / dependency). */
   isGenerator: boolean;
   /** Return annotation text if any. */
@@ -147,6 +149,7 @@ export function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
   const nameNode = fn.childForFieldName('name')!;
   const params = fn.childForFieldName('parameters');
   const names: string[] = [];
+  const defaults: string[] = [];
   const paramAnnotations: Record<string, string> = {};
   for (const p of params ? children(params) : []) {
     // Separators keep their place (`*`, `/`); `*args` / `**kwargs` are named with their stars.
@@ -159,6 +162,7 @@ export function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
     if (!id) continue;
     const name = splat ? (splat.type === 'list_splat_pattern' ? '*' : '**') + id.text : id.text;
     names.push(name);
+    if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') defaults.push(name);
     const type = p.type === 'typed_parameter' || p.type === 'typed_default_parameter' ? p.childForFieldName('type') : null;
     if (type) paramAnnotations[name] = type.text;
   }
@@ -180,6 +184,7 @@ export function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
     nameStart: nameNode.startIndex,
     nameEnd: nameNode.endIndex,
     params: names,
+    defaults,
     isGenerator,
     returns: fn.childForFieldName('return_type')?.text,
     decorators: decoratorsOf(fn).map((d) => d.text.replace(/^@\s*/, '')),

@@ -6,7 +6,7 @@ import type { Rule, RuleContext } from '../rule';
 import { dottedName, unparen } from '../syntax';
 import type { Fix, RelatedInfo } from '../types';
 import type { WorkspaceIndex } from '../workspace';
-import { twinCallSiteFix } from './sync-service-in-async';
+import { twinCallSiteFix, twinDrift } from './sync-service-in-async';
 
 /** True when some workspace class deriving from the method's class overrides it (`self.m()` may then be async). */
 export function overriddenInSubclass(index: WorkspaceIndex, callable: Callable): boolean {
@@ -67,6 +67,7 @@ function check(context: RuleContext): void {
       continue;
     }
     const twin = asyncTwinOf(index, callable);
+    const drift = twin && twinDrift(call, callable, twin);
     let fix: Fix | undefined;
     let message = `\`${calleeText}(…)\` is awaited but \`${what}\` is a plain \`def\`: its result is not awaitable, so this raises \`TypeError: object … can't be used in 'await' expression\` at run time`;
     if (twin) {
@@ -83,7 +84,7 @@ function check(context: RuleContext): void {
       node: awaitNode,
       message,
       fix,
-      noFixReason: fix ? undefined : 'the async twin cannot be imported here automatically (the call does not go through a plain imported name, or the twin name is taken)',
+      noFixReason: fix ? undefined : drift ? drift : 'the async twin cannot be imported here automatically (the call does not go through a plain imported name, or the twin name is taken)',
       related: related.length ? related : undefined,
     });
   }

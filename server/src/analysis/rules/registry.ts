@@ -10,6 +10,7 @@ import { awaitOnSync } from './await-on-sync';
 import { syncServiceInAsync } from './sync-service-in-async';
 import { nonexistentServiceMember } from './nonexistent-service-member';
 import { awaitInSyncFunction } from './await-in-sync-function';
+import { twinSignatureMismatch } from './twin-signature-mismatch';
 import { redisKeys } from './redis-keys';
 import { unawaitedRedisCall } from './unawaited-redis-call';
 import { datetimeUtcnow } from './datetime-utcnow';
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   syncServiceInAsync, // AM203
   nonexistentServiceMember, // AM204
   awaitInSyncFunction, // AM205
+  twinSignatureMismatch, // AM206
   redisKeys, // AM301
   unawaitedRedisCall, // AM302
   datetimeUtcnow, // AM401

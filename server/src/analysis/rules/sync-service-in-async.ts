@@ -15,6 +15,7 @@ import {
   usesOf,
 } from '../fixes/twins';
 import type { Node } from '../parser';
+import { switchBindingNote } from '../call-binding';
 import type { Rule, RuleContext } from '../rule';
 import type { FileFacts } from '../semantics';
 import { dottedName, unparen } from '../syntax';
@@ -52,7 +53,18 @@ function renameAndAwait(call: Node, id: Node, newName: string, awaited: boolean)
  * import the twin (same import style), drop the sync import when this was its last use, and
  * await the call unless it already is.
  */
+/** Why the call cannot move to the twin as written (its signature drifted), if it cannot. */
+export function twinDrift(call: Node, callable: Callable, twin: AsyncTwin): string | undefined {
+  return switchBindingNote(
+    call,
+    { label: `${callable.className ? `${callable.className}.` : ''}${callable.name}`, fn: callable.fn },
+    { label: `${twin.className ? `${twin.className}.` : ''}${twin.fn.name}`, fn: twin.fn, implicitFirst: twin.className !== undefined && twin.symbol.kind !== 'class' },
+  );
+}
+
 export function twinCallSiteFix(facts: FileFacts, call: Node, callable: Callable, twin: AsyncTwin, awaited: boolean): Fix | undefined {
+  // Only a call that binds to the twin's parameters may be switched (AM206 would report it after).
+  if (twinDrift(call, callable, twin)) return undefined;
   const id = renamedIdentifier(call, twin);
   if (!id || isLocalName(facts, id)) return undefined;
   const binding = fromImportBinding(facts, id.text);
@@ -117,12 +129,13 @@ function checkCalls(context: RuleContext): void {
     const label = twinLabel(twin, callable.name);
     const message = `\`${calleeText}(…)\` calls the sync \`${syncName}\` from async code, blocking the event loop; its async twin \`${label}\` (\`${twin.module}\`) exists: \`await ${label}(…)\``;
     const blocker = awaitBlocker(call, facts);
+    const drift = twinDrift(call, callable, twin);
     const fix = blocker ? undefined : twinCallSiteFix(facts, call, callable, twin, false);
     context.report({
       node: call,
-      message,
+      message: drift ? `${message}; but ${drift}` : message,
       fix,
-      noFixReason: fix ? undefined : blocker ? `cannot insert \`await\`: ${blocker}` : 'the call does not go through a name imported with `from … import`, or the twin name is already taken in this module',
+      noFixReason: fix ? undefined : blocker ? `cannot insert \`await\`: ${blocker}` : drift ? drift : 'the call does not go through a name imported with `from … import`, or the twin name is already taken in this module',
       related: twinRelatedInfo(twin),
     });
   }
@@ -197,6 +210,11 @@ function computeModuleSwitch(facts: FileFacts, binding: ImportBinding): ModuleSw
   const convertible = details.every((d) => d.call && d.twin && d.twin.name === twinInfo.name && d.twin.module === twinInfo.module && (isAwaitedExpr(d.call) || !awaitBlocker(d.call, facts)));
   if (!convertible) {
     result.noFixReason = 'some uses are not calls of methods the async twin defines as `async def`';
+    return result;
+  }
+  const drift = details.map((d) => twinDrift(d.call!, d.callable!, d.twin!)).find(Boolean);
+  if (drift) {
+    result.noFixReason = drift;
     return result;
   }
   const imported = twinImport(facts, details[0].twin!, binding, { removeSync: importRemovable(facts, summary, binding.local) });
