@@ -37,6 +37,8 @@ export function callShape(call: Node): CallShape | undefined {
 }
 
 interface Signature {
+  /** The parameter already bound by the call (self/cls), if any. */
+  implicit?: string;
   positional: { name: string; positionalOnly: boolean }[];
   keywordOnly: string[];
   varArgs: boolean;
@@ -50,7 +52,7 @@ function signatureOf(fn: FunctionSummary, implicitFirst: boolean): Signature | u
   if (implicitFirst) {
     const first = params.findIndex((p) => p !== '/' && p !== '*');
     if (first < 0 || params[first].startsWith('*')) return undefined; // `def m(*args)`: self is in args
-    params.splice(first, 1);
+    sig.implicit = params.splice(first, 1)[0];
   }
   const slash = params.indexOf('/');
   let keywordOnly = false;
@@ -80,7 +82,7 @@ export function bindingProblem(fn: FunctionSummary, shape: CallShape, implicitFi
   const bound = new Set(sig.positional.slice(0, shape.positional).map((p) => p.name));
   for (const name of shape.keywords) {
     const positional = sig.positional.find((p) => p.name === name);
-    if (bound.has(name)) return { kind: 'multiple-values', name };
+    if (bound.has(name) || name === sig.implicit) return { kind: 'multiple-values', name };
     if ((positional && !positional.positionalOnly) || sig.keywordOnly.includes(name)) bound.add(name);
     else if (!sig.varKeywords) return positional ? { kind: 'positional-only-keyword', name } : { kind: 'unknown-keyword', name };
   }
@@ -103,7 +105,7 @@ export function describeBindingProblem(problem: BindingProblem): string {
     case 'positional-only-keyword':
       return `\`${problem.name}\` is positional-only`;
     case 'multiple-values':
-      return `\`${problem.name}\` is given twice (by position and by keyword)`;
+      return `\`${problem.name}\` is given twice (by position — the instance counts for the first parameter of a method — and by keyword)`;
     case 'missing':
       return `the required ${problem.names.length === 1 ? 'argument' : 'arguments'} ${problem.names.map((n) => `\`${n}\``).join(', ')} ${problem.names.length === 1 ? 'is' : 'are'} missing`;
   }

@@ -5,6 +5,7 @@ import type { SourceFile } from './source';
 import type { Range } from './types';
 import { children, dottedName, isAsyncFunction, decoratorsOf, keywordArgument, stringValue } from './syntax';
 import { extractRoutes, type RouteSummary, type RouterSummary, type IncludeSummary } from './routes';
+import { sessionEffects, type SessionEffects } from './session-effects';
 import { TreeIndex } from './tree-index';
 
 export interface ImportBinding {
@@ -43,6 +44,8 @@ export interface FunctionSummary {
   returnCalls?: string[];
   /** The body mentions something that creates an awaitable (create_task, ensure_future, run_in_executor, Future…). */
   createsAwaitables?: boolean;
+  /** Writes, commits and hand-offs of the session parameters (AM106, AM107). */
+  sessionEffects?: SessionEffects;
 }
 
 export interface RelationshipSummary {
@@ -89,6 +92,8 @@ export interface VariableSummary {
   annotation?: string;
   /** Name on the right side when it is a plain alias (`x = y`). */
   aliasOf?: string;
+  /** `expire_on_commit=` of a session factory call: the literal's value, null when not a literal; absent when not given. */
+  expireOnCommit?: boolean | null;
 }
 
 export interface ModuleSummary {
@@ -192,6 +197,7 @@ export function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
     paramAnnotations,
     returnCalls,
     createsAwaitables: body ? AWAITABLE_PRODUCERS.test(body.text) : false,
+    sessionEffects: sessionEffects(fn, names, paramAnnotations, isGenerator),
   };
 }
 
@@ -486,6 +492,8 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
           v.callee = dottedName(right.childForFieldName('function'));
           const classKw = keywordArgument(right.childForFieldName('arguments'), 'class_');
           if (classKw) v.classKeyword = classKw.text;
+          const expire = keywordArgument(right.childForFieldName('arguments'), 'expire_on_commit');
+          if (expire) v.expireOnCommit = expire.text === 'True' ? true : expire.text === 'False' ? false : null;
         } else if (right && (right.type === 'identifier' || right.type === 'attribute')) {
           v.aliasOf = dottedName(right);
         }

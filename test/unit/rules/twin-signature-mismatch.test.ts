@@ -75,6 +75,16 @@ ruleTester('AM206', {
   ],
   invalid: [
     {
+      name: 'a method defined without self, called on an instance with its first parameter by keyword',
+      files: {
+        'app/services/product.py': 'class ProductService:\n    def search(db, org_id):\n        ...\n\n\nproduct_service = ProductService()\n',
+        'app/api/products.py': 'from app.services.product import product_service\n\nproduct_service.search(db=1, org_id=2)\n',
+      },
+      path: 'app/api/products.py',
+      errors: ['3:1'],
+      message: '`db` is given twice',
+    },
+    {
       name: 'the issue\'s create_booking(db, booking_in=…) against a keyword-only twin',
       files: api('    await async_booking_service.create_booking(db, booking_in=booking_in)\n'),
       path: 'app/api/bookings.py',

@@ -5,6 +5,8 @@ import { legacyQuery } from './legacy-query';
 import { syncSessionInAsync } from './sync-session-in-async';
 import { joinedloadWithoutUnique } from './joinedload-without-unique';
 import { lazyLoadInAsync } from './lazy-load-in-async';
+import { uncommittedWrite } from './uncommitted-write';
+import { expiredAttributeAfterCommit } from './expired-attribute-after-commit';
 import { missingAwait } from './missing-await';
 import { awaitOnSync } from './await-on-sync';
 import { syncServiceInAsync } from './sync-service-in-async';
@@ -25,6 +27,8 @@ export const RULES: readonly Rule[] = [
   syncSessionInAsync, // AM103
   joinedloadWithoutUnique, // AM104
   lazyLoadInAsync, // AM105
+  uncommittedWrite, // AM106
+  expiredAttributeAfterCommit, // AM107
   missingAwait, // AM201
   awaitOnSync, // AM202
   syncServiceInAsync, // AM203
