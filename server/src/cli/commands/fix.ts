@@ -55,7 +55,7 @@ function whyNotFixed(f: Finding, unsafe: boolean): string {
   return 'no automatic fix';
 }
 
-function hasBom(abs: string): boolean {
+export function hasBom(abs: string): boolean {
   try {
     const fd = fs.openSync(abs, 'r');
     try {
@@ -82,7 +82,7 @@ function reindex(ws: CliWorkspace, rel: string, text: string): void {
 type WriteOutcome = { ok: true } | { ok: false; reason: string };
 
 /** Writes a fixed file atomically, keeping its BOM; refuses when the file changed meanwhile or is not UTF-8. */
-function writeFixed(ws: CliWorkspace, rel: string, before: string, after: string): WriteOutcome {
+export function writeFixed(ws: CliWorkspace, rel: string, before: string, after: string): WriteOutcome {
   const abs = ws.absolute(rel);
   if (ws.warnings.some((w) => w.path === rel) || ws.project.warnings.some((w) => w.path === rel)) {
     const warning = [...ws.warnings, ...ws.project.warnings].find((w) => w.path === rel)!;

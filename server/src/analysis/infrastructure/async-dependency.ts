@@ -1,0 +1,26 @@
+// Whether the workspace already has an async session dependency (AM103's fix and "Set up async
+// infrastructure" ask the same question, so it is answered here once).
+import type { AsyncMigrateConfig } from '../config';
+import type { WorkspaceIndex } from '../workspace';
+
+const TEST_PATH = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
+
+/** Test code (tests/, test_*.py, conftest.py): it may define overrides with the plumbing's names, and is not the application. */
+export function isTestPath(path: string): boolean {
+  return TEST_PATH.test(path);
+}
+
+/**
+ * The first `async def` named like an async session dependency (`session.async-dependency` or
+ * one of `session.async-dependencies`) outside test code, by path order.
+ */
+export function findAsyncSessionDependency(index: WorkspaceIndex, config: AsyncMigrateConfig): { module: string; path: string; name: string } | undefined {
+  const names = [config.session.asyncDependency, ...config.session.asyncDependencies.filter((n) => n !== config.session.asyncDependency)];
+  for (const mod of index.modules()) {
+    if (isTestPath(mod.path)) continue;
+    for (const name of names) {
+      if (mod.functions[name]?.isAsync) return { module: mod.moduleName, path: mod.path, name };
+    }
+  }
+  return undefined;
+}
