@@ -13,8 +13,8 @@ import { CHECKLIST_ITEMS, CHECKLIST_STEPS, type ChecklistItemResult, evaluateChe
 import type { EndpointState, ProgressState } from '../analysis/progress/state';
 import { computeLineStarts, positionAt } from '../analysis/source';
 import type { Finding } from '../analysis/types';
-import { writeFileAtomic } from '../cli/fs-atomic';
-import { progressPath, readProgress, updateEndpointState } from '../progress-file';
+import { writeFileAtomic } from '../project/fs-atomic';
+import { progressPath, readProgress, updateEndpointState } from '../project/progress-file';
 import { readPythonFile } from '../project';
 import type { Folder } from './folders';
 import {
@@ -43,7 +43,7 @@ import {
   STEP_ACTIONS,
   type WriteDocResult,
 } from './migration-protocol';
-import { analysisDocPath, branchNameFor, endpointSlug, locustFilePath, testCommandFor } from './migration-templates';
+import { analysisDocPath, branchNameFor, endpointSlug, locustFilePath, testCommandFor } from '../project/migration-templates';
 import type { Guard } from './requests';
 import type { AsyncMigrateServer } from './server';
 

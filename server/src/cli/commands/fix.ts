@@ -9,7 +9,7 @@ import { decodePythonBytes } from '../../project';
 import type { OptionSpec } from '../args';
 import { unifiedDiff } from '../diff';
 import { plural } from '../format/report';
-import { writeFileAtomic } from '../fs-atomic';
+import { writeFileAtomic } from '../../project/fs-atomic';
 import type { CommandIO } from '../io';
 import type { CliWorkspace } from '../target';
 import { failUsage, openCommandWorkspace, parseCommandArgs, ruleFilters } from './workflow-common';
