@@ -9,7 +9,7 @@ import * as path from 'path';
 import { AnalysisCache } from '../analysis/endpoints/dependencies';
 import { buildInventory, endpointById, endpointsAt } from '../analysis/endpoints/inventory';
 import type { Endpoint, Inventory } from '../analysis/endpoints/types';
-import { CHECKLIST_ITEMS, CHECKLIST_STEPS, type ChecklistItemResult, evaluateChecklist } from '../analysis/progress/checklist';
+import { CHECKLIST_ITEMS, CHECKLIST_STEPS, type ChecklistItemResult, evaluateChecklist, servicesUsed } from '../analysis/progress/checklist';
 import type { EndpointState, ProgressState } from '../analysis/progress/state';
 import { computeLineStarts, positionAt } from '../analysis/source';
 import type { Finding } from '../analysis/types';
@@ -356,7 +356,7 @@ export class MigrationRequests {
       }
       switch (r.id) {
         case 'prep.services': {
-          const direct = deps.services.filter((s) => s.depth === 1);
+          const direct = servicesUsed(deps);
           item.count = direct.length;
           item.facts = direct.map((s) => s.name);
           item.locations = direct.slice(0, MAX_LOCATIONS).map((s) => ({ path: s.path, line: s.line - 1, character: 0, text: s.qualified }));
