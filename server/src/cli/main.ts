@@ -6,7 +6,7 @@ import { run as fix } from './commands/fix';
 import { run as initAsync } from './commands/init-async';
 import { run as progress } from './commands/progress';
 import { run as verify } from './commands/verify';
-import { ProgressReadError } from '../progress-file';
+import { ProgressReadError } from '../project/progress-file';
 import type { CommandIO } from './io';
 import { consoleIO } from './io';
 

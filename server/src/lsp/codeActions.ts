@@ -9,12 +9,12 @@ import type { Node } from '../analysis/parser';
 import type { RouteSummary } from '../analysis/routes';
 import type { Finding, Fix, TextEdit } from '../analysis/types';
 import { readPythonFile } from '../project';
+import type { DocumentAnalysis, Workspace } from './context';
 import { toDiagnostic, toLspEdits } from './convert';
 import { OpenDocument } from './document';
 import { type Folder, uriToPath } from './folders';
 import { migrateEndpoint, type EndpointTarget } from '../analysis/migrate-endpoint';
 import { COMMANDS, FIX_ALL_KIND, type MigrateEndpointArgs } from './protocol';
-import type { AsyncMigrateServer } from './server';
 
 type LazyKind = 'fixAll' | 'fixCode' | 'migrate';
 
@@ -33,7 +33,7 @@ export class CodeActionProvider {
   /** Leave fix-all / migrate edits to codeAction/resolve (the client supports resolving `edit`). */
   lazyEdits = false;
 
-  constructor(private readonly server: AsyncMigrateServer) {}
+  constructor(private readonly server: Workspace & DocumentAnalysis) {}
 
   provide(params: CodeActionParams): CodeAction[] {
     const uri = params.textDocument.uri;

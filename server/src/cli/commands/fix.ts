@@ -9,7 +9,7 @@ import { decodePythonBytes } from '../../project';
 import type { OptionSpec } from '../args';
 import { unifiedDiff } from '../diff';
 import { plural } from '../format/report';
-import { writeFileAtomic } from '../fs-atomic';
+import { writeFileAtomic } from '../../project/fs-atomic';
 import type { CommandIO } from '../io';
 import type { CliWorkspace } from '../target';
 import { failUsage, openCommandWorkspace, parseCommandArgs, ruleFilters } from './workflow-common';
@@ -224,7 +224,7 @@ async function migrateOne(io: CommandIO, ws: CliWorkspace, spec: string, options
   else report('  nothing to change automatically');
   for (const n of result.notDone) report(`  todo: ${display}:${n.line}: ${n.message}`);
   report(
-    `${options.diff ? 'Would change' : changed ? 'Changed' : 'Left unchanged'} ${display}; ${result.notDone.length ? `${plural(result.notDone.length, 'item')} left for review` : 'nothing left in the handler'}.`,
+    `${!changed ? 'Left unchanged' : options.diff ? 'Would change' : 'Changed'} ${display}; ${result.notDone.length ? `${plural(result.notDone.length, 'item')} left for review` : 'nothing left in the handler'}.`,
   );
   if (options.diff) return changed ? 1 : 0;
   return result.notDone.length ? 1 : 0;
