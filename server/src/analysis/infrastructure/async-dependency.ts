@@ -3,6 +3,9 @@
 import type { AsyncMigrateConfig } from '../config';
 import type { WorkspaceIndex } from '../workspace';
 
+/** The action's name, as the user sees it in the editor, the CLI help and messages. */
+export const SET_UP_ASYNC_INFRASTRUCTURE = 'Set up async infrastructure';
+
 const TEST_PATH = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
 
 /** Test code (tests/, test_*.py, conftest.py): it may define overrides with the plumbing's names, and is not the application. */
