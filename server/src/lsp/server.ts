@@ -43,7 +43,8 @@ import { ruleHoverMarkdown, toDiagnostic } from './convert';
 import { OpenDocument } from './document';
 import { Folder, uriToPath } from './folders';
 import { MigrationRequests } from './migration-requests';
-import { COMMANDS, FIX_ALL_KIND, type FixAllArgs, type MigrateEndpointArgs, type StatusPayload, STATUS_NOTIFICATION } from './protocol';
+import { COMMANDS, FIX_ALL_KIND, type FixAllArgs, type MigrateEndpointArgs, type SetUpAsyncInfrastructureArgs, type StatusPayload, STATUS_NOTIFICATION } from './protocol';
+import { SET_UP_ASYNC_INFRASTRUCTURE } from '../analysis/infrastructure/async-dependency';
 import { registerRequests } from './requests';
 import { layoutChanged } from './settings';
 
@@ -219,7 +220,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
           resolveProvider: true,
         },
         hoverProvider: true,
-        executeCommandProvider: { commands: [COMMANDS.migrateEndpoint, COMMANDS.fixAll, COMMANDS.openTwin] },
+        executeCommandProvider: { commands: [COMMANDS.migrateEndpoint, COMMANDS.fixAll, COMMANDS.openTwin, COMMANDS.setUpAsyncInfrastructure] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'async-migrate', version: VERSION },
@@ -742,6 +743,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     if (command === COMMANDS.migrateEndpoint) return this.commandMigrate(arg as unknown as MigrateEndpointArgs);
     if (command === COMMANDS.fixAll) return this.commandFixAll(arg as unknown as FixAllArgs);
     if (command === COMMANDS.openTwin) return this.commandOpenTwin(arg as { uri: string; line?: number; character?: number });
+    if (command === COMMANDS.setUpAsyncInfrastructure) return this.commandSetUpAsync(arg as unknown as SetUpAsyncInfrastructureArgs);
     this.notify(MessageType.Error, `async-migrate: unknown command ${command}`);
     return null;
   }
@@ -771,6 +773,21 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
       this.notify(MessageType.Info, `async-migrate: migrated ${result.handler ?? 'the endpoint'}; left to do by hand: ${result.notDone.join('; ')}`);
     }
     return { applied: applied.applied, notDone: result.notDone, applies: result.applied };
+  }
+
+  /** "Set up async infrastructure": one WorkspaceEdit over the files it touches (one undo step). */
+  private async commandSetUpAsync(args: SetUpAsyncInfrastructureArgs): Promise<unknown> {
+    const result = this.codeActions.setUpAsyncEdit(args);
+    const messages = result.plan ? [result.plan.session, result.plan.redis].filter((p) => p).map((p) => p!.message) : [];
+    if ('error' in result) {
+      const present = result.plan?.session.status === 'present';
+      this.notify(present ? MessageType.Info : MessageType.Warning, `async-migrate: ${result.error}`);
+      return { applied: false, reason: result.error, messages };
+    }
+    const applied = await this.connection.workspace.applyEdit({ label: SET_UP_ASYNC_INFRASTRUCTURE, edit: result.edit });
+    if (!applied.applied) this.notify(MessageType.Warning, `async-migrate: the editor did not apply the edit${applied.failureReason ? `: ${applied.failureReason}` : ''}`);
+    else this.notify(MessageType.Info, `async-migrate: ${messages.join('; ')}${result.plan.notes.length ? ` (${result.plan.notes.join('; ')})` : ''}`);
+    return { applied: applied.applied, messages, notes: result.plan.notes, files: result.plan.files.map((f) => f.path) };
   }
 
   private async commandFixAll(args: FixAllArgs): Promise<unknown> {

@@ -54,7 +54,7 @@ describe('language server over JSON-RPC', function () {
     const caps = result.capabilities;
     assert.deepStrictEqual(caps.textDocumentSync, { openClose: true, change: 2, save: false });
     assert.ok(caps.hoverProvider);
-    assert.deepStrictEqual(caps.executeCommandProvider?.commands, ['asyncMigrate.migrateEndpoint', 'asyncMigrate.fixAll', 'asyncMigrate.openTwin']);
+    assert.deepStrictEqual(caps.executeCommandProvider?.commands, ['asyncMigrate.migrateEndpoint', 'asyncMigrate.fixAll', 'asyncMigrate.openTwin', 'asyncMigrate.setUpAsyncInfrastructure']);
     const kinds = (caps.codeActionProvider as { codeActionKinds: string[] }).codeActionKinds;
     for (const k of ['quickfix', 'refactor.rewrite', 'source.fixAll.asyncMigrate']) assert.ok(kinds.includes(k), k);
     assert.strictEqual(result.serverInfo?.name, 'async-migrate');

@@ -402,7 +402,7 @@ describe('AM103 and "Set up async infrastructure"', () => {
     const f = await am103({ 'app/db/session.py': onlySyncSessionModule, 'app/api/users.py': handler });
     assert.strictEqual(f.fix, undefined);
     assert.match(f.message, /no async session dependency exists yet: run "Set up async infrastructure" first$/);
-    assert.match(f.noFixReason!, /run "Set up async infrastructure" \(async-migrate init-async\) to add `get_async_db` next to `get_db`/);
+    assert.strictEqual(f.noFixReason, '`get_async_db` does not exist yet; "Set up async infrastructure" (code action, command or `async-migrate init-async`) adds it next to `get_db`');
   });
 
   it('a configured async-dependency-module in the workspace that lacks the dependency gives no fix', async () => {

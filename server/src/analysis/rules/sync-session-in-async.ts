@@ -123,7 +123,7 @@ function asyncDependency(context: RuleContext, syncDependency: string): { text: 
 
 /** Why AM103 has no fix while the workspace has no async session dependency at all (the LSP offers the action then). */
 const SET_UP_ASYNC_REASON = (target: string, syncDependency: string) =>
-  `no async session dependency exists yet: run "${SET_UP_ASYNC_INFRASTRUCTURE}" (async-migrate init-async) to add \`${target}\` next to \`${syncDependency}\``;
+  `\`${target}\` does not exist yet; "${SET_UP_ASYNC_INFRASTRUCTURE}" (code action, command or \`async-migrate init-async\`) adds it next to \`${syncDependency}\``;
 
 /** How to spell `AsyncSession` here, plus the import it needs. */
 function asyncSessionName(context: RuleContext): { text: string; edit?: TextEdit } {
