@@ -74,7 +74,7 @@ describe('async-migrate extension', function () {
     assert.ok(status.filesIndexed >= 50, `only ${status.filesIndexed} files indexed`);
     assert.match(api.statusBarText, /^\$\((check|warning)\) async-migrate/);
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['asyncMigrate.restartServer', 'asyncMigrate.showOutput', 'asyncMigrate.migrateEndpointAtCursor', 'asyncMigrate.fixAllInFile']) {
+    for (const c of ['asyncMigrate.restartServer', 'asyncMigrate.showOutput', 'asyncMigrate.migrateEndpointAtCursor', 'asyncMigrate.fixAllInFile', 'asyncMigrate.initAsync']) {
       assert.ok(commands.includes(c), `${c} not registered`);
     }
   });
@@ -208,6 +208,16 @@ describe('async-migrate extension', function () {
     await vscode.commands.executeCommand('undo');
     await waitFor(() => doc.getText() === original, 5_000, 'one undo to restore the migration');
     await revertAll();
+  });
+
+  it('"Async Migrate: Set Up Async Infrastructure" reaches the server and changes nothing where the async plumbing exists', async () => {
+    const editor = await openFile(USERS);
+    const original = editor.document.getText();
+    const result = await vscode.commands.executeCommand<{ applied: boolean; reason: string }>('asyncMigrate.initAsync');
+    assert.strictEqual(result?.applied, false);
+    assert.match(result.reason, /already present: app\.db\.session\.get_async_db/);
+    assert.strictEqual(editor.document.getText(), original);
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.isDirty), 'no document edited');
   });
 
   it('applies a settings change live (user settings, no reload)', async () => {
