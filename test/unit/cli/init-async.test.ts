@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { py } from '../helpers';
+import { GET_DB } from '../infrastructure/plumbing';
 import { cli, read, tempWorkspace } from './workspace';
 
 const SESSION = py`
@@ -13,15 +14,7 @@ const SESSION = py`
 
   engine = create_engine("postgresql://app@db/app", pool_pre_ping=True)
   SessionLocal = sessionmaker(bind=engine)
-
-
-  def get_db():
-      db = SessionLocal()
-      try:
-          yield db
-      finally:
-          db.close()
-`;
+` + '\n\n' + GET_DB;
 
 const PROJECT = { 'pyproject.toml': '[project]\nname = "x"\n', 'app/__init__.py': '', 'app/db/__init__.py': '', 'app/db/session.py': SESSION };
 

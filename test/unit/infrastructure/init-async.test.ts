@@ -9,6 +9,7 @@ import * as path from 'path';
 import { applyInitAsync, asyncDatabaseUrl, planInitAsync } from '../../../server/src/analysis/infrastructure/init-async';
 import { cli } from '../cli/workspace';
 import { buildIndex, type Files, makeConfig, py } from '../helpers';
+import { GET_DB, TUTORIAL_DB, TUTORIAL_MAIN } from './plumbing';
 
 async function initAsync(files: Files, raw: Record<string, unknown> = {}) {
   const config = makeConfig(raw);
@@ -16,39 +17,6 @@ async function initAsync(files: Files, raw: Record<string, unknown> = {}) {
   const plan = planInitAsync(index, config, (p) => files[p]);
   return { plan, after: applyInitAsync(plan, (p) => files[p]) };
 }
-
-const TUTORIAL_DB = py`
-  from sqlalchemy import create_engine
-  from sqlalchemy.orm import declarative_base, sessionmaker
-
-  SQLALCHEMY_DATABASE_URL = "sqlite:///./sql_app.db"
-  engine = create_engine(SQLALCHEMY_DATABASE_URL, connect_args={"check_same_thread": False})
-  SessionLocal = sessionmaker(autocommit=False, autoflush=False, bind=engine)
-
-  Base = declarative_base()
-`;
-
-const TUTORIAL_MAIN = py`
-  from fastapi import Depends, FastAPI
-  from sqlalchemy.orm import Session
-
-  from .database import SessionLocal
-
-  app = FastAPI()
-
-
-  def get_db():
-      db = SessionLocal()
-      try:
-          yield db
-      finally:
-          db.close()
-
-
-  @app.get("/")
-  def root(db: Session = Depends(get_db)):
-      return {"ok": True}
-`;
 
 describe('init-async: the edit', () => {
   it('switches a literal postgres URL, keeps valid engine keywords, drops future=, mirrors the commit of get_db', async () => {
@@ -112,15 +80,7 @@ describe('init-async: the edit', () => {
 
       engine = create_engine(settings.DATABASE_URL, connect_args=settings.CONNECT_ARGS, echo=settings.DEBUG)
       SessionLocal = sessionmaker(bind=engine)
-
-
-      def get_db():
-          db = SessionLocal()
-          try:
-              yield db
-          finally:
-              db.close()
-    `;
+    ` + '\n\n' + GET_DB;
     const { plan, after } = await initAsync({ 'app/__init__.py': '', 'app/core/__init__.py': '', 'app/core/config.py': 'settings = object()\n', 'app/db.py': session });
     assert.strictEqual(plan.session.status, 'added');
     const text = after.get('app/db.py')!;
@@ -137,7 +97,7 @@ describe('init-async: the edit', () => {
     assert.match(after.get('app/database.py')!, /^async_engine = create_async_engine\(async_database_url\(SQLALCHEMY_DATABASE_URL\), connect_args=\{"check_same_thread": False\}\)$/m);
     assert.match(after.get('app/database.py')!, /AsyncSessionLocal = sessionmaker\(bind=async_engine, class_=AsyncSession, expire_on_commit=False, autoflush=False\)\n\nBase = declarative_base\(\)/);
     const main = after.get('app/main.py')!;
-    assert.match(main, /^from \.database import SessionLocal, AsyncSessionLocal$/m);
+    assert.match(main, /^from app\.database import SessionLocal, AsyncSessionLocal$/m);
     assert.match(main, /^async def get_async_db\(\) -> AsyncIterator\[AsyncSession\]:\n    """[^\n]*"""\n    async with AsyncSessionLocal\(\) as session:\n        yield session\n\n\n@app\.get/m);
     assert.match(plan.notes.join('\n'), /kept connect_args=\{"check_same_thread": False\}/);
   });
@@ -180,7 +140,7 @@ describe('init-async: the edit', () => {
     assert.match(lazy.plan.session.message, /`SessionLocal` in `app\/db\.py` is bound to `make_engine\(\)`, not to a module-level `create_engine\(\.\.\.\)` variable/);
     assert.strictEqual(lazy.after.size, 0);
     // A test override named get_db is not the application's plumbing.
-    const testsOnly = await initAsync({ 'tests/conftest.py': TUTORIAL_MAIN.replace('.database', 'app.database') });
+    const testsOnly = await initAsync({ 'tests/conftest.py': TUTORIAL_MAIN });
     assert.strictEqual(testsOnly.plan.session.status, 'missing');
   });
 

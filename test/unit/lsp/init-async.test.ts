@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { py } from '../helpers';
+import { TUTORIAL_MAIN } from '../infrastructure/plumbing';
 import { LspClient, applyTextEdits, editsFor, makeWorkspace } from './client';
 
 const DATABASE = py`
@@ -15,27 +16,7 @@ const DATABASE = py`
   SessionLocal = sessionmaker(bind=engine)
 `;
 
-const MAIN = py`
-  from fastapi import Depends, FastAPI
-  from sqlalchemy.orm import Session
-
-  from app.database import SessionLocal
-
-  app = FastAPI()
-
-
-  def get_db():
-      db = SessionLocal()
-      try:
-          yield db
-      finally:
-          db.close()
-
-
-  @app.get("/me")
-  async def me(db: Session = Depends(get_db)):
-      return None
-`;
+const MAIN = TUTORIAL_MAIN;
 
 async function quickFixes(client: LspClient, uri: string, diagnostic: Diagnostic): Promise<CodeAction[]> {
   return (await client.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: ['quickfix'] } })) as CodeAction[];
