@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { py } from '../helpers';
-import { GET_DB } from '../infrastructure/plumbing';
+import { GET_DB, TUTORIAL_DB, TUTORIAL_MAIN } from '../infrastructure/plumbing';
 import { cli, read, tempWorkspace } from './workspace';
 
 const SESSION = py`
@@ -69,6 +69,16 @@ describe('cli: init-async', () => {
     assert.match(again.stdout, /^async session dependency already present: app\.db\.session\.get_async_db$/m);
     assert.match(again.stdout, /^Nothing changed\.$/m);
     assert.strictEqual(read(dir, 'app/db/session.py'), text);
+  });
+
+  it('writes all files or none: a session module that is not UTF-8 stops the whole edit', async () => {
+    const latin1 = Buffer.from('# Sesión de base de datos\n' + TUTORIAL_DB, 'latin1');
+    const dir = tempWorkspace({ 'pyproject.toml': '[project]\nname = "x"\n', 'app/__init__.py': '', 'app/database.py': latin1, 'app/main.py': TUTORIAL_MAIN });
+    const before = snapshot(dir);
+    const r = await cli(dir, ['init-async']);
+    assert.strictEqual(r.code, 1);
+    assert.match(r.stdout, /^app\/database\.py: not written: .*; nothing was changed$/m);
+    assert.deepStrictEqual(snapshot(dir), before, 'app/main.py is not written either');
   });
 
   it('exit 1 with what it looked for when there is no sync session module', async () => {

@@ -102,6 +102,36 @@ describe('init-async: the edit', () => {
     assert.match(plan.notes.join('\n'), /kept connect_args=\{"check_same_thread": False\}/);
   });
 
+  it('follows `Session(engine)` in get_db to the engine in another module, and imports the new factory from there', async () => {
+    const { plan, after } = await initAsync({
+      'app/__init__.py': '',
+      'app/core/__init__.py': '',
+      'app/api/__init__.py': '',
+      'app/core/config.py': 'settings = object()\n',
+      'app/core/db.py': 'from sqlalchemy import create_engine\n\nfrom app.core.config import settings\n\nengine = create_engine(str(settings.DATABASE_URI))\n',
+      'app/api/deps.py': py`
+        from collections.abc import Generator
+
+        from sqlalchemy.orm import Session
+
+        from app.core.db import engine
+
+
+        def get_db() -> Generator[Session, None, None]:
+            with Session(engine) as session:
+                yield session
+      `,
+    });
+    assert.strictEqual(plan.session.status, 'added', plan.session.message);
+    const db = after.get('app/core/db.py')!;
+    assert.match(db, /^from sqlalchemy\.orm import sessionmaker$/m);
+    assert.match(db, /^async_engine = create_async_engine\(async_database_url\(str\(settings\.DATABASE_URI\)\)\)$/m);
+    assert.match(db, /^AsyncSessionLocal = sessionmaker\(bind=async_engine, class_=AsyncSession, expire_on_commit=False\)$/m);
+    const deps = after.get('app/api/deps.py')!;
+    assert.match(deps, /^from app\.core\.db import engine, AsyncSessionLocal$/m);
+    assert.match(deps, /    async with AsyncSessionLocal\(\) as session:\n        yield session\n$/);
+  });
+
   it('reports "already present" and changes nothing when an async session dependency exists', async () => {
     const files = {
       'app/__init__.py': '',

@@ -5,7 +5,7 @@ import { applyInitAsync, planInitAsync } from '../../analysis/infrastructure/ini
 import type { OptionSpec } from '../args';
 import { unifiedDiff } from '../diff';
 import type { CommandIO } from '../io';
-import { hasBom, writeFixed } from './fix';
+import { hasBom, writableAs, writeFixed } from './fix';
 import { openCommandWorkspace, parseCommandArgs } from './workflow-common';
 
 export const INIT_ASYNC_OPTIONS: OptionSpec[] = [{ name: 'diff', type: 'boolean', help: 'print a unified diff of the edit instead of writing it (exit 1 when there are changes)' }];
@@ -35,6 +35,16 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   const readText = (rel: string) => ws.project.texts.get(rel);
   const plan = planInitAsync(ws.project.index, ws.config, readText);
   const after = applyInitAsync(plan, readText);
+  // Every file is checked before any is written: the edit lands whole or not at all.
+  if (!diff) {
+    for (const rel of after.keys()) {
+      const writable = writableAs(ws, rel, readText(rel)!);
+      if (!writable.ok) {
+        report(`${ws.display(rel)}: ${writable.reason}; nothing was changed`);
+        return 1;
+      }
+    }
+  }
   for (const [rel, text] of after) {
     const before = readText(rel)!;
     if (diff) {
