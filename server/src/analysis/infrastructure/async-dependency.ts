@@ -17,7 +17,19 @@ export function isTestPath(path: string): boolean {
  * The first `async def` named like an async session dependency (`session.async-dependency` or
  * one of `session.async-dependencies`) outside test code, by path order.
  */
-export function findAsyncSessionDependency(index: WorkspaceIndex, config: AsyncMigrateConfig): { module: string; path: string; name: string } | undefined {
+export function findAsyncSessionDependency(index: WorkspaceIndex, config: AsyncMigrateConfig): AsyncDependency | undefined {
+  // AM103 asks once per finding: answer once per index content and configuration.
+  const memo = found.get(index);
+  if (memo && memo.generation === index.contentGeneration && memo.config === config) return memo.result;
+  const result = scan(index, config);
+  found.set(index, { generation: index.contentGeneration, config, result });
+  return result;
+}
+
+type AsyncDependency = { module: string; path: string; name: string };
+const found = new WeakMap<WorkspaceIndex, { generation: number; config: AsyncMigrateConfig; result: AsyncDependency | undefined }>();
+
+function scan(index: WorkspaceIndex, config: AsyncMigrateConfig): AsyncDependency | undefined {
   const names = [config.session.asyncDependency, ...config.session.asyncDependencies.filter((n) => n !== config.session.asyncDependency)];
   for (const mod of index.modules()) {
     if (isTestPath(mod.path)) continue;
