@@ -36,6 +36,7 @@ const DIRECTIVE = /#\s*async-migrate:\s*ignore(?!-file)(\[([^\]]*)\])?/i;
 export class CodeActionProvider {
   /** Leave fix-all / migrate edits to codeAction/resolve (the client supports resolving `edit`). */
   lazyEdits = false;
+  private lastSetUp?: { folder: Folder; generation: number; config: Folder['config']; result: ReturnType<CodeActionProvider['setUpAsyncEdit']> };
 
   constructor(private readonly server: Workspace & DocumentAnalysis) {}
 
@@ -119,7 +120,11 @@ export class CodeActionProvider {
    * the edit when the engine can make it, else a command whose message says what it looked for.
    */
   private setUpAsyncAction(uri: string, diagnostic: Diagnostic): CodeAction {
-    const result = this.setUpAsyncEdit({ uri });
+    // Code actions are asked for on every cursor move: reuse the edit while the index is unchanged.
+    const folder = this.server.folderOf(uri);
+    const cached = this.lastSetUp;
+    const result = cached && cached.folder === folder && cached.generation === folder.index.generation && cached.config === folder.config ? cached.result : this.setUpAsyncEdit({ uri });
+    this.lastSetUp = { folder, generation: folder.index.generation, config: folder.config, result };
     const action: CodeAction = { title: SET_UP_ASYNC_INFRASTRUCTURE, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic] };
     if ('edit' in result) action.edit = result.edit;
     else action.command = { title: SET_UP_ASYNC_INFRASTRUCTURE, command: COMMANDS.setUpAsyncInfrastructure, arguments: [{ uri }] };

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { applyInitAsync, asyncDatabaseUrl, planInitAsync } from '../../../server/src/analysis/infrastructure/init-async';
-import { cli } from '../cli/workspace';
+import { cli, read } from '../cli/workspace';
 import { buildIndex, type Files, makeConfig, py } from '../helpers';
 import { GET_DB, TUTORIAL_DB, TUTORIAL_MAIN } from './plumbing';
 
@@ -219,6 +219,23 @@ describe('init-async: the edit', () => {
     assert.deepStrictEqual([...pooled.after.keys()].sort(), ['app/database.py', 'app/main.py']);
   });
 
+  it('keeps CRLF line endings and a file without a final newline intact', async () => {
+    const crlf = (TUTORIAL_DB.trimEnd() + '\n\n\n' + GET_DB.trimEnd()).replace(/\n/g, '\r\n');
+    const { plan, after } = await initAsync({ 'app/__init__.py': '', 'app/database.py': crlf });
+    assert.strictEqual(plan.session.status, 'added');
+    const text = after.get('app/database.py')!;
+    assert.ok(!/[^\r]\n/.test(text), 'every newline is CRLF');
+    // Only additions: the original lines are all there, in order.
+    const added = text.split('\r\n');
+    let at = 0;
+    for (const line of crlf.split('\r\n')) {
+      at = added.indexOf(line, at);
+      assert.ok(at >= 0, `original line kept: ${line}`);
+      at++;
+    }
+    assert.match(text, /        db\.close\(\)\r\n\r\n\r\nasync def get_async_db\(\)/);
+  });
+
   it('switches literal URLs per driver and refuses unknown ones', () => {
     assert.strictEqual(asyncDatabaseUrl('postgresql://u@h/db'), 'postgresql+asyncpg://u@h/db');
     assert.strictEqual(asyncDatabaseUrl('postgresql+psycopg2://u@h/db'), 'postgresql+asyncpg://u@h/db');
@@ -254,12 +271,17 @@ describe('init-async: executed', function () {
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the generated get_async_db serves a FastAPI TestClient request on aiosqlite (reads and writes)', async () => {
+  const urlShapes: [string, string][] = [
+    ['a URL in a module-level name (switched at run time)', TUTORIAL_DB],
+    ['a literal URL (switched in the edit), with a commit in get_db', TUTORIAL_DB.replace('create_engine(SQLALCHEMY_DATABASE_URL,', 'create_engine("sqlite:///./sql_app.db",')],
+  ];
+  for (const [shape, database] of urlShapes) it(`the generated get_async_db serves a FastAPI TestClient request on aiosqlite (reads and writes): ${shape}`, async () => {
     const dir = tempDir('am-init-async-');
+    const committing = database.includes('"sqlite:///./sql_app.db",');
     const files: Record<string, string> = {
       'pyproject.toml': '[project]\nname = "tutorial"\n',
       'app/__init__.py': '',
-      'app/database.py': TUTORIAL_DB,
+      'app/database.py': database,
       'app/models.py': py`
         from sqlalchemy import Column, Integer, String
 
@@ -271,7 +293,8 @@ describe('init-async: executed', function () {
             id = Column(Integer, primary_key=True)
             name = Column(String, nullable=False)
       `,
-      'app/main.py': TUTORIAL_MAIN,
+      // A get_db that commits on exit gets an async twin that commits too (the POST below relies on it).
+      'app/main.py': committing ? TUTORIAL_MAIN.replace('        yield db\n', '        yield db\n        db.commit()\n') : TUTORIAL_MAIN,
     };
     for (const [rel, text] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
@@ -293,6 +316,7 @@ describe('init-async: executed', function () {
         from app.models import Item
 
         assert async_engine.url.drivername == "sqlite+aiosqlite", async_engine.url
+        COMMITTING_DEPENDENCY = "await session.commit()" in open("app/main.py").read()
         Base.metadata.create_all(engine)
         with SessionLocal() as db:
             db.add(Item(name="written by the sync session"))
@@ -309,7 +333,9 @@ describe('init-async: executed', function () {
         async def add_item(name: str, db: AsyncSession = Depends(get_async_db)):
             item = Item(name=name)
             db.add(item)
-            await db.commit()
+            await db.flush()
+            if not COMMITTING_DEPENDENCY:
+                await db.commit()
             return {"id": item.id, "name": item.name}
 
 
@@ -323,6 +349,8 @@ describe('init-async: executed', function () {
         print("OK", listed.json())
       `,
     );
+    assert.strictEqual(read(dir, 'app/main.py').includes('await session.commit()'), committing);
+    assert.strictEqual(read(dir, 'app/database.py').includes('create_async_engine("sqlite+aiosqlite:///./sql_app.db"'), committing);
     const out = execFileSync(PYTHON, ['check_async_db.py'], { cwd: dir, encoding: 'utf8' });
     assert.match(out, /^OK \['written by the sync session', 'written-async'\]/);
     // Idempotent: a second run finds the dependency it added.
