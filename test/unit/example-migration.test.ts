@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { cli } from './cli/workspace';
+import { skipOrFailInCi } from './helpers';
 
 const APP = path.resolve(__dirname, '../../examples/gym-app');
 const PYTHON = '/usr/bin/python3';
@@ -39,10 +40,7 @@ describe('examples/gym-app migrated end to end', function () {
   let dir = '';
 
   before(function () {
-    if (!havePythonStack()) {
-      if (process.env.CI === 'true') throw new Error(`${PYTHON} lacks sqlalchemy/fastapi/aiosqlite/httpx/pytest (run scripts/setup.sh)`);
-      this.skip();
-    }
+    if (!havePythonStack()) skipOrFailInCi(this, `${PYTHON} lacks sqlalchemy/fastapi/aiosqlite/httpx/pytest (run scripts/setup.sh)`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-gym-'));
     execFileSync('cp', ['-r', APP + '/.', dir]);
     for (const junk of ['.pytest_cache', 'gym.db']) fs.rmSync(path.join(dir, junk), { recursive: true, force: true });
