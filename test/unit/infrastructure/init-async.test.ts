@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { applyInitAsync, asyncDatabaseUrl, planInitAsync } from '../../../server/src/analysis/infrastructure/init-async';
 import { cli, read } from '../cli/workspace';
-import { buildIndex, type Files, makeConfig, py } from '../helpers';
+import { buildIndex, type Files, makeConfig, py, skipOrFailInCi } from '../helpers';
 import { GET_DB, TUTORIAL_DB, TUTORIAL_MAIN } from './plumbing';
 
 async function initAsync(files: Files, raw: Record<string, unknown> = {}) {
@@ -250,7 +250,7 @@ describe('init-async: the edit', () => {
 const PYTHON = '/usr/bin/python3';
 
 function havePythonStack(): boolean {
-  return spawnSync(PYTHON, ['-c', 'import sqlalchemy, fastapi, aiosqlite, httpx, redis'], { stdio: 'ignore' }).status === 0;
+  return spawnSync(PYTHON, ['-c', 'import sqlalchemy, fastapi, aiosqlite, httpx, redis, pytest'], { stdio: 'ignore' }).status === 0;
 }
 
 describe('init-async: executed', function () {
@@ -262,10 +262,7 @@ describe('init-async: executed', function () {
     return dir;
   };
   before(function () {
-    if (!havePythonStack()) {
-      if (process.env.CI === 'true') throw new Error(`${PYTHON} lacks sqlalchemy/fastapi/aiosqlite/httpx/redis (run scripts/setup.sh)`);
-      this.skip();
-    }
+    if (!havePythonStack()) skipOrFailInCi(this, `${PYTHON} lacks sqlalchemy/fastapi/aiosqlite/httpx/redis/pytest (run scripts/setup.sh)`);
   });
   after(() => {
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
