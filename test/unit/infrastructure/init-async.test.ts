@@ -219,6 +219,38 @@ describe('init-async: the edit', () => {
     assert.deepStrictEqual([...pooled.after.keys()].sort(), ['app/database.py', 'app/main.py']);
   });
 
+  it('reuses an async engine, session factory and Redis client that already exist and adds only the missing dependencies', async () => {
+    const session = py`
+      from sqlalchemy import create_engine
+      from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+      from sqlalchemy.orm import sessionmaker
+
+      engine = create_engine("sqlite:///./app.db")
+      SessionLocal = sessionmaker(bind=engine)
+      async_engine = create_async_engine("sqlite+aiosqlite:///./app.db")
+      async_session_factory = sessionmaker(bind=async_engine, class_=AsyncSession, expire_on_commit=False)
+    ` + '\n\n' + GET_DB;
+    const redisModule = py`
+      import redis
+      from redis import asyncio as aioredis
+
+      redis_client = redis.Redis.from_url("redis://localhost")
+      cache = aioredis.Redis.from_url("redis://localhost")
+
+
+      def get_redis():
+          return redis_client
+    `;
+    const { plan, after } = await initAsync({ 'app/__init__.py': '', 'app/db.py': session, 'app/cache.py': redisModule });
+    assert.strictEqual(plan.session.message, 'async session: added `get_async_db` in `app/db.py`, next to `get_db`');
+    const db = after.get('app/db.py')!;
+    assert.strictEqual((db.match(/create_async_engine\(/g) ?? []).length, 1, 'no second async engine');
+    assert.match(db, /    async with async_session_factory\(\) as session:\n        yield session\n$/);
+    assert.strictEqual(plan.redis?.status, 'added');
+    const cache = after.get('app/cache.py')!;
+    assert.strictEqual(cache, redisModule + '\n\nasync def get_async_redis() -> aioredis.Redis:\n    """Async twin of `get_redis`: the redis.asyncio client (await every command)."""\n    return cache\n');
+  });
+
   it('keeps CRLF line endings and a file without a final newline intact', async () => {
     const crlf = (TUTORIAL_DB.trimEnd() + '\n\n\n' + GET_DB.trimEnd()).replace(/\n/g, '\r\n');
     const { plan, after } = await initAsync({ 'app/__init__.py': '', 'app/database.py': crlf });
