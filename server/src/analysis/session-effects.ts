@@ -17,6 +17,8 @@ export type SessionEvent =
   | { kind: 'write'; session: string; call: Node; method: string }
   | { kind: 'commit'; session: string; call: Node }
   | { kind: 'refresh'; session: string; call: Node; target?: string }
+  /** Any other method call on the session (`query`, `get`, `execute` of a select …). */
+  | { kind: 'use'; session: string; call: Node; method: string }
   /** A call that receives the session as an argument (position among the call's positionals, or keyword). */
   | { kind: 'handoff'; session: string; call: Node; callee: string; position?: number; keyword?: string };
 
@@ -33,6 +35,8 @@ export interface SessionEffects {
   writes?: string[];
   /** Parameters the function commits. */
   commits?: string[];
+  /** Parameters used as a sync `Session`: `.query(…)`, or `.execute/.commit/.get/…` not awaited. */
+  syncUses?: string[];
   /** Calls the function hands a session parameter to. */
   delegates?: SessionDelegate[];
   /** A generator dependency that commits after its `yield` (or yields inside `session.begin()`). */
@@ -82,6 +86,7 @@ export function sessionEvents(fn: Node, sessions: ReadonlySet<string>): SessionE
         if (WRITE_METHODS.has(method) || (method === 'execute' && isWriteStatement(first))) events.push({ kind: 'write', session, call, method });
         else if (method === 'commit') events.push({ kind: 'commit', session, call });
         else if (method === 'refresh') events.push({ kind: 'refresh', session, call, target: first?.type === 'identifier' ? first.text : undefined });
+        else events.push({ kind: 'use', session, call, method });
         continue;
       }
     }
@@ -102,6 +107,15 @@ export function sessionEvents(fn: Node, sessions: ReadonlySet<string>): SessionE
     }
   }
   return events;
+}
+
+/** Methods an AsyncSession only offers as coroutines: called without `await`, the session is a sync one. */
+const COROUTINE_METHODS = new Set(['execute', 'commit', 'flush', 'refresh', 'get', 'scalar', 'scalars', 'delete', 'merge', 'rollback', 'close']);
+
+function usedAsSyncSession(event: Exclude<SessionEvent, { kind: 'handoff' }>): boolean {
+  const method = event.kind === 'commit' ? 'commit' : event.kind === 'refresh' ? 'refresh' : event.method;
+  if (method === 'query') return true;
+  return COROUTINE_METHODS.has(method) && event.call.parent?.type !== 'await';
 }
 
 /** The factory call bound to `name` by `async with X() as name` / `name = X()` in fn's scope. */
@@ -132,6 +146,7 @@ export function sessionEffects(fn: Node, params: readonly string[], annotations:
     if (event.kind === 'write') (effects.writes ??= []).includes(event.session) || effects.writes.push(event.session);
     else if (event.kind === 'commit') (effects.commits ??= []).includes(event.session) || effects.commits.push(event.session);
     else if (event.kind === 'handoff' && event.callee) (effects.delegates ??= []).push({ callee: event.callee, param: event.session, position: event.position, keyword: event.keyword });
+    if (event.kind !== 'handoff' && usedAsSyncSession(event)) (effects.syncUses ??= []).includes(event.session) || effects.syncUses.push(event.session);
   }
   if (isGenerator && /\byield\b/.test(body.text)) {
     const nodes = TreeIndex.of(fn.tree);

@@ -85,6 +85,38 @@ export function asyncTwinOf(index: WorkspaceIndex, callable: Callable): AsyncTwi
   return undefined;
 }
 
+export interface MethodTwin {
+  /** The async method's name (`get_user_async`). */
+  name: string;
+  fn: FunctionSummary;
+  className: string;
+  module: string;
+}
+
+/**
+ * The async twin of a sync method in the same class hierarchy (`get_user` ↔ `get_user_async`,
+ * `aget_user`, `async_get_user`; `[tool.async-migrate.twins] method-patterns`), defined in the
+ * class that defines the sync method (looked up from the receiver's class).
+ */
+export function methodTwinOf(index: WorkspaceIndex, callable: Callable): MethodTwin | undefined {
+  if (callable.fn.isAsync || !callable.className) return undefined;
+  const r = callable.receiver;
+  const owner =
+    r?.kind === 'instance' ? { module: r.classModule, cls: r.cls } : r?.kind === 'class' ? { module: r.module, cls: r.cls } : index.module(callable.module)?.classes[callable.className] ? { module: callable.module, cls: index.module(callable.module)!.classes[callable.className] } : undefined;
+  if (!owner) return undefined;
+  for (const pattern of index.config.twins.methodPatterns) {
+    const name = pattern.replace(/\{name\}/g, callable.name);
+    if (name === callable.name) continue;
+    const found = index.findMethod(owner.module, owner.cls, name);
+    // Defined beside the sync method: a base class's twin of a method a subclass overrides
+    // (`OllamaProvider.get_window` vs `Provider.get_window_async`) does something else.
+    if (found && isCoroutineFunction(found.fn) && found.className === callable.className && found.module === callable.module) {
+      return { name, fn: found.fn, className: found.className, module: found.module };
+    }
+  }
+  return undefined;
+}
+
 /** The top-level `from … import name` binding of local in this file (not `import m`). */
 export function fromImportBinding(facts: FileFacts, local: string): ImportBinding | undefined {
   const summary = facts.index.fileByPath(facts.file.path);

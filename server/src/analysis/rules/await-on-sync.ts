@@ -1,12 +1,12 @@
 // AM202 await-on-sync: `await` on the result of a plain `def` (seed error 1: awaiting a sync service).
 import { type Callable, calleeLastName, definitionLocation, fileFunctionNames, isPlainSyncFunction, resolveCall, workspaceNames } from '../callee';
 import { awaitedOperand, removeAwaitEdit } from '../fixes/await';
-import { asyncTwinOf, type AsyncTwin } from '../fixes/twins';
+import { asyncTwinOf, methodTwinOf, type AsyncTwin } from '../fixes/twins';
 import type { Rule, RuleContext } from '../rule';
 import { dottedName, unparen } from '../syntax';
 import type { Fix, RelatedInfo } from '../types';
 import type { WorkspaceIndex } from '../workspace';
-import { twinCallSiteFix, twinDrift } from './sync-service-in-async';
+import { methodTwinFix, methodTwinDrift, twinCallSiteFix, twinDrift } from './sync-service-in-async';
 
 /** True when some workspace class deriving from the method's class overrides it (`self.m()` may then be async). */
 export function overriddenInSubclass(index: WorkspaceIndex, callable: Callable): boolean {
@@ -67,7 +67,8 @@ function check(context: RuleContext): void {
       continue;
     }
     const twin = asyncTwinOf(index, callable);
-    const drift = twin && twinDrift(call, callable, twin);
+    const methodTwin = twin ? undefined : methodTwinOf(index, callable);
+    const drift = twin ? twinDrift(call, callable, twin) : methodTwin ? methodTwinDrift(call, callable, methodTwin) : undefined;
     let fix: Fix | undefined;
     let message = `\`${calleeText}(…)\` is awaited but \`${what}\` is a plain \`def\`: its result is not awaitable, so this raises \`TypeError: object … can't be used in 'await' expression\` at run time`;
     if (twin) {
@@ -77,7 +78,11 @@ function check(context: RuleContext): void {
       if (tr) related.push(tr);
       fix = twinCallSiteFix(facts, call, callable, twin, true);
     }
-    if (!fix && !twin) {
+    if (methodTwin) {
+      message += `; use its async twin \`${methodTwin.className}.${methodTwin.name}\``;
+      fix = methodTwinFix(facts, call, callable, methodTwin, true);
+    }
+    if (!fix && !twin && !methodTwin) {
       fix = { title: 'Remove `await` (the function is sync)', applicability: 'safe', edits: [removeAwaitEdit(awaitNode, file.text)] };
     }
     context.report({
