@@ -69,6 +69,12 @@ export interface ClassSummary {
   attributes?: string[];
   /** Members may be created at run time: `__getattr__`, a metaclass, an unknown class decorator, `setattr(self, …)`. */
   dynamicMembers?: boolean;
+  /**
+   * What `self.x = …` assigns, for attributes assigned one way only: `call:<dotted callee>`
+   * (`self.redis = aioredis.from_url(…)`) or `type:<annotation>` (`self.redis = redis` with
+   * `redis: Redis` a parameter). Read by other files through module-level instances (`cache.redis`).
+   */
+  attributeSources?: Record<string, string>;
 }
 
 export type VariableKind =
@@ -213,8 +219,9 @@ function targetNames(target: Node | null | undefined, out: Set<string>): void {
 const INERT_CLASS_DECORATORS = /^(dataclasses\.)?dataclass\b|^(functools\.)?total_ordering$|^(typing\.)?(final|runtime_checkable)$|^(enum\.)?unique$/;
 
 /** Class attributes (body names + self./cls. assignments) and whether members may be dynamic. */
-function classMembers(cls: Node, methods: Record<string, FunctionSummary>): { attributes: string[]; dynamicMembers: boolean } {
+function classMembers(cls: Node, methods: Record<string, FunctionSummary>): { attributes: string[]; dynamicMembers: boolean; attributeSources?: Record<string, string> } {
   const names = new Set<string>();
+  const sources = new Map<string, Set<string>>();
   const body = cls.childForFieldName('body');
   for (const stmt of body ? children(body) : []) {
     if (stmt.type === 'expression_statement') {
@@ -248,11 +255,33 @@ function classMembers(cls: Node, methods: Record<string, FunctionSummary>): { at
       const targets: Node[] = left && ['pattern_list', 'tuple_pattern'].includes(left.type) ? children(left) : left ? [left] : [];
       for (const t of targets) {
         const object = t.type === 'attribute' ? t.childForFieldName('object') : null;
-        if (object?.type === 'identifier' && (object.text === 'self' || object.text === 'cls')) names.add(t.childForFieldName('attribute')!.text);
+        if (object?.type === 'identifier' && (object.text === 'self' || object.text === 'cls')) {
+          const attr = t.childForFieldName('attribute')!.text;
+          names.add(attr);
+          const source = targets.length === 1 && object.text === 'self' ? attributeSource(assign, methods) : '?';
+          (sources.get(attr) ?? sources.set(attr, new Set()).get(attr)!).add(source ?? '?');
+        }
       }
     }
   }
-  return { attributes: [...names], dynamicMembers };
+  const attributeSources = Object.fromEntries([...sources].filter(([, set]) => set.size === 1 && !set.has('?')).map(([attr, set]) => [attr, [...set][0]]));
+  return { attributes: [...names], dynamicMembers, attributeSources: Object.keys(attributeSources).length ? attributeSources : undefined };
+}
+
+/** `call:<callee>` or `type:<annotation>` for `self.x = value`, when the value says what it is. */
+function attributeSource(assign: Node, methods: Record<string, FunctionSummary>): string | undefined {
+  let right = assign.childForFieldName('right');
+  if (right?.type === 'await') right = right.namedChild(0);
+  if (right?.type === 'call') {
+    const callee = dottedName(right.childForFieldName('function'));
+    return callee ? `call:${callee}` : undefined;
+  }
+  if (right?.type !== 'identifier') return undefined;
+  // `self.redis = redis`: the annotation of the method's parameter of that name.
+  const scope = TreeIndex.of(assign.tree).enclosingScope(assign)?.node;
+  const method = scope?.type === 'function_definition' ? methods[scope.childForFieldName('name')?.text ?? ''] : undefined;
+  const annotation = method?.paramAnnotations?.[right.text];
+  return annotation ? `type:${annotation}` : undefined;
 }
 
 /** Names bound at module level, and whether the module creates names dynamically. */
@@ -395,6 +424,7 @@ function classSummary(cls: Node, file?: SourceFile): ClassSummary {
     nameRange: file ? file.rangeOf(nameNode.startIndex, nameNode.endIndex) : undefined,
     attributes: members.attributes,
     dynamicMembers: members.dynamicMembers,
+    attributeSources: members.attributeSources,
   };
 }
 
