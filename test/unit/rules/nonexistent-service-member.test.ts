@@ -29,6 +29,15 @@ const services = { 'app/services/async_user.py': asyncService, 'app/services/use
 ruleTester('AM204', {
   valid: [
     {
+      name: 'an attribute assigned something that is not a workspace class stays unknown',
+      files: {
+        'app/__init__.py': '',
+        'app/svc.py': 'import httpx\n\n\nclass OrderService:\n    def __init__(self):\n        self.client = httpx.AsyncClient()\n\n\norder_service = OrderService()\n',
+        'app/api.py': 'from app.svc import order_service\n\n\nasync def f():\n    return await order_service.client.get_async("x")\n',
+      },
+      path: 'app/api.py',
+    },
+    {
       name: 'existing members, inherited members, class attributes and self-assigned attributes',
       files: {
         ...services,
@@ -125,6 +134,18 @@ ruleTester('AM204', {
     },
   ],
   invalid: [
+    {
+      name: 'through an instance created in __init__ of a module-level service in another file (`order_service.repo.get_async`)',
+      files: {
+        'app/__init__.py': '',
+        'app/repo.py': 'class OrderRepository:\n    async def get(self, db, id):\n        ...\n',
+        'app/svc.py': 'from app.repo import OrderRepository\n\n\nclass OrderService:\n    def __init__(self):\n        self.repo = OrderRepository()\n\n\norder_service = OrderService()\n',
+        'app/api.py': 'from app.svc import order_service\n\n\nasync def f(db):\n    return await order_service.repo.get_async(db, 1)\n',
+      },
+      path: 'app/api.py',
+      errors: ['5:37'],
+      message: '`order_service.repo` (an instance of `OrderRepository`) has no member `get_async`',
+    },
     {
       name: 'a missing member on an instance re-exported by a package star import (corpus: clinic-api)',
       files: {
