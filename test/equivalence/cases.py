@@ -326,6 +326,31 @@ def case_64_get_with_options(db):
     return db.query(User).options(selectinload(User.posts)).get(2)
 
 
+# --- Query.scalar(): one() then the first column; None on no row, MultipleResultsFound on several --
+
+def case_65_scalar_several_rows_raises(db):
+    return db.query(User.name).filter(User.gym_id == 1).scalar()
+
+
+def case_66_scalar_no_row(db):
+    return db.query(User.name).filter(User.id == 999).scalar()
+
+
+def case_67_scalar_entity_join_dedup(db):
+    # Ana has three posts: the legacy one() de-duplicated the entity rows, so this returns Ana.
+    return db.query(User).join(User.posts).filter(User.id == 1).scalar()
+
+
+def case_68_scalar_first_of_columns(db):
+    return db.query(User.name, User.id).filter(User.id == 2).scalar()
+
+
+def case_69_scalar_built_in_steps(db):
+    q = db.query(Post.title)
+    q = q.filter(Post.user_id == 5)
+    return q.scalar()
+
+
 # --- deliberately unsupported: no fix, a reason, a run_sync suggestion where mechanical ----------
 
 def case_90_from_self_unsupported(db):

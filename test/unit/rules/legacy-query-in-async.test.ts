@@ -76,10 +76,37 @@ ruleTester('AM101', {
             a = (await db.execute(select(User).order_by(User.id).limit(1))).scalars().first()
             b = (await db.execute(select(User).filter_by(id=1))).scalar_one()
             c = (await db.execute(select(User).where(User.id == 2))).scalar_one_or_none()
-            d = await db.scalar(select(func.max(User.id)))
+            d = (await db.execute(select(func.max(User.id)))).scalar_one_or_none()
             e = await db.get(User, 3)
             return a, b, c, d, e
       `),
+    },
+    {
+      name: 'scalar(): scalar_one_or_none (raises on several rows), unique() where the legacy one() de-duplicated',
+      files: withModels(mod(py`
+        async def f(db: AsyncSession):
+            name = db.query(User.name).filter(User.id == 1).scalar()
+            author = db.query(User).join(Post).filter(Post.id == 2).scalar()
+            first_column = db.query(User.name, User.id).filter(User.id == 2).scalar()
+            return name, author, first_column
+      `)),
+      errors: ['5:12', '6:14', '7:20'],
+      output: fixed('select', py`
+        async def f(db: AsyncSession):
+            name = (await db.execute(select(User.name).where(User.id == 1))).scalar_one_or_none()
+            author = (await db.execute(select(User).join(Post).where(Post.id == 2))).unique().scalar_one_or_none()
+            first_column = (await db.execute(select(User.name, User.id).where(User.id == 2))).scalar_one_or_none()
+            return name, author, first_column
+      `),
+    },
+    {
+      name: 'no fix: scalar() of an unknown argument over a join (de-duplication unknown)',
+      files: withModels(mod(py`
+        async def f(db: AsyncSession, what):
+            return db.query(what).join(Post).scalar()
+      `)),
+      errors: ['5:12'],
+      message: 'whether the legacy `.scalar()` de-duplicated rows is unknown',
     },
     {
       name: 'count: plain filter form, subquery form with joins',

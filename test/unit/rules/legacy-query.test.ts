@@ -49,8 +49,11 @@ ruleTester('AM102', {
 
         def purge(db: Session):
             return db.query(Post).filter(Post.id < 10).delete(synchronize_session="fetch")
+
+        def oldest_age(db: Session):
+            return db.query(func.max(User.age)).scalar()
       `)),
-      errors: ['5:12', '8:12', '11:12', '14:12'],
+      errors: ['5:12', '8:12', '11:12', '14:12', '17:12'],
       message: 'legacy Query API `db.query()`',
       output: fixed('select, func, delete', py`
         def get_user(db: Session, user_id: int):
@@ -64,6 +67,9 @@ ruleTester('AM102', {
 
         def purge(db: Session):
             return db.execute(delete(Post).where(Post.id < 10).execution_options(synchronize_session="fetch")).rowcount
+
+        def oldest_age(db: Session):
+            return db.execute(select(func.max(User.age))).scalar_one_or_none()
       `),
     },
     {

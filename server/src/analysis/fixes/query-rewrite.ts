@@ -297,6 +297,19 @@ function needsUnique(context: RuleContext, shape: Shape, steps: MethodCall[]): b
   return mentionsOtherEntities(context, steps, shape);
 }
 
+/**
+ * `.unique()` before `scalar_one_or_none()`: the legacy `one()` behind `Query.scalar()` de-duplicated
+ * entity rows first, so a join that repeats one entity returned it instead of raising.
+ */
+function scalarNeedsUnique(context: RuleContext, shape: Shape | { unknown: string }, steps: MethodCall[], headArgs: Node): boolean {
+  if (!('unknown' in shape)) return needsUnique(context, shape, steps);
+  // An unknown argument only matters where rows could repeat an entity.
+  const args = positionalArgs(headArgs);
+  const assumeEntity: Shape = { single: args.length === 1, hasEntity: true, args };
+  if (needsUnique(context, assumeEntity, steps)) refuse(`${shape.unknown}, so whether the legacy \`.scalar()\` de-duplicated rows is unknown`);
+  return false;
+}
+
 function checkStep(step: MethodCall): void {
   if (step.name === 'join' || step.name === 'outerjoin') {
     const positional = positionalArgs(step.args);
@@ -448,6 +461,12 @@ interface StatementSpan {
 }
 
 const SCALAR_RENAMES: Record<string, string> = { all: 'scalars().all', first: 'scalars().first', one: 'scalar_one', one_or_none: 'scalar_one_or_none' };
+/**
+ * Result methods for terminals whose 2.0 name does not depend on the shape. `Query.scalar()` was
+ * `one()` then the first column, with no rows giving None: exactly `Result.scalar_one_or_none()`,
+ * which raises `MultipleResultsFound` on several rows as the legacy method did.
+ */
+const RESULT_RENAMES: Record<string, string> = { scalar: 'scalar_one_or_none' };
 
 /**
  * Emits the edits turning `<statement>.<terminal>()` into its 2.0 execution form.
@@ -482,6 +501,7 @@ function emitTerminal(
     case 'first':
     case 'one':
     case 'one_or_none':
+    case 'scalar':
     case 'iterate': {
       const open = mode === 'await' ? `(await ${receiver}.execute(` : `${receiver}.execute(`;
       const close = mode === 'await' ? '))' : ')';
@@ -493,15 +513,9 @@ function emitTerminal(
         b.replace(span.end, span.end, limit + close + (unique ? '.unique()' : '') + (shape.single ? '.scalars()' : ''));
       } else {
         b.replace(span.end, span.end, limit + close);
-        const name = shape.single ? SCALAR_RENAMES[kind] : kind;
+        const name = RESULT_RENAMES[kind] ?? (shape.single ? SCALAR_RENAMES[kind] : kind);
         if (uniquePart || name !== kind) b.replace(terminal!.nameNode.startIndex, terminal!.nameNode.endIndex, uniquePart + name);
       }
-      return;
-    }
-    case 'scalar': {
-      const paren = mode === 'await' && usedAsPrimary(ctx.outer);
-      head(`${paren ? '(' : ''}${aw}${receiver}.scalar(`, span.selectText && select);
-      replaceTerminal(paren ? '))' : ')');
       return;
     }
     case 'count': {
@@ -618,8 +632,10 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
       return b.plan();
     }
     case 'scalar': {
+      const shape = shapeOf(context, headArgs, b.fn);
+      const unique = scalarNeedsUnique(context, shape, steps, headArgs);
       renameSteps(b, steps);
-      emitTerminal(b, span, 'scalar', terminal, receiver, mode, { single: false, hasEntity: false, args: [] }, false, ctx, false);
+      emitTerminal(b, span, 'scalar', terminal, receiver, mode, 'unknown' in shape ? { single: false, hasEntity: false, args: [] } : shape, unique, ctx, false);
       return b.plan();
     }
     case 'count': {
@@ -831,7 +847,9 @@ function planGroup(b: Builder, q: LegacyQuery, headSteps: MethodCall[], nameNode
     }
   }
   const knownShape: Shape = 'unknown' in shape ? { single: false, hasEntity: false, args: [] } : shape;
-  const unique = !('unknown' in shape) && needsUnique(context, knownShape, allSteps);
+  const unique = 'unknown' in shape
+    ? terminals.some((t) => t.kind === 'scalar') && scalarNeedsUnique(context, shape, allSteps, q.head.childForFieldName('arguments')!)
+    : needsUnique(context, knownShape, allSteps);
 
   b.replace(q.receiver.startIndex, q.queryName.endIndex, b.sqla('select'));
   renameSteps(b, headSteps);

@@ -51,7 +51,7 @@ export const legacyQueryInAsync: Rule = {
       '`.unique()` is added where the legacy Query de-duplicated entities (joins, several entities, other tables in the filter) and for joined-eager-loaded collections, where 2.0 raises without it.',
       'No fix (only a reason, and a `run_sync` suggestion when mechanical) for `from_self()`, `exists()`, `with_entities()`, `yield_per()`, `populate_existing()`, string joins, unknown methods, and Query objects returned or passed to other functions.',
       'A query built over several statements (`q = db.query(M)`, `q = q.filter(...)`, `return q.all()`) is rewritten as a whole when every use of the variable is in the same function; otherwise it gets no fix.',
-      '`.scalar()` becomes `Session.scalar()`, which returns the first row where the legacy method raised `MultipleResultsFound` on several rows.',
+      '`.scalar()` becomes `Result.scalar_one_or_none()` (after `.unique()` where the legacy `one()` de-duplicated entity rows): `None` for no row, `MultipleResultsFound` for several, the first column of a multi-column row — as the legacy method.',
       'A receiver counts as a session when its type is known (annotation, `Depends`, session factory) or when it is named like one (`db`, `session`, `db_session`, …) and `query()` gets a model or column.',
     ],
   },
