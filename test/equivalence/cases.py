@@ -351,6 +351,47 @@ def case_69_scalar_built_in_steps(db):
     return q.scalar()
 
 
+# --- with_entities(A, B) → select(A, B), same criteria, joins, order and paging --------------------
+
+def case_70_with_entities_single_column(db):
+    return db.query(User).filter(User.is_active == True).with_entities(User.id).all()  # noqa: E712
+
+
+def case_71_with_entities_columns_ordered(db):
+    return db.query(User).filter(User.age > 25).with_entities(User.id, User.name).order_by(User.id).all()
+
+
+def case_72_with_entities_count_scalar(db):
+    return db.query(User).filter(User.gym_id == 1).with_entities(func.count(User.id)).scalar()
+
+
+def case_73_with_entities_paging(db):
+    return db.query(Post).order_by(Post.likes.desc(), Post.id).with_entities(Post.title).limit(3).offset(1).all()
+
+
+def case_74_with_entities_join_after(db):
+    return (
+        db.query(User)
+        .with_entities(User.name, Post.title)
+        .join(Post, Post.user_id == User.id)
+        .filter(Post.likes > 5)
+        .order_by(Post.id)
+        .all()
+    )
+
+
+def case_75_with_entities_to_entity(db):
+    return db.query(User.id).with_entities(Gym).filter(Gym.city == "Madrid").order_by(Gym.id).all()
+
+
+def case_76_with_entities_distinct_first(db):
+    return db.query(User).with_entities(User.gym_id).distinct().order_by(User.gym_id.desc()).first()
+
+
+def case_77_with_entities_count(db):
+    return db.query(Post).filter(Post.likes > 2).with_entities(Post.user_id).distinct().count()
+
+
 # --- deliberately unsupported: no fix, a reason, a run_sync suggestion where mechanical ----------
 
 def case_90_from_self_unsupported(db):
@@ -361,8 +402,9 @@ def case_91_exists_unsupported(db):
     return db.query(db.query(User).filter(User.age > 50).exists()).scalar()
 
 
-def case_92_with_entities_unsupported(db):
-    return db.query(User).filter(User.is_active == True).with_entities(User.id).all()  # noqa: E712
+def case_92_with_entities_after_join_unsupported(db):
+    # The join was made from User; with the entities swapped, select()'s join would start elsewhere.
+    return db.query(User).join(Post).filter(Post.likes > 5).with_entities(User.name).all()
 
 
 def case_93_yield_per_unsupported(db):

@@ -109,6 +109,49 @@ ruleTester('AM101', {
       message: 'whether the legacy `.scalar()` de-duplicated rows is unknown',
     },
     {
+      name: 'with_entities(): the entities move into select(), criteria, joins after it, order and paging carry over',
+      files: withModels(mod(py`
+        async def f(db: AsyncSession):
+            ids = db.query(User).filter(User.active).with_entities(User.id).order_by(User.id).limit(5).all()
+            total = db.query(User).filter(User.gym_id == 1).with_entities(func.count(User.id)).scalar()
+            gyms = db.query(User.id).with_entities(Gym).all()
+            titles = (
+                db.query(User)
+                .with_entities(User.name, Post.title)
+                .join(Post, Post.author_id == User.id)
+                .all()
+            )
+            return ids, total, gyms, titles
+      `)),
+      errors: ['5:11', '6:13', '7:12', '9:9'],
+      output: fixed('select', py`
+        async def f(db: AsyncSession):
+            ids = (await db.execute(select(User.id).where(User.active).order_by(User.id).limit(5))).all()
+            total = (await db.execute(select(func.count(User.id)).where(User.gym_id == 1))).scalar_one_or_none()
+            gyms = (await db.execute(select(Gym))).scalars().all()
+            titles = (
+                (await db.execute(select(User.name, Post.title)
+                .join(Post, Post.author_id == User.id)))
+                .all()
+            )
+            return ids, total, gyms, titles
+      `),
+    },
+    {
+      name: 'no fix: with_entities() after steps resolved against the replaced entities, or on a query built across statements',
+      files: withModels(mod(py`
+        async def f(db: AsyncSession):
+            a = db.query(User).join(Post).with_entities(User.name).all()
+            b = db.query(User).filter_by(active=True).with_entities(User.id).all()
+            c = db.query(User).with_entities(User.id).get(1)
+            q = db.query(User)
+            q = q.with_entities(User.id)
+            return a, b, c, q.all()
+      `)),
+      errors: ['5:9', '6:9', '7:9', '8:9'],
+      message: /`\.join\(\)` before `with_entities\(\)`|`\.filter_by\(\)` before `with_entities\(\)`|`\.get\(\)` after `with_entities\(\)`|`with_entities\(\)` on a query built across statements/,
+    },
+    {
       name: 'count: plain filter form, subquery form with joins',
       files: withModels(mod(py`
         async def f(db: AsyncSession):
@@ -412,11 +455,11 @@ describe('AM101 details', () => {
   it('offers `await db.run_sync(lambda s: ...)` where the rewrite is refused', async () => {
     const findings = await analyze(withModels(mod(py`
       async def f(db: AsyncSession):
-          return db.query(User).filter(User.age > 3).with_entities(User.id).all()
+          return db.query(User).join(Post).filter(User.age > 3).with_entities(User.id).all()
     `)), { select: ['AM101'], only: 'app/api.py' });
     assert.strictEqual(findings.length, 1);
     assert.ok(!findings[0].fix);
-    assert.deepStrictEqual(findings[0].suggestions?.[0].edits.map((e) => e.newText), ['await db.run_sync(lambda s: s.query(User).filter(User.age > 3).with_entities(User.id).all())']);
+    assert.deepStrictEqual(findings[0].suggestions?.[0].edits.map((e) => e.newText), ['await db.run_sync(lambda s: s.query(User).join(Post).filter(User.age > 3).with_entities(User.id).all())']);
   });
 
   it('reports nothing inside syntax errors', async () => {

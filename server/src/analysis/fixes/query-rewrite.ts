@@ -56,7 +56,7 @@ const VALUE_TERMINALS = ['all', 'first', 'one', 'one_or_none', 'scalar', 'count'
 const UNSUPPORTED: Record<string, string> = {
   from_self: '`from_self()` has no `select()` equivalent (rewrite it with `.subquery()` and `aliased()`)',
   exists: '`Query.exists()` wraps the whole query in EXISTS (write `select(exists().where(...))` by hand)',
-  with_entities: '`with_entities()` swaps the selected entities mid-chain (start from `select(<entities>)` instead)',
+  with_entities: '`with_entities()` on a query built across statements swaps its entities after the fact (start from `select(<entities>)` instead)',
   add_columns: '`add_columns()` changes the row shape mid-chain (list the columns in `select(...)` instead)',
   add_entity: '`add_entity()` changes the row shape mid-chain (list the entities in `select(...)` instead)',
   yield_per: '`yield_per()` streams rows (with `AsyncSession` use `await db.stream(stmt)`)',
@@ -322,19 +322,48 @@ function checkStep(step: MethodCall): void {
   }
 }
 
-/** Splits a chain into statement steps, then a terminal (or an unsupported method). */
-function splitChain(calls: MethodCall[]): { steps: MethodCall[]; terminal?: MethodCall } {
+interface SplitChain {
+  steps: MethodCall[];
+  terminal?: MethodCall;
+  /** `.with_entities(A, B)`: the entities `select()` starts from instead of `query()`'s. */
+  projection?: MethodCall;
+}
+
+/**
+ * Splits a chain into statement steps, then a terminal (or an unsupported method). A
+ * `with_entities()` is accepted only where the caller can move its entities into `select()`.
+ */
+function splitChain(calls: MethodCall[], allowProjection = false): SplitChain {
   const steps: MethodCall[] = [];
+  let projection: MethodCall | undefined;
   for (let i = 0; i < calls.length; i++) {
     const call = calls[i];
     if (STEP_RENAMES[call.name]) {
       steps.push(call);
       continue;
     }
-    if (TERMINALS.includes(call.name)) return { steps, terminal: call };
+    if (call.name === 'with_entities' && allowProjection) {
+      checkProjection(call, steps, projection);
+      projection = call;
+      continue;
+    }
+    if (TERMINALS.includes(call.name)) return { steps, terminal: call, projection };
     refuse(UNSUPPORTED[call.name] ?? `\`.${call.name}()\` is not a Query method the rewriter knows`);
   }
-  return { steps };
+  return { steps, projection };
+}
+
+/**
+ * `with_entities()` replaces the selected entities and keeps criteria, order and paging, which is
+ * `select(<entities>)` with the same steps — except for steps resolved against the replaced
+ * entities: joins (their left side), `select_from`, loader options and `filter_by`.
+ */
+function checkProjection(call: MethodCall, before: MethodCall[], previous: MethodCall | undefined): void {
+  if (previous) refuse('`with_entities()` twice in one chain');
+  const bound = before.find((s) => ['join', 'outerjoin', 'select_from', 'options', 'filter_by'].includes(s.name));
+  if (bound) refuse(`\`.${bound.name}()\` before \`with_entities()\` was resolved against the replaced entities (move it after, or start from \`select(<entities>)\`)`);
+  if (!positionalArgs(call.args).length) refuse('`with_entities()` without entities');
+  if (hasComments(call.args)) refuse('comments inside `with_entities()` would be lost');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -592,21 +621,25 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
   if (!headArgs || headArgs.type !== 'argument_list') refuse('query() has no argument list');
   const chain = q.chain;
   // Calls and attributes after the terminal (`.first().name`) apply to the result, not the Query.
-  const { steps, terminal } = splitChain(chain.calls);
+  const { steps, terminal, projection } = splitChain(chain.calls, true);
   if (!terminal && chain.danglingAttribute) refuse(`the chain reads \`.${chain.danglingAttribute.childForFieldName('attribute')?.text}\` from the Query`);
-  const top = terminal ? terminal.call : (steps.at(-1)?.call ?? q.head);
+  // The entities select() starts from: with_entities()'s when the chain has one.
+  const entityArgs = projection?.args ?? headArgs;
+  const lastStep = [...steps, ...(projection ? [projection] : [])].sort((a, c) => a.call.endIndex - c.call.endIndex).at(-1);
+  const top = terminal ? terminal.call : (lastStep?.call ?? q.head);
   const ctx = chainContext(top);
   if (mode === 'await' && !['subquery', 'scalar_subquery', 'as_scalar'].includes(terminal?.name ?? '')) {
     const forbidden = awaitForbidden(q.head);
     if (forbidden && !(terminal === undefined && usedAsInSubquery(ctx.outer))) refuse(forbidden);
   }
   nestedQueriesFixable(context, q, mode);
-  const stmtEnd = (steps.at(-1)?.call ?? q.head).endIndex;
+  if (projection) moveProjection(b, q, projection, terminal);
+  const stmtEnd = (lastStep?.call ?? q.head).endIndex;
   const span: StatementSpan = { start: q.receiver.startIndex, headEnd: q.queryName.endIndex, selectText: 'select', end: stmtEnd };
 
   if (!terminal) {
     if (iteratedDirectly(ctx.outer)) {
-      const shape = requireShape(b, headArgs, 'iterating');
+      const shape = requireShape(b, entityArgs, 'iterating');
       renameSteps(b, steps);
       emitTerminal(b, span, 'iterate', undefined, receiver, mode, shape, needsUnique(context, shape, steps), ctx, false);
       return b.plan();
@@ -617,6 +650,7 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
       return b.plan();
     }
     const name = assignedNameOf(ctx.outer);
+    if (name && projection) refuse(UNSUPPORTED.with_entities);
     if (name) return planGroup(b, q, steps, name, mode);
     refuse('the Query object itself is passed on or returned (migrate its users together, then build a `select()`)');
   }
@@ -626,20 +660,20 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
     case 'first':
     case 'one':
     case 'one_or_none': {
-      const shape = requireShape(b, headArgs, `\`.${terminal.name}()\``);
+      const shape = requireShape(b, entityArgs, `\`.${terminal.name}()\``);
       renameSteps(b, steps);
       emitTerminal(b, span, terminal.name, terminal, receiver, mode, shape, needsUnique(context, shape, steps), ctx, false);
       return b.plan();
     }
     case 'scalar': {
-      const shape = shapeOf(context, headArgs, b.fn);
-      const unique = scalarNeedsUnique(context, shape, steps, headArgs);
+      const shape = shapeOf(context, entityArgs, b.fn);
+      const unique = scalarNeedsUnique(context, shape, steps, entityArgs);
       renameSteps(b, steps);
       emitTerminal(b, span, 'scalar', terminal, receiver, mode, 'unknown' in shape ? { single: false, hasEntity: false, args: [] } : shape, unique, ctx, false);
       return b.plan();
     }
     case 'count': {
-      const shape = shapeOf(context, headArgs, b.fn);
+      const shape = shapeOf(context, entityArgs, b.fn);
       // count() counted the rows of the whole query as a subquery; a plain
       // `select(func.count()).select_from(M).where(...)` counts the same only for one model and filters.
       const simple = !('unknown' in shape) && shape.single && !!shape.model && argKind(context, shape.model, b.fn) === 'entity' && steps.every((s) => ['filter', 'where', 'filter_by'].includes(s.name));
@@ -663,6 +697,19 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
       return planDml(b, q, steps, terminal, mode, ctx);
   }
   refuse(`\`.${terminal.name}()\` is not supported`);
+}
+
+/**
+ * `db.query(M)....with_entities(A, B)...` → `select(A, B)...`: the entities move into the head and
+ * the call is removed (with the line break before it when it stands on its own line).
+ */
+function moveProjection(b: Builder, q: LegacyQuery, projection: MethodCall, terminal: MethodCall | undefined): void {
+  if (terminal && ['get', 'delete', 'update'].includes(terminal.name)) refuse(`\`.${terminal.name}()\` after \`with_entities()\` has no statement equivalent`);
+  b.replace(q.head.childForFieldName('arguments')!.startIndex, q.head.childForFieldName('arguments')!.endIndex, projection.args.text);
+  const text = b.context.file.text;
+  const before = projection.attribute.childForFieldName('object')!.endIndex;
+  const dotStart = projection.dot?.startIndex ?? projection.nameNode.startIndex;
+  b.replace(text.slice(before, dotStart).trim() === '' ? before : dotStart, projection.call.endIndex, '');
 }
 
 function requireShape(b: Builder, headArgs: Node, what: string): Shape {
