@@ -6,6 +6,7 @@ against the same seeded data. Cases whose name ends in `_unsupported` are ones t
 must refuse (no fix, a reason, and where mechanical a `run_sync` suggestion).
 """
 from sqlalchemy import func
+from sqlalchemy import exists
 from sqlalchemy.orm import joinedload, selectinload
 
 from models import Gym, Membership, Post, User
@@ -392,14 +393,42 @@ def case_77_with_entities_count(db):
     return db.query(Post).filter(Post.likes > 2).with_entities(Post.user_id).distinct().count()
 
 
+# --- Query.exists() → Select.exists(): EXISTS over the same FROM and criteria ------------------------
+
+def case_78_exists_scalar_true(db):
+    return db.query(db.query(User).filter(User.age > 50).exists()).scalar()
+
+
+def case_79_exists_scalar_false(db):
+    return db.query(db.query(User).filter(User.age > 90).exists()).scalar()
+
+
+def case_80_exists_correlated_filter(db):
+    return db.query(User).filter(~db.query(Post).filter(Post.user_id == User.id).exists()).order_by(User.id).all()
+
+
+def case_81_exists_built_in_steps(db):
+    q = db.query(Post).filter(Post.likes > 8)
+    return db.query(q.exists()).scalar()
+
+
+def case_82_exists_columns_join(db):
+    return db.query(db.query(User.id).join(Post).filter(Post.title == "Swim").exists()).scalar()
+
+
+def case_83_sql_exists_where(db):
+    return db.query(exists().where(User.email == "ana@gym.io")).scalar()
+
+
 # --- deliberately unsupported: no fix, a reason, a run_sync suggestion where mechanical ----------
 
 def case_90_from_self_unsupported(db):
     return db.query(User).filter(User.age > 20).from_self().order_by(User.id).all()
 
 
-def case_91_exists_unsupported(db):
-    return db.query(db.query(User).filter(User.age > 50).exists()).scalar()
+def case_91_exists_with_options_unsupported(db):
+    # Query.exists() dropped eager loads; a loader option inside EXISTS is not carried over.
+    return db.query(db.query(User).options(joinedload(User.posts)).filter(User.age > 50).exists()).scalar()
 
 
 def case_92_with_entities_after_join_unsupported(db):

@@ -138,18 +138,20 @@ ruleTester('AM101', {
       `),
     },
     {
-      name: 'no fix: with_entities() after steps resolved against the replaced entities, or on a query built across statements',
+      name: 'exists(): Select.exists() in place, the outer query executed (nothing awaited inside)',
       files: withModels(mod(py`
         async def f(db: AsyncSession):
-            a = db.query(User).join(Post).with_entities(User.name).all()
-            b = db.query(User).filter_by(active=True).with_entities(User.id).all()
-            c = db.query(User).with_entities(User.id).get(1)
-            q = db.query(User)
-            q = q.with_entities(User.id)
-            return a, b, c, q.all()
+            any_old = db.query(db.query(User).filter(User.age > 50).exists()).scalar()
+            lonely = db.query(User).filter(~db.query(Post).filter(Post.author_id == User.id).exists()).all()
+            return any_old, lonely
       `)),
-      errors: ['5:9', '6:9', '7:9', '8:9'],
-      message: /`\.join\(\)` before `with_entities\(\)`|`\.filter_by\(\)` before `with_entities\(\)`|`\.get\(\)` after `with_entities\(\)`|`with_entities\(\)` on a query built across statements/,
+      errors: ['5:15', '5:24', '6:14', '6:37'],
+      output: fixed('select', py`
+        async def f(db: AsyncSession):
+            any_old = (await db.execute(select(select(User).where(User.age > 50).exists()))).scalar_one_or_none()
+            lonely = (await db.execute(select(User).where(~select(Post).where(Post.author_id == User.id).exists()))).scalars().all()
+            return any_old, lonely
+      `),
     },
     {
       name: 'count: plain filter form, subquery form with joins',
@@ -452,6 +454,42 @@ ruleTester('AM101', {
 });
 
 describe('AM101 details', () => {
+  /** Each refused chain's line → its reason; no chain in body gets a fix. */
+  async function refusals(body: string): Promise<Map<number, string>> {
+    const findings = await analyze(withModels(mod(body)), { select: ['AM101'], only: 'app/api.py' });
+    for (const f of findings) assert.ok(!f.fix, `unexpected fix at line ${f.range.start.line + 1}`);
+    return new Map(findings.map((f) => [f.range.start.line + 1, f.noFixReason ?? '']));
+  }
+
+  it('refuses with_entities() after steps resolved against the replaced entities, each with its reason', async () => {
+    const reasons = await refusals(py`
+      async def f(db: AsyncSession):
+          a = db.query(User).join(Post).with_entities(User.name).all()
+          b = db.query(User).filter_by(active=True).with_entities(User.id).all()
+          c = db.query(User).with_entities(User.id).get(1)
+          q = db.query(User)
+          q = q.with_entities(User.id)
+          return a, b, c, q.all()
+    `);
+    assert.deepStrictEqual([...reasons.keys()], [5, 6, 7, 8]);
+    assert.match(reasons.get(5)!, /`\.join\(\)` before `with_entities\(\)` was resolved against the replaced entities/);
+    assert.match(reasons.get(6)!, /`\.filter_by\(\)` before `with_entities\(\)`/);
+    assert.match(reasons.get(7)!, /`\.get\(\)` after `with_entities\(\)` has no statement equivalent/);
+    assert.match(reasons.get(8)!, /`with_entities\(\)` on a query built across statements/);
+  });
+
+  it('refuses exists() after loader options or over a bare SQL function', async () => {
+    const reasons = await refusals(py`
+      async def f(db: AsyncSession):
+          a = db.query(User).options(joinedload(User.posts)).exists()
+          b = db.query(func.count(User.id)).exists()
+          return a, b
+    `);
+    assert.deepStrictEqual([...reasons.keys()], [5, 6]);
+    assert.match(reasons.get(5)!, /`\.options\(\)` before `\.exists\(\)`/);
+    assert.match(reasons.get(6)!, /`\.exists\(\)` over something other than mapped entities or their columns/);
+  });
+
   it('offers `await db.run_sync(lambda s: ...)` where the rewrite is refused', async () => {
     const findings = await analyze(withModels(mod(py`
       async def f(db: AsyncSession):

@@ -49,13 +49,14 @@ const STEP_RENAMES: Record<string, string> = {
 };
 
 /** Methods that end a chain by executing it (or turning it into a subquery). */
-const TERMINALS = ['all', 'first', 'one', 'one_or_none', 'scalar', 'count', 'get', 'delete', 'update', 'subquery', 'scalar_subquery', 'as_scalar'];
+const TERMINALS = ['all', 'first', 'one', 'one_or_none', 'scalar', 'count', 'get', 'delete', 'update', 'subquery', 'scalar_subquery', 'as_scalar', 'exists'];
+/** Terminals that turn the Query into an SQL expression (nothing runs, so nothing is awaited). */
+const EXPRESSION_TERMINALS = ['subquery', 'scalar_subquery', 'as_scalar', 'exists'];
 /** Terminals whose result is a value (not a Query), so `run_sync(lambda s: ...)` can return it. */
 const VALUE_TERMINALS = ['all', 'first', 'one', 'one_or_none', 'scalar', 'count', 'get', 'delete', 'update'];
 
 const UNSUPPORTED: Record<string, string> = {
   from_self: '`from_self()` has no `select()` equivalent (rewrite it with `.subquery()` and `aliased()`)',
-  exists: '`Query.exists()` wraps the whole query in EXISTS (write `select(exists().where(...))` by hand)',
   with_entities: '`with_entities()` on a query built across statements swaps its entities after the fact (start from `select(<entities>)` instead)',
   add_columns: '`add_columns()` changes the row shape mid-chain (list the columns in `select(...)` instead)',
   add_entity: '`add_entity()` changes the row shape mid-chain (list the entities in `select(...)` instead)',
@@ -628,7 +629,7 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
   const lastStep = [...steps, ...(projection ? [projection] : [])].sort((a, c) => a.call.endIndex - c.call.endIndex).at(-1);
   const top = terminal ? terminal.call : (lastStep?.call ?? q.head);
   const ctx = chainContext(top);
-  if (mode === 'await' && !['subquery', 'scalar_subquery', 'as_scalar'].includes(terminal?.name ?? '')) {
+  if (mode === 'await' && !EXPRESSION_TERMINALS.includes(terminal?.name ?? '')) {
     const forbidden = awaitForbidden(q.head);
     if (forbidden && !(terminal === undefined && usedAsInSubquery(ctx.outer))) refuse(forbidden);
   }
@@ -681,6 +682,11 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
       emitTerminal(b, span, 'count', terminal, receiver, mode, { single: false, hasEntity: false, args: [] }, false, ctx, simple);
       return b.plan();
     }
+    case 'exists':
+      checkExists(b, entityArgs, steps, terminal);
+      renameSteps(b, steps);
+      emitTerminal(b, span, 'subquery', terminal, receiver, mode, { single: false, hasEntity: false, args: [] }, false, ctx, false);
+      return b.plan();
     case 'subquery':
     case 'scalar_subquery':
     case 'as_scalar':
@@ -710,6 +716,22 @@ function moveProjection(b: Builder, q: LegacyQuery, projection: MethodCall, term
   const before = projection.attribute.childForFieldName('object')!.endIndex;
   const dotStart = projection.dot?.startIndex ?? projection.nameNode.startIndex;
   b.replace(text.slice(before, dotStart).trim() === '' ? before : dotStart, projection.call.endIndex, '');
+}
+
+/**
+ * `Query.exists()` is `EXISTS (SELECT 1 FROM <entity> WHERE ...)` without eager loads; 2.0's
+ * `Select.exists()` is the same test when FROM comes from mapped entities or their columns (not
+ * from a bare SQL function, whose FROM the legacy method took from elsewhere) and no loader option is
+ * set (the legacy method dropped them).
+ */
+function checkExists(b: Builder, entityArgs: Node, steps: MethodCall[], terminal: MethodCall): void {
+  if (children(terminal.args).length) refuse('`.exists()` with arguments');
+  if (steps.some((s) => s.name === 'options')) refuse('`.options()` before `.exists()` (the legacy method dropped eager loads)');
+  const args = positionalArgs(entityArgs);
+  const kinds = args.map((a) => argKind(b.context, a, b.fn));
+  if (!args.length || kinds.some((k) => k === 'unknown') || args.some((a) => unparen(a).type === 'call' && kinds[args.indexOf(a)] !== 'entity')) {
+    refuse('`.exists()` over something other than mapped entities or their columns (its FROM is not known)');
+  }
 }
 
 function requireShape(b: Builder, headArgs: Node, what: string): Shape {
@@ -887,6 +909,7 @@ function planGroup(b: Builder, q: LegacyQuery, headSteps: MethodCall[], nameNode
   const shape = shapeOf(context, q.head.childForFieldName('arguments')!, fnFacts);
   const allSteps = [...headSteps, ...stepUses.flat(), ...terminals.flatMap((t) => t.steps)];
   for (const t of terminals) {
+    if (t.terminal?.name === 'exists') checkExists(b, q.head.childForFieldName('arguments')!, allSteps, t.terminal);
     if (['all', 'first', 'one', 'one_or_none', 'iterate'].includes(t.kind) && 'unknown' in shape) refuse(`${shape.unknown}, so the result form (\`.scalars()\` or rows) is unknown`);
     if (mode === 'await') {
       const forbidden = awaitForbidden(t.root);
@@ -921,6 +944,7 @@ function groupTerminalKind(terminal: MethodCall): TerminalKind {
     case 'subquery':
     case 'scalar_subquery':
     case 'as_scalar':
+    case 'exists':
       return 'subquery';
     default:
       refuse(`\`.${terminal.name}()\` on a query built across statements has no \`select()\` equivalent`);
