@@ -420,10 +420,44 @@ def case_83_sql_exists_where(db):
     return db.query(exists().where(User.email == "ana@gym.io")).scalar()
 
 
+# --- from_self() → aliased(Model, select(...).subquery()), built before the statement ---------------
+
+def case_84_from_self_order(db):
+    return db.query(User).filter(User.age > 20).from_self().order_by(User.id).all()
+
+
+def case_85_from_self_inner_limit(db):
+    top = db.query(Post).order_by(Post.likes.desc(), Post.id).limit(5).from_self().filter(Post.likes < 8).order_by(Post.id).all()
+    return top
+
+
+def case_86_from_self_count(db):
+    return db.query(User).filter(User.gym_id == 1).from_self().filter(User.age > 30).count()
+
+
+def case_87_from_self_join_dedup(db):
+    # Ana has three matching posts: the subquery repeats her, the legacy Query returned her once.
+    return db.query(User).join(Post).filter(Post.likes > 2).from_self().order_by(User.id).all()
+
+
+def case_88_from_self_in_condition(db):
+    if db.query(Gym).filter(Gym.city == "Madrid").from_self().filter_by(name="Fit Sur").first():
+        return "yes"
+    return "no"
+
+
+def case_89_from_self_iterated(db):
+    names = []
+    for user in db.query(User).filter(User.is_active == True).from_self().order_by(User.name.desc()).limit(3).all():  # noqa: E712
+        names.append(user.name)
+    return names
+
+
 # --- deliberately unsupported: no fix, a reason, a run_sync suggestion where mechanical ----------
 
-def case_90_from_self_unsupported(db):
-    return db.query(User).filter(User.age > 20).from_self().order_by(User.id).all()
+def case_90_from_self_other_table_unsupported(db):
+    # Outer criteria naming another table: the legacy adaptation is not reproduced.
+    return db.query(User).filter(User.age > 40).from_self().filter(User.id == Post.user_id).distinct().order_by(User.id).all()
 
 
 def case_91_exists_with_options_unsupported(db):

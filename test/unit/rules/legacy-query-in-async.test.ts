@@ -368,17 +368,22 @@ ruleTester('AM101', {
       `),
     },
     {
-      name: 'no fix: from_self, with a run_sync suggestion',
+      name: 'from_self(): the subquery and its alias are built before the statement; outer criteria read the alias',
       files: withModels(mod(py`
         async def f(db: AsyncSession):
-            return db.query(User).from_self().all()
+            top = db.query(Post).order_by(Post.id.desc()).limit(10).from_self().filter(Post.title != "").order_by(Post.id).all()
+            if db.query(User).filter(User.active).from_self().filter_by(gym_id=1).count():
+                return top
       `)),
-      errors: ['5:12'],
-      message: /no automatic fix: `from_self\(\)` has no `select\(\)` equivalent/,
-      output: mod(py`
+      errors: ['5:11', '6:8'],
+      output: `from sqlalchemy.ext.asyncio import AsyncSession\nfrom sqlalchemy import select, func\nfrom sqlalchemy.orm import aliased\nfrom app.models import User, Post, Gym\n\n${py`
         async def f(db: AsyncSession):
-            return db.query(User).from_self().all()
-      `),
+            post_subq = aliased(Post, select(Post).order_by(Post.id.desc()).limit(10).subquery())
+            top = (await db.execute(select(post_subq).where(post_subq.title != "").order_by(post_subq.id))).scalars().all()
+            user_subq = aliased(User, select(User).where(User.active).subquery())
+            if await db.scalar(select(func.count()).select_from(select(user_subq).filter_by(gym_id=1).subquery())):
+                return top
+      `}`,
     },
     {
       name: 'no fix: the Query object escapes the function',
@@ -476,6 +481,31 @@ describe('AM101 details', () => {
     assert.match(reasons.get(6)!, /`\.filter_by\(\)` before `with_entities\(\)`/);
     assert.match(reasons.get(7)!, /`\.get\(\)` after `with_entities\(\)` has no statement equivalent/);
     assert.match(reasons.get(8)!, /`with_entities\(\)` on a query built across statements/);
+  });
+
+  it('refuses from_self() where the subquery cannot be built first or the outer criteria name other tables', async () => {
+    const reasons = await refusals(py`
+      async def f(db: AsyncSession, flag: bool):
+          a = db.query(User).from_self().all() if flag else None
+          b = log(1) + len(db.query(User).from_self().all())
+          c = db.query(User).from_self(User.id).all()
+          d = db.query(User).from_self().filter(User.id == Post.author_id).all()
+          e = db.query(User).from_self().join(Post).all()
+          g = db.query(User).options(joinedload(User.posts)).from_self().all()
+          if flag:
+              pass
+          elif db.query(User).from_self().first():
+              pass
+          return a, b, c, d, e, g
+    `);
+    assert.deepStrictEqual([...reasons.keys()], [5, 6, 7, 8, 9, 10, 13]);
+    assert.match(reasons.get(5)!, /sits in a conditional, a comprehension or a lambda/);
+    assert.match(reasons.get(6)!, /`log\(1\)` runs before the query in the same statement/);
+    assert.match(reasons.get(7)!, /`from_self\(\)` with entities/);
+    assert.match(reasons.get(8)!, /name other tables/);
+    assert.match(reasons.get(9)!, /`\.join\(\)` after `from_self\(\)`/);
+    assert.match(reasons.get(10)!, /loader options inside `from_self\(\)`/);
+    assert.match(reasons.get(13)!, /in a `if` statement|cannot be built before it/);
   });
 
   it('refuses exists() after loader options or over a bare SQL function', async () => {

@@ -56,7 +56,7 @@ const EXPRESSION_TERMINALS = ['subquery', 'scalar_subquery', 'as_scalar', 'exist
 const VALUE_TERMINALS = ['all', 'first', 'one', 'one_or_none', 'scalar', 'count', 'get', 'delete', 'update'];
 
 const UNSUPPORTED: Record<string, string> = {
-  from_self: '`from_self()` has no `select()` equivalent (rewrite it with `.subquery()` and `aliased()`)',
+  from_self: '`from_self()` on a query built across statements (rewrite it with `.subquery()` and `aliased()`)',
   with_entities: '`with_entities()` on a query built across statements swaps its entities after the fact (start from `select(<entities>)` instead)',
   add_columns: '`add_columns()` changes the row shape mid-chain (list the columns in `select(...)` instead)',
   add_entity: '`add_entity()` changes the row shape mid-chain (list the entities in `select(...)` instead)',
@@ -373,11 +373,14 @@ function checkProjection(call: MethodCall, before: MethodCall[], previous: Metho
 interface Plan {
   edits: TextEdit[];
   imports: Set<string>;
+  /** Names to import from `sqlalchemy.orm` (`aliased`). */
+  ormImports?: Set<string>;
 }
 
 class Builder {
   readonly edits: TextEdit[] = [];
   readonly importNames = new Set<string>();
+  readonly ormImportNames = new Set<string>();
   /** The function the query is written in, looked up once. */
   readonly fn: FunctionFacts | undefined;
   private readonly shadowCache = new Map<string, boolean>();
@@ -423,8 +426,18 @@ class Builder {
     return alias;
   }
 
+  /** The local spelling of a `sqlalchemy.orm` name (`aliased`), recording the import it needs. */
+  orm(name: string): string {
+    const { file, index } = this.context;
+    const existing = perFile(file, `imported-orm:${name}`, () => importedLocalName(file, 'sqlalchemy.orm', name));
+    if (existing && !this.shadowed(existing)) return existing;
+    if (this.shadowed(name) || index.resolveName(file.moduleName, name)) refuse(`the name \`${name}\` is already taken here`);
+    this.ormImportNames.add(name);
+    return name;
+  }
+
   plan(): Plan {
-    return { edits: this.edits, imports: this.importNames };
+    return { edits: this.edits, imports: this.importNames, ormImports: this.ormImportNames };
   }
 }
 
@@ -488,6 +501,8 @@ interface StatementSpan {
   selectText: string;
   /** End of the statement expression (after its last step). */
   end: number;
+  /** The whole statement head when it is not `select` followed by the original arguments (`select(alias)`). */
+  headText?: string;
 }
 
 const SCALAR_RENAMES: Record<string, string> = { all: 'scalars().all', first: 'scalars().first', one: 'scalar_one', one_or_none: 'scalar_one_or_none' };
@@ -525,7 +540,7 @@ function emitTerminal(
     if (text.slice(span.end, dotStart).trim() === '') b.replace(span.end, t.call.endIndex, tail);
     else b.replace(dotStart, t.call.endIndex, tail);
   };
-  const head = (prefix: string, selectText = span.selectText) => b.replace(span.start, span.headEnd, prefix + selectText);
+  const head = (prefix: string, selectText = span.selectText) => b.replace(span.start, span.headEnd, prefix + (span.headText ?? selectText));
   switch (kind) {
     case 'all':
     case 'first':
@@ -605,8 +620,9 @@ export interface RewriteResult {
 export function rewriteLegacyQuery(context: RuleContext, q: LegacyQuery, mode: QueryMode): RewriteResult {
   try {
     const plan = planRewrite(context, q, mode);
-    const importEdits = importEdit(context, plan.imports);
-    const edits = importEdits ? [...plan.edits, importEdits] : plan.edits;
+    const ormNames = [...(plan.ormImports ?? [])].join(', ');
+    const ormEdit = ormNames ? perFile(context.file, `orm-edit:${ormNames}`, () => ensureFromImport(context.file, 'sqlalchemy.orm', ormNames)) : undefined;
+    const edits = [...plan.edits, ...mergeInsertions([importEdit(context, plan.imports), ormEdit])];
     const title = mode === 'await' ? 'Rewrite as awaited select() (SQLAlchemy 2.0)' : 'Rewrite as select() (SQLAlchemy 2.0)';
     return { fix: { title, applicability: 'safe', edits } };
   } catch (error) {
@@ -615,12 +631,25 @@ export function rewriteLegacyQuery(context: RuleContext, q: LegacyQuery, mode: Q
   }
 }
 
+/** Import edits, with two new import lines at the same place written as one insertion (edits of one fix must not overlap). */
+function mergeInsertions(edits: (TextEdit | undefined)[]): TextEdit[] {
+  const out: TextEdit[] = [];
+  for (const e of edits) {
+    if (!e) continue;
+    const same = out.find((o) => o.start === o.end && e.start === e.end && o.start === e.start);
+    if (same) same.newText += e.newText;
+    else out.push({ ...e });
+  }
+  return out;
+}
+
 function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Plan {
   const b = new Builder(context, q.head);
   const receiver = q.receiver.text;
   const headArgs = q.head.childForFieldName('arguments');
   if (!headArgs || headArgs.type !== 'argument_list') refuse('query() has no argument list');
   const chain = q.chain;
+  if (chain.calls.some((c) => c.name === 'from_self')) return planFromSelf(b, q, mode);
   // Calls and attributes after the terminal (`.first().name`) apply to the result, not the Query.
   const { steps, terminal, projection } = splitChain(chain.calls, true);
   if (!terminal && chain.danglingAttribute) refuse(`the chain reads \`.${chain.danglingAttribute.childForFieldName('attribute')?.text}\` from the Query`);
@@ -827,6 +856,158 @@ function planDml(b: Builder, q: LegacyQuery, steps: MethodCall[], terminal: Meth
   if (context.file.text.slice(span, dotStart).trim() === '') b.replace(span, terminal.call.endIndex, middle + close);
   else b.replace(dotStart, terminal.call.endIndex, middle + close);
   return b.plan();
+}
+
+// ---------------------------------------------------------------------------------------------
+// from_self(): the inner query becomes a subquery the outer one selects from through `aliased()`.
+//
+//   return db.query(User).filter(a).from_self().order_by(User.id).all()
+// →
+//   user_subq = aliased(User, select(User).where(a).subquery())
+//   return (await db.execute(select(user_subq).order_by(user_subq.id))).scalars().all()
+//
+// Legacy from_self() adapted the entity's columns in the outer criteria to the subquery; the alias
+// does the same explicitly. Exact only for one entity and outer steps that name nothing else.
+
+const FROM_SELF_OUTER_STEPS = ['filter', 'where', 'filter_by', 'order_by', 'limit', 'offset', 'slice', 'distinct'];
+const FROM_SELF_TERMINALS = ['all', 'first', 'one', 'one_or_none', 'scalar', 'count'];
+
+function planFromSelf(b: Builder, q: LegacyQuery, mode: QueryMode): Plan {
+  const { context } = b;
+  const calls = q.chain.calls;
+  const at = calls.findIndex((c) => c.name === 'from_self');
+  const fromSelf = calls[at];
+  if (calls.slice(at + 1).some((c) => c.name === 'from_self')) refuse('`from_self()` twice in one chain');
+  if (children(fromSelf.args).length) refuse('`from_self()` with entities (select them from the subquery by hand)');
+  const inner = splitChain(calls.slice(0, at));
+  const outer = splitChain(calls.slice(at + 1));
+  if (inner.terminal || inner.projection) refuse('`from_self()` after a terminal');
+  if (inner.steps.some((s) => s.name === 'options')) refuse('loader options inside `from_self()` (the legacy subquery dropped them)');
+  const terminal = outer.terminal;
+  if (!terminal) refuse('`from_self()` without a terminal (`.all()`, `.first()`, …) in the same chain');
+  if (!FROM_SELF_TERMINALS.includes(terminal.name)) refuse(`\`.${terminal.name}()\` after \`from_self()\``);
+  const badOuter = outer.steps.find((s) => !FROM_SELF_OUTER_STEPS.includes(s.name));
+  if (badOuter) refuse(`\`.${badOuter.name}()\` after \`from_self()\` (only filters, order and paging are adapted to the subquery here)`);
+  const headArgs = q.head.childForFieldName('arguments')!;
+  const shape = shapeOf(context, headArgs, b.fn);
+  if ('unknown' in shape || !shape.single || !shape.model) refuse('`from_self()` over something other than one mapped entity');
+  const model = unparen(shape.model);
+  if (mentionsOtherEntities(context, outer.steps, shape)) refuse('the criteria after `from_self()` name other tables, which the legacy method did not adapt the same way');
+  if (hasComments(q.chain.top)) refuse('comments inside the chain would be lost');
+  if (mode === 'await') {
+    const forbidden = awaitForbidden(q.head);
+    if (forbidden) refuse(forbidden);
+  }
+  nestedQueriesFixable(context, q, mode);
+  const innerEndOffset = (inner.steps.at(-1)?.call ?? q.head).endIndex;
+  if (legacyQueryHeads(context).some((n) => n !== q && n.start > q.start && n.start < innerEndOffset)) refuse('a legacy query nested inside `from_self()`\'s inner query');
+  const ctx = chainContext(terminal.call);
+  const hoist = hoistPoint(context, ctx.outer, q.start);
+
+  // The inner statement, written out: the session head becomes select(), steps are renamed.
+  const text = context.file.text;
+  const innerEnd = (inner.steps.at(-1)?.call ?? q.head).endIndex;
+  const innerEdits: TextEdit[] = [{ start: q.receiver.startIndex, end: q.queryName.endIndex, newText: b.sqla('select') }];
+  for (const step of inner.steps) {
+    checkStep(step);
+    const renamed = STEP_RENAMES[step.name];
+    if (renamed !== step.name) innerEdits.push({ start: step.nameNode.startIndex, end: step.nameNode.endIndex, newText: renamed });
+  }
+  let innerText = '';
+  let cursor = q.receiver.startIndex;
+  for (const e of innerEdits.sort((x, y) => x.start - y.start)) {
+    innerText += text.slice(cursor, e.start) + e.newText;
+    cursor = e.end;
+  }
+  innerText += text.slice(cursor, innerEnd);
+  if (/\n/.test(innerText)) innerText = innerText.replace(/\s*\n\s*/g, '');
+
+  const alias = freshName(b, hoist.statement, `${snakeCase(model.text.split('.').at(-1)!)}_subq`);
+  const aliased = b.orm('aliased');
+  b.replace(hoist.lineStart, hoist.lineStart, `${hoist.indent}${alias} = ${aliased}(${model.text}, ${innerText}.subquery())\n`);
+  // The outer steps read the alias where they named the entity.
+  for (const step of outer.steps) {
+    for (const use of entityUses(step.args, model.text)) b.replace(use.startIndex, use.endIndex, alias);
+  }
+  renameSteps(b, outer.steps);
+  const unique = needsUnique(context, shape, [...inner.steps, ...outer.steps]);
+  const span: StatementSpan = { start: q.receiver.startIndex, headEnd: fromSelf.call.endIndex, selectText: 'select', end: (outer.steps.at(-1)?.call ?? fromSelf.call).endIndex, headText: `${b.sqla('select')}(${alias})` };
+  const outShape: Shape = { single: true, hasEntity: true, args: [] };
+  emitTerminal(b, span, terminal.name as TerminalKind, terminal, q.receiver.text, mode, outShape, unique, ctx, false);
+  return b.plan();
+}
+
+/** Nodes in args spelling the entity (`User`, `models.User`), not attribute names or keywords. */
+function entityUses(args: Node, entity: string): Node[] {
+  const out: Node[] = [];
+  walk(args, (n) => {
+    if ((n.type === 'identifier' || n.type === 'attribute') && n.text === entity) {
+      const parent = n.parent!;
+      const isAttributeName = parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === n.id;
+      const isKeywordName = parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === n.id;
+      if (!isAttributeName && !isKeywordName) out.push(n);
+      return false;
+    }
+  });
+  return out;
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** A local name free in the function (and the module) for a hoisted statement. */
+function freshName(b: Builder, near: Node, base: string): string {
+  const { context } = b;
+  const taken = (name: string) => context.facts.isShadowedLocally(near, name) || !!context.index.resolveName(context.file.moduleName, name) || b.fn?.params.has(name) || b.fn?.locals.has(name);
+  for (let i = 1; i < 10; i++) {
+    const name = i === 1 ? base : `${base}${i}`;
+    if (!taken(name)) return name;
+  }
+  refuse(`no free name for the subquery alias (\`${base}\` is taken)`);
+}
+
+const HOISTABLE_STATEMENTS = ['expression_statement', 'return_statement'];
+/** Expressions that may skip or repeat part of their operands: a value hoisted out of them could run when it did not. */
+const CONDITIONAL_EXPRESSIONS = ['conditional_expression', 'boolean_operator', 'lambda', 'generator_expression', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension'];
+
+/**
+ * Where a statement built from the query can be inserted before the statement holding it: exact
+ * only when the query runs once, unconditionally, and nothing written before it in that
+ * statement has effects (so building it earlier changes no order of evaluation).
+ */
+function hoistPoint(context: RuleContext, outer: Node, queryStart: number): { statement: Node; lineStart: number; indent: string } {
+  let statement: Node | undefined;
+  for (let n: Node | null = outer; n; n = n.parent) {
+    const parent = n.parent;
+    if (CONDITIONAL_EXPRESSIONS.includes(n.type)) refuse('the query sits in a conditional, a comprehension or a lambda, so building its subquery before the statement could change what runs');
+    if (parent && (parent.type === 'block' || parent.type === 'module')) {
+      statement = n;
+      break;
+    }
+    if (n.type === 'function_definition' || n.type === 'class_definition') break;
+  }
+  if (!statement) refuse('the query is not in a simple statement, so its subquery cannot be built before it');
+  // An `if` condition and a `for` iterable run once, before anything else in their statement.
+  const within = (field: string) => {
+    const part = statement!.childForFieldName(field);
+    return !!part && part.startIndex <= queryStart && queryStart < part.endIndex;
+  };
+  const headerPart = (statement.type === 'if_statement' && within('condition')) || (statement.type === 'for_statement' && within('right'));
+  if (!HOISTABLE_STATEMENTS.includes(statement.type) && !headerPart) refuse(`the query is in a \`${statement.type.replace(/_statement$/, '')}\` statement, so its subquery cannot be built before it`);
+  let effect: Node | undefined;
+  walk(statement.type === 'for_statement' ? statement.childForFieldName('right')! : statement, (n) => {
+    if (effect || n.startIndex >= queryStart) return false;
+    if (n.endIndex > queryStart) return; // an ancestor of the query: look inside
+    if (['call', 'await', 'yield', 'named_expression', 'lambda'].includes(n.type)) effect = n;
+    return !effect;
+  });
+  if (effect) refuse(`\`${shorten(effect.text)}\` runs before the query in the same statement, so its subquery cannot be built first`);
+  const text = context.file.text;
+  const lineStart = text.lastIndexOf('\n', statement.startIndex - 1) + 1;
+  const indent = text.slice(lineStart, statement.startIndex);
+  if (indent.trim() !== '') refuse('the statement does not start its line');
+  return { statement, lineStart, indent };
 }
 
 // ---------------------------------------------------------------------------------------------
