@@ -453,6 +453,41 @@ def case_89_from_self_iterated(db):
     return names
 
 
+# --- queries inside comprehensions and generator expressions ------------------------------------
+
+def case_97_query_per_item_in_list_comprehension(db):
+    return [db.query(Post).filter(Post.user_id == u_id).count() for u_id in [1, 2, 3, 8]]
+
+
+def case_98_generator_first_iterable(db):
+    return sum(1 for u in db.query(User).filter(User.age > 30).all())
+
+
+def case_99_generator_consumed_by_sum(db):
+    return sum(db.query(Post).filter(Post.user_id == u_id).count() for u_id in range(1, 6))
+
+
+def case_100_generator_consumed_by_sorted(db):
+    return sorted((db.query(User.name).filter(User.id == i).scalar() for i in [4, 2, 9]), reverse=True)
+
+
+def case_101_generator_consumed_by_join(db):
+    return ", ".join(db.query(Gym).filter(Gym.id == i).one().name for i in (1, 2))
+
+
+def case_102_dict_comprehension(db):
+    return {g: db.query(User).filter(User.gym_id == g).count() for g in (1, 2, 3, 4)}
+
+
+def case_103_set_comprehension_built_in_steps(db):
+    q = db.query(Post.title)
+    return {t for (t,) in q.filter(Post.likes > 4).all()}
+
+
+def case_104_nested_generators_first_iterable(db):
+    return max(len(t) for t in (p.title for p in db.query(Post).all()))
+
+
 # --- deliberately unsupported: no fix, a reason, a run_sync suggestion where mechanical ----------
 
 def case_90_from_self_other_table_unsupported(db):
@@ -480,6 +515,15 @@ def case_94_populate_existing_unsupported(db):
 
 def case_95_string_join_unsupported(db):
     return db.query(User).join("posts").count()
+
+
+def case_95b_generator_consumed_by_any_unsupported(db):
+    # any() stops at the first true item: a list would run every query (and could raise where any() did not).
+    return any(db.query(Post).filter(Post.user_id == u_id).count() > 2 for u_id in range(1, 11))
+
+
+def case_95c_lambda_unsupported(db):
+    return sorted([3, 1, 2], key=lambda i: db.query(User).filter(User.id == i).one().age)
 
 
 def case_96_query_passed_on_unsupported(db):

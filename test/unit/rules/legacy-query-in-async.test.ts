@@ -434,13 +434,24 @@ ruleTester('AM101', {
       message: 'synchronous Session created here',
     },
     {
-      name: 'no fix inside a generator expression',
+      name: 'generator expressions: the first iterable is awaited in place; a generator consumed whole becomes a list comprehension',
       files: withModels(mod(py`
-        async def f(db: AsyncSession):
-            return sum(1 for u in db.query(User).all())
+        async def f(db: AsyncSession, ids: list[int]):
+            n = sum(1 for u in db.query(User).all())
+            posts = sum(db.query(Post).filter(Post.author_id == i).count() for i in ids)
+            names = sorted((db.query(User).get(i).name for i in ids), reverse=True)
+            label = ", ".join(db.query(Gym).filter(Gym.id == i).one().name for i in ids)
+            return n, posts, names, label
       `)),
-      errors: ['5:27'],
-      message: 'generator expression',
+      errors: ['5:24', '6:17', '7:21', '8:23'],
+      output: fixed('select, func', py`
+        async def f(db: AsyncSession, ids: list[int]):
+            n = sum(1 for u in (await db.execute(select(User))).scalars().all())
+            posts = sum([await db.scalar(select(func.count()).select_from(Post).where(Post.author_id == i)) for i in ids])
+            names = sorted([(await db.get(User, i)).name for i in ids], reverse=True)
+            label = ", ".join([(await db.execute(select(Gym).where(Gym.id == i))).scalar_one().name for i in ids])
+            return n, posts, names, label
+      `),
     },
     {
       name: 'name evidence without models: db + a class name',
@@ -506,6 +517,25 @@ describe('AM101 details', () => {
     assert.match(reasons.get(9)!, /`\.join\(\)` after `from_self\(\)`/);
     assert.match(reasons.get(10)!, /loader options inside `from_self\(\)`/);
     assert.match(reasons.get(13)!, /in a `if` statement|cannot be built before it/);
+  });
+
+  it('refuses a query in a lambda or in a generator that may be consumed partly, without a run_sync suggestion', async () => {
+    const findings = await analyze(withModels(mod(py`
+      async def f(db: AsyncSession, ids: list[int]):
+          a = any(db.query(Post).filter(Post.author_id == i).count() for i in ids)
+          b = sorted(ids, key=lambda i: db.query(User).get(i).name)
+          c = (db.query(User).get(i) for i in ids)
+          def sum(xs):
+              return 0
+          d = sum(db.query(User).get(i) for i in ids)
+          return a, b, c, d
+    `)), { select: ['AM101', 'AM102'], only: 'app/api.py' });
+    assert.deepStrictEqual(findings.map((f) => `${f.code} ${f.range.start.line + 1}`), ['AM101 5', 'AM101 6', 'AM101 7', 'AM101 10']);
+    for (const f of findings) assert.ok(!f.fix && !f.suggestions?.length, `line ${f.range.start.line + 1} has a fix or a suggestion`);
+    assert.match(findings[0].noFixReason!, /generator expression, where `await` would make it an async generator/);
+    assert.match(findings[1].noFixReason!, /inside a lambda, which runs whenever it is called/);
+    assert.match(findings[2].noFixReason!, /generator expression/);
+    assert.match(findings[3].noFixReason!, /generator expression/);
   });
 
   it('refuses exists() after loader options or over a bare SQL function', async () => {

@@ -7,7 +7,7 @@
 import type { Node } from '../parser';
 import type { RuleContext } from '../rule';
 import type { Flavor, FunctionFacts } from '../semantics';
-import { children, dottedName, unparen, walk } from '../syntax';
+import { children, dottedName, isAsyncFunction, unparen, walk } from '../syntax';
 import type { Fix, TextEdit } from '../types';
 import { needsParensForAwait } from './await';
 import { ensureFromImport, importedLocalName, moduleImportLocal } from './imports';
@@ -136,6 +136,34 @@ export function legacyQueryHeads(context: RuleContext): LegacyQuery[] {
     out.push({ head: call, receiver, queryName: name, start: call.startIndex, end: top.endIndex, chain });
   }
   return out;
+}
+
+/**
+ * A query in a lambda written inside `async def` (`key=lambda u: db.query(...)`) on the async
+ * function's session: the lambda runs synchronously, but the session is the async function's —
+ * AM101's case (refused), not AM102's. A session that is the lambda's own parameter
+ * (`db.run_sync(lambda s: s.query(...))`) is a sync session.
+ */
+export function inLambdaOfAsyncFunction(q: LegacyQuery): boolean {
+  const root = (dottedName(q.receiver) ?? '').split('.')[0];
+  let lambda = false;
+  for (let p = q.head.parent; p; p = p.parent) {
+    if (p.type === 'lambda') {
+      const params = p.childForFieldName('parameters');
+      if (params && walkFind(params, (n) => n.type === 'identifier' && n.text === root)) return false;
+      lambda = true;
+    } else if (p.type === 'function_definition') return lambda && isAsyncFunction(p);
+  }
+  return false;
+}
+
+function walkFind(node: Node, test: (n: Node) => boolean): boolean {
+  let found = false;
+  walk(node, (n) => {
+    if (found || test(n)) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** True when node looks like a mapped class, a column or a SQL function: `User`, `User.id`, `func.count(...)`. */
@@ -401,6 +429,8 @@ class Builder {
   }
 
   replace(start: number, end: number, newText: string): void {
+    // Several terminals of one query group may ask for the same edit (a generator written as a list).
+    if (this.edits.some((e) => e.start === start && e.end === end && e.newText === newText)) return;
     this.edits.push({ start, end, newText });
   }
 
@@ -475,14 +505,65 @@ function valueUnused(outer: Node): boolean {
   return outer.parent?.type === 'expression_statement';
 }
 
-/** Where `await` may not go even inside `async def`: generator expressions and lambdas. */
-function awaitForbidden(node: Node): string | undefined {
+/** Builtins that consume a whole iterable before returning: a list in place of a generator changes nothing they return. */
+const FULL_CONSUMERS = ['sum', 'list', 'tuple', 'set', 'frozenset', 'sorted', 'min', 'max', 'dict'];
+
+interface AwaitPlacement {
+  /** Why `await` cannot go there. */
+  forbidden?: string;
+  /** A generator expression to write as a list comprehension, so `await` may go inside it. */
+  listify?: Node;
+}
+
+/**
+ * Where `await` may go inside `async def`. Not in a lambda (it runs when called). Not in a
+ * generator expression, where it would make an async generator — except in its first iterable,
+ * which Python evaluates at once in the enclosing function, and when the generator is the whole
+ * argument of a builtin that consumes it all (`sum(...)`, `list(...)`, `sorted(...)`, `"".join(...)`):
+ * written as a list comprehension, the same values are computed in the same order.
+ */
+function awaitPlacement(context: RuleContext, node: Node): AwaitPlacement {
+  let listify: Node | undefined;
   for (let p = node.parent; p; p = p.parent) {
-    if (p.type === 'function_definition') return undefined;
-    if (p.type === 'lambda') return 'the query runs inside a lambda, where `await` is not allowed';
-    if (p.type === 'generator_expression') return 'the query runs inside a generator expression, where `await` would make it an async generator';
+    if (p.type === 'function_definition') return { listify };
+    if (p.type === 'lambda') return { forbidden: 'the query runs inside a lambda, which runs whenever it is called and cannot `await` (move the query out of the lambda, or into an `async def`)' };
+    if (p.type !== 'generator_expression') continue;
+    const firstIterable = p.namedChildren.find((c) => c?.type === 'for_in_clause')?.childForFieldName('right');
+    if (firstIterable && firstIterable.startIndex <= node.startIndex && node.endIndex <= firstIterable.endIndex) continue;
+    if (listify || !consumedWhole(context, p)) return { forbidden: 'the query runs inside a generator expression, where `await` would make it an async generator (and its consumer may stop early)' };
+    listify = p;
   }
-  return undefined;
+  return { listify };
+}
+
+/** The generator expression is the only argument of a builtin that consumes it all. */
+function consumedWhole(context: RuleContext, genexp: Node): boolean {
+  let call = genexp.parent;
+  if (call?.type === 'argument_list') {
+    if (positionalArgs(call).length !== 1 || positionalArgs(call)[0].id !== genexp.id) return false;
+    call = call.parent;
+  }
+  if (call?.type !== 'call') return false;
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'attribute') return fn.childForFieldName('attribute')?.text === 'join' && fn.childForFieldName('object')?.type === 'string';
+  if (fn?.type !== 'identifier' || !FULL_CONSUMERS.includes(fn.text)) return false;
+  if (context.facts.isShadowedLocally(call, fn.text) || context.index.resolveName(context.file.moduleName, fn.text)) return false;
+  // Local bindings the function facts do not list (nested defs, imports, loop targets): refuse on any.
+  const binding = new RegExp(`\\b(def|class|as|import|for)\\s+${fn.text}\\b|[,(]\\s*${fn.text}\\s*[,)]|\\b${fn.text}\\s*(:[^=\\n]*)?=(?!=)`);
+  for (let p = call.parent; p; p = p.parent) if (p.type === 'function_definition' && binding.test(p.text)) return false;
+  return true;
+}
+
+/** Refuses where `await` cannot go; writes a consumed generator expression as a list comprehension. */
+function placeAwait(b: Builder, node: Node): void {
+  const placement = awaitPlacement(b.context, node);
+  if (placement.forbidden) refuse(placement.forbidden);
+  const genexp = placement.listify;
+  if (!genexp) return;
+  // `sum(x for x in y)`: the call's own parentheses; `sorted((x for x in y), key=k)`: the generator's.
+  const shared = genexp.parent?.type === 'call';
+  b.replace(genexp.startIndex, genexp.startIndex + 1, shared ? '([' : '[');
+  b.replace(genexp.endIndex - 1, genexp.endIndex, shared ? '])' : ']');
 }
 
 function removeExistingAwait(b: Builder, ctx: ChainContext): void {
@@ -659,8 +740,7 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
   const top = terminal ? terminal.call : (lastStep?.call ?? q.head);
   const ctx = chainContext(top);
   if (mode === 'await' && !EXPRESSION_TERMINALS.includes(terminal?.name ?? '')) {
-    const forbidden = awaitForbidden(q.head);
-    if (forbidden && !(terminal === undefined && usedAsInSubquery(ctx.outer))) refuse(forbidden);
+    if (!(terminal === undefined && usedAsInSubquery(ctx.outer))) placeAwait(b, q.head);
   }
   nestedQueriesFixable(context, q, mode);
   if (projection) moveProjection(b, q, projection, terminal);
@@ -894,10 +974,7 @@ function planFromSelf(b: Builder, q: LegacyQuery, mode: QueryMode): Plan {
   const model = unparen(shape.model);
   if (mentionsOtherEntities(context, outer.steps, shape)) refuse('the criteria after `from_self()` name other tables, which the legacy method did not adapt the same way');
   if (hasComments(q.chain.top)) refuse('comments inside the chain would be lost');
-  if (mode === 'await') {
-    const forbidden = awaitForbidden(q.head);
-    if (forbidden) refuse(forbidden);
-  }
+  if (mode === 'await') placeAwait(b, q.head);
   nestedQueriesFixable(context, q, mode);
   const innerEndOffset = (inner.steps.at(-1)?.call ?? q.head).endIndex;
   if (legacyQueryHeads(context).some((n) => n !== q && n.start > q.start && n.start < innerEndOffset)) refuse('a legacy query nested inside `from_self()`\'s inner query');
@@ -1092,10 +1169,7 @@ function planGroup(b: Builder, q: LegacyQuery, headSteps: MethodCall[], nameNode
   for (const t of terminals) {
     if (t.terminal?.name === 'exists') checkExists(b, q.head.childForFieldName('arguments')!, allSteps, t.terminal);
     if (['all', 'first', 'one', 'one_or_none', 'iterate'].includes(t.kind) && 'unknown' in shape) refuse(`${shape.unknown}, so the result form (\`.scalars()\` or rows) is unknown`);
-    if (mode === 'await') {
-      const forbidden = awaitForbidden(t.root);
-      if (forbidden) refuse(forbidden);
-    }
+    if (mode === 'await') placeAwait(b, t.root);
   }
   const knownShape: Shape = 'unknown' in shape ? { single: false, hasEntity: false, args: [] } : shape;
   const unique = 'unknown' in shape
@@ -1146,7 +1220,8 @@ function chainRoot(node: Node): Node {
 // The run_sync fallback: run the original query on the AsyncSession's underlying sync Session.
 
 function runSyncSuggestion(context: RuleContext, q: LegacyQuery): Fix | undefined {
-  if (!context.facts.inAsyncFunction(q.head) || awaitForbidden(q.head)) return undefined;
+  const placement = awaitPlacement(context, q.head);
+  if (!context.facts.inAsyncFunction(q.head) || placement.forbidden || placement.listify) return undefined;
   if (q.receiver.type !== 'identifier' && !(q.receiver.type === 'attribute' && q.receiver.childForFieldName('object')?.text === 'self')) return undefined;
   // The outermost legacy chain only: a nested one is covered by its outer chain's suggestion.
   for (const outer of legacyQueryHeads(context)) {

@@ -1,14 +1,14 @@
 // AM101 legacy-query-in-async: `db.query(...)` where the session is (or is becoming) an
 // AsyncSession — seed error 3: `AsyncSession` has no `.query()`.
 import type { Rule, RuleContext } from '../rule';
-import { legacyQueryHeads, rewriteLegacyQuery, sessionEvidence } from '../fixes/query-rewrite';
+import { inLambdaOfAsyncFunction, legacyQueryHeads, rewriteLegacyQuery, sessionEvidence } from '../fixes/query-rewrite';
 
 function check(context: RuleContext): void {
   const { facts } = context;
   for (const q of legacyQueryHeads(context)) {
     const evidence = sessionEvidence(context, q);
     if (!evidence) continue;
-    const inAsync = facts.inAsyncFunction(q.head);
+    const inAsync = facts.inAsyncFunction(q.head) || inLambdaOfAsyncFunction(q);
     if (!inAsync && evidence.flavor !== 'async') continue;
     const receiver = q.receiver.text;
     const why = evidence.flavor === 'async' ? `\`${receiver}\` is an AsyncSession, which has no \`.query()\`` : `\`${receiver}.query()\` is the legacy sync Query API, which an AsyncSession does not have (and a sync Session blocks the event loop here)`;
@@ -52,6 +52,7 @@ export const legacyQueryInAsync: Rule = {
       '`with_entities(A, B)` → `select(A, B)` with the same criteria, order and paging (and joins written after it); refused when a join, `select_from`, loader option or `filter_by` before it was resolved against the replaced entities.',
       '`q.exists()` → `Select.exists()` (`db.query(q.exists()).scalar()` → `(await db.execute(select(<select>.exists()))).scalar_one_or_none()`); refused after loader options (the legacy method dropped them) or over a bare SQL function.',
       '`from_self()` → `<model>_subq = aliased(Model, select(Model)...subquery())` written on the line before the statement, and the outer query selects from the alias (its criteria read the alias). Only for one mapped entity, outer filters/order/paging naming no other table, and a query that runs once and first in its statement (not in a conditional expression, comprehension, lambda, `elif` or `while` condition).',
+      'In a generator expression the query is awaited in place when it is the first iterable (evaluated at once); a generator that is the whole argument of `sum`/`list`/`tuple`/`set`/`frozenset`/`sorted`/`min`/`max`/`dict`/`str.join` becomes a list comprehension (same values, same order). Refused in other generators (`any()`/`all()` may stop early) and in lambdas, which run whenever they are called.',
       'No fix (only a reason, and a `run_sync` suggestion when mechanical) for `yield_per()`, `populate_existing()`, string joins, unknown methods, and Query objects returned or passed to other functions.',
       'A query built over several statements (`q = db.query(M)`, `q = q.filter(...)`, `return q.all()`) is rewritten as a whole when every use of the variable is in the same function; otherwise it gets no fix.',
       '`.scalar()` becomes `Result.scalar_one_or_none()` (after `.unique()` where the legacy `one()` de-duplicated entity rows): `None` for no row, `MultipleResultsFound` for several, the first column of a multi-column row — as the legacy method.',
