@@ -488,6 +488,41 @@ def case_104_nested_generators_first_iterable(db):
     return max(len(t) for t in (p.title for p in db.query(Post).all()))
 
 
+# --- a Query built in a helper and finished by its callers: the helper returns a select() ----------
+
+def active_users_query(db):
+    return db.query(User).filter(User.is_active == True)  # noqa: E712
+
+
+def posts_liked_query(db, minimum):
+    return db.query(Post).filter(Post.likes >= minimum)
+
+
+def gym_members_query(db, city):
+    return db.query(User).join(Gym).filter(Gym.city == city)
+
+
+def case_105_helper_finished_by_caller(db):
+    return active_users_query(db).order_by(User.id).all()
+
+
+def case_106_helper_count_and_first(db):
+    return posts_liked_query(db, 3).count(), posts_liked_query(db, minimum=5).order_by(Post.id).first()
+
+
+def case_107_helper_iterated(db):
+    return [u.name for u in active_users_query(db).filter(User.gym_id == 2)]
+
+
+def case_108_helper_join(db):
+    return gym_members_query(db, "Madrid").filter(User.age > 30).all()
+
+
+def case_109_helper_one_or_none_and_exists(db):
+    one = gym_members_query(db, "Barcelona").filter(User.age > 35).one_or_none()
+    return one, db.query(active_users_query(db).filter(User.age > 50).exists()).scalar()
+
+
 # --- deliberately unsupported: no fix, a reason, a run_sync suggestion where mechanical ----------
 
 def case_90_from_self_other_table_unsupported(db):

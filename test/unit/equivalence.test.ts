@@ -53,10 +53,11 @@ function asyncVersion(text: string): string {
     .replace(/^from sqlalchemy import func\n/m, (line) => `${line}from sqlalchemy.ext.asyncio import AsyncSession\n`);
 }
 
-/** The case function a finding belongs to. */
+/** The case function (or helper) a finding belongs to. */
 function caseAt(text: string, offset: number): string | undefined {
   const before = text.slice(0, offset);
-  const all = [...before.matchAll(/^async def (case_\w+)/gm)];
+  // Findings in a module-level helper belong to the helper, not to the case above it.
+  const all = [...before.matchAll(/^(?:async )?def (\w+)/gm)];
   return all.at(-1)?.[1];
 }
 
@@ -94,8 +95,9 @@ describe('Query → select() equivalence (executed on SQLite: sync Session vs As
     const asyncText = asyncVersion(LEGACY);
     const files = { 'models.py': MODELS, 'migrated_cases.py': asyncText };
     const index = await buildIndex(files, config);
-    const result = fixText('migrated_cases.py', asyncText, index, config, { select: ['AM101'], maxPasses: 20 });
-    refused = result.remaining.filter((f) => f.code === 'AM101');
+    // AM102 too: a sync helper returning a Query is rewritten (with its async callers) by AM102.
+    const result = fixText('migrated_cases.py', asyncText, index, config, { select: ['AM101', 'AM102'], maxPasses: 20 });
+    refused = result.remaining.filter((f) => f.code === 'AM101' || f.code === 'AM102');
     for (const f of refused) refusedNames.add(caseAt(result.text, f.start) ?? '?');
     // Apply the run_sync suggestions of refused chains, so they are proven as well.
     const suggestions = refused.filter((f) => f.suggestions?.length);

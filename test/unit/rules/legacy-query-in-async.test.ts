@@ -154,6 +154,30 @@ ruleTester('AM101', {
       `),
     },
     {
+      name: 'a helper returning the Query returns a select(); every caller in the file executes it (awaited on its AsyncSession)',
+      files: withModels(mod(py`
+        def active_users(db: AsyncSession, gym_id: int):
+            return db.query(User).filter(User.gym_id == gym_id)
+
+        async def list_users(db: AsyncSession):
+            return active_users(db, 1).order_by(User.id).all()
+
+        async def count_users(session: AsyncSession):
+            return active_users(gym_id=2, db=session).count()
+      `)),
+      errors: ['5:12'],
+      output: fixed('select, func', py`
+        def active_users(db: AsyncSession, gym_id: int):
+            return select(User).where(User.gym_id == gym_id)
+
+        async def list_users(db: AsyncSession):
+            return (await db.execute(active_users(db, 1).order_by(User.id))).scalars().all()
+
+        async def count_users(session: AsyncSession):
+            return await session.scalar(select(func.count()).select_from(active_users(gym_id=2, db=session).subquery()))
+      `),
+    },
+    {
       name: 'count: plain filter form, subquery form with joins',
       files: withModels(mod(py`
         async def f(db: AsyncSession):
@@ -536,6 +560,46 @@ describe('AM101 details', () => {
     assert.match(findings[1].noFixReason!, /inside a lambda, which runs whenever it is called/);
     assert.match(findings[2].noFixReason!, /generator expression/);
     assert.match(findings[3].noFixReason!, /generator expression/);
+  });
+
+  it('refuses a Query helper whose callers cannot all be migrated in this edit, naming them', async () => {
+    const helper = py`
+      def active_users(db: AsyncSession):
+          return db.query(User).filter(User.gym_id == 1)
+    `;
+    const cases: [string, string, Record<string, string>?][] = [
+      ['async def f(db: AsyncSession):\n    return paginate(active_users(db))\n', /passed on or kept on line 8/.source],
+      ['async def f(db):\n    return active_users(db).all()\n', /runs the Query on `db`, which is not proven to be an AsyncSession/.source],
+      ['def f(db: AsyncSession):\n    return active_users(db).all()\n', /an AsyncSession, in a plain `def`/.source],
+      ['async def f(db: AsyncSession):\n    return active_users(get_db()).all()\n', /passes the session as an expression/.source],
+      ['async def f(db: AsyncSession):\n    return active_users(db).get(1)\n', /`\.get\(\)` on the Query from `active_users`/.source],
+      ['async def f(db: AsyncSession = Depends(active_users)):\n    return db\n', /`active_users` is used as a value on line 7/.source],
+      ['async def f(db: AsyncSession):\n    return active_users(db).all()\n', /used outside this file \(app\/other\.py:1\)/.source, { 'app/other.py': 'from app.api import active_users\n' }],
+      ['', /has no caller in the workspace/.source],
+    ];
+    for (const [caller, reason, extra] of cases) {
+      const files = { ...withModels(mod(`${helper}\n${caller}`)), ...(extra ?? {}) };
+      const findings = await analyze(files, { select: ['AM101'], only: 'app/api.py' });
+      const head = findings.find((f) => f.range.start.line === 4);
+      assert.ok(head && !head.fix, `${caller}: the helper got a fix`);
+      assert.match(head.noFixReason ?? '', new RegExp(reason), caller);
+    }
+  });
+
+  it('a sync helper and sync callers: AM102 returns a select() and executes it without await', async () => {
+    const files = withModels(py`
+      from sqlalchemy.orm import Session
+      from app.models import User
+
+      def active_users(db: Session):
+          return db.query(User).filter(User.gym_id == 1)
+
+      def names(db: Session):
+          return [u.name for u in active_users(db)]
+    `);
+    const out = await fix(files, 'app/api.py', { select: ['AM102'] });
+    assert.match(out, /return select\(User\)\.where\(User\.gym_id == 1\)/);
+    assert.match(out, /for u in db\.execute\(active_users\(db\)\)\.scalars\(\)\]/);
   });
 
   it('refuses exists() after loader options or over a bare SQL function', async () => {

@@ -7,6 +7,7 @@
 import type { Node } from '../parser';
 import type { RuleContext } from '../rule';
 import type { Flavor, FunctionFacts } from '../semantics';
+import { isLocalName, resolveCall } from '../callee';
 import { children, dottedName, isAsyncFunction, unparen, walk } from '../syntax';
 import type { Fix, TextEdit } from '../types';
 import { needsParensForAwait } from './await';
@@ -145,9 +146,12 @@ export function legacyQueryHeads(context: RuleContext): LegacyQuery[] {
  * (`db.run_sync(lambda s: s.query(...))`) is a sync session.
  */
 export function inLambdaOfAsyncFunction(q: LegacyQuery): boolean {
-  const root = (dottedName(q.receiver) ?? '').split('.')[0];
+  return inLambdaOfAsyncFunctionNode(q.head, (dottedName(q.receiver) ?? '').split('.')[0]);
+}
+
+function inLambdaOfAsyncFunctionNode(node: Node, root = ''): boolean {
   let lambda = false;
-  for (let p = q.head.parent; p; p = p.parent) {
+  for (let p = node.parent; p; p = p.parent) {
     if (p.type === 'lambda') {
       const params = p.childForFieldName('parameters');
       if (params && walkFind(params, (n) => n.type === 'identifier' && n.text === root)) return false;
@@ -399,6 +403,8 @@ function checkProjection(call: MethodCall, before: MethodCall[], previous: Metho
 // Edit building.
 
 interface Plan {
+  /** A title saying more than the default (a fix that also edits the callers). */
+  title?: string;
   edits: TextEdit[];
   imports: Set<string>;
   /** Names to import from `sqlalchemy.orm` (`aliased`). */
@@ -547,11 +553,8 @@ function consumedWhole(context: RuleContext, genexp: Node): boolean {
   const fn = call.childForFieldName('function');
   if (fn?.type === 'attribute') return fn.childForFieldName('attribute')?.text === 'join' && fn.childForFieldName('object')?.type === 'string';
   if (fn?.type !== 'identifier' || !FULL_CONSUMERS.includes(fn.text)) return false;
-  if (context.facts.isShadowedLocally(call, fn.text) || context.index.resolveName(context.file.moduleName, fn.text)) return false;
-  // Local bindings the function facts do not list (nested defs, imports, loop targets): refuse on any.
-  const binding = new RegExp(`\\b(def|class|as|import|for)\\s+${fn.text}\\b|[,(]\\s*${fn.text}\\s*[,)]|\\b${fn.text}\\s*(:[^=\\n]*)?=(?!=)`);
-  for (let p = call.parent; p; p = p.parent) if (p.type === 'function_definition' && binding.test(p.text)) return false;
-  return true;
+  // A local (parameter, nested def, import, loop target…) or module-level binding is not the builtin.
+  return !isLocalName(context.facts, fn) && !context.index.resolveName(context.file.moduleName, fn.text);
 }
 
 /** Refuses where `await` cannot go; writes a consumed generator expression as a list comprehension. */
@@ -704,7 +707,7 @@ export function rewriteLegacyQuery(context: RuleContext, q: LegacyQuery, mode: Q
     const ormNames = [...(plan.ormImports ?? [])].join(', ');
     const ormEdit = ormNames ? perFile(context.file, `orm-edit:${ormNames}`, () => ensureFromImport(context.file, 'sqlalchemy.orm', ormNames)) : undefined;
     const edits = [...plan.edits, ...mergeInsertions([importEdit(context, plan.imports), ormEdit])];
-    const title = mode === 'await' ? 'Rewrite as awaited select() (SQLAlchemy 2.0)' : 'Rewrite as select() (SQLAlchemy 2.0)';
+    const title = plan.title ?? (mode === 'await' ? 'Rewrite as awaited select() (SQLAlchemy 2.0)' : 'Rewrite as select() (SQLAlchemy 2.0)');
     return { fix: { title, applicability: 'safe', edits } };
   } catch (error) {
     if (error instanceof Refusal) return { noFixReason: error.message, suggestion: mode === 'await' ? runSyncSuggestion(context, q) : undefined };
@@ -722,6 +725,24 @@ function mergeInsertions(edits: (TextEdit | undefined)[]): TextEdit[] {
     else out.push({ ...e });
   }
   return out;
+}
+
+/**
+ * The rewrite of a Query returned from a plain function (the helper then returns a `Select` and
+ * its callers execute it); undefined when the chain is not such a return. The helper itself stays
+ * sync either way: building a statement needs no session.
+ */
+export function rewriteQueryHelper(context: RuleContext, q: LegacyQuery): RewriteResult | undefined {
+  const split = (() => {
+    try {
+      return splitChain(q.chain.calls);
+    } catch {
+      return undefined;
+    }
+  })();
+  if (!split || split.terminal || q.chain.danglingAttribute) return undefined;
+  if (chainContext(split.steps.at(-1)?.call ?? q.head).outer.parent?.type !== 'return_statement') return undefined;
+  return rewriteLegacyQuery(context, q, 'sync');
 }
 
 function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Plan {
@@ -762,6 +783,7 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
     const name = assignedNameOf(ctx.outer);
     if (name && projection) refuse(UNSUPPORTED.with_entities);
     if (name) return planGroup(b, q, steps, name, mode);
+    if (ctx.outer.parent?.type === 'return_statement' && !projection) return planHelper(b, q, steps);
     refuse('the Query object itself is passed on or returned (migrate its users together, then build a `select()`)');
   }
 
@@ -1085,6 +1107,130 @@ function hoistPoint(context: RuleContext, outer: Node, queryStart: number): { st
   const indent = text.slice(lineStart, statement.startIndex);
   if (indent.trim() !== '') refuse('the statement does not start its line');
   return { statement, lineStart, indent };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A Query built in one function and finished in another:
+//
+//   def active_users(db): return db.query(User).filter(User.active)
+//   users = active_users(db).order_by(User.id).all()
+// →
+//   def active_users(db): return select(User).where(User.active)
+//   users = (await db.execute(active_users(db).order_by(User.id))).scalars().all()
+//
+// One edit for the helper and every call, so it is offered only when every caller is in this file
+// (the engine's fixes edit one file), each finishes the query in a way `select()` has, and each runs
+// it on a session it can use: awaited only on an argument proven to be an AsyncSession.
+
+interface HelperCall {
+  call: Node;
+  steps: MethodCall[];
+  terminal?: MethodCall;
+  kind: TerminalKind;
+  ctx: ChainContext;
+  session: Node;
+  mode: QueryMode;
+}
+
+function planHelper(b: Builder, q: LegacyQuery, helperSteps: MethodCall[]): Plan {
+  const { context } = b;
+  const { facts, file, index } = context;
+  const fn = b.fn;
+  if (!fn) refuse('the Query object itself is returned outside a function');
+  if (fn.classNode) refuse(`the Query is returned by the method \`${fn.name}\`, whose callers cannot all be found (migrate them together, then build a \`select()\`)`);
+  if (fn.node.parent?.type !== 'module' && !(fn.node.parent?.type === 'decorated_definition' && fn.node.parent.parent?.type === 'module')) refuse(`the Query is returned by the nested function \`${fn.name}\``);
+  if (fn.isAsync) refuse(`the Query is returned by \`async def ${fn.name}\` (its callers await a Query)`);
+  if (fn.node.childForFieldName('return_type')) refuse(`\`${fn.name}\` declares its return type; change it with the callers by hand`);
+  const decorators = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : undefined;
+  if (decorators) refuse(`\`${fn.name}\` is decorated, so what its callers receive is not known`);
+  // The helper's session must be one of its parameters: each caller then names the session to run on.
+  if (q.receiver.type !== 'identifier' || !fn.params.has(q.receiver.text)) refuse(`the Query returned by \`${fn.name}\` runs on \`${q.receiver.text}\`, which is not one of its parameters`);
+  const paramNodes = children(fn.node.childForFieldName('parameters')!).filter((p) => p.type !== 'comment');
+  if (paramNodes.some((p) => ['list_splat_pattern', 'dictionary_splat_pattern', 'keyword_separator', 'positional_separator'].includes(p.type))) refuse(`\`${fn.name}\` takes \`*\`/\`**\` or positional/keyword-only parameters`);
+  const paramIndex = paramNodes.findIndex((p) => (p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChild(0)))?.text === q.receiver.text);
+  if (paramIndex < 0) refuse(`cannot find \`${q.receiver.text}\` among the parameters of \`${fn.name}\``);
+
+  // Callers in other files would keep calling .all() on what is now a Select.
+  const summary = index.fileByPath(file.path);
+  const moduleName = summary?.moduleName ?? file.moduleName;
+  const elsewhere = [
+    ...index.importersOf(`${moduleName}.${fn.name}`),
+    ...index.importersOf(moduleName).filter((i) => i.binding.name === undefined || i.binding.module !== moduleName),
+  ].filter((i) => i.module.path !== file.path);
+  if (elsewhere.length) {
+    const paths = [...new Set(elsewhere.map((i) => `${i.module.path}:${i.binding.line}`))].sort();
+    refuse(`\`${fn.name}\` returns a Query that is used outside this file (${paths.join(', ')}); a fix edits one file, so migrate those callers together by hand, then build a \`select()\``);
+  }
+
+  const nameNode = fn.node.childForFieldName('name')!;
+  const line = (n: Node) => n.startPosition.row + 1;
+  const calls: HelperCall[] = [];
+  for (const use of facts.descendantsOfType(file.root, 'identifier')) {
+    if (use.text !== fn.name || use.id === nameNode.id) continue;
+    const parent = use.parent!;
+    if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === use.id) continue;
+    if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === use.id) continue;
+    const call = parent.type === 'call' && parent.childForFieldName('function')?.id === use.id ? parent : undefined;
+    if (!call) refuse(`\`${fn.name}\` is used as a value on line ${line(use)}, so not every caller can be migrated`);
+    const target = resolveCall(facts, call);
+    if (!target || target.fn.nameStart !== nameNode.startIndex) refuse(`the call of \`${fn.name}\` on line ${line(call)} may not be this function`);
+    calls.push(helperCall(b, fn.name, call, paramIndex, q.receiver.text, line));
+  }
+  if (!calls.length) refuse(`\`${fn.name}\` returns a Query and has no caller in the workspace to migrate with it`);
+
+  const headArgs = q.head.childForFieldName('arguments')!;
+  const shape = shapeOf(context, headArgs, fn);
+  nestedQueriesFixable(context, q, 'sync');
+  b.replace(q.receiver.startIndex, q.queryName.endIndex, b.sqla('select'));
+  renameSteps(b, helperSteps);
+  for (const c of calls) {
+    if (['all', 'first', 'one', 'one_or_none', 'iterate'].includes(c.kind) && 'unknown' in shape) refuse(`${shape.unknown}, so the result form (\`.scalars()\` or rows) at line ${line(c.call)} is unknown`);
+    const allSteps = [...helperSteps, ...c.steps];
+    if (c.terminal?.name === 'exists') checkExists(b, headArgs, allSteps, c.terminal);
+    const unique = c.kind === 'scalar' ? scalarNeedsUnique(context, shape, allSteps, headArgs) : !('unknown' in shape) && needsUnique(context, shape, allSteps);
+    if (c.mode === 'await') placeAwait(b, c.call);
+    renameSteps(b, c.steps);
+    const span: StatementSpan = { start: c.call.startIndex, headEnd: c.call.startIndex, selectText: '', end: (c.steps.at(-1)?.call ?? c.call).endIndex };
+    const known: Shape = 'unknown' in shape ? { single: false, hasEntity: false, args: [] } : shape;
+    emitTerminal(b, span, c.kind, c.terminal, c.session.text, c.mode, known, unique, c.ctx, false);
+  }
+  return { ...b.plan(), title: `Return a select() from \`${fn.name}\` and execute it at its ${calls.length} call${calls.length === 1 ? '' : 's'} (SQLAlchemy 2.0)` };
+}
+
+/** One call of the helper, the chain finishing it, and the session it runs on (and how). */
+function helperCall(b: Builder, helper: string, call: Node, paramIndex: number, paramName: string, line: (n: Node) => number): HelperCall {
+  const { facts } = b.context;
+  const args = call.childForFieldName('arguments');
+  if (!args || args.type !== 'argument_list' || children(args).some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) refuse(`the call of \`${helper}\` on line ${line(call)} has dynamic arguments`);
+  const positional = positionalArgs(args);
+  const keyword = keywordArgs(args).find((k) => k.childForFieldName('name')?.text === paramName)?.childForFieldName('value') ?? undefined;
+  const session = paramIndex < positional.length ? positional[paramIndex] : keyword;
+  if (!session) refuse(`the call of \`${helper}\` on line ${line(call)} does not pass \`${paramName}\``);
+  // The session is named twice (as the receiver and as the argument): only a plain name or attribute.
+  if (session.type !== 'identifier' && !(session.type === 'attribute' && /^[\w.]+$/.test(session.text))) refuse(`the call of \`${helper}\` on line ${line(call)} passes the session as an expression`);
+  const chain = methodChain(call);
+  const split = splitChain(chain.calls);
+  let kind: TerminalKind;
+  let ctx: ChainContext;
+  if (split.terminal) {
+    if (['get', 'delete', 'update'].includes(split.terminal.name)) refuse(`\`.${split.terminal.name}()\` on the Query from \`${helper}\` (line ${line(call)}) has no \`select()\` equivalent`);
+    kind = groupTerminalKind(split.terminal);
+    ctx = chainContext(split.terminal.call);
+  } else {
+    if (chain.danglingAttribute) refuse(`line ${line(call)} reads \`.${chain.danglingAttribute.childForFieldName('attribute')?.text}\` from the Query of \`${helper}\``);
+    ctx = chainContext(chain.top);
+    if (!iteratedDirectly(ctx.outer)) refuse(`the Query from \`${helper}\` is passed on or kept on line ${line(call)} (only callers that finish it in one chain are migrated)`);
+    kind = 'iterate';
+  }
+  if (ctx.existingAwait) refuse(`the call of \`${helper}\` on line ${line(call)} is already awaited`);
+  // Executing needs a session the caller can use: awaited only on a proven AsyncSession.
+  const flavor = facts.sessionFlavor(session);
+  const callerAsync = facts.inAsyncFunction(call);
+  let mode: QueryMode;
+  if (callerAsync && flavor === 'async') mode = 'await';
+  else if (!callerAsync && flavor !== 'async' && !inLambdaOfAsyncFunctionNode(call)) mode = 'sync';
+  else refuse(`the caller on line ${line(call)} runs the Query on \`${session.text}\`, ${callerAsync ? 'which is not proven to be an AsyncSession (an awaited execute needs one)' : 'an AsyncSession, in a plain `def` (make it async first)'}`);
+  return { call, steps: split.steps, terminal: split.terminal, kind, ctx, session, mode };
 }
 
 // ---------------------------------------------------------------------------------------------
