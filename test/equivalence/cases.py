@@ -7,7 +7,7 @@ must refuse (no fix, a reason, and where mechanical a `run_sync` suggestion).
 """
 from sqlalchemy import func
 from sqlalchemy import exists
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models import Gym, Membership, Post, User
 
@@ -521,6 +521,26 @@ def case_108_helper_join(db):
 def case_109_helper_one_or_none_and_exists(db):
     one = gym_members_query(db, "Barcelona").filter(User.age > 35).one_or_none()
     return one, db.query(active_users_query(db).filter(User.age > 50).exists()).scalar()
+
+
+# --- a legacy query in a plain def on what becomes an AsyncSession: the def is made async ---------
+# (the test switches `db: Session` to `db: AsyncSession`, as AM103 does, before AM101 runs)
+
+def oldest_member_name(db: Session):
+    return db.query(User.name).order_by(User.age.desc(), User.id).first()
+
+
+def member_names(db: Session, gym_id):
+    users = db.query(User).filter(User.gym_id == gym_id).order_by(User.id).all()
+    return [u.name for u in users]
+
+
+def case_110_plain_def_made_async(db):
+    return oldest_member_name(db)
+
+
+def case_111_plain_def_awaited_in_expressions(db):
+    return len(member_names(db, 1)), member_names(db, 2)[0], [member_names(db, g) for g in (3, 4)]
 
 
 # --- deliberately unsupported: no fix, a reason, a run_sync suggestion where mechanical ----------

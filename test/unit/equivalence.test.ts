@@ -50,6 +50,8 @@ function caseSources(text: string): CaseSource[] {
 function asyncVersion(text: string): string {
   return text
     .replace(/^def (case_\w+)\(db\):/gm, 'async def $1(db: AsyncSession):')
+    // Helpers typed with the sync Session get the AsyncSession, as AM103's switch does.
+    .replace(/^(def \w+\(db): Session\b/gm, '$1: AsyncSession')
     .replace(/^from sqlalchemy import func\n/m, (line) => `${line}from sqlalchemy.ext.asyncio import AsyncSession\n`);
 }
 
@@ -150,7 +152,7 @@ describe('Query → select() equivalence (executed on SQLite: sync Session vs As
       if (refusedNames.has(c.name)) continue;
       const body = new RegExp(`^async def ${c.name}\\(db: AsyncSession\\):\\n((?:[ \\t]+.*\\n|\\n)*)`, 'm').exec(migrated)?.[1] ?? '';
       assert.ok(body.length > 0 && !/\bdb\.query\(/.test(body), `${c.name} still uses db.query:\n${body}`);
-      assert.ok(/await db\./.test(body), `${c.name} is not awaited:\n${body}`);
+      assert.ok(/\bawait\b/.test(body), `${c.name} is not awaited:\n${body}`);
     }
   });
 

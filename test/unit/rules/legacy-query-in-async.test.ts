@@ -439,13 +439,22 @@ ruleTester('AM101', {
       message: 'cannot tell whether `what` is a model or a column',
     },
     {
-      name: 'no fix: AsyncSession used in a sync function',
+      name: 'AsyncSession in a plain def: the def becomes async, its callers in the file await it (one edit)',
       files: withModels(mod(py`
-        def f(db: AsyncSession):
-            return db.query(User).all()
+        def oldest(db: AsyncSession):
+            return db.query(User).order_by(User.id).first()
+
+        async def show(db: AsyncSession):
+            return oldest(db).id, [oldest(db)]
       `)),
       errors: ['5:12'],
-      message: 'not `async def`',
+      output: fixed('select', py`
+        async def oldest(db: AsyncSession):
+            return (await db.execute(select(User).order_by(User.id).limit(1))).scalars().first()
+
+        async def show(db: AsyncSession):
+            return (await oldest(db)).id, [await oldest(db)]
+      `),
     },
     {
       name: 'no fix: a sync session created inside async def',
@@ -600,6 +609,43 @@ describe('AM101 details', () => {
     const out = await fix(files, 'app/api.py', { select: ['AM102'] });
     assert.match(out, /return select\(User\)\.where\(User\.gym_id == 1\)/);
     assert.match(out, /for u in db\.execute\(active_users\(db\)\)\.scalars\(\)\]/);
+  });
+
+  it('refuses making a plain def async where a caller cannot await it, naming the caller', async () => {
+    const fn = py`
+      def oldest(db: AsyncSession):
+          return db.query(User).order_by(User.id).first()
+    `;
+    const cases: [string, RegExp, Record<string, string>?][] = [
+      ['def report(db: AsyncSession):\n    return oldest(db)\n', /`report` \(line 8\) calls `oldest` and cannot await it once it is async: the enclosing function `report` is a plain `def`/],
+      ['async def f(db: AsyncSession):\n    return sorted(ids, key=lambda i: oldest(db))\n', /`f` \(line 8\) calls `oldest` and cannot await it.*lambda/],
+      ['async def f(db: AsyncSession):\n    return any(oldest(db) for _ in ids)\n', /calls `oldest` and cannot await it.*generator expression/],
+      ['HANDLERS = [oldest]\n', /`oldest` is used as a value on line 7/],
+      ['async def f(db: AsyncSession):\n    return oldest(db)\n', /`oldest` is imported by other files.*\(app\/other\.py:1\)/, { 'app/other.py': 'from app.api import oldest\n' }],
+    ];
+    for (const [caller, reason, extra] of cases) {
+      const files = { ...withModels(mod(`${fn}\n${caller}`)), ...(extra ?? {}) };
+      const findings = await analyze(files, { select: ['AM101'], only: 'app/api.py' });
+      const head = findings.find((f) => f.range.start.line === 4);
+      assert.ok(head && !head.fix, `${caller}: got a fix`);
+      assert.match(head.noFixReason ?? '', reason, caller);
+    }
+    // A method, a generator and a decorated function are refused too.
+    const others = await refusals(py`
+      class Repo:
+          def first(self, db: AsyncSession):
+              return db.query(User).first()
+
+      def stream(db: AsyncSession):
+          yield db.query(User).first()
+
+      @some_cache
+      def cached(db: AsyncSession):
+          return db.query(User).first()
+    `);
+    assert.match(others.get(6)!, /`first` is a method/);
+    assert.match(others.get(9)!, /`stream` is a generator/);
+    assert.match(others.get(13)!, /`cached` is decorated/);
   });
 
   it('refuses exists() after loader options or over a bare SQL function', async () => {

@@ -7,10 +7,11 @@
 import type { Node } from '../parser';
 import type { RuleContext } from '../rule';
 import type { Flavor, FunctionFacts } from '../semantics';
-import { isLocalName, resolveCall } from '../callee';
-import { children, dottedName, isAsyncFunction, unparen, walk } from '../syntax';
+import { decoratorsPreserve, isLocalName, resolveCall } from '../callee';
+import { children, decoratorsOf, dottedName, isAsyncFunction, unparen, walk } from '../syntax';
 import type { Fix, TextEdit } from '../types';
-import { needsParensForAwait } from './await';
+import { isAwaitedExpr, makeAsyncEdits, needsParensForAwait } from './await';
+import { awaitBlocker, awaitEdits } from './awaiting';
 import { ensureFromImport, importedLocalName, moduleImportLocal } from './imports';
 import {
   calleeLast,
@@ -702,17 +703,66 @@ export interface RewriteResult {
 
 /** Rewrites one `X.query(...)` chain (or the query group it starts) for mode; never throws. */
 export function rewriteLegacyQuery(context: RuleContext, q: LegacyQuery, mode: QueryMode): RewriteResult {
+  return planned(context, q, mode, () => planRewrite(context, q, mode));
+}
+
+/** A plan turned into a fix (with its imports), or a refusal with its reason (and, awaited, a run_sync suggestion). */
+function planned(context: RuleContext, q: LegacyQuery, mode: QueryMode, plan: () => Plan): RewriteResult {
   try {
-    const plan = planRewrite(context, q, mode);
-    const ormNames = [...(plan.ormImports ?? [])].join(', ');
+    const p = plan();
+    const ormNames = [...(p.ormImports ?? [])].join(', ');
     const ormEdit = ormNames ? perFile(context.file, `orm-edit:${ormNames}`, () => ensureFromImport(context.file, 'sqlalchemy.orm', ormNames)) : undefined;
-    const edits = [...plan.edits, ...mergeInsertions([importEdit(context, plan.imports), ormEdit])];
-    const title = plan.title ?? (mode === 'await' ? 'Rewrite as awaited select() (SQLAlchemy 2.0)' : 'Rewrite as select() (SQLAlchemy 2.0)');
+    const edits = [...p.edits, ...mergeInsertions([importEdit(context, p.imports), ormEdit])];
+    const title = p.title ?? (mode === 'await' ? 'Rewrite as awaited select() (SQLAlchemy 2.0)' : 'Rewrite as select() (SQLAlchemy 2.0)');
     return { fix: { title, applicability: 'safe', edits } };
   } catch (error) {
     if (error instanceof Refusal) return { noFixReason: error.message, suggestion: mode === 'await' ? runSyncSuggestion(context, q) : undefined };
     throw error;
   }
+}
+
+/**
+ * A query on an AsyncSession inside a plain `def`: the function becomes `async def`, the query is
+ * rewritten awaited, and every call of the function (all in this file, each in an `async def`
+ * body) is awaited — one edit. Refused, naming the caller, where a caller cannot await.
+ */
+export function rewriteInPlainFunction(context: RuleContext, q: LegacyQuery): RewriteResult {
+  return planned(context, q, 'await', () => planMakeAsync(context, q));
+}
+
+function planMakeAsync(context: RuleContext, q: LegacyQuery): Plan {
+  const { facts, file } = context;
+  const fn = facts.enclosingFunction(q.head);
+  if (!fn || fn.isAsync) refuse('the query is not directly in the body of a plain `def` (a lambda or a class body cannot be made async)');
+  const name = fn.name;
+  if (fn.classNode) refuse(`\`${name}\` is a method, whose callers cannot all be found; make it async and await its callers by hand`);
+  if (!isModuleLevel(fn)) refuse(`\`${name}\` is a nested function; make it async and await its callers by hand`);
+  if (!decoratorsPreserve(decoratorsOf(fn.node).map((d) => d.text))) refuse(`\`${name}\` is decorated, so what its callers receive once it is async is not known`);
+  let generator = false;
+  walk(fn.node.childForFieldName('body')!, (n) => {
+    if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return false;
+    if (n.type === 'yield') generator = true;
+    return !generator;
+  });
+  if (generator) refuse(`\`${name}\` is a generator (made async it would become an async generator)`);
+  refuseUsersInOtherFiles(context, name, 'is imported by other files, whose calls would then get a coroutine', 'make it async and await those calls together');
+  const callEdits: TextEdit[] = [];
+  for (const call of callsInFile(context, fn)) {
+    const at = call.startPosition.row + 1;
+    let def: Node | null = call.parent;
+    while (def && def.type !== 'function_definition') def = def.parent;
+    const caller = def?.childForFieldName('name')?.text;
+    const who = caller ? `\`${caller}\` (line ${at})` : `line ${at}`;
+    if (isAwaitedExpr(call)) refuse(`${who} already awaits \`${name}\`, which is sync`);
+    const blocker = awaitBlocker(facts, call);
+    if (blocker) refuse(`${who} calls \`${name}\` and cannot await it once it is async: ${blocker}`);
+    callEdits.push(...awaitEdits(call));
+  }
+  const plan = planRewrite(context, q, 'await');
+  const title = callEdits.length
+    ? `Make \`${name}\` async, await its ${callEdits.filter((e) => e.newText.startsWith('(await') || e.newText === 'await ').length} call(s) and rewrite as awaited select()`
+    : `Make \`${name}\` async and rewrite as awaited select()`;
+  return { ...plan, title, edits: [...plan.edits, ...makeAsyncEdits(file, fn.node), ...callEdits] };
 }
 
 /** Import edits, with two new import lines at the same place written as one insertion (edits of one fix must not overlap). */
@@ -1134,11 +1184,10 @@ interface HelperCall {
 
 function planHelper(b: Builder, q: LegacyQuery, helperSteps: MethodCall[]): Plan {
   const { context } = b;
-  const { facts, file, index } = context;
   const fn = b.fn;
   if (!fn) refuse('the Query object itself is returned outside a function');
   if (fn.classNode) refuse(`the Query is returned by the method \`${fn.name}\`, whose callers cannot all be found (migrate them together, then build a \`select()\`)`);
-  if (fn.node.parent?.type !== 'module' && !(fn.node.parent?.type === 'decorated_definition' && fn.node.parent.parent?.type === 'module')) refuse(`the Query is returned by the nested function \`${fn.name}\``);
+  if (!isModuleLevel(fn)) refuse(`the Query is returned by the nested function \`${fn.name}\``);
   if (fn.isAsync) refuse(`the Query is returned by \`async def ${fn.name}\` (its callers await a Query)`);
   if (fn.node.childForFieldName('return_type')) refuse(`\`${fn.name}\` declares its return type; change it with the callers by hand`);
   const decorators = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : undefined;
@@ -1151,31 +1200,9 @@ function planHelper(b: Builder, q: LegacyQuery, helperSteps: MethodCall[]): Plan
   if (paramIndex < 0) refuse(`cannot find \`${q.receiver.text}\` among the parameters of \`${fn.name}\``);
 
   // Callers in other files would keep calling .all() on what is now a Select.
-  const summary = index.fileByPath(file.path);
-  const moduleName = summary?.moduleName ?? file.moduleName;
-  const elsewhere = [
-    ...index.importersOf(`${moduleName}.${fn.name}`),
-    ...index.importersOf(moduleName).filter((i) => i.binding.name === undefined || i.binding.module !== moduleName),
-  ].filter((i) => i.module.path !== file.path);
-  if (elsewhere.length) {
-    const paths = [...new Set(elsewhere.map((i) => `${i.module.path}:${i.binding.line}`))].sort();
-    refuse(`\`${fn.name}\` returns a Query that is used outside this file (${paths.join(', ')}); a fix edits one file, so migrate those callers together by hand, then build a \`select()\``);
-  }
-
-  const nameNode = fn.node.childForFieldName('name')!;
+  refuseUsersInOtherFiles(context, fn.name, 'returns a Query that is used outside this file', 'migrate those callers together by hand, then build a `select()`');
   const line = (n: Node) => n.startPosition.row + 1;
-  const calls: HelperCall[] = [];
-  for (const use of facts.descendantsOfType(file.root, 'identifier')) {
-    if (use.text !== fn.name || use.id === nameNode.id) continue;
-    const parent = use.parent!;
-    if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === use.id) continue;
-    if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === use.id) continue;
-    const call = parent.type === 'call' && parent.childForFieldName('function')?.id === use.id ? parent : undefined;
-    if (!call) refuse(`\`${fn.name}\` is used as a value on line ${line(use)}, so not every caller can be migrated`);
-    const target = resolveCall(facts, call);
-    if (!target || target.fn.nameStart !== nameNode.startIndex) refuse(`the call of \`${fn.name}\` on line ${line(call)} may not be this function`);
-    calls.push(helperCall(b, fn.name, call, paramIndex, q.receiver.text, line));
-  }
+  const calls = callsInFile(context, fn).map((call) => helperCall(b, fn.name, call, paramIndex, q.receiver.text, line));
   if (!calls.length) refuse(`\`${fn.name}\` returns a Query and has no caller in the workspace to migrate with it`);
 
   const headArgs = q.head.childForFieldName('arguments')!;
@@ -1195,6 +1222,45 @@ function planHelper(b: Builder, q: LegacyQuery, helperSteps: MethodCall[]): Plan
     emitTerminal(b, span, c.kind, c.terminal, c.session.text, c.mode, known, unique, c.ctx, false);
   }
   return { ...b.plan(), title: `Return a select() from \`${fn.name}\` and execute it at its ${calls.length} call${calls.length === 1 ? '' : 's'} (SQLAlchemy 2.0)` };
+}
+
+/** Refuses when another file imports the function (or its module): a fix edits one file. */
+function refuseUsersInOtherFiles(context: RuleContext, name: string, what: string, instead: string): void {
+  const { index, file } = context;
+  const moduleName = index.fileByPath(file.path)?.moduleName ?? file.moduleName;
+  const elsewhere = [
+    ...index.importersOf(`${moduleName}.${name}`),
+    ...index.importersOf(moduleName).filter((i) => i.binding.name === undefined || i.binding.module !== moduleName),
+  ].filter((i) => i.module.path !== file.path);
+  if (!elsewhere.length) return;
+  const paths = [...new Set(elsewhere.map((i) => `${i.module.path}:${i.binding.line}`))].sort();
+  refuse(`\`${name}\` ${what} (${paths.join(', ')}); a fix edits one file, so ${instead}`);
+}
+
+/** Every call of fn in this file; refuses where the name is used otherwise (passed as a value) or may mean something else. */
+function callsInFile(context: RuleContext, fn: FunctionFacts): Node[] {
+  const { facts, file } = context;
+  const nameNode = fn.node.childForFieldName('name')!;
+  const out: Node[] = [];
+  for (const use of facts.descendantsOfType(file.root, 'identifier')) {
+    if (use.text !== fn.name || use.id === nameNode.id) continue;
+    const parent = use.parent!;
+    if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === use.id) continue;
+    if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === use.id) continue;
+    const call = parent.type === 'call' && parent.childForFieldName('function')?.id === use.id ? parent : undefined;
+    const at = use.startPosition.row + 1;
+    if (!call) refuse(`\`${fn.name}\` is used as a value on line ${at}, so not every caller can be migrated`);
+    const target = resolveCall(facts, call);
+    if (!target || target.fn.nameStart !== nameNode.startIndex) refuse(`the call of \`${fn.name}\` on line ${at} may not be this function`);
+    out.push(call);
+  }
+  return out;
+}
+
+/** A module-level function (possibly decorated), not a method or a nested function. */
+function isModuleLevel(fn: FunctionFacts): boolean {
+  const holder = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent.parent : fn.node.parent;
+  return !fn.classNode && holder?.type === 'module';
 }
 
 /** One call of the helper, the chain finishing it, and the session it runs on (and how). */

@@ -1,7 +1,7 @@
 // AM101 legacy-query-in-async: `db.query(...)` where the session is (or is becoming) an
 // AsyncSession — seed error 3: `AsyncSession` has no `.query()`.
 import type { Rule, RuleContext } from '../rule';
-import { inLambdaOfAsyncFunction, legacyQueryHeads, rewriteLegacyQuery, rewriteQueryHelper, sessionEvidence } from '../fixes/query-rewrite';
+import { inLambdaOfAsyncFunction, legacyQueryHeads, rewriteInPlainFunction, rewriteLegacyQuery, rewriteQueryHelper, sessionEvidence } from '../fixes/query-rewrite';
 
 function check(context: RuleContext): void {
   const { facts } = context;
@@ -15,10 +15,10 @@ function check(context: RuleContext): void {
     const message = `${why}: use \`(await ${receiver}.execute(select(...))).scalars()\` (SQLAlchemy 2.0 style)`;
     const refuse = (noFixReason: string) => context.report({ node: q.head, message: `${message} — no automatic fix: ${noFixReason}`, noFixReason });
     if (!inAsync) {
-      // A plain helper returning the Query: it returns a select() instead, its callers execute it.
-      const helper = rewriteQueryHelper(context, q);
-      if (helper) context.report({ node: q.head, message: helper.fix ? message : `${message} — no automatic fix: ${helper.noFixReason}`, fix: helper.fix, noFixReason: helper.noFixReason });
-      else refuse('the enclosing function is not `async def`; make it async first, then rewrite with `await`');
+      // A plain helper returning the Query returns a select() instead (its callers execute it);
+      // otherwise the function becomes async and its callers await it.
+      const result = rewriteQueryHelper(context, q) ?? rewriteInPlainFunction(context, q);
+      context.report({ node: q.head, message: result.fix ? message : `${message} — no automatic fix: ${result.noFixReason}`, fix: result.fix, noFixReason: result.noFixReason });
       continue;
     }
     const fn = facts.enclosingFunction(q.head);
@@ -58,6 +58,7 @@ export const legacyQueryInAsync: Rule = {
       'In a generator expression the query is awaited in place when it is the first iterable (evaluated at once); a generator that is the whole argument of `sum`/`list`/`tuple`/`set`/`frozenset`/`sorted`/`min`/`max`/`dict`/`str.join` becomes a list comprehension (same values, same order). Refused in other generators (`any()`/`all()` may stop early) and in lambdas, which run whenever they are called.',
       'No fix (only a reason, and a `run_sync` suggestion when mechanical) for `yield_per()`, `populate_existing()`, string joins, unknown methods, and Query objects passed to other functions.',
       'A Query returned by a plain module-level helper (`def active_users(db): return db.query(User).filter(...)`) is rewritten with all its callers in one edit: the helper returns `select(...)`, each caller executes it (`(await db.execute(active_users(db).order_by(...))).scalars().all()`, awaited only where the caller is `async def` and the session it passes is proven to be an `AsyncSession`). A fix edits one file, so it is refused — naming them — when another file imports the helper (or its module), and when a caller passes the Query on, keeps it in a variable, passes the session as an expression or runs it on a session not proven async.',
+      'A query on an `AsyncSession` inside a plain module-level `def` makes the function `async def`, rewrites the query awaited and awaits every call of the function in the file — one edit. Refused, naming the caller, when a caller cannot await (a plain `def`, a lambda, a generator expression), when another file imports the function (a fix edits one file), and for methods, generators and decorated functions.',
       'A query built over several statements (`q = db.query(M)`, `q = q.filter(...)`, `return q.all()`) is rewritten as a whole when every use of the variable is in the same function; otherwise it gets no fix.',
       '`.scalar()` becomes `Result.scalar_one_or_none()` (after `.unique()` where the legacy `one()` de-duplicated entity rows): `None` for no row, `MultipleResultsFound` for several, the first column of a multi-column row — as the legacy method.',
       'A receiver counts as a session when its type is known (annotation, `Depends`, session factory) or when it is named like one (`db`, `session`, `db_session`, …) and `query()` gets a model or column.',
