@@ -1,9 +1,11 @@
 """Legacy `session.query()` cases for the equivalence proof.
 
 Each `case_*` function is plain sync SQLAlchemy 1.x code. The test turns every one into
-`async def case_*(db: AsyncSession)`, lets AM101's fix rewrite it, and runs both versions
-against the same seeded data. Cases whose name ends in `_unsupported` are ones the rewriter
-must refuse (no fix, a reason, and where mechanical a `run_sync` suggestion).
+`async def case_*(db: AsyncSession)` (and a helper's `db: Session` into `db: AsyncSession`, as
+AM103 does), lets the AM101/AM102 fixes rewrite the module, and runs both versions against the
+same seeded data. Module-level helpers (`*_query`, plain defs on a session) are migrated together
+with their callers. Cases whose name ends in `_unsupported` are ones the rewriter must refuse (no
+fix, a reason, and where mechanical a `run_sync` suggestion).
 """
 from sqlalchemy import func
 from sqlalchemy import exists
