@@ -621,6 +621,7 @@ describe('AM101 details', () => {
       ['async def f(db: AsyncSession):\n    return sorted(ids, key=lambda i: oldest(db))\n', /`f` \(line 8\) calls `oldest` and cannot await it.*lambda/],
       ['async def f(db: AsyncSession):\n    return any(oldest(db) for _ in ids)\n', /calls `oldest` and cannot await it.*generator expression/],
       ['HANDLERS = [oldest]\n', /`oldest` is used as a value on line 7/],
+      ['__all__ = [\n    "oldest",\n]\n', /`oldest` is exported in `__all__`/],
       ['async def f(db: AsyncSession):\n    return oldest(db)\n', /`oldest` is imported by other files.*\(app\/other\.py:1\)/, { 'app/other.py': 'from app.api import oldest\n' }],
     ];
     for (const [caller, reason, extra] of cases) {

@@ -8,7 +8,7 @@ import type { Node } from '../parser';
 import type { RuleContext } from '../rule';
 import type { Flavor, FunctionFacts } from '../semantics';
 import { decoratorsPreserve, isLocalName, resolveCall } from '../callee';
-import { children, decoratorsOf, dottedName, isAsyncFunction, unparen, walk } from '../syntax';
+import { children, decoratorsOf, dottedName, isAsyncFunction, keywordArgument, unparen, walk } from '../syntax';
 import type { Fix, TextEdit } from '../types';
 import { isAwaitedExpr, makeAsyncEdits, needsParensForAwait } from './await';
 import { awaitBlocker, awaitEdits } from './awaiting';
@@ -1232,6 +1232,8 @@ function refuseUsersInOtherFiles(context: RuleContext, name: string, what: strin
     ...index.importersOf(`${moduleName}.${name}`),
     ...index.importersOf(moduleName).filter((i) => i.binding.name === undefined || i.binding.module !== moduleName),
   ].filter((i) => i.module.path !== file.path);
+  // Listed in `__all__`: a public name, possibly called from outside the workspace.
+  if (new RegExp(`^__all__\\b[^\\n]*(\\n[ \\t]+[^\\n]*)*['"]${name}['"]`, 'm').test(file.text)) refuse(`\`${name}\` is exported in \`__all__\`, so it may have callers outside the workspace`);
   if (!elsewhere.length) return;
   const paths = [...new Set(elsewhere.map((i) => `${i.module.path}:${i.binding.line}`))].sort();
   refuse(`\`${name}\` ${what} (${paths.join(', ')}); a fix edits one file, so ${instead}`);
@@ -1269,8 +1271,7 @@ function helperCall(b: Builder, helper: string, call: Node, paramIndex: number, 
   const args = call.childForFieldName('arguments');
   if (!args || args.type !== 'argument_list' || children(args).some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) refuse(`the call of \`${helper}\` on line ${line(call)} has dynamic arguments`);
   const positional = positionalArgs(args);
-  const keyword = keywordArgs(args).find((k) => k.childForFieldName('name')?.text === paramName)?.childForFieldName('value') ?? undefined;
-  const session = paramIndex < positional.length ? positional[paramIndex] : keyword;
+  const session = paramIndex < positional.length ? positional[paramIndex] : keywordArgument(args, paramName);
   if (!session) refuse(`the call of \`${helper}\` on line ${line(call)} does not pass \`${paramName}\``);
   // The session is named twice (as the receiver and as the argument): only a plain name or attribute.
   if (session.type !== 'identifier' && !(session.type === 'attribute' && /^[\w.]+$/.test(session.text))) refuse(`the call of \`${helper}\` on line ${line(call)} passes the session as an expression`);
