@@ -73,6 +73,25 @@ ruleTester('AM102', {
       `),
     },
     {
+      name: 'with_entities(), exists(), from_self() and scalar() in sync code: the same rewrites without await',
+      files: withModels(mod(py`
+        def stats(db: Session):
+            ids = db.query(User).filter(User.id > 1).with_entities(User.id).all()
+            any_post = db.query(db.query(Post).filter(Post.id > 3).exists()).scalar()
+            top = db.query(User).order_by(User.id).limit(5).from_self().order_by(User.id.desc()).all()
+            return ids, any_post, top
+      `)),
+      errors: ['5:11', '6:16', '6:25', '7:11'],
+      output: `from sqlalchemy.orm import Session, aliased\nfrom sqlalchemy import select\nfrom app.models import User, Post\n\n${py`
+        def stats(db: Session):
+            ids = db.execute(select(User.id).where(User.id > 1)).all()
+            any_post = db.execute(select(select(Post).where(Post.id > 3).exists())).scalar_one_or_none()
+            user_subq = aliased(User, select(User).order_by(User.id).limit(5).subquery())
+            top = db.execute(select(user_subq).order_by(user_subq.id.desc())).scalars().all()
+            return ids, any_post, top
+      `}`,
+    },
+    {
       name: 'multi-line chain with comments (sync)',
       files: withModels(mod(py`
         def recent(db: Session):
