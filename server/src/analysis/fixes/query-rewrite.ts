@@ -543,8 +543,8 @@ function awaitPlacement(context: RuleContext, node: Node): AwaitPlacement {
   return { listify };
 }
 
-/** The generator expression is the only argument of a builtin that consumes it all. */
-function consumedWhole(context: RuleContext, genexp: Node): boolean {
+/** The generator expression is the only argument of a builtin that consumes it all (or, with `orShortCircuit`, `any`/`all`). */
+function consumedWhole(context: RuleContext, genexp: Node, orShortCircuit = false): boolean {
   let call = genexp.parent;
   if (call?.type === 'argument_list') {
     if (positionalArgs(call).length !== 1 || positionalArgs(call)[0].id !== genexp.id) return false;
@@ -553,7 +553,7 @@ function consumedWhole(context: RuleContext, genexp: Node): boolean {
   if (call?.type !== 'call') return false;
   const fn = call.childForFieldName('function');
   if (fn?.type === 'attribute') return fn.childForFieldName('attribute')?.text === 'join' && fn.childForFieldName('object')?.type === 'string';
-  if (fn?.type !== 'identifier' || !FULL_CONSUMERS.includes(fn.text)) return false;
+  if (fn?.type !== 'identifier' || !(FULL_CONSUMERS.includes(fn.text) || (orShortCircuit && ['any', 'all'].includes(fn.text)))) return false;
   // A local (parameter, nested def, import, loop target…) or module-level binding is not the builtin.
   return !isLocalName(context.facts, fn) && !context.index.resolveName(context.file.moduleName, fn.text);
 }
@@ -1433,9 +1433,17 @@ function chainRoot(node: Node): Node {
 // The run_sync fallback: run the original query on the AsyncSession's underlying sync Session.
 
 function runSyncSuggestion(context: RuleContext, q: LegacyQuery): Fix | undefined {
-  const placement = awaitPlacement(context, q.head);
-  if (!context.facts.inAsyncFunction(q.head) || placement.forbidden || placement.listify) return undefined;
   if (q.receiver.type !== 'identifier' && !(q.receiver.type === 'attribute' && q.receiver.childForFieldName('object')?.text === 'self')) return undefined;
+  const placement = awaitPlacement(context, q.head);
+  if (placement.forbidden) {
+    // No await at the query (a lambda, a generator that may stop early): the whole expression
+    // holding it runs on the sync session instead, exactly as the legacy code ran.
+    if (!context.facts.inAsyncFunction(q.head) && !inLambdaOfAsyncFunction(q)) return undefined;
+    const whole = statementExpression(q.head);
+    if (!whole || !runsUnchangedInLambda(whole, q.receiver.text) || !evaluatedWithin(context, q.head, whole)) return undefined;
+    return runSyncFix(context, q, whole.startIndex, whole, `Run the whole expression through ${q.receiver.text}.run_sync()`);
+  }
+  if (!context.facts.inAsyncFunction(q.head) || placement.listify) return undefined;
   // The outermost legacy chain only: a nested one is covered by its outer chain's suggestion.
   for (const outer of legacyQueryHeads(context)) {
     if (outer !== q && outer.start < q.start && outer.end >= q.end && outer.receiver.text === q.receiver.text) return undefined;
@@ -1443,14 +1451,18 @@ function runSyncSuggestion(context: RuleContext, q: LegacyQuery): Fix | undefine
   // The lambda returns the first value-producing call; anything after it applies to that value.
   const valueCall = q.chain.calls.find((c) => VALUE_TERMINALS.includes(c.name));
   if (!valueCall) return undefined;
-  const top = valueCall.call;
+  return runSyncFix(context, q, q.receiver.startIndex, valueCall.call, `Run the legacy query through ${q.receiver.text}.run_sync()`);
+}
+
+/** `await X.run_sync(lambda s: <text of [start, top.end) with every use of X written s>)` in place of that range. */
+function runSyncFix(context: RuleContext, q: LegacyQuery, start: number, top: Node, title: string): Fix {
   const ctx = chainContext(top);
   const text = context.file.text;
-  // Every use of the session inside the chain becomes the lambda's sync session.
+  // Every use of the session inside the range becomes the lambda's sync session.
   const uses: Node[] = [];
   let usesS = false;
   const visit = (n: Node) => {
-    if (n.type === q.receiver.type && n.text === q.receiver.text && !(n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id)) {
+    if (n.startIndex >= start && n.type === q.receiver.type && n.text === q.receiver.text && !(n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id)) {
       uses.push(n);
       return;
     }
@@ -1460,7 +1472,7 @@ function runSyncSuggestion(context: RuleContext, q: LegacyQuery): Fix | undefine
   visit(top);
   const param = usesS ? 'sync_session' : 's';
   let body = '';
-  let cursor = q.receiver.startIndex;
+  let cursor = start;
   for (const use of uses.sort((a, b) => a.startIndex - b.startIndex)) {
     body += text.slice(cursor, use.startIndex) + param;
     cursor = use.endIndex;
@@ -1469,6 +1481,52 @@ function runSyncSuggestion(context: RuleContext, q: LegacyQuery): Fix | undefine
   const paren = usedAsPrimary(ctx.outer);
   const edits: TextEdit[] = [];
   if (ctx.existingAwait) edits.push({ start: ctx.existingAwait.startIndex, end: ctx.existingAwait.namedChild(0)!.startIndex, newText: '' });
-  edits.push({ start: q.receiver.startIndex, end: top.endIndex, newText: `${paren ? '(' : ''}await ${q.receiver.text}.run_sync(lambda ${param}: ${body})${paren ? ')' : ''}` });
-  return { title: `Run the legacy query through ${q.receiver.text}.run_sync()`, applicability: 'safe', edits };
+  edits.push({ start, end: top.endIndex, newText: `${paren ? '(' : ''}await ${q.receiver.text}.run_sync(lambda ${param}: ${body})${paren ? ')' : ''}` });
+  return { title, applicability: 'safe', edits };
+}
+
+/**
+ * Every lambda and generator between node and whole runs before whole's value is returned: a
+ * generator consumed by a builtin (`sum`, `any`, `sorted`…), a lambda given as `key=` to
+ * `sorted`/`min`/`max`/`.sort()`. A lazy one (`map(lambda…)`, a generator returned) would run
+ * after `run_sync()` returned, outside it.
+ */
+function evaluatedWithin(context: RuleContext, node: Node, whole: Node): boolean {
+  for (let p = node.parent; p && p.startIndex >= whole.startIndex && p.endIndex <= whole.endIndex; p = p.parent) {
+    if (p.type === 'generator_expression' && !consumedWhole(context, p, true)) return false;
+    if (p.type === 'lambda') {
+      const kw = p.parent;
+      if (kw?.type !== 'keyword_argument' || kw.childForFieldName('name')?.text !== 'key') return false;
+      const call = kw.parent?.parent;
+      const fn = call?.type === 'call' ? call.childForFieldName('function') : undefined;
+      const eager = fn?.type === 'identifier' ? ['sorted', 'min', 'max'].includes(fn.text) && !isLocalName(context.facts, fn) && !context.index.resolveName(context.file.moduleName, fn.text) : fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'sort';
+      if (!eager) return false;
+    }
+    if (p.id === whole.id) break;
+  }
+  return true;
+}
+
+/** The whole expression of the statement holding node (a return value, an assignment's right side, an expression statement). */
+function statementExpression(node: Node): Node | undefined {
+  for (let n = node; n.parent; n = n.parent) {
+    const parent = n.parent;
+    if (parent.type === 'expression_statement' || parent.type === 'return_statement') return n.type === 'assignment' ? undefined : n;
+    if (parent.type === 'assignment' || parent.type === 'augmented_assignment') return parent.childForFieldName('right')?.id === n.id ? n : undefined;
+    if (['block', 'module', 'function_definition', 'class_definition'].includes(parent.type)) return undefined;
+  }
+  return undefined;
+}
+
+/** An expression that can move into `lambda s: ...` unchanged: no await/yield/walrus, and no inner lambda rebinding the session's name. */
+function runsUnchangedInLambda(expr: Node, receiver: string): boolean {
+  const root = receiver.split('.')[0];
+  let ok = true;
+  walk(expr, (n) => {
+    if (!ok) return false;
+    if (['await', 'yield', 'named_expression'].includes(n.type)) ok = false;
+    if (n.type === 'lambda' && walkFind(n.childForFieldName('parameters') ?? n, (p) => p.type === 'identifier' && p.text === root) && n.childForFieldName('parameters')) ok = false;
+    return ok;
+  });
+  return ok;
 }
