@@ -178,6 +178,29 @@ ruleTester('AM101', {
       `),
     },
     {
+      name: 'from_self() in a multi-line chain: the subquery is written on one line before the statement',
+      files: withModels(mod(py`
+        async def f(db: AsyncSession):
+            return (
+                db.query(User)
+                .filter(User.active)
+                .from_self()
+                .order_by(User.id)
+                .all()
+            )
+      `)),
+      errors: ['6:9'],
+      output: `from sqlalchemy.ext.asyncio import AsyncSession\nfrom sqlalchemy import select\nfrom sqlalchemy.orm import aliased\nfrom app.models import User, Post, Gym\n\n${py`
+        async def f(db: AsyncSession):
+            user_subq = aliased(User, select(User).where(User.active).subquery())
+            return (
+                (await db.execute(select(user_subq)
+                .order_by(user_subq.id)))
+                .scalars().all()
+            )
+      `}`,
+    },
+    {
       name: 'count: plain filter form, subquery form with joins',
       files: withModels(mod(py`
         async def f(db: AsyncSession):

@@ -1069,7 +1069,8 @@ function planFromSelf(b: Builder, q: LegacyQuery, mode: QueryMode): Plan {
     cursor = e.end;
   }
   innerText += text.slice(cursor, innerEnd);
-  if (/\n/.test(innerText)) innerText = innerText.replace(/\s*\n\s*/g, '');
+  // Written on one line: a break before `.step` goes, any other becomes a space.
+  if (/\n/.test(innerText)) innerText = innerText.replace(/\s*\n\s*(?=\.)/g, '').replace(/\s*\n\s*/g, ' ');
 
   const alias = freshName(b, hoist.statement, `${snakeCase(model.text.split('.').at(-1)!)}_subq`);
   const aliased = b.orm('aliased');
