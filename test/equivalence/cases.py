@@ -525,6 +525,20 @@ def case_109_helper_one_or_none_and_exists(db):
     return one, db.query(active_users_query(db).filter(User.age > 50).exists()).scalar()
 
 
+def users_filtered_query(db, gym_id=None, min_age=None):
+    query = db.query(User)
+    if gym_id is not None:
+        query = query.filter(User.gym_id == gym_id)
+    if min_age is not None:
+        query = query.filter(User.age >= min_age)
+    return query
+
+
+def case_112_helper_built_in_steps_paged(db):
+    page = users_filtered_query(db, gym_id=1).order_by(User.id).offset(1).limit(2).all()
+    return page, users_filtered_query(db, min_age=40).count()
+
+
 # --- a legacy query in a plain def on what becomes an AsyncSession: the def is made async ---------
 # (the test switches `db: Session` to `db: AsyncSession`, as AM103 does, before AM101 runs)
 

@@ -201,6 +201,30 @@ ruleTester('AM101', {
       `}`,
     },
     {
+      name: 'a helper building its Query over several statements and returning it: same rewrite',
+      files: withModels(mod(py`
+        def users_query(db: AsyncSession, gym_id=None):
+            query = db.query(User)
+            if gym_id is not None:
+                query = query.filter(User.gym_id == gym_id)
+            return query
+
+        async def page(db: AsyncSession, skip: int):
+            return users_query(db, 1).offset(skip).limit(20).all()
+      `)),
+      errors: ['5:13'],
+      output: fixed('select', py`
+        def users_query(db: AsyncSession, gym_id=None):
+            query = select(User)
+            if gym_id is not None:
+                query = query.where(User.gym_id == gym_id)
+            return query
+
+        async def page(db: AsyncSession, skip: int):
+            return (await db.execute(users_query(db, 1).offset(skip).limit(20))).scalars().all()
+      `),
+    },
+    {
       name: 'count: plain filter form, subquery form with joins',
       files: withModels(mod(py`
         async def f(db: AsyncSession):

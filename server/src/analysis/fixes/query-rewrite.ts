@@ -791,8 +791,13 @@ export function rewriteQueryHelper(context: RuleContext, q: LegacyQuery): Rewrit
     }
   })();
   if (!split || split.terminal || q.chain.danglingAttribute) return undefined;
-  if (chainContext(split.steps.at(-1)?.call ?? q.head).outer.parent?.type !== 'return_statement') return undefined;
-  return rewriteLegacyQuery(context, q, 'sync');
+  const outer = chainContext(split.steps.at(-1)?.call ?? q.head).outer;
+  if (outer.parent?.type === 'return_statement') return rewriteLegacyQuery(context, q, 'sync');
+  // `q = db.query(M)` … `return q`: the same, built over several statements.
+  const name = assignedNameOf(outer)?.text;
+  const body = context.facts.enclosingFunction(q.head)?.node.childForFieldName('body');
+  const returnsName = !!name && !!body && context.facts.descendantsOfType(body, 'return_statement').some((r) => r.namedChild(0)?.type === 'identifier' && r.namedChild(0)?.text === name);
+  return returnsName ? rewriteLegacyQuery(context, q, 'sync') : undefined;
 }
 
 function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Plan {
@@ -1184,6 +1189,17 @@ interface HelperCall {
 }
 
 function planHelper(b: Builder, q: LegacyQuery, helperSteps: MethodCall[]): Plan {
+  const finish = helperPlan(b, q, helperSteps);
+  b.replace(q.receiver.startIndex, q.queryName.endIndex, b.sqla('select'));
+  renameSteps(b, helperSteps);
+  return finish();
+}
+
+/**
+ * Checks the helper returning the Query and finds its callers; the returned function then emits
+ * each caller's execution (the helper's own head and steps are the caller's to rewrite).
+ */
+function helperPlan(b: Builder, q: LegacyQuery, helperSteps: MethodCall[]): () => Plan {
   const { context } = b;
   const fn = b.fn;
   if (!fn) refuse('the Query object itself is returned outside a function');
@@ -1209,20 +1225,20 @@ function planHelper(b: Builder, q: LegacyQuery, helperSteps: MethodCall[]): Plan
   const headArgs = q.head.childForFieldName('arguments')!;
   const shape = shapeOf(context, headArgs, fn);
   nestedQueriesFixable(context, q, 'sync');
-  b.replace(q.receiver.startIndex, q.queryName.endIndex, b.sqla('select'));
-  renameSteps(b, helperSteps);
-  for (const c of calls) {
-    if (['all', 'first', 'one', 'one_or_none', 'iterate'].includes(c.kind) && 'unknown' in shape) refuse(`${shape.unknown}, so the result form (\`.scalars()\` or rows) at line ${line(c.call)} is unknown`);
-    const allSteps = [...helperSteps, ...c.steps];
-    if (c.terminal?.name === 'exists') checkExists(b, headArgs, allSteps, c.terminal);
-    const unique = c.kind === 'scalar' ? scalarNeedsUnique(context, shape, allSteps, headArgs) : !('unknown' in shape) && needsUnique(context, shape, allSteps);
-    if (c.mode === 'await') placeAwait(b, c.call);
-    renameSteps(b, c.steps);
-    const span: StatementSpan = { start: c.call.startIndex, headEnd: c.call.startIndex, selectText: '', end: (c.steps.at(-1)?.call ?? c.call).endIndex };
-    const known: Shape = 'unknown' in shape ? { single: false, hasEntity: false, args: [] } : shape;
-    emitTerminal(b, span, c.kind, c.terminal, c.session.text, c.mode, known, unique, c.ctx, false);
-  }
-  return { ...b.plan(), title: `Return a select() from \`${fn.name}\` and execute it at its ${calls.length} call${calls.length === 1 ? '' : 's'} (SQLAlchemy 2.0)` };
+  return () => {
+    for (const c of calls) {
+      if (['all', 'first', 'one', 'one_or_none', 'iterate'].includes(c.kind) && 'unknown' in shape) refuse(`${shape.unknown}, so the result form (\`.scalars()\` or rows) at line ${line(c.call)} is unknown`);
+      const allSteps = [...helperSteps, ...c.steps];
+      if (c.terminal?.name === 'exists') checkExists(b, headArgs, allSteps, c.terminal);
+      const unique = c.kind === 'scalar' ? scalarNeedsUnique(context, shape, allSteps, headArgs) : !('unknown' in shape) && needsUnique(context, shape, allSteps);
+      if (c.mode === 'await') placeAwait(b, c.call);
+      renameSteps(b, c.steps);
+      const span: StatementSpan = { start: c.call.startIndex, headEnd: c.call.startIndex, selectText: '', end: (c.steps.at(-1)?.call ?? c.call).endIndex };
+      const known: Shape = 'unknown' in shape ? { single: false, hasEntity: false, args: [] } : shape;
+      emitTerminal(b, span, c.kind, c.terminal, c.session.text, c.mode, known, unique, c.ctx, false);
+    }
+    return { ...b.plan(), title: `Return a select() from \`${fn.name}\` and execute it at its ${calls.length} call${calls.length === 1 ? '' : 's'} (SQLAlchemy 2.0)` };
+  };
 }
 
 /** Refuses when another file imports the function (or its module): a fix edits one file. */
@@ -1322,6 +1338,7 @@ function planGroup(b: Builder, q: LegacyQuery, headSteps: MethodCall[], nameNode
   const body = fnFacts.node.childForFieldName('body')!;
   const stepUses: MethodCall[][] = [];
   const terminals: GroupTerminal[] = [];
+  const returns: Node[] = [];
   const handled = new Set<number>([nameNode.id]);
   const line = (n: Node) => n.startPosition.row + 1;
 
@@ -1374,7 +1391,21 @@ function planGroup(b: Builder, q: LegacyQuery, headSteps: MethodCall[], nameNode
       terminals.push({ root: occ, steps: split.steps, kind: 'iterate', ctx });
       continue;
     }
+    // `return q` from a helper: it returns a select() and its callers execute it.
+    if (ctx.outer.id === occ.id && occ.parent?.type === 'return_statement' && !split.steps.length) {
+      returns.push(occ);
+      continue;
+    }
     refuse(`\`${name}\` is passed on or returned as a Query (line ${line(occ)})`);
+  }
+  if (returns.length) {
+    if (terminals.length) refuse(`the query in \`${name}\` is both executed and returned as a Query (line ${line(returns[0])})`);
+    const helperSteps = [...headSteps, ...stepUses.flat()];
+    const finish = helperPlan(b, q, helperSteps);
+    b.replace(q.receiver.startIndex, q.queryName.endIndex, b.sqla('select'));
+    renameSteps(b, headSteps);
+    for (const steps of stepUses) renameSteps(b, steps);
+    return finish();
   }
   if (!terminals.length) refuse(`the query in \`${name}\` is never executed in this function`);
 
