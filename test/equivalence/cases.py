@@ -539,6 +539,16 @@ def case_112_helper_built_in_steps_paged(db):
     return page, users_filtered_query(db, min_age=40).count()
 
 
+def case_113_helper_kept_counted_and_paged(db):
+    query = users_filtered_query(db, min_age=25)
+    only_active = True
+    if only_active:
+        query = query.filter(User.is_active == True)  # noqa: E712
+    total = query.count()
+    items = query.order_by(User.age.desc()).offset(1).limit(3).all()
+    return total, [u.name for u in items]
+
+
 # --- a legacy query in a plain def on what becomes an AsyncSession: the def is made async ---------
 # (the test switches `db: Session` to `db: AsyncSession`, as AM103 does, before AM101 runs)
 

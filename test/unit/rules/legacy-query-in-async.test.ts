@@ -225,6 +225,32 @@ ruleTester('AM101', {
       `),
     },
     {
+      name: 'a caller keeping the helper\'s Query in a name, narrowing it, counting and paging it',
+      files: withModels(mod(py`
+        def users_query(db: AsyncSession):
+            return db.query(User).filter(User.active)
+
+        async def page(db: AsyncSession, gym_id: int | None):
+            query = users_query(db)
+            if gym_id is not None:
+                query = query.filter(User.gym_id == gym_id)
+            total = query.count()
+            return total, query.order_by(User.id).limit(20).all()
+      `)),
+      errors: ['5:12'],
+      output: fixed('select, func', py`
+        def users_query(db: AsyncSession):
+            return select(User).where(User.active)
+
+        async def page(db: AsyncSession, gym_id: int | None):
+            query = users_query(db)
+            if gym_id is not None:
+                query = query.where(User.gym_id == gym_id)
+            total = await db.scalar(select(func.count()).select_from(query.subquery()))
+            return total, (await db.execute(query.order_by(User.id).limit(20))).scalars().all()
+      `),
+    },
+    {
       name: 'count: plain filter form, subquery form with joins',
       files: withModels(mod(py`
         async def f(db: AsyncSession):
@@ -631,6 +657,8 @@ describe('AM101 details', () => {
     `;
     const cases: [string, string, Record<string, string>?][] = [
       ['async def f(db: AsyncSession):\n    return paginate(active_users(db))\n', /passed on or kept on line 8/.source],
+      ['async def f(db: AsyncSession):\n    q = active_users(db)\n    return paginate(q)\n', /`q` is passed on or returned as a Query \(line 9\)/.source],
+      ['async def f(db: AsyncSession):\n    q = active_users(db)\n    db = other()\n    return q.all()\n', /`db` may be rebound before the Query kept from `active_users` runs/.source],
       ['async def f(db):\n    return active_users(db).all()\n', /runs the Query on `db`, which is not proven to be an AsyncSession/.source],
       ['def f(db: AsyncSession):\n    return active_users(db).all()\n', /an AsyncSession, in a plain `def`/.source],
       ['async def f(db: AsyncSession):\n    return active_users(get_db()).all()\n', /passes the session as an expression/.source],

@@ -1180,10 +1180,10 @@ function hoistPoint(context: RuleContext, outer: Node, queryStart: number): { st
 
 interface HelperCall {
   call: Node;
-  steps: MethodCall[];
-  terminal?: MethodCall;
-  kind: TerminalKind;
-  ctx: ChainContext;
+  /** Where the caller runs the Query: the chain on the call itself, or the uses of the name it keeps it in. */
+  executions: GroupTerminal[];
+  /** `q = q.filter(...)` steps when the caller keeps the Query in a name. */
+  stepUses: MethodCall[][];
   session: Node;
   mode: QueryMode;
 }
@@ -1227,15 +1227,19 @@ function helperPlan(b: Builder, q: LegacyQuery, helperSteps: MethodCall[]): () =
   nestedQueriesFixable(context, q, 'sync');
   return () => {
     for (const c of calls) {
-      if (['all', 'first', 'one', 'one_or_none', 'iterate'].includes(c.kind) && 'unknown' in shape) refuse(`${shape.unknown}, so the result form (\`.scalars()\` or rows) at line ${line(c.call)} is unknown`);
-      const allSteps = [...helperSteps, ...c.steps];
-      if (c.terminal?.name === 'exists') checkExists(b, headArgs, allSteps, c.terminal);
-      const unique = c.kind === 'scalar' ? scalarNeedsUnique(context, shape, allSteps, headArgs) : !('unknown' in shape) && needsUnique(context, shape, allSteps);
-      if (c.mode === 'await') placeAwait(b, c.call);
-      renameSteps(b, c.steps);
-      const span: StatementSpan = { start: c.call.startIndex, headEnd: c.call.startIndex, selectText: '', end: (c.steps.at(-1)?.call ?? c.call).endIndex };
-      const known: Shape = 'unknown' in shape ? { single: false, hasEntity: false, args: [] } : shape;
-      emitTerminal(b, span, c.kind, c.terminal, c.session.text, c.mode, known, unique, c.ctx, false);
+      for (const steps of c.stepUses) renameSteps(b, steps);
+      // As for a query built over several statements: every step the caller adds counts for each execution.
+      const callerSteps = [...helperSteps, ...c.stepUses.flat(), ...c.executions.flatMap((e) => e.steps)];
+      for (const e of c.executions) {
+        if (['all', 'first', 'one', 'one_or_none', 'iterate'].includes(e.kind) && 'unknown' in shape) refuse(`${shape.unknown}, so the result form (\`.scalars()\` or rows) at line ${line(e.root)} is unknown`);
+        if (e.terminal?.name === 'exists') checkExists(b, headArgs, callerSteps, e.terminal);
+        const unique = e.kind === 'scalar' ? scalarNeedsUnique(context, shape, callerSteps, headArgs) : !('unknown' in shape) && needsUnique(context, shape, callerSteps);
+        if (c.mode === 'await') placeAwait(b, e.root);
+        renameSteps(b, e.steps);
+        const span: StatementSpan = { start: e.root.startIndex, headEnd: e.root.startIndex, selectText: '', end: (e.steps.at(-1)?.call ?? e.root).endIndex };
+        const known: Shape = 'unknown' in shape ? { single: false, hasEntity: false, args: [] } : shape;
+        emitTerminal(b, span, e.kind, e.terminal, c.session.text, c.mode, known, unique, e.ctx, false);
+      }
     }
     return { ...b.plan(), title: `Return a select() from \`${fn.name}\` and execute it at its ${calls.length} call${calls.length === 1 ? '' : 's'} (SQLAlchemy 2.0)` };
   };
@@ -1294,19 +1298,27 @@ function helperCall(b: Builder, helper: string, call: Node, paramIndex: number, 
   if (session.type !== 'identifier' && !(session.type === 'attribute' && /^[\w.]+$/.test(session.text))) refuse(`the call of \`${helper}\` on line ${line(call)} passes the session as an expression`);
   const chain = methodChain(call);
   const split = splitChain(chain.calls);
-  let kind: TerminalKind;
-  let ctx: ChainContext;
+  const executions: GroupTerminal[] = [];
+  let stepUses: MethodCall[][] = [];
   if (split.terminal) {
     if (['get', 'delete', 'update'].includes(split.terminal.name)) refuse(`\`.${split.terminal.name}()\` on the Query from \`${helper}\` (line ${line(call)}) has no \`select()\` equivalent`);
-    kind = groupTerminalKind(split.terminal);
-    ctx = chainContext(split.terminal.call);
+    executions.push({ root: call, steps: split.steps, terminal: split.terminal, kind: groupTerminalKind(split.terminal), ctx: chainContext(split.terminal.call) });
   } else {
     if (chain.danglingAttribute) refuse(`line ${line(call)} reads \`.${chain.danglingAttribute.childForFieldName('attribute')?.text}\` from the Query of \`${helper}\``);
-    ctx = chainContext(chain.top);
-    if (!iteratedDirectly(ctx.outer)) refuse(`the Query from \`${helper}\` is passed on or kept on line ${line(call)} (only callers that finish it in one chain are migrated)`);
-    kind = 'iterate';
+    const ctx = chainContext(chain.top);
+    const kept = ctx.existingAwait ? undefined : assignedNameOf(ctx.outer);
+    const callerFn = facts.enclosingFunction(call);
+    if (iteratedDirectly(ctx.outer)) executions.push({ root: call, steps: split.steps, kind: 'iterate', ctx });
+    else if (kept && callerFn && !split.steps.length) {
+      // `query = helper(db)`, then `query = query.filter(...)`, `query.count()`, `query.all()`.
+      const uses = groupUses(callerFn, kept);
+      if (uses.returns.length) refuse(`the Query from \`${helper}\` is returned again on line ${line(uses.returns[0])} (migrate that helper first)`);
+      if (!uses.terminals.length) refuse(`the Query from \`${helper}\` kept in \`${kept.text}\` on line ${line(call)} is never executed there`);
+      executions.push(...uses.terminals);
+      stepUses = uses.stepUses;
+    } else refuse(`the Query from \`${helper}\` is passed on or kept on line ${line(call)} (only callers that finish it in one chain, or keep it in a local name and finish it there, are migrated)`);
   }
-  if (ctx.existingAwait) refuse(`the call of \`${helper}\` on line ${line(call)} is already awaited`);
+  if (executions.some((e) => e.ctx.existingAwait)) refuse(`the call of \`${helper}\` on line ${line(call)} is already awaited`);
   // Executing needs a session the caller can use: awaited only on a proven AsyncSession.
   const flavor = facts.sessionFlavor(session);
   const callerAsync = facts.inAsyncFunction(call);
@@ -1314,25 +1326,24 @@ function helperCall(b: Builder, helper: string, call: Node, paramIndex: number, 
   if (callerAsync && flavor === 'async') mode = 'await';
   else if (!callerAsync && flavor !== 'async' && !inLambdaOfAsyncFunctionNode(call)) mode = 'sync';
   else refuse(`the caller on line ${line(call)} runs the Query on \`${session.text}\`, ${callerAsync ? 'which is not proven to be an AsyncSession (an awaited execute needs one)' : 'an AsyncSession, in a plain `def` (make it async first)'}`);
-  return { call, steps: split.steps, terminal: split.terminal, kind, ctx, session, mode };
+  // The session is named again where the kept Query runs: it must still be the same object there.
+  if (stepUses.length || executions.some((e) => e.root.id !== call.id)) {
+    const callerFn = facts.enclosingFunction(call);
+    if (session.type !== 'identifier' || callerFn?.locals.has(session.text)) refuse(`\`${session.text}\` may be rebound before the Query kept from \`${helper}\` runs (line ${line(call)})`);
+  }
+  return { call, executions, stepUses, session, mode };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Queries built over several statements: q = db.query(M); q = q.filter(...); return q.all()
 
-interface GroupTerminal {
-  root: Node;
-  steps: MethodCall[];
-  terminal?: MethodCall;
-  kind: TerminalKind;
-  ctx: ChainContext;
-}
-
-function planGroup(b: Builder, q: LegacyQuery, headSteps: MethodCall[], nameNode: Node, mode: QueryMode): Plan {
-  const { context } = b;
+/**
+ * The uses of a Query held in a local name (`q = <query>` at nameNode) inside fnFacts: steps added
+ * by reassignment (`q = q.filter(...)`), executions (`q.all()`, `for x in q`) and `return q`.
+ * Refuses any other use (passed on, read as an attribute, used in a nested function…).
+ */
+function groupUses(fnFacts: FunctionFacts, nameNode: Node): { stepUses: MethodCall[][]; terminals: GroupTerminal[]; returns: Node[] } {
   const name = nameNode.text;
-  const fnFacts = b.fn;
-  if (!fnFacts) refuse(`the query is stored in \`${name}\` outside a function`);
   if (fnFacts.params.has(name)) refuse(`\`${name}\` is also a parameter`);
   const headStatement = nameNode.parent!;
   const body = fnFacts.node.childForFieldName('body')!;
@@ -1398,6 +1409,25 @@ function planGroup(b: Builder, q: LegacyQuery, headSteps: MethodCall[], nameNode
     }
     refuse(`\`${name}\` is passed on or returned as a Query (line ${line(occ)})`);
   }
+  return { stepUses, terminals, returns };
+}
+
+
+interface GroupTerminal {
+  root: Node;
+  steps: MethodCall[];
+  terminal?: MethodCall;
+  kind: TerminalKind;
+  ctx: ChainContext;
+}
+
+function planGroup(b: Builder, q: LegacyQuery, headSteps: MethodCall[], nameNode: Node, mode: QueryMode): Plan {
+  const { context } = b;
+  const name = nameNode.text;
+  const fnFacts = b.fn;
+  if (!fnFacts) refuse(`the query is stored in \`${name}\` outside a function`);
+  const { stepUses, terminals, returns } = groupUses(fnFacts, nameNode);
+  const line = (n: Node) => n.startPosition.row + 1;
   if (returns.length) {
     if (terminals.length) refuse(`the query in \`${name}\` is both executed and returned as a Query (line ${line(returns[0])})`);
     const helperSteps = [...headSteps, ...stepUses.flat()];
