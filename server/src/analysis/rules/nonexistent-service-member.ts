@@ -98,7 +98,9 @@ function renameFix(suggestion: Suggestion | undefined, edits: TextEdit[]): Fix |
 
 function checkCalls(context: RuleContext): void {
   const { facts, index } = context;
-  const defined = new Set(index.fileByPath(facts.file.path)?.definedNames ?? []);
+  const summary = index.fileByPath(facts.file.path);
+  // Names bound at module level, and by imports inside functions (resolved in their function's scope).
+  const defined = new Set([...(summary?.definedNames ?? []), ...(summary?.nestedImports ?? []).map((b) => b.local.split('.')[0])]);
   const assigned = new Set<string>();
   for (const a of facts.nodesOfType('assignment')) {
     const left = a.childForFieldName('left');

@@ -5,7 +5,7 @@ import type { CommandIO } from '../io';
 import * as path from 'path';
 import { DEFAULT_CONFIG } from '../../analysis/config';
 import { parseSource, summarizeSource } from '../../analysis/engine';
-import { sharesApi } from '../../analysis/rules/duplicate-sync-async-module';
+import { deletionVerdict, importersOfModule, sharesApi, type ImportHow } from '../../analysis/rules/duplicate-sync-async-module';
 import type { ModuleSummary } from '../../analysis/summary';
 import type { WorkspaceIndex } from '../../analysis/workspace';
 import { findPythonFiles, readPythonFile } from '../../project';
@@ -27,6 +27,8 @@ export interface Importer {
   /** What it imports: `user_service`, or the module itself. */
   names: string[];
   kind: 'code' | 'test' | 'async twin';
+  /** How it reaches the module: a module-level import, an import inside a function, only under TYPE_CHECKING, or a module path in a string. */
+  how: ImportHow;
   /** The file is excluded from analysis by the configuration (still an importer: deleting the module breaks it). */
   excluded?: boolean;
 }
@@ -63,37 +65,19 @@ export function excludedSummaries(ws: CliWorkspace): ModuleSummary[] {
 
 export function twinPairs(index: WorkspaceIndex, excluded: ModuleSummary[] = []): TwinPair[] {
   const pairs: TwinPair[] = [];
+  const excludedPaths = new Set(excluded.map((m) => m.path));
   for (const mod of index.modules()) {
     const twin = index.asyncTwinModule(mod.moduleName);
     if (!twin) continue;
     const asyncMod = index.module(twin)!;
     if (!sharesApi(index, mod, asyncMod)) continue;
-    const byFile = new Map<string, Importer>();
-    for (const { module: importer, binding } of index.importersOf(mod.moduleName)) {
-      if (importer.path === mod.path) continue;
-      const name = binding.module === mod.moduleName ? (binding.name ?? binding.module) : binding.local;
-      const existing = byFile.get(importer.path);
-      if (existing) {
-        if (!existing.names.includes(name)) existing.names.push(name);
-        existing.line = Math.min(existing.line, binding.line);
-        continue;
-      }
-      const kind: Importer['kind'] = importer.path === asyncMod.path ? 'async twin' : TEST_PATH.test(importer.path) ? 'test' : 'code';
-      byFile.set(importer.path, { path: importer.path, line: binding.line, names: [name], kind });
-    }
-    for (const other of excluded) {
-      const bindings = other.imports.filter((b) => b.module === mod.moduleName || (b.name && `${b.module}.${b.name}` === mod.moduleName));
-      if (!bindings.length) continue;
-      byFile.set(other.path, {
-        path: other.path,
-        line: Math.min(...bindings.map((b) => b.line)),
-        names: [...new Set(bindings.map((b) => (b.module === mod.moduleName ? (b.name ?? b.module) : b.local)))],
-        kind: TEST_PATH.test(other.path) ? 'test' : 'code',
-        excluded: true,
-      });
-    }
-    const importers = [...byFile.values()].sort((a, b) => a.path.localeCompare(b.path));
-    pairs.push({ sync: { module: mod.moduleName, path: mod.path }, async: { module: twin, path: asyncMod.path }, importers, safeToDelete: importers.length === 0 });
+    const found = importersOfModule(index, mod.moduleName, mod.path, excluded);
+    const importers = found.map((i): Importer => {
+      const kind: Importer['kind'] = i.path === asyncMod.path ? 'async twin' : TEST_PATH.test(i.path) ? 'test' : 'code';
+      return { path: i.path, line: i.line, names: i.names, kind, how: i.how, ...(excludedPaths.has(i.path) ? { excluded: true } : {}) };
+    });
+    const verdict = deletionVerdict(found);
+    pairs.push({ sync: { module: mod.moduleName, path: mod.path }, async: { module: twin, path: asyncMod.path }, importers, safeToDelete: verdict.safe });
   }
   return pairs.sort((a, b) => a.sync.path.localeCompare(b.sync.path));
 }
@@ -130,9 +114,15 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     lines.push(`${d(p.sync.path)}  <->  ${d(p.async.path)}`);
     if (p.safeToDelete) lines.push(`  safe to delete ${d(p.sync.path)}: nothing imports it any more`);
     else {
-      lines.push(`  ${d(p.sync.path)} is still imported by ${plural(p.importers.length, 'file')}:`);
+      const runtime = p.importers.filter((i) => i.how === 'import' || i.how === 'local import').length;
+      lines.push(
+        runtime
+          ? `  ${d(p.sync.path)} is still imported by ${plural(runtime, 'file')}${runtime < p.importers.length ? ` (and named by ${plural(p.importers.length - runtime, 'other file')})` : ''}:`
+          : `  not safe to delete ${d(p.sync.path)}: nothing imports it at run time, but ${plural(p.importers.length, 'file')} name${p.importers.length === 1 ? 's' : ''} it (check before deleting):`,
+      );
       for (const i of p.importers) {
-        const tags = [i.kind === 'code' ? '' : i.kind, i.excluded ? 'excluded from analysis' : ''].filter(Boolean).join(', ');
+        const how = i.how === 'local import' ? 'inside a function' : i.how === 'type-checking' ? 'only under TYPE_CHECKING' : i.how === 'string' ? 'named as a string' : '';
+        const tags = [how, i.kind === 'code' ? '' : i.kind, i.excluded ? 'excluded from analysis' : ''].filter(Boolean).join(', ');
         lines.push(`    ${d(i.path)}:${i.line}  ${i.names.join(', ')}${tags ? ` (${tags})` : ''}`);
       }
     }
