@@ -214,7 +214,7 @@ describe('CLI: duplicates', () => {
     assert.strictEqual(byPath['app/services/notification.py'].async.path, 'app/services/async_notification.py');
     assert.deepStrictEqual(byPath['app/services/user.py'].importers.map((i) => i.path), ['app/api/v1/endpoints/attendance.py', 'app/api/v1/endpoints/users.py']);
     assert.strictEqual(byPath['app/services/event.py'].safeToDelete, false, 'a test still imports it');
-    assert.deepStrictEqual(byPath['app/services/event.py'].importers, [{ path: 'tests/test_users.py', line: 1, names: ['list_events'], kind: 'test', excluded: true }]);
+    assert.deepStrictEqual(byPath['app/services/event.py'].importers, [{ path: 'tests/test_users.py', line: 1, names: ['list_events'], kind: 'test', how: 'import', excluded: true }]);
     const text = await cli(FIXTURE, 'duplicates');
     assert.match(text.stdout, /app\/services\/notification\.py {2}<-> {2}app\/services\/async_notification\.py\n {2}safe to delete app\/services\/notification\.py/);
     assert.match(text.stdout, /3 twin pairs; 1 sync twin is safe to delete/);
