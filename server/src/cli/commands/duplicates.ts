@@ -16,7 +16,9 @@ export const DUPLICATES_OPTIONS: OptionSpec[] = [{ name: 'format', type: 'string
 
 const DESCRIPTION = `Lists modules that exist twice, sync and async (app/services/user.py next to
 app/services/async_user.py, following [tool.async-migrate.twins] module-patterns), and for each
-sync twin the files that still import it. A sync twin nobody imports is safe to delete (the
+sync twin the files that still reach it: imports at any depth (inside functions too), imports
+under \`if TYPE_CHECKING:\`, and module paths named in strings (\`importlib.import_module(...)\`,
+"app.services.user:obj" in settings). Only a sync twin nothing reaches is safe to delete (the
 seed's goal: "0 archivos sync legacy"). With PATHS, only pairs with a file under PATHS.
 
 Exit status: 0, or 2 on a usage or configuration error.`;
