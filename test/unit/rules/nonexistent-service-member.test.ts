@@ -281,6 +281,23 @@ ruleTester('AM204', {
       message: 'does not define `Sortng`: this import raises `ImportError`; did you mean `Sorting`?',
     },
     {
+      name: 'a missing member reached through a function-local import; the same call where the name is not imported stays silent',
+      files: {
+        ...services,
+        'app/api/users.py': py`
+          async def read(db, user_id):
+              from app.services.async_user import async_user_service
+              return await async_user_service.get_user_async(db, user_id)
+
+          async def elsewhere(db, user_id, async_user_service):
+              return await async_user_service.get_user_async(db, user_id)
+        `,
+      },
+      path: 'app/api/users.py',
+      errors: ['3:37'],
+      message: 'has no member `get_user_async`: this call raises `AttributeError`; did you mean `get_user`?',
+    },
+    {
       name: 'near miss of the subscripted base: a member neither the subclass nor its generic base defines',
       files: {
         ...repositories,
