@@ -683,6 +683,31 @@ function classHasMember(index: WorkspaceIndex, module: string, cls: ClassSummary
   return false;
 }
 
+/** Whether cls (in module) derives, through workspace bases, from the class target.name in target.module. */
+function derivesFrom(index: WorkspaceIndex, module: string, cls: ClassSummary, target: { module: string; name: string }, depth = 0): boolean {
+  if (depth > MAX_DEPTH) return false;
+  for (const base of cls.bases) {
+    const resolved = index.resolveDotted(module, base);
+    if (resolved?.kind !== 'class') continue;
+    if ((resolved.module === target.module && resolved.name === target.name) || derivesFrom(index, resolved.module, resolved.cls, target, depth + 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a workspace subclass of the class defines attr: a value declared as the base class
+ * (`-> LLMClientBase`, a factory returning one of its subclasses) may well have it.
+ */
+export function subclassDefines(index: WorkspaceIndex, module: string, className: string, attr: string): boolean {
+  for (const mod of index.modules()) {
+    for (const cls of Object.values(mod.classes)) {
+      if (!(cls.methods[attr] || cls.attributes?.includes(attr) || cls.relationships[attr])) continue;
+      if (derivesFrom(index, mod.moduleName, cls, { module, name: className })) return true;
+    }
+  }
+  return false;
+}
+
 /** Every member name of a workspace receiver (for "did you mean"). */
 export function memberNames(index: WorkspaceIndex, receiver: ResolvedSymbol): string[] {
   if (receiver.kind === 'module') {

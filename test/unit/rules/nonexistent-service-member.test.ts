@@ -98,8 +98,43 @@ const loadTests = py`
       return LoadTestResult()
 `;
 
+/** A factory declared to return the base class; one subclass has an extra method. */
+const llmClients = py`
+  from typing import Optional
+
+
+  class LLMClientBase:
+      def send(self, messages):
+          return None
+
+
+  class AnthropicClient(LLMClientBase):
+      async def count_tokens(self, model, messages):
+          return 0
+
+
+  class LLMClient:
+      @staticmethod
+      def create(provider: str) -> Optional[LLMClientBase]:
+          return AnthropicClient() if provider == "anthropic" else None
+`;
+
 ruleTester('AM204', {
   valid: [
+    {
+      name: 'a value declared as a base class (a factory) may be a subclass that defines the member (real-code false positive)',
+      files: {
+        'app/llm.py': llmClients,
+        'app/agent.py': py`
+          from app.llm import LLMClient
+
+          async def count(model, messages):
+              client = LLMClient.create("anthropic")
+              return await client.count_tokens(model=model, messages=messages)
+        `,
+      },
+      path: 'app/agent.py',
+    },
     {
       name: 'PEP 695 `type X[T] = …` and `type X = …` aliases are definitions (importing them raises nothing)',
       files: {
@@ -270,6 +305,22 @@ ruleTester('AM204', {
     },
   ],
   invalid: [
+    {
+      name: 'near miss of the factory: a member neither the declared class nor any subclass defines',
+      files: {
+        'app/llm.py': llmClients,
+        'app/agent.py': py`
+          from app.llm import LLMClient
+
+          async def count(model, messages):
+              client = LLMClient.create("anthropic")
+              return await client.count_token(model=model, messages=messages)
+        `,
+      },
+      path: 'app/agent.py',
+      errors: ['5:25'],
+      message: '`client` (an instance of `LLMClientBase`) has no member `count_token`',
+    },
     {
       name: 'near miss of the PEP 695 alias: a name the module does not define',
       files: {

@@ -1,5 +1,5 @@
 // AM204 nonexistent-service-member: a call or import of a member a workspace class/module does not define.
-import { enclosingFunctionFacts, isSelfParam, memberExists, memberNames, resolveExpression } from '../callee';
+import { enclosingFunctionFacts, isSelfParam, memberExists, memberNames, resolveExpression, subclassDefines } from '../callee';
 import type { Node } from '../parser';
 import { usesOf } from '../fixes/twins';
 import type { Rule, RuleContext } from '../rule';
@@ -132,6 +132,8 @@ function checkCalls(context: RuleContext): void {
     if (receiver.kind !== 'module' && index.hasUnknownBases(receiver.kind === 'instance' ? receiver.classModule : receiver.module, receiver.cls)) continue;
     const attr = attrNode.text;
     if (memberExists(index, receiver, attr) !== false) continue;
+    // An instance known from an annotation (a factory's `-> Base`) may be any subclass.
+    if (receiver.kind === 'instance' && subclassDefines(index, receiver.classModule, receiver.className, attr)) continue;
     const suggestion = closestMember(index, attr, memberNames(index, receiver));
     const onSync = syncTwinHas(index, receiver, attr);
     let message = `${describeReceiver(receiver)} has no member \`${attr}\`: this call raises \`AttributeError\``;
@@ -205,7 +207,7 @@ export const nonexistentServiceMember: Rule = {
     example: 'from app.services.async_user import async_user_service\n\nasync def read_user(db, user_id):\n    return await async_user_service.get_user_async(db, user_id)',
     useInstead: 'from app.services.async_user import async_user_service\n\nasync def read_user(db, user_id):\n    return await async_user_service.get_user(db, user_id)',
     limits: [
-      'Only receivers known exactly are checked: module-level instances, local `x = Class()` or `x = f()` where `f` is annotated to return the class, classes and workspace modules (also when imported inside the function). `self.x()` (may come from a subclass or mixin) and parameters (may hold a subclass) are not.',
+      'Only receivers known exactly are checked: module-level instances, local `x = Class()` or `x = f()` where `f` is annotated to return the class, classes and workspace modules (also when imported inside the function). `self.x()` (may come from a subclass or mixin) and parameters (may hold a subclass) are not; nor is a member that a workspace subclass of the receiver\'s class defines (a factory declared `-> Base` returns one of its subclasses).',
       'Annotations are read as types: `Optional[X]`, `X | None`, `Annotated[X, …]` and `"X"` are X; a container of X (`list[X]`, `Dict[str, X]`, `Sequence[X]`, `tuple[X, …]`) is not an X, so its own methods (`.values()`, `.append()`) are never reported.',
       'Every module-level definition counts, in any Python syntax: PEP 695 `type X[T] = …` aliases (also when the grammar cannot parse a newer form such as a type parameter default: a `type X` line still defines X), generic classes and functions (`class Repo[T]:`), and members inherited through a subscripted base (`class UserRepository(AsyncBaseRepository[User, UserCreate, UserUpdate])`; `Generic[T]` and `Protocol` bases add no members).',
       'Silent when members may be created dynamically: a base class outside the workspace, `__getattr__`/`__getattribute__`, a metaclass, a class decorator other than dataclass-like ones, `setattr(self, …)`, attributes assigned on `self` anywhere in the class; for modules, star imports, a module `__getattr__` or `globals()` tricks; and files with syntax errors.',
