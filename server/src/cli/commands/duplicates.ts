@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_CONFIG } from '../../analysis/config';
 import { parseSource, summarizeSource } from '../../analysis/engine';
+import { isTestPath } from '../../analysis/infrastructure/async-dependency';
 import { deletionVerdict, importersOfModule, sharesApi, type ImportHow } from '../../analysis/rules/duplicate-sync-async-module';
 import type { ModuleSummary } from '../../analysis/summary';
 import type { WorkspaceIndex } from '../../analysis/workspace';
@@ -45,7 +46,6 @@ export interface TwinPair {
   safeToDelete: boolean;
 }
 
-const TEST_PATH = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
 
 /**
  * Summaries of the Python files the configuration excludes from analysis (tests, scripts):
@@ -129,7 +129,7 @@ export function twinPairs(index: WorkspaceIndex, excluded: ModuleSummary[] = [],
     if (!sharesApi(index, mod, asyncMod)) continue;
     const found = importersOfModule(index, mod.moduleName, mod.path, excluded);
     const importers = found.map((i): Importer => {
-      const kind: Importer['kind'] = i.path === asyncMod.path ? 'async twin' : TEST_PATH.test(i.path) ? 'test' : 'code';
+      const kind: Importer['kind'] = i.path === asyncMod.path ? 'async twin' : isTestPath(i.path) ? 'test' : 'code';
       return { path: i.path, line: i.line, names: i.names, kind, how: i.how, ...(excludedPaths.has(i.path) ? { excluded: true } : {}) };
     });
     importers.push(...configImporters(configs, mod.moduleName, mod.path));
