@@ -39,7 +39,18 @@ let output: vscode.OutputChannel | undefined;
 
 const t = vscode.l10n.t;
 
+/** The walkthrough's step 2 completes itself when an async session dependency exists (`onContext`). */
+let asyncInfrastructureContext: string | undefined;
+function publishAsyncInfrastructure(status: StatusPayload | undefined): void {
+  const present = status?.folders.some((f) => f.asyncInfrastructure === true);
+  const value = present ? 'present' : status?.state === 'ready' ? 'missing' : 'unknown';
+  if (value === asyncInfrastructureContext) return;
+  asyncInfrastructureContext = value;
+  void vscode.commands.executeCommand('setContext', 'asyncMigrate.asyncInfrastructure', value);
+}
+
 function renderStatus(): void {
+  publishAsyncInfrastructure(lastStatus);
   if (!statusItem) return;
   const s = lastStatus;
   const state = client?.state;

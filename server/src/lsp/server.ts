@@ -43,6 +43,7 @@ import { ruleHoverMarkdown, toDiagnostic } from './convert';
 import { OpenDocument } from './document';
 import { Folder, uriToPath } from './folders';
 import { MigrationRequests } from './migration-requests';
+import { findAsyncSessionDependency } from '../analysis/infrastructure/async-dependency';
 import { COMMANDS, FIX_ALL_KIND, type FixAllArgs, type MigrateEndpointArgs, type SetUpAsyncInfrastructureArgs, type StatusPayload, STATUS_NOTIFICATION } from './protocol';
 import { SET_UP_ASYNC_INFRASTRUCTURE } from '../analysis/infrastructure/async-dependency';
 import { registerRequests } from './requests';
@@ -823,6 +824,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
       filesTotal: f.filesTotal,
       skipped: f.skipped,
       enabled: f.settings.enable,
+      asyncInfrastructure: f.state === 'ready' ? !!findAsyncSessionDependency(f.index, f.config) : undefined,
     }));
     let findings = 0;
     let errors = 0;
