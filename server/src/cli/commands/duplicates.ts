@@ -5,9 +5,8 @@ import type { CommandIO } from '../io';
 import * as path from 'path';
 import { DEFAULT_CONFIG } from '../../analysis/config';
 import { parseSource, summarizeSource } from '../../analysis/engine';
-import { sharesApi } from '../../analysis/rules/duplicate-sync-async-module';
 import type { ModuleSummary } from '../../analysis/summary';
-import type { WorkspaceIndex } from '../../analysis/workspace';
+import { twinPairs } from '../../analysis/twins';
 import { findPythonFiles, readPythonFile } from '../../project';
 import type { CliWorkspace } from '../target';
 import { plural, prepare } from './workflow-common';
@@ -20,25 +19,6 @@ sync twin the files that still import it. A sync twin nobody imports is safe to 
 seed's goal: "0 archivos sync legacy"). With PATHS, only pairs with a file under PATHS.
 
 Exit status: 0, or 2 on a usage or configuration error.`;
-
-export interface Importer {
-  path: string;
-  line: number;
-  /** What it imports: `user_service`, or the module itself. */
-  names: string[];
-  kind: 'code' | 'test' | 'async twin';
-  /** The file is excluded from analysis by the configuration (still an importer: deleting the module breaks it). */
-  excluded?: boolean;
-}
-
-export interface TwinPair {
-  sync: { module: string; path: string };
-  async: { module: string; path: string };
-  importers: Importer[];
-  safeToDelete: boolean;
-}
-
-const TEST_PATH = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
 
 /**
  * Summaries of the Python files the configuration excludes from analysis (tests, scripts):
@@ -59,43 +39,6 @@ export function excludedSummaries(ws: CliWorkspace): ModuleSummary[] {
     }
   }
   return out;
-}
-
-export function twinPairs(index: WorkspaceIndex, excluded: ModuleSummary[] = []): TwinPair[] {
-  const pairs: TwinPair[] = [];
-  for (const mod of index.modules()) {
-    const twin = index.asyncTwinModule(mod.moduleName);
-    if (!twin) continue;
-    const asyncMod = index.module(twin)!;
-    if (!sharesApi(index, mod, asyncMod)) continue;
-    const byFile = new Map<string, Importer>();
-    for (const { module: importer, binding } of index.importersOf(mod.moduleName)) {
-      if (importer.path === mod.path) continue;
-      const name = binding.module === mod.moduleName ? (binding.name ?? binding.module) : binding.local;
-      const existing = byFile.get(importer.path);
-      if (existing) {
-        if (!existing.names.includes(name)) existing.names.push(name);
-        existing.line = Math.min(existing.line, binding.line);
-        continue;
-      }
-      const kind: Importer['kind'] = importer.path === asyncMod.path ? 'async twin' : TEST_PATH.test(importer.path) ? 'test' : 'code';
-      byFile.set(importer.path, { path: importer.path, line: binding.line, names: [name], kind });
-    }
-    for (const other of excluded) {
-      const bindings = other.imports.filter((b) => b.module === mod.moduleName || (b.name && `${b.module}.${b.name}` === mod.moduleName));
-      if (!bindings.length) continue;
-      byFile.set(other.path, {
-        path: other.path,
-        line: Math.min(...bindings.map((b) => b.line)),
-        names: [...new Set(bindings.map((b) => (b.module === mod.moduleName ? (b.name ?? b.module) : b.local)))],
-        kind: TEST_PATH.test(other.path) ? 'test' : 'code',
-        excluded: true,
-      });
-    }
-    const importers = [...byFile.values()].sort((a, b) => a.path.localeCompare(b.path));
-    pairs.push({ sync: { module: mod.moduleName, path: mod.path }, async: { module: twin, path: asyncMod.path }, importers, safeToDelete: importers.length === 0 });
-  }
-  return pairs.sort((a, b) => a.sync.path.localeCompare(b.sync.path));
 }
 
 export async function run(argv: string[], io: CommandIO): Promise<number> {
