@@ -124,7 +124,7 @@ export function burnupChart(model: DashboardModel, strings: Strings = CHART_STRI
   const samples = (history?.samples ?? []).filter((x) => x.share);
   const W = 640;
   const H = 340;
-  const m = { left: 44, right: 20, top: 16, bottom: 84 };
+  const m = { left: 44, right: 24, top: 24, bottom: 84 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
   const plan = PHASE_TARGETS.map((t) => s('burnup.planStep', t.phase, t.percent, t.week)).join('; ');
@@ -178,8 +178,16 @@ export function burnupChart(model: DashboardModel, strings: Strings = CHART_STRI
       const label = s('burnup.point', shortCommit(p.commit), shortDate(p.date), num(sh.percent), sh.async, sh.total, ...([1, 2, 3] as const).map((tier) => num(tierPercent(p, tier) ?? 0)));
       body.push(el('circle', { class: 'am-point', cx: x(times[i]), cy: y(sh.percent), r: 3.5, 'data-commit': p.commit }, el('title', {}, label)));
     });
-    // X axis: up to 5 dates of samples, and the plan's weeks.
-    const ticks = pickEvenly(samples.map((p, i) => i), 5);
+    // X axis: dates of samples at least 80 px apart (the last one always).
+    const ticks: number[] = [];
+    samples.forEach((_, i) => {
+      const at = x(times[i]);
+      while (ticks.length && at - x(times[ticks[ticks.length - 1]]) < 80) {
+        if (i !== samples.length - 1) return;
+        ticks.pop();
+      }
+      ticks.push(i);
+    });
     for (const i of ticks) {
       body.push(el('line', { class: 'am-axis-line', x1: x(times[i]), x2: x(times[i]), y1: m.top + ph, y2: m.top + ph + 4 }));
       body.push(text(x(times[i]), m.top + ph + 16, shortDate(samples[i].date), { class: 'am-axis', 'text-anchor': 'middle' }));
