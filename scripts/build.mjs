@@ -23,6 +23,7 @@ const entries = [
   { name: 'language server', entry: 'server/src/lsp/main.ts', outfile: 'dist/server/server.js', external: [] },
   { name: 'VS Code client', entry: 'client/src/extension.ts', outfile: 'dist/client/extension.js', external: ['vscode'] },
   { name: 'checklist webview', entry: 'media/checklist/checklist.ts', outfile: 'dist/webview/checklist.js', external: [], esbuild: { platform: 'browser', format: 'iife', target: 'es2020', define: {}, banner: {} } },
+  { name: 'dashboard webview', entry: 'media/dashboard/dashboard.ts', outfile: 'dist/webview/dashboard.js', external: [], esbuild: { platform: 'browser', format: 'iife', target: 'es2020', define: {}, banner: {} } },
 ];
 
 const wasmFiles = [

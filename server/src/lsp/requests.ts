@@ -32,5 +32,6 @@ export function registerRequests(server: AsyncMigrateServer, guard: Guard): void
   // exists, e.g.
   //   c.onRequest('asyncMigrate/endpoints', guard('endpoints', [], (p: { uri?: string }) => …));
   // Use server.folderOf(uri).index / .config, and server.docs for unsaved text.
-  require('./migration-requests').registerMigrationRequests(server, guard); // endpoints tree + checklist sidebar (migration-requests.ts)
+  const migration = require('./migration-requests').registerMigrationRequests(server, guard); // endpoints tree + checklist sidebar (migration-requests.ts)
+  require('./dashboard-requests').registerDashboardRequests(server, guard, migration); // migration dashboard (dashboard-requests.ts)
 }
