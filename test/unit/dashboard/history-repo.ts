@@ -94,3 +94,51 @@ export function makeHistoryRepo(steps = HISTORY_STEPS): string {
   });
   return root;
 }
+
+/** Endpoint modules of examples/gym-app in the order the scripted history migrates them (tier 1 first, billing last). */
+export const GYM_APP_MIGRATION_ORDER = [
+  'users.py',
+  'auth/tokens.py',
+  'attendance.py',
+  'events.py',
+  'schedule/sessions.py',
+  'schedule/participation.py',
+  'activity_feed.py',
+  'user_dashboard.py',
+  'memberships.py',
+  'webhooks/stripe_webhooks.py',
+];
+const GYM_ENDPOINTS = 'app/api/v1/endpoints';
+
+/**
+ * A temporary copy of examples/gym-app (from `source`) with a scripted history: the first commit
+ * has every top-level `async def` of the endpoint modules turned into `def` (the app before the
+ * migration), then one commit per module restores it as it is in the example (that module
+ * migrated), four days apart from 2026-01-05. Returns the repository path.
+ */
+export function makeGymAppHistory(source: string): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'am-gym-history-'));
+  fs.cpSync(source, root, { recursive: true, filter: (src) => !/__pycache__|\.pytest_cache|[\\/]docs([\\/]|$)/.test(src) });
+  git(root, ['init', '-q', '-b', 'main']);
+  git(root, ['config', 'user.name', 'Test']);
+  git(root, ['config', 'user.email', 'test@example.com']);
+  git(root, ['config', 'commit.gpgsign', 'false']);
+  const originals = new Map<string, string>();
+  for (const rel of GYM_APP_MIGRATION_ORDER) {
+    const abs = path.join(root, GYM_ENDPOINTS, ...rel.split('/'));
+    const text = fs.readFileSync(abs, 'utf8');
+    originals.set(rel, text);
+    fs.writeFileSync(abs, text.replace(/^async def /gm, 'def '));
+  }
+  const commit = (subject: string, i: number) => {
+    git(root, ['add', '-A']);
+    const date = new Date(Date.UTC(2026, 0, 5 + 4 * i, 12)).toISOString().replace('.000Z', '+00:00');
+    git(root, ['commit', '-q', '-m', subject], { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
+  };
+  commit('gym-app before the migration', 0);
+  GYM_APP_MIGRATION_ORDER.forEach((rel, i) => {
+    fs.writeFileSync(path.join(root, GYM_ENDPOINTS, ...rel.split('/')), originals.get(rel)!);
+    commit(`Migrate ${rel}`, i + 1);
+  });
+  return root;
+}
