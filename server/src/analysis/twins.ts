@@ -1,6 +1,7 @@
 // Sync/async twin modules (the seed's find_duplicate_services.sh) and, for each sync twin, the
 // files that still import it: "safe to delete" when none do. Pure: shared by `async-migrate
 // duplicates` and the migration dashboard (CLI and editor).
+import { isTestPath } from './infrastructure/async-dependency';
 import { sharesApi } from './rules/duplicate-sync-async-module';
 import type { ModuleSummary } from './summary';
 import type { WorkspaceIndex } from './workspace';
@@ -22,8 +23,6 @@ export interface TwinPair {
   safeToDelete: boolean;
 }
 
-const TEST_PATH = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
-
 export function twinPairs(index: WorkspaceIndex, excluded: ModuleSummary[] = []): TwinPair[] {
   const pairs: TwinPair[] = [];
   for (const mod of index.modules()) {
@@ -41,7 +40,7 @@ export function twinPairs(index: WorkspaceIndex, excluded: ModuleSummary[] = [])
         existing.line = Math.min(existing.line, binding.line);
         continue;
       }
-      const kind: Importer['kind'] = importer.path === asyncMod.path ? 'async twin' : TEST_PATH.test(importer.path) ? 'test' : 'code';
+      const kind: Importer['kind'] = importer.path === asyncMod.path ? 'async twin' : isTestPath(importer.path) ? 'test' : 'code';
       byFile.set(importer.path, { path: importer.path, line: binding.line, names: [name], kind });
     }
     for (const other of excluded) {
@@ -51,7 +50,7 @@ export function twinPairs(index: WorkspaceIndex, excluded: ModuleSummary[] = [])
         path: other.path,
         line: Math.min(...bindings.map((b) => b.line)),
         names: [...new Set(bindings.map((b) => (b.module === mod.moduleName ? (b.name ?? b.module) : b.local)))],
-        kind: TEST_PATH.test(other.path) ? 'test' : 'code',
+        kind: isTestPath(other.path) ? 'test' : 'code',
         excluded: true,
       });
     }

@@ -2,23 +2,23 @@
 // inventory the Endpoints tree uses (migration-requests.ts, open buffers included), the state
 // in progress.md, the sync/async twin pairs of the index and — when asked — the burn-up history
 // read from git (project/git-history.ts, cached per commit), with `$/progress` while it runs.
-import type { CancellationToken } from 'vscode-languageserver';
-import { buildDashboard } from '../analysis/dashboard/model';
+import type { CancellationToken, Connection } from 'vscode-languageserver';
+import { type History, buildDashboard } from '../analysis/dashboard/model';
 import { twinPairs } from '../analysis/twins';
 import { computeHistory } from '../project/git-history';
+import type { Guard, Workspace } from './context';
 import { type DashboardParams, type DashboardResult, MIGRATION_REQUESTS } from './migration-protocol';
 import type { MigrationRequests } from './migration-requests';
-import type { Guard } from './requests';
-import type { AsyncMigrateServer } from './server';
 
 export class DashboardRequests {
   constructor(
-    private readonly server: AsyncMigrateServer,
-    private readonly migration: MigrationRequests,
+    private readonly connection: Pick<Connection, 'onRequest' | 'window'>,
+    private readonly server: Pick<Workspace, 'folders'>,
+    private readonly migration: Pick<MigrationRequests, 'inventory'>,
   ) {}
 
   register(guard: Guard): void {
-    this.server.connection.onRequest(
+    this.connection.onRequest(
       MIGRATION_REQUESTS.dashboard,
       guard('dashboard', { ok: false, folder: '', name: '', error: 'internal error (see the Async Migrate output)' } as DashboardResult, (p: DashboardParams, token?: CancellationToken) => this.dashboard(p, token)),
     );
@@ -30,10 +30,10 @@ export class DashboardRequests {
     if (!folder?.root) return { ok: false, folder: p.folder, name: '', error: `no workspace folder ${p.folder}` };
     const base = { folder: folder.uri, name: folder.name };
     if (!folder.settings.enable) return { ...base, ok: false, error: 'async-migrate is disabled for this folder (asyncMigrate.enable)' };
-    let history;
+    let history: History | undefined;
     if (p.history) {
       const workDone = p.workDoneToken;
-      const progress = workDone !== undefined ? this.server.connection.window.attachWorkDoneProgress(workDone) : await this.server.connection.window.createWorkDoneProgress().catch(() => undefined);
+      const progress = workDone !== undefined ? this.connection.window.attachWorkDoneProgress(workDone) : await this.connection.window.createWorkDoneProgress().catch(() => undefined);
       progress?.begin('Async Migrate: migration history', 0, 'reading git history…', false);
       try {
         history = await computeHistory(folder.root, {
@@ -48,11 +48,4 @@ export class DashboardRequests {
     const model = buildDashboard({ inventory: cached.inventory, state: cached.progress, twins: twinPairs(folder.index), history });
     return { ...base, ok: true, model, generation: cached.inventory.generation };
   }
-}
-
-/** Registers the request (one call from requests.ts). */
-export function registerDashboardRequests(server: AsyncMigrateServer, guard: Guard, migration: MigrationRequests): DashboardRequests {
-  const requests = new DashboardRequests(server, migration);
-  requests.register(guard);
-  return requests;
 }

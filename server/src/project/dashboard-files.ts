@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { dashboardCharts, svgText } from '../analysis/dashboard/charts';
 import type { DashboardModel } from '../analysis/dashboard/model';
-import { writeFileAtomic } from '../cli/fs-atomic';
+import { writeFileAtomic } from './fs-atomic';
 
 export const DASHBOARD_DIR = 'docs/async-migration';
 

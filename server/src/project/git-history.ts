@@ -14,8 +14,8 @@ import { parseSource, summarizeSource } from '../analysis/engine';
 import { buildInventory } from '../analysis/endpoints/inventory';
 import { initParser } from '../analysis/parser';
 import { WorkspaceIndex } from '../analysis/workspace';
-import { writeFileAtomic } from '../cli/fs-atomic';
-import { decodePythonBytes, isExcluded } from '../project';
+import { writeFileAtomic } from './fs-atomic';
+import { decodePythonBytes, isExcluded } from './index';
 
 /** At most this many commits are analysed for the burn-up. */
 export const MAX_SAMPLES = 30;

@@ -12,7 +12,6 @@ import { buildInventory } from '../../../server/src/analysis/endpoints/inventory
 import { Folder } from '../../../server/src/lsp/folders';
 import { type DashboardResult, MIGRATION_REQUESTS, type MutationResult } from '../../../server/src/lsp/migration-protocol';
 import { MigrationRequests } from '../../../server/src/lsp/migration-requests';
-import type { AsyncMigrateServer } from '../../../server/src/lsp/server';
 import { loadProject } from '../../../server/src/project';
 import { makeConfig } from '../helpers';
 import { LspClient, REPO } from '../lsp/client';
@@ -119,8 +118,9 @@ describe('MigrationRequests: the analysis cache follows the folder index', () =>
     try {
       const folder = Folder.fromUri(pathToFileURL(root).toString(), 'gym-app');
       folder.applyConfig(fs.readFileSync(path.join(root, 'pyproject.toml'), 'utf8'));
-      const server = { folders: new Map([[folder.uri, folder]]), docs: new Map(), logError: () => undefined } as unknown as AsyncMigrateServer;
-      const requests = new MigrationRequests(server);
+      const workspace = { folders: new Map([[folder.uri, folder]]), docs: new Map(), logError: () => undefined, log: () => undefined, onFolderChanged: () => ({ dispose() {} }) };
+      const connection = { onRequest: () => ({ dispose() {} }), sendNotification: async () => undefined };
+      const requests = new MigrationRequests(connection as never, workspace as never, { migrateEdit: () => ({ error: 'unused' }) } as never);
       try {
         // The Endpoints tree asks while the server has not indexed anything yet.
         assert.strictEqual(requests.inventory(folder).inventory.endpoints.length, 0);

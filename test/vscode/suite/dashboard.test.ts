@@ -38,9 +38,10 @@ describe('Migration dashboard', function () {
     assert.ok(ext, `${EXTENSION_ID} is installed`);
     const api = await ext.activate();
     await api.ready;
-    // scripts/test-vscode.sh opens this pass on the scripted repository and names it here.
+    // scripts/test-vscode.sh opens this pass on (a copy of) the scripted repository.
     repo = workspaceRoot().fsPath;
-    assert.strictEqual(fs.realpathSync(repo), fs.realpathSync(process.env.ASYNC_MIGRATE_DASHBOARD_REPO ?? ''), 'the workspace is the scripted repository');
+    assert.ok(process.env.ASYNC_MIGRATE_DASHBOARD_REPO, 'run by the dashboard pass of scripts/test-vscode.sh');
+    assert.ok(fs.existsSync(path.join(repo, '.git')), `${repo} is a git repository`);
     assert.strictEqual(execFileSync('git', ['log', '--format=%s', '-n1'], { cwd: repo, encoding: 'utf8' }).trim(), `Migrate ${GYM_APP_MIGRATION_ORDER[GYM_APP_MIGRATION_ORDER.length - 1]}`);
     folderUri = workspaceRoot();
   });
