@@ -5,6 +5,7 @@
 // commit subjects are code data and are never parsed as markup. No strings of its own.
 import { type Chart, type ChartTable, type SvgElement, burnupChart, findingsChart, latencyChart, num } from '../../server/src/analysis/dashboard/charts';
 import { type DashboardModel, type DashboardState, type FromDashboard, parseToDashboard } from '../../client/src/migration/dashboard-protocol';
+import { type Child, fill, h } from '../webview-dom';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -29,22 +30,8 @@ function post(message: FromDashboard): void {
 
 // ------------------------------------------------------------------ DOM helpers
 
-type Child = Node | string | null | undefined | false;
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: { class?: string; attrs?: Record<string, string | undefined> } = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.class) node.className = props.class;
-  for (const [k, v] of Object.entries(props.attrs ?? {})) if (v !== undefined) node.setAttribute(k, v);
-  for (const c of children) {
-    if (c === null || c === undefined || c === false) continue;
-    node.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  }
-  return node;
-}
-
 function s(key: string, ...args: (string | number)[]): string {
-  const template = view?.strings[key] ?? key;
-  return template.replace(/\{(\d+)\}/g, (m, i) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
+  return fill(view?.strings[key] ?? key, args);
 }
 
 function announce(text: string): void {

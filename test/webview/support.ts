@@ -297,12 +297,14 @@ export async function openWebview(browser: Browser, theme: ThemeName = 'dark', l
   const css = fs.readFileSync(path.join(REPO, spec.css), 'utf8');
   const jsPath = `/dist/webview/${path.basename(spec.entry, '.ts')}.js`;
   const cssPath = `/${spec.css}`;
-  const html = checklistHtml({ cspSource: ORIGIN, nonce: NONCE, scriptUri: `${ORIGIN}${jsPath}`, styleUri: `${ORIGIN}${cssPath}`, lang, title: spec.title });
+  const baseCss = fs.readFileSync(path.join(REPO, 'media/webview-base.css'), 'utf8');
+  const html = checklistHtml({ cspSource: ORIGIN, nonce: NONCE, scriptUri: `${ORIGIN}${jsPath}`, styleUri: `${ORIGIN}${cssPath}`, baseStyleUri: `${ORIGIN}/media/webview-base.css`, lang, title: spec.title });
   await page.route(`${ORIGIN}/**`, (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === '/index.html') return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
     if (url.pathname === jsPath) return route.fulfill({ status: 200, contentType: 'text/javascript', body: js });
     if (url.pathname === cssPath) return route.fulfill({ status: 200, contentType: 'text/css', body: css });
+    if (url.pathname === '/media/webview-base.css') return route.fulfill({ status: 200, contentType: 'text/css', body: baseCss });
     return route.fulfill({ status: 404, body: '' });
   });
   const t = THEMES[theme];

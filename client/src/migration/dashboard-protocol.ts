@@ -3,7 +3,7 @@
 // ids, paths), so neither side acts on or renders a message it has not checked.
 // Plain TypeScript, no `vscode` import: bundled into the webview script too.
 import type { DashboardModel } from '../../../server/src/lsp/migration-protocol';
-import type { Strings } from './protocol';
+import { type Strings, isArr, isInt, isObj, isStr, isStrArr, isStrings } from './protocol';
 
 export type { DashboardModel, Strings };
 
@@ -24,21 +24,16 @@ export type FromDashboard = { type: 'ready' } | { type: 'refresh' } | { type: 'o
 
 // ------------------------------------------------------------------ validation
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStr = (v: unknown, max = 10_000): v is string => typeof v === 'string' && v.length <= max;
 const isNum = (v: unknown, min = -1e12, max = 1e12): v is number => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
-const isInt = (v: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 const isTier = (v: unknown) => v === 1 || v === 2 || v === 3;
-const isArr = (v: unknown, each: (x: unknown) => boolean, max = 10_000): v is unknown[] => Array.isArray(v) && v.length <= max && v.every(each);
-const isStrArr = (v: unknown) => isArr(v, (x) => isStr(x));
+const isArrOf = (v: unknown, each: (x: unknown) => boolean, max?: number) => isArr(v, (x): x is unknown => each(x), max);
 
 function isTierShare(v: unknown): boolean {
   return isObj(v) && isTier(v.tier) && isInt(v.total) && isInt(v.async) && isNum(v.percent, 0, 100);
 }
 
 function isShare(v: unknown): boolean {
-  return isObj(v) && isInt(v.total) && isInt(v.async) && isNum(v.percent, 0, 100) && isArr(v.tiers, isTierShare, 3);
+  return isObj(v) && isInt(v.total) && isInt(v.async) && isNum(v.percent, 0, 100) && isArrOf(v.tiers, isTierShare, 3);
 }
 
 function isSample(v: unknown): boolean {
@@ -46,7 +41,7 @@ function isSample(v: unknown): boolean {
 }
 
 function isHistory(v: unknown): boolean {
-  return isObj(v) && isArr(v.samples, isSample, 200) && isInt(v.commits) && (v.start === undefined || (isStr(v.start, 40) && !Number.isNaN(Date.parse(v.start)))) && (v.note === undefined || isStr(v.note));
+  return isObj(v) && isArrOf(v.samples, isSample, 200) && isInt(v.commits) && (v.start === undefined || (isStr(v.start, 40) && !Number.isNaN(Date.parse(v.start)))) && (v.note === undefined || isStr(v.note));
 }
 
 function isCodes(v: unknown): boolean {
@@ -63,24 +58,20 @@ export function isDashboardModel(v: unknown): v is DashboardModel {
     isInt(st.inProgress) &&
     isInt(st.migrated) &&
     isInt(st.verified) &&
-    isArr(v.findingsByRule, (r) => isObj(r) && isStr(r.code, 20) && isStr(r.rule, 200) && isInt(r.count) && isArr(r.byTier, (n) => isInt(n), 3) && (r.byTier as unknown[]).length === 3, 200) &&
-    isArr(v.findingsByTier, (t) => isObj(t) && isTier(t.tier) && isInt(t.count), 3) &&
-    isArr(
+    isArrOf(v.findingsByRule, (r) => isObj(r) && isStr(r.code, 20) && isStr(r.rule, 200) && isInt(r.count) && isArrOf(r.byTier, (n) => isInt(n), 3) && (r.byTier as unknown[]).length === 3, 200) &&
+    isArrOf(v.findingsByTier, (t) => isObj(t) && isTier(t.tier) && isInt(t.count), 3) &&
+    isArrOf(
       v.blockers,
       (b) => isObj(b) && isStr(b.id) && isStr(b.method, 20) && isStr(b.route) && isStr(b.function) && isStr(b.path, 2000) && isInt(b.line) && isTier(b.tier) && isStr(b.status, 40) && isInt(b.findings) && isInt(b.errors) && isCodes(b.codes) && isStrArr(b.reasons),
       100,
     ) &&
-    isArr(v.twins, (t) => isObj(t) && isStr(t.sync, 2000) && isStr(t.async, 2000) && isStrArr(t.importers) && typeof t.safeToDelete === 'boolean', 1000) &&
-    isArr(v.latency, (l) => isObj(l) && isStr(l.id) && isTier(l.tier) && isNum(l.before, 0) && isNum(l.after, 0) && isNum(l.change) && typeof l.met === 'boolean') &&
+    isArrOf(v.twins, (t) => isObj(t) && isStr(t.sync, 2000) && isStr(t.async, 2000) && isStrArr(t.importers) && typeof t.safeToDelete === 'boolean', 1000) &&
+    isArrOf(v.latency, (l) => isObj(l) && isStr(l.id) && isTier(l.tier) && isNum(l.before, 0) && isNum(l.after, 0) && isNum(l.change) && typeof l.met === 'boolean') &&
     isStrArr(v.latencyPending) &&
-    isArr(v.targets, (t) => isObj(t) && isInt(t.phase, 1, 20) && isNum(t.week, 0, 520) && isNum(t.percent, 0, 100) && (t.scope === 'tier1' || t.scope === 'all'), 20) &&
+    isArrOf(v.targets, (t) => isObj(t) && isInt(t.phase, 1, 20) && isNum(t.week, 0, 520) && isNum(t.percent, 0, 100) && (t.scope === 'tier1' || t.scope === 'all'), 20) &&
     isNum(v.p95Target, -1, 1) &&
     (v.history === undefined || isHistory(v.history))
   );
-}
-
-function isStrings(v: unknown): v is Strings {
-  return isObj(v) && Object.keys(v).length <= 2000 && Object.entries(v).every(([k, s]) => k.length <= 200 && isStr(s));
 }
 
 function isState(v: unknown): v is DashboardState {

@@ -55,10 +55,11 @@ export class DashboardPanel {
   ) {
     const media = vscode.Uri.joinPath(extensionUri, 'media', 'dashboard');
     const built = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+    const base = vscode.Uri.joinPath(extensionUri, 'media', 'webview-base.css');
     this.panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, t('Migration dashboard: {0}', folder.name), vscode.ViewColumn.Active, {
       enableScripts: true,
       enableCommandUris: false,
-      localResourceRoots: [media, built],
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), built],
     });
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'async-migration.svg');
     const webview = this.panel.webview;
@@ -67,6 +68,7 @@ export class DashboardPanel {
       nonce: makeNonce((n) => crypto.randomBytes(n)),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(built, 'dashboard.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'dashboard.css')).toString(),
+      baseStyleUri: webview.asWebviewUri(base).toString(),
       lang: vscode.env.language,
       title: t('Migration dashboard: {0}', folder.name),
     });
