@@ -41,6 +41,7 @@ function git(cwd: string, args: string[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     execFile('git', args, { cwd, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
       if (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return reject(new GitUnavailable('git was not found on PATH'));
         const message = Buffer.isBuffer(stderr) && stderr.length ? stderr.toString('utf8').trim() : error.message;
         reject(new GitUnavailable(`git ${args[0]}: ${message}`));
       } else resolve(stdout);
@@ -210,7 +211,8 @@ export async function computeHistory(root: string, options: HistoryOptions = {})
     repo = await repoInfo(root);
     commits = await firstParentCommits(root);
   } catch (error) {
-    return { samples: [], commits: 0, note: error instanceof GitUnavailable ? `not a git repository (${error.message})` : String(error) };
+    const message = error instanceof Error ? error.message : String(error);
+    return { samples: [], commits: 0, note: /not a git repository/i.test(message) ? `not a git repository (${message})` : message };
   }
   if (!commits.length) return { samples: [], commits: 0, note: 'the repository has no commits yet' };
   const max = Math.max(2, options.maxSamples ?? MAX_SAMPLES);

@@ -115,6 +115,19 @@ describe('dashboard history (git)', function () {
     }
   });
 
+  it('without git on PATH the note says so', async () => {
+    const saved = process.env.PATH;
+    process.env.PATH = fs.mkdtempSync(path.join(os.tmpdir(), 'am-no-git-'));
+    try {
+      const none = await computeHistory(root, { noCache: true });
+      assert.deepStrictEqual(none.samples, []);
+      assert.strictEqual(none.note, 'git was not found on PATH');
+    } finally {
+      fs.rmSync(process.env.PATH!, { recursive: true, force: true });
+      process.env.PATH = saved;
+    }
+  });
+
   it('a project in a subfolder of the repository reads its own files (monorepo)', async () => {
     const mono = fs.mkdtempSync(path.join(os.tmpdir(), 'am-history-mono-'));
     try {
