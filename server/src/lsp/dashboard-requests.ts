@@ -5,7 +5,7 @@
 import type { CancellationToken, Connection } from 'vscode-languageserver';
 import { type History, buildDashboard } from '../analysis/dashboard/model';
 import { twinPairs } from '../analysis/twins';
-import { computeHistory } from '../project/git-history';
+import { computeHistoryInWorker } from '../project/git-history';
 import type { Guard, Workspace } from './context';
 import { type DashboardParams, type DashboardResult, MIGRATION_REQUESTS } from './migration-protocol';
 import type { MigrationRequests } from './migration-requests';
@@ -36,7 +36,7 @@ export class DashboardRequests {
       const progress = workDone !== undefined ? this.connection.window.attachWorkDoneProgress(workDone) : await this.connection.window.createWorkDoneProgress().catch(() => undefined);
       progress?.begin('Async Migrate: migration history', 0, 'reading git history…', false);
       try {
-        history = await computeHistory(folder.root, {
+        history = await computeHistoryInWorker(folder.root, {
           onProgress: (done, total, c) => progress?.report(total ? Math.floor((done / total) * 100) : 100, `${done}/${total} · ${c.commit.slice(0, 7)} ${c.date.slice(0, 10)}`),
           isCancelled: () => !!token?.isCancellationRequested,
         });

@@ -7,6 +7,7 @@
 import { execFile, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Worker } from 'worker_threads';
 import { loadPyprojectConfig } from '../analysis/config';
 import { asyncShare, type AsyncShare, type History, type HistorySample, migrationStart } from '../analysis/dashboard/model';
 import { pickEvenly } from '../analysis/dashboard/charts';
@@ -273,4 +274,40 @@ export async function computeHistory(root: string, options: HistoryOptions = {})
     });
   const start = migrationStart(samples);
   return { samples, commits: commits.length, ...(start ? { start } : {}) };
+}
+
+/**
+ * computeHistory in a worker thread (dist/server/history-worker.js next to the bundle, or the
+ * TypeScript source under tsx), so the caller's event loop stays free — the language server
+ * keeps answering while commits are analysed. Runs in this thread when no worker script exists.
+ */
+export function computeHistoryInWorker(root: string, options: Omit<HistoryOptions, 'noCache'> = {}): Promise<History> {
+  const js = path.join(__dirname, 'history-worker.js');
+  const ts = path.join(__dirname, 'history-worker.ts');
+  const workerData = { root, maxSamples: options.maxSamples };
+  let worker: Worker;
+  if (fs.existsSync(js)) worker = new Worker(js, { workerData });
+  else if (fs.existsSync(ts)) worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(ts)});`, { eval: true, workerData });
+  else return computeHistory(root, options);
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(poll);
+      fn();
+      void worker.terminate();
+    };
+    // Cancellation: the worker is stopped; the samples so far are lost (the cache keeps what it wrote).
+    const poll = setInterval(() => {
+      if (options.isCancelled?.()) finish(() => resolve({ samples: [], commits: 0, note: 'cancelled' }));
+    }, 100);
+    worker.on('message', (m: { type: string; done?: number; total?: number; commit?: GitCommit; history?: History; message?: string }) => {
+      if (m.type === 'progress' && m.commit) options.onProgress?.(m.done ?? 0, m.total ?? 0, m.commit);
+      else if (m.type === 'done' && m.history) finish(() => resolve(m.history!));
+      else if (m.type === 'error') finish(() => reject(new Error(m.message)));
+    });
+    worker.on('error', (error) => finish(() => reject(error)));
+    worker.on('exit', (code) => finish(() => reject(new Error(`the history worker exited with code ${code}`))));
+  });
 }

@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { computeHistory, firstParentCommits, HISTORY_CACHE_KEY, historyCachePath, repoInfo } from '../../../server/src/project/git-history';
+import { computeHistory, computeHistoryInWorker, firstParentCommits, HISTORY_CACHE_KEY, historyCachePath, repoInfo } from '../../../server/src/project/git-history';
 import { HISTORY_STEPS, git, makeHistoryRepo, stepDate } from './history-repo';
 
 describe('dashboard history (git)', function () {
@@ -113,6 +113,18 @@ describe('dashboard history (git)', function () {
     } finally {
       fs.rmSync(plain, { recursive: true, force: true });
     }
+  });
+
+  it('in a worker thread (what the language server uses): the same history, progress reported, cancellable', async () => {
+    const repo = await repoInfo(root);
+    fs.rmSync(historyCachePath(repo), { force: true });
+    const progress: number[] = [];
+    const inWorker = await computeHistoryInWorker(root, { onProgress: (done) => progress.push(done) });
+    assert.deepStrictEqual(inWorker, await computeHistory(root, { noCache: true }));
+    assert.deepStrictEqual(progress, HISTORY_STEPS.map((_, i) => i + 1));
+    fs.rmSync(historyCachePath(repo), { force: true });
+    const cancelled = await computeHistoryInWorker(root, { isCancelled: () => true });
+    assert.strictEqual(cancelled.note, 'cancelled');
   });
 
   it('without git on PATH the note says so', async () => {
