@@ -177,6 +177,15 @@ describe('dashboard charts (SVG)', function () {
     assert.match(chart.desc, /^3 of 4 endpoints async \(75 %\) at ddddddd 2026-02-02\. Plan \(seed\): phase 2: 40 % by week 3;/);
   });
 
+  it('a commit dated before the one it follows (rebase, clock skew) is not drawn left of it', () => {
+    const history = clone(HISTORY);
+    history.samples[1].date = '2025-12-24T12:00:00+00:00';
+    const text = svgText(burnupChart(buildDashboard({ inventory: { endpoints: [], phases: [], problems: [], generation: 0 }, history })));
+    const xs = [...text.matchAll(/<circle class="am-point" cx="([\d.]+)"/g)].map((m) => Number(m[1]));
+    assert.strictEqual(xs.length, 3);
+    assert.ok(xs[0] <= xs[1] && xs[1] <= xs[2], xs.join(' '));
+  });
+
   it('without history the burn-up says why', () => {
     const model = buildDashboard({ inventory: { endpoints: [], phases: [], problems: [], generation: 0 }, history: { samples: [], commits: 0, note: 'not a git repository' } });
     const chart = burnupChart(model);

@@ -141,7 +141,10 @@ export function burnupChart(model: DashboardModel, strings: Strings = CHART_STRI
     body.push(text(m.left - 6, y(p) + 4, `${p} %`, { class: 'am-axis', 'text-anchor': 'end' }));
   }
   if (samples.length) {
-    const times = samples.map((x) => Date.parse(x.date));
+    // First-parent order is the order of the branch; committer dates can go back (rebases, clock
+    // skew): never draw a commit left of the one before it.
+    const times: number[] = [];
+    for (const x of samples) times.push(Math.max(Date.parse(x.date), times.length ? times[times.length - 1] : -Infinity));
     const start = history?.start ? Date.parse(history.start) : times[0];
     const t0 = Math.min(times[0], start);
     const t1 = Math.max(times[times.length - 1], start + PHASE_TARGETS[PHASE_TARGETS.length - 1].week * WEEK_MS);
