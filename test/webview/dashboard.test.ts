@@ -66,8 +66,10 @@ describe('dashboard webview (Chromium)', function () {
     assert.strictEqual(await w.page.locator('figure[data-chart="findings"] g.am-row').count(), MODEL.findingsByRule.length + 3);
     // Blockers and twins.
     assert.strictEqual(await w.page.locator('ol.blockers li').count(), MODEL.blockers.length);
+    const first = MODEL.blockers[0];
+    assert.ok((await text('ol.blockers li'))[0].includes(`open findings: ${first.findings}, errors: ${first.errors}`));
     assert.deepStrictEqual(await text('ul.twins > li .safe'), ['safe to delete: nothing imports it any more']);
-    assert.match((await text('li[data-twin="app/services/user.py"]'))[0], /still imported by 2 files/);
+    assert.match((await text('li[data-twin="app/services/user.py"]'))[0], /still imported \(importers: 2\)/);
     // Latency: two of three met the target; the pending one is listed.
     const latency = w.page.locator('figure[data-chart="latency"] g.am-row');
     assert.strictEqual(await latency.count(), 3);
