@@ -79,6 +79,7 @@ export class DashboardPanel {
         if (!this.panel.visible) this.ready = false;
       }),
       this.panel.onDidDispose(() => this.dispose()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.load()),
     );
     void this.load();
   }
@@ -112,7 +113,12 @@ export class DashboardPanel {
       this.postState();
       return;
     }
-    if (!keepHistory) {
+    if (!keepHistory && !vscode.workspace.isTrusted) {
+      // Reading the history runs git in the folder: not in Restricted Mode (like the checklist's git actions).
+      this.historySeq++;
+      this.history = 'error';
+      this.error = t('Restricted Mode: the burn-up reads the git history and is disabled. Trust this workspace to see it.');
+    } else if (!keepHistory) {
       // The history runs alongside; a newer snapshot never drops it (separate sequence).
       this.history = 'loading';
       this.historyRun = this.loadHistory(++this.historySeq);
@@ -124,7 +130,7 @@ export class DashboardPanel {
       this.postState();
       return;
     }
-    this.error = undefined;
+    if (this.history !== 'error') this.error = undefined;
     const history = this.model?.history;
     this.model = history ? { ...snapshot.model, history } : snapshot.model;
     this.postState();
