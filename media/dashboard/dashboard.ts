@@ -161,7 +161,18 @@ function hurtsSection(model: DashboardModel): HTMLElement {
             .sort(([a], [c]) => (a < c ? -1 : 1))
             .map(([code, n]) => `${code} × ${n}`)
             .join(', ');
-          return h('li', { attrs: { 'data-endpoint': b.id } }, open, ' ', h('span', { class: `tier-badge tier-${b.tier}` }, s('burnup.tier', b.tier)), h('div', { class: 'muted small' }, `${s('dash.blockerCounts', b.findings, b.errors)} · ${codes}`), h('div', { class: 'muted small' }, h('code', {}, `${b.function} · ${b.path}:${b.line}`)));
+          // Why it is not migrated yet: the engine's reasons (code facts, like the checklist's status line).
+          const reasons = b.status === 'sync' ? [] : b.reasons;
+          return h(
+            'li',
+            { attrs: { 'data-endpoint': b.id } },
+            open,
+            ' ',
+            h('span', { class: `tier-badge tier-${b.tier}` }, s('burnup.tier', b.tier)),
+            h('div', { class: 'muted small' }, `${s('dash.blockerCounts', b.findings, b.errors)} · ${codes}`),
+            reasons.length ? h('div', { class: 'small reasons' }, reasons.join('; ')) : null,
+            h('div', { class: 'muted small' }, h('code', {}, `${b.function} · ${b.path}:${b.line}`)),
+          );
         }),
       )
     : h('p', { class: 'muted' }, s('dash.noBlockers'));

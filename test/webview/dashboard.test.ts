@@ -68,6 +68,9 @@ describe('dashboard webview (Chromium)', function () {
     assert.strictEqual(await w.page.locator('ol.blockers li').count(), MODEL.blockers.length);
     const first = MODEL.blockers[0];
     assert.ok((await text('ol.blockers li'))[0].includes(`open findings: ${first.findings}, errors: ${first.errors}`));
+    // Why each is blocked: the engine's status reasons (an async handler with open errors).
+    assert.strictEqual(first.status, 'in progress');
+    assert.strictEqual((await text('ol.blockers li .reasons'))[0], first.reasons.join('; '));
     assert.deepStrictEqual(await text('ul.twins > li .safe'), ['safe to delete: nothing imports it any more']);
     assert.match((await text('li[data-twin="app/services/user.py"]'))[0], /still imported \(importers: 2\)/);
     // Latency: two of three met the target; the pending one is listed.
