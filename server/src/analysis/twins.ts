@@ -1,8 +1,9 @@
 // Sync/async twin modules (the seed's find_duplicate_services.sh) and, for each sync twin, the
-// files that still import it: "safe to delete" when none do. Pure: shared by `async-migrate
-// duplicates` and the migration dashboard (CLI and editor).
+// files that still reach it: "safe to delete" when none do. Pure (the caller reads excluded files
+// and configuration files): shared by `async-migrate duplicates` and the migration dashboard
+// (CLI and editor).
 import { isTestPath } from './infrastructure/async-dependency';
-import { sharesApi } from './rules/duplicate-sync-async-module';
+import { deletionVerdict, importersOfModule, sharesApi, type ImportHow } from './rules/duplicate-sync-async-module';
 import type { ModuleSummary } from './summary';
 import type { WorkspaceIndex } from './workspace';
 
@@ -11,7 +12,9 @@ export interface Importer {
   line: number;
   /** What it imports: `user_service`, or the module itself. */
   names: string[];
-  kind: 'code' | 'test' | 'async twin';
+  kind: 'code' | 'test' | 'async twin' | 'config';
+  /** How it reaches the module: a module-level import, an import inside a function, only under TYPE_CHECKING, or a module path in a string. */
+  how: ImportHow;
   /** The file is excluded from analysis by the configuration (still an importer: deleting the module breaks it). */
   excluded?: boolean;
 }
@@ -23,39 +26,42 @@ export interface TwinPair {
   safeToDelete: boolean;
 }
 
-export function twinPairs(index: WorkspaceIndex, excluded: ModuleSummary[] = []): TwinPair[] {
+export interface ConfigText {
+  path: string;
+  text: string;
+}
+
+/** Lines of configuration files naming moduleName (`app.services.user`, `app.services.user:obj`, `app/services/user.py`). */
+function configImporters(configs: ConfigText[], moduleName: string, modulePath: string): Importer[] {
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const pattern = new RegExp(`(?<![\\w.])${escape(moduleName)}(?:[.:][\\w.]+)?(?![\\w])|(?<![\\w/.])${escape(modulePath)}(?![\\w])`, 'g');
+  const out: Importer[] = [];
+  for (const config of configs) {
+    const matches = [...config.text.matchAll(pattern)];
+    if (!matches.length) continue;
+    const line = config.text.slice(0, matches[0].index).split('\n').length;
+    out.push({ path: config.path, line, names: [...new Set(matches.map((m) => m[0]))], kind: 'config', how: 'string' });
+  }
+  return out;
+}
+
+export function twinPairs(index: WorkspaceIndex, excluded: ModuleSummary[] = [], configs: ConfigText[] = []): TwinPair[] {
   const pairs: TwinPair[] = [];
+  const excludedPaths = new Set(excluded.map((m) => m.path));
   for (const mod of index.modules()) {
     const twin = index.asyncTwinModule(mod.moduleName);
     if (!twin) continue;
     const asyncMod = index.module(twin)!;
     if (!sharesApi(index, mod, asyncMod)) continue;
-    const byFile = new Map<string, Importer>();
-    for (const { module: importer, binding } of index.importersOf(mod.moduleName)) {
-      if (importer.path === mod.path) continue;
-      const name = binding.module === mod.moduleName ? (binding.name ?? binding.module) : binding.local;
-      const existing = byFile.get(importer.path);
-      if (existing) {
-        if (!existing.names.includes(name)) existing.names.push(name);
-        existing.line = Math.min(existing.line, binding.line);
-        continue;
-      }
-      const kind: Importer['kind'] = importer.path === asyncMod.path ? 'async twin' : isTestPath(importer.path) ? 'test' : 'code';
-      byFile.set(importer.path, { path: importer.path, line: binding.line, names: [name], kind });
-    }
-    for (const other of excluded) {
-      const bindings = other.imports.filter((b) => b.module === mod.moduleName || (b.name && `${b.module}.${b.name}` === mod.moduleName));
-      if (!bindings.length) continue;
-      byFile.set(other.path, {
-        path: other.path,
-        line: Math.min(...bindings.map((b) => b.line)),
-        names: [...new Set(bindings.map((b) => (b.module === mod.moduleName ? (b.name ?? b.module) : b.local)))],
-        kind: isTestPath(other.path) ? 'test' : 'code',
-        excluded: true,
-      });
-    }
-    const importers = [...byFile.values()].sort((a, b) => a.path.localeCompare(b.path));
-    pairs.push({ sync: { module: mod.moduleName, path: mod.path }, async: { module: twin, path: asyncMod.path }, importers, safeToDelete: importers.length === 0 });
+    const found = importersOfModule(index, mod.moduleName, mod.path, excluded);
+    const importers = found.map((i): Importer => {
+      const kind: Importer['kind'] = i.path === asyncMod.path ? 'async twin' : isTestPath(i.path) ? 'test' : 'code';
+      return { path: i.path, line: i.line, names: i.names, kind, how: i.how, ...(excludedPaths.has(i.path) ? { excluded: true } : {}) };
+    });
+    importers.push(...configImporters(configs, mod.moduleName, mod.path));
+    importers.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const verdict = deletionVerdict([...found, ...importers.filter((i) => i.kind === 'config')]);
+    pairs.push({ sync: { module: mod.moduleName, path: mod.path }, async: { module: twin, path: asyncMod.path }, importers, safeToDelete: verdict.safe });
   }
   return pairs.sort((a, b) => a.sync.path.localeCompare(b.sync.path));
 }

@@ -11,7 +11,7 @@ import { computeHistory } from '../../project/git-history';
 import { PROGRESS_FILE, ProgressParseError, readProgress, writeProgress } from '../../project/progress-file';
 import type { OptionSpec } from '../args';
 import type { CommandIO } from '../io';
-import { excludedSummaries } from './duplicates';
+import { configTexts, excludedSummaries } from './duplicates';
 import { loadInventory, plural, prepare, table } from './workflow-common';
 
 export const PROGRESS_OPTIONS: OptionSpec[] = [
@@ -62,7 +62,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   io.progress?.('');
   let charts: ChartFile[] = [];
   if (written && !writeError) {
-    const model = buildDashboard({ inventory, state: readProgress(ws.root).state, twins: twinPairs(ws.project.index, excludedSummaries(ws)), history });
+    const model = buildDashboard({ inventory, state: readProgress(ws.root).state, twins: twinPairs(ws.project.index, excludedSummaries(ws), configTexts(ws.root)), history });
     charts = writeDashboardSvgs(ws.root, model);
   }
   // Numbers from the state as it is now on disk (re-read after a write: another writer may have
