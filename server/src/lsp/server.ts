@@ -42,6 +42,7 @@ import type { DocumentAnalysis, FolderEvents, ServerLog, Workspace } from './con
 import { ruleHoverMarkdown, toDiagnostic } from './convert';
 import { OpenDocument } from './document';
 import { Folder, uriToPath } from './folders';
+import { DashboardRequests } from './dashboard-requests';
 import { MigrationRequests } from './migration-requests';
 import { findAsyncSessionDependency } from '../analysis/infrastructure/async-dependency';
 import { COMMANDS, FIX_ALL_KIND, type FixAllArgs, type MigrateEndpointArgs, type SetUpAsyncInfrastructureArgs, type StatusPayload, STATUS_NOTIFICATION } from './protocol';
@@ -91,6 +92,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
   private shuttingDown = false;
   readonly codeActions: CodeActionProvider;
   readonly migrationRequests: MigrationRequests;
+  readonly dashboardRequests: DashboardRequests;
   private readonly folderChanges = new Emitter<Folder>();
   readonly onFolderChanged = this.folderChanges.event;
   readonly options: Required<ServerOptions>;
@@ -105,6 +107,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     this.parserReady.catch((error) => this.logError('cannot load the Python grammar', error));
     this.codeActions = new CodeActionProvider(this);
     this.migrationRequests = new MigrationRequests(connection, this, this.codeActions);
+    this.dashboardRequests = new DashboardRequests(connection, this, this.migrationRequests);
     this.register();
   }
 
@@ -191,6 +194,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     const guard = <A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R | Promise<R>) => this.guard(name, fallback, fn);
     registerRequests(c, this, guard);
     this.migrationRequests.register(guard);
+    this.dashboardRequests.register(guard);
   }
 
   private initialize(params: InitializeParams): InitializeResult {
