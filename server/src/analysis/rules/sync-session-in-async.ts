@@ -127,9 +127,10 @@ function asyncSessionName(context: RuleContext): { text: string; edit?: TextEdit
 function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts): void {
   const typeNode = syncSessionTypeNode(context, param.annotation);
   const depNode = dependencyNode(param);
-  const depFlavor = depNode ? context.facts.sessionDependencyFlavor(depNode.text) : undefined;
-  const syncDep = depFlavor === 'sync';
   const asyncAnnotated = hasAsyncSessionType(context, param.annotation);
+  // An explicit `AsyncSession` annotation is overruled only by declared evidence, never by a name.
+  const depFlavor = depNode ? context.facts.sessionDependencyFlavor(depNode.text, asyncAnnotated) : undefined;
+  const syncDep = depFlavor === 'sync';
   if (!typeNode && !syncDep) return;
   // `db: AsyncSession = Depends(get_db)` or `db = Depends(get_db)`: the dependency is the problem.
   const where = `in \`async def ${fn.name}\``;
@@ -255,6 +256,7 @@ export const syncSessionInAsync: Rule = {
       'A plain `db: Session` parameter without `Depends` only gets an unsafe annotation fix: its callers must pass an `AsyncSession`.',
       'Aliases such as `SessionDep = Annotated[Session, Depends(get_db)]` used as `db: SessionDep` are not followed.',
       'A session opened with a sync factory (`SessionLocal()`) is reported without a fix.',
+      'Evidence order: a parameter annotated `AsyncSession` is reported only when its dependency declares a sync session (a `-> Session` return annotation, or a plain `def` with a configured sync name); a dependency the workspace does not define (an unresolved import) is unknown, and a configured name alone never decides.',
     ],
   },
   check,
