@@ -123,11 +123,15 @@ export class FileFacts {
   /** One native traversal for every common node type, shared with the summary of the same tree. */
   readonly nodes: TreeIndex;
 
+  /** The index as the file's own project sees it (a monorepo's `app.x` is this project's). */
+  readonly index: WorkspaceIndex;
+
   constructor(
     readonly file: SourceFile,
-    readonly index: WorkspaceIndex,
+    index: WorkspaceIndex,
     readonly config: AsyncMigrateConfig,
   ) {
+    this.index = index.forFile(file.path);
     this.nodes = TreeIndex.of(file.tree);
   }
 

@@ -111,19 +111,6 @@ export interface ModuleSummary {
   starImports?: ImportBinding[];
 }
 
-export function moduleNameFromPath(relPath: string, srcRoots: string[]): { moduleName: string; isPackage: boolean } {
-  const posix = relPath.replace(/\\/g, '/');
-  let best = posix;
-  for (const root of srcRoots) {
-    const r = root.replace(/\\/g, '/').replace(/^\.\/?/, '').replace(/\/$/, '');
-    if (r === '') continue;
-    if (posix.startsWith(r + '/') && posix.length - r.length - 1 < best.length) best = posix.slice(r.length + 1);
-  }
-  const isPackage = /(^|\/)__init__\.pyi?$/.test(best);
-  const withoutExt = best.replace(/\.pyi?$/, '').replace(/(^|\/)__init__$/, '');
-  return { moduleName: withoutExt.split('/').filter(Boolean).join('.'), isPackage };
-}
-
 /** Resolves `from ..x import y`'s module part to an absolute dotted name. */
 export function resolveRelativeModule(current: string, isPackage: boolean, relative: string): string {
   const dots = /^\.*/.exec(relative)![0].length;

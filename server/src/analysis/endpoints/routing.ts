@@ -20,7 +20,7 @@ function withExtras(mod: ModuleSummary, extras?: ExtraRoutingByPath): ModuleSumm
 export const UNKNOWN = '{?}';
 
 export interface RouterNode {
-  /** `module:name` */
+  /** `module:name` (the module's path instead of its name when several projects define that name) */
   key: string;
   module: string;
   name: string;
@@ -69,17 +69,28 @@ export interface RouterGraph {
   problems: { path: string; line: number; message: string }[];
 }
 
-function routerKey(module: string, name: string): string {
-  return `${module}:${name}`;
+function routerKey(index: WorkspaceIndex, module: ModuleSummary, name: string): string {
+  return `${index.moduleKey(module)}:${name}`;
 }
 
 /** Resolves a router expression written in `module` (`router`, `users.router`, `api_router`) to its key. */
 export function resolveRouterKey(index: WorkspaceIndex, module: ModuleSummary, dotted: string): string | undefined {
   const local = module.routers.find((r) => r.name === dotted);
-  if (local) return routerKey(module.moduleName, local.name);
-  const sym = index.resolveDotted(module.moduleName, dotted);
-  if (sym?.kind === 'variable' || sym?.kind === 'instance') return routerKey(sym.module, sym.name);
-  return undefined;
+  if (local) return routerKey(index, module, local.name);
+  // Names resolve as the module's own project sees them (a monorepo's two `app.main`s).
+  const view = index.forFile(module.path);
+  const sym = view.resolveDotted(module.moduleName, dotted);
+  if (sym?.kind !== 'variable' && sym?.kind !== 'instance') return undefined;
+  const owner = view.module(sym.module);
+  return owner && routerKey(index, owner, sym.name);
+}
+
+/** The router node of a key that is not a router defined at module level (an unknown router). */
+function unknownRouter(index: WorkspaceIndex, key: string, fallbackPath: string, line: number): RouterNode {
+  const cut = key.lastIndexOf(':');
+  const [module, name] = [key.slice(0, cut), key.slice(cut + 1)];
+  const owner = index.fileByPath(module) ?? index.module(module);
+  return { key, module: owner?.moduleName ?? module, name, path: owner?.path ?? fallbackPath, line, kind: 'unknown', prefix: '' };
 }
 
 export function buildRouterGraph(index: WorkspaceIndex, extras?: ExtraRoutingByPath): RouterGraph {
@@ -88,8 +99,8 @@ export function buildRouterGraph(index: WorkspaceIndex, extras?: ExtraRoutingByP
   const problems: RouterGraph['problems'] = [];
   const modules = index.modules().map((m) => withExtras(m, extras));
   const add = (mod: ModuleSummary, r: RouterSummary) => {
-    routers.set(routerKey(mod.moduleName, r.name), {
-      key: routerKey(mod.moduleName, r.name),
+    routers.set(routerKey(index, mod, r.name), {
+      key: routerKey(index, mod, r.name),
       module: mod.moduleName,
       name: r.name,
       path: mod.path,
@@ -109,11 +120,7 @@ export function buildRouterGraph(index: WorkspaceIndex, extras?: ExtraRoutingByP
         continue;
       }
       for (const key of [parent, child]) {
-        if (!routers.has(key)) {
-          const [module, name] = key.split(':');
-          const owner = index.module(module);
-          routers.set(key, { key, module, name, path: owner?.path ?? mod.path, line: inc.line, kind: 'unknown', prefix: '' });
-        }
+        if (!routers.has(key)) routers.set(key, unknownRouter(index, key, mod.path, inc.line));
       }
       edges.push({ parent, child, prefix: inc.prefix, prefixExpr: inc.prefixExpr, condition: inc.condition, path: mod.path, line: inc.line });
     }
@@ -201,10 +208,7 @@ export function resolveRoutes(index: WorkspaceIndex, graph: RouterGraph = buildR
       let mounts: Mount[];
       if (!key) mounts = [{ prefix: '', known: true, chain: [], mounted: false, notes: [`cannot resolve the router ${route.router} the route is registered on`] }];
       else {
-        if (!graph.routers.has(key)) {
-          const [module, name] = key.split(':');
-          graph.routers.set(key, { key, module, name, path: index.module(module)?.path ?? mod.path, line: route.line, kind: 'unknown', prefix: '' });
-        }
+        if (!graph.routers.has(key)) graph.routers.set(key, unknownRouter(index, key, mod.path, route.line));
         mounts = mountsOf(graph, key, new Set(), memo);
       }
       const pathKnown = route.path !== null;
