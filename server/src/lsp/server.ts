@@ -221,7 +221,7 @@ export class AsyncMigrateServer {
     const caps = this.capabilities;
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       await this.connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/*.pyi' }, { globPattern: '**/{pyproject.toml,setup.cfg}' }] })
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }, { globPattern: '**/setup.cfg' }] })
         .catch((e) => this.logError('registering file watchers', e));
     }
     if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
