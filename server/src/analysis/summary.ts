@@ -64,6 +64,8 @@ export interface ClassSummary {
   attributes?: string[];
   /** Members may be created at run time: `__getattr__`, a metaclass, an unknown class decorator, `setattr(self, …)`. */
   dynamicMembers?: boolean;
+  /** Class attributes bound once in the class body to a plain string literal (`API_V1_STR: str = "/api/v1"`). */
+  stringConstants?: Record<string, string>;
 }
 
 export type VariableKind =
@@ -87,6 +89,8 @@ export interface VariableSummary {
   annotation?: string;
   /** Name on the right side when it is a plain alias (`x = y`). */
   aliasOf?: string;
+  /** The value when bound once, at module level, to a plain string literal (`API_V1 = "/api/v1"`). */
+  stringValue?: string;
 }
 
 export interface ModuleSummary {
@@ -326,6 +330,8 @@ function classSummary(cls: Node, file?: SourceFile): ClassSummary {
   const methods: Record<string, FunctionSummary> = {};
   const relationships: Record<string, RelationshipSummary> = {};
   let isModel = false;
+  const stringConstants: Record<string, string> = {};
+  const boundTwice = new Set<string>();
   const body = cls.childForFieldName('body');
   for (const stmt of body ? children(body) : []) {
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
@@ -341,6 +347,10 @@ function classSummary(cls: Node, file?: SourceFile): ClassSummary {
     if (left?.type !== 'identifier') continue;
     if (left.text === '__tablename__' || left.text === '__table__') isModel = true;
     const right = assign.childForFieldName('right');
+    const literal = stringValue(right);
+    if (literal !== undefined && !boundTwice.has(left.text)) stringConstants[left.text] = literal;
+    else delete stringConstants[left.text];
+    boundTwice.add(left.text);
     const type = assign.childForFieldName('type');
     let rel = right?.type === 'call' ? relationshipSummary(right) : undefined;
     if (rel || (type && /\bMapped\[/.test(type.text) && right?.type === 'call' && /relationship/.test(right.text))) {
@@ -371,6 +381,7 @@ function classSummary(cls: Node, file?: SourceFile): ClassSummary {
     nameRange: file ? file.rangeOf(nameNode.startIndex, nameNode.endIndex) : undefined,
     attributes: members.attributes,
     dynamicMembers: members.dynamicMembers,
+    ...(Object.keys(stringConstants).length ? { stringConstants } : {}),
   };
 }
 
@@ -471,6 +482,9 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
         } else if (right && (right.type === 'identifier' || right.type === 'attribute')) {
           v.aliasOf = dottedName(right);
         }
+        const literal = stringValue(right);
+        // A name bound twice (or conditionally to something else) is not a constant.
+        if (literal !== undefined && !summary.variables[v.name] && stmt.parent?.type === 'module') v.stringValue = literal;
         summary.variables[v.name] = v;
         return;
       }
