@@ -106,7 +106,8 @@ export function moduleNamesOf(relPath: string, config: Pick<AsyncMigrateConfig, 
   const root = deepest(explicit.filter((r) => isUnder(posix, r))) ?? deepest(holding) ?? '';
   const moduleName = nameUnder(posix, root);
   const aliases: string[] = [];
-  for (const other of holding) {
+  // Deepest root first: the most specific alias leads.
+  for (const other of [...holding].sort((a, b) => b.length - a.length)) {
     if (other === root) continue;
     const alias = nameUnder(posix, other);
     if (alias && alias !== moduleName && !aliases.includes(alias) && alias.split('.').every((p) => IDENTIFIER.test(p))) aliases.push(alias);
