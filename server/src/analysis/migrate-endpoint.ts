@@ -105,6 +105,8 @@ export function migrateEndpoint(
   options: MigrateOptions = {},
 ): MigrateResult {
   const includeUnsafe = options.unsafe !== false;
+  // Names resolve as the handler's own project sees them (a monorepo's two `app` packages).
+  index = index.forFile(path);
   const original = summaryOf(path, text, config);
   const previousSummary = index.fileByPath(path);
   const restoreIndex = () => {
