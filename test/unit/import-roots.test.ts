@@ -206,12 +206,20 @@ const MONOREPO = {
         user = get_user(None, user_id)
         return user
   `,
+  // Outside both projects: `app.services.users` could be either one's, so it resolves to neither (silent).
+  'scripts/seed.py': py`
+    from app.services.users import get_user
+
+    async def seed():
+        await get_user(None, 1)
+        get_user(None, 2)
+  `,
 };
 
 describe('a monorepo with two Python projects (CLI)', function () {
   this.timeout(60000);
 
-  it('from the repository root each project resolves its own `app`; no false AM103 on an explicit AsyncSession', async () => {
+  it('from the repository root each project resolves its own `app`; a name two other projects define is ambiguous (silent); no false AM103 on an explicit AsyncSession', async () => {
     const dir = tempWorkspace(MONOREPO);
     const r = await cli(dir, ['check', '--format', 'json']);
     const found = brief(r.stdout);

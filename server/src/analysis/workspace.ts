@@ -118,7 +118,11 @@ class ModuleTable {
     }
   }
 
-  /** The file a module name means for code in project root: its own project's, a file's own name before an alias, then the first registered. */
+  /**
+   * The file a module name means for code in project root: its own project's (a file's own name
+   * before an alias, then the first registered); else another project's, when only one project
+   * has it — a name that several other projects define is ambiguous, so unresolved (silent).
+   */
   lookup(name: string, root: string): ModuleSummary | undefined {
     const entries = this.byName.get(name);
     if (!entries) return undefined;
@@ -131,6 +135,7 @@ class ModuleTable {
         bestScore = score;
       }
     }
+    if (best && best.root !== root && entries.some((e) => e.root !== best!.root)) return undefined;
     return best?.summary;
   }
 }

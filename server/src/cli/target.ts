@@ -5,7 +5,7 @@ import * as path from 'path';
 import { type AsyncMigrateConfig, type ConfigProblem, formatProblem } from '../analysis/config';
 import { parseSource, summarizeSource, type RunOptions } from '../analysis/engine';
 import type { Finding } from '../analysis/types';
-import { type LoadedProject, type SkippedFile, analyzeProjectFile, analyzeProjectFiles, findWorkspaceRoot, loadConfig, loadProject, readPythonFile } from '../project';
+import { type LoadedProject, type SkippedFile, analyzeProjectFile, analyzeProjectFiles, findWorkspaceRoot, isInside, loadConfig, loadProject, readPythonFile } from '../project';
 import { UsageError } from './args';
 import type { CommandIO } from './io';
 
@@ -27,11 +27,6 @@ export interface CliWorkspace {
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
-}
-
-function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** The configuration has problems: each is printed and the command exits 2 (never silently ignored). */

@@ -129,7 +129,8 @@ export function withImportRoots(config: AsyncMigrateConfig, listing: WorkspaceLi
   return { ...config, importRoots: discoverImportRoots(listing.files, listing.projectDirs) };
 }
 
-function isInside(parent: string, child: string): boolean {
+/** Whether child (an absolute path) is parent or lies under it. */
+export function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

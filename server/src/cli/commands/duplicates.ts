@@ -64,14 +64,18 @@ export function excludedSummaries(ws: CliWorkspace): ModuleSummary[] {
 export function twinPairs(index: WorkspaceIndex, excluded: ModuleSummary[] = []): TwinPair[] {
   const pairs: TwinPair[] = [];
   for (const mod of index.modules()) {
-    const twin = index.asyncTwinModule(mod.moduleName);
+    // As the module's own project sees names (a monorepo's projects may share module names).
+    const view = index.forFile(mod.path);
+    const twin = view.asyncTwinModule(mod.moduleName);
     if (!twin) continue;
-    const asyncMod = index.module(twin)!;
-    if (!sharesApi(index, mod, asyncMod)) continue;
+    const asyncMod = view.module(twin)!;
+    if (!sharesApi(view, mod, asyncMod)) continue;
     const byFile = new Map<string, Importer>();
-    for (const { module: importer, binding } of index.importersOf(mod.moduleName)) {
+    // Every name the module is importable under (its own and its aliases from other import roots).
+    const names = new Set([mod.moduleName, ...view.namesOfFile(mod.path)]);
+    for (const { module: importer, binding } of view.importersOf(mod.moduleName)) {
       if (importer.path === mod.path) continue;
-      const name = binding.module === mod.moduleName ? (binding.name ?? binding.module) : binding.local;
+      const name = names.has(binding.module) ? (binding.name ?? binding.module) : binding.local;
       const existing = byFile.get(importer.path);
       if (existing) {
         if (!existing.names.includes(name)) existing.names.push(name);
@@ -82,12 +86,12 @@ export function twinPairs(index: WorkspaceIndex, excluded: ModuleSummary[] = [])
       byFile.set(importer.path, { path: importer.path, line: binding.line, names: [name], kind });
     }
     for (const other of excluded) {
-      const bindings = other.imports.filter((b) => b.module === mod.moduleName || (b.name && `${b.module}.${b.name}` === mod.moduleName));
+      const bindings = other.imports.filter((b) => names.has(b.module) || (b.name && names.has(`${b.module}.${b.name}`)));
       if (!bindings.length) continue;
       byFile.set(other.path, {
         path: other.path,
         line: Math.min(...bindings.map((b) => b.line)),
-        names: [...new Set(bindings.map((b) => (b.module === mod.moduleName ? (b.name ?? b.module) : b.local)))],
+        names: [...new Set(bindings.map((b) => (names.has(b.module) ? (b.name ?? b.module) : b.local)))],
         kind: TEST_PATH.test(other.path) ? 'test' : 'code',
         excluded: true,
       });
