@@ -59,10 +59,21 @@ describe('import roots and module names', () => {
     assert.strictEqual(namesOf(files, [''])('app/api/users.py').moduleName, 'app.api.users');
   });
 
-  it('a namespace directory above regular packages: mypy\'s name (`api.users`), with the runtime name `app.api.users` as an alias', () => {
-    const files = ['app/main.py', 'app/api/__init__.py', 'app/api/users.py'];
+  it('a namespace directory above regular packages: mypy\'s name (`api.users`), with the runtime name `app.api.users` as an alias; never a standard-library name', () => {
+    const files = ['app/main.py', 'app/types.py', 'app/api/__init__.py', 'app/api/users.py'];
     assert.deepStrictEqual(discoverImportRoots(files, ['']), ['', 'app']);
-    assert.deepStrictEqual(namesOf(files, [''])('app/api/users.py'), { moduleName: 'api.users', isPackage: false, root: 'app', aliases: ['app.api.users'] });
+    const of = namesOf(files, ['']);
+    assert.deepStrictEqual(of('app/api/users.py'), { moduleName: 'api.users', isPackage: false, root: 'app', aliases: ['app.api.users'] });
+    // Never a standard-library name: `import types` elsewhere is the standard library's.
+    assert.deepStrictEqual(of('app/types.py'), { moduleName: 'app.types', isPackage: false, root: '', aliases: [] });
+  });
+
+  it('a directory without __init__.py inside a regular package is a namespace subpackage, not a root (its `http.py` never shadows the standard library)', () => {
+    const files = ['registry/__init__.py', 'registry/core/http.py', 'registry/core/tools/__init__.py', 'registry/core/tools/run.py'];
+    assert.deepStrictEqual(discoverImportRoots(files, ['']), ['']);
+    const of = namesOf(files, ['']);
+    assert.deepStrictEqual(of('registry/core/http.py'), { moduleName: 'registry.core.http', isPackage: false, root: '', aliases: [] });
+    assert.strictEqual(of('registry/core/tools/run.py').moduleName, 'registry.core.tools.run');
   });
 
   it('[tool.async-migrate] src overrides the discovered roots; names that are not identifiers are never aliases', () => {

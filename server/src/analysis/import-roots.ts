@@ -4,7 +4,8 @@
 //
 // Roots:
 //  - the directory above the top of each package's `__init__.py` chain (mypy's crawl), so
-//    `backend/app/__init__.py` makes `backend/` a root and `backend/app/x.py` is `app.x`;
+//    `backend/app/__init__.py` makes `backend/` a root and `backend/app/x.py` is `app.x` — unless
+//    that directory sits inside a regular package (then it is a namespace subpackage of it);
 //  - every directory holding a project marker (pyproject.toml, setup.cfg, setup.py), and the
 //    workspace root itself;
 //  - `src/` beside a marker (or at the workspace root) when it is not itself a package (src layout);
@@ -45,6 +46,29 @@ function isUnder(relPath: string, root: string): boolean {
   return root === '' || relPath.startsWith(root + '/');
 }
 
+/** Top-level standard-library modules (Python 3.11's sys.stdlib_module_names, public ones). */
+const STDLIB = new Set(
+  (
+    'abc aifc argparse array ast asynchat asyncio asyncore atexit audioop base64 bdb binascii bisect ' +
+    'builtins bz2 cProfile calendar cgi cgitb chunk cmath cmd code codecs codeop collections colorsys ' +
+    'compileall concurrent configparser contextlib contextvars copy copyreg crypt csv ctypes curses ' +
+    'dataclasses datetime dbm decimal difflib dis distutils doctest email encodings ensurepip enum ' +
+    'errno faulthandler fcntl filecmp fileinput fnmatch fractions ftplib functools gc genericpath ' +
+    'getopt getpass gettext glob graphlib grp gzip hashlib heapq hmac html http imaplib imghdr imp ' +
+    'importlib inspect io ipaddress itertools json keyword linecache locale logging lzma mailbox ' +
+    'mailcap marshal math mimetypes mmap modulefinder msvcrt multiprocessing netrc nis nntplib nt ' +
+    'ntpath numbers opcode operator optparse os ossaudiodev pathlib pdb pickle pickletools pipes ' +
+    'pkgutil platform plistlib poplib posix posixpath pprint profile pstats pty pwd py_compile pyclbr ' +
+    'pydoc pyexpat queue quopri random re readline reprlib resource rlcompleter runpy sched secrets ' +
+    'select selectors shelve shlex shutil signal site smtpd smtplib sndhdr socket socketserver spwd ' +
+    'sqlite3 sre_compile sre_constants sre_parse ssl stat statistics string stringprep struct ' +
+    'subprocess sunau symtable sys sysconfig syslog tabnanny tarfile telnetlib tempfile termios ' +
+    'textwrap threading time timeit tkinter token tokenize tomllib trace traceback tracemalloc tty ' +
+    'turtle types typing unicodedata unittest urllib uu uuid venv warnings wave weakref webbrowser ' +
+    'winreg winsound wsgiref xdrlib xml xmlrpc zipapp zipfile zipimport zlib zoneinfo '
+  ).split(' '),
+);
+
 const PACKAGE_INIT = /(^|\/)__init__\.pyi?$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -67,10 +91,20 @@ export function discoverImportRoots(pythonFiles: Iterable<string>, projectDirs: 
     }
     return found;
   };
+  const insidePackage = (dir: string): boolean => {
+    for (let d = dir; d !== ''; ) {
+      d = parentOf(d);
+      if (packages.has(d)) return true;
+    }
+    return false;
+  };
   for (const pkg of packages) {
     const t = top(pkg);
-    // A workspace root that is itself a package has no root inside the workspace above it.
-    if (t !== '') roots.add(parentOf(t));
+    // A workspace root that is itself a package has no root inside the workspace above it; a
+    // directory without __init__.py inside a regular package is a namespace subpackage of it
+    // (`registry/core/` in `registry/core/http/__init__.py`), not a root: else its modules would
+    // be named `http`, `types`… and shadow the standard library.
+    if (t !== '' && !insidePackage(parentOf(t))) roots.add(parentOf(t));
   }
   const projects = new Set(['', ...[...projectDirs].map(normalizeRoot)]);
   for (const dir of projects) {
@@ -92,23 +126,29 @@ function nameUnder(relPath: string, root: string): string {
   return rest.replace(/\.pyi?$/, '').replace(/(^|\/)__init__$/, '').split('/').filter(Boolean).join('.');
 }
 
-function deepest(roots: string[]): string | undefined {
-  let best: string | undefined;
-  for (const r of roots) if (best === undefined || r.length > best.length) best = r;
-  return best;
+/** A name that would hide a standard-library module (`types`, `http.client`) if it were importable as such. */
+function shadowsStdlib(name: string): boolean {
+  return STDLIB.has(name.split('.')[0]);
 }
 
-/** The module names of a workspace-relative file under the configured and discovered roots. */
+/**
+ * The module names of a workspace-relative file under the configured and discovered roots. A
+ * discovered root below the workspace root never names a file like a standard-library module:
+ * `app/types.py` under a namespace `app/` is `app.types`, never `types` (Python, run from the
+ * project, imports the standard library's).
+ */
 export function moduleNamesOf(relPath: string, config: Pick<AsyncMigrateConfig, 'src' | 'importRoots'>): ModuleNames {
   const posix = relPath.replace(/\\/g, '/');
   const { explicit, all } = rootsOf(config);
-  const holding = all.filter((r) => isUnder(posix, r));
-  const root = deepest(explicit.filter((r) => isUnder(posix, r))) ?? deepest(holding) ?? '';
+  const deepestFirst = (roots: string[]) => roots.filter((r) => isUnder(posix, r)).sort((a, b) => b.length - a.length);
+  const holding = deepestFirst(all);
+  const usable = (r: string) => r === '' || explicit.includes(r) || !shadowsStdlib(nameUnder(posix, r));
+  const root = deepestFirst(explicit)[0] ?? holding.find(usable) ?? '';
   const moduleName = nameUnder(posix, root);
   const aliases: string[] = [];
   // Deepest root first: the most specific alias leads.
-  for (const other of [...holding].sort((a, b) => b.length - a.length)) {
-    if (other === root) continue;
+  for (const other of holding) {
+    if (other === root || !usable(other)) continue;
     const alias = nameUnder(posix, other);
     if (alias && alias !== moduleName && !aliases.includes(alias) && alias.split('.').every((p) => IDENTIFIER.test(p))) aliases.push(alias);
   }
