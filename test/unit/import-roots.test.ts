@@ -278,6 +278,25 @@ describe('a monorepo in the language server: the repository root == the backend 
     assert.ok(!fromRoot.some((d) => d.startsWith('AM103@')), fromRoot.join(', '));
   });
 
+  it('a project marker created later moves the import roots: the folder is re-indexed and cross-file findings appear', async () => {
+    const repo = tempWorkspace({
+      'svc/app/services.py': 'def get_user(user_id):\n    return None\n',
+      'svc/app/api.py': 'from app.services import get_user\n\n\nasync def read(user_id: int):\n    return await get_user(user_id)\n',
+    });
+    const client = new LspClient({ root: repo });
+    clients.push(client);
+    await client.initialize();
+    await client.waitIndexed();
+    const uri = await client.open('svc/app/api.py');
+    // svc/ is no root yet: `app.services` does not resolve, so nothing is claimed about get_user.
+    const before = await client.diagnostics(uri);
+    assert.ok(!before.some((d) => d.code === 'AM202'), JSON.stringify(before));
+    fs.writeFileSync(path.join(repo, 'svc', 'pyproject.toml'), '[project]\nname = "svc"\n');
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('svc/pyproject.toml'), type: 1 }] });
+    const after = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'AM202'));
+    assert.ok(after.some((d) => d.code === 'AM202'));
+  });
+
   it('a worker file opened from the repository root sees the worker\'s own async service', async () => {
     const diagnostics = await diagnosticsOf(dir, 'worker/app/tasks.py');
     assert.ok(diagnostics.some((d) => d.startsWith('AM201@')), diagnostics.join(', '));
