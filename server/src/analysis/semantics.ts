@@ -383,9 +383,10 @@ export class FileFacts {
 
   /**
    * Declared: the dependency's return annotation, or a plain `def` dependency with a configured
-   * sync name (a sync generator cannot close an AsyncSession). Guessed: the configured names
-   * alone (an unannotated `async def get_db()` may well yield a sync Session). A dependency the
-   * workspace does not define (an unresolved import, a library) is unknown.
+   * sync name (a sync generator cannot close an AsyncSession). Guessed: a configured async name.
+   * An unannotated `async def` with a configured sync name (`async def get_db(): yield
+   * AsyncSessionLocal()` is common) and a dependency the workspace does not define (an unresolved
+   * import, a library) are unknown.
    */
   private sessionDependencyEvidence(dependency: string): { flavor: Flavor; declared: boolean } | undefined {
     const sym = this.index.resolveDotted(this.moduleName, dependency);
@@ -396,7 +397,7 @@ export class FileFacts {
     const { session } = this.config;
     const last = dependency.split('.').pop()!;
     if (session.asyncDependencies.includes(last) || last === session.asyncDependency) return { flavor: 'async', declared: false };
-    if (session.syncDependencies.includes(last)) return { flavor: 'sync', declared: !sym.fn.isAsync };
+    if (session.syncDependencies.includes(last) && !sym.fn.isAsync) return { flavor: 'sync', declared: true };
     return undefined;
   }
 

@@ -134,6 +134,27 @@ ruleTester('AM103', {
       path: 'app/api/users.py',
     },
     {
+      name: 'unannotated db = Depends(get_db) on an unannotated async def get_db: a configured sync name is no evidence (real code: async get_db yielding AsyncSessionLocal())',
+      files: {
+        'app/core/database.py': py`
+          async def get_db():
+              db = AsyncSessionLocal()
+              try:
+                  yield db
+              finally:
+                  await db.close()
+        `,
+        'app/api/items.py': py`
+          from fastapi import Depends
+          from app.core.database import get_db
+
+          async def list_items(db=Depends(get_db)):
+              return await db.scalars(select(Item))
+        `,
+      },
+      path: 'app/api/items.py',
+    },
+    {
       name: 'unannotated db = Depends(get_db) whose import does not resolve: unknown, so silent',
       code: py`
         from fastapi import Depends
