@@ -265,7 +265,7 @@ export const syncSessionInAsync: Rule = {
       'A plain `db: Session` parameter without `Depends` only gets an unsafe annotation fix: its callers must pass an `AsyncSession`.',
       'Aliases such as `SessionDep = Annotated[Session, Depends(get_db)]` used as `db: SessionDep` are not followed.',
       'A session opened with a sync factory (`SessionLocal()`) is reported without a fix.',
-      'Evidence order: a parameter annotated `AsyncSession` is reported only when its dependency declares a sync session (a `-> Session` return annotation, or a plain `def` with a configured sync name); a dependency the workspace does not define (an unresolved import) is unknown, and a configured name alone never decides.',
+      'Evidence order: a dependency provides a sync session when it says so (a `-> Session` return annotation) or is a plain `def` with a configured sync name; an unannotated `async def` dependency and one the workspace does not define (an unresolved import) are unknown, so a parameter annotated `AsyncSession` is never overruled by a name.',
     ],
   },
   check,
