@@ -14,6 +14,7 @@ import {
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { registerCliTasks } from './cli-tasks';
 import { COMMANDS, STATUS_NOTIFICATION, STATUS_REQUEST, type StatusPayload } from '../../server/src/lsp/protocol';
 
 /** Restarts allowed within RESTART_WINDOW_MS before the client gives up. */
@@ -140,6 +141,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AsyncM
   client = new LanguageClient('asyncMigrate', 'Async Migrate', serverOptions, clientOptions);
   const current = client;
   require('./migration').registerMigration(context, () => client, (line: string) => output?.appendLine(line)); // Endpoints tree + Checklist sidebar (client/src/migration)
+  registerCliTasks(context);
   context.subscriptions.push(
     current.onDidChangeState(() => renderStatus()),
     current.onNotification(STATUS_NOTIFICATION, (status: StatusPayload) => {

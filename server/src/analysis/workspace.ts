@@ -2,7 +2,7 @@
 // imports, module-level instances, classes/methods and sync/async twins.
 import type { AsyncMigrateConfig } from './config';
 import { moduleNamesOf } from './import-roots';
-import type { ClassSummary, FunctionSummary, ImportBinding, ModuleSummary, VariableKind, VariableSummary } from './summary';
+import { allImportBindings, dynamicImportCovers, importTargets, type ClassSummary, type FunctionSummary, type ImportBinding, type ModuleSummary, type VariableKind, type VariableSummary } from './summary';
 
 export type ResolvedSymbol =
   | { kind: 'module'; module: string }
@@ -37,6 +37,7 @@ interface ResolutionMemo {
   names: Map<string, ResolvedSymbol | undefined>;
   dotted: Map<string, ResolvedSymbol | undefined>;
   importers?: Map<string, { module: ModuleSummary; binding: ImportBinding }[]>;
+  dynamicImporters?: { module: ModuleSummary; binding: ImportBinding }[];
 }
 
 function emptyMemo(generation: number, config: AsyncMigrateConfig | undefined): ResolutionMemo {
@@ -348,6 +349,23 @@ export class WorkspaceIndex {
     return sym;
   }
 
+  /**
+   * Resolves `a.b.c` through one scope's import bindings (a function's own imports): the longest
+   * `import a.b` binding that prefixes it, else the binding of `a`; undefined when none binds it.
+   */
+  resolveThroughImports(bindings: readonly ImportBinding[], dotted: string): ResolvedSymbol | undefined {
+    const parts = dotted.split('.');
+    for (let n = parts.length; n >= 1; n--) {
+      const prefix = parts.slice(0, n).join('.');
+      const binding = bindings.filter((b) => b.local === prefix && (n === 1 || b.name === undefined)).at(-1);
+      if (!binding) continue;
+      let sym = this.resolveBinding(binding);
+      for (const part of parts.slice(n)) sym = sym && this.member(sym, part);
+      return sym;
+    }
+    return undefined;
+  }
+
   /** Attribute access on a resolved symbol. */
   member(sym: ResolvedSymbol, attr: string, depth = 0): ResolvedSymbol | undefined {
     switch (sym.kind) {
@@ -365,11 +383,32 @@ export class WorkspaceIndex {
       }
       case 'instance': {
         const found = this.findMethod(sym.classModule, sym.cls, attr, depth);
-        return found && { kind: 'method', module: found.module, className: found.className, name: attr, fn: found.fn, viaInstance: true };
+        if (found) return { kind: 'method', module: found.module, className: found.className, name: attr, fn: found.fn, viaInstance: true };
+        return this.attributeInstance(sym, attr, depth);
       }
       default:
         return undefined;
     }
+  }
+
+  /** `svc.repo` where svc's class (or a base) does `self.repo = OrderRepository(…)`: an instance of it. */
+  private attributeInstance(owner: Extract<ResolvedSymbol, { kind: 'instance' }>, attr: string, depth: number): ResolvedSymbol | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    let module = owner.classModule;
+    let cls: ClassSummary | undefined = owner.cls;
+    for (let level = 0; cls && level < MAX_DEPTH; level++) {
+      const source = cls.attributeSources?.[attr];
+      if (source?.startsWith('call:')) {
+        const made = this.resolveDotted(module, source.slice(5), depth + 1);
+        return made?.kind === 'class' ? { kind: 'instance', module: owner.module, name: `${owner.name}.${attr}`, classModule: made.module, className: made.name, cls: made.cls } : undefined;
+      }
+      if (source || cls.attributes?.includes(attr)) return undefined; // assigned, but not a known class
+      const base: ResolvedSymbol | undefined = cls.bases.map((b) => this.resolveDotted(module, b, depth + 1)).find((b): b is ResolvedSymbol => b?.kind === 'class');
+      if (base?.kind !== 'class') return undefined;
+      module = base.module;
+      cls = base.cls;
+    }
+    return undefined;
   }
 
   /** A method on a class or its workspace base classes. */
@@ -386,11 +425,18 @@ export class WorkspaceIndex {
     return undefined;
   }
 
+  /** A base that gives a class no members: `object`, `typing.Generic[T]`, `typing.Protocol`. */
+  isMemberlessBase(moduleName: string, base: string): boolean {
+    if (base === 'object') return true;
+    const resolved = this.resolveDotted(moduleName, base);
+    return resolved?.kind === 'external' && /^(typing|typing_extensions)\.(Generic|Protocol)$/.test(resolved.dotted);
+  }
+
   /** True when a class or any of its bases could not be resolved (members may exist we cannot see). */
   hasUnknownBases(moduleName: string, cls: ClassSummary, depth = 0): boolean {
     if (depth > MAX_DEPTH) return true;
     for (const base of cls.bases) {
-      if (base === 'object') continue;
+      if (this.isMemberlessBase(moduleName, base)) continue;
       const resolved = this.resolveDotted(moduleName, base, depth + 1);
       if (resolved?.kind !== 'class') return true;
       if (this.hasUnknownBases(resolved.module, resolved.cls, depth + 1)) return true;
@@ -471,33 +517,41 @@ export class WorkspaceIndex {
     return undefined;
   }
 
-  /** Modules importing moduleName (any binding whose module or module.name is it). */
+  /**
+   * Modules importing moduleName, by any binding: import statements at any depth (`nested`),
+   * under `if TYPE_CHECKING:` (`via` 'type-checking'), star imports, and module paths named in
+   * strings (`via` 'string' / 'dynamic'). Callers that need run-time imports only filter on `via`.
+   */
   importersOf(moduleName: string): { module: ModuleSummary; binding: ImportBinding }[] {
     // One pass over every import per generation instead of one per question (linear, not quadratic).
     const memo = this.currentMemo();
     if (!memo.importers) {
       const byTarget = new Map<string, { module: ModuleSummary; binding: ImportBinding }[]>();
+      const dynamic: { module: ModuleSummary; binding: ImportBinding }[] = [];
       const add = (target: string, entry: { module: ModuleSummary; binding: ImportBinding }) => {
         const list = byTarget.get(target);
-        if (list) list.push(entry);
-        else byTarget.set(target, [entry]);
+        if (list) {
+          if (list[list.length - 1] !== entry) list.push(entry);
+        } else byTarget.set(target, [entry]);
       };
       for (const mod of this.table.byPath.values()) {
-        for (const binding of mod.imports) {
-          add(binding.module, { module: mod, binding });
-          if (binding.name) add(`${binding.module}.${binding.name}`, { module: mod, binding });
-        }
-        // A star import imports the module and every name it exports.
-        for (const binding of mod.starImports ?? []) {
-          add(binding.module, { module: mod, binding });
-          for (const name of this.starExported(binding.module)) add(`${binding.module}.${name}`, { module: mod, binding });
+        for (const binding of allImportBindings(mod)) {
+          const entry = { module: mod, binding };
+          if (binding.via === 'dynamic') dynamic.push(entry);
+          for (const target of importTargets(binding)) add(target, entry);
+          // A star import imports the module and every name it exports.
+          if (binding.name === '*') for (const name of this.starExported(binding.module)) add(`${binding.module}.${name}`, entry);
         }
       }
       memo.importers = byTarget;
+      memo.dynamicImporters = dynamic;
     }
     // A file is imported under any of its names (its own and its aliases from other roots).
     const out = new Set<{ module: ModuleSummary; binding: ImportBinding }>();
-    for (const name of this.namesOfTarget(moduleName)) for (const entry of memo.importers.get(name) ?? []) out.add(entry);
+    for (const name of this.namesOfTarget(moduleName)) {
+      for (const entry of memo.importers.get(name) ?? []) out.add(entry);
+      for (const entry of memo.dynamicImporters ?? []) if (dynamicImportCovers(entry.binding, name)) out.add(entry);
+    }
     return [...out];
   }
 
@@ -521,7 +575,7 @@ export class WorkspaceIndex {
     const imports = (b: ImportBinding, name: string) => b.module === name || b.module.startsWith(name + '.') || (!!b.name && `${b.module}.${b.name}` === name);
     for (const other of this.table.byPath.values()) {
       if (other.path === path) continue;
-      if ([...other.imports, ...(other.starImports ?? [])].some((b) => names.some((name) => imports(b, name)))) out.add(other.path);
+      if ([...other.imports, ...(other.starImports ?? []), ...(other.nestedImports ?? [])].some((b) => names.some((name) => imports(b, name)))) out.add(other.path);
     }
     return [...out].sort();
   }

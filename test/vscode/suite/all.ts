@@ -8,4 +8,5 @@ export const suites: { file: string; load: () => unknown }[] = [
   { file: 'smoke.test.ts', load: () => require('./smoke.test') },
   { file: 'extension.test.ts', load: () => require('./extension.test') },
   { file: 'checklist.test.ts', load: () => require('./checklist.test') },
+  { file: 'walkthrough.test.ts', load: () => require('./walkthrough.test') },
 ];
