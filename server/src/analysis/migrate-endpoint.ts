@@ -143,6 +143,8 @@ export function migrateEndpoint(
 
 function migrate(trees: Trees, path: string, text: string, index: WorkspaceIndex, config: AsyncMigrateConfig, target: EndpointTarget, options: MigrateOptions): MigrateResult {
   const includeUnsafe = options.unsafe !== false;
+  // Names resolve as the handler's own project sees them (a monorepo's two `app` packages).
+  index = index.forFile(path);
   const originalFile = trees.of(text);
   const original = { summary: summarizeSource(originalFile), errors: countErrorNodes(originalFile.root) };
   const previousSummary = index.fileByPath(path);

@@ -49,11 +49,13 @@ export function twinPairs(index: WorkspaceIndex, excluded: ModuleSummary[] = [],
   const pairs: TwinPair[] = [];
   const excludedPaths = new Set(excluded.map((m) => m.path));
   for (const mod of index.modules()) {
-    const twin = index.asyncTwinModule(mod.moduleName);
+    // As the module's own project sees names (a monorepo's projects may share module names).
+    const view = index.forFile(mod.path);
+    const twin = view.asyncTwinModule(mod.moduleName);
     if (!twin) continue;
-    const asyncMod = index.module(twin)!;
-    if (!sharesApi(index, mod, asyncMod)) continue;
-    const found = importersOfModule(index, mod.moduleName, mod.path, excluded);
+    const asyncMod = view.module(twin)!;
+    if (!sharesApi(view, mod, asyncMod)) continue;
+    const found = importersOfModule(view, mod.moduleName, mod.path, excluded);
     const importers = found.map((i): Importer => {
       const kind: Importer['kind'] = i.path === asyncMod.path ? 'async twin' : isTestPath(i.path) ? 'test' : 'code';
       return { path: i.path, line: i.line, names: i.names, kind, how: i.how, ...(excludedPaths.has(i.path) ? { excluded: true } : {}) };

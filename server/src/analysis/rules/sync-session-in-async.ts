@@ -135,9 +135,10 @@ function asyncSessionName(context: RuleContext): { text: string; edit?: TextEdit
 function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts): void {
   const typeNode = syncSessionTypeNode(context, param.annotation);
   const depNode = dependencyNode(param);
-  const depFlavor = depNode ? context.facts.sessionDependencyFlavor(depNode.text) : undefined;
-  const syncDep = depFlavor === 'sync';
   const asyncAnnotated = hasAsyncSessionType(context, param.annotation);
+  // An explicit `AsyncSession` annotation is overruled only by declared evidence, never by a name.
+  const depFlavor = depNode ? context.facts.sessionDependencyFlavor(depNode.text, asyncAnnotated) : undefined;
+  const syncDep = depFlavor === 'sync';
   if (!typeNode && !syncDep) return;
   // `db: AsyncSession = Depends(get_db)` or `db = Depends(get_db)`: the dependency is the problem.
   const where = `in \`async def ${fn.name}\``;
@@ -264,6 +265,7 @@ export const syncSessionInAsync: Rule = {
       'A plain `db: Session` parameter without `Depends` only gets an unsafe annotation fix: its callers must pass an `AsyncSession`.',
       'Aliases such as `SessionDep = Annotated[Session, Depends(get_db)]` used as `db: SessionDep` are not followed.',
       'A session opened with a sync factory (`SessionLocal()`) is reported without a fix.',
+      'Evidence order: a dependency provides a sync session when it says so (a `-> Session` return annotation) or is a plain `def` with a configured sync name; an unannotated `async def` dependency and one the workspace does not define (an unresolved import) are unknown, so a parameter annotated `AsyncSession` is never overruled by a name.',
     ],
   },
   check,
