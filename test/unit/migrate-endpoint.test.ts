@@ -243,6 +243,7 @@ describe('migrate endpoint', () => {
       name: 'test-broken-fix',
       defaultSeverity: 'warning',
       fix: 'always',
+      locality: 'file',
       docs: { what: 'test', why: 'test', example: '', useInstead: '', limits: [] },
       check(context) {
         for (const call of context.facts.calls()) {

@@ -3,7 +3,7 @@ import type { AsyncMigrateConfig } from './config';
 import { codeSelected } from './config';
 import { applyEdits, selectNonOverlapping } from './fixes/edits';
 import type { Node } from './parser';
-import type { Report, RuleContext } from './rule';
+import type { Report, RuleContext, RuleScope } from './rule';
 import { RULES } from './rules/registry';
 import { FileFacts } from './semantics';
 import { SourceFile, inErrorRegion } from './source';
@@ -59,12 +59,22 @@ export function summarizeSource(file: SourceFile): ModuleSummary {
 }
 
 export function analyzeFile(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, options: RunOptions = {}): Finding[] {
+  return runRules(file, index, config, options);
+}
+
+/**
+ * Runs the enabled rules over file. With a `scope` (incremental.ts), definition-local rules
+ * look only at the nodes of the scope's chunks and their findings elsewhere are dropped (the
+ * caller reuses the previous ones there); file-wide rules always run over the whole file.
+ */
+export function runRules(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, options: RunOptions = {}, scope?: RuleScope): Finding[] {
   const facts = new FileFacts(file, index, config);
   index = facts.index;
   const suppressions = collectSuppressions(file);
   const findings: Finding[] = [];
   for (const rule of RULES) {
     if (!ruleEnabled(rule.code, config, options)) continue;
+    const scoped = scope && rule.locality === 'definition' ? scope : undefined;
     const severitySetting = config.severity[rule.code];
     const severity = severitySetting && severitySetting !== 'off' ? severitySetting : rule.defaultSeverity;
     const context: RuleContext = {
@@ -72,9 +82,11 @@ export function analyzeFile(file: SourceFile, index: WorkspaceIndex, config: Asy
       facts,
       index,
       config,
+      scoped: scoped ? (nodes, startOf) => scoped.filter(nodes, startOf) : (nodes) => nodes,
       report(report: Report) {
         const start = report.node ? report.node.startIndex : (report.start ?? 0);
         const end = report.node ? report.node.endIndex : (report.end ?? start);
+        if (scoped && !scoped.contains(start)) return;
         if (report.node && inErrorRegion(report.node)) return;
         if (!report.node && file.root.hasError) {
           const node: Node | null = file.root.descendantForIndex(start, Math.max(start, end - 1));
@@ -106,6 +118,10 @@ export function analyzeFile(file: SourceFile, index: WorkspaceIndex, config: Asy
       findings.push(internalErrorFinding(file, rule.code, error));
     }
   }
+  return sortFindings(findings);
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : 1));
 }
 

@@ -25,8 +25,29 @@ export interface RuleContext {
   readonly index: WorkspaceIndex;
   readonly config: AsyncMigrateConfig;
   report(report: Report): void;
+  /**
+   * The nodes (in document order) a definition-local rule must look at: all of them in a full
+   * analysis, only those starting in the re-analysed top-level definitions in an incremental
+   * one (incremental.ts). Apply it to the rule's outer loop, never to facts it looks up.
+   */
+  scoped<T>(nodes: T[], startOf?: (node: T) => number): T[];
 }
 
+/** The top-level chunks an incremental analysis re-runs definition-local rules over. */
+export interface RuleScope {
+  contains(offset: number): boolean;
+  filter<T>(nodes: T[], startOf?: (node: T) => number): T[];
+}
+
+/**
+ * 'definition': the rule's findings inside one top-level statement depend only on that
+ * statement's text, the file's top-level non-definition statements (imports, module variables),
+ * the file's summary and the workspace index; a keystroke re-runs it over the edited
+ * definitions only. 'file': anything else (module-wide switches, callers, the whole text).
+ */
+export type RuleLocality = 'definition' | 'file';
+
 export interface Rule extends RuleMeta {
+  locality: RuleLocality;
   check(context: RuleContext): void;
 }

@@ -33,6 +33,7 @@ import {
 import type { ConfigProblem } from '../analysis/config';
 import { formatProblem } from '../analysis/config';
 import { analyzeFile, parseSource, summarizeSource } from '../analysis/engine';
+import { analyzeFileIncremental, type IncrementalState } from '../analysis/incremental';
 import { initParser } from '../analysis/parser';
 import type { Finding } from '../analysis/types';
 import { WorkspaceIndex } from '../analysis/workspace';
@@ -68,6 +69,8 @@ export interface ServerOptions {
 interface Analysis {
   version: number;
   findings: Finding[];
+  /** For the next version's incremental analysis (analysis/incremental.ts). */
+  state: IncrementalState;
   /** Set when a dependency changed since: recompute before use. */
   stale: boolean;
 }
@@ -621,8 +624,11 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     if (cached && cached.version === doc.version && !cached.stale) return cached.findings;
     const file = doc.file(folder.config);
     this.updateIndex(folder, doc.path, summarizeSource(file), folder.state === 'ready');
-    const findings = analyzeFile(file, folder.index, folder.config);
-    this.analyses.set(doc.uri, { version: doc.version, findings, stale: false });
+    // Only the top-level definitions the edits touched are re-analysed when the summary and
+    // module-level statements are unchanged; a dependency change moves the index's content
+    // generation, which makes it a full analysis.
+    const { findings, state } = analyzeFileIncremental(file, folder.index, folder.config, cached?.state);
+    this.analyses.set(doc.uri, { version: doc.version, findings, state, stale: false });
     return findings;
   }
 

@@ -131,5 +131,6 @@ export const awaitInSyncFunction: Rule = {
       'Module-level `await` (notebooks, the asyncio REPL) and `await` inside lambdas are not reported: there is no function to make async.',
     ],
   },
+  locality: 'file',
   check,
 };

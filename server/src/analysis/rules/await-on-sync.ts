@@ -41,7 +41,7 @@ function check(context: RuleContext): void {
   const { facts, file, index } = context;
   const names = workspaceNames(index);
   const local = fileFunctionNames(facts);
-  for (const awaitNode of facts.nodesOfType('await')) {
+  for (const awaitNode of context.scoped(facts.nodesOfType('await'))) {
     if (!awaitNode.isNamed) continue; // the keyword token has the same type name
     const operand = awaitedOperand(awaitNode);
     const call = operand ? unparen(operand) : undefined;
@@ -113,5 +113,6 @@ export const awaitOnSync: Rule = {
       'Calls the engine cannot resolve (unknown receivers, dynamic attributes) are never reported.',
     ],
   },
+  locality: 'definition',
   check,
 };

@@ -245,7 +245,7 @@ function check(context: RuleContext): void {
     const edit = ensureModuleImport(file, 'asyncio');
     return { local: moduleImportLocal(file, 'asyncio') ?? 'asyncio', imports: edit ? [edit] : ([] as TextEdit[]) };
   });
-  for (const call of facts.calls()) {
+  for (const call of context.scoped(facts.calls())) {
     // The nearest def (from offsets, cached) first: only calls in an async def's body matter.
     if (!facts.enclosingFunction(call)?.isAsync) continue;
     const fn = enclosingBodyFunction(call);
@@ -307,5 +307,6 @@ export const blockingCallInAsync: Rule = {
       'Flask `async def` views (`@app.route`, `@bp.get`… on a Flask app or blueprint) are not reported: Flask runs each one in its own event loop in the request\'s worker thread, so a blocking call holds up that request only. Quart, Sanic and FastAPI share one loop and are reported.',
     ],
   },
+  locality: 'definition',
   check,
 };

@@ -44,7 +44,7 @@ function utcNameNodes(context: RuleContext): Node[] {
 
 function check(context: RuleContext): void {
   const { facts } = context;
-  for (const node of utcNameNodes(context)) {
+  for (const node of context.scoped(utcNameNodes(context))) {
     const parent = node.parent;
     // Only the outermost name of a chain, so `datetime.datetime.utcnow` is looked at once.
     if (parent?.type === 'attribute' && parent.childForFieldName('object')?.id === node.id) continue;
@@ -113,5 +113,6 @@ export const datetimeUtcnow: Rule = {
       'Calls through aliases the index cannot follow (a variable holding the class) are not reported.',
     ],
   },
+  locality: 'definition',
   check,
 };

@@ -131,5 +131,6 @@ export const duplicateSyncAsyncModule: Rule = {
       'No automatic fix: the editor offers "Open twin" from the related information.',
     ],
   },
+  locality: 'file',
   check,
 };

@@ -80,7 +80,7 @@ function check(context: RuleContext): void {
   const { facts, file, index } = context;
   if (!file.text.includes('.commit(')) return;
   const routeStarts = new Set((index.fileByPath(file.path)?.routes ?? []).map((r) => r.start));
-  for (const node of facts.nodesOfType('function_definition')) {
+  for (const node of context.scoped(facts.nodesOfType('function_definition'))) {
     const fn = facts.functionFacts(node);
     if (!fn.isAsync || !node.text.includes('.commit(')) continue;
     const candidates = [...fn.params.keys(), ...fn.locals.keys()].filter((n) => node.text.includes(`${n}.commit(`));
@@ -134,5 +134,6 @@ export const expiredAttributeAfterCommit: Rule = {
       'The fix (`await db.refresh(obj)` on the line after the commit) is safe; setting `expire_on_commit=False` on the factory, as Set up async infrastructure does, is the alternative for every session.',
     ],
   },
+  locality: 'definition',
   check,
 };

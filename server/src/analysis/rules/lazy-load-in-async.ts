@@ -256,7 +256,7 @@ function check(context: RuleContext): void {
   if (!relationshipNames.some((name) => file.text.includes(name))) return;
   // Only functions that await a session execution can hold loaded objects.
   const candidates = new Map<number, FunctionFacts>();
-  for (const call of facts.calls()) {
+  for (const call of context.scoped(facts.calls())) {
     // The callee's last name comes from the text (cached): most calls are skipped without the tree.
     const last = facts.calleeLastName(call);
     if (last === undefined || !LOADING_METHODS.includes(last)) continue;
@@ -316,5 +316,6 @@ export const lazyLoadInAsync: Rule = {
       'A relationship already loaded by an earlier query into the same session (identity map), or via `await obj.awaitable_attrs.rel`, is not recognised unless `await db.refresh(obj, ["rel"])` is used.',
     ],
   },
+  locality: 'definition',
   check,
 };

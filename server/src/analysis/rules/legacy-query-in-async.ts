@@ -5,7 +5,7 @@ import { inLambdaOfAsyncFunction, legacyQueryHeads, rewriteInPlainFunction, rewr
 
 function check(context: RuleContext): void {
   const { facts } = context;
-  for (const q of legacyQueryHeads(context)) {
+  for (const q of context.scoped(legacyQueryHeads(context), (q) => q.head.startIndex)) {
     const evidence = sessionEvidence(context, q);
     if (!evidence) continue;
     const inAsync = facts.inAsyncFunction(q.head) || inLambdaOfAsyncFunction(q);
@@ -64,5 +64,6 @@ export const legacyQueryInAsync: Rule = {
       'A receiver counts as a session when its type is known (annotation, `Depends`, session factory) or when it is named like one (`db`, `session`, `db_session`, …) and `query()` gets a model or column.',
     ],
   },
+  locality: 'file',
   check,
 };

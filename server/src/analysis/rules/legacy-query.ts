@@ -5,7 +5,7 @@ import { inLambdaOfAsyncFunction, legacyQueryHeads, rewriteLegacyQuery, sessionE
 
 function check(context: RuleContext): void {
   const { facts } = context;
-  for (const q of legacyQueryHeads(context)) {
+  for (const q of context.scoped(legacyQueryHeads(context), (q) => q.head.startIndex)) {
     const evidence = sessionEvidence(context, q);
     if (!evidence || evidence.flavor === 'async' || facts.inAsyncFunction(q.head) || inLambdaOfAsyncFunction(q)) continue;
     const receiver = q.receiver.text;
@@ -37,5 +37,6 @@ export const legacyQuery: Rule = {
       'Off in CI by default: it is a migration hint, not a bug, while the code is sync.',
     ],
   },
+  locality: 'file',
   check,
 };

@@ -288,7 +288,7 @@ function check(context: RuleContext): void {
   const { facts, file, index } = context;
   const names = workspaceNames(index);
   const local = fileFunctionNames(facts);
-  for (const call of facts.calls()) {
+  for (const call of context.scoped(facts.calls())) {
     const last = calleeLastName(call);
     if (!last || !(names.asyncNames.has(last) || local.async.has(last) || ASYNC_SESSION_COROUTINES.has(last) || HTTP_COROUTINES.has(last) || EXTERNAL_COROUTINE_NAMES.has(last))) continue;
     if (isAwaitedExpr(call)) continue;
@@ -351,5 +351,6 @@ export const missingAwait: Rule = {
       'Receivers are followed through module-level instances, local assignments, `self` attributes assigned in the class, annotated parameters and `Depends()` of a function whose return annotation names the class; anything else is unknown and not reported.',
     ],
   },
+  locality: 'definition',
   check,
 };

@@ -214,5 +214,6 @@ export const nonexistentServiceMember: Rule = {
       'The fix renames to the twin name when the wrong name is a twin pattern of an existing one (`get_user_async` → `get_user`, `user_service` → `async_user_service`: safe), else to the unique existing name within edit distance 2 (unsafe). When the member exists only on the sync twin, no rename can help: the message says the async twin lacks it.',
     ],
   },
+  locality: 'file',
   check,
 };

@@ -28,7 +28,7 @@ function patternText(call: Node): string | undefined {
 function check(context: RuleContext): void {
   const { facts } = context;
   if (!context.file.text.includes('keys')) return;
-  for (const call of facts.calls()) {
+  for (const call of context.scoped(facts.calls())) {
     // The callee's name comes from the text (cached): only `….keys(…)` calls touch the tree.
     if (facts.calleeLastName(call) !== 'keys') continue;
     const callee = call.childForFieldName('function');
@@ -82,5 +82,6 @@ export const redisKeys: Rule = {
       'Commands queued on a pipeline are not reported.',
     ],
   },
+  locality: 'definition',
   check,
 };

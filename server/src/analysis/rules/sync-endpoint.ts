@@ -172,5 +172,6 @@ export const syncEndpoint: Rule = {
       'Off in CI by default; select AM702 explicitly to count sync endpoints there.',
     ],
   },
+  locality: 'file',
   check,
 };

@@ -430,5 +430,6 @@ export const syncServiceInAsync: Rule = {
       'The twin may expect an `AsyncSession`: pair the switch with AM103 (sync-session-in-async) on the endpoint, as "Migrate this endpoint" does.',
     ],
   },
+  locality: 'file',
   check,
 };

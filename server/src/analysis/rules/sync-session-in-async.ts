@@ -268,5 +268,6 @@ export const syncSessionInAsync: Rule = {
       'Evidence order: a dependency provides a sync session when it says so (a `-> Session` return annotation) or is a plain `def` with a configured sync name; an unannotated `async def` dependency and one the workspace does not define (an unresolved import) are unknown, so a parameter annotated `AsyncSession` is never overruled by a name.',
     ],
   },
+  locality: 'file',
   check,
 };

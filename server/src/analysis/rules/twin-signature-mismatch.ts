@@ -64,5 +64,6 @@ export const twinSignatureMismatch: Rule = {
       'No fix: which values the callee needs is a decision for you. AM203 offers a switch to an async twin only when the call binds to the twin\'s signature.',
     ],
   },
+  locality: 'file',
   check,
 };

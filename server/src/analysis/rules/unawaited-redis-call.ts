@@ -127,7 +127,7 @@ function legitimateUse(facts: FileFacts, call: Node): boolean {
 
 function check(context: RuleContext): void {
   const { facts } = context;
-  for (const call of facts.calls()) {
+  for (const call of context.scoped(facts.calls())) {
     // The callee's last name comes from the text (cached): most calls are skipped without the tree.
     const command = facts.calleeLastName(call);
     if (command === undefined || !REDIS_COMMANDS.has(command)) continue;
@@ -164,5 +164,6 @@ export const unawaitedRedisCall: Rule = {
       'Inside a plain `def`, a lambda or a generator expression there is no automatic fix (an `await` is not valid or would change the generator): make the function `async` or use a sync client.',
     ],
   },
+  locality: 'definition',
   check,
 };

@@ -100,5 +100,6 @@ export const uncommittedWrite: Rule = {
       'The suggestion (`await db.commit()` before the final `return`) is offered only when the handler has one return, at its end; it is unsafe: commit where your transaction really ends.',
     ],
   },
+  locality: 'file',
   check,
 };

@@ -1,0 +1,283 @@
+// Incremental analysis of an edited file, per top-level definition. A keystroke usually changes
+// one top-level statement (a function body, a comment, a string): definition-local rules
+// (rule.ts RuleLocality) re-run over the statements the edit touched, the findings of the other
+// statements are reused (their offsets, lines and fix edits shifted by the edit), and file-wide
+// rules re-run over the whole file. Everything is recomputed when what a definition-local rule
+// may read outside its own statement changed: the file's summary as the index sees it
+// (contentGeneration: definitions, imports, signatures, async-ness, routes), the text of the
+// top-level statements that are not definitions (imports, module variables), file-wide
+// suppressions, the config or the rules run. Pure: text in, findings out.
+import type { AsyncMigrateConfig } from './config';
+import { RULES } from './rules/registry';
+import { type RunOptions, runRules, sortFindings } from './engine';
+import type { Node } from './parser';
+import type { RuleScope } from './rule';
+import type { SourceFile } from './source';
+import type { Finding, Fix, Position, RelatedInfo, TextEdit } from './types';
+import type { WorkspaceIndex } from './workspace';
+
+/** One top-level statement of the module (or comment), by offsets. */
+interface Chunk {
+  start: number;
+  end: number;
+  /** End of the chunk's last line (before its line break): a trailing comment belongs to it. */
+  lineEnd: number;
+  type: string;
+  hasError: boolean;
+}
+
+/** What the next analysis of the same document needs from this one. */
+export interface IncrementalState {
+  readonly text: string;
+  readonly key: string;
+  readonly config: AsyncMigrateConfig;
+  readonly options: RunOptions;
+  readonly chunks: Chunk[];
+  readonly lineStarts: number[];
+  readonly findings: Finding[];
+}
+
+export interface IncrementalResult {
+  findings: Finding[];
+  state: IncrementalState;
+  /** Top-level statements re-analysed by definition-local rules (all of them in a full analysis). */
+  reanalysed: number;
+  chunks: number;
+  full: boolean;
+}
+
+const DEFINITION_TYPES = new Set(['function_definition', 'class_definition', 'decorated_definition', 'comment']);
+const DEFINITION_LOCAL = new Set(RULES.filter((r) => r.locality === 'definition').map((r) => r.code));
+
+function chunksOf(file: SourceFile): Chunk[] {
+  const text = file.text;
+  const out: Chunk[] = [];
+  for (const node of file.root.children as (Node | null)[]) {
+    if (!node) continue;
+    const end = node.endIndex;
+    let lineEnd = end;
+    while (lineEnd < text.length && text.charCodeAt(lineEnd) !== 10 && text.charCodeAt(lineEnd) !== 13) lineEnd++;
+    out.push({ start: node.startIndex, end, lineEnd, type: node.type, hasError: node.hasError });
+  }
+  return out;
+}
+
+/** What definition-local rules read outside their own statement (see the header). */
+function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): string {
+  const parts = [String(index.contentGeneration), file.path, file.moduleName];
+  for (const c of chunks) if (!DEFINITION_TYPES.has(c.type)) parts.push(file.text.slice(c.start, c.end));
+  // `ignore-file` directives apply everywhere.
+  for (const m of file.text.matchAll(/#\s*async-migrate:\s*ignore-file[^\r\n]*/gi)) parts.push(m[0]);
+  return parts.join('\u0000');
+}
+
+function atLineStart(text: string, offset: number): boolean {
+  return offset === 0 || text.charCodeAt(offset - 1) === 10 || text.charCodeAt(offset - 1) === 13;
+}
+
+/** First index of sorted chunks whose lineEnd >= offset. */
+function chunkIndexAt(chunks: Chunk[], offset: number): number {
+  let low = 0;
+  let high = chunks.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (chunks[mid].lineEnd < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function lineOf(lineStarts: number[], offset: number): number {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (lineStarts[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/**
+ * Analyses file, reusing `previous` (the state of the same document's last analysis) where the
+ * edit left top-level statements unchanged. Equal to analyzeFile(file, …) (incremental.test.ts).
+ */
+export function analyzeFileIncremental(
+  file: SourceFile,
+  index: WorkspaceIndex,
+  config: AsyncMigrateConfig,
+  previous: IncrementalState | undefined,
+  options: RunOptions = {},
+): IncrementalResult {
+  const chunks = chunksOf(file);
+  const key = contextKey(file, chunks, index);
+  const full = (): IncrementalResult => {
+    const findings = runRules(file, index, config, options);
+    return { findings, state: { text: file.text, key, config, options, chunks, lineStarts: file.lineStarts, findings }, reanalysed: chunks.length, chunks: chunks.length, full: true };
+  };
+  if (!previous || previous.key !== key || previous.config !== config || JSON.stringify(previous.options) !== JSON.stringify(options)) return full();
+
+  const oldText = previous.text;
+  const newText = file.text;
+  const delta = newText.length - oldText.length;
+  const limit = Math.min(oldText.length, newText.length);
+  let prefix = 0;
+  while (prefix < limit && oldText.charCodeAt(prefix) === newText.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < limit - prefix && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
+  // Old offsets in [oldChangeEnd, oldText.length) move by delta; those up to prefix stay.
+  const oldChangeEnd = oldText.length - suffix;
+  const newChangeStart = prefix;
+  const newChangeEnd = newText.length - suffix;
+
+  // Old chunk (by start) of each clean new chunk: same type and extent, untouched lines, no error.
+  const oldByStart = new Map(previous.chunks.map((c) => [c.start, c]));
+  const cleanOld = new Map<Chunk, Chunk>();
+  for (const c of chunks) {
+    if (c.hasError || !atLineStart(newText, c.start)) continue;
+    let oldStart: number;
+    if (c.lineEnd < newChangeStart) oldStart = c.start;
+    else if (c.start >= newChangeEnd) oldStart = c.start - delta;
+    else continue;
+    const old = oldByStart.get(oldStart);
+    if (!old || old.hasError || old.type !== c.type || old.end - old.start !== c.end - c.start || old.lineEnd - old.start !== c.lineEnd - c.start) continue;
+    if (!atLineStart(oldText, old.start)) continue;
+    cleanOld.set(old, c);
+  }
+
+  const oldLineStarts = previous.lineStarts;
+  const newLineStarts = file.lineStarts;
+  const lastUnchangedLine = lineOf(oldLineStarts, prefix) - 1; // lines <= this are unchanged
+  const firstMovedOldLine = lineOf(oldLineStarts, oldChangeEnd) + 1; // lines >= this moved by lineDelta
+  const lineDelta = newLineStarts.length - oldLineStarts.length;
+  // Offsets at the edge of the change are ambiguous (before or after an insertion): not mapped.
+  const mapOffset = (offset: number): number | undefined =>
+    offset < prefix ? offset : offset > oldChangeEnd || (offset === oldChangeEnd && oldChangeEnd > prefix) ? offset + delta : undefined;
+  const mapPosition = (p: Position): Position | undefined =>
+    p.line <= lastUnchangedLine ? p : p.line >= firstMovedOldLine ? { line: p.line + lineDelta, character: p.character } : undefined;
+
+  // Reuse the old definition-local findings of clean chunks; a finding whose edits or related
+  // locations fall into the changed text makes its chunk dirty.
+  const reused = new Map<Chunk, Finding[]>();
+  const dirtyAfterAll = new Set<Chunk>();
+  for (const f of previous.findings) {
+    if (!DEFINITION_LOCAL.has(f.code)) continue;
+    const at = chunkIndexAt(previous.chunks, f.start);
+    const old = previous.chunks[at];
+    if (!old || f.start < old.start) continue;
+    const clean = cleanOld.get(old);
+    if (!clean || dirtyAfterAll.has(clean)) continue;
+    // A message naming a line number (`loaded at line 12`) is only reusable when no line moved.
+    const moved = lineDelta !== 0 && mentionsLine(f) ? undefined : shiftFinding(f, file.path, mapOffset, mapPosition);
+    if (!moved) {
+      dirtyAfterAll.add(clean);
+      reused.delete(clean);
+      continue;
+    }
+    const list = reused.get(clean) ?? [];
+    list.push(moved);
+    reused.set(clean, list);
+  }
+
+  const cleanNew = new Set([...cleanOld.values()].filter((c) => !dirtyAfterAll.has(c)));
+  const dirty = chunks.filter((c) => !cleanNew.has(c));
+  const scope = chunkScope(dirty, chunks.filter((c) => cleanNew.has(c)));
+  const findings = runRules(file, index, config, options, scope);
+  for (const [chunk, list] of reused) if (cleanNew.has(chunk)) findings.push(...list);
+  sortFindings(findings);
+  return { findings, state: { text: newText, key, config, options, chunks, lineStarts: file.lineStarts, findings }, reanalysed: dirty.length, chunks: chunks.length, full: false };
+}
+
+/** Sorted chunks: the one whose [start, lineEnd] holds offset, if any. */
+function chunkHolding(chunks: Chunk[], offset: number): Chunk | undefined {
+  const c = chunks[chunkIndexAt(chunks, offset)];
+  return c && c.start <= offset ? c : undefined;
+}
+
+function chunkScope(dirty: Chunk[], clean: Chunk[]): RuleScope {
+  return {
+    // A finding belongs to the chunk holding its start; outside the clean ones it is recomputed.
+    contains: (offset) => !chunkHolding(clean, offset),
+    filter<T>(nodes: T[], startOf: (node: T) => number = (n) => (n as unknown as Node).startIndex): T[] {
+      const out: T[] = [];
+      for (const c of dirty) {
+        // nodes are in document order: binary search the first starting in c.
+        let low = 0;
+        let high = nodes.length;
+        while (low < high) {
+          const mid = (low + high) >> 1;
+          if (startOf(nodes[mid]) < c.start) low = mid + 1;
+          else high = mid;
+        }
+        for (let i = low; i < nodes.length && startOf(nodes[i]) <= c.lineEnd; i++) out.push(nodes[i]);
+      }
+      return out;
+    },
+  };
+}
+
+const LINE_NUMBER = /\blines? \d/;
+
+function mentionsLine(f: Finding): boolean {
+  return LINE_NUMBER.test(f.message) || LINE_NUMBER.test(f.noFixReason ?? '') || !!f.related?.some((r) => LINE_NUMBER.test(r.message)) || [f.fix, ...(f.suggestions ?? [])].some((x) => !!x && LINE_NUMBER.test(x.title));
+}
+
+function shiftEdits(edits: TextEdit[], mapOffset: (o: number) => number | undefined): TextEdit[] | undefined {
+  const out: TextEdit[] = [];
+  for (const e of edits) {
+    const start = mapOffset(e.start);
+    const end = mapOffset(e.end);
+    if (start === undefined || end === undefined) return undefined;
+    out.push({ ...e, start, end });
+  }
+  return out;
+}
+
+function shiftFix(fix: Fix, mapOffset: (o: number) => number | undefined): Fix | undefined {
+  const edits = shiftEdits(fix.edits, mapOffset);
+  return edits && { ...fix, edits };
+}
+
+/** The finding moved from the old text to the new one, or undefined when part of it falls in the change. */
+function shiftFinding(
+  f: Finding,
+  path: string,
+  mapOffset: (o: number) => number | undefined,
+  mapPosition: (p: Position) => Position | undefined,
+): Finding | undefined {
+  const start = mapOffset(f.start);
+  const end = mapOffset(f.end);
+  const rangeStart = mapPosition(f.range.start);
+  const rangeEnd = mapPosition(f.range.end);
+  if (start === undefined || end === undefined || !rangeStart || !rangeEnd) return undefined;
+  const moved: Finding = { ...f, start, end, range: { start: rangeStart, end: rangeEnd } };
+  if (f.fix) {
+    const fix = shiftFix(f.fix, mapOffset);
+    if (!fix) return undefined;
+    moved.fix = fix;
+  }
+  if (f.suggestions) {
+    const suggestions: Fix[] = [];
+    for (const s of f.suggestions) {
+      const shifted = shiftFix(s, mapOffset);
+      if (!shifted) return undefined;
+      suggestions.push(shifted);
+    }
+    moved.suggestions = suggestions;
+  }
+  if (f.related) {
+    const related: RelatedInfo[] = [];
+    for (const r of f.related) {
+      if (r.path !== path) {
+        related.push(r);
+        continue;
+      }
+      const s = mapPosition(r.range.start);
+      const e = mapPosition(r.range.end);
+      if (!s || !e) return undefined;
+      related.push({ ...r, range: { start: s, end: e } });
+    }
+    moved.related = related;
+  }
+  return moved;
+}

@@ -1,0 +1,147 @@
+// Per-definition incremental analysis (analysis/incremental.ts) must equal a from-scratch
+// analysis after every edit, on real-shaped files (the example app and the corpus): random
+// inserts/deletes/pastes with unbalanced brackets and quotes, plus edits that switch a def's
+// async-ness, rename a def, change an import and edit a body. Seeded; a mismatch fails with the
+// seed, the file and the whole edit sequence (rerun with AM_FUZZ_SEED=<seed>).
+import * as assert from 'assert';
+import * as path from 'path';
+import { parseSource, runRules, summarizeSource } from '../../server/src/analysis/engine';
+import { analyzeFileIncremental, type IncrementalState } from '../../server/src/analysis/incremental';
+import { initParser } from '../../server/src/analysis/parser';
+import { RULES } from '../../server/src/analysis/rules/registry';
+import { loadProject, type LoadedProject } from '../../server/src/project';
+import { type RandomEdit, applyEdit, prng, randomEdit, seedFromEnv } from './lsp/random-edits';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Edits that change what a definition is, not just its text. */
+function structuralEdit(text: string, random: () => number): RandomEdit | undefined {
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+  const r = random();
+  if (r < 0.3) {
+    // Switch a def's async-ness.
+    const defs = [...text.matchAll(/^([ \t]*)(async )?def /gm)];
+    if (!defs.length) return undefined;
+    const m = pick(defs);
+    const at = m.index! + m[1].length;
+    return m[2] ? { start: at, end: at + 6, text: '' } : { start: at, end: at, text: 'async ' };
+  }
+  if (r < 0.5) {
+    // Rename a def (callers elsewhere keep the old name).
+    const defs = [...text.matchAll(/def ([A-Za-z_]\w*)\(/g)];
+    if (!defs.length) return undefined;
+    const m = pick(defs);
+    const at = m.index! + 4 + m[1].length;
+    return { start: at, end: at, text: pick(['_v2', 'x', '_async']) };
+  }
+  if (r < 0.7) {
+    // Change, add or drop an import.
+    const imports = [...text.matchAll(/^(from [\w.]+ import [^\n]*|import [^\n]*)$/gm)];
+    if (!imports.length || random() < 0.3) return { start: 0, end: 0, text: pick(['import time\n', 'from sqlalchemy.orm import Session\n', 'import redis.asyncio as redis\n', 'from datetime import datetime\n']) };
+    const m = pick(imports);
+    const end = m.index! + m[0].length;
+    return random() < 0.5 ? { start: m.index!, end: end + 1, text: '' } : { start: end, end, text: pick([', datetime', ', Session', ' as renamed']) };
+  }
+  // Edit a body line: a statement or a comment at the line's own indentation.
+  const lines = [...text.matchAll(/^([ \t]+)\S[^\n]*$/gm)];
+  if (!lines.length) return undefined;
+  const m = pick(lines);
+  const at = m.index! + m[0].length;
+  return { start: at, end: at, text: `\n${m[1]}${pick(['# note', 'time.sleep(1)', 'x = datetime.utcnow()', 'db.commit()', 'await asyncio.sleep(0)', 'return None', 'keys = redis.keys("a:*")', 'y = "("'])}` };
+}
+
+function describeEdits(edits: RandomEdit[]): string {
+  return edits.map((e, i) => `  ${i + 1}. [${e.start}, ${e.end}) ← ${JSON.stringify(e.text)}`).join('\n');
+}
+
+async function checkProject(project: LoadedProject, files: string[], seed: number, steps: number): Promise<{ checks: number; partial: number; reanalysed: number; chunks: number }> {
+  const random = prng(seed);
+  const stats = { checks: 0, partial: 0, reanalysed: 0, chunks: 0 };
+  for (const rel of files) {
+    const original = project.texts.get(rel)!;
+    let text = original;
+    let state: IncrementalState | undefined;
+    const history: RandomEdit[] = [];
+    let undo: RandomEdit | undefined;
+    for (let step = 0; step <= steps; step++) {
+      if (step > 0) {
+        let edit: RandomEdit | undefined;
+        if (undo && random() < 0.4) edit = undo;
+        else edit = random() < 0.5 ? structuralEdit(text, random) : undefined;
+        edit ??= randomEdit(text, random);
+        undo = edit === undo ? undefined : { start: edit.start, end: edit.start + edit.text.length, text: text.slice(edit.start, edit.end) };
+        history.push(edit);
+        text = applyEdit(text, edit);
+      }
+      const { file } = parseSource(rel, text, project.config);
+      try {
+        project.index.upsert(summarizeSource(file));
+        const result = analyzeFileIncremental(file, project.index, project.config, state);
+        state = result.state;
+        const expected = runRules(file, project.index, project.config);
+        stats.checks++;
+        if (!result.full) {
+          stats.partial++;
+          stats.reanalysed += result.reanalysed;
+          stats.chunks += result.chunks;
+        }
+        const got = JSON.stringify(result.findings, null, 1);
+        const want = JSON.stringify(expected, null, 1);
+        if (got !== want) {
+          const i = result.findings.findIndex((f, k) => JSON.stringify(f) !== JSON.stringify(expected[k]));
+          assert.fail(
+            `first difference:\n${JSON.stringify(result.findings[i])}\n${JSON.stringify(expected[i])}\n` +
+            `seed ${seed} (rerun with AM_FUZZ_SEED=${seed}), ${rel}, after ${history.length} edits the incremental findings differ from a from-scratch analysis\nedits:\n${describeEdits(history)}\n` +
+              `incremental:\n${result.findings.map((f) => `${f.code}@${f.range.start.line}:${f.range.start.character} ${f.start}-${f.end}`).join('\n')}\nfrom scratch:\n${expected.map((f) => `${f.code}@${f.range.start.line}:${f.range.start.character} ${f.start}-${f.end}`).join('\n')}`,
+          );
+        }
+      } finally {
+        file.dispose();
+      }
+    }
+    // Leave the index as loaded for the next file.
+    const { file } = parseSource(rel, original, project.config);
+    project.index.upsert(summarizeSource(file));
+    file.dispose();
+  }
+  return stats;
+}
+
+/** The files of a project with the most definition-local findings (the interesting ones to edit). */
+function richestFiles(project: LoadedProject, count: number): string[] {
+  const local = new Set(RULES.filter((r) => r.locality === 'definition').map((r) => r.code));
+  const scored: [string, number][] = [];
+  for (const [rel, text] of project.texts) {
+    const { file } = parseSource(rel, text, project.config);
+    try {
+      scored.push([rel, runRules(file, project.index, project.config).filter((f) => local.has(f.code)).length * 1000 + text.length / 1000]);
+    } finally {
+      file.dispose();
+    }
+  }
+  return scored.sort((a, b) => b[1] - a[1]).slice(0, count).map(([rel]) => rel);
+}
+
+describe('incremental analysis per definition = from-scratch analysis', function () {
+  this.timeout(600000);
+  before(() => initParser());
+
+  const cases: [string, number, number][] = [
+    ['examples/gym-app', 6, 40],
+    ['test/corpus/fastapi-shop', 3, 30],
+    ['test/corpus/scripts', 2, 40],
+    ['test/corpus/chat-service', 2, 30],
+  ];
+  for (const [dir, fileCount, steps] of cases) {
+    it(`${dir}: ${fileCount} files × ${steps} edits`, async () => {
+      const seed = seedFromEnv('AM_FUZZ_SEED', 20261207);
+      const project = await loadProject(path.join(ROOT, dir));
+      const files = richestFiles(project, fileCount);
+      assert.ok(files.length > 0, `no files in ${dir}`);
+      const stats = await checkProject(project, files, seed, steps);
+      // The test must exercise the incremental path, not only full re-analyses.
+      assert.ok(stats.partial >= stats.checks / 10, `only ${stats.partial} of ${stats.checks} analyses were incremental`);
+      assert.ok(stats.reanalysed < stats.chunks, `incremental analyses re-ran every definition (${stats.reanalysed}/${stats.chunks})`);
+    });
+  }
+});
