@@ -215,7 +215,17 @@ async function coldStartBench(root: string) {
   return { indexedMs: ms(indexedMs), firstDiagnosticsMs: ms(firstDiagnosticsMs), rssMiB: rss };
 }
 
+/** `--keystrokes <lines>`: only the keystroke rows for one file size (no results.json written). */
+async function keystrokesOnly(lines: number) {
+  await initParser();
+  await keystrokeBench(lines, 'typing', 200);
+  await keystrokeBench(lines, 'bracket', 60);
+  await keystrokeBench(lines, 'quote', 60);
+}
+
 async function main() {
+  const only = process.argv.indexOf('--keystrokes');
+  if (only !== -1) return keystrokesOnly(Number(process.argv[only + 1] ?? 5000));
   await initParser();
   console.log(`async-migrate benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
   const runs = quick ? 1 : 3;
