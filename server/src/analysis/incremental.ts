@@ -12,7 +12,7 @@ import { RULES } from './rules/registry';
 import { type RunOptions, runRules, sortFindings } from './engine';
 import type { Node } from './parser';
 import type { RuleScope } from './rule';
-import type { SourceFile } from './source';
+import { type SourceFile, positionAt } from './source';
 import type { Finding, Fix, Position, RelatedInfo, TextEdit } from './types';
 import type { WorkspaceIndex } from './workspace';
 
@@ -87,17 +87,6 @@ function chunkIndexAt(chunks: Chunk[], offset: number): number {
   return low;
 }
 
-function lineOf(lineStarts: number[], offset: number): number {
-  let low = 0;
-  let high = lineStarts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (lineStarts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
 /**
  * Analyses file, reusing `previous` (the state of the same document's last analysis) where the
  * edit left top-level statements unchanged. Equal to analyzeFile(file, …) (incremental.test.ts).
@@ -147,8 +136,8 @@ export function analyzeFileIncremental(
 
   const oldLineStarts = previous.lineStarts;
   const newLineStarts = file.lineStarts;
-  const lastUnchangedLine = lineOf(oldLineStarts, prefix) - 1; // lines <= this are unchanged
-  const firstMovedOldLine = lineOf(oldLineStarts, oldChangeEnd) + 1; // lines >= this moved by lineDelta
+  const lastUnchangedLine = positionAt(oldLineStarts, prefix).line - 1; // lines <= this are unchanged
+  const firstMovedOldLine = positionAt(oldLineStarts, oldChangeEnd).line + 1; // lines >= this moved by lineDelta
   const lineDelta = newLineStarts.length - oldLineStarts.length;
   // Offsets at the edge of the change are ambiguous (before or after an insertion): not mapped.
   const mapOffset = (offset: number): number | undefined =>
