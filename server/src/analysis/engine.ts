@@ -3,7 +3,7 @@ import type { AsyncMigrateConfig } from './config';
 import { codeSelected } from './config';
 import { applyEdits, selectNonOverlapping } from './fixes/edits';
 import type { Node } from './parser';
-import type { Report, RuleContext, RuleScope } from './rule';
+import type { Report, Rule, RuleContext, RuleScope } from './rule';
 import { RULES } from './rules/registry';
 import { FileFacts } from './semantics';
 import { SourceFile, inErrorRegion } from './source';
@@ -72,9 +72,8 @@ export function runRules(file: SourceFile, index: WorkspaceIndex, config: AsyncM
   index = facts.index;
   const suppressions = collectSuppressions(file);
   const findings: Finding[] = [];
-  for (const rule of RULES) {
-    if (!ruleEnabled(rule.code, config, options)) continue;
-    const scoped = scope && rule.locality === 'definition' ? scope : undefined;
+  const run = (rule: Rule, part: 'definition' | 'file') => {
+    const scoped = scope && part === 'definition' ? scope : undefined;
     const severitySetting = config.severity[rule.code];
     const severity = severitySetting && severitySetting !== 'off' ? severitySetting : rule.defaultSeverity;
     const context: RuleContext = {
@@ -94,7 +93,7 @@ export function runRules(file: SourceFile, index: WorkspaceIndex, config: AsyncM
         }
         const range = file.rangeOf(start, end);
         if (isSuppressed(suppressions, rule.code, range.start.line, range.end.line)) return;
-        findings.push({
+        const finding: Finding = {
           path: file.path,
           code: rule.code,
           rule: rule.name,
@@ -108,17 +107,37 @@ export function runRules(file: SourceFile, index: WorkspaceIndex, config: AsyncM
           suggestions: report.suggestions,
           related: report.related,
           tags: report.tags,
-        });
+        };
+        findings.push(finding);
+        if (part === 'file') fileWideFindings.add(finding);
       },
     };
     try {
-      rule.check(context);
+      if (part === 'file') (rule.locality === 'file' ? rule.check : rule.checkFile!)(context);
+      else rule.check(context);
     } catch (error) {
       // One rule's bug must not hide the others' findings (nor crash a server).
-      findings.push(internalErrorFinding(file, rule.code, error));
+      const finding = internalErrorFinding(file, rule.code, error);
+      fileWideFindings.add(finding);
+      findings.push(finding);
     }
+  };
+  for (const rule of RULES) {
+    if (!ruleEnabled(rule.code, config, options)) continue;
+    if (rule.locality === 'definition') run(rule, 'definition');
+    if (rule.locality === 'file' || rule.checkFile) run(rule, 'file');
   }
   return sortFindings(findings);
+}
+
+/**
+ * Findings of file-wide rules and parts (RuleLocality): an incremental analysis recomputes them
+ * on every edit instead of reusing them.
+ */
+const fileWideFindings = new WeakSet<Finding>();
+
+export function isFileWide(finding: Finding): boolean {
+  return fileWideFindings.has(finding);
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

@@ -8,8 +8,7 @@
 // top-level statements that are not definitions (imports, module variables), file-wide
 // suppressions, the config or the rules run. Pure: text in, findings out.
 import type { AsyncMigrateConfig } from './config';
-import { RULES } from './rules/registry';
-import { type RunOptions, runRules, sortFindings } from './engine';
+import { type RunOptions, isFileWide, runRules, sortFindings } from './engine';
 import type { Node } from './parser';
 import type { RuleScope } from './rule';
 import { type SourceFile, positionAt } from './source';
@@ -47,7 +46,6 @@ export interface IncrementalResult {
 }
 
 const DEFINITION_TYPES = new Set(['function_definition', 'class_definition', 'decorated_definition', 'comment']);
-const DEFINITION_LOCAL = new Set(RULES.filter((r) => r.locality === 'definition').map((r) => r.code));
 
 function chunksOf(file: SourceFile): Chunk[] {
   const text = file.text;
@@ -64,7 +62,8 @@ function chunksOf(file: SourceFile): Chunk[] {
 
 /** What definition-local rules read outside their own statement (see the header). */
 function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): string {
-  const parts = [String(index.contentGeneration), file.path, file.moduleName];
+  // Fixes write the file's line break style (any '\r\n' in the file makes it CRLF).
+  const parts = [String(index.contentGeneration), file.path, file.moduleName, String(file.text.includes('\r\n')), String(file.text.includes('\r'))];
   for (const c of chunks) if (!DEFINITION_TYPES.has(c.type)) parts.push(file.text.slice(c.start, c.end));
   // `ignore-file` directives apply everywhere.
   for (const m of file.text.matchAll(/#\s*async-migrate:\s*ignore-file[^\r\n]*/gi)) parts.push(m[0]);
@@ -150,7 +149,7 @@ export function analyzeFileIncremental(
   const reused = new Map<Chunk, Finding[]>();
   const dirtyAfterAll = new Set<Chunk>();
   for (const f of previous.findings) {
-    if (!DEFINITION_LOCAL.has(f.code)) continue;
+    if (isFileWide(f)) continue;
     const at = chunkIndexAt(previous.chunks, f.start);
     const old = previous.chunks[at];
     if (!old || f.start < old.start) continue;
@@ -189,16 +188,20 @@ function chunkScope(dirty: Chunk[], clean: Chunk[]): RuleScope {
     contains: (offset) => !chunkHolding(clean, offset),
     filter<T>(nodes: T[], startOf: (node: T) => number = (n) => (n as unknown as Node).startIndex): T[] {
       const out: T[] = [];
+      // Chunks sharing a line overlap by their lineEnd: never hand a node out twice.
+      let next = 0;
       for (const c of dirty) {
         // nodes are in document order: binary search the first starting in c.
-        let low = 0;
+        let low = next;
         let high = nodes.length;
         while (low < high) {
           const mid = (low + high) >> 1;
           if (startOf(nodes[mid]) < c.start) low = mid + 1;
           else high = mid;
         }
-        for (let i = low; i < nodes.length && startOf(nodes[i]) <= c.lineEnd; i++) out.push(nodes[i]);
+        let i = low;
+        for (; i < nodes.length && startOf(nodes[i]) <= c.lineEnd; i++) out.push(nodes[i]);
+        next = i;
       }
       return out;
     },

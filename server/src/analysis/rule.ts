@@ -49,5 +49,10 @@ export type RuleLocality = 'definition' | 'file';
 
 export interface Rule extends RuleMeta {
   locality: RuleLocality;
+  /**
+   * The file-wide part of a 'definition' rule (e.g. its import findings): always run over the
+   * whole file, its findings never reused.
+   */
+  checkFile?(context: RuleContext): void;
   check(context: RuleContext): void;
 }

@@ -106,7 +106,7 @@ function checkCalls(context: RuleContext): void {
     const left = a.childForFieldName('left');
     if (left?.type === 'identifier') assigned.add(left.text);
   }
-  for (const call of facts.calls()) {
+  for (const call of context.scoped(facts.calls())) {
     // From the callee's text (cached): a plain name is no member access, and a dotted name's
     // root must pass the pre-filter below before the tree is looked at.
     const dotted = facts.calleeName(call);
@@ -191,10 +191,6 @@ function checkImports(context: RuleContext): void {
   }
 }
 
-function check(context: RuleContext): void {
-  checkCalls(context);
-  checkImports(context);
-}
 
 export const nonexistentServiceMember: Rule = {
   code: 'AM204',
@@ -214,6 +210,8 @@ export const nonexistentServiceMember: Rule = {
       'The fix renames to the twin name when the wrong name is a twin pattern of an existing one (`get_user_async` → `get_user`, `user_service` → `async_user_service`: safe), else to the unique existing name within edit distance 2 (unsafe). When the member exists only on the sync twin, no rename can help: the message says the async twin lacks it.',
     ],
   },
-  locality: 'file',
-  check,
+  // Calls are judged per definition; imports (whose fix renames uses across the module) per file.
+  locality: 'definition',
+  check: checkCalls,
+  checkFile: checkImports,
 };

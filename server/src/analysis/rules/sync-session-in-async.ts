@@ -208,7 +208,7 @@ function sessionFactoryNames(context: RuleContext): Set<string> {
 function checkLocalSessions(context: RuleContext): void {
   const { facts, config } = context;
   const candidates = sessionFactoryNames(context);
-  for (const call of facts.calls()) {
+  for (const call of context.scoped(facts.calls())) {
     const callee = facts.calleeName(call);
     if (!callee) continue;
     const last = callee.split('.').pop()!;
@@ -238,7 +238,7 @@ function check(context: RuleContext): void {
   // Cheap text prefilter: only parameter lists that mention a session type or Depends are analysed.
   const words = [...config.session.syncTypes, ...config.session.asyncTypes, ...config.session.syncDependencies].map((t) => t.split('.').pop()!);
   words.push('Depends');
-  for (const node of facts.nodesOfType('function_definition')) {
+  for (const node of context.scoped(facts.nodesOfType('function_definition'))) {
     if (!isAsyncFunction(node)) continue;
     const paramsText = node.childForFieldName('parameters')?.text ?? '';
     if (!words.some((w) => paramsText.includes(w))) continue;
@@ -268,6 +268,6 @@ export const syncSessionInAsync: Rule = {
       'Evidence order: a dependency provides a sync session when it says so (a `-> Session` return annotation) or is a plain `def` with a configured sync name; an unannotated `async def` dependency and one the workspace does not define (an unresolved import) are unknown, so a parameter annotated `AsyncSession` is never overruled by a name.',
     ],
   },
-  locality: 'file',
+  locality: 'definition',
   check,
 };
