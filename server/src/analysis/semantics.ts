@@ -316,6 +316,7 @@ export class FileFacts {
   /** Whether expr (a name like `db`, or `self.db`) holds an AsyncSession or a sync Session. */
   sessionFlavor(expr: Node, depth = 0): Flavor | undefined {
     if (depth > 4) return undefined;
+    if (expr.type === 'attribute' && expr.childForFieldName('object')?.text !== 'self') return this.extensionSessionFlavor(expr);
     const name = expr.type === 'identifier' ? expr.text : expr.type === 'attribute' && expr.childForFieldName('object')?.text === 'self' ? expr.text : undefined;
     if (!name) return undefined;
     const fn = this.enclosingFunction(expr);
@@ -333,6 +334,23 @@ export class FileFacts {
         return flavors.size === 1 ? [...flavors][0] : undefined;
       }
       if (name.startsWith('self.') && fn.classNode) return this.selfAttributeFlavor(fn.classNode, name, (n, d) => this.sessionFlavor(n, d), depth);
+    }
+    return undefined;
+  }
+
+  /**
+   * `db.session` of fastapi-sqlalchemy (`from fastapi_sqlalchemy import db`) or Flask-SQLAlchemy
+   * (`db = SQLAlchemy(app)`): both hand out a sync `Session`.
+   */
+  private extensionSessionFlavor(expr: Node): Flavor | undefined {
+    if (expr.childForFieldName('attribute')?.text !== 'session') return undefined;
+    const object = expr.childForFieldName('object');
+    if (object?.type !== 'identifier' && object?.type !== 'attribute') return undefined;
+    const sym = this.resolve(object);
+    if (sym?.kind === 'external') return /^fastapi_sqlalchemy(\.middleware)?\.db$/.test(sym.dotted) ? 'sync' : undefined;
+    if (sym?.kind === 'variable' && sym.variable.callee) {
+      const factory = this.index.resolveDotted(sym.module, sym.variable.callee);
+      if (factory?.kind === 'external' && /^flask_sqlalchemy(\.extension)?\.SQLAlchemy$/.test(factory.dotted)) return 'sync';
     }
     return undefined;
   }

@@ -37,6 +37,8 @@ export interface FunctionSummary {
   nameRange?: Range;
   /** Annotation text by parameter name, for annotated parameters. */
   paramAnnotations?: Record<string, string>;
+  /** Parameters that have a default value (a call may leave them out). */
+  paramDefaults?: string[];
   /** Dotted callee names of `return <call>(...)` in the body (nested scopes excluded; '' when not a name). */
   returnCalls?: string[];
   /** The body mentions something that creates an awaitable (create_task, ensure_future, run_in_executor, Future…). */
@@ -148,6 +150,7 @@ export function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
   const params = fn.childForFieldName('parameters');
   const names: string[] = [];
   const paramAnnotations: Record<string, string> = {};
+  const paramDefaults: string[] = [];
   for (const p of params ? children(params) : []) {
     // Separators keep their place (`*`, `/`); `*args` / `**kwargs` are named with their stars.
     if (p.type === 'keyword_separator' || p.type === 'positional_separator') {
@@ -159,6 +162,7 @@ export function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
     if (!id) continue;
     const name = splat ? (splat.type === 'list_splat_pattern' ? '*' : '**') + id.text : id.text;
     names.push(name);
+    if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') paramDefaults.push(name);
     const type = p.type === 'typed_parameter' || p.type === 'typed_default_parameter' ? p.childForFieldName('type') : null;
     if (type) paramAnnotations[name] = type.text;
   }
@@ -185,6 +189,7 @@ export function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
     decorators: decoratorsOf(fn).map((d) => d.text.replace(/^@\s*/, '')),
     nameRange: file ? file.rangeOf(nameNode.startIndex, nameNode.endIndex) : undefined,
     paramAnnotations,
+    paramDefaults,
     returnCalls,
     createsAwaitables: body ? AWAITABLE_PRODUCERS.test(body.text) : false,
   };

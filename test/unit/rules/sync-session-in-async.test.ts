@@ -282,7 +282,7 @@ ruleTester('AM103', {
       `,
     },
     {
-      name: 'a Session-typed parameter of an async service method: unsafe annotation fix only',
+      name: 'a Session-typed parameter of an async service method: no fix, even unsafe (the annotation is only a suggestion)',
       code: py`
         from sqlalchemy.orm import Session
 
@@ -295,10 +295,9 @@ ruleTester('AM103', {
       unsafe: true,
       output: py`
         from sqlalchemy.orm import Session
-        from sqlalchemy.ext.asyncio import AsyncSession
 
         class UserService:
-            async def get_user(self, db: AsyncSession, user_id: int):
+            async def get_user(self, db: Session, user_id: int):
                 return await db.get(User, user_id)
       `,
     },

@@ -51,7 +51,7 @@ const STEP_RENAMES: Record<string, string> = {
 /** Methods that end a chain by executing it (or turning it into a subquery). */
 const TERMINALS = ['all', 'first', 'one', 'one_or_none', 'scalar', 'count', 'get', 'delete', 'update', 'subquery', 'scalar_subquery', 'as_scalar'];
 /** Terminals whose result is a value (not a Query), so `run_sync(lambda s: ...)` can return it. */
-const VALUE_TERMINALS = ['all', 'first', 'one', 'one_or_none', 'scalar', 'count', 'get', 'delete', 'update'];
+export const VALUE_TERMINALS = ['all', 'first', 'one', 'one_or_none', 'scalar', 'count', 'get', 'delete', 'update'];
 
 const UNSUPPORTED: Record<string, string> = {
   from_self: '`from_self()` has no `select()` equivalent (rewrite it with `.subquery()` and `aliased()`)',

@@ -10,6 +10,7 @@ import {
   resolveExpression,
   workspaceNames,
 } from '../callee';
+import { asyncReceiverProof } from '../async-evidence';
 import { awaitBlocker, insertAwaitEdits, isAwaitedExpr, makeAsyncEdits, scopeOf } from '../fixes/await';
 import type { Node } from '../parser';
 import type { Report, Rule, RuleContext } from '../rule';
@@ -101,7 +102,7 @@ function coroutineSource(facts: FileFacts, call: Node): Source | undefined {
   if (callee.type !== 'attribute') return undefined;
   const method = callee.childForFieldName('attribute')!.text;
   const receiver = unparen(callee.childForFieldName('object')!);
-  if (ASYNC_SESSION_COROUTINES.has(method) && facts.sessionFlavor(receiver) === 'async') {
+  if (ASYNC_SESSION_COROUTINES.has(method) && asyncReceiverProof(facts, receiver, 'session').proven) {
     return { kind: 'session', what: `\`${receiver.text}\` is an \`AsyncSession\` and \`${method}()\` is a coroutine` };
   }
   if (HTTP_COROUTINES.has(method) && isAsyncHttpClient(facts, receiver)) {

@@ -159,9 +159,16 @@ function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts):
     context.report({ node: param.node, message, fix: { title: `Use AsyncSession = Depends(${dep?.text ?? depNode.text})`, applicability: 'safe', edits } });
     return;
   }
-  // A plain `db: Session` parameter (a service function): only its annotation can change here;
-  // its callers must pass an AsyncSession, so this is not applied by fix-all.
-  context.report({ node: param.node, message, fix: { title: 'Annotate as AsyncSession', applicability: 'unsafe', edits } });
+  // A plain `db: Session` parameter (a service function): only its annotation can change here,
+  // and an annotation does not change what the callers pass. As a fix it would turn the
+  // annotation into false "proof" for the awaited rewrites of the body (AM101/AM201) while the
+  // callers still pass a sync Session: a suggestion only, never applied by fix or fix-all.
+  context.report({
+    node: param.node,
+    message,
+    noFixReason: 'the callers decide which session this function gets: migrate them first (or use the async twin of this function)',
+    suggestions: [{ title: 'Annotate as AsyncSession (every caller must then pass one)', applicability: 'unsafe', edits }],
+  });
 }
 
 /** The name a call's value is bound to: `name = call` or `with call as name:`. */
@@ -252,7 +259,7 @@ export const syncSessionInAsync: Rule = {
     limits: [
       'The fix switches the annotation to `AsyncSession` and the dependency to `session.async-dependency` (default `get_async_db`), imported from the module that defines `get_db` when it also defines the async one, else from `session.async-dependency-module`; with neither there is no fix. It removes nothing (the sync imports stay).',
       'After the switch the handler\'s queries must be async too: `db.query(...)` (AM101) and unawaited session calls (AM201) are reported and fixed separately; "Migrate this endpoint" combines them.',
-      'A plain `db: Session` parameter without `Depends` only gets an unsafe annotation fix: its callers must pass an `AsyncSession`.',
+      'A plain `db: Session` parameter without `Depends` gets no fix, only the suggestion to annotate it `AsyncSession` (fix and fix-all never apply it): the annotation does not change what the callers pass, and the awaited rewrites of the body would then crash on the sync Session they still pass.',
       'Aliases such as `SessionDep = Annotated[Session, Depends(get_db)]` used as `db: SessionDep` are not followed.',
       'A session opened with a sync factory (`SessionLocal()`) is reported without a fix.',
     ],
