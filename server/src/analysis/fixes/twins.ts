@@ -1,5 +1,7 @@
 // Sync ↔ async twins (services/user.py:user_service ↔ services/async_user.py:async_user_service)
 // for a resolved call, and the edits that switch a call site / an import to the async twin.
+import { syncSessionArgument } from '../async-evidence';
+import { callBinding } from '../call-binding';
 import { type Callable, isCoroutineFunction, isLocalName } from '../callee';
 import type { Node } from '../parser';
 import type { FileFacts } from '../semantics';
@@ -82,6 +84,23 @@ export function asyncTwinOf(index: WorkspaceIndex, callable: Callable): AsyncTwi
       }
     }
   }
+  return undefined;
+}
+
+/**
+ * Why switching call to the twin would not be correct, or undefined when it is (the facts the
+ * switch relies on): the call's arguments bind to the twin's parameters, and no argument is a
+ * sync Session (the `async def` twin would `await` its methods: `TypeError`).
+ */
+export function twinCallMisfit(facts: FileFacts, call: Node, twin: AsyncTwin): string | undefined {
+  const label = `${twin.className ? `${twin.className}.` : ''}${twin.fn.name}`;
+  const syncSession = syncSessionArgument(facts, call);
+  if (syncSession) return `\`${syncSession.text}\` is a sync \`Session\`, which the async twin \`${label}\` cannot await: switch the session first ("Migrate this endpoint" does both)`;
+  const decorators = twin.fn.decorators.map((d) => d.replace(/\(.*$/s, ''));
+  const skipFirst = twin.symbol.kind === 'instance' ? !decorators.some((d) => /(^|\.)staticmethod$/.test(d)) : twin.symbol.kind === 'class' ? decorators.some((d) => /(^|\.)classmethod$/.test(d)) : false;
+  const binding = callBinding(call, twin.fn, skipFirst);
+  if (binding === 'fails') return `the call's arguments do not bind to the parameters of the async twin \`${label}\` (its signature differs)`;
+  if (binding === 'unknown') return `the call unpacks \`*args\`/\`**kwargs\`, so its binding to the async twin \`${label}\` cannot be checked`;
   return undefined;
 }
 

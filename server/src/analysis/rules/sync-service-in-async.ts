@@ -11,6 +11,7 @@ import {
   importRemovable,
   removeImportedName,
   sameSymbol,
+  twinCallMisfit,
   twinImport,
   usesOf,
 } from '../fixes/twins';
@@ -53,6 +54,7 @@ function renameAndAwait(call: Node, id: Node, newName: string, awaited: boolean)
  * await the call unless it already is.
  */
 export function twinCallSiteFix(facts: FileFacts, call: Node, callable: Callable, twin: AsyncTwin, awaited: boolean): Fix | undefined {
+  if (twinCallMisfit(facts, call, twin)) return undefined;
   const id = renamedIdentifier(call, twin);
   if (!id || isLocalName(facts, id)) return undefined;
   const binding = fromImportBinding(facts, id.text);
@@ -117,12 +119,13 @@ function checkCalls(context: RuleContext): void {
     const label = twinLabel(twin, callable.name);
     const message = `\`${calleeText}(…)\` calls the sync \`${syncName}\` from async code, blocking the event loop; its async twin \`${label}\` (\`${twin.module}\`) exists: \`await ${label}(…)\``;
     const blocker = awaitBlocker(call, facts);
-    const fix = blocker ? undefined : twinCallSiteFix(facts, call, callable, twin, false);
+    const misfit = twinCallMisfit(facts, call, twin);
+    const fix = blocker || misfit ? undefined : twinCallSiteFix(facts, call, callable, twin, false);
     context.report({
       node: call,
       message,
       fix,
-      noFixReason: fix ? undefined : blocker ? `cannot insert \`await\`: ${blocker}` : 'the call does not go through a name imported with `from … import`, or the twin name is already taken in this module',
+      noFixReason: fix ? undefined : blocker ? `cannot insert \`await\`: ${blocker}` : misfit ? `no switch: ${misfit}` : 'the call does not go through a name imported with `from … import`, or the twin name is already taken in this module',
       related: twinRelatedInfo(twin),
     });
   }
@@ -199,6 +202,11 @@ function computeModuleSwitch(facts: FileFacts, binding: ImportBinding): ModuleSw
     result.noFixReason = 'some uses are not calls of methods the async twin defines as `async def`';
     return result;
   }
+  const misfit = details.map((d) => twinCallMisfit(facts, d.call!, d.twin!)).find((m) => m);
+  if (misfit) {
+    result.noFixReason = misfit;
+    return result;
+  }
   const imported = twinImport(facts, details[0].twin!, binding, { removeSync: importRemovable(facts, summary, binding.local) });
   if (!imported) {
     result.noFixReason = `the name \`${twinInfo.name}\` is already taken in this module`;
@@ -270,7 +278,7 @@ export const syncServiceInAsync: Rule = {
       'Twin naming follows `[tool.async-migrate.twins]` (`module-patterns`, default `async_{name}`, `{name}_async`; `name-patterns`, default `async_{name}`, `{name}_async`, `Async{Name}`); the twin must define an `async def` with the same method name.',
       'The fix needs the sync name imported with `from … import` (any alias, relative imports and package re-exports included); the twin is imported in the same style, and the sync import is removed when nothing else in the file (or `__all__`, or another module importing it from here) still uses it.',
       'Awaited calls of a sync service (`await user_service.get(...)`) are reported by AM202 (await-on-sync), not here.',
-      'The twin may expect an `AsyncSession`: pair the switch with AM103 (sync-session-in-async) on the endpoint, as "Migrate this endpoint" does.',
+      'The switch is offered only when the call fits the twin: its arguments bind to the twin\'s parameters, and it passes no sync `Session` (the `async def` twin would await its methods and crash). Switch the session first (AM103), or use "Migrate this endpoint", which does both.',
     ],
   },
   check,
