@@ -51,6 +51,32 @@ export interface MigrateResult {
 /** Codes whose unsafe fix belongs in the combined edit when options.unsafe is not false. */
 const UNSAFE_INCLUDED = new Set(['AM401']);
 
+/**
+ * Findings that, left in a migrated handler, mean it is not consistent: a sync session still in
+ * use (AM103, and legacy queries AM101 that need an AsyncSession to be rewritten), or code that
+ * crashes at run time (a coroutine never awaited, `await` on a sync result, an eager-load gap,
+ * a missing member, `await` in a plain def, an unawaited Redis command). Any of them left after the
+ * combined edit and the migration changes nothing (PRODUCT.md §1.2: all-or-nothing).
+ */
+const INCONSISTENT_CODES = new Set(['AM101', 'AM103', 'AM104', 'AM105', 'AM201', 'AM202', 'AM204', 'AM205', 'AM302']);
+
+/** How to get the missing async session dependency (the init-async command adds it). */
+export const INIT_ASYNC_HINT = 'run "Set up async infrastructure" (`async-migrate init-async`, or the editor command asyncMigrate.initAsync), then migrate this endpoint again';
+
+/** What the developer must do for one inconsistency, in the words of the finding. */
+function blockerMessage(f: Finding): string {
+  if (f.code === 'AM103' && /no async session dependency/.test(f.noFixReason ?? '')) {
+    return `AM103 no async session dependency: ${f.message}; ${INIT_ASYNC_HINT}`;
+  }
+  return `${f.code} ${f.message}${f.noFixReason ? ` (no automatic fix: ${f.noFixReason})` : ''}`;
+}
+
+/** The 1-based line in original where snippet (text of the migrated file) appears inside [start, end), else fallback. */
+function originalLine(original: string, snippet: string, start: number, end: number, fallback: number): number {
+  const at = snippet ? original.slice(start, end).indexOf(snippet) : -1;
+  return at >= 0 ? lineOf(original, start + at) : fallback;
+}
+
 function countErrorNodes(root: Node): number {
   if (!root.hasError) return 0;
   let n = 0;
@@ -158,6 +184,7 @@ export function migrateEndpoint(
   try {
     result = fixText(path, current, index, config, {
       ...runOptions,
+      endpointMigration: true,
       unsafe: true,
       filter: (f) => inHandler(f) && !!f.fix && (f.fix.applicability === 'safe' || (includeUnsafe && UNSAFE_INCLUDED.has(f.code))),
     });
@@ -191,13 +218,21 @@ export function migrateEndpoint(
   }
 
   // 4. What is left: findings in the handler, sync services that would receive an AsyncSession.
+  // Inconsistencies (the session not switched, a use left unawaited, a sync function handed the
+  // AsyncSession) refuse the whole migration: nothing changes and each one says what is missing.
   const notDone: NotDone[] = [];
+  const blockers: NotDone[] = [];
   const { file } = parseSource(path, current, config);
   try {
     index.upsert(summarizeSource(file));
     const range = handlerRanges()[0];
     const remaining = analyzeFile(file, index, config, runOptions).filter((f) => range && f.start >= range.start && f.end <= range.end);
+    const atOriginal = (start: number, end: number) => originalLine(text, current.slice(start, end), route.outerStart, route.end, route.line);
     for (const f of remaining) {
+      if (INCONSISTENT_CODES.has(f.code)) {
+        blockers.push({ message: blockerMessage(f), line: atOriginal(f.start, f.end), code: f.code });
+        continue;
+      }
       let why = '';
       if (f.noFixReason) why = ` (no automatic fix: ${f.noFixReason})`;
       else if (f.fix?.applicability === 'unsafe') {
@@ -207,10 +242,17 @@ export function migrateEndpoint(
       notDone.push({ message: `${f.code} ${f.message}${why}`, line: f.range.start.line + 1, code: f.code });
     }
     const fnNode = range ? functionNodeAt(file, range.start) : undefined;
-    if (fnNode) notDone.push(...syncCallsReceivingSession(file, fnNode, index, config, remaining));
+    for (const handoff of fnNode ? syncCallsReceivingSession(file, fnNode, index, config, remaining) : []) {
+      blockers.push({ message: handoff.message, line: atOriginal(handoff.start, handoff.end) });
+    }
   } finally {
     file.dispose();
     restoreIndex();
+  }
+  if (blockers.length) {
+    blockers.sort((a, b) => a.line - b.line);
+    const summary = `\`${name}\` not migrated, nothing was changed: the handler would not be consistent (${plural(blockers.length, 'problem')} the combined edit cannot solve)`;
+    return { text, applied: [], notDone: [{ message: summary, line: route.line }, ...blockers], handler: name, ok: false };
   }
   notDone.sort((a, b) => a.line - b.line);
   const edit = minimalEdit(text, current);
@@ -239,9 +281,9 @@ function asyncTwinOf(index: WorkspaceIndex, sym: ResolvedSymbol & { kind: 'funct
  * Calls in the handler to workspace `def` functions/methods that are passed the (now async)
  * session: they would run sync ORM code on an AsyncSession.
  */
-function syncCallsReceivingSession(file: SourceFile, fn: Node, index: WorkspaceIndex, config: AsyncMigrateConfig, remaining: Finding[]): NotDone[] {
+function syncCallsReceivingSession(file: SourceFile, fn: Node, index: WorkspaceIndex, config: AsyncMigrateConfig, remaining: Finding[]): { message: string; start: number; end: number }[] {
   const facts = new FileFacts(file, index, config);
-  const out: NotDone[] = [];
+  const out: { message: string; start: number; end: number }[] = [];
   const body = fn.childForFieldName('body');
   if (!body) return out;
   walk(body, (node) => {
@@ -265,7 +307,7 @@ function syncCallsReceivingSession(file: SourceFile, fn: Node, index: WorkspaceI
     const message = twin
       ? `\`${written}()\` is sync and would now receive an AsyncSession; switch to its async twin \`${twin}\` (awaited)`
       : `\`${written}()\` is sync and would now receive an AsyncSession: migrate ${modPath} first (no async twin found)`;
-    out.push({ message, line: node.startPosition.row + 1 });
+    out.push({ message, start: node.startIndex, end: node.endIndex });
   });
   return out;
 }

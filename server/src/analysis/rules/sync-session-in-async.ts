@@ -6,7 +6,11 @@ import type { FunctionFacts, ParamFacts } from '../semantics';
 import { ensureFromImport, importedLocalName } from '../fixes/imports';
 import { enclosingBodyFunction } from '../fixes/awaiting';
 import { children, dottedName, isAsyncFunction, keywordArgument, walk } from '../syntax';
-import type { TextEdit } from '../types';
+import { isCoroutineFunction, resolveCall } from '../callee';
+import { awaitBlocker, isAwaitedExpr } from '../fixes/await';
+import { legacyQueryHeads, rewriteLegacyQuery } from '../fixes/query-rewrite';
+import type { Fix, TextEdit } from '../types';
+import { ASYNC_SESSION_COROUTINES } from './missing-await';
 
 const ASYNC_SESSION_MODULE = 'sqlalchemy.ext.asyncio';
 
@@ -124,6 +128,62 @@ function asyncSessionName(context: RuleContext): { text: string; edit?: TextEdit
   return { text: 'AsyncSession', edit: ensureFromImport(context.file, ASYNC_SESSION_MODULE, 'AsyncSession') };
 }
 
+/** Session methods that stay plain calls on an AsyncSession (no `await`). */
+const SAME_ON_ASYNC_SESSION = new Set(['add', 'add_all', 'expunge', 'expunge_all', 'in_transaction', 'is_modified']);
+
+/**
+ * Why switching only this parameter to an AsyncSession would leave the function inconsistent
+ * (undefined when every use of the session gets its own fix in the same fix run): each use must be
+ * a legacy query the rewrite translates, a session coroutine method that can be awaited, a method
+ * that is the same on an AsyncSession, or an argument of an `async def` that does not expect a
+ * sync Session. Anything else needs "Migrate this endpoint", which checks the whole handler.
+ */
+function sessionSwitchBlocker(context: RuleContext, fn: FunctionFacts, name: string): string | undefined {
+  const { facts } = context;
+  const body = fn.node.childForFieldName('body');
+  if (!body) return undefined;
+  const queries = legacyQueryHeads(context);
+  const line = (n: Node) => `line ${n.startPosition.row + 1}`;
+  for (const id of facts.descendantsOfType(body, 'identifier')) {
+    if (id.text !== name) continue;
+    const parent = id.parent;
+    if (!parent) continue;
+    if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === id.id) continue;
+    if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === id.id) continue;
+    if (facts.enclosingFunction(id)?.node.id !== fn.node.id) return `\`${name}\` is used in a nested function (${line(id)})`;
+    if (parent.type === 'attribute') {
+      const method = parent.childForFieldName('attribute')!.text;
+      const call = parent.parent?.type === 'call' && parent.parent.childForFieldName('function')?.id === parent.id ? parent.parent : undefined;
+      if (!call) return `\`${parent.text}\` (${line(id)}) is not a method call the fix can convert`;
+      if (method === 'query') {
+        const q = queries.find((candidate) => candidate.receiver.id === id.id);
+        const rewrite = q ? rewriteLegacyQuery(context, q, 'await') : undefined;
+        if (!rewrite?.fix) return `\`${name}.query(...)\` (${line(id)}) cannot be rewritten${rewrite?.noFixReason ? `: ${rewrite.noFixReason}` : ''}`;
+        continue;
+      }
+      if (SAME_ON_ASYNC_SESSION.has(method)) continue;
+      if (ASYNC_SESSION_COROUTINES.has(method)) {
+        const blocker = isAwaitedExpr(call) ? undefined : awaitBlocker(call, facts);
+        if (blocker) return `\`${name}.${method}()\` (${line(id)}) would need \`await\`, but ${blocker}`;
+        continue;
+      }
+      return `\`${name}.${method}()\` (${line(id)}) has no automatic async counterpart`;
+    }
+    const argumentOf = parent.type === 'argument_list' ? parent.parent : parent.type === 'keyword_argument' && parent.parent?.type === 'argument_list' ? parent.parent.parent : undefined;
+    if (argumentOf?.type === 'call') {
+      const callable = resolveCall(facts, argumentOf);
+      const callee = argumentOf.childForFieldName('function')?.text ?? 'a call';
+      if (!callable) return `\`${name}\` is passed to \`${callee}()\` (${line(id)}), which the engine cannot check`;
+      if (!isCoroutineFunction(callable.fn)) return `\`${callee}()\` (${line(id)}) is sync and would receive the AsyncSession`;
+      const annotations = Object.values(callable.fn.paramAnnotations ?? {});
+      if (annotations.some((a) => /(^|[^\w.])Session\b/.test(a) && !/AsyncSession/.test(a))) return `\`${callee}()\` (${line(id)}) declares a sync \`Session\` parameter`;
+      continue;
+    }
+    return `\`${name}\` is used as a value (${line(id)}), which the fix cannot follow`;
+  }
+  return undefined;
+}
+
 function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts): void {
   const typeNode = syncSessionTypeNode(context, param.annotation);
   const depNode = dependencyNode(param);
@@ -156,7 +216,21 @@ function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts):
       edits.push({ start: depNode.startIndex, end: depNode.endIndex, newText: dep.text });
       if (dep.edit) edits.push(dep.edit);
     }
-    context.report({ node: param.node, message, fix: { title: `Use AsyncSession = Depends(${dep?.text ?? depNode.text})`, applicability: 'safe', edits } });
+    const switchFix: Fix = { title: `Use AsyncSession = Depends(${dep?.text ?? depNode.text})`, applicability: 'safe', edits };
+    // The switch is correct only together with the edits of every use of the session: offered
+    // as a line fix when each use gets its own fix in the same run, else left to "Migrate this
+    // endpoint" (which checks the whole handler and changes nothing unless it is consistent).
+    const blocker = context.endpointMigration ? undefined : sessionSwitchBlocker(context, fn, param.name);
+    if (blocker) {
+      context.report({
+        node: param.node,
+        message,
+        noFixReason: `switching only the parameter would leave the function inconsistent: ${blocker}; use "Migrate this endpoint"`,
+        suggestions: [{ ...switchFix, title: `${switchFix.title} (then convert every use of \`${param.name}\` by hand)`, applicability: 'unsafe' }],
+      });
+      return;
+    }
+    context.report({ node: param.node, message, fix: switchFix });
     return;
   }
   // A plain `db: Session` parameter (a service function): only its annotation can change here,
@@ -257,7 +331,8 @@ export const syncSessionInAsync: Rule = {
     example: 'from sqlalchemy.orm import Session\nfrom app.db.session import get_db\n\n@router.get("/users/me")\nasync def get_current_user_info(db: Session = Depends(get_db)):\n    ...',
     useInstead: 'from sqlalchemy.ext.asyncio import AsyncSession\nfrom app.db.session import get_db, get_async_db\n\n@router.get("/users/me")\nasync def get_current_user_info(db: AsyncSession = Depends(get_async_db)):\n    ...',
     limits: [
-      'The fix switches the annotation to `AsyncSession` and the dependency to `session.async-dependency` (default `get_async_db`), imported from the module that defines `get_db` when it also defines the async one, else from `session.async-dependency-module`; with neither there is no fix. It removes nothing (the sync imports stay).',
+      'The fix switches the annotation to `AsyncSession` and the dependency to `session.async-dependency` (default `get_async_db`), imported from the module that defines `get_db` when it also defines the async one, else from `session.async-dependency-module`; with neither there is no fix — run "Set up async infrastructure" (`async-migrate init-async`) first. It removes nothing (the sync imports stay).',
+      'The switch alone is a line fix only when every use of the session in the function gets its own fix in the same run: a `query()` chain the rewrite translates, a session coroutine (`execute`, `commit`, …) that can be awaited, `add`/`add_all`/`expunge`, or an argument of an `async def` that does not declare a sync `Session`. Otherwise (a sync service receiving the session, a use the fix cannot follow) it has no line fix and names the first such use: "Migrate this endpoint" switches it together with the whole handler, or changes nothing.',
       'After the switch the handler\'s queries must be async too: `db.query(...)` (AM101) and unawaited session calls (AM201) are reported and fixed separately; "Migrate this endpoint" combines them.',
       'A plain `db: Session` parameter without `Depends` gets no fix, only the suggestion to annotate it `AsyncSession` (fix and fix-all never apply it): the annotation does not change what the callers pass, and the awaited rewrites of the body would then crash on the sync Session they still pass.',
       'Aliases such as `SessionDep = Annotated[Session, Depends(get_db)]` used as `db: SessionDep` are not followed.',
