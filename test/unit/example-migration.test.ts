@@ -8,20 +8,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { cli } from './cli/workspace';
+import { havePython, PYTHON } from './helpers';
 
 const APP = path.resolve(__dirname, '../../examples/gym-app');
-const PYTHON = '/usr/bin/python3';
-
-function havePythonStack(): boolean {
-  return spawnSync(PYTHON, ['-c', 'import sqlalchemy, fastapi, aiosqlite, httpx, pytest'], { stdio: 'ignore' }).status === 0;
-}
 
 describe('examples/gym-app migrated end to end', function () {
   this.timeout(300000);
   let dir = '';
 
   before(function () {
-    if (!havePythonStack()) {
+    if (!havePython(['sqlalchemy', 'fastapi', 'aiosqlite', 'httpx', 'pytest'])) {
       if (process.env.CI === 'true') throw new Error(`${PYTHON} lacks sqlalchemy/fastapi/aiosqlite/httpx/pytest (run scripts/setup.sh)`);
       this.skip();
     }

@@ -19,12 +19,11 @@ import { syncAwaits } from '../../server/src/analysis/fix-invariant';
 import { migrateEndpoint } from '../../server/src/analysis/migrate-endpoint';
 import type { WorkspaceIndex } from '../../server/src/analysis/workspace';
 import { loadProject } from '../../server/src/project';
-import { buildIndex, makeConfig, type Files } from './helpers';
+import { buildIndex, havePython, makeConfig, PYTHON, type Files } from './helpers';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');
 const CORPUS = path.resolve(__dirname, '../corpus');
 const EXAMPLE = path.resolve(__dirname, '../../examples/gym-app');
-const PYTHON = '/usr/bin/python3';
 
 interface Workspace {
   name: string;
@@ -164,14 +163,14 @@ const FIX_MODES: FixMode[] = [
 describe('fix invariant: nothing sync is awaited, every file parses and compiles (fixtures, example app, corpus)', function () {
   this.timeout(600000);
   let workspaces: Workspace[] = [];
-  let havePython = false;
+  let pythonFound = false;
   const compileJobs: CompileJob[] = [];
   const counts = { workspaces: 0, files: 0, changedByFix: 0, endpoints: 0, migrated: 0, refused: 0 };
 
   before(async () => {
     workspaces = await allWorkspaces();
-    havePython = spawnSync(PYTHON, ['-c', 'import py_compile'], { stdio: 'ignore' }).status === 0;
-    if (!havePython && process.env.CI === 'true') throw new Error(`${PYTHON} is required for the fix invariant`);
+    pythonFound = havePython(['py_compile']);
+    if (!pythonFound && process.env.CI === 'true') throw new Error(`${PYTHON} is required for the fix invariant`);
   });
 
   it('covers every fixture, the example app and every corpus project', () => {
@@ -244,7 +243,7 @@ describe('fix invariant: nothing sync is awaited, every file parses and compiles
   });
 
   it('every changed file that CPython compiled before still compiles (py_compile)', function () {
-    if (!havePython) this.skip();
+    if (!pythonFound) this.skip();
     assert.ok(compileJobs.length > 20, `the fixes above changed files to compile (${compileJobs.length})`);
     assert.deepStrictEqual(compileFailures(compileJobs), []);
   });

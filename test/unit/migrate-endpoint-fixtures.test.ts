@@ -9,13 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { migrateEndpoint } from '../../server/src/analysis/migrate-endpoint';
 import { loadProject } from '../../server/src/project';
+import { havePython, PYTHON } from './helpers';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/migrate-endpoint');
-const PYTHON = '/usr/bin/python3';
-
-function havePythonStack(): boolean {
-  return spawnSync(PYTHON, ['-c', 'import sqlalchemy, fastapi, aiosqlite, httpx'], { stdio: 'ignore' }).status === 0;
-}
 
 describe('migrate endpoint fixtures (all-or-nothing)', function () {
   this.timeout(120000);
@@ -39,7 +35,7 @@ describe('migrate endpoint fixtures (all-or-nothing)', function () {
   describe('the session can be switched: consistent and executed', () => {
     let dir = '';
     before(function () {
-      if (!havePythonStack()) {
+      if (!havePython(['sqlalchemy', 'fastapi', 'aiosqlite', 'httpx'])) {
         if (process.env.CI === 'true') throw new Error(`${PYTHON} lacks sqlalchemy/fastapi/aiosqlite/httpx`);
         this.skip();
       }

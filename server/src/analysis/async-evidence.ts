@@ -5,13 +5,13 @@
 // Proof, in evidence order: an annotation, a `Depends(...)` whose dependency is known, a factory /
 // constructor call, a module-level variable whose kind the summary knows, a configured name.
 // A name guess (`db`, `session`) is never proof.
-import { isCoroutineFunction } from './callee';
+import { enclosingFunctionFacts, isCoroutineFunction } from './callee';
 import type { Node } from './parser';
 import type { FileFacts } from './semantics';
 import type { FunctionSummary } from './summary';
 import { unparen } from './syntax';
 
-export type ReceiverKind = 'session' | 'redis';
+export type ReceiverKind = 'session' | 'redis' | 'http';
 
 export type AsyncProof =
   | { proven: true; fact: string }
@@ -21,12 +21,40 @@ export type AsyncProof =
 const WHAT: Record<ReceiverKind, { async: string; sync: string }> = {
   session: { async: 'an `AsyncSession`', sync: 'a sync `Session`' },
   redis: { async: 'an async Redis client', sync: 'a sync Redis client' },
+  http: { async: 'an async HTTP client', sync: 'a sync HTTP client' },
 };
+
+const ASYNC_HTTP_CLIENTS = new Set(['httpx.AsyncClient', 'aiohttp.ClientSession']);
+
+/** Whether expr holds an async HTTP client (httpx.AsyncClient, aiohttp.ClientSession): annotation, construction, module variable. */
+function isAsyncHttpClient(facts: FileFacts, expr: Node): boolean {
+  if (expr.type === 'identifier') {
+    const fn = enclosingFunctionFacts(facts, expr);
+    const param = fn?.params.get(expr.text);
+    if (param) {
+      if (!param.annotation) return false;
+      for (const m of param.annotation.text.matchAll(/[A-Za-z_][\w.]*/g)) {
+        const sym = facts.index.resolveDotted(facts.moduleName, m[0]);
+        if (sym?.kind === 'external' && ASYNC_HTTP_CLIENTS.has(sym.dotted)) return true;
+      }
+      return false;
+    }
+    const bindings = fn?.locals.get(expr.text);
+    if (bindings?.length) {
+      return bindings.every((b) => {
+        const value = unparen(b.value);
+        return value.type === 'call' && ASYNC_HTTP_CLIENTS.has(facts.canonical(value.childForFieldName('function')) ?? '');
+      });
+    }
+  }
+  const sym = expr.type === 'identifier' || expr.type === 'attribute' ? facts.resolve(expr) : undefined;
+  return sym?.kind === 'variable' && sym.variableKind === 'asyncHttpClient';
+}
 
 /** Whether the object a method is called on is proven async (an AsyncSession, an async Redis client). */
 export function asyncReceiverProof(facts: FileFacts, receiver: Node, kind: ReceiverKind): AsyncProof {
   const node = unparen(receiver);
-  const flavor = kind === 'session' ? facts.sessionFlavor(node) : facts.redisFlavor(node);
+  const flavor = kind === 'session' ? facts.sessionFlavor(node) : kind === 'redis' ? facts.redisFlavor(node) : isAsyncHttpClient(facts, node) ? 'async' : undefined;
   if (flavor === 'async') return { proven: true, fact: `\`${node.text}\` is ${WHAT[kind].async}` };
   if (flavor === 'sync') return { proven: false, knownSync: true, reason: `\`${node.text}\` is ${WHAT[kind].sync}: awaiting its calls raises \`TypeError\`` };
   return { proven: false, knownSync: false, reason: `nothing proves \`${node.text}\` is ${WHAT[kind].async} (an annotation, an async dependency or an async factory would)` };
