@@ -2,7 +2,8 @@
 # Extension tests inside a real VS Code (code-server 1.100.3 + headless Chromium).
 #   bash scripts/test-vscode.sh [launcher args, e.g. --grep smoke --timeout 600000 --verbose]
 # Env: VSCODE_TEST_EXTENSION (default: repo root), VSCODE_TEST_FOLDER (default:
-#      examples/gym-app, else a temp folder with one .py file),
+#      examples/gym-app, else a temp folder with one .py file; each pass opens a fresh
+#      temporary copy of it, made by the launcher, so the checkout is never edited),
 #      SKIP_EXTENSION_BUILD=1 (do not run scripts/build.mjs).
 # Screenshots land in test-results/screenshots/.
 set -euo pipefail

@@ -164,6 +164,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<AsyncM
       const offset = editor.document.offsetAt(editor.selection.active);
       return executeServerCommand(COMMANDS.migrateEndpoint, { uri: editor.document.uri.toString(), offset });
     }),
+    vscode.commands.registerCommand('asyncMigrate.initAsync', async () => {
+      // The folder of the active file, else the only folder, else the one the user picks.
+      const active = vscode.window.activeTextEditor?.document.uri;
+      const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? (vscode.workspace.workspaceFolders?.length === 1 ? vscode.workspace.workspaceFolders[0] : await vscode.window.showWorkspaceFolderPick());
+      if (!folder) {
+        void vscode.window.showInformationMessage(t('Async Migrate: open a folder first.'));
+        return undefined;
+      }
+      return executeServerCommand(COMMANDS.setUpAsyncInfrastructure, { uri: active && vscode.workspace.getWorkspaceFolder(active) === folder ? active.toString() : folder.uri.toString() });
+    }),
     vscode.commands.registerCommand('asyncMigrate.fixAllInFile', async () => {
       const editor = activePythonEditor();
       if (!editor) return undefined;

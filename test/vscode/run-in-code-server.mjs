@@ -7,6 +7,7 @@
 // Usage:
 //   node test/vscode/run-in-code-server.mjs --extension <abs ext dev folder>
 //     --tests <abs compiled test module exporting run()> --folder <abs workspace>
+//     (the workbench opens a fresh temporary copy of --folder, never the folder itself)
 //     [--settings JSON] [--screenshot-dir DIR] [--timeout ms] [--grep RE]
 //     [--code-server DIR] [--chromium PATH] [--keep-temp] [--verbose]
 //
@@ -218,7 +219,7 @@ function findCodeServer() {
 async function main() {
   const extensionPath = requireAbs('extension');
   const testsPath = requireAbs('tests');
-  const folder = requireAbs('folder');
+  const sourceFolder = requireAbs('folder');
   const timeoutMs = Number(args.timeout);
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new LauncherError(`--timeout must be a positive number of ms`);
   const deadline = t0 + timeoutMs;
@@ -252,6 +253,10 @@ async function main() {
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
   fs.mkdirSync(shotDir, { recursive: true });
+  // The tests edit, fix, save and write progress files in the workspace: they get a fresh copy,
+  // removed with the temp dir, so nothing (a save, an auto-save, a killed run) reaches the checkout.
+  const folder = path.join(tempDir, 'workspace', path.basename(sourceFolder));
+  fs.cpSync(sourceFolder, folder, { recursive: true, filter: (src) => !/(^|[\\/])(__pycache__|\.pytest_cache)$/.test(src) });
   const settings = {
     'security.workspace.trust.enabled': false,
     'workbench.startupEditor': 'none',
@@ -262,6 +267,8 @@ async function main() {
     'workbench.tips.enabled': false,
     'workbench.enableExperiments': false,
     'git.enabled': false,
+    // code-server defaults to afterDelay: edits made by the tests stay unsaved buffers.
+    'files.autoSave': 'off',
     ...userSettings,
   };
   fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
@@ -364,7 +371,7 @@ async function main() {
   const url =
     `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}` +
     `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  log(`opening workbench: folder=${folder}`);
+  log(`opening workbench: folder=${folder} (a copy of ${sourceFolder})`);
   log(`  extension=${extensionPath}`);
   log(`  tests=${testsPath}`);
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });

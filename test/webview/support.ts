@@ -235,8 +235,10 @@ export interface WebviewPage {
   clearPosted(): Promise<void>;
   /** Delivers a message from the "extension". */
   send(message: unknown): Promise<void>;
-  /** CSP violations and page errors seen so far. */
+  /** Page errors and console errors seen so far (CSP violations: see violations()). */
   problems: string[];
+  /** console.warn lines of the script. */
+  warnings: string[];
   dialogs: string[];
 }
 
@@ -244,10 +246,12 @@ export async function openWebview(browser: Browser, theme: ThemeName = 'dark', l
   const context = await browser.newContext({ viewport: size, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const problems: string[] = [];
+  const warnings: string[] = [];
   const dialogs: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    else if (m.type() === 'warning') warnings.push(m.text());
   });
   page.on('dialog', (d) => {
     dialogs.push(d.message());
@@ -293,6 +297,7 @@ export async function openWebview(browser: Browser, theme: ThemeName = 'dark', l
   return {
     page,
     problems,
+    warnings,
     dialogs,
     posted: () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted),
     clearPosted: () => page.evaluate(() => void ((window as unknown as { __posted: unknown[] }).__posted.length = 0)),

@@ -28,6 +28,8 @@ export interface MigrationState {
   checklistVisible: boolean;
   posted: number;
   lastPosted: unknown;
+  /** The last cursor position looked up and the endpoint found there (null: outside every handler). */
+  lastLookup?: { uri: string; line: number; character: number; ref: EndpointRef | null };
 }
 
 export function registerMigration(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined, log: (line: string) => void = () => undefined): void {
@@ -89,18 +91,22 @@ export function registerMigration(context: vscode.ExtensionContext, getClient: (
 
   let followTimer: NodeJS.Timeout | undefined;
   let followSeq = 0;
+  let lastLookup: MigrationState['lastLookup'];
   async function follow(editor: vscode.TextEditor | undefined): Promise<void> {
     if (!editor || editor.document.languageId !== 'python' || editor.document.uri.scheme !== 'file') return;
     const seq = ++followSeq;
+    const position = editor.selection.active;
     let ref: EndpointRef | null | undefined;
     try {
-      ref = await lsp.endpointAt(editor.document.uri.toString(), editor.selection.active);
+      ref = await lsp.endpointAt(editor.document.uri.toString(), position);
     } catch (error) {
       log(`[checklist] endpointAt failed: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
+    if (seq !== followSeq) return;
+    lastLookup = { uri: editor.document.uri.toString(), line: position.line, character: position.character, ref: ref ?? null };
     // Outside every handler: keep showing the last endpoint (the user may be reading a service).
-    if (seq === followSeq && ref) await checklist.show(ref);
+    if (ref) await checklist.show(ref);
   }
   const followSoon = (editor: vscode.TextEditor | undefined) => {
     if (followTimer) clearTimeout(followTimer);
@@ -164,6 +170,7 @@ export function registerMigration(context: vscode.ExtensionContext, getClient: (
         checklistVisible: checklist.visible,
         posted: checklist.posted.length,
         lastPosted: checklist.posted[checklist.posted.length - 1],
+        lastLookup,
       };
     }),
     vscode.commands.registerCommand('asyncMigrate.internal.showEndpoint', async (ref: unknown) => {

@@ -121,6 +121,10 @@ export interface FixOptions extends RunOptions {
   /** Only fixes of findings for which this returns true (e.g. inside one endpoint). */
   filter?: (finding: Finding) => boolean;
   maxPasses?: number;
+  /** The tree of `text` when the caller parsed it already; fixText takes it over (and disposes it). */
+  parsed?: SourceFile;
+  /** Hand the tree of the returned text to the caller (FixResult.tree, which the caller disposes). */
+  keepTree?: boolean;
 }
 
 export interface FixResult {
@@ -130,6 +134,8 @@ export interface FixResult {
   /** Findings left after the last pass. */
   remaining: Finding[];
   passes: number;
+  /** The parsed returned text, with options.keepTree. */
+  tree?: SourceFile;
 }
 
 export function fixable(finding: Finding, unsafe: boolean): Fix | undefined {
@@ -150,10 +156,12 @@ export function fixText(path: string, text: string, index: WorkspaceIndex, confi
   let remaining: Finding[] = [];
   let passes = 0;
   // The tree parsed to check a pass is the next pass's tree: each text is parsed once.
-  let nextFile: SourceFile | undefined;
+  let nextFile: SourceFile | undefined = options.parsed;
+  let kept: SourceFile | undefined;
   for (;;) {
     const file = nextFile ?? parseSource(path, current, config).file;
     nextFile = undefined;
+    let failed = false;
     try {
       index.upsert(summarizeSource(file));
       const findings = analyzeFile(file, index, config, options);
@@ -176,9 +184,14 @@ export function fixText(path: string, text: string, index: WorkspaceIndex, confi
       accepted.forEach((i) => applied.push(candidates[i]));
       current = next;
       passes++;
+    } catch (error) {
+      failed = true;
+      throw error;
     } finally {
-      file.dispose();
+      // Leaving the loop without a next tree: `file` is the tree of the returned text.
+      if (options.keepTree && !nextFile && !failed) kept = file;
+      else file.dispose();
     }
   }
-  return { text: current, applied, remaining, passes };
+  return { text: current, applied, remaining, passes, tree: kept };
 }

@@ -24,8 +24,6 @@ export class Folder {
   /** Resolves when the current indexing pass completes. */
   ready: Promise<void>;
   private resolveReady!: () => void;
-  /** Summary signatures (positions stripped), to tell whether dependents must be re-checked. */
-  readonly signatures = new Map<string, string>();
 
   constructor(
     readonly uri: string,
@@ -101,9 +99,6 @@ export class Folder {
     return this.root ? path.join(this.root, ...relPath.split('/')) : undefined;
   }
 }
-
-/** A summary's JSON without positions (defined with the index, which keys caches on it). */
-export { summarySignature } from '../analysis/workspace';
 
 export function uriToPath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;

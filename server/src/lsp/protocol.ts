@@ -20,6 +20,8 @@ export const COMMANDS = {
   fixAll: 'asyncMigrate.fixAll',
   /** args: [{ uri, line?, character? }] → asks the client to show that document (window/showDocument). */
   openTwin: 'asyncMigrate.openTwin',
+  /** args: [{ uri }] (any file or folder of the workspace) → applies "Set up async infrastructure" via workspace/applyEdit. */
+  setUpAsyncInfrastructure: 'asyncMigrate.setUpAsyncInfrastructure',
 } as const;
 
 /** Code action kind of the safe fix-all (for `editor.codeActionsOnSave`). */
@@ -62,6 +64,11 @@ export interface MigrateEndpointArgs {
   character?: number;
   /** Or the handler's function name. */
   function?: string;
+}
+
+export interface SetUpAsyncInfrastructureArgs {
+  /** A file or folder URI: the workspace folder holding it is set up. */
+  uri: string;
 }
 
 export interface FixAllArgs {

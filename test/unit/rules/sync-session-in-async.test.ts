@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { analyze, fix, py, ruleTester } from '../helpers';
+import { analyze, fix, makeConfig, py, ruleTester } from '../helpers';
 
 const sessionModule = py`
   from sqlalchemy.orm import Session, sessionmaker
@@ -422,5 +422,41 @@ describe('AM103 session switch precondition', () => {
     const files = { ...SWITCH_WORKSPACE, 'app/api.py': SWITCH_HEADER + 'async def handler(db: Session = Depends(get_db)):\n    db.commit()\n    return await abuild_report(db)\n' };
     const fixed = await fix(files, 'app/api.py');
     assert.match(fixed, /async def handler\(db: AsyncSession = Depends\(get_async_db\)\):\n    await db\.commit\(\)\n/);
+  });
+});
+
+describe('AM103 and "Set up async infrastructure"', () => {
+  const handler = py`
+    from fastapi import Depends
+    from sqlalchemy.orm import Session
+    from app.db.session import get_db
+
+    async def me(db: Session = Depends(get_db)):
+        return None
+  `;
+  const am103 = async (files: Record<string, string>, session: Record<string, unknown> = {}) => {
+    const found = await analyze(files, { select: ['AM103'], only: 'app/api/users.py', config: makeConfig({ session }) });
+    assert.strictEqual(found.length, 1);
+    return found[0];
+  };
+
+  it('with no async session dependency anywhere: no fix, and the message and reason name the action', async () => {
+    const f = await am103({ 'app/db/session.py': onlySyncSessionModule, 'app/api/users.py': handler });
+    assert.strictEqual(f.fix, undefined);
+    assert.match(f.message, /no async session dependency exists yet: run "Set up async infrastructure" first$/);
+    assert.strictEqual(f.noFixReason, '`get_async_db` does not exist yet; "Set up async infrastructure" (code action, command or `async-migrate init-async`) adds it next to `get_db`');
+  });
+
+  it('a configured async-dependency-module in the workspace that lacks the dependency gives no fix', async () => {
+    const f = await am103({ 'app/db/session.py': onlySyncSessionModule, 'app/db/async_session.py': 'X = 1\n', 'app/api/users.py': handler }, { 'async-dependency-module': 'app.db.async_session' });
+    assert.strictEqual(f.fix, undefined);
+    assert.match(f.noFixReason!, /Set up async infrastructure/);
+  });
+
+  it('near miss: an async dependency under another name exists, so the reason is configuration, not set-up', async () => {
+    const f = await am103({ 'app/db/session.py': onlySyncSessionModule + '\n\nasync def get_async_session():\n    yield None\n', 'app/api/users.py': handler });
+    assert.strictEqual(f.fix, undefined);
+    assert.doesNotMatch(f.message, /Set up async infrastructure/);
+    assert.match(f.noFixReason!, /set \[tool\.async-migrate\.session\] async-dependency/);
   });
 });

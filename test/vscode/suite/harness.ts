@@ -100,6 +100,28 @@ export function waitForDiagnostics(
 }
 
 /**
+ * Resolves with the diagnostics of `uri` the next time they are published, an empty list
+ * included (the language client sets the collection on every publish, which fires
+ * onDidChangeDiagnostics): a positive signal that an analysis ran. Call it before the action
+ * that triggers the analysis (e.g. opening the document).
+ */
+export function nextDiagnosticsPublish(uri: vscode.Uri, timeoutMs = 20_000): Promise<readonly vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const key = uri.toString();
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (!e.uris.some((u) => u.toString() === key)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(vscode.languages.getDiagnostics(uri));
+    });
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no diagnostics were published for ${uri.fsPath} within ${timeoutMs}ms`));
+    }, timeoutMs);
+  });
+}
+
+/**
  * Ask the launcher for a screenshot of the browser page. Resolves with the
  * PNG path, or undefined when not running under the code-server launcher
  * (e.g. under @vscode/test-electron). Never throws for a missing launcher;

@@ -229,7 +229,8 @@ function analyzeFunction(parsed: ParsedFile, fn: Node, config: AsyncMigrateConfi
   return result;
 }
 
-function roleOf(qualified: string, written: string): ServiceDependency['role'] {
+function roleOf(qualified: string, written: string, local: boolean): ServiceDependency['role'] {
+  if (local) return 'helper';
   const text = `${qualified} ${written}`.toLowerCase();
   if (/repositor(y|ies)|(^|[._])repos?([._]|$)|crud|dao([._]|$)/.test(text)) return 'repository';
   if (/service/.test(text)) return 'service';
@@ -338,6 +339,7 @@ export function analyzeEndpoint(cache: AnalysisCache, handler: FunctionRef, maxD
         if (!ref) continue;
         const parentDep = services.get(parentKey);
         const written = call.written.startsWith('self.') && parentDep ? `${parentDep.name.split('.')[0]}.${call.target.name}` : call.written;
+        const local = call.target.module === root.module || /^_(?!_)/.test(call.target.name);
         const dep: ServiceDependency = {
           name: written,
           qualified,
@@ -345,11 +347,12 @@ export function analyzeEndpoint(cache: AnalysisCache, handler: FunctionRef, maxD
           path: ref.path,
           line: call.target.fn.line,
           isAsync: call.target.fn.isAsync,
-          role: roleOf(qualified, written),
+          role: roleOf(qualified, written, local),
           depth,
           blocking,
           doesIO: false,
         };
+        if (local) dep.local = true;
         if (depth > 1) dep.via = parentDep?.name;
         if (!dep.isAsync) {
           const twin = findAsyncTwin(index, call);

@@ -5,6 +5,7 @@ import type { CommandIO } from '../io';
 import * as path from 'path';
 import { DEFAULT_CONFIG } from '../../analysis/config';
 import { parseSource, summarizeSource } from '../../analysis/engine';
+import { isTestPath } from '../../analysis/infrastructure/async-dependency';
 import { sharesApi } from '../../analysis/rules/duplicate-sync-async-module';
 import type { ModuleSummary } from '../../analysis/summary';
 import type { WorkspaceIndex } from '../../analysis/workspace';
@@ -38,7 +39,6 @@ export interface TwinPair {
   safeToDelete: boolean;
 }
 
-const TEST_PATH = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
 
 /**
  * Summaries of the Python files the configuration excludes from analysis (tests, scripts):
@@ -78,7 +78,7 @@ export function twinPairs(index: WorkspaceIndex, excluded: ModuleSummary[] = [])
         existing.line = Math.min(existing.line, binding.line);
         continue;
       }
-      const kind: Importer['kind'] = importer.path === asyncMod.path ? 'async twin' : TEST_PATH.test(importer.path) ? 'test' : 'code';
+      const kind: Importer['kind'] = importer.path === asyncMod.path ? 'async twin' : isTestPath(importer.path) ? 'test' : 'code';
       byFile.set(importer.path, { path: importer.path, line: binding.line, names: [name], kind });
     }
     for (const other of excluded) {
@@ -88,7 +88,7 @@ export function twinPairs(index: WorkspaceIndex, excluded: ModuleSummary[] = [])
         path: other.path,
         line: Math.min(...bindings.map((b) => b.line)),
         names: [...new Set(bindings.map((b) => (b.module === mod.moduleName ? (b.name ?? b.module) : b.local)))],
-        kind: TEST_PATH.test(other.path) ? 'test' : 'code',
+        kind: isTestPath(other.path) ? 'test' : 'code',
         excluded: true,
       });
     }

@@ -3,7 +3,7 @@
 // the file kept byte for byte).
 import * as path from 'path';
 import { formatHours, headline, summarizeProgress } from '../../analysis/progress/render';
-import { PROGRESS_FILE, ProgressParseError, readProgress, writeProgress } from '../../progress-file';
+import { PROGRESS_FILE, ProgressParseError, readProgress, writeProgress } from '../../project/progress-file';
 import type { OptionSpec } from '../args';
 import type { CommandIO } from '../io';
 import { loadInventory, plural, prepare, table } from './workflow-common';

@@ -6,7 +6,7 @@
 import { spawn } from 'child_process';
 import { matchesGlob } from '../../analysis/glob';
 import type { Finding } from '../../analysis/types';
-import { shellWords } from '../../lsp/migration-templates';
+import { shellWords } from '../../project/migration-templates';
 import type { OptionSpec } from '../args';
 import type { CommandIO } from '../io';
 import { analyzeTarget, type CliWorkspace } from '../target';

@@ -2,13 +2,13 @@
 // finds Python files, reads them defensively, and builds the workspace index.
 import * as fs from 'fs';
 import * as path from 'path';
-import { type AsyncMigrateConfig, type ConfigProblem, loadPyprojectConfig } from './analysis/config';
-import { analyzeFile, parseSource, summarizeSource, type RunOptions } from './analysis/engine';
-import { matchesGlob } from './analysis/glob';
-import { initParser } from './analysis/parser';
-import type { SourceFile } from './analysis/source';
-import type { Finding } from './analysis/types';
-import { WorkspaceIndex } from './analysis/workspace';
+import { type AsyncMigrateConfig, type ConfigProblem, loadPyprojectConfig } from '../analysis/config';
+import { analyzeFile, parseSource, summarizeSource, type RunOptions } from '../analysis/engine';
+import { matchesGlob } from '../analysis/glob';
+import { initParser } from '../analysis/parser';
+import type { SourceFile } from '../analysis/source';
+import type { Finding } from '../analysis/types';
+import { WorkspaceIndex } from '../analysis/workspace';
 
 /** Files above this size are skipped with a message (generated code, data dumps). */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
