@@ -5,6 +5,13 @@
 // Proof, in evidence order: an annotation, a `Depends(...)` whose dependency is known, a factory /
 // constructor call, a module-level variable whose kind the summary knows, a configured name.
 // A name guess (`db`, `session`) is never proof.
+//
+// Who asks (every fix that writes `await`): AM101 and the awaited query rewrite (session), AM201
+// (session, HTTP client, coroutine function), AM302 and AM301's `async for` (Redis), AM204's
+// rename and AM202/AM203's twin switch (coroutine function, no sync Session argument — with
+// call-binding.ts). AM601 awaits only the `asyncio.sleep` / `asyncio.to_thread` call it writes,
+// and AM205 adds no `await`. "Migrate this endpoint" combines these fixes and then refuses any
+// handler that is not consistent. fix-invariant.ts checks the result independently.
 import { enclosingFunctionFacts, isCoroutineFunction } from './callee';
 import type { Node } from './parser';
 import type { FileFacts } from './semantics';
