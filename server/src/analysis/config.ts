@@ -51,6 +51,8 @@ export interface AsyncMigrateConfig {
     modulePatterns: string[];
     /** Async instance/function name patterns. */
     namePatterns: string[];
+    /** Async method name patterns in the same class (`get_user` ↔ `get_user_async`, `aget_user`). */
+    methodPatterns: string[];
   };
   /** External SDK module prefixes → display name (inventory and tiers). */
   externalSdks: Record<string, string>;
@@ -88,6 +90,7 @@ export const DEFAULT_CONFIG: AsyncMigrateConfig = {
   twins: {
     modulePatterns: ['async_{name}', '{name}_async'],
     namePatterns: ['async_{name}', '{name}_async', 'Async{Name}'],
+    methodPatterns: ['{name}_async', 'a{name}', 'async_{name}'],
   },
   externalSdks: {
     stripe: 'Stripe',
@@ -169,6 +172,7 @@ const SCHEMA: Record<string, Field> = {
     section: {
       'module-patterns': f('modulePatterns', 'string[]'),
       'name-patterns': f('namePatterns', 'string[]'),
+      'method-patterns': f('methodPatterns', 'string[]'),
     },
   }),
   'external-sdks': f('externalSdks', 'stringMap'),

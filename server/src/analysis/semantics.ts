@@ -440,6 +440,12 @@ export class FileFacts {
         const sym = this.resolve(expr);
         if (sym?.kind === 'variable') return this.variableRedisFlavor(sym.variableKind);
         if (sym?.kind === 'external') return this.externalRedisFlavor(sym.dotted);
+        // `cache.redis` with `cache = CacheService()` and `self.redis = aioredis.from_url(…)` there.
+        const owner = object ? this.resolve(object) : undefined;
+        if (owner?.kind === 'instance') {
+          const viaClass = this.classAttributeRedisFlavor(owner.classModule, owner.cls.attributeSources?.[last]);
+          if (viaClass) return viaClass;
+        }
       }
       if (redis.asyncNames.includes(last)) return 'async';
       if (redis.syncNames.includes(last)) return 'sync';
@@ -477,6 +483,23 @@ export class FileFacts {
     }
     if (redis.asyncNames.includes(name)) return 'async';
     if (redis.syncNames.includes(name)) return 'sync';
+    return undefined;
+  }
+
+  /** The client a class attribute holds, from its summarised source (`call:…` / `type:…`). */
+  private classAttributeRedisFlavor(module: string, source: string | undefined): Flavor | undefined {
+    if (!source) return undefined;
+    const { redis } = this.config;
+    const text = source.slice(source.indexOf(':') + 1);
+    if (source.startsWith('type:')) {
+      const sym = this.index.resolveDotted(module, text.replace(/^["']|["']$/g, ''));
+      const dotted = sym?.kind === 'external' ? sym.dotted : text;
+      if (redis.asyncAnnotations.some((a) => dotted === a || dotted.endsWith('.' + a) || a.endsWith('.' + dotted))) return 'async';
+      return undefined;
+    }
+    const sym = this.index.resolveDotted(module, text);
+    if (sym?.kind === 'external') return this.externalRedisFlavor(sym.dotted);
+    if (sym?.kind === 'variable') return this.variableRedisFlavor(sym.variableKind);
     return undefined;
   }
 

@@ -5,6 +5,7 @@ import type { SourceFile } from './source';
 import type { Range } from './types';
 import { children, dottedName, isAsyncFunction, decoratorsOf, keywordArgument, stringValue } from './syntax';
 import { extractRoutes, type RouteSummary, type RouterSummary, type IncludeSummary } from './routes';
+import { sessionEffects, type SessionEffects } from './session-effects';
 import { TreeIndex } from './tree-index';
 
 export interface ImportBinding {
@@ -28,6 +29,8 @@ export interface FunctionSummary {
   nameStart: number;
   nameEnd: number;
   params: string[];
+  /** Parameters that have a default value (so a call may leave them out). */
+  defaults?: string[];
   /** Contains `yield` (generator / dependency). */
   isGenerator: boolean;
   /** Return annotation text if any. */
@@ -37,12 +40,12 @@ export interface FunctionSummary {
   nameRange?: Range;
   /** Annotation text by parameter name, for annotated parameters. */
   paramAnnotations?: Record<string, string>;
-  /** Parameters that have a default value (a call may leave them out). */
-  paramDefaults?: string[];
   /** Dotted callee names of `return <call>(...)` in the body (nested scopes excluded; '' when not a name). */
   returnCalls?: string[];
   /** The body mentions something that creates an awaitable (create_task, ensure_future, run_in_executor, Future…). */
   createsAwaitables?: boolean;
+  /** Writes, commits and hand-offs of the session parameters (AM106, AM107). */
+  sessionEffects?: SessionEffects;
 }
 
 export interface RelationshipSummary {
@@ -66,6 +69,12 @@ export interface ClassSummary {
   attributes?: string[];
   /** Members may be created at run time: `__getattr__`, a metaclass, an unknown class decorator, `setattr(self, …)`. */
   dynamicMembers?: boolean;
+  /**
+   * What `self.x = …` assigns, for attributes assigned one way only: `call:<dotted callee>`
+   * (`self.redis = aioredis.from_url(…)`) or `type:<annotation>` (`self.redis = redis` with
+   * `redis: Redis` a parameter). Read by other files through module-level instances (`cache.redis`).
+   */
+  attributeSources?: Record<string, string>;
 }
 
 export type VariableKind =
@@ -89,6 +98,8 @@ export interface VariableSummary {
   annotation?: string;
   /** Name on the right side when it is a plain alias (`x = y`). */
   aliasOf?: string;
+  /** `expire_on_commit=` of a session factory call: the literal's value, null when not a literal; absent when not given. */
+  expireOnCommit?: boolean | null;
 }
 
 export interface ModuleSummary {
@@ -149,8 +160,8 @@ export function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
   const nameNode = fn.childForFieldName('name')!;
   const params = fn.childForFieldName('parameters');
   const names: string[] = [];
+  const defaults: string[] = [];
   const paramAnnotations: Record<string, string> = {};
-  const paramDefaults: string[] = [];
   for (const p of params ? children(params) : []) {
     // Separators keep their place (`*`, `/`); `*args` / `**kwargs` are named with their stars.
     if (p.type === 'keyword_separator' || p.type === 'positional_separator') {
@@ -162,7 +173,7 @@ export function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
     if (!id) continue;
     const name = splat ? (splat.type === 'list_splat_pattern' ? '*' : '**') + id.text : id.text;
     names.push(name);
-    if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') paramDefaults.push(name);
+    if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') defaults.push(name);
     const type = p.type === 'typed_parameter' || p.type === 'typed_default_parameter' ? p.childForFieldName('type') : null;
     if (type) paramAnnotations[name] = type.text;
   }
@@ -184,14 +195,15 @@ export function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
     nameStart: nameNode.startIndex,
     nameEnd: nameNode.endIndex,
     params: names,
+    defaults,
     isGenerator,
     returns: fn.childForFieldName('return_type')?.text,
     decorators: decoratorsOf(fn).map((d) => d.text.replace(/^@\s*/, '')),
     nameRange: file ? file.rangeOf(nameNode.startIndex, nameNode.endIndex) : undefined,
     paramAnnotations,
-    paramDefaults,
     returnCalls,
     createsAwaitables: body ? AWAITABLE_PRODUCERS.test(body.text) : false,
+    sessionEffects: sessionEffects(fn, names, paramAnnotations, isGenerator),
   };
 }
 
@@ -207,8 +219,9 @@ function targetNames(target: Node | null | undefined, out: Set<string>): void {
 const INERT_CLASS_DECORATORS = /^(dataclasses\.)?dataclass\b|^(functools\.)?total_ordering$|^(typing\.)?(final|runtime_checkable)$|^(enum\.)?unique$/;
 
 /** Class attributes (body names + self./cls. assignments) and whether members may be dynamic. */
-function classMembers(cls: Node, methods: Record<string, FunctionSummary>): { attributes: string[]; dynamicMembers: boolean } {
+function classMembers(cls: Node, methods: Record<string, FunctionSummary>): { attributes: string[]; dynamicMembers: boolean; attributeSources?: Record<string, string> } {
   const names = new Set<string>();
+  const sources = new Map<string, Set<string>>();
   const body = cls.childForFieldName('body');
   for (const stmt of body ? children(body) : []) {
     if (stmt.type === 'expression_statement') {
@@ -242,11 +255,33 @@ function classMembers(cls: Node, methods: Record<string, FunctionSummary>): { at
       const targets: Node[] = left && ['pattern_list', 'tuple_pattern'].includes(left.type) ? children(left) : left ? [left] : [];
       for (const t of targets) {
         const object = t.type === 'attribute' ? t.childForFieldName('object') : null;
-        if (object?.type === 'identifier' && (object.text === 'self' || object.text === 'cls')) names.add(t.childForFieldName('attribute')!.text);
+        if (object?.type === 'identifier' && (object.text === 'self' || object.text === 'cls')) {
+          const attr = t.childForFieldName('attribute')!.text;
+          names.add(attr);
+          const source = targets.length === 1 && object.text === 'self' ? attributeSource(assign, methods) : '?';
+          (sources.get(attr) ?? sources.set(attr, new Set()).get(attr)!).add(source ?? '?');
+        }
       }
     }
   }
-  return { attributes: [...names], dynamicMembers };
+  const attributeSources = Object.fromEntries([...sources].filter(([, set]) => set.size === 1 && !set.has('?')).map(([attr, set]) => [attr, [...set][0]]));
+  return { attributes: [...names], dynamicMembers, attributeSources: Object.keys(attributeSources).length ? attributeSources : undefined };
+}
+
+/** `call:<callee>` or `type:<annotation>` for `self.x = value`, when the value says what it is. */
+function attributeSource(assign: Node, methods: Record<string, FunctionSummary>): string | undefined {
+  let right = assign.childForFieldName('right');
+  if (right?.type === 'await') right = right.namedChild(0);
+  if (right?.type === 'call') {
+    const callee = dottedName(right.childForFieldName('function'));
+    return callee ? `call:${callee}` : undefined;
+  }
+  if (right?.type !== 'identifier') return undefined;
+  // `self.redis = redis`: the annotation of the method's parameter of that name.
+  const scope = TreeIndex.of(assign.tree).enclosingScope(assign)?.node;
+  const method = scope?.type === 'function_definition' ? methods[scope.childForFieldName('name')?.text ?? ''] : undefined;
+  const annotation = method?.paramAnnotations?.[right.text];
+  return annotation ? `type:${annotation}` : undefined;
 }
 
 /** Names bound at module level, and whether the module creates names dynamically. */
@@ -389,6 +424,7 @@ function classSummary(cls: Node, file?: SourceFile): ClassSummary {
     nameRange: file ? file.rangeOf(nameNode.startIndex, nameNode.endIndex) : undefined,
     attributes: members.attributes,
     dynamicMembers: members.dynamicMembers,
+    attributeSources: members.attributeSources,
   };
 }
 
@@ -486,6 +522,8 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
           v.callee = dottedName(right.childForFieldName('function'));
           const classKw = keywordArgument(right.childForFieldName('arguments'), 'class_');
           if (classKw) v.classKeyword = classKw.text;
+          const expire = keywordArgument(right.childForFieldName('arguments'), 'expire_on_commit');
+          if (expire) v.expireOnCommit = expire.text === 'True' ? true : expire.text === 'False' ? false : null;
         } else if (right && (right.type === 'identifier' || right.type === 'attribute')) {
           v.aliasOf = dottedName(right);
         }

@@ -242,11 +242,32 @@ export class WorkspaceIndex {
       }
       case 'instance': {
         const found = this.findMethod(sym.classModule, sym.cls, attr, depth);
-        return found && { kind: 'method', module: found.module, className: found.className, name: attr, fn: found.fn, viaInstance: true };
+        if (found) return { kind: 'method', module: found.module, className: found.className, name: attr, fn: found.fn, viaInstance: true };
+        return this.attributeInstance(sym, attr, depth);
       }
       default:
         return undefined;
     }
+  }
+
+  /** `svc.repo` where svc's class (or a base) does `self.repo = OrderRepository(…)`: an instance of it. */
+  private attributeInstance(owner: Extract<ResolvedSymbol, { kind: 'instance' }>, attr: string, depth: number): ResolvedSymbol | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    let module = owner.classModule;
+    let cls: ClassSummary | undefined = owner.cls;
+    for (let level = 0; cls && level < MAX_DEPTH; level++) {
+      const source = cls.attributeSources?.[attr];
+      if (source?.startsWith('call:')) {
+        const made = this.resolveDotted(module, source.slice(5), depth + 1);
+        return made?.kind === 'class' ? { kind: 'instance', module: owner.module, name: `${owner.name}.${attr}`, classModule: made.module, className: made.name, cls: made.cls } : undefined;
+      }
+      if (source || cls.attributes?.includes(attr)) return undefined; // assigned, but not a known class
+      const base: ResolvedSymbol | undefined = cls.bases.map((b) => this.resolveDotted(module, b, depth + 1)).find((b): b is ResolvedSymbol => b?.kind === 'class');
+      if (base?.kind !== 'class') return undefined;
+      module = base.module;
+      cls = base.cls;
+    }
+    return undefined;
   }
 
   /** A method on a class or its workspace base classes. */

@@ -1,7 +1,6 @@
 // Sync ↔ async twins (services/user.py:user_service ↔ services/async_user.py:async_user_service)
 // for a resolved call, and the edits that switch a call site / an import to the async twin.
 import { syncSessionArgument } from '../async-evidence';
-import { callBinding } from '../call-binding';
 import { type Callable, isCoroutineFunction, isLocalName } from '../callee';
 import type { Node } from '../parser';
 import type { FileFacts } from '../semantics';
@@ -88,19 +87,44 @@ export function asyncTwinOf(index: WorkspaceIndex, callable: Callable): AsyncTwi
 }
 
 /**
- * Why switching call to the twin would not be correct, or undefined when it is (the facts the
- * switch relies on): the call's arguments bind to the twin's parameters, and no argument is a
- * sync Session (the `async def` twin would `await` its methods: `TypeError`).
+ * Why switching call to an async twin would hand it a sync Session (the `async def` twin would
+ * `await` its methods: `TypeError`), or undefined. The other fact a switch relies on — the call
+ * binds to the twin's parameters — is call-binding.ts's switchBindingNote.
  */
-export function twinCallMisfit(facts: FileFacts, call: Node, twin: AsyncTwin): string | undefined {
-  const label = `${twin.className ? `${twin.className}.` : ''}${twin.fn.name}`;
+export function twinSessionMisfit(facts: FileFacts, call: Node, twinLabel: string): string | undefined {
   const syncSession = syncSessionArgument(facts, call);
-  if (syncSession) return `\`${syncSession.text}\` is a sync \`Session\`, which the async twin \`${label}\` cannot await: switch the session first ("Migrate this endpoint" does both)`;
-  const decorators = twin.fn.decorators.map((d) => d.replace(/\(.*$/s, ''));
-  const skipFirst = twin.symbol.kind === 'instance' ? !decorators.some((d) => /(^|\.)staticmethod$/.test(d)) : twin.symbol.kind === 'class' ? decorators.some((d) => /(^|\.)classmethod$/.test(d)) : false;
-  const binding = callBinding(call, twin.fn, skipFirst);
-  if (binding === 'fails') return `the call's arguments do not bind to the parameters of the async twin \`${label}\` (its signature differs)`;
-  if (binding === 'unknown') return `the call unpacks \`*args\`/\`**kwargs\`, so its binding to the async twin \`${label}\` cannot be checked`;
+  return syncSession ? `\`${syncSession.text}\` is a sync \`Session\`, which the async twin \`${twinLabel}\` cannot await: switch the session first ("Migrate this endpoint" does both)` : undefined;
+}
+
+export interface MethodTwin {
+  /** The async method's name (`get_user_async`). */
+  name: string;
+  fn: FunctionSummary;
+  className: string;
+  module: string;
+}
+
+/**
+ * The async twin of a sync method in the same class hierarchy (`get_user` ↔ `get_user_async`,
+ * `aget_user`, `async_get_user`; `[tool.async-migrate.twins] method-patterns`), defined in the
+ * class that defines the sync method (looked up from the receiver's class).
+ */
+export function methodTwinOf(index: WorkspaceIndex, callable: Callable): MethodTwin | undefined {
+  if (callable.fn.isAsync || !callable.className) return undefined;
+  const r = callable.receiver;
+  const owner =
+    r?.kind === 'instance' ? { module: r.classModule, cls: r.cls } : r?.kind === 'class' ? { module: r.module, cls: r.cls } : index.module(callable.module)?.classes[callable.className] ? { module: callable.module, cls: index.module(callable.module)!.classes[callable.className] } : undefined;
+  if (!owner) return undefined;
+  for (const pattern of index.config.twins.methodPatterns) {
+    const name = pattern.replace(/\{name\}/g, callable.name);
+    if (name === callable.name) continue;
+    const found = index.findMethod(owner.module, owner.cls, name);
+    // Defined beside the sync method: a base class's twin of a method a subclass overrides
+    // (`OllamaProvider.get_window` vs `Provider.get_window_async`) does something else.
+    if (found && isCoroutineFunction(found.fn) && found.className === callable.className && found.module === callable.module) {
+      return { name, fn: found.fn, className: found.className, module: found.module };
+    }
+  }
   return undefined;
 }
 

@@ -1,12 +1,12 @@
 // AM202 await-on-sync: `await` on the result of a plain `def` (seed error 1: awaiting a sync service).
 import { type Callable, calleeLastName, definitionLocation, fileFunctionNames, isPlainSyncFunction, resolveCall, workspaceNames } from '../callee';
 import { awaitedOperand, removeAwaitEdit } from '../fixes/await';
-import { asyncTwinOf, twinCallMisfit, type AsyncTwin } from '../fixes/twins';
+import { asyncTwinOf, methodTwinOf, twinSessionMisfit, type AsyncTwin } from '../fixes/twins';
 import type { Rule, RuleContext } from '../rule';
 import { dottedName, unparen } from '../syntax';
 import type { Fix, RelatedInfo } from '../types';
 import type { WorkspaceIndex } from '../workspace';
-import { twinCallSiteFix } from './sync-service-in-async';
+import { methodTwinFix, methodTwinDrift, twinCallSiteFix, twinDrift } from './sync-service-in-async';
 
 /** True when some workspace class deriving from the method's class overrides it (`self.m()` may then be async). */
 export function overriddenInSubclass(index: WorkspaceIndex, callable: Callable): boolean {
@@ -67,6 +67,8 @@ function check(context: RuleContext): void {
       continue;
     }
     const twin = asyncTwinOf(index, callable);
+    const methodTwin = twin ? undefined : methodTwinOf(index, callable);
+    const drift = twin ? twinDrift(call, callable, twin) : methodTwin ? methodTwinDrift(call, callable, methodTwin) : undefined;
     let fix: Fix | undefined;
     let misfit: string | undefined;
     let message = `\`${calleeText}(…)\` is awaited but \`${what}\` is a plain \`def\`: its result is not awaitable, so this raises \`TypeError: object … can't be used in 'await' expression\` at run time`;
@@ -76,16 +78,21 @@ function check(context: RuleContext): void {
       const tr = twinRelated(twin);
       if (tr) related.push(tr);
       fix = twinCallSiteFix(facts, call, callable, twin, true);
-      misfit = twinCallMisfit(facts, call, twin);
+      misfit = twinSessionMisfit(facts, call, `${twin.className ? `${twin.className}.` : ''}${twin.fn.name}`);
     }
-    if (!fix && !twin) {
+    if (methodTwin) {
+      message += `; use its async twin \`${methodTwin.className}.${methodTwin.name}\``;
+      fix = methodTwinFix(facts, call, callable, methodTwin, true);
+      misfit = twinSessionMisfit(facts, call, `${methodTwin.className}.${methodTwin.name}`);
+    }
+    if (!fix && !twin && !methodTwin) {
       fix = { title: 'Remove `await` (the function is sync)', applicability: 'safe', edits: [removeAwaitEdit(awaitNode, file.text)] };
     }
     context.report({
       node: awaitNode,
       message,
       fix,
-      noFixReason: fix ? undefined : misfit ? `no switch: ${misfit}` : 'the async twin cannot be imported here automatically (the call does not go through a plain imported name, or the twin name is taken)',
+      noFixReason: fix ? undefined : drift ? drift : misfit ? `no switch: ${misfit}` : 'the async twin cannot be imported here automatically (the call does not go through a plain imported name, or the twin name is taken)',
       related: related.length ? related : undefined,
     });
   }

@@ -1,7 +1,7 @@
 // AM204 nonexistent-service-member: a call or import of a member a workspace class/module does not define.
 import { enclosingFunctionFacts, isSelfParam, memberExists, memberNames, resolveExpression } from '../callee';
 import { coroutineFunctionProof, syncSessionArgument } from '../async-evidence';
-import { callBinding } from '../call-binding';
+import { bindingProblem, callShape, describeBindingProblem } from '../call-binding';
 import { isAwaitedExpr } from '../fixes/await';
 import type { Node } from '../parser';
 import { usesOf } from '../fixes/twins';
@@ -133,10 +133,10 @@ function renameMisfit(context: RuleContext, call: Node, receiver: ResolvedSymbol
       if (syncSession) return `\`${syncSession.text}\` is a sync \`Session\`, which the \`async def ${candidate}\` cannot await`;
     }
   }
-  const binding = callBinding(call, fn, skipFirst);
-  if (binding === 'fails') return `the call's arguments do not bind to the parameters of \`${candidate}\``;
-  if (binding === 'unknown') return `the call unpacks \`*args\`/\`**kwargs\`, so its binding to \`${candidate}\` cannot be checked`;
-  return undefined;
+  const shape = callShape(call);
+  if (!shape || shape.unpacks) return `the call unpacks \`*args\`/\`**kwargs\`, so its binding to \`${candidate}\` cannot be checked`;
+  const problem = bindingProblem(fn, shape, skipFirst);
+  return problem ? `the call does not bind to \`${candidate}\`: ${describeBindingProblem(problem)}` : undefined;
 }
 
 function renameFix(suggestion: Suggestion | undefined, edits: TextEdit[]): Fix | undefined {
