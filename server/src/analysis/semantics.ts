@@ -395,6 +395,10 @@ export class FileFacts {
       const ret = sym.fn.returns ?? '';
       if (/AsyncSession/.test(ret) || (sym.fn.isAsync && sym.fn.isGenerator && /Session/.test(ret))) return 'async';
       if (/\bSession\b/.test(ret)) return 'sync';
+      // An unannotated `async def` dependency (mid-migration code often keeps the name `get_db`
+      // for it): the definition beats a guess from its name. A sync Session opened inside it is
+      // AM103's own finding there.
+      if (sym.fn.isAsync && !ret) return 'async';
     }
     const { session } = this.config;
     const last = dependency.split('.').pop()!;

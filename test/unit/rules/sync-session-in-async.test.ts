@@ -460,3 +460,28 @@ describe('AM103 and "Set up async infrastructure"', () => {
     assert.match(f.noFixReason!, /set \[tool\.async-migrate\.session\] async-dependency/);
   });
 });
+
+// Mid-migration code often keeps the name `get_db` for an unannotated `async def` dependency that
+// yields an AsyncSession: its definition beats the configured name `get_db`.
+const ASYNC_GET_DB = {
+  'app/db.py': 'from sqlalchemy.ext.asyncio import AsyncSession\n\nAsyncSessionLocal = None\n\n\nasync def get_db():\n    db = AsyncSessionLocal()\n    try:\n        yield db\n    finally:\n        await db.close()\n',
+};
+const ASYNC_GET_DB_HEADER = 'from fastapi import Depends\nfrom sqlalchemy.orm import Session\nfrom sqlalchemy.ext.asyncio import AsyncSession\nfrom app.db import get_db\n\n';
+ruleTester('AM103', {
+  valid: [
+    {
+      name: '`db: AsyncSession = Depends(get_db)` where get_db is an unannotated async def dependency',
+      files: { ...ASYNC_GET_DB, 'app/api.py': ASYNC_GET_DB_HEADER + 'async def handler(db: AsyncSession = Depends(get_db)):\n    await db.commit()\n' },
+      path: 'app/api.py',
+    },
+  ],
+  invalid: [
+    {
+      name: 'near miss: annotated `Session` on that async dependency → only the annotation is switched (the dependency already yields an AsyncSession)',
+      files: { ...ASYNC_GET_DB, 'app/api.py': ASYNC_GET_DB_HEADER + 'async def handler(db: Session = Depends(get_db)):\n    db.add(None)\n' },
+      path: 'app/api.py',
+      errors: ['6:19'],
+      output: ASYNC_GET_DB_HEADER + 'async def handler(db: AsyncSession = Depends(get_db)):\n    db.add(None)\n',
+    },
+  ],
+});
