@@ -12,6 +12,7 @@
 // call-binding.ts). AM601 awaits only the `asyncio.sleep` / `asyncio.to_thread` call it writes,
 // and AM205 adds no `await`. "Migrate this endpoint" combines these fixes and then refuses any
 // handler that is not consistent. fix-invariant.ts checks the result independently.
+import { annotationType } from './annotation';
 import { enclosingFunctionFacts, isCoroutineFunction } from './callee';
 import type { Node } from './parser';
 import type { FileFacts } from './semantics';
@@ -39,12 +40,11 @@ function isAsyncHttpClient(facts: FileFacts, expr: Node): boolean {
     const fn = enclosingFunctionFacts(facts, expr);
     const param = fn?.params.get(expr.text);
     if (param) {
-      if (!param.annotation) return false;
-      for (const m of param.annotation.text.matchAll(/[A-Za-z_][\w.]*/g)) {
-        const sym = facts.index.resolveDotted(facts.moduleName, m[0]);
-        if (sym?.kind === 'external' && ASYNC_HTTP_CLIENTS.has(sym.dotted)) return true;
-      }
-      return false;
+      // Read as a type: `list[httpx.AsyncClient]` holds clients, it is not one.
+      const type = param.annotation ? annotationType(param.annotation.text) : undefined;
+      if (type?.kind !== 'instance') return false;
+      const sym = facts.index.resolveDotted(facts.moduleName, type.name);
+      return sym?.kind === 'external' && ASYNC_HTTP_CLIENTS.has(sym.dotted);
     }
     const bindings = fn?.locals.get(expr.text);
     if (bindings?.length) {

@@ -1,11 +1,13 @@
 // Per-file facts rules share: functions and their async-ness, what a local name holds
 // (AsyncSession vs Session, async vs sync Redis), canonical dotted names through imports.
 // Everything answers "unknown" (undefined) when the evidence is not there.
+import { annotationType } from './annotation';
 import type { AsyncMigrateConfig } from './config';
 import type { Node } from './parser';
 import type { SourceFile } from './source';
 import { children, dottedName, isAsyncFunction, keywordArgument, walk } from './syntax';
 import { TreeIndex } from './tree-index';
+import { importBindings, type ImportBinding } from './summary';
 import { redisClientFlavor, type ResolvedSymbol, type WorkspaceIndex } from './workspace';
 
 export type Flavor = 'async' | 'sync';
@@ -169,6 +171,22 @@ export class FileFacts {
     return scope?.type === 'function_definition' ? this.functionFacts(scope.node) : undefined;
   }
 
+  /**
+   * The function whose parameters and locals give `name` its value where node reads it: a lambda
+   * that does not bind the name is transparent (it closes over the function's `db`).
+   */
+  closureFunction(node: Node, name: string): FunctionFacts | undefined {
+    let scope = this.nodes.enclosingScope(node);
+    while (scope?.type === 'lambda') {
+      const params = scope.node.childForFieldName('parameters');
+      let binds = false;
+      if (params) walk(params, (n) => !(binds ||= n.type === 'identifier' && n.text === name));
+      if (binds) return undefined;
+      scope = this.nodes.enclosingScope(scope.node);
+    }
+    return scope?.type === 'function_definition' ? this.functionFacts(scope.node) : undefined;
+  }
+
   /** True when node runs inside an `async def` body (not inside a nested def or lambda). */
   inAsyncFunction(node: Node): boolean {
     return this.enclosingFunction(node)?.isAsync ?? false;
@@ -251,21 +269,55 @@ export class FileFacts {
     return locals;
   }
 
+  private localImportsByFunction?: Map<number, ImportBinding[]>;
+
+  /**
+   * Import bindings of the statements directly in fn's body (not in nested defs): a name
+   * imported inside `f` is visible in `f` and the functions nested in it, not in `g`.
+   */
+  localImports(fn: Node): ImportBinding[] {
+    if (!this.localImportsByFunction) {
+      const byFunction = new Map<number, ImportBinding[]>();
+      const isPackage = /(^|\/)__init__\.pyi?$/.test(this.file.path);
+      for (const stmt of this.nodesOfType('import_statement', 'import_from_statement')) {
+        const scope = this.nodes.enclosingScope(stmt);
+        if (scope?.type !== 'function_definition') continue;
+        const list = byFunction.get(scope.node.id) ?? [];
+        list.push(...importBindings(stmt, this.file, isPackage).filter((b) => b.local !== '*'));
+        byFunction.set(scope.node.id, list);
+      }
+      this.localImportsByFunction = byFunction;
+    }
+    return this.localImportsByFunction.get(fn.id) ?? [];
+  }
+
+  /** Resolves `dotted` as written at node: through the enclosing functions' own imports, else module-level names. */
+  private resolveDottedAt(node: Node | null | undefined, dotted: string): ResolvedSymbol | undefined {
+    const root = dotted.split('.')[0];
+    if (node && this.isShadowedLocally(node, root)) return undefined;
+    // (Once computed, a file without function-local imports skips the walk.)
+    if (node && this.localImportsByFunction?.size !== 0) {
+      for (let fn = this.enclosingFunction(node); fn; fn = this.enclosingFunction(fn.node)) {
+        const imports = this.localImports(fn.node);
+        if (imports.some((b) => b.local.split('.')[0] === root)) return this.index.resolveThroughImports(imports, dotted);
+      }
+    }
+    return this.index.resolveDotted(this.moduleName, dotted);
+  }
+
   /** Resolves an identifier/attribute chain written in this file through the workspace index. */
   resolve(expr: Node | null | undefined): ResolvedSymbol | undefined {
     const dotted = dottedName(expr);
     if (!dotted || dotted.startsWith('self.')) return undefined;
-    if (expr && this.isShadowedLocally(expr, dotted.split('.')[0])) return undefined;
-    return this.index.resolveDotted(this.moduleName, dotted);
+    return this.resolveDottedAt(expr, dotted);
   }
 
   /** `resolve(call.childForFieldName('function'))`, with the callee's name read from the text. */
   resolveCallee(call: Node): ResolvedSymbol | undefined {
     const dotted = this.calleeName(call);
     if (!dotted || dotted.startsWith('self.')) return undefined;
-    // The callee sits in the call's scope: shadowing is the same for both nodes.
-    if (this.isShadowedLocally(call, dotted.split('.')[0])) return undefined;
-    return this.index.resolveDotted(this.moduleName, dotted);
+    // The callee sits in the call's scope: shadowing and local imports are the same for both nodes.
+    return this.resolveDottedAt(call, dotted);
   }
 
   /** `canonical(call.childForFieldName('function'))`, with the callee's name read from the text. */
@@ -288,6 +340,8 @@ export class FileFacts {
 
   private annotationFlavor(annotation: Node | undefined, types: { async: string[]; sync: string[] }): Flavor | undefined {
     if (!annotation) return undefined;
+    // A container of sessions / clients (`list[Session]`) is not one.
+    if (annotationType(annotation.text).kind === 'container') return undefined;
     // Strip Optional[...] / Annotated[...] / X | None wrappers by looking at every name inside.
     let found: Flavor | undefined;
     walk(annotation, (n) => {
@@ -319,7 +373,7 @@ export class FileFacts {
     if (expr.type === 'attribute' && expr.childForFieldName('object')?.text !== 'self') return this.extensionSessionFlavor(expr);
     const name = expr.type === 'identifier' ? expr.text : expr.type === 'attribute' && expr.childForFieldName('object')?.text === 'self' ? expr.text : undefined;
     if (!name) return undefined;
-    const fn = this.enclosingFunction(expr);
+    const fn = this.closureFunction(expr, name.split('.')[0]);
     if (fn) {
       const param = fn.params.get(name);
       if (param) {

@@ -19,6 +19,15 @@ export interface ImportBinding {
   /** Offsets of the whole import statement. */
   statementStart: number;
   statementEnd: number;
+  /**
+   * How the module is reached, when not by a plain import statement: under `if TYPE_CHECKING:`
+   * (never at run time), named in a string (`importlib.import_module("app.x")`, `"app.x:obj"`;
+   * `name` is the part after the colon), or a dynamic `import_module(f"app.plugins.{name}")`
+   * (`module` is then the literal package prefix: any module below it may be the one).
+   */
+  via?: 'type-checking' | 'string' | 'dynamic';
+  /** The import statement sits inside a function or class body (it runs when that code runs). */
+  nested?: boolean;
 }
 
 export interface FunctionSummary {
@@ -122,6 +131,36 @@ export interface ModuleSummary {
   exports?: string[];
   /** `from m import *` statements (`local` and `name` are '*'), kept apart from `imports`. */
   starImports?: ImportBinding[];
+  /** Import statements below module level (in functions, class bodies, loops): importers, not module names. */
+  nestedImports?: ImportBinding[];
+  /** Module paths named in strings (`via` 'string' or 'dynamic'): importers to check before deleting a module. */
+  stringImports?: ImportBinding[];
+}
+
+/** Every binding through which a module reaches other modules: imports at any depth, star imports, strings. */
+export function allImportBindings(summary: ModuleSummary): ImportBinding[] {
+  return [...summary.imports, ...(summary.starImports ?? []), ...(summary.nestedImports ?? []), ...(summary.stringImports ?? [])];
+}
+
+/**
+ * The dotted names a binding imports (`from a import b`: `a` and `a.b`; a string `"a.b.c"` names
+ * `a`, `a.b` and `a.b.c`, since it may be a module or an attribute of one). Dynamic prefixes are
+ * matched apart (`dynamicImportCovers`).
+ */
+export function importTargets(binding: ImportBinding): string[] {
+  if (binding.via === 'dynamic') return [];
+  const out = [binding.module];
+  if (binding.name && binding.name !== '*') out.push(`${binding.module}.${binding.name}`);
+  if (binding.via === 'string') {
+    const parts = binding.module.split('.');
+    for (let n = parts.length - 1; n >= 1; n--) out.push(parts.slice(0, n).join('.'));
+  }
+  return out;
+}
+
+/** Whether a dynamic `import_module(f"prefix.{…}")` binding may import moduleName. */
+export function dynamicImportCovers(binding: ImportBinding, moduleName: string): boolean {
+  return binding.via === 'dynamic' && moduleName.startsWith(binding.module + '.');
 }
 
 export function moduleNameFromPath(relPath: string, srcRoots: string[]): { moduleName: string; isPackage: boolean } {
@@ -284,6 +323,17 @@ function attributeSource(assign: Node, methods: Record<string, FunctionSummary>)
   return annotation ? `type:${annotation}` : undefined;
 }
 
+/** The name a `type X = …` / `type X[T] = …` statement binds. */
+function typeAliasName(stmt: Node): string | undefined {
+  let n = stmt.namedChild(0);
+  if (n?.type === 'type') n = n.namedChild(0);
+  if (n?.type === 'generic_type') n = n.namedChild(0);
+  return n?.type === 'identifier' ? n.text : undefined;
+}
+
+/** `type NAME` lines at column 0, for files whose `type` statements the grammar could not parse. */
+const TYPE_ALIAS_LINE = /^type[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:\[|=)/gm;
+
 /** Names bound at module level, and whether the module creates names dynamically. */
 function moduleNames(file: SourceFile, summary: ModuleSummary): { definedNames: string[]; dynamicNames: boolean; exports?: string[] } {
   const names = new Set<string>();
@@ -330,9 +380,9 @@ function moduleNames(file: SourceFile, summary: ModuleSummary): { definedNames: 
         for (const c of children(stmt)) if (c.type === 'as_pattern') targetNames(c.childForFieldName('alias'), names);
         break;
       case 'type_alias_statement': {
-        const n = stmt.namedChild(0);
-        if (n?.type === 'identifier') names.add(n.text);
-        else if (n?.type === 'type') targetNames(n.namedChild(0), names);
+        // `type X = …` and PEP 695 `type X[T] = …` (the name is the generic_type's first identifier).
+        const name = typeAliasName(stmt);
+        if (name) names.add(name);
         return;
       }
     }
@@ -347,6 +397,8 @@ function moduleNames(file: SourceFile, summary: ModuleSummary): { definedNames: 
     for (const g of nodes.nodesOfType('global_statement')) for (const id of children(g)) if (id.type === 'identifier') names.add(id.text);
   }
   if (/\bglobals\s*\(\s*\)|\bsys\.modules\b/.test(file.text)) dynamicNames = true;
+  // Newer syntax the grammar may not know (PEP 695 / 696 aliases with defaults): a `type NAME` line still defines NAME.
+  if (file.root.hasError && file.text.includes('type')) for (const m of file.text.matchAll(TYPE_ALIAS_LINE)) names.add(m[1]);
   if (file.text.includes(':=')) {
     for (const w of nodes.nodesOfType('named_expression')) {
       const scope = nearestScope(w);
@@ -375,7 +427,8 @@ function relationshipSummary(call: Node): RelationshipSummary | undefined {
 function classSummary(cls: Node, file?: SourceFile): ClassSummary {
   const name = cls.childForFieldName('name')!.text;
   const superclasses = cls.childForFieldName('superclasses');
-  const bases = superclasses ? children(superclasses).filter((c) => c.type !== 'keyword_argument').map((c) => c.text) : [];
+  // A subscripted base (`AsyncBaseRepository[Model, Schema]`, `Generic[T]`) is its class.
+  const bases = superclasses ? children(superclasses).filter((c) => c.type !== 'keyword_argument').map((c) => (c.type === 'subscript' ? (c.childForFieldName('value')?.text ?? c.text) : c.text).replace(/\s+/g, '')) : [];
   const methods: Record<string, FunctionSummary> = {};
   const relationships: Record<string, RelationshipSummary> = {};
   let isModel = false;
@@ -428,7 +481,8 @@ function classSummary(cls: Node, file?: SourceFile): ClassSummary {
   };
 }
 
-function importBindings(stmt: Node, file: SourceFile, isPackage: boolean): ImportBinding[] {
+/** The names one import statement binds (relative modules made absolute). */
+export function importBindings(stmt: Node, file: SourceFile, isPackage: boolean): ImportBinding[] {
   const out: ImportBinding[] = [];
   const base = { line: stmt.startPosition.row + 1, statementStart: stmt.startIndex, statementEnd: stmt.endIndex };
   if (stmt.type === 'import_statement') {
@@ -460,6 +514,53 @@ function importBindings(stmt: Node, file: SourceFile, isPackage: boolean): Impor
   return out;
 }
 
+const TYPE_CHECKING = /^(typing\.|typing_extensions\.|t\.)?TYPE_CHECKING$/;
+const IDENTIFIER = '[A-Za-z_][A-Za-z0-9_]*';
+/** A whole string literal that is a dotted module path, optionally `:attribute` (uvicorn / celery / entry-point style). */
+const MODULE_PATH_STRING = new RegExp(`(["'])(${IDENTIFIER}(?:\\.${IDENTIFIER})*)(?::(${IDENTIFIER}(?:\\.${IDENTIFIER})*))?\\1`, 'g');
+/** `import_module(<literal>` / `__import__(<literal>`, with an f-string or a relative path and its package. */
+const DOTTED_PATH = new RegExp(`^${IDENTIFIER}(\\.${IDENTIFIER})*$`);
+const IMPORT_MODULE_CALL = /\b(?:import_module|__import__)\s*\(\s*(f?)(["'])([^"'\n]*)\2(?:\s*,\s*(?:package\s*=\s*)?(?:(["'])([\w.]+)\4|(__package__|__name__)))?/g;
+
+/**
+ * Module paths named in strings: `"app.services.user"`, `"app.main:app"` (uvicorn, gunicorn,
+ * celery `include=[…]`, settings), `importlib.import_module(".user", "app.services")`, and the
+ * literal prefix of `import_module(f"app.plugins.{name}")`. Read from the text: cheap, and a
+ * match in a comment only makes "safe to delete" more careful.
+ */
+function stringImports(file: SourceFile, isPackage: boolean): ImportBinding[] {
+  const text = file.text;
+  const out: ImportBinding[] = [];
+  const lineAt = (offset: number) => file.rangeOf(offset, offset).start.line + 1;
+  for (const m of text.matchAll(MODULE_PATH_STRING)) {
+    const [whole, , module, attr] = m;
+    if (!module.includes('.') && attr === undefined) continue;
+    const start = m.index!;
+    out.push({ local: '', module, name: attr, line: lineAt(start), statementStart: start, statementEnd: start + whole.length, via: 'string' });
+  }
+  if (text.includes('import_module') || text.includes('__import__')) {
+    for (const m of text.matchAll(IMPORT_MODULE_CALL)) {
+      const [whole, fstring, , literal, , packageLiteral, packageName] = m;
+      const start = m.index!;
+      const base = { local: '', line: lineAt(start), statementStart: start, statementEnd: start + whole.length };
+      let path = fstring ? literal.slice(0, literal.indexOf('{') < 0 ? literal.length : literal.indexOf('{')) : literal;
+      if (path.startsWith('.')) {
+        const anchor = packageLiteral ?? (packageName ? file.moduleName : undefined);
+        if (anchor === undefined) continue;
+        path = resolveRelativeModule(anchor, packageLiteral !== undefined || isPackage || packageName === '__name__', path);
+      }
+      if (fstring && literal.includes('{')) {
+        const prefix = path.replace(/\.?[^.]*$/, '');
+        if (DOTTED_PATH.test(prefix)) out.push({ ...base, module: prefix, via: 'dynamic' });
+      } else if (literal.startsWith('.') && DOTTED_PATH.test(path)) {
+        // Absolute literals are already found as module path strings; relative ones only here.
+        out.push({ ...base, module: path, via: 'string' });
+      }
+    }
+  }
+  return out;
+}
+
 export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
   const summary: ModuleSummary = {
     path: file.path,
@@ -474,11 +575,14 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
     includes: [],
     hasSyntaxErrors: file.root.hasError,
   };
-  const visitStatement = (stmt: Node) => {
+  const moduleLevelImports = new Set<number>();
+  const visitStatement = (stmt: Node, typeChecking = false) => {
     switch (stmt.type) {
       case 'import_statement':
       case 'import_from_statement':
+        moduleLevelImports.add(stmt.startIndex);
         for (const binding of importBindings(stmt, file, isPackage)) {
+          if (typeChecking) binding.via = 'type-checking';
           if (binding.local === '*') (summary.starImports ??= []).push(binding);
           else summary.imports.push(binding);
         }
@@ -498,7 +602,13 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
         summary.classes[s.name] = s;
         return;
       }
-      case 'if_statement':
+      case 'if_statement': {
+        // `if TYPE_CHECKING:` imports bind names for annotations but never run.
+        const consequence = stmt.childForFieldName('consequence');
+        const underTypeChecking = typeChecking || TYPE_CHECKING.test(stmt.childForFieldName('condition')?.text ?? '');
+        for (const c of children(stmt)) if (c.type !== 'comment') visitStatement(c, c.id === consequence?.id ? underTypeChecking : typeChecking);
+        return;
+      }
       case 'try_statement':
       case 'with_statement':
       case 'block':
@@ -507,7 +617,7 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
       case 'except_clause':
       case 'finally_clause':
         // Conditional imports / definitions (`try: import x except ImportError`) still bind names.
-        for (const c of children(stmt)) if (c.type !== 'comment') visitStatement(c);
+        for (const c of children(stmt)) if (c.type !== 'comment') visitStatement(c, typeChecking);
         return;
       case 'expression_statement': {
         const assign = stmt.namedChild(0);
@@ -533,6 +643,13 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
     }
   };
   for (const stmt of children(file.root)) visitStatement(stmt);
+  // Imports at any other depth (inside functions to dodge circular imports, in class bodies, loops).
+  for (const stmt of TreeIndex.of(file.tree).nodesOfType('import_statement', 'import_from_statement')) {
+    if (moduleLevelImports.has(stmt.startIndex)) continue;
+    for (const binding of importBindings(stmt, file, isPackage)) if (binding.local !== '*') (summary.nestedImports ??= []).push({ ...binding, nested: true });
+  }
+  const strings = stringImports(file, isPackage);
+  if (strings.length) summary.stringImports = strings;
   const names = moduleNames(file, summary);
   summary.definedNames = names.definedNames;
   summary.dynamicNames = names.dynamicNames;

@@ -1,7 +1,7 @@
 // The workspace index: module summaries keyed by module name, with cross-file resolution of
 // imports, module-level instances, classes/methods and sync/async twins.
 import type { AsyncMigrateConfig } from './config';
-import type { ClassSummary, FunctionSummary, ImportBinding, ModuleSummary, VariableKind, VariableSummary } from './summary';
+import { allImportBindings, dynamicImportCovers, importTargets, type ClassSummary, type FunctionSummary, type ImportBinding, type ModuleSummary, type VariableKind, type VariableSummary } from './summary';
 
 export type ResolvedSymbol =
   | { kind: 'module'; module: string }
@@ -36,6 +36,7 @@ interface ResolutionMemo {
   names: Map<string, ResolvedSymbol | undefined>;
   dotted: Map<string, ResolvedSymbol | undefined>;
   importers?: Map<string, { module: ModuleSummary; binding: ImportBinding }[]>;
+  dynamicImporters?: { module: ModuleSummary; binding: ImportBinding }[];
 }
 
 function emptyMemo(generation: number, config: AsyncMigrateConfig | undefined): ResolutionMemo {
@@ -225,6 +226,23 @@ export class WorkspaceIndex {
     return sym;
   }
 
+  /**
+   * Resolves `a.b.c` through one scope's import bindings (a function's own imports): the longest
+   * `import a.b` binding that prefixes it, else the binding of `a`; undefined when none binds it.
+   */
+  resolveThroughImports(bindings: readonly ImportBinding[], dotted: string): ResolvedSymbol | undefined {
+    const parts = dotted.split('.');
+    for (let n = parts.length; n >= 1; n--) {
+      const prefix = parts.slice(0, n).join('.');
+      const binding = bindings.filter((b) => b.local === prefix && (n === 1 || b.name === undefined)).at(-1);
+      if (!binding) continue;
+      let sym = this.resolveBinding(binding);
+      for (const part of parts.slice(n)) sym = sym && this.member(sym, part);
+      return sym;
+    }
+    return undefined;
+  }
+
   /** Attribute access on a resolved symbol. */
   member(sym: ResolvedSymbol, attr: string, depth = 0): ResolvedSymbol | undefined {
     switch (sym.kind) {
@@ -284,11 +302,18 @@ export class WorkspaceIndex {
     return undefined;
   }
 
+  /** A base that gives a class no members: `object`, `typing.Generic[T]`, `typing.Protocol`. */
+  isMemberlessBase(moduleName: string, base: string): boolean {
+    if (base === 'object') return true;
+    const resolved = this.resolveDotted(moduleName, base);
+    return resolved?.kind === 'external' && /^(typing|typing_extensions)\.(Generic|Protocol)$/.test(resolved.dotted);
+  }
+
   /** True when a class or any of its bases could not be resolved (members may exist we cannot see). */
   hasUnknownBases(moduleName: string, cls: ClassSummary, depth = 0): boolean {
     if (depth > MAX_DEPTH) return true;
     for (const base of cls.bases) {
-      if (base === 'object') continue;
+      if (this.isMemberlessBase(moduleName, base)) continue;
       const resolved = this.resolveDotted(moduleName, base, depth + 1);
       if (resolved?.kind !== 'class') return true;
       if (this.hasUnknownBases(resolved.module, resolved.cls, depth + 1)) return true;
@@ -369,31 +394,36 @@ export class WorkspaceIndex {
     return undefined;
   }
 
-  /** Modules importing moduleName (any binding whose module or module.name is it). */
+  /**
+   * Modules importing moduleName, by any binding: import statements at any depth (`nested`),
+   * under `if TYPE_CHECKING:` (`via` 'type-checking'), star imports, and module paths named in
+   * strings (`via` 'string' / 'dynamic'). Callers that need run-time imports only filter on `via`.
+   */
   importersOf(moduleName: string): { module: ModuleSummary; binding: ImportBinding }[] {
     // One pass over every import per generation instead of one per question (linear, not quadratic).
     const memo = this.currentMemo();
     if (!memo.importers) {
       const byTarget = new Map<string, { module: ModuleSummary; binding: ImportBinding }[]>();
+      const dynamic: { module: ModuleSummary; binding: ImportBinding }[] = [];
       const add = (target: string, entry: { module: ModuleSummary; binding: ImportBinding }) => {
         const list = byTarget.get(target);
-        if (list) list.push(entry);
-        else byTarget.set(target, [entry]);
+        if (list) {
+          if (list[list.length - 1] !== entry) list.push(entry);
+        } else byTarget.set(target, [entry]);
       };
       for (const mod of this.byPath.values()) {
-        for (const binding of mod.imports) {
-          add(binding.module, { module: mod, binding });
-          if (binding.name) add(`${binding.module}.${binding.name}`, { module: mod, binding });
-        }
-        // A star import imports the module and every name it exports.
-        for (const binding of mod.starImports ?? []) {
-          add(binding.module, { module: mod, binding });
-          for (const name of this.starExported(binding.module)) add(`${binding.module}.${name}`, { module: mod, binding });
+        for (const binding of allImportBindings(mod)) {
+          const entry = { module: mod, binding };
+          if (binding.via === 'dynamic') dynamic.push(entry);
+          for (const target of importTargets(binding)) add(target, entry);
+          // A star import imports the module and every name it exports.
+          if (binding.name === '*') for (const name of this.starExported(binding.module)) add(`${binding.module}.${name}`, entry);
         }
       }
       memo.importers = byTarget;
+      memo.dynamicImporters = dynamic;
     }
-    return [...(memo.importers.get(moduleName) ?? [])];
+    return [...(memo.importers.get(moduleName) ?? []), ...(memo.dynamicImporters ?? []).filter((e) => dynamicImportCovers(e.binding, moduleName))];
   }
 
   /** Paths of files that import from the module at path (direct importers). */
@@ -404,7 +434,7 @@ export class WorkspaceIndex {
     const out = new Set<string>();
     for (const other of this.byPath.values()) {
       if (other.path === path) continue;
-      if ([...other.imports, ...(other.starImports ?? [])].some((b) => b.module === name || b.module.startsWith(name + '.') || (b.name && `${b.module}.${b.name}` === name))) out.add(other.path);
+      if ([...other.imports, ...(other.starImports ?? []), ...(other.nestedImports ?? [])].some((b) => b.module === name || b.module.startsWith(name + '.') || (b.name && `${b.module}.${b.name}` === name))) out.add(other.path);
     }
     return [...out].sort();
   }

@@ -112,6 +112,7 @@ export const awaitOnSync: Rule = {
       'When an async twin exists (module `async_{name}`/`{name}_async`, instance/function `async_{name}`/`{name}_async`/`Async{Name}`, configurable in `[tool.async-migrate.twins]`) and defines an `async def` of the same name, the fix switches the import and the call to it — only when the call binds to the twin\'s parameters and passes no sync `Session`; otherwise (no twin) it removes the `await`.',
       'Silent when the function might return an awaitable: decorators other than well-known ones (staticmethod, classmethod, abstractmethod, cache/lru_cache, route decorators), a return annotation mentioning Awaitable/Coroutine/Future/Task/Any or a class with `__await__`, `return other_coroutine()`, or a body that creates tasks/futures.',
       '`await self.method()` is not reported when a subclass in the workspace overrides the method (it may be async there).',
+      'Callees are resolved through module-level imports and through imports inside the function (or an enclosing one) — `from app.services.chat import chat_service` in a method body, the usual way around circular imports; a name imported inside another function is not visible.',
       'Calls the engine cannot resolve (unknown receivers, dynamic attributes) are never reported.',
     ],
   },
