@@ -481,6 +481,7 @@ ruleTester('AM103', {
       files: { ...ASYNC_GET_DB, 'app/api.py': ASYNC_GET_DB_HEADER + 'async def handler(db: Session = Depends(get_db)):\n    db.add(None)\n' },
       path: 'app/api.py',
       errors: ['6:19'],
+      message: '`db` is annotated `Session` but `Depends(get_db)` provides an `AsyncSession`',
       output: ASYNC_GET_DB_HEADER + 'async def handler(db: AsyncSession = Depends(get_db)):\n    db.add(None)\n',
     },
   ],

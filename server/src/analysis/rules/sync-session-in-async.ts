@@ -202,7 +202,8 @@ function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts):
   // `db: AsyncSession = Depends(get_db)` or `db = Depends(get_db)`: the dependency is the problem.
   const where = `in \`async def ${fn.name}\``;
   let message: string;
-  if (typeNode && depNode) message = `\`${param.name}\` is a sync \`Session\` (\`Depends(${depNode.text})\`) ${where}: every query blocks the event loop; use \`AsyncSession\` with the async dependency`;
+  if (typeNode && depNode && depFlavor === 'async') message = `\`${param.name}\` is annotated \`Session\` but \`Depends(${depNode.text})\` provides an \`AsyncSession\` ${where}: annotate it \`AsyncSession\` (its uses written for a sync Session fail at run time)`;
+  else if (typeNode && depNode) message = `\`${param.name}\` is a sync \`Session\` (\`Depends(${depNode.text})\`) ${where}: every query blocks the event loop; use \`AsyncSession\` with the async dependency`;
   else if (typeNode) message = `\`${param.name}\` is typed as a sync \`Session\` ${where}: its queries block the event loop; take an \`AsyncSession\``;
   else if (asyncAnnotated) message = `\`${param.name}\` is annotated \`AsyncSession\` but \`Depends(${depNode!.text})\` provides a sync \`Session\` ${where}`;
   else message = `\`Depends(${depNode!.text})\` provides a sync \`Session\` ${where}: every query blocks the event loop; use the async dependency`;
