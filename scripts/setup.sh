@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(python3-sqlalchemy python3-aiosqlite python3-greenlet python3-fastapi python3-httpx
-  python3-redis python3-pytest python3-pytest-asyncio redis-server chromium libkrb5-dev ripgrep)
+  python3-redis python3-pytest python3-pytest-asyncio redis-server chromium libkrb5-dev ripgrep neovim)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -16,7 +16,8 @@
 // extension host it spawns inherits them. The test module writes
 // `<result>.progress` (live reporter lines, streamed here), the result JSON to
 // `<result>`, and `<result>.screenshot-request-<name>` files that this launcher
-// answers with page.screenshot() + `<request>.done`.
+// answers with page.screenshot() + `<request>.done`, and `<result>.query-request-<name>` files
+// (a CSS selector) that it answers with the matching elements of the page as JSON.
 //
 // Exit codes: 0 all passed; 1 test failures or runner error; 2 timeout;
 // 3 setup/startup error (bad args, code-server or browser failed); 130 signal.
@@ -435,10 +436,44 @@ async function main() {
     }
   };
 
+  // `<result>.query-request-<name>` holds a CSS selector: answered with the matching elements of
+  // the workbench page (text, classes, attributes) as JSON, for state only the DOM shows.
+  const queryPrefix = `${resultBase}.query-request-`;
+  const serveQueries = async () => {
+    let names;
+    try {
+      names = fs.readdirSync(tempDir);
+    } catch {
+      return;
+    }
+    for (const f of names) {
+      if (!f.startsWith(queryPrefix) || f.endsWith('.done') || f.endsWith('.tmp')) continue;
+      const req = path.join(tempDir, f);
+      let answer;
+      try {
+        const selector = fs.readFileSync(req, 'utf8');
+        const found = await page.$$eval(selector, (elements) =>
+          elements.map((e) => ({
+            text: (e.textContent || '').trim().slice(0, 500),
+            className: String(e.className),
+            attributes: Object.fromEntries([...e.attributes].map((a) => [a.name, a.value])),
+          })),
+        );
+        answer = JSON.stringify(found);
+      } catch (err) {
+        answer = `error: ${err.message}`;
+      }
+      fs.rmSync(req, { force: true });
+      fs.writeFileSync(`${req}.done.tmp`, answer);
+      fs.renameSync(`${req}.done.tmp`, `${req}.done`);
+    }
+  };
+
   for (;;) {
     if (exiting) throw new LauncherError(`interrupted by ${exiting}`, 130);
     pumpProgress();
     await serveScreenshots();
+    await serveQueries();
     if (fs.existsSync(resultFile)) break;
     if (codeServer.exitCode !== null || codeServer.signalCode !== null) {
       throw new LauncherError(

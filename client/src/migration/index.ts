@@ -7,6 +7,7 @@ import { COMMANDS } from '../../../server/src/lsp/protocol';
 import type { ActionId, ChecklistModel, EndpointRef, EndpointRow } from '../../../server/src/lsp/migration-protocol';
 import { type ActionOptions, MigrationActions, PREVIEW_SCHEME, PreviewDocuments } from './actions';
 import { ChecklistViewProvider, openAt } from './checklistView';
+import { DashboardPanel } from './dashboardPanel';
 import { MigrationClient } from './lsp';
 import { isActionId, isEndpointRef, parseFromWebview } from './protocol';
 import { statusLabel } from './strings';
@@ -74,6 +75,8 @@ export function registerMigration(context: vscode.ExtensionContext, getClient: (
       refreshTimer = undefined;
       tree.refresh();
       if (checklist.visible) void checklist.reload();
+      // The snapshot follows the code; the history (commits) stays until the panel is refreshed.
+      if (DashboardPanel.shown?.visible) void DashboardPanel.shown.load(true);
     }, 50);
   };
   context.subscriptions.push(lsp.onInventoryChanged(() => refreshSoon()), { dispose: () => refreshTimer && clearTimeout(refreshTimer) });
@@ -148,6 +151,10 @@ export function registerMigration(context: vscode.ExtensionContext, getClient: (
       if (!target) return undefined;
       return vscode.commands.executeCommand(COMMANDS.migrateEndpoint, { uri: target.row.uri, line: target.row.line, character: target.row.character });
     }),
+    vscode.commands.registerCommand('asyncMigrate.openDashboard', async (folderUri?: unknown) => {
+      const folder = await dashboardFolder(folderUri);
+      if (folder) DashboardPanel.show(context.extensionUri, lsp, folder, log);
+    }),
     vscode.commands.registerCommand('asyncMigrate.checklist.pick', () => pick()),
     vscode.commands.registerCommand('asyncMigrate.checklist.refresh', () => checklist.reload()),
     // "Migrate this endpoint" with a diff preview, for the endpoint shown in the checklist.
@@ -190,11 +197,28 @@ export function registerMigration(context: vscode.ExtensionContext, getClient: (
       await checklist.handle(parsed);
       return checklist.current.model;
     }),
+    vscode.commands.registerCommand('asyncMigrate.internal.dashboardState', async (options: { settled?: boolean } = {}) => {
+      const panel = DashboardPanel.shown;
+      if (!panel) return undefined;
+      if (options.settled) await panel.settled();
+      return { folder: panel.folder.uri.toString(), visible: panel.visible, ...panel.state, posted: panel.posted.length, lastPosted: panel.posted[panel.posted.length - 1] };
+    }),
     vscode.commands.registerCommand('asyncMigrate.internal.treeChildren', async (node?: EndpointNode) => {
       await tree.load();
       return tree.getChildren(node).map((n) => ({ node: n, item: tree.getTreeItem(n) }));
     }),
   );
+}
+
+/** The folder whose dashboard to open: the one given (a URI string), the only one, or picked. */
+async function dashboardFolder(arg: unknown): Promise<vscode.WorkspaceFolder | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (typeof arg === 'string') return folders.find((f) => f.uri.toString() === arg || f.uri.toString() === vscode.Uri.parse(arg).toString());
+  if (folders.length <= 1) {
+    if (!folders.length) void vscode.window.showInformationMessage(t('Async Migrate: open a folder to see its migration dashboard.'));
+    return folders[0];
+  }
+  return vscode.window.showWorkspaceFolderPick({ placeHolder: t('Pick the folder whose migration dashboard to open') });
 }
 
 async function pickEndpoint(lsp: MigrationClient): Promise<EndpointRef | undefined> {

@@ -8,6 +8,7 @@ import type { FileFacts, FunctionFacts, LocalBinding, ParamFacts } from './seman
 import { functionSummary, type ClassSummary, type FunctionSummary, type ModuleSummary } from './summary';
 import { children, decoratorsOf, dottedName, isAsyncFunction, unparen } from './syntax';
 import { TreeIndex } from './tree-index';
+import { moduleHasTwins } from './twin-names';
 import type { ResolvedSymbol, WorkspaceIndex } from './workspace';
 
 const MAX_DEPTH = 6;
@@ -777,9 +778,7 @@ export function workspaceNames(index: WorkspaceIndex): WorkspaceNames {
     const defs = moduleDefNames(mod);
     for (const n of defs.async) names.asyncNames.add(n);
     for (const n of defs.sync) names.syncNames.add(n);
-    const sameModuleTwin = (n: string) => index.asyncTwinNames(n).some((t) => mod.variables[t] || mod.functions[t] || mod.classes[t]);
-    const hasTwin = !!index.asyncTwinModule(mod.moduleName) || [...Object.keys(mod.variables), ...Object.keys(mod.functions), ...Object.keys(mod.classes)].some(sameModuleTwin);
-    if (!hasTwin) continue;
+    if (!moduleHasTwins(index, mod)) continue;
     for (const fn of Object.values(mod.functions)) if (!fn.isAsync) names.twinSyncNames.add(fn.name);
     for (const cls of Object.values(mod.classes)) addClass(mod.moduleName, cls);
     // Instances whose class lives elsewhere (`user_service = UserService()` with an imported class).

@@ -12,8 +12,13 @@ export interface TierOverride {
 }
 
 export interface AsyncMigrateConfig {
-  /** Source roots; module names are computed relative to them. */
+  /** Explicit import roots: module names are computed relative to them first (see import-roots.ts). */
   src: string[];
+  /**
+   * Import roots discovered in the workspace (`__init__.py` chains, project markers, src layouts);
+   * not a setting: filled in by whoever lists the files (project loading, the language server).
+   */
+  importRoots?: string[];
   /** Globs (workspace-relative) of files never analysed (replaces the defaults). */
   exclude: string[];
   /** Globs added to `exclude` (keeps the defaults, like ruff's extend-exclude). */

@@ -7,7 +7,8 @@ import type { Report, RuleContext } from './rule';
 import { RULES } from './rules/registry';
 import { FileFacts } from './semantics';
 import { SourceFile, inErrorRegion } from './source';
-import { moduleNameFromPath, summarize, type ModuleSummary } from './summary';
+import { moduleNamesOf } from './import-roots';
+import { summarize, type ModuleSummary } from './summary';
 import { collectSuppressions, isSuppressed } from './suppression';
 import type { Finding, Fix } from './types';
 import type { WorkspaceIndex } from './workspace';
@@ -49,9 +50,9 @@ export function ruleEnabled(code: string, config: AsyncMigrateConfig, options: R
   return true;
 }
 
-/** Parses text into a SourceFile whose module name follows the configured source roots. */
+/** Parses text into a SourceFile whose module name follows the import roots (import-roots.ts). */
 export function parseSource(path: string, text: string, config: AsyncMigrateConfig, oldTree?: SourceFile['tree']): { file: SourceFile; isPackage: boolean } {
-  const { moduleName, isPackage } = moduleNameFromPath(path, config.src);
+  const { moduleName, isPackage } = moduleNamesOf(path, config);
   return { file: SourceFile.parse(path, moduleName, text, oldTree), isPackage };
 }
 
@@ -61,6 +62,7 @@ export function summarizeSource(file: SourceFile): ModuleSummary {
 
 export function analyzeFile(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, options: RunOptions = {}): Finding[] {
   const facts = new FileFacts(file, index, config);
+  index = facts.index;
   const suppressions = collectSuppressions(file);
   const findings: Finding[] = [];
   for (const rule of RULES) {

@@ -7,6 +7,8 @@ import { resolveRoutes } from './endpoints/routing';
 import { fixText, parseSource, summarizeSource, type RunOptions } from './engine';
 import { applyEdits, minimalEdit } from './fixes/edits';
 import { ensureFromImport } from './fixes/imports';
+import { asyncTwinOf, methodTwinOf } from './fixes/twins';
+import { resolveCall } from './callee';
 import { SET_UP_ASYNC_INFRASTRUCTURE } from './infrastructure/async-dependency';
 import type { Node } from './parser';
 import type { RouteSummary } from './routes';
@@ -14,7 +16,7 @@ import { FileFacts } from './semantics';
 import type { SourceFile } from './source';
 import { defKeyword, isAwaited, walk } from './syntax';
 import type { Finding, TextEdit } from './types';
-import type { ResolvedSymbol, WorkspaceIndex } from './workspace';
+import type { WorkspaceIndex } from './workspace';
 
 export type EndpointTarget = { function: string } | { offset: number };
 
@@ -168,6 +170,8 @@ export function migrateEndpoint(
 
 function migrate(trees: Trees, path: string, text: string, index: WorkspaceIndex, config: AsyncMigrateConfig, target: EndpointTarget, options: MigrateOptions): MigrateResult {
   const includeUnsafe = options.unsafe !== false;
+  // Names resolve as the handler's own project sees them (a monorepo's two `app` packages).
+  index = index.forFile(path);
   const originalFile = trees.of(text);
   const original = { summary: summarizeSource(originalFile), errors: countErrorNodes(originalFile.root) };
   const previousSummary = index.fileByPath(path);
@@ -295,22 +299,6 @@ function migrate(trees: Trees, path: string, text: string, index: WorkspaceIndex
   return { text: current, edit, applied, notDone, handler: name, ok: true };
 }
 
-function asyncTwinOf(index: WorkspaceIndex, sym: ResolvedSymbol & { kind: 'function' | 'method' }): string | undefined {
-  const names = [sym.name, ...index.asyncTwinNames(sym.name)];
-  const modules = [sym.module, index.asyncTwinModule(sym.module)].filter((m): m is string => !!m);
-  for (const module of modules) {
-    const mod = index.module(module);
-    if (!mod) continue;
-    if (sym.kind === 'function') {
-      for (const n of names) if (mod.functions[n]?.isAsync && !(module === sym.module && n === sym.name)) return `${module}.${n}`;
-    } else {
-      for (const cls of Object.values(mod.classes)) {
-        for (const n of names) if (cls.methods[n]?.isAsync) return `${module}.${cls.name}.${n}`;
-      }
-    }
-  }
-  return undefined;
-}
 
 /**
  * Calls in the handler to workspace `def` functions/methods that are passed the (now async)
@@ -338,7 +326,10 @@ function syncCallsReceivingSession(file: SourceFile, fn: Node, index: WorkspaceI
     if (!sym || (sym.kind !== 'function' && sym.kind !== 'method') || sym.fn.isAsync) return;
     const modPath = index.module(sym.module)?.path ?? sym.module;
     const written = node.childForFieldName('function')!.text;
-    const twin = asyncTwinOf(index, sym);
+    const callable = resolveCall(facts, node);
+    const holderTwin = callable && asyncTwinOf(index, callable);
+    const methodTwin = callable && !holderTwin ? methodTwinOf(index, callable) : undefined;
+    const twin = holderTwin ? `${holderTwin.module}.${holderTwin.name}${holderTwin.className ? `.${callable!.name}` : ''}` : methodTwin ? `${methodTwin.module}.${methodTwin.className}.${methodTwin.name}` : undefined;
     const message = twin
       ? `\`${written}()\` is sync and would now receive an AsyncSession; switch to its async twin \`${twin}\` (awaited)`
       : `\`${written}()\` is sync and would now receive an AsyncSession: migrate ${modPath} first (no async twin found)`;

@@ -125,11 +125,15 @@ export class FileFacts {
   /** One native traversal for every common node type, shared with the summary of the same tree. */
   readonly nodes: TreeIndex;
 
+  /** The index as the file's own project sees it (a monorepo's `app.x` is this project's). */
+  readonly index: WorkspaceIndex;
+
   constructor(
     readonly file: SourceFile,
-    readonly index: WorkspaceIndex,
+    index: WorkspaceIndex,
     readonly config: AsyncMigrateConfig,
   ) {
+    this.index = index.forFile(file.path);
     this.nodes = TreeIndex.of(file.tree);
   }
 
@@ -439,25 +443,33 @@ export class FileFacts {
   }
 
   /**
-   * The session a `Depends(dependency)` provides. The dependency's own return annotation is the
-   * evidence (an async `get_db` yielding an AsyncSession is common); the configured dependency
-   * names decide only when it says nothing.
+   * The session a `Depends(dependency)` provides, from the strongest evidence there is (PRODUCT.md
+   * §1.2: a declaration beats a guess from a name; what cannot be resolved is unknown). With
+   * `declaredOnly`, a guess from the configured names is not enough (the caller holds an explicit
+   * annotation that a guess must not overrule).
    */
-  sessionDependencyFlavor(dependency: string): Flavor | undefined {
+  sessionDependencyFlavor(dependency: string, declaredOnly = false): Flavor | undefined {
+    const evidence = this.sessionDependencyEvidence(dependency);
+    return evidence && (evidence.declared || !declaredOnly) ? evidence.flavor : undefined;
+  }
+
+  /**
+   * Declared: the dependency's return annotation, or a plain `def` dependency with a configured
+   * sync name (a sync generator cannot close an AsyncSession). Guessed: a configured async name.
+   * An unannotated `async def` with a configured sync name (`async def get_db(): yield
+   * AsyncSessionLocal()` is common) and a dependency the workspace does not define (an unresolved
+   * import, a library) are unknown.
+   */
+  private sessionDependencyEvidence(dependency: string): { flavor: Flavor; declared: boolean } | undefined {
     const sym = this.index.resolveDotted(this.moduleName, dependency);
-    if (sym?.kind === 'function') {
-      const ret = sym.fn.returns ?? '';
-      if (/AsyncSession/.test(ret) || (sym.fn.isAsync && sym.fn.isGenerator && /Session/.test(ret))) return 'async';
-      if (/\bSession\b/.test(ret)) return 'sync';
-      // An unannotated `async def` dependency (mid-migration code often keeps the name `get_db`
-      // for it): the definition beats a guess from its name. A sync Session opened inside it is
-      // AM103's own finding there.
-      if (sym.fn.isAsync && !ret) return 'async';
-    }
+    if (sym?.kind !== 'function' && sym?.kind !== 'method') return undefined;
+    const ret = sym.fn.returns ?? '';
+    if (/AsyncSession/.test(ret)) return { flavor: 'async', declared: true };
+    if (/\bSession\b/.test(ret)) return { flavor: 'sync', declared: true };
     const { session } = this.config;
     const last = dependency.split('.').pop()!;
-    if (session.asyncDependencies.includes(last) || last === session.asyncDependency) return 'async';
-    if (session.syncDependencies.includes(last)) return 'sync';
+    if (session.asyncDependencies.includes(last) || last === session.asyncDependency) return { flavor: 'async', declared: false };
+    if (session.syncDependencies.includes(last) && !sym.fn.isAsync) return { flavor: 'sync', declared: true };
     return undefined;
   }
 

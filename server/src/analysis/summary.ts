@@ -78,6 +78,8 @@ export interface ClassSummary {
   attributes?: string[];
   /** Members may be created at run time: `__getattr__`, a metaclass, an unknown class decorator, `setattr(self, …)`. */
   dynamicMembers?: boolean;
+  /** Class attributes bound once in the class body to a plain string literal (`API_V1_STR: str = "/api/v1"`). */
+  stringConstants?: Record<string, string>;
   /**
    * What `self.x = …` assigns, for attributes assigned one way only: `call:<dotted callee>`
    * (`self.redis = aioredis.from_url(…)`) or `type:<annotation>` (`self.redis = redis` with
@@ -107,6 +109,8 @@ export interface VariableSummary {
   annotation?: string;
   /** Name on the right side when it is a plain alias (`x = y`). */
   aliasOf?: string;
+  /** The value when bound once, at module level, to a plain string literal (`API_V1 = "/api/v1"`). */
+  stringValue?: string;
   /** `expire_on_commit=` of a session factory call: the literal's value, null when not a literal; absent when not given. */
   expireOnCommit?: boolean | null;
 }
@@ -161,19 +165,6 @@ export function importTargets(binding: ImportBinding): string[] {
 /** Whether a dynamic `import_module(f"prefix.{…}")` binding may import moduleName. */
 export function dynamicImportCovers(binding: ImportBinding, moduleName: string): boolean {
   return binding.via === 'dynamic' && moduleName.startsWith(binding.module + '.');
-}
-
-export function moduleNameFromPath(relPath: string, srcRoots: string[]): { moduleName: string; isPackage: boolean } {
-  const posix = relPath.replace(/\\/g, '/');
-  let best = posix;
-  for (const root of srcRoots) {
-    const r = root.replace(/\\/g, '/').replace(/^\.\/?/, '').replace(/\/$/, '');
-    if (r === '') continue;
-    if (posix.startsWith(r + '/') && posix.length - r.length - 1 < best.length) best = posix.slice(r.length + 1);
-  }
-  const isPackage = /(^|\/)__init__\.pyi?$/.test(best);
-  const withoutExt = best.replace(/\.pyi?$/, '').replace(/(^|\/)__init__$/, '');
-  return { moduleName: withoutExt.split('/').filter(Boolean).join('.'), isPackage };
 }
 
 /** Resolves `from ..x import y`'s module part to an absolute dotted name. */
@@ -432,6 +423,8 @@ function classSummary(cls: Node, file?: SourceFile): ClassSummary {
   const methods: Record<string, FunctionSummary> = {};
   const relationships: Record<string, RelationshipSummary> = {};
   let isModel = false;
+  const stringConstants: Record<string, string> = {};
+  const boundTwice = new Set<string>();
   const body = cls.childForFieldName('body');
   for (const stmt of body ? children(body) : []) {
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
@@ -447,6 +440,10 @@ function classSummary(cls: Node, file?: SourceFile): ClassSummary {
     if (left?.type !== 'identifier') continue;
     if (left.text === '__tablename__' || left.text === '__table__') isModel = true;
     const right = assign.childForFieldName('right');
+    const literal = stringValue(right);
+    if (literal !== undefined && !boundTwice.has(left.text)) stringConstants[left.text] = literal;
+    else delete stringConstants[left.text];
+    boundTwice.add(left.text);
     const type = assign.childForFieldName('type');
     let rel = right?.type === 'call' ? relationshipSummary(right) : undefined;
     if (rel || (type && /\bMapped\[/.test(type.text) && right?.type === 'call' && /relationship/.test(right.text))) {
@@ -477,6 +474,7 @@ function classSummary(cls: Node, file?: SourceFile): ClassSummary {
     nameRange: file ? file.rangeOf(nameNode.startIndex, nameNode.endIndex) : undefined,
     attributes: members.attributes,
     dynamicMembers: members.dynamicMembers,
+    ...(Object.keys(stringConstants).length ? { stringConstants } : {}),
     attributeSources: members.attributeSources,
   };
 }
@@ -637,6 +635,9 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
         } else if (right && (right.type === 'identifier' || right.type === 'attribute')) {
           v.aliasOf = dottedName(right);
         }
+        const literal = stringValue(right);
+        // A name bound twice (or conditionally to something else) is not a constant.
+        if (literal !== undefined && !summary.variables[v.name] && stmt.parent?.type === 'module') v.stringValue = literal;
         summary.variables[v.name] = v;
         return;
       }

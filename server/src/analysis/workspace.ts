@@ -1,6 +1,7 @@
 // The workspace index: module summaries keyed by module name, with cross-file resolution of
 // imports, module-level instances, classes/methods and sync/async twins.
 import type { AsyncMigrateConfig } from './config';
+import { moduleNamesOf } from './import-roots';
 import { allImportBindings, dynamicImportCovers, importTargets, type ClassSummary, type FunctionSummary, type ImportBinding, type ModuleSummary, type VariableKind, type VariableSummary } from './summary';
 
 export type ResolvedSymbol =
@@ -65,65 +66,187 @@ export function redisClientFlavor(dotted: string): 'async' | 'sync' | undefined 
   return undefined;
 }
 
-export class WorkspaceIndex {
-  private readonly byModule = new Map<string, ModuleSummary>();
-  private readonly byPath = new Map<string, ModuleSummary>();
-  /** Bumped on every change, so caches keyed on it invalidate. */
+/** One name a file is registered under: its own name (primary) or an alias from another root. */
+interface NameEntry {
+  summary: ModuleSummary;
+  primary: boolean;
+  /** The file's import root (its project). */
+  root: string;
+}
+
+/** The modules of a workspace, shared by the per-project views of one WorkspaceIndex. */
+class ModuleTable {
+  readonly byPath = new Map<string, ModuleSummary>();
+  /** Every file registered under a module name, in registration order (first wins a tie, like Python's). */
+  readonly byName = new Map<string, NameEntry[]>();
+  /** The names (primary first) and root each path is registered under. */
+  readonly namesOf = new Map<string, { root: string; names: string[] }>();
+  readonly views = new Map<string, WorkspaceIndex>();
   generation = 0;
+  contentGeneration = 0;
+
+  constructor(public config: AsyncMigrateConfig) {}
+
+  register(summary: ModuleSummary): void {
+    const computed = moduleNamesOf(summary.path, this.config);
+    // A summary parsed under other roots than the index's keeps its own name and no aliases.
+    const root = computed.moduleName === summary.moduleName ? computed.root : '';
+    const names = [summary.moduleName, ...(computed.moduleName === summary.moduleName ? computed.aliases : [])];
+    const previous = this.namesOf.get(summary.path);
+    if (previous && previous.root === root && previous.names.join('\0') === names.join('\0')) {
+      // Same names: replace in place so the file keeps its rank among files of the same name.
+      for (const name of names) for (const entry of this.byName.get(name) ?? []) if (entry.summary.path === summary.path) entry.summary = summary;
+      return;
+    }
+    if (previous) this.unregister(summary.path);
+    this.namesOf.set(summary.path, { root, names });
+    names.forEach((name, i) => {
+      const list = this.byName.get(name);
+      const entry = { summary, primary: i === 0, root };
+      if (list) list.push(entry);
+      else this.byName.set(name, [entry]);
+    });
+  }
+
+  unregister(path: string): void {
+    const previous = this.namesOf.get(path);
+    if (!previous) return;
+    this.namesOf.delete(path);
+    for (const name of previous.names) {
+      const list = this.byName.get(name)?.filter((e) => e.summary.path !== path);
+      if (list?.length) this.byName.set(name, list);
+      else this.byName.delete(name);
+    }
+  }
+
+  /**
+   * The file a module name means for code in project root: its own project's (a file's own name
+   * before an alias, then the first registered); else another project's, when only one project
+   * has it — a name that several other projects define is ambiguous, so unresolved (silent).
+   */
+  lookup(name: string, root: string): ModuleSummary | undefined {
+    const entries = this.byName.get(name);
+    if (!entries) return undefined;
+    let best: NameEntry | undefined;
+    let bestScore = -1;
+    for (const entry of entries) {
+      const score = (entry.root === root ? 2 : 0) + (entry.primary ? 1 : 0);
+      if (score > bestScore) {
+        best = entry;
+        bestScore = score;
+      }
+    }
+    if (best && best.root !== root && entries.some((e) => e.root !== best!.root)) return undefined;
+    return best?.summary;
+  }
+}
+
+/**
+ * Module summaries by name with cross-file resolution. One workspace folder may hold several
+ * Python projects (import-roots.ts) that define the same module names; an index is a view from
+ * one project (forFile), where a name means that project's module first. Views share the modules.
+ */
+export class WorkspaceIndex {
+  private readonly table: ModuleTable;
+  /** Answers of top-level resolveName/resolveDotted and importersOf, valid for one generation and config. */
+  private memo: ResolutionMemo = emptyMemo(-1, undefined);
+
+  constructor(
+    config: AsyncMigrateConfig,
+    table?: ModuleTable,
+    /** The project (import root) this view resolves from. */
+    readonly root = '',
+  ) {
+    this.table = table ?? new ModuleTable(config);
+    if (!table) this.table.views.set(root, this);
+  }
+
+  get config(): AsyncMigrateConfig {
+    return this.table.config;
+  }
+
+  set config(config: AsyncMigrateConfig) {
+    this.table.config = config;
+  }
+
+  /** Bumped on every change, so caches keyed on it invalidate. */
+  get generation(): number {
+    return this.table.generation;
+  }
+
   /**
    * Bumped when what the index holds changes other than by positions (a module added, removed,
    * renamed, or re-upserted with another summarySignature): for caches of position-free facts
    * (names, async-ness, twins), which then survive the re-summary of every keystroke.
    */
-  contentGeneration = 0;
-  /** Answers of top-level resolveName/resolveDotted and importersOf, valid for one generation and config. */
-  private memo: ResolutionMemo = emptyMemo(-1, undefined);
+  get contentGeneration(): number {
+    return this.table.contentGeneration;
+  }
 
-  constructor(public config: AsyncMigrateConfig) {}
+  /** The view that resolves names as code in the file at path sees them (its own project first). */
+  forFile(path: string): WorkspaceIndex {
+    const root = this.table.namesOf.get(path)?.root ?? moduleNamesOf(path, this.config).root;
+    return this.forRoot(root);
+  }
+
+  private forRoot(root: string): WorkspaceIndex {
+    let view = this.table.views.get(root);
+    if (!view) this.table.views.set(root, (view = new WorkspaceIndex(this.config, this.table, root)));
+    return view;
+  }
 
   private currentMemo(): ResolutionMemo {
     if (this.memo.generation !== this.generation || this.memo.config !== this.config) this.memo = emptyMemo(this.generation, this.config);
     return this.memo;
   }
 
+  private has(moduleName: string): boolean {
+    return this.table.lookup(moduleName, this.root) !== undefined;
+  }
+
   upsert(summary: ModuleSummary): void {
-    const previous = this.byPath.get(summary.path);
-    if (previous && this.byModule.get(previous.moduleName) === previous) this.byModule.delete(previous.moduleName);
-    this.byPath.set(summary.path, summary);
-    // Two files may map to one module (a.py and a/__init__.py); the first one wins, like Python's.
-    if (!this.byModule.has(summary.moduleName) || this.byModule.get(summary.moduleName)!.path === summary.path) {
-      this.byModule.set(summary.moduleName, summary);
-    }
-    this.generation++;
-    if (!previous || previous.moduleName !== summary.moduleName || summarySignature(previous) !== summarySignature(summary)) this.contentGeneration++;
+    const table = this.table;
+    const previous = table.byPath.get(summary.path);
+    table.byPath.set(summary.path, summary);
+    table.register(summary);
+    table.generation++;
+    if (!previous || previous.moduleName !== summary.moduleName || summarySignature(previous) !== summarySignature(summary)) table.contentGeneration++;
   }
 
   remove(path: string): void {
-    const previous = this.byPath.get(path);
-    if (!previous) return;
-    this.byPath.delete(path);
-    if (this.byModule.get(previous.moduleName) === previous) {
-      this.byModule.delete(previous.moduleName);
-      for (const other of this.byPath.values()) if (other.moduleName === previous.moduleName) this.byModule.set(other.moduleName, other);
-    }
-    this.generation++;
-    this.contentGeneration++;
+    const table = this.table;
+    if (!table.byPath.has(path)) return;
+    table.byPath.delete(path);
+    table.unregister(path);
+    table.generation++;
+    table.contentGeneration++;
   }
 
   module(moduleName: string): ModuleSummary | undefined {
-    return this.byModule.get(moduleName);
+    return this.table.lookup(moduleName, this.root);
   }
 
   fileByPath(path: string): ModuleSummary | undefined {
-    return this.byPath.get(path);
+    return this.table.byPath.get(path);
+  }
+
+  /** Every name the file at path is importable under (its own first). */
+  namesOfFile(path: string): string[] {
+    return this.table.namesOf.get(path)?.names ?? [];
+  }
+
+  /** A module's identifier across projects: its name, or its path when several projects' files have that name. */
+  moduleKey(summary: ModuleSummary): string {
+    const primaries = (this.table.byName.get(summary.moduleName) ?? []).filter((e) => e.primary);
+    return primaries.length > 1 ? summary.path : summary.moduleName;
   }
 
   modules(): ModuleSummary[] {
-    return [...this.byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return [...this.table.byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   get size(): number {
-    return this.byPath.size;
+    return this.table.byPath.size;
   }
 
   /** Resolves a name bound at module level in moduleName. */
@@ -138,7 +261,7 @@ export class WorkspaceIndex {
 
   private resolveNameUncached(moduleName: string, local: string, depth: number): ResolvedSymbol | undefined {
     if (depth > MAX_DEPTH) return undefined;
-    const mod = this.byModule.get(moduleName);
+    const mod = this.module(moduleName);
     if (!mod) return undefined;
     if (mod.functions[local]) return { kind: 'function', module: moduleName, name: local, fn: mod.functions[local] };
     if (mod.classes[local]) return { kind: 'class', module: moduleName, name: local, cls: mod.classes[local] };
@@ -150,7 +273,7 @@ export class WorkspaceIndex {
     if (variable) return this.resolveVariable(moduleName, variable, depth);
     // `from .patients import *` (a package re-exporting its modules): the public names, or `__all__`.
     for (const star of [...(mod.starImports ?? [])].reverse()) {
-      const target = this.byModule.get(star.module);
+      const target = this.module(star.module);
       if (!target || !(target.exports ? target.exports.includes(local) : !local.startsWith('_'))) continue;
       const sym = this.resolveName(star.module, local, depth + 1);
       if (sym) return sym;
@@ -160,24 +283,24 @@ export class WorkspaceIndex {
 
   /** The names `from <module> import *` binds: `__all__`, else every public module-level name. */
   private starExported(moduleName: string): string[] {
-    const mod = this.byModule.get(moduleName);
+    const mod = this.module(moduleName);
     if (!mod) return [];
     return mod.exports ?? (mod.definedNames ?? [...Object.keys(mod.functions), ...Object.keys(mod.classes), ...Object.keys(mod.variables)]).filter((n) => !n.startsWith('_'));
   }
 
   resolveBinding(binding: ImportBinding, depth = 0): ResolvedSymbol | undefined {
     if (binding.name === undefined) {
-      return this.byModule.has(binding.module) ? { kind: 'module', module: binding.module } : { kind: 'external', dotted: binding.module };
+      return this.has(binding.module) ? { kind: 'module', module: binding.module } : { kind: 'external', dotted: binding.module };
     }
-    if (this.byModule.has(binding.module)) {
+    if (this.has(binding.module)) {
       const inner = this.resolveName(binding.module, binding.name, depth + 1);
       if (inner) return inner;
       const sub = `${binding.module}.${binding.name}`;
-      if (this.byModule.has(sub)) return { kind: 'module', module: sub };
+      if (this.has(sub)) return { kind: 'module', module: sub };
       return undefined;
     }
     const sub = `${binding.module}.${binding.name}`;
-    if (this.byModule.has(sub)) return { kind: 'module', module: sub };
+    if (this.has(sub)) return { kind: 'module', module: sub };
     return { kind: 'external', dotted: sub };
   }
 
@@ -208,7 +331,7 @@ export class WorkspaceIndex {
   private resolveDottedUncached(moduleName: string, dotted: string, depth: number): ResolvedSymbol | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const parts = dotted.split('.');
-    const mod = this.byModule.get(moduleName);
+    const mod = this.module(moduleName);
     // `import a.b.c` binds the full dotted module too; prefer the longest such binding.
     if (mod && parts.length > 1) {
       for (let n = parts.length; n > 1; n--) {
@@ -250,7 +373,7 @@ export class WorkspaceIndex {
         const inner = this.resolveName(sym.module, attr, depth + 1);
         if (inner) return inner;
         const sub = `${sym.module}.${attr}`;
-        return this.byModule.has(sub) ? { kind: 'module', module: sub } : undefined;
+        return this.has(sub) ? { kind: 'module', module: sub } : undefined;
       }
       case 'external':
         return { kind: 'external', dotted: `${sym.dotted}.${attr}` };
@@ -362,7 +485,7 @@ export class WorkspaceIndex {
     const last = parts.pop()!;
     for (const pattern of this.config.twins.modulePatterns) {
       const candidate = [...parts, applyPattern(pattern, last)].join('.');
-      if (candidate !== moduleName && this.byModule.has(candidate)) return candidate;
+      if (candidate !== moduleName && this.has(candidate)) return candidate;
     }
     return undefined;
   }
@@ -375,7 +498,7 @@ export class WorkspaceIndex {
       const base = matchPattern(pattern, last);
       if (base === undefined) continue;
       const candidate = [...parts, base].join('.');
-      if (candidate !== moduleName && this.byModule.has(candidate)) return candidate;
+      if (candidate !== moduleName && this.has(candidate)) return candidate;
     }
     return undefined;
   }
@@ -411,7 +534,7 @@ export class WorkspaceIndex {
           if (list[list.length - 1] !== entry) list.push(entry);
         } else byTarget.set(target, [entry]);
       };
-      for (const mod of this.byPath.values()) {
+      for (const mod of this.table.byPath.values()) {
         for (const binding of allImportBindings(mod)) {
           const entry = { module: mod, binding };
           if (binding.via === 'dynamic') dynamic.push(entry);
@@ -423,18 +546,36 @@ export class WorkspaceIndex {
       memo.importers = byTarget;
       memo.dynamicImporters = dynamic;
     }
-    return [...(memo.importers.get(moduleName) ?? []), ...(memo.dynamicImporters ?? []).filter((e) => dynamicImportCovers(e.binding, moduleName))];
+    // A file is imported under any of its names (its own and its aliases from other roots).
+    const out = new Set<{ module: ModuleSummary; binding: ImportBinding }>();
+    for (const name of this.namesOfTarget(moduleName)) {
+      for (const entry of memo.importers.get(name) ?? []) out.add(entry);
+      for (const entry of memo.dynamicImporters ?? []) if (dynamicImportCovers(entry.binding, name)) out.add(entry);
+    }
+    return [...out];
+  }
+
+  /** `module` or `module.member` spelled with each name of the module's file (itself first). */
+  private namesOfTarget(dotted: string): string[] {
+    const own = this.module(dotted);
+    if (own) return [dotted, ...this.namesOfFile(own.path).filter((n) => n !== dotted)];
+    const dot = dotted.lastIndexOf('.');
+    const owner = dot > 0 ? this.module(dotted.slice(0, dot)) : undefined;
+    if (!owner) return [dotted];
+    const member = dotted.slice(dot);
+    return [dotted, ...this.namesOfFile(owner.path).map((n) => n + member).filter((n) => n !== dotted)];
   }
 
   /** Paths of files that import from the module at path (direct importers). */
   dependentsOf(path: string): string[] {
-    const mod = this.byPath.get(path);
+    const mod = this.table.byPath.get(path);
     if (!mod) return [];
-    const name = mod.moduleName;
+    const names = this.namesOfFile(path).length ? this.namesOfFile(path) : [mod.moduleName];
     const out = new Set<string>();
-    for (const other of this.byPath.values()) {
+    const imports = (b: ImportBinding, name: string) => b.module === name || b.module.startsWith(name + '.') || (!!b.name && `${b.module}.${b.name}` === name);
+    for (const other of this.table.byPath.values()) {
       if (other.path === path) continue;
-      if ([...other.imports, ...(other.starImports ?? []), ...(other.nestedImports ?? [])].some((b) => b.module === name || b.module.startsWith(name + '.') || (b.name && `${b.module}.${b.name}` === name))) out.add(other.path);
+      if ([...other.imports, ...(other.starImports ?? []), ...(other.nestedImports ?? [])].some((b) => names.some((name) => imports(b, name)))) out.add(other.path);
     }
     return [...out].sort();
   }

@@ -158,10 +158,13 @@ export class MigrationRequests {
     return entry;
   }
 
-  /** Bumped whenever the folder's configuration object is replaced (settings / pyproject change). */
+  /**
+   * Bumped whenever the folder's configuration object is replaced (settings / pyproject change)
+   * or its index is (a re-index starts a new WorkspaceIndex): the analysis cache holds both.
+   */
   private configId(folder: Folder): number {
     const entry = this.entry(folder);
-    if (entry.configRef !== folder.config) {
+    if (entry.configRef !== folder.config || entry.analysis.index !== folder.index) {
       entry.configRef = folder.config;
       entry.configId++;
       // The analysis cache holds the configuration: start a new one.

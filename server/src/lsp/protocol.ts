@@ -37,6 +37,8 @@ export interface FolderStatus {
   /** Files not read (too large, binary, unreadable). */
   skipped: number;
   enabled: boolean;
+  /** An async session dependency exists (the walkthrough's "Set up async infrastructure" step is done); unknown while indexing. */
+  asyncInfrastructure?: boolean;
 }
 
 export interface StatusPayload {

@@ -36,13 +36,16 @@ import { analyzeFile, parseSource, summarizeSource } from '../analysis/engine';
 import { initParser } from '../analysis/parser';
 import type { Finding } from '../analysis/types';
 import { WorkspaceIndex } from '../analysis/workspace';
-import { MAX_FILE_BYTES, findPythonFiles, isExcluded, readPythonFile } from '../project';
+import { MAX_FILE_BYTES, isExcluded, listWorkspace, readPythonFile } from '../project';
+import { PROJECT_MARKERS, discoverImportRoots } from '../analysis/import-roots';
 import { CodeActionProvider } from './codeActions';
 import type { DocumentAnalysis, FolderEvents, ServerLog, Workspace } from './context';
 import { ruleHoverMarkdown, toDiagnostic } from './convert';
 import { OpenDocument } from './document';
 import { Folder, uriToPath } from './folders';
+import { DashboardRequests } from './dashboard-requests';
 import { MigrationRequests } from './migration-requests';
+import { findAsyncSessionDependency } from '../analysis/infrastructure/async-dependency';
 import { COMMANDS, FIX_ALL_KIND, type FixAllArgs, type MigrateEndpointArgs, type SetUpAsyncInfrastructureArgs, type StatusPayload, STATUS_NOTIFICATION } from './protocol';
 import { SET_UP_ASYNC_INFRASTRUCTURE } from '../analysis/infrastructure/async-dependency';
 import { registerRequests } from './requests';
@@ -90,6 +93,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
   private shuttingDown = false;
   readonly codeActions: CodeActionProvider;
   readonly migrationRequests: MigrationRequests;
+  readonly dashboardRequests: DashboardRequests;
   private readonly folderChanges = new Emitter<Folder>();
   readonly onFolderChanged = this.folderChanges.event;
   readonly options: Required<ServerOptions>;
@@ -104,6 +108,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     this.parserReady.catch((error) => this.logError('cannot load the Python grammar', error));
     this.codeActions = new CodeActionProvider(this);
     this.migrationRequests = new MigrationRequests(connection, this, this.codeActions);
+    this.dashboardRequests = new DashboardRequests(connection, this, this.migrationRequests);
     this.register();
   }
 
@@ -190,6 +195,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     const guard = <A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R | Promise<R>) => this.guard(name, fallback, fn);
     registerRequests(c, this, guard);
     this.migrationRequests.register(guard);
+    this.dashboardRequests.register(guard);
   }
 
   private initialize(params: InitializeParams): InitializeResult {
@@ -231,7 +237,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     const caps = this.capabilities;
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       await this.connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }] })
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }, { globPattern: '**/setup.cfg' }] })
         .catch((e) => this.logError('registering file watchers', e));
     }
     if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
@@ -356,7 +362,12 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     const root = folder.root;
     let files: string[] = [];
     try {
-      files = findPythonFiles(root, folder.config);
+      const listing = listWorkspace(root, folder.config);
+      files = listing.files;
+      // Module names follow the folder's import roots (a monorepo's backend/ is its own root).
+      if (folder.setImportRoots(discoverImportRoots(listing.files, listing.projectDirs))) {
+        for (const doc of this.docs.values()) if (this.folderOf(doc.uri) === folder) doc.resetTree();
+      }
     } catch (error) {
       this.logError(`listing Python files of ${root}`, error);
     }
@@ -679,6 +690,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
 
   private async didChangeWatchedFiles(params: DidChangeWatchedFilesParams): Promise<void> {
     const reindex = new Set<Folder>();
+    const rootsMayMove = new Set<Folder>();
     for (const change of params.changes) {
       const fsPath = uriToPath(change.uri);
       if (!fsPath) continue;
@@ -690,6 +702,9 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
         reindex.add(folder);
         continue;
       }
+      // A new or removed package or project marker may move import roots, and so module names.
+      const base = rel.slice(rel.lastIndexOf('/') + 1);
+      if ((change.type !== FileChangeType.Changed && /^__init__\.pyi?$/.test(base)) || (PROJECT_MARKERS as readonly string[]).includes(base)) rootsMayMove.add(folder);
       if (!/\.pyi?$/.test(rel) || folder.state !== 'ready' || reindex.has(folder)) continue;
       if (this.docs.has(change.uri)) continue; // the editor's text is authoritative
       if (change.type === FileChangeType.Deleted) {
@@ -699,6 +714,18 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
         this.indexPath(folder, rel, true);
         if (folder.settings.diagnosticsScope === 'workspace') this.schedule(change.uri, this.options.dependentsDelayMs);
       }
+    }
+    for (const folder of rootsMayMove) {
+      if (reindex.has(folder) || !folder.root || folder.state !== 'ready') continue;
+      let listing;
+      try {
+        listing = listWorkspace(folder.root, folder.config);
+      } catch (error) {
+        this.logError(`listing Python files of ${folder.root}`, error);
+        continue;
+      }
+      const roots = discoverImportRoots(listing.files, listing.projectDirs);
+      if (roots.join('\0') !== (folder.importRoots ?? []).join('\0')) await this.indexFolder(folder);
     }
     for (const folder of reindex) {
       const before = folder.config;
@@ -823,6 +850,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
       filesTotal: f.filesTotal,
       skipped: f.skipped,
       enabled: f.settings.enable,
+      asyncInfrastructure: f.state === 'ready' ? !!findAsyncSessionDependency(f.index, f.config) : undefined,
     }));
     let findings = 0;
     let errors = 0;

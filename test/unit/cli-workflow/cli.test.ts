@@ -164,6 +164,16 @@ describe('CLI: verify', () => {
     assert.match(r.stdout, /❌ Verification failed: 1 legacy query; 1 warning \(utcnow\); tests skipped \(the checks above failed\)/);
   });
 
+  it('fails on run-time errors in endpoint modules (AM206 here: a call that does not bind)', async () => {
+    const dir = copyFixture();
+    const file = path.join(dir, 'app', 'api', 'v1', 'endpoints', 'schedule', 'sessions.py');
+    fs.appendFileSync(file, '\n\ndef _helper(a, b):\n    return a\n\n\ndef _call():\n    return _helper(1)\n');
+    const r = await cli(dir, 'verify', 'app/api/v1/endpoints/schedule/sessions.py', '--no-tests');
+    assert.strictEqual(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /❌ ERROR: lost writes, expired objects, mismatched calls \(AM106\/AM107\/AM206\): 1\n\s+app\/api\/v1\/endpoints\/schedule\/sessions\.py:\d+:\d+\s+AM206/);
+    assert.match(r.stdout, /Verification failed: 1 run-time error/);
+  });
+
   it('passes a clean endpoint file and runs the test command without a shell (exit 0 / 1 by its status)', async () => {
     const ok = await cli(FIXTURE, 'verify', 'app/api/v1/endpoints/schedule/sessions.py', '--test-command', `node -e "console.log('tests ran in ' + process.cwd())"`);
     assert.strictEqual(ok.code, 0, ok.stdout + ok.stderr);

@@ -71,7 +71,7 @@ describe('language server over JSON-RPC', function () {
     // The token was created by the server (window/workDoneProgress/create).
     assert.ok(client.progressCreated.includes(client.progress[0].token));
     const watchers = client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles');
-    assert.deepStrictEqual((watchers?.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern), ['**/*.py', '**/pyproject.toml']);
+    assert.deepStrictEqual((watchers?.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern), ['**/*.py', '**/pyproject.toml', '**/setup.cfg']);
     const status = (await client.conn.sendRequest('asyncMigrate/status')) as { state: string; filesIndexed: number; filesTotal: number };
     assert.strictEqual(status.state, 'ready');
     assert.strictEqual(status.filesIndexed, 7);

@@ -104,6 +104,67 @@ ruleTester('AM103', {
       path: 'notes/main.py',
     },
     {
+      name: 'explicit AsyncSession annotation, dependency named like a sync one but its import does not resolve: the annotation wins (monorepo opened at the repository root)',
+      code: py`
+        from fastapi import Depends
+        from sqlalchemy.ext.asyncio import AsyncSession
+        from app.core.database import get_db_session
+
+        async def list_users(session: AsyncSession = Depends(get_db_session)):
+            return await session.scalars(select(User))
+      `,
+    },
+    {
+      name: 'explicit AsyncSession annotation, unannotated async def dependency named get_db_session: a name never overrules the annotation',
+      files: {
+        'app/core/database.py': py`
+          async def get_db_session():
+              async with async_session_maker() as session:
+                  yield session
+        `,
+        'app/api/users.py': py`
+          from fastapi import Depends
+          from sqlalchemy.ext.asyncio import AsyncSession
+          from app.core.database import get_db_session
+
+          async def list_users(session: AsyncSession = Depends(get_db_session)):
+              return await session.scalars(select(User))
+        `,
+      },
+      path: 'app/api/users.py',
+    },
+    {
+      name: 'unannotated db = Depends(get_db) on an unannotated async def get_db: a configured sync name is no evidence (real code: async get_db yielding AsyncSessionLocal())',
+      files: {
+        'app/core/database.py': py`
+          async def get_db():
+              db = AsyncSessionLocal()
+              try:
+                  yield db
+              finally:
+                  await db.close()
+        `,
+        'app/api/items.py': py`
+          from fastapi import Depends
+          from app.core.database import get_db
+
+          async def list_items(db=Depends(get_db)):
+              return await db.scalars(select(Item))
+        `,
+      },
+      path: 'app/api/items.py',
+    },
+    {
+      name: 'unannotated db = Depends(get_db) whose import does not resolve: unknown, so silent',
+      code: py`
+        from fastapi import Depends
+        from app.db.session import get_db
+
+        async def me(db=Depends(get_db)):
+            return db
+      `,
+    },
+    {
       name: 'an unrelated Session class (requests) is not SQLAlchemy',
       code: py`
         from requests import Session
@@ -461,16 +522,16 @@ describe('AM103 and "Set up async infrastructure"', () => {
   });
 });
 
-// Mid-migration code often keeps the name `get_db` for an unannotated `async def` dependency that
-// yields an AsyncSession: its definition beats the configured name `get_db`.
+// Mid-migration code often keeps the name `get_db` for a dependency declared to yield an
+// AsyncSession: its declaration beats the configured name `get_db`.
 const ASYNC_GET_DB = {
-  'app/db.py': 'from sqlalchemy.ext.asyncio import AsyncSession\n\nAsyncSessionLocal = None\n\n\nasync def get_db():\n    db = AsyncSessionLocal()\n    try:\n        yield db\n    finally:\n        await db.close()\n',
+  'app/db.py': 'from typing import AsyncGenerator\n\nfrom sqlalchemy.ext.asyncio import AsyncSession\n\nAsyncSessionLocal = None\n\n\nasync def get_db() -> AsyncGenerator[AsyncSession, None]:\n    db = AsyncSessionLocal()\n    try:\n        yield db\n    finally:\n        await db.close()\n',
 };
 const ASYNC_GET_DB_HEADER = 'from fastapi import Depends\nfrom sqlalchemy.orm import Session\nfrom sqlalchemy.ext.asyncio import AsyncSession\nfrom app.db import get_db\n\n';
 ruleTester('AM103', {
   valid: [
     {
-      name: '`db: AsyncSession = Depends(get_db)` where get_db is an unannotated async def dependency',
+      name: '`db: AsyncSession = Depends(get_db)` where get_db is declared to yield an AsyncSession',
       files: { ...ASYNC_GET_DB, 'app/api.py': ASYNC_GET_DB_HEADER + 'async def handler(db: AsyncSession = Depends(get_db)):\n    await db.commit()\n' },
       path: 'app/api.py',
     },

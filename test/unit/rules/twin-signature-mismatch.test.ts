@@ -120,6 +120,17 @@ ruleTester('AM206', {
       message: '`name` is positional-only',
     },
     {
+      name: 'a method inherited through a generic (subscripted) base in another file, through a module-level instance',
+      files: {
+        'app/repos/base.py': 'from typing import Generic, TypeVar\n\nM = TypeVar("M")\n\n\nclass AsyncBaseRepository(Generic[M]):\n    async def get(self, db, id):\n        ...\n',
+        'app/repos/order.py': 'from app.repos.base import AsyncBaseRepository\n\n\nclass AsyncOrderRepository(AsyncBaseRepository[int]):\n    pass\n\n\nasync_order_repository = AsyncOrderRepository()\n',
+        'app/api.py': 'from app.repos.order import async_order_repository\n\n\nasync def f(db):\n    return await async_order_repository.get(db, id=1, shop_id=2)\n',
+      },
+      path: 'app/api.py',
+      errors: ['5:18'],
+      message: 'it has no parameter `shop_id`',
+    },
+    {
       name: 'a method inherited from a base class in another file, through self',
       files: {
         'app/repos/base.py': py`

@@ -9,6 +9,7 @@ import type { SourceFile } from '../source';
 import type { ClassSummary } from '../summary';
 import { dottedName, isAwaited, walk } from '../syntax';
 import type { Finding } from '../types';
+import { twinHolderCandidates, twinMethodNames } from '../twin-names';
 import type { ResolvedSymbol, WorkspaceIndex } from '../workspace';
 import type { EndpointDependencies, SdkUsage, ServiceDependency } from './types';
 
@@ -244,7 +245,8 @@ function qualifiedOf(sym: ResolvedSymbol & { kind: 'function' | 'method' }): str
 /** The async counterpart of a sync workspace callee, following the configured twin patterns. */
 export function findAsyncTwin(index: WorkspaceIndex, call: CallSite): ServiceDependency['twin'] | undefined {
   const sym = call.target;
-  const methodNames = [sym.name, ...index.asyncTwinNames(sym.name)];
+  // In a twin holder the method keeps its name or follows `method-patterns`; beside the sync one, only the latter.
+  const methodNames = [sym.name, ...twinMethodNames(index, sym.name)];
   const pathOf = (module: string) => index.module(module)?.path ?? '';
   const asyncMethod = (module: string, cls: ClassSummary) => {
     for (const m of methodNames) {
@@ -253,38 +255,30 @@ export function findAsyncTwin(index: WorkspaceIndex, call: CallSite): ServiceDep
     }
     return undefined;
   };
-  // Holders to look in: the same module and the async twin module.
-  const holders = (module: string) => [module, index.asyncTwinModule(module)].filter((m): m is string => !!m);
   if (sym.kind === 'function') {
-    for (const module of holders(sym.module)) {
-      for (const name of methodNames) {
-        const candidate = index.resolveName(module, name);
-        if (candidate?.kind === 'function' && candidate.fn.isAsync && !(candidate.module === sym.module && candidate.name === sym.name)) {
-          return { name: candidate.name, qualified: `${candidate.module}.${candidate.name}`, path: pathOf(candidate.module), line: candidate.fn.line };
-        }
+    for (const { module, name } of twinHolderCandidates(index, sym.module, sym.name, 'function')) {
+      const candidate = index.resolveName(module, name);
+      if (candidate?.kind === 'function' && candidate.fn.isAsync && !(candidate.module === sym.module && candidate.name === sym.name)) {
+        return { name: candidate.name, qualified: `${candidate.module}.${candidate.name}`, path: pathOf(candidate.module), line: candidate.fn.line };
       }
     }
     return undefined;
   }
   const object = call.objectSymbol;
   if (object?.kind === 'instance') {
-    for (const module of holders(object.module)) {
-      for (const instanceName of [object.name, ...index.asyncTwinNames(object.name)]) {
-        const candidate = index.resolveName(module, instanceName);
-        if (candidate?.kind !== 'instance') continue;
-        const hit = asyncMethod(candidate.classModule, candidate.cls);
-        if (hit) return { name: `${candidate.name}.${hit.m}`, qualified: `${hit.found.module}.${hit.found.className}.${hit.m}`, path: pathOf(hit.found.module), line: hit.found.fn.line };
-      }
-    }
-  }
-  // Through the class: AsyncUserService next to UserService, or in the twin module.
-  for (const module of holders(sym.module)) {
-    for (const className of [sym.className, ...index.asyncTwinNames(sym.className)]) {
-      const candidate = index.resolveName(module, className);
-      if (candidate?.kind !== 'class') continue;
-      const hit = asyncMethod(candidate.module, candidate.cls);
+    for (const { module, name } of [{ module: object.module, name: object.name }, ...twinHolderCandidates(index, object.module, object.name, 'instance')]) {
+      const candidate = index.resolveName(module, name);
+      if (candidate?.kind !== 'instance') continue;
+      const hit = asyncMethod(candidate.classModule, candidate.cls);
       if (hit) return { name: `${candidate.name}.${hit.m}`, qualified: `${hit.found.module}.${hit.found.className}.${hit.m}`, path: pathOf(hit.found.module), line: hit.found.fn.line };
     }
+  }
+  // Through the class: a method twin beside it, AsyncUserService next to UserService, or in the twin module.
+  for (const { module, name } of [{ module: sym.module, name: sym.className }, ...twinHolderCandidates(index, sym.module, sym.className, 'class')]) {
+    const candidate = index.resolveName(module, name);
+    if (candidate?.kind !== 'class') continue;
+    const hit = asyncMethod(candidate.module, candidate.cls);
+    if (hit) return { name: `${candidate.name}.${hit.m}`, qualified: `${hit.found.module}.${hit.found.className}.${hit.m}`, path: pathOf(hit.found.module), line: hit.found.fn.line };
   }
   return undefined;
 }

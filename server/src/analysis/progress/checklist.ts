@@ -92,8 +92,8 @@ function auto(facts: ChecklistFacts, state: EndpointState | undefined): Record<s
   const missingTwins = deps.services.filter((s) => !s.isAsync && !s.twin && s.doesIO);
   const blocking = deps.services.filter((s) => s.blocking);
   const imports = countCodes(facts, ['AM203']);
-  const session = countCodes(facts, ['AM103']);
-  const awaits = countCodes(facts, ['AM201', 'AM202', 'AM204', 'AM205']);
+  const session = countCodes(facts, ['AM103', 'AM106', 'AM107']);
+  const awaits = countCodes(facts, ['AM201', 'AM202', 'AM204', 'AM205', 'AM206']);
   const queries = countCodes(facts, ['AM101', 'AM102', 'AM104', 'AM105']);
   const redis = countCodes(facts, ['AM301', 'AM302']);
   const utcnow = countCodes(facts, ['AM401']);

@@ -19,6 +19,7 @@ import {
 } from '../fixes/twins';
 import type { Node } from '../parser';
 import { switchBindingNote } from '../call-binding';
+import { twinHolderCandidates } from '../twin-names';
 import { sessionEvents } from '../session-effects';
 import type { Rule, RuleContext } from '../rule';
 import type { FileFacts } from '../semantics';
@@ -160,15 +161,11 @@ function symbolHasTwin(facts: FileFacts, sym: ResolvedSymbol | undefined): { mod
   if (!sym || (sym.kind !== 'instance' && sym.kind !== 'class' && sym.kind !== 'function')) return undefined;
   if (sym.kind === 'instance' && !index.module(sym.module)?.variables[sym.name]) return undefined;
   if (sym.kind === 'function' && sym.fn.isAsync) return undefined;
-  const modules = [...new Set([index.asyncTwinModule(sym.module), sym.module].filter((m): m is string => !!m))];
-  for (const module of modules) {
-    const names = sym.kind === 'function' && module !== sym.module ? [sym.name, ...index.asyncTwinNames(sym.name)] : index.asyncTwinNames(sym.name);
-    for (const name of names) {
-      const twin = index.resolveName(module, name);
-      if (!twin || twin.kind !== sym.kind || sameSymbol(twin, sym)) continue;
-      if (twin.kind === 'function' && !twin.fn.isAsync) continue;
-      return { module, name };
-    }
+  for (const { module, name } of twinHolderCandidates(index, sym.module, sym.name, sym.kind)) {
+    const twin = index.resolveName(module, name);
+    if (!twin || twin.kind !== sym.kind || sameSymbol(twin, sym)) continue;
+    if (twin.kind === 'function' && !twin.fn.isAsync) continue;
+    return { module, name };
   }
   return undefined;
 }

@@ -195,9 +195,10 @@ function sessionSwitchBlocker(context: RuleContext, fn: FunctionFacts, name: str
 function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts): void {
   const typeNode = syncSessionTypeNode(context, param.annotation);
   const depNode = dependencyNode(param);
-  const depFlavor = depNode ? context.facts.sessionDependencyFlavor(depNode.text) : undefined;
-  const syncDep = depFlavor === 'sync';
   const asyncAnnotated = hasAsyncSessionType(context, param.annotation);
+  // An explicit `AsyncSession` annotation is overruled only by declared evidence, never by a name.
+  const depFlavor = depNode ? context.facts.sessionDependencyFlavor(depNode.text, asyncAnnotated) : undefined;
+  const syncDep = depFlavor === 'sync';
   if (!typeNode && !syncDep) return;
   // `db: AsyncSession = Depends(get_db)` or `db = Depends(get_db)`: the dependency is the problem.
   const where = `in \`async def ${fn.name}\``;
@@ -347,6 +348,7 @@ export const syncSessionInAsync: Rule = {
       'A plain `db: Session` parameter without `Depends` gets no fix, only the suggestion to annotate it `AsyncSession` (fix and fix-all never apply it): the annotation does not change what the callers pass, and the awaited rewrites of the body would then crash on the sync Session they still pass.',
       'Aliases such as `SessionDep = Annotated[Session, Depends(get_db)]` used as `db: SessionDep` are not followed.',
       'A session opened with a sync factory (`SessionLocal()`) is reported without a fix.',
+      'Evidence order: a dependency provides a sync session when it says so (a `-> Session` return annotation) or is a plain `def` with a configured sync name; an unannotated `async def` dependency and one the workspace does not define (an unresolved import) are unknown, so a parameter annotated `AsyncSession` is never overruled by a name.',
     ],
   },
   check,

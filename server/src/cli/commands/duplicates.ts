@@ -6,10 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_CONFIG } from '../../analysis/config';
 import { parseSource, summarizeSource } from '../../analysis/engine';
-import { isTestPath } from '../../analysis/infrastructure/async-dependency';
-import { deletionVerdict, importersOfModule, sharesApi, type ImportHow } from '../../analysis/rules/duplicate-sync-async-module';
 import type { ModuleSummary } from '../../analysis/summary';
-import type { WorkspaceIndex } from '../../analysis/workspace';
+import { type ConfigText, twinPairs } from '../../analysis/twins';
 import { findPythonFiles, readPythonFile } from '../../project';
 import type { CliWorkspace } from '../target';
 import { plural, prepare } from './workflow-common';
@@ -26,26 +24,6 @@ Only a sync twin nothing reaches is safe to delete (the
 seed's goal: "0 archivos sync legacy"). With PATHS, only pairs with a file under PATHS.
 
 Exit status: 0, or 2 on a usage or configuration error.`;
-
-export interface Importer {
-  path: string;
-  line: number;
-  /** What it imports: `user_service`, or the module itself. */
-  names: string[];
-  kind: 'code' | 'test' | 'async twin' | 'config';
-  /** How it reaches the module: a module-level import, an import inside a function, only under TYPE_CHECKING, or a module path in a string. */
-  how: ImportHow;
-  /** The file is excluded from analysis by the configuration (still an importer: deleting the module breaks it). */
-  excluded?: boolean;
-}
-
-export interface TwinPair {
-  sync: { module: string; path: string };
-  async: { module: string; path: string };
-  importers: Importer[];
-  safeToDelete: boolean;
-}
-
 
 /**
  * Summaries of the Python files the configuration excludes from analysis (tests, scripts):
@@ -73,11 +51,6 @@ const CONFIG_FILE = /^(Procfile|Dockerfile[^/]*|Makefile|[^/]*\.(toml|ini|cfg|ya
 const CONFIG_MAX_DEPTH = 3;
 const CONFIG_MAX_BYTES = 512 * 1024;
 
-export interface ConfigText {
-  path: string;
-  text: string;
-}
-
 /** Configuration files near the project root (depth ≤ 3; hidden folders, virtualenvs and node_modules skipped). */
 export function configTexts(root: string): ConfigText[] {
   const out: ConfigText[] = [];
@@ -103,41 +76,6 @@ export function configTexts(root: string): ConfigText[] {
   };
   visit(root, 0);
   return out;
-}
-
-/** Lines of configuration files naming moduleName (`app.services.user`, `app.services.user:obj`, `app/services/user.py`). */
-function configImporters(configs: ConfigText[], moduleName: string, modulePath: string): Importer[] {
-  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  const pattern = new RegExp(`(?<![\\w.])${escape(moduleName)}(?:[.:][\\w.]+)?(?![\\w])|(?<![\\w/.])${escape(modulePath)}(?![\\w])`, 'g');
-  const out: Importer[] = [];
-  for (const config of configs) {
-    const matches = [...config.text.matchAll(pattern)];
-    if (!matches.length) continue;
-    const line = config.text.slice(0, matches[0].index).split('\n').length;
-    out.push({ path: config.path, line, names: [...new Set(matches.map((m) => m[0]))], kind: 'config', how: 'string' });
-  }
-  return out;
-}
-
-export function twinPairs(index: WorkspaceIndex, excluded: ModuleSummary[] = [], configs: ConfigText[] = []): TwinPair[] {
-  const pairs: TwinPair[] = [];
-  const excludedPaths = new Set(excluded.map((m) => m.path));
-  for (const mod of index.modules()) {
-    const twin = index.asyncTwinModule(mod.moduleName);
-    if (!twin) continue;
-    const asyncMod = index.module(twin)!;
-    if (!sharesApi(index, mod, asyncMod)) continue;
-    const found = importersOfModule(index, mod.moduleName, mod.path, excluded);
-    const importers = found.map((i): Importer => {
-      const kind: Importer['kind'] = i.path === asyncMod.path ? 'async twin' : isTestPath(i.path) ? 'test' : 'code';
-      return { path: i.path, line: i.line, names: i.names, kind, how: i.how, ...(excludedPaths.has(i.path) ? { excluded: true } : {}) };
-    });
-    importers.push(...configImporters(configs, mod.moduleName, mod.path));
-    importers.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const verdict = deletionVerdict([...found, ...importers.filter((i) => i.kind === 'config')]);
-    pairs.push({ sync: { module: mod.moduleName, path: mod.path }, async: { module: twin, path: asyncMod.path }, importers, safeToDelete: verdict.safe });
-  }
-  return pairs.sort((a, b) => a.sync.path.localeCompare(b.sync.path));
 }
 
 export async function run(argv: string[], io: CommandIO): Promise<number> {
