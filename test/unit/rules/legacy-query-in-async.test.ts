@@ -427,7 +427,7 @@ ruleTester('AM101', {
       `),
     },
     {
-      name: 'session known through Depends(get_async_db) and self.db in async methods',
+      name: 'session known through Depends(get_async_db) (defined in the workspace) and self.db in async methods',
       files: withModels(mod(py`
         async def endpoint(db=Depends(get_async_db)):
             return db.query(User).all()
@@ -438,6 +438,9 @@ ruleTester('AM101', {
 
             async def all(self):
                 return self.db.query(User).all()
+
+        async def get_async_db():
+            yield None
       `)),
       errors: ['5:12', '12:16'],
       output: fixed('select', py`
@@ -450,6 +453,9 @@ ruleTester('AM101', {
 
             async def all(self):
                 return (await self.db.execute(select(User))).scalars().all()
+
+        async def get_async_db():
+            yield None
       `),
     },
     {
