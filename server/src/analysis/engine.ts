@@ -20,6 +20,8 @@ export interface RunOptions {
   ignore?: string[];
   /** CI mode: rules marked offInCiByDefault run only when explicitly selected. */
   ci?: boolean;
+  /** Analysing for "Migrate this endpoint" (see RuleContext.endpointMigration). */
+  endpointMigration?: boolean;
 }
 
 /**
@@ -72,6 +74,7 @@ export function analyzeFile(file: SourceFile, index: WorkspaceIndex, config: Asy
       facts,
       index,
       config,
+      endpointMigration: !!options.endpointMigration,
       report(report: Report) {
         const start = report.node ? report.node.startIndex : (report.start ?? 0);
         const end = report.node ? report.node.endIndex : (report.end ?? start);
