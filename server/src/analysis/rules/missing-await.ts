@@ -9,7 +9,8 @@ import {
   workspaceNames,
 } from '../callee';
 import { asyncReceiverProof, coroutineFunctionProof } from '../async-evidence';
-import { awaitBlocker, insertAwaitEdits, isAwaitedExpr, makeAsyncEdits, scopeOf } from '../fixes/await';
+import { insertAwaitEdits, isAwaitedExpr, makeAsyncEdits, scopeOf } from '../fixes/await';
+import { awaitBlocker } from '../fixes/awaiting';
 import type { Node } from '../parser';
 import type { Report, Rule, RuleContext } from '../rule';
 import type { FileFacts } from '../semantics';
@@ -279,7 +280,7 @@ function check(context: RuleContext): void {
     }
     let message = `\`${calleeText}(…)\` is not awaited: ${source.what}, so this only creates a coroutine that never runs`;
     const report: Report = { node: call, message, related: related.length ? related : undefined };
-    const blocker = awaitBlocker(call, facts);
+    const blocker = awaitBlocker(facts, call);
     if (!blocker) {
       report.fix = { title: `Insert \`await\` before \`${calleeText}(…)\``, applicability: 'safe', edits: insertAwaitEdits(call) };
     } else if (scope.kind === 'function' && !scope.isAsync && !scope.inGenerator) {

@@ -1,7 +1,8 @@
 // AM203 sync-service-in-async: async code calls (or imports) a sync service/repository whose
 // async twin exists (seed error 1; pre-merge checklist "Sin imports de servicios sync").
 import { type Callable, calleeLastName, isLocalName, isPlainSyncFunction, resolveCall, workspaceNames } from '../callee';
-import { awaitBlocker, isAwaitedExpr, needsParensForAwait, scopeOf } from '../fixes/await';
+import { isAwaitedExpr, needsParensForAwait, scopeOf } from '../fixes/await';
+import { awaitBlocker } from '../fixes/awaiting';
 import {
   type AsyncTwin,
   type MethodTwin,
@@ -141,7 +142,7 @@ function checkCalls(context: RuleContext, reported: Set<number>): void {
     reported.add(call.id);
     const label = twinLabel(twin, callable.name);
     const message = `\`${calleeText}(…)\` calls the sync \`${syncName}\` from async code, blocking the event loop; its async twin \`${label}\` (\`${twin.module}\`) exists: \`await ${label}(…)\``;
-    const blocker = awaitBlocker(call, facts);
+    const blocker = awaitBlocker(facts, call);
     const drift = twinDrift(call, callable, twin);
     const misfit = twinSessionMisfit(facts, call, twinQualifiedName(twin));
     const fix = blocker ? undefined : twinCallSiteFix(facts, call, callable, twin, false);
@@ -217,7 +218,7 @@ function computeModuleSwitch(facts: FileFacts, binding: ImportBinding): ModuleSw
     const twin = callable && !callable.fn.isAsync && isPlainSyncFunction(index, callable) ? asyncTwinOf(index, callable) : undefined;
     return { id, call, callable, twin };
   });
-  const convertible = details.every((d) => d.call && d.twin && d.twin.name === twinInfo.name && d.twin.module === twinInfo.module && (isAwaitedExpr(d.call) || !awaitBlocker(d.call, facts)));
+  const convertible = details.every((d) => d.call && d.twin && d.twin.name === twinInfo.name && d.twin.module === twinInfo.module && (isAwaitedExpr(d.call) || !awaitBlocker(facts, d.call)));
   if (!convertible) {
     result.noFixReason = 'some uses are not calls of methods the async twin defines as `async def`';
     return result;
@@ -285,7 +286,7 @@ export function methodTwinFix(facts: FileFacts, call: Node, callable: Callable, 
   const id = callee.type === 'attribute' ? callee.childForFieldName('attribute') : null;
   if (!id || methodTwinDrift(call, callable, twin)) return undefined;
   if (twinSessionMisfit(facts, call, `${twin.className}.${twin.name}`)) return undefined;
-  if (!awaited && awaitBlocker(call, facts)) return undefined;
+  if (!awaited && awaitBlocker(facts, call)) return undefined;
   return { title: `Use the async twin \`${twin.name}\`${awaited ? '' : ' (awaited)'}`, applicability: 'safe', edits: renameAndAwait(call, id, twin.name, awaited) };
 }
 
@@ -314,7 +315,7 @@ function checkMethodTwins(context: RuleContext, reported: Set<number>): void {
     const calleeText = dottedName(call.childForFieldName('function')) ?? last;
     const drift = methodTwinDrift(call, callable, twin) ?? twinSessionMisfit(facts, call, `${twin.className}.${twin.name}`);
     const fix = methodTwinFix(facts, call, callable, twin, false);
-    const blocker = fix || drift ? undefined : awaitBlocker(call, facts);
+    const blocker = fix || drift ? undefined : awaitBlocker(facts, call);
     context.report({
       node: call,
       message: `\`${calleeText}(…)\` calls the sync \`${callable.className}.${callable.name}\` from async code, blocking the event loop; \`${twin.className}\` has its async twin \`${twin.name}\`: \`await ${calleeText.replace(/[^.]+$/, twin.name)}(…)\`${drift ? `; but ${drift}` : ''}`,

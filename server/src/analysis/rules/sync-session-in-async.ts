@@ -7,7 +7,8 @@ import { ensureFromImport, importedLocalName } from '../fixes/imports';
 import { enclosingBodyFunction } from '../fixes/awaiting';
 import { children, dottedName, isAsyncFunction, keywordArgument, walk } from '../syntax';
 import { isCoroutineFunction, resolveCall } from '../callee';
-import { awaitBlocker, isAwaitedExpr } from '../fixes/await';
+import { isAwaitedExpr } from '../fixes/await';
+import { awaitBlocker } from '../fixes/awaiting';
 import { legacyQueryHeads, rewriteLegacyQuery } from '../fixes/query-rewrite';
 import type { Fix, TextEdit } from '../types';
 import { findAsyncSessionDependency, SET_UP_ASYNC_INFRASTRUCTURE } from '../infrastructure/async-dependency';
@@ -171,7 +172,7 @@ function sessionSwitchBlocker(context: RuleContext, fn: FunctionFacts, name: str
       }
       if (SAME_ON_ASYNC_SESSION.has(method)) continue;
       if (ASYNC_SESSION_COROUTINES.has(method)) {
-        const blocker = isAwaitedExpr(call) ? undefined : awaitBlocker(call, facts);
+        const blocker = isAwaitedExpr(call) ? undefined : awaitBlocker(facts, call);
         if (blocker) return `\`${name}.${method}()\` (${line(id)}) would need \`await\`, but ${blocker}`;
         continue;
       }
