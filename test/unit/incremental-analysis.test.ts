@@ -62,14 +62,18 @@ async function checkProject(project: LoadedProject, files: string[], seed: numbe
     let text = original;
     let state: IncrementalState | undefined;
     const history: RandomEdit[] = [];
-    let undo: RandomEdit | undefined;
+    const undo: RandomEdit[] = [];
+    let broken = false;
     for (let step = 0; step <= steps; step++) {
       if (step > 0) {
+        // Like an editor session: broken code is mostly undone (files with syntax errors are
+        // analysed whole, so they prove little about reuse).
         let edit: RandomEdit | undefined;
-        if (undo && random() < 0.4) edit = undo;
-        else edit = random() < 0.5 ? structuralEdit(text, random) : undefined;
+        const undoing = undo.length > 0 && random() < (broken ? 0.85 : 0.3);
+        if (undoing) edit = undo.pop()!;
+        else edit = random() < 0.6 ? structuralEdit(text, random) : undefined;
         edit ??= randomEdit(text, random);
-        undo = edit === undo ? undefined : { start: edit.start, end: edit.start + edit.text.length, text: text.slice(edit.start, edit.end) };
+        if (!undoing) undo.push({ start: edit.start, end: edit.start + edit.text.length, text: text.slice(edit.start, edit.end) });
         history.push(edit);
         text = applyEdit(text, edit);
       }
@@ -78,6 +82,7 @@ async function checkProject(project: LoadedProject, files: string[], seed: numbe
         project.index.upsert(summarizeSource(file));
         const result = analyzeFileIncremental(file, project.index, project.config, state);
         state = result.state;
+        broken = file.root.hasError;
         const expected = runRules(file, project.index, project.config);
         stats.checks++;
         if (!result.full) {

@@ -6,7 +6,9 @@
 // may read outside its own statement changed: the file's summary as the index sees it
 // (contentGeneration: definitions, imports, signatures, async-ness, routes), the text of the
 // top-level statements that are not definitions (imports, module variables), file-wide
-// suppressions, the config or the rules run. Pure: text in, findings out.
+// suppressions, the line-break style, the config or the rules run; and a file with syntax errors
+// is analysed whole (its fixes are checked against the whole file's parse). Pure: text in,
+// findings out.
 import type { AsyncMigrateConfig } from './config';
 import { type RunOptions, isFileWide, runRules, sortFindings } from './engine';
 import type { Node } from './parser';
@@ -63,7 +65,7 @@ function chunksOf(file: SourceFile): Chunk[] {
 /** What definition-local rules read outside their own statement (see the header). */
 function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): string {
   // Fixes write the file's line break style (any '\r\n' in the file makes it CRLF).
-  const parts = [String(index.contentGeneration), file.path, file.moduleName, String(file.text.includes('\r\n')), String(file.text.includes('\r'))];
+  const parts = [String(index.contentGeneration), file.path, file.moduleName, String(file.root.hasError), String(file.text.includes('\r\n')), String(file.text.includes('\r'))];
   for (const c of chunks) if (!DEFINITION_TYPES.has(c.type)) parts.push(file.text.slice(c.start, c.end));
   // `ignore-file` directives apply everywhere.
   for (const m of file.text.matchAll(/#\s*async-migrate:\s*ignore-file[^\r\n]*/gi)) parts.push(m[0]);
@@ -103,6 +105,10 @@ export function analyzeFileIncremental(
     const findings = runRules(file, index, config, options);
     return { findings, state: { text: file.text, key, config, options, chunks, lineStarts: file.lineStarts, findings }, reanalysed: chunks.length, chunks: chunks.length, full: true };
   };
+  // In a file with syntax errors a fix is kept only when the whole file parses no worse after it
+  // (engine.ts dropFixesThatParseWorse): that reads every definition, so such files (and the
+  // first clean version after one, through the key) are analysed whole.
+  if (file.root.hasError) return full();
   if (!previous || previous.key !== key || previous.config !== config || JSON.stringify(previous.options) !== JSON.stringify(options)) return full();
 
   const oldText = previous.text;
