@@ -462,6 +462,35 @@ function printReport(spec: ProjectSpec, r: ProjectReport): void {
   process.stdout.write(out.join('\n') + '\n');
 }
 
+const TRUST_RULES = ['AM101', 'AM103', 'AM201', 'AM202', 'AM203', 'AM204', 'AM205'];
+const SYNC_RECEIVER_KINDS = ['awaitOnSyncSession', 'awaitOnSyncRedis', 'awaitOnSessionAnnotated', 'awaitOnPlainDef'] as const;
+
+/** Issue 10's "Done when", measured: every number here has the target 0. */
+function printScoreboard(specs: ProjectSpec[], reports: ProjectReport[]): void {
+  const specOf = (r: ProjectReport) => specs.find((s) => s.name === r.name)!;
+  const ok = reports.filter((r) => !r.error);
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const trust = ok.filter((r) => specOf(r).flavor === 'async' && specOf(r).typed);
+  const trustCount = (c: Record<string, number> | undefined) => sum(TRUST_RULES.map((k) => c?.[k] ?? 0));
+  const lines = [
+    '',
+    'done-when scoreboard (target: every number 0)',
+    `  crashes: ${sum(ok.map((r) => r.crashes.length))}${reports.length > ok.length ? ` (+${reports.length - ok.length} projects not evaluated)` : ''}`,
+    `  ${TRUST_RULES.join('/')} on fully async typed projects (${trust.map((r) => r.name).join(', ')}): ${sum(trust.map((r) => trustCount(r.findings)))} from the root, ${sum(trust.map((r) => trustCount(r.findingsFromBackend)))} from the backend folder`,
+    `  check <subset> vs check . differences: ${sum(ok.flatMap((r) => Object.values(r.subsets).map((d) => d.missing + d.extra)))}; root vs backend folder: ${sum(ok.map((r) => (r.backendVsRoot ? r.backendVsRoot.onlyInRoot + r.backendVsRoot.onlyInBackend : 0)))}`,
+    `  safe-to-delete claims still imported: ${sum(ok.map((r) => r.safeToDelete.violations.length))}; modules unimported for the engine but imported (scan): ${sum(ok.map((r) => r.safeToDelete.hidden.length))}`,
+  ];
+  const withFix = ok.filter((r) => r.fix);
+  if (withFix.length) {
+    for (const mode of ['safe', 'unsafe'] as const) {
+      const inv = withFix.map((r) => r.fix![mode]);
+      const added = SYNC_RECEIVER_KINDS.map((k) => `${k} ${sum(inv.map((f) => f.addedAwaitSites[k].length))}`).join(', ');
+      lines.push(`  fix${mode === 'unsafe' ? ' --unsafe-fixes' : ''}: awaits added on sync receivers: ${added}; files that no longer parse ${sum(inv.map((f) => f.newTreeErrors.length))}, no longer compile ${sum(inv.map((f) => f.newCompileFailures.length))}`);
+    }
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
 function main(): void {
   const options = parseArgs(process.argv.slice(2));
   if (!fs.existsSync(path.join(REPO, 'dist/server/cli.js'))) {
@@ -497,6 +526,7 @@ function main(): void {
     if (report.crashes.length) failed = true;
   }
   fs.writeFileSync(path.join(WORK, 'report.json'), JSON.stringify(reports, null, 2) + '\n');
+  printScoreboard(selected, reports);
   const total = reports.reduce((n, r) => n + r.files, 0);
   process.stdout.write(`\n${reports.length} projects, ${total} Python files, ${((Date.now() - start) / 1000).toFixed(0)} s; details in .eval-real/report.json\n`);
   // Compare only what ran this time against the snapshot.

@@ -45,7 +45,7 @@ function logicalLines(text: string): { line: number; text: string; indent: numbe
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const start = i;
-    let current = lines[i];
+    const parts = [lines[i]];
     let depth = 0;
     const count = (s: string) => {
       const code = s.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '').replace(/#.*/, '');
@@ -55,12 +55,15 @@ function logicalLines(text: string): { line: number; text: string; indent: numbe
       }
       return code;
     };
-    let code = count(current);
+    let code = count(lines[i]);
+    // Parts are joined once at the end: a literal spanning thousands of lines stays linear.
     while ((depth > 0 || /\\\s*$/.test(code)) && i + 1 < lines.length) {
+      parts[parts.length - 1] = parts[parts.length - 1].replace(/\\\s*$/, '');
       i++;
-      current = current.replace(/\\\s*$/, '') + ' ' + lines[i].trim();
+      parts.push(lines[i].trim());
       code = count(lines[i]);
     }
+    const current = parts.join(' ');
     out.push({ line: start + 1, text: current, indent: /^[ \t]*/.exec(current)![0].replace(/\t/g, '    ').length });
   }
   return out;
