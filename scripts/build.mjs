@@ -21,8 +21,10 @@ const out = (rel) => path.join(outdir, rel.replace(/^dist\//, ''));
 const entries = [
   { name: 'CLI', entry: 'server/src/cli/main.ts', outfile: 'dist/server/cli.js', external: [] },
   { name: 'language server', entry: 'server/src/lsp/main.ts', outfile: 'dist/server/server.js', external: [] },
+  { name: 'dashboard history worker', entry: 'server/src/project/history-worker.ts', outfile: 'dist/server/history-worker.js', external: [] },
   { name: 'VS Code client', entry: 'client/src/extension.ts', outfile: 'dist/client/extension.js', external: ['vscode'] },
   { name: 'checklist webview', entry: 'media/checklist/checklist.ts', outfile: 'dist/webview/checklist.js', external: [], esbuild: { platform: 'browser', format: 'iife', target: 'es2020', define: {}, banner: {} } },
+  { name: 'dashboard webview', entry: 'media/dashboard/dashboard.ts', outfile: 'dist/webview/dashboard.js', external: [], esbuild: { platform: 'browser', format: 'iife', target: 'es2020', define: {}, banner: {} } },
 ];
 
 const wasmFiles = [

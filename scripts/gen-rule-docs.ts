@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RULES } from '../server/src/analysis/rules/registry';
-import { RULE_DOCS_DIR, renderRuleMarkdown, renderRulesIndex, ruleDocFileName } from '../server/src/cli/format/rule-docs';
+import { renderRuleMarkdown, renderRulesIndex } from '../server/src/cli/format/rule-docs';
+import { RULE_DOCS_DIR, ruleDocFileName } from '../server/src/project/rule-docs-location';
 
 export const ROOT = path.resolve(__dirname, '..');
 

@@ -2,6 +2,8 @@
 # The whole test suite, as CI runs it: setup, type check, unit/LSP/equivalence tests (mocha),
 # the example app's own pytest suite, webview tests in Chromium, extension tests in real VS Code.
 # Prints one closing line "tests: N passed, N failed, N skipped" over all stages.
+# Tests never write into the checkout: the run fails, naming the files, when `git status` differs
+# after the stages (a changed tracked file, a new untracked one, or new edits to an already dirty one).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-results
@@ -34,15 +36,53 @@ stage() { # $1 = name, rest = command
   if [ "$code" != 0 ]; then stage_failures+=("$name"); fi
 }
 
+# `git status` lines plus a content hash of each listed file, so further edits to a file that was
+# already modified before the run show too. Ignored files (dist/, test-results/, caches) do not count.
+tree_snapshot() {
+  git status --porcelain --untracked-files=all | while IFS= read -r line; do
+    local file=${line:3}
+    file=${file##* -> }
+    if [ -f "$file" ]; then echo "$line $(git hash-object -- "$file")"; else echo "$line"; fi
+  done
+}
+has_git=false
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then has_git=true; tree_before=$(tree_snapshot); fi
+
+# The example app's own pytest suite, on a temporary copy (pytest and the app write files).
+example_app_tests() {
+  local dir rc
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/async-migrate-gym.XXXXXX")
+  cp -R examples/gym-app "$dir/"
+  (cd "$dir/gym-app" && /usr/bin/python3 -m pytest -q -p no:cacheprovider)
+  rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+
 stage setup bash scripts/setup.sh
 if [[ " ${stage_failures[*]} " == *" setup "* ]]; then
   echo "setup failed; cannot run the tests"; echo "tests: 0 passed, 1 failed"; exit 1
 fi
 stage typecheck npx tsc --noEmit -p .
 stage unit npx mocha 'test/unit/**/*.test.ts'
-stage example-app bash -c 'cd examples/gym-app && /usr/bin/python3 -m pytest -q -p no:cacheprovider'
+stage example-app example_app_tests
 if [ -f scripts/test-webview.sh ]; then stage webview bash scripts/test-webview.sh; fi
 if [ -f scripts/test-vscode.sh ]; then stage vscode bash scripts/test-vscode.sh; fi
+
+if $has_git; then
+  tree_after=$(tree_snapshot)
+  if [ "$tree_before" != "$tree_after" ]; then
+    echo
+    echo "=== the tests changed the checkout (tests must work on temporary copies):"
+    # Lines new or changed since the start of the run, then entries that went away.
+    comm -13 <(sort <<<"$tree_before") <(sort <<<"$tree_after") | sed 's/ [0-9a-f]\{40\}$//; s/^/  /'
+    comm -23 <(sort <<<"$tree_before") <(sort <<<"$tree_after") | sed 's/ [0-9a-f]\{40\}$//; s/^/  was: /'
+    stage_failures+=("clean-tree")
+    failed=$((failed + 1))
+  fi
+else
+  echo "test-all: not a git checkout; the clean-tree check is skipped"
+fi
 
 echo
 if ((${#stage_failures[@]})); then

@@ -14,6 +14,7 @@ import {
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { registerCliTasks } from './cli-tasks';
 import { COMMANDS, STATUS_NOTIFICATION, STATUS_REQUEST, type StatusPayload } from '../../server/src/lsp/protocol';
 
 /** Restarts allowed within RESTART_WINDOW_MS before the client gives up. */
@@ -38,7 +39,18 @@ let output: vscode.OutputChannel | undefined;
 
 const t = vscode.l10n.t;
 
+/** The walkthrough's step 2 completes itself when an async session dependency exists (`onContext`). */
+let asyncInfrastructureContext: string | undefined;
+function publishAsyncInfrastructure(status: StatusPayload | undefined): void {
+  const present = status?.folders.some((f) => f.asyncInfrastructure === true);
+  const value = present ? 'present' : status?.state === 'ready' ? 'missing' : 'unknown';
+  if (value === asyncInfrastructureContext) return;
+  asyncInfrastructureContext = value;
+  void vscode.commands.executeCommand('setContext', 'asyncMigrate.asyncInfrastructure', value);
+}
+
 function renderStatus(): void {
+  publishAsyncInfrastructure(lastStatus);
   if (!statusItem) return;
   const s = lastStatus;
   const state = client?.state;
@@ -140,6 +152,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<AsyncM
   client = new LanguageClient('asyncMigrate', 'Async Migrate', serverOptions, clientOptions);
   const current = client;
   require('./migration').registerMigration(context, () => client, (line: string) => output?.appendLine(line)); // Endpoints tree + Checklist sidebar (client/src/migration)
+  registerCliTasks(context);
   context.subscriptions.push(
     current.onDidChangeState(() => renderStatus()),
     current.onNotification(STATUS_NOTIFICATION, (status: StatusPayload) => {
@@ -163,6 +176,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<AsyncM
       if (!editor) return undefined;
       const offset = editor.document.offsetAt(editor.selection.active);
       return executeServerCommand(COMMANDS.migrateEndpoint, { uri: editor.document.uri.toString(), offset });
+    }),
+    vscode.commands.registerCommand('asyncMigrate.initAsync', async () => {
+      // The folder of the active file, else the only folder, else the one the user picks.
+      const active = vscode.window.activeTextEditor?.document.uri;
+      const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? (vscode.workspace.workspaceFolders?.length === 1 ? vscode.workspace.workspaceFolders[0] : await vscode.window.showWorkspaceFolderPick());
+      if (!folder) {
+        void vscode.window.showInformationMessage(t('Async Migrate: open a folder first.'));
+        return undefined;
+      }
+      return executeServerCommand(COMMANDS.setUpAsyncInfrastructure, { uri: active && vscode.workspace.getWorkspaceFolder(active) === folder ? active.toString() : folder.uri.toString() });
     }),
     vscode.commands.registerCommand('asyncMigrate.fixAllInFile', async () => {
       const editor = activePythonEditor();

@@ -12,6 +12,7 @@ import {
 } from '../../client/src/migration/protocol';
 import type { ChecklistItem, ChecklistStep, JumpLocation } from '../../server/src/lsp/migration-protocol';
 import { EXECUTING_ACTIONS, p95Change, meetsP95Target } from '../../server/src/lsp/migration-protocol';
+import { type Child, fill, h } from '../webview-dom';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -37,22 +38,8 @@ function post(message: FromWebview): void {
 
 // ------------------------------------------------------------------ DOM helpers
 
-type Child = Node | string | null | undefined | false;
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: { class?: string; attrs?: Record<string, string | undefined> } = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (props.class) node.className = props.class;
-  for (const [k, v] of Object.entries(props.attrs ?? {})) if (v !== undefined) node.setAttribute(k, v);
-  for (const c of children) {
-    if (c === null || c === undefined || c === false) continue;
-    node.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  }
-  return node;
-}
-
 function s(key: string, ...args: (string | number)[]): string {
-  const template = view?.strings[key] ?? key;
-  return template.replace(/\{(\d+)\}/g, (m, i) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
+  return fill(view?.strings[key] ?? key, args);
 }
 
 function has(key: string): boolean {

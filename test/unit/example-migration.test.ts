@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { cli } from './cli/workspace';
+import { skipOrFailInCi } from './helpers';
 
 const APP = path.resolve(__dirname, '../../examples/gym-app');
 const PYTHON = '/usr/bin/python3';
@@ -16,15 +17,30 @@ function havePythonStack(): boolean {
   return spawnSync(PYTHON, ['-c', 'import sqlalchemy, fastapi, aiosqlite, httpx, pytest'], { stdio: 'ignore' }).status === 0;
 }
 
+/** `@pytest.mark.xfail` markers in the test files under dir. */
+function countXfailMarkers(dir: string): number {
+  let n = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !/^test_.*\.py$/.test(entry.name)) continue;
+    n += (fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8').match(/^@pytest\.mark\.xfail\b/gm) ?? []).length;
+  }
+  return n;
+}
+
+/** Counts of pytest's closing summary ("49 passed, 12 xfailed in 30.81s"). */
+export function pytestSummary(output: string): Record<string, number> {
+  const line = output.split('\n').filter((l) => / in [\d.]+s\b/.test(l) && /\d+ (passed|failed|xfailed|xpassed|errors?|skipped)/.test(l)).pop() ?? '';
+  const counts: Record<string, number> = {};
+  for (const m of line.matchAll(/(\d+) (passed|failed|xfailed|xpassed|errors?|skipped)/g)) counts[m[2]] = Number(m[1]);
+  return counts;
+}
+
 describe('examples/gym-app migrated end to end', function () {
   this.timeout(300000);
   let dir = '';
 
   before(function () {
-    if (!havePythonStack()) {
-      if (process.env.CI === 'true') throw new Error(`${PYTHON} lacks sqlalchemy/fastapi/aiosqlite/httpx/pytest (run scripts/setup.sh)`);
-      this.skip();
-    }
+    if (!havePythonStack()) skipOrFailInCi(this, `${PYTHON} lacks sqlalchemy/fastapi/aiosqlite/httpx/pytest (run scripts/setup.sh)`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-gym-'));
     execFileSync('cp', ['-r', APP + '/.', dir]);
     for (const junk of ['.pytest_cache', 'gym.db']) fs.rmSync(path.join(dir, junk), { recursive: true, force: true });
@@ -61,10 +77,16 @@ describe('examples/gym-app migrated end to end', function () {
     assert.strictEqual(compiled.status, 0, compiled.stdout + compiled.stderr);
   });
 
-  it("the example app's own pytest suite passes on the migrated code", () => {
-    const run = spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: dir, encoding: 'utf8', timeout: 240000 });
+  it("the example app's own pytest suite passes on the migrated code, its planted-bug xfails included", () => {
+    // Each planted bug has a non-strict xfail test: on the unmigrated app they fail (xfailed),
+    // so exit 0 alone proves nothing. Migrated, every one of them must pass (xpassed).
+    const planted = countXfailMarkers(path.join(dir, 'tests'));
+    assert.ok(planted >= 10, `${planted} xfail markers in the example app's tests`);
+    const run = spawnSync(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-rxX'], { cwd: dir, encoding: 'utf8', timeout: 240000 });
     const tail = (run.stdout + run.stderr).split('\n').slice(-40).join('\n');
     assert.strictEqual(run.status, 0, tail);
-    assert.match(run.stdout, /\d+ (passed|xpassed)/);
+    const summary = pytestSummary(run.stdout);
+    assert.deepStrictEqual({ xfailed: summary.xfailed ?? 0, xpassed: summary.xpassed ?? 0, failed: summary.failed ?? 0 }, { xfailed: 0, xpassed: planted, failed: 0 }, tail);
+    assert.ok((summary.passed ?? 0) >= 40, tail);
   });
 });

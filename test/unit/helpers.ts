@@ -9,6 +9,16 @@ import { WorkspaceIndex } from '../../server/src/analysis/workspace';
 
 export type Files = Record<string, string>;
 
+/**
+ * A prerequisite of the test is missing (Python packages, a build): skipped on a developer
+ * machine, saying why; a failure under CI=true, where every test must run.
+ */
+export function skipOrFailInCi(test: Mocha.Context, missing: string): never {
+  if (process.env.CI === 'true') throw new Error(`${missing} (under CI=true a missing prerequisite fails the run)`);
+  console.warn(`    skipping: ${missing}`);
+  return test.skip();
+}
+
 /** Strips the common leading indentation so test sources can be indented in TS. */
 export function py(strings: TemplateStringsArray, ...values: unknown[]): string {
   const raw = strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ''), '');

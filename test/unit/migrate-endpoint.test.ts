@@ -5,6 +5,7 @@ import { applyEdits } from '../../server/src/analysis/fixes/edits';
 import { findEndpoints, migrateEndpoint } from '../../server/src/analysis/migrate-endpoint';
 import type { Rule } from '../../server/src/analysis/rule';
 import { RULES } from '../../server/src/analysis/rules/registry';
+import { SourceFile } from '../../server/src/analysis/source';
 import { buildIndex, makeConfig, py, type Files } from './helpers';
 
 const SESSION = py`
@@ -330,6 +331,38 @@ describe('migrate endpoint', () => {
       `,
     );
     assert.deepStrictEqual(result.notDone, []);
+  });
+
+  it('parses each text on the way once (the original, each fix pass, the result), and leaves no tree undisposed', async () => {
+    const files = workspace();
+    const config = makeConfig();
+    const index = await buildIndex(files, config);
+    const parsed: string[] = [];
+    let live = 0;
+    const originalParse = SourceFile.parse;
+    const originalDispose = SourceFile.prototype.dispose;
+    SourceFile.parse = function (this: typeof SourceFile, ...args: Parameters<typeof SourceFile.parse>) {
+      parsed.push(args[2]);
+      live++;
+      return originalParse.apply(this, args);
+    } as typeof SourceFile.parse;
+    SourceFile.prototype.dispose = function (this: SourceFile) {
+      live--;
+      return originalDispose.call(this);
+    };
+    let result;
+    try {
+      result = migrateEndpoint('app/api/users.py', USERS, index, config, { function: 'read_me' });
+    } finally {
+      SourceFile.parse = originalParse;
+      SourceFile.prototype.dispose = originalDispose;
+    }
+    assert.strictEqual(result.text, MIGRATED);
+    assert.strictEqual(parsed.filter((t) => t === USERS).length, 1, 'the original text is parsed once');
+    const twice = parsed.filter((t, i) => parsed.indexOf(t) !== i);
+    assert.deepStrictEqual(twice, [], 'no text is parsed twice');
+    assert.ok(parsed.length >= 3, `original, async def, fix passes: ${parsed.length} parses`);
+    assert.strictEqual(live, 0, 'every tree is disposed');
   });
 
   it('an already async, clean handler needs no edit', async () => {

@@ -7,6 +7,8 @@
 // Usage: node test/vscode/run-electron.mjs [--extension DIR] [--tests FILE]
 //          [--folder DIR] [--vscode-version stable|1.100.3] [--grep RE]
 // Build the suite first: node scripts/build-vscode-tests.mjs
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,6 +25,11 @@ const { values } = parseArgs({
   },
 });
 
+// The tests edit and write into the workspace: open a fresh temporary copy, never the folder itself.
+const copyRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'async-migrate-electron-'));
+const folder = path.join(copyRoot, path.basename(path.resolve(values.folder)));
+fs.cpSync(path.resolve(values.folder), folder, { recursive: true, filter: (src) => !/(^|[\\/])(__pycache__|\.pytest_cache)$/.test(src) });
+
 try {
   // ASYNC_MIGRATE_TEST_RESULT stays unset: results come back through run()'s
   // promise (exit code) and the reporter output; screenshot() is a no-op.
@@ -33,7 +40,7 @@ try {
     extensionTestsPath: path.resolve(values.tests),
     extensionTestsEnv,
     launchArgs: [
-      path.resolve(values.folder),
+      folder,
       '--disable-workspace-trust',
       '--skip-welcome',
       '--skip-release-notes',
@@ -43,5 +50,7 @@ try {
   console.log('vscode (electron): all tests passed');
 } catch (err) {
   console.error(`vscode (electron): tests failed: ${err instanceof Error ? err.message : err}`);
-  process.exit(1);
+  process.exitCode = 1;
+} finally {
+  fs.rmSync(copyRoot, { recursive: true, force: true });
 }

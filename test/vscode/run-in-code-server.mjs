@@ -7,6 +7,7 @@
 // Usage:
 //   node test/vscode/run-in-code-server.mjs --extension <abs ext dev folder>
 //     --tests <abs compiled test module exporting run()> --folder <abs workspace>
+//     (the workbench opens a fresh temporary copy of --folder, never the folder itself)
 //     [--settings JSON] [--screenshot-dir DIR] [--timeout ms] [--grep RE]
 //     [--code-server DIR] [--chromium PATH] [--keep-temp] [--verbose]
 //
@@ -15,7 +16,8 @@
 // extension host it spawns inherits them. The test module writes
 // `<result>.progress` (live reporter lines, streamed here), the result JSON to
 // `<result>`, and `<result>.screenshot-request-<name>` files that this launcher
-// answers with page.screenshot() + `<request>.done`.
+// answers with page.screenshot() + `<request>.done`, and `<result>.query-request-<name>` files
+// (a CSS selector) that it answers with the matching elements of the page as JSON.
 //
 // Exit codes: 0 all passed; 1 test failures or runner error; 2 timeout;
 // 3 setup/startup error (bad args, code-server or browser failed); 130 signal.
@@ -218,7 +220,7 @@ function findCodeServer() {
 async function main() {
   const extensionPath = requireAbs('extension');
   const testsPath = requireAbs('tests');
-  const folder = requireAbs('folder');
+  const sourceFolder = requireAbs('folder');
   const timeoutMs = Number(args.timeout);
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new LauncherError(`--timeout must be a positive number of ms`);
   const deadline = t0 + timeoutMs;
@@ -252,6 +254,10 @@ async function main() {
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
   fs.mkdirSync(shotDir, { recursive: true });
+  // The tests edit, fix, save and write progress files in the workspace: they get a fresh copy,
+  // removed with the temp dir, so nothing (a save, an auto-save, a killed run) reaches the checkout.
+  const folder = path.join(tempDir, 'workspace', path.basename(sourceFolder));
+  fs.cpSync(sourceFolder, folder, { recursive: true, filter: (src) => !/(^|[\\/])(__pycache__|\.pytest_cache)$/.test(src) });
   const settings = {
     'security.workspace.trust.enabled': false,
     'workbench.startupEditor': 'none',
@@ -262,6 +268,8 @@ async function main() {
     'workbench.tips.enabled': false,
     'workbench.enableExperiments': false,
     'git.enabled': false,
+    // code-server defaults to afterDelay: edits made by the tests stay unsaved buffers.
+    'files.autoSave': 'off',
     ...userSettings,
   };
   fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
@@ -364,7 +372,7 @@ async function main() {
   const url =
     `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}` +
     `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  log(`opening workbench: folder=${folder}`);
+  log(`opening workbench: folder=${folder} (a copy of ${sourceFolder})`);
   log(`  extension=${extensionPath}`);
   log(`  tests=${testsPath}`);
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
@@ -428,10 +436,44 @@ async function main() {
     }
   };
 
+  // `<result>.query-request-<name>` holds a CSS selector: answered with the matching elements of
+  // the workbench page (text, classes, attributes) as JSON, for state only the DOM shows.
+  const queryPrefix = `${resultBase}.query-request-`;
+  const serveQueries = async () => {
+    let names;
+    try {
+      names = fs.readdirSync(tempDir);
+    } catch {
+      return;
+    }
+    for (const f of names) {
+      if (!f.startsWith(queryPrefix) || f.endsWith('.done') || f.endsWith('.tmp')) continue;
+      const req = path.join(tempDir, f);
+      let answer;
+      try {
+        const selector = fs.readFileSync(req, 'utf8');
+        const found = await page.$$eval(selector, (elements) =>
+          elements.map((e) => ({
+            text: (e.textContent || '').trim().slice(0, 500),
+            className: String(e.className),
+            attributes: Object.fromEntries([...e.attributes].map((a) => [a.name, a.value])),
+          })),
+        );
+        answer = JSON.stringify(found);
+      } catch (err) {
+        answer = `error: ${err.message}`;
+      }
+      fs.rmSync(req, { force: true });
+      fs.writeFileSync(`${req}.done.tmp`, answer);
+      fs.renameSync(`${req}.done.tmp`, `${req}.done`);
+    }
+  };
+
   for (;;) {
     if (exiting) throw new LauncherError(`interrupted by ${exiting}`, 130);
     pumpProgress();
     await serveScreenshots();
+    await serveQueries();
     if (fs.existsSync(resultFile)) break;
     if (codeServer.exitCode !== null || codeServer.signalCode !== null) {
       throw new LauncherError(

@@ -2,12 +2,17 @@
 // language server on a copy of examples/gym-app (a fresh endpoint, the same endpoint with a
 // ticked item, a failed test run and latency numbers, and an async endpoint with Redis findings).
 //   npx tsx test/webview/record-fixtures.ts
+// test/unit/migration/webview-fixtures.test.ts records them again and fails when the committed
+// file no longer matches what the server sends.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { LspClient, REPO } from '../unit/lsp/client';
 
-async function main(): Promise<void> {
+export const FIXTURES_FILE = path.join(__dirname, 'fixtures', 'checklist-models.json');
+
+/** The three checklist models, from the language server on a temporary copy of the example app. */
+export async function recordChecklistModels(): Promise<{ fresh: unknown; worked: unknown; activityFeed: unknown }> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'am-record-'));
   fs.cpSync(path.join(REPO, 'examples/gym-app'), root, { recursive: true, filter: (s) => !/__pycache__|pytest_cache/.test(s) });
   const c = new LspClient({ root });
@@ -24,13 +29,16 @@ async function main(): Promise<void> {
     const worked = await c.conn.sendRequest('asyncMigrate/checklist', ref);
     const activityFeed = await c.conn.sendRequest('asyncMigrate/checklist', { folder, id: 'GET /api/v1/activity-feed/summary' });
     const norm = (m: unknown) => JSON.parse(JSON.stringify(m).split(folder).join('file:///workspace/gym-app'));
-    const out = path.join(__dirname, 'fixtures', 'checklist-models.json');
-    fs.writeFileSync(out, JSON.stringify({ fresh: norm(fresh), worked: norm(worked), activityFeed: norm(activityFeed) }, null, 1) + '\n');
-    console.log(`wrote ${path.relative(REPO, out)}`);
+    return { fresh: norm(fresh), worked: norm(worked), activityFeed: norm(activityFeed) };
   } finally {
     await c.shutdown();
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
-void main();
+async function main(): Promise<void> {
+  fs.writeFileSync(FIXTURES_FILE, JSON.stringify(await recordChecklistModels(), null, 1) + '\n');
+  console.log(`wrote ${path.relative(REPO, FIXTURES_FILE)}`);
+}
+
+if (require.main === module) void main();

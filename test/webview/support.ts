@@ -26,8 +26,8 @@ const fakeVscode = {
   },
 };
 
-/** The webview strings exactly as client/src/migration/strings.ts builds them, in English or Spanish. */
-export function loadStrings(lang: 'en' | 'es'): Strings {
+/** The webview strings exactly as client/src/migration/strings.ts builds them (checklist or dashboard), in English or Spanish. */
+export function loadStrings(lang: 'en' | 'es', table: 'checklist' | 'dashboard' = 'checklist'): Strings {
   bundle = lang === 'es' ? JSON.parse(fs.readFileSync(path.join(REPO, 'l10n', 'bundle.l10n.es.json'), 'utf8')) : {};
   const mod = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
   const original = mod._load;
@@ -38,7 +38,7 @@ export function loadStrings(lang: 'en' | 'es'): Strings {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const strings = require('../../client/src/migration/strings') as typeof import('../../client/src/migration/strings');
-    return strings.webviewStrings();
+    return table === 'dashboard' ? strings.dashboardStrings() : strings.webviewStrings();
   } finally {
     mod._load = original;
   }
@@ -113,6 +113,14 @@ export const THEMES: Record<ThemeName, { bodyClass: string; vars: Record<string,
       '--vscode-dropdown-foreground': '#3b3b3b',
       '--vscode-dropdown-border': '#cecece',
       '--vscode-inputValidation-errorBorder': '#be1100',
+      '--vscode-charts-foreground': '#616161',
+      '--vscode-charts-lines': '#61616180',
+      '--vscode-charts-red': '#e51400',
+      '--vscode-charts-blue': '#1a85ff',
+      '--vscode-charts-yellow': '#bf8803',
+      '--vscode-charts-green': '#388a34',
+      '--vscode-charts-purple': '#652d90',
+      '--vscode-progressBar-background': '#005fb8',
     },
   },
   dark: {
@@ -156,6 +164,14 @@ export const THEMES: Record<ThemeName, { bodyClass: string; vars: Record<string,
       '--vscode-dropdown-foreground': '#cccccc',
       '--vscode-dropdown-border': '#3c3c3c',
       '--vscode-inputValidation-errorBorder': '#be1100',
+      '--vscode-charts-foreground': '#cccccc',
+      '--vscode-charts-lines': '#cccccc80',
+      '--vscode-charts-red': '#f14c4c',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-yellow': '#cca700',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7',
+      '--vscode-progressBar-background': '#0078d4',
     },
   },
   'high-contrast': {
@@ -199,19 +215,38 @@ export const THEMES: Record<ThemeName, { bodyClass: string; vars: Record<string,
       '--vscode-dropdown-foreground': '#ffffff',
       '--vscode-dropdown-border': '#6fc3df',
       '--vscode-inputValidation-errorBorder': '#f48771',
+      '--vscode-charts-foreground': '#ffffff',
+      '--vscode-charts-lines': '#ffffff80',
+      '--vscode-charts-red': '#f14c4c',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-charts-yellow': '#ffd700',
+      '--vscode-charts-green': '#89d185',
+      '--vscode-charts-purple': '#b180d7',
+      '--vscode-progressBar-background': '#6fc3df',
     },
   },
 };
 
 // ------------------------------------------------------------------ the page
 
-let script: string | undefined;
+/** Which webview a page runs: its script entry, stylesheet and accessible title. */
+export interface WebviewSpec {
+  entry: string;
+  css: string;
+  title: string;
+}
+
+export const CHECKLIST: WebviewSpec = { entry: 'media/checklist/checklist.ts', css: 'media/checklist/checklist.css', title: 'Endpoint migration checklist' };
+export const DASHBOARD: WebviewSpec = { entry: 'media/dashboard/dashboard.ts', css: 'media/dashboard/dashboard.css', title: 'Migration dashboard: gym-app' };
+
+const scripts = new Map<string, string>();
 
 /** The webview script, bundled as scripts/build.mjs bundles it (iife, browser). */
-export async function webviewScript(): Promise<string> {
+export async function webviewScript(entry = CHECKLIST.entry): Promise<string> {
+  let script = scripts.get(entry);
   if (script === undefined) {
     const result = await build({
-      entryPoints: [path.join(REPO, 'media/checklist/checklist.ts')],
+      entryPoints: [path.join(REPO, entry)],
       bundle: true,
       write: false,
       platform: 'browser',
@@ -220,6 +255,7 @@ export async function webviewScript(): Promise<string> {
       logLevel: 'warning',
     });
     script = result.outputFiles[0].text;
+    scripts.set(entry, script);
   }
   return script;
 }
@@ -235,32 +271,40 @@ export interface WebviewPage {
   clearPosted(): Promise<void>;
   /** Delivers a message from the "extension". */
   send(message: unknown): Promise<void>;
-  /** CSP violations and page errors seen so far. */
+  /** Page errors and console errors seen so far (CSP violations: see violations()). */
   problems: string[];
+  /** console.warn lines of the script. */
+  warnings: string[];
   dialogs: string[];
 }
 
-export async function openWebview(browser: Browser, theme: ThemeName = 'dark', lang = 'en', size = { width: 380, height: 900 }): Promise<WebviewPage> {
+export async function openWebview(browser: Browser, theme: ThemeName = 'dark', lang = 'en', size = { width: 380, height: 900 }, spec: WebviewSpec = CHECKLIST): Promise<WebviewPage> {
   const context = await browser.newContext({ viewport: size, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const problems: string[] = [];
+  const warnings: string[] = [];
   const dialogs: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    else if (m.type() === 'warning') warnings.push(m.text());
   });
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();
   });
-  const js = await webviewScript();
-  const css = fs.readFileSync(path.join(REPO, 'media/checklist/checklist.css'), 'utf8');
-  const html = checklistHtml({ cspSource: ORIGIN, nonce: NONCE, scriptUri: `${ORIGIN}/dist/webview/checklist.js`, styleUri: `${ORIGIN}/media/checklist/checklist.css`, lang, title: 'Endpoint migration checklist' });
+  const js = await webviewScript(spec.entry);
+  const css = fs.readFileSync(path.join(REPO, spec.css), 'utf8');
+  const jsPath = `/dist/webview/${path.basename(spec.entry, '.ts')}.js`;
+  const cssPath = `/${spec.css}`;
+  const baseCss = fs.readFileSync(path.join(REPO, 'media/webview-base.css'), 'utf8');
+  const html = checklistHtml({ cspSource: ORIGIN, nonce: NONCE, scriptUri: `${ORIGIN}${jsPath}`, styleUri: `${ORIGIN}${cssPath}`, baseStyleUri: `${ORIGIN}/media/webview-base.css`, lang, title: spec.title });
   await page.route(`${ORIGIN}/**`, (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === '/index.html') return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
-    if (url.pathname === '/dist/webview/checklist.js') return route.fulfill({ status: 200, contentType: 'text/javascript', body: js });
-    if (url.pathname === '/media/checklist/checklist.css') return route.fulfill({ status: 200, contentType: 'text/css', body: css });
+    if (url.pathname === jsPath) return route.fulfill({ status: 200, contentType: 'text/javascript', body: js });
+    if (url.pathname === cssPath) return route.fulfill({ status: 200, contentType: 'text/css', body: css });
+    if (url.pathname === '/media/webview-base.css') return route.fulfill({ status: 200, contentType: 'text/css', body: baseCss });
     return route.fulfill({ status: 404, body: '' });
   });
   const t = THEMES[theme];
@@ -293,6 +337,7 @@ export async function openWebview(browser: Browser, theme: ThemeName = 'dark', l
   return {
     page,
     problems,
+    warnings,
     dialogs,
     posted: () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted),
     clearPosted: () => page.evaluate(() => void ((window as unknown as { __posted: unknown[] }).__posted.length = 0)),

@@ -6,7 +6,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { EXECUTING_ACTIONS, type ActionId, type ChecklistModel, type EndpointRef, type MigratePreview, type TestRun } from '../../../server/src/lsp/migration-protocol';
-import { curlCommand, locustFile, splitCommandLine } from '../../../server/src/lsp/migration-templates';
+import { curlCommand, locustFile, splitCommandLine } from '../../../server/src/project/migration-templates';
 import { GitError, createEndpointBranch, diffAgainstMain, userName } from './git';
 import type { MigrationClient } from './lsp';
 import { actionTitle } from './strings';

@@ -50,12 +50,14 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider {
     this.ready = false;
     const media = vscode.Uri.joinPath(this.extensionUri, 'media', 'checklist');
     const built = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [media, built] };
+    const base = vscode.Uri.joinPath(this.extensionUri, 'media', 'webview-base.css');
+    view.webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media'), built] };
     view.webview.html = checklistHtml({
       cspSource: view.webview.cspSource,
       nonce: makeNonce((n) => crypto.randomBytes(n)),
       scriptUri: view.webview.asWebviewUri(vscode.Uri.joinPath(built, 'checklist.js')).toString(),
       styleUri: view.webview.asWebviewUri(vscode.Uri.joinPath(media, 'checklist.css')).toString(),
+      baseStyleUri: view.webview.asWebviewUri(base).toString(),
       lang: vscode.env.language,
       title: t('Endpoint migration checklist'),
     });

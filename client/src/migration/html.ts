@@ -8,6 +8,8 @@ export interface ShellOptions {
   nonce: string;
   scriptUri: string;
   styleUri: string;
+  /** media/webview-base.css (rules shared by the webviews), linked before styleUri. */
+  baseStyleUri?: string;
   /** BCP 47 language of the UI (vscode.env.language). */
   lang: string;
   /** Accessible name of the view. */
@@ -35,7 +37,7 @@ export function checklistHtml(o: ShellOptions): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${attr(contentSecurityPolicy(o.cspSource, o.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(o.styleUri)}">
+${o.baseStyleUri ? `<link rel="stylesheet" href="${attr(o.baseStyleUri)}">\n` : ''}<link rel="stylesheet" href="${attr(o.styleUri)}">
 <title>${attr(o.title)}</title>
 </head>
 <body>

@@ -7,6 +7,7 @@ import { COMMANDS } from '../../../server/src/lsp/protocol';
 import type { ActionId, ChecklistModel, EndpointRef, EndpointRow } from '../../../server/src/lsp/migration-protocol';
 import { type ActionOptions, MigrationActions, PREVIEW_SCHEME, PreviewDocuments } from './actions';
 import { ChecklistViewProvider, openAt } from './checklistView';
+import { DashboardPanel } from './dashboardPanel';
 import { MigrationClient } from './lsp';
 import { isActionId, isEndpointRef, parseFromWebview } from './protocol';
 import { statusLabel } from './strings';
@@ -28,6 +29,8 @@ export interface MigrationState {
   checklistVisible: boolean;
   posted: number;
   lastPosted: unknown;
+  /** The last cursor position looked up and the endpoint found there (null: outside every handler). */
+  lastLookup?: { uri: string; line: number; character: number; ref: EndpointRef | null };
 }
 
 export function registerMigration(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined, log: (line: string) => void = () => undefined): void {
@@ -72,6 +75,8 @@ export function registerMigration(context: vscode.ExtensionContext, getClient: (
       refreshTimer = undefined;
       tree.refresh();
       if (checklist.visible) void checklist.reload();
+      // The snapshot follows the code; the history (commits) stays until the panel is refreshed.
+      if (DashboardPanel.shown?.visible) void DashboardPanel.shown.load(true);
     }, 50);
   };
   context.subscriptions.push(lsp.onInventoryChanged(() => refreshSoon()), { dispose: () => refreshTimer && clearTimeout(refreshTimer) });
@@ -89,18 +94,22 @@ export function registerMigration(context: vscode.ExtensionContext, getClient: (
 
   let followTimer: NodeJS.Timeout | undefined;
   let followSeq = 0;
+  let lastLookup: MigrationState['lastLookup'];
   async function follow(editor: vscode.TextEditor | undefined): Promise<void> {
     if (!editor || editor.document.languageId !== 'python' || editor.document.uri.scheme !== 'file') return;
     const seq = ++followSeq;
+    const position = editor.selection.active;
     let ref: EndpointRef | null | undefined;
     try {
-      ref = await lsp.endpointAt(editor.document.uri.toString(), editor.selection.active);
+      ref = await lsp.endpointAt(editor.document.uri.toString(), position);
     } catch (error) {
       log(`[checklist] endpointAt failed: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
+    if (seq !== followSeq) return;
+    lastLookup = { uri: editor.document.uri.toString(), line: position.line, character: position.character, ref: ref ?? null };
     // Outside every handler: keep showing the last endpoint (the user may be reading a service).
-    if (seq === followSeq && ref) await checklist.show(ref);
+    if (ref) await checklist.show(ref);
   }
   const followSoon = (editor: vscode.TextEditor | undefined) => {
     if (followTimer) clearTimeout(followTimer);
@@ -142,6 +151,10 @@ export function registerMigration(context: vscode.ExtensionContext, getClient: (
       if (!target) return undefined;
       return vscode.commands.executeCommand(COMMANDS.migrateEndpoint, { uri: target.row.uri, line: target.row.line, character: target.row.character });
     }),
+    vscode.commands.registerCommand('asyncMigrate.openDashboard', async (folderUri?: unknown) => {
+      const folder = await dashboardFolder(folderUri);
+      if (folder) DashboardPanel.show(context.extensionUri, lsp, folder, log);
+    }),
     vscode.commands.registerCommand('asyncMigrate.checklist.pick', () => pick()),
     vscode.commands.registerCommand('asyncMigrate.checklist.refresh', () => checklist.reload()),
     // "Migrate this endpoint" with a diff preview, for the endpoint shown in the checklist.
@@ -164,6 +177,7 @@ export function registerMigration(context: vscode.ExtensionContext, getClient: (
         checklistVisible: checklist.visible,
         posted: checklist.posted.length,
         lastPosted: checklist.posted[checklist.posted.length - 1],
+        lastLookup,
       };
     }),
     vscode.commands.registerCommand('asyncMigrate.internal.showEndpoint', async (ref: unknown) => {
@@ -183,11 +197,28 @@ export function registerMigration(context: vscode.ExtensionContext, getClient: (
       await checklist.handle(parsed);
       return checklist.current.model;
     }),
+    vscode.commands.registerCommand('asyncMigrate.internal.dashboardState', async (options: { settled?: boolean } = {}) => {
+      const panel = DashboardPanel.shown;
+      if (!panel) return undefined;
+      if (options.settled) await panel.settled();
+      return { folder: panel.folder.uri.toString(), visible: panel.visible, ...panel.state, posted: panel.posted.length, lastPosted: panel.posted[panel.posted.length - 1] };
+    }),
     vscode.commands.registerCommand('asyncMigrate.internal.treeChildren', async (node?: EndpointNode) => {
       await tree.load();
       return tree.getChildren(node).map((n) => ({ node: n, item: tree.getTreeItem(n) }));
     }),
   );
+}
+
+/** The folder whose dashboard to open: the one given (a URI string), the only one, or picked. */
+async function dashboardFolder(arg: unknown): Promise<vscode.WorkspaceFolder | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (typeof arg === 'string') return folders.find((f) => f.uri.toString() === arg || f.uri.toString() === vscode.Uri.parse(arg).toString());
+  if (folders.length <= 1) {
+    if (!folders.length) void vscode.window.showInformationMessage(t('Async Migrate: open a folder to see its migration dashboard.'));
+    return folders[0];
+  }
+  return vscode.window.showWorkspaceFolderPick({ placeHolder: t('Pick the folder whose migration dashboard to open') });
 }
 
 async function pickEndpoint(lsp: MigrationClient): Promise<EndpointRef | undefined> {

@@ -1,8 +1,10 @@
 // Typed access to the server's migration requests (server/src/lsp/migration-requests.ts).
 import type * as vscode from 'vscode';
-import { type LanguageClient, State } from 'vscode-languageclient/node';
+import { type LanguageClient, State, WorkDoneProgress, type WorkDoneProgressBegin, type WorkDoneProgressReport, type WorkDoneProgressEnd } from 'vscode-languageclient/node';
 import {
   type ChecklistModel,
+  type DashboardParams,
+  type DashboardResult,
   type EndpointRef,
   type EndpointsResult,
   INVENTORY_CHANGED_NOTIFICATION,
@@ -65,6 +67,17 @@ export class MigrationClient {
 
   migratePreview(ref: EndpointRef): Promise<MigratePreview | undefined> {
     return this.send(MIGRATION_REQUESTS.migratePreview, ref);
+  }
+
+  dashboard(params: DashboardParams): Promise<DashboardResult | undefined> {
+    return this.send(MIGRATION_REQUESTS.dashboard, params);
+  }
+
+  /** Listens to `$/progress` work-done reports on a token this client passed to a request. */
+  onWorkDone(token: string, listener: (value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd) => void): vscode.Disposable {
+    const client = this.getClient();
+    if (!client) return { dispose() {} };
+    return client.onProgress(WorkDoneProgress.type, token, listener);
   }
 
   /** Subscribes to inventoryChanged (also across server restarts). */

@@ -49,29 +49,30 @@ export type FromWebview =
   | { type: 'metrics'; endpoint: EndpointRef; phase: 'before' | 'after'; sample: LatencySample };
 
 // ------------------------------------------------------------------ validation
+// (the primitive checks are shared with the dashboard's protocol, dashboard-protocol.ts)
 
 type Obj = Record<string, unknown>;
 const MAX_STRING = 10_000;
 
-function isObj(v: unknown): v is Obj {
+export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-function isStr(v: unknown, max = MAX_STRING): v is string {
+export function isStr(v: unknown, max = MAX_STRING): v is string {
   return typeof v === 'string' && v.length <= max;
 }
 function isOptStr(v: unknown): boolean {
   return v === undefined || isStr(v);
 }
-function isInt(v: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): v is number {
+export function isInt(v: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 }
 function isBool(v: unknown): v is boolean {
   return typeof v === 'boolean';
 }
-function isArr<T>(v: unknown, each: (x: unknown) => x is T, max = 10_000): v is T[] {
+export function isArr<T>(v: unknown, each: (x: unknown) => x is T, max = 10_000): v is T[] {
   return Array.isArray(v) && v.length <= max && v.every(each);
 }
-function isStrArr(v: unknown): v is string[] {
+export function isStrArr(v: unknown): v is string[] {
   return isArr(v, (x): x is string => isStr(x));
 }
 export function isActionId(v: unknown): v is ActionId {
@@ -188,7 +189,7 @@ export function isChecklistModel(v: unknown): v is ChecklistModel {
   );
 }
 
-function isStrings(v: unknown): v is Strings {
+export function isStrings(v: unknown): v is Strings {
   return isObj(v) && Object.keys(v).length <= 2000 && Object.entries(v).every(([k, s]) => k.length <= 200 && isStr(s));
 }
 

@@ -144,3 +144,82 @@ export function actionTitle(action: ActionId): string {
       return t('Record latency');
   }
 }
+
+/**
+ * The dashboard's chart strings, localized, by the keys of the engine's English table
+ * (server/src/analysis/dashboard/charts.ts CHART_STRINGS; a unit test keeps the two in step).
+ */
+export function chartStrings(): Strings {
+  return {
+    'burnup.title': t('Endpoints async over time'),
+    'burnup.desc': t('{0} of {1} endpoints async ({2} %) at {3}. Plan (seed): {4}.'),
+    'burnup.noHistory': t('No history: {0}'),
+    'burnup.plan': t('Plan (seed)'),
+    'burnup.planStep': t('phase {0}: {1} % by week {2}'),
+    'burnup.all': t('All endpoints'),
+    'burnup.tier': t('Tier {0}'),
+    'burnup.point': t('{0} ({1}): {2} % async ({3} of {4}); tier 1 {5} %, tier 2 {6} %, tier 3 {7} %'),
+    'burnup.notAnalysed': t('{0} ({1}): not analysed ({2})'),
+    'table.commit': t('Commit'),
+    'table.date': t('Date'),
+    'table.all': t('All'),
+    'table.tier': t('Tier {0}'),
+    'table.target': t('Plan'),
+    'findings.title': t('Open findings per rule and tier'),
+    'findings.desc': t('{0} open findings in endpoints and the code they call; tier 1: {1}, tier 2: {2}, tier 3: {3}.'),
+    'findings.none': t('No open findings in endpoints and the code they call.'),
+    'findings.byRule': t('Per rule'),
+    'findings.byTier': t('Per tier'),
+    'table.rule': t('Rule'),
+    'table.count': t('Findings'),
+    'latency.title': t('P95 latency before → after'),
+    'latency.desc': t('{0} of {1} endpoints with P95 recorded before and after met the −20 % target.'),
+    'latency.none': t('No endpoint has P95 recorded before and after yet (checklist step 6).'),
+    'latency.before': t('before'),
+    'latency.after': t('after'),
+    'latency.target': t('−20 % target'),
+    'latency.row': t('{0}: {1} → {2} ms ({3}), {4}'),
+    'latency.met': t('target met'),
+    'latency.notMet': t('target not met'),
+    'table.endpoint': t('Endpoint'),
+    'table.before': t('P95 before (ms)'),
+    'table.after': t('P95 after (ms)'),
+    'table.change': t('Change'),
+    'table.met': t('Target −20 %'),
+    yes: t('yes'),
+    no: t('no'),
+  };
+}
+
+/** Everything the dashboard webview shows (it has no strings of its own). */
+export function dashboardStrings(): Strings {
+  return {
+    ...chartStrings(),
+    'dash.title': t('Migration dashboard: {0}'),
+    'dash.refresh': t('Refresh'),
+    'dash.summary': t('{0} of {1} endpoints async ({2} %)'),
+    'dash.tierShare': t('Tier {0}: {1} of {2} async ({3} %)'),
+    'dash.statuses': t('{0} verified · {1} migrated · {2} in progress · {3} sync'),
+    'dash.burnup': t('Burn-up: the plan against reality'),
+    'dash.hurts': t('Where it hurts now'),
+    'dash.faster': t('Did it get faster?'),
+    'dash.loading': t('Computing the dashboard…'),
+    'dash.error': t('The dashboard could not be computed: {0}'),
+    'dash.historyLoading': t('Reading the branch history…'),
+    'dash.historyProgress': t('Computing the history'),
+    'dash.historyError': t('The history could not be computed: {0}'),
+    'dash.historyCount': t('{0} of {1} commits of this branch (first parent); the plan starts {2}.'),
+    'dash.chartKeys': t('Use the left and right arrow keys to go through the commits.'),
+    'dash.showTable': t('Show as a table'),
+    'dash.blockers': t('Endpoints with the most open findings'),
+    'dash.noBlockers': t('No endpoint has open findings.'),
+    'dash.blockerCounts': t('open findings: {0}, errors: {1}'),
+    'dash.openHandler': t('Open the handler of {0}'),
+    'dash.twins': t('Sync modules with an async twin (AM701)'),
+    'dash.noTwins': t('No sync module has an async twin.'),
+    'dash.safeToDelete': t('safe to delete: nothing imports it any more'),
+    'dash.stillImported': t('still imported (importers: {0})'),
+    'dash.openFile': t('Open {0}'),
+    'dash.pending': t('Waiting for the P95 after the migration: {0}'),
+  };
+}

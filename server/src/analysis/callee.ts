@@ -2,11 +2,13 @@
 // parameters (annotations, `Depends(...)`), `self`/`cls`, attributes assigned on `self`,
 // `super()`, and functions nested in the current function. Used by the await/twin rules
 // (AM201–AM205). Everything answers undefined when the evidence is not there.
+import { annotationAlternatives, annotationType } from './annotation';
 import type { Node } from './parser';
 import type { FileFacts, FunctionFacts, LocalBinding, ParamFacts } from './semantics';
 import { functionSummary, type ClassSummary, type FunctionSummary, type ModuleSummary } from './summary';
 import { children, decoratorsOf, dottedName, isAsyncFunction, unparen } from './syntax';
 import { TreeIndex } from './tree-index';
+import { moduleHasTwins } from './twin-names';
 import type { ResolvedSymbol, WorkspaceIndex } from './workspace';
 
 const MAX_DEPTH = 6;
@@ -59,33 +61,6 @@ export function isCoroutineFunction(fn: FunctionSummary): boolean {
 
 const AWAITABLE_HEAD = /^(typing\.|asyncio\.|collections\.abc\.|concurrent\.futures\.)?(Awaitable|Coroutine|Future|Task|Deferred|Any|AsyncIterator|AsyncIterable|AsyncGenerator|object)$/;
 
-/** Top-level alternatives of a type annotation: `Optional[X]` → X, `Union[A, B]` / `A | B` → A, B. */
-function annotationAlternatives(annotation: string): string[] {
-  const text = annotation.trim().replace(/^["']|["']$/g, '').trim();
-  const split = (s: string, sep: string): string[] => {
-    const parts: string[] = [];
-    let depth = 0;
-    let start = 0;
-    for (let i = 0; i < s.length; i++) {
-      if (s[i] === '[' || s[i] === '(') depth++;
-      else if (s[i] === ']' || s[i] === ')') depth--;
-      else if (depth === 0 && s[i] === sep) {
-        parts.push(s.slice(start, i).trim());
-        start = i + 1;
-      }
-    }
-    parts.push(s.slice(start).trim());
-    return parts;
-  };
-  const out: string[] = [];
-  for (const part of split(text, '|')) {
-    const m = /^(typing\.)?(Optional|Union)\[(.*)\]$/s.exec(part);
-    if (m) out.push(...split(m[3], ',').flatMap(annotationAlternatives));
-    else out.push(part);
-  }
-  return out;
-}
-
 /** True when a return annotation says the result may be awaitable (Awaitable, Coroutine, Task, Future, Any…). */
 export function annotationMayBeAwaitable(annotation: string): boolean {
   return annotationAlternatives(annotation).some((alt) => AWAITABLE_HEAD.test(alt.replace(/\[.*$/s, '').trim()));
@@ -102,9 +77,8 @@ export function isPlainSyncFunction(index: WorkspaceIndex, callable: Callable): 
   if (fn.returns && annotationMayBeAwaitable(fn.returns)) return false;
   if (fn.returns) {
     // A class with __await__ (its instances are awaitable).
-    for (const cls of annotationClasses(index, callable.module, fn.returns)) {
-      if (cls.kind === 'class' && index.findMethod(cls.module, cls.cls, '__await__')) return false;
-    }
+    const cls = annotationClass(index, callable.module, fn.returns);
+    if (cls && index.findMethod(cls.sym.module, cls.sym.cls, '__await__')) return false;
   }
   if (fn.createsAwaitables) return false;
   return (fn.returnCalls ?? []).every((dotted) => returnedCallIsPlain(index, callable, dotted));
@@ -284,7 +258,13 @@ function lambdaBinds(entry: ScopeEntry, name: string): boolean {
 }
 
 /** Names bound in a function other than by `x = …` / `with … as x` (for targets, tuple targets, imports, except-as, walrus, global). */
-const otherBindingsCache = new WeakMap<FileFacts, Map<number, Set<string>>>();
+interface OtherBindings {
+  /** Every name bound these ways. */
+  all: Set<string>;
+  /** Names bound by something other than an import statement (a name in `all` but not here is import-only). */
+  nonImport: Set<string>;
+}
+const otherBindingsCache = new WeakMap<FileFacts, Map<number, OtherBindings>>();
 
 function collectTargets(target: Node | null | undefined, out: Set<string>): void {
   if (!target) return;
@@ -304,6 +284,16 @@ function nearestScope(node: Node): Node | undefined {
 const OTHER_BINDING_TYPES = ['for_statement', 'import_from_statement', 'import_statement', 'named_expression', 'except_clause', 'global_statement', 'nonlocal_statement', 'pattern_list', 'tuple_pattern', 'list_pattern', 'function_definition', 'class_definition'];
 
 function otherBindings(facts: FileFacts, fn: Node): ReadonlySet<string> {
+  return functionOtherBindings(facts, fn).all;
+}
+
+/** Whether name is bound in fn only by function-local import statements (so it resolves through them). */
+function boundOnlyByLocalImport(facts: FileFacts, fn: Node, name: string): boolean {
+  const bindings = functionOtherBindings(facts, fn);
+  return bindings.all.has(name) && !bindings.nonImport.has(name);
+}
+
+function functionOtherBindings(facts: FileFacts, fn: Node): OtherBindings {
   let perFile = otherBindingsCache.get(facts);
   if (!perFile) {
     // One traversal for the whole file; each binding goes to the function whose body binds it.
@@ -314,8 +304,10 @@ function otherBindings(facts: FileFacts, fn: Node): ReadonlySet<string> {
       if (!n) continue;
       const owner = map.scopesOf(n).find((e) => e.kind !== 'comprehension');
       if (owner?.kind !== 'function') continue;
-      let names = perFile.get(owner.node.id);
-      if (!names) perFile.set(owner.node.id, (names = new Set()));
+      let entry = perFile.get(owner.node.id);
+      if (!entry) perFile.set(owner.node.id, (entry = { all: new Set(), nonImport: new Set() }));
+      const isImport = n.type === 'import_statement' || n.type === 'import_from_statement';
+      const names = new Set<string>();
       switch (n.type) {
         case 'function_definition':
         case 'class_definition':
@@ -349,12 +341,16 @@ function otherBindings(facts: FileFacts, fn: Node): ReadonlySet<string> {
           for (const c of children(n)) if (c.type === 'identifier') names.add(c.text);
           break;
       }
+      for (const name of names) {
+        entry.all.add(name);
+        if (!isImport) entry.nonImport.add(name);
+      }
     }
   }
   return perFile.get(fn.id) ?? EMPTY;
 }
 
-const EMPTY: ReadonlySet<string> = new Set();
+const EMPTY: OtherBindings = { all: new Set(), nonImport: new Set() };
 
 /** A function_definition nested directly in fn (at any block depth) named name. */
 function nestedDef(fn: Node, name: string): Node | undefined {
@@ -414,15 +410,16 @@ function selfSymbol(facts: FileFacts, fnNode: Node, paramName: string): Resolved
   return { kind: 'instance', module: facts.moduleName, name: paramName, classModule: facts.moduleName, className: cls.name, cls };
 }
 
-/** The workspace classes named in an annotation (`X`, `Optional[X]`, `X | None`, `Annotated[X, …]`). */
-function annotationClasses(index: WorkspaceIndex, moduleName: string, annotation: Node | string): ResolvedSymbol[] {
-  const text = (typeof annotation === 'string' ? annotation : annotation.text).replace(/["']/g, '');
-  const out: ResolvedSymbol[] = [];
-  for (const m of text.matchAll(/[A-Za-z_][\w.]*/g)) {
-    const sym = index.resolveDotted(moduleName, m[0]);
-    if (sym?.kind === 'class' && !out.some((o) => sameSymbol(o, sym))) out.push(sym);
-  }
-  return out;
+/**
+ * The workspace class an annotation denotes (`X`, `Optional[X]`, `X | None`, `Annotated[X, …]`,
+ * `"X"`), and whether it is an instance of it or the class itself (`type[X]`). A container of X
+ * (`list[X]`, `Dict[str, X]`) or a union of classes denotes none.
+ */
+function annotationClass(index: WorkspaceIndex, moduleName: string, annotation: string, options: { yields?: boolean } = {}): { sym: Extract<ResolvedSymbol, { kind: 'class' }>; isClassObject: boolean } | undefined {
+  const type = annotationType(annotation, options);
+  if (type.kind !== 'instance' && type.kind !== 'class') return undefined;
+  const sym = index.resolveDotted(moduleName, type.name);
+  return sym?.kind === 'class' ? { sym, isClassObject: type.kind === 'class' } : undefined;
 }
 
 function instanceOf(cls: ResolvedSymbol, module: string, name: string): ResolvedSymbol | undefined {
@@ -431,21 +428,17 @@ function instanceOf(cls: ResolvedSymbol, module: string, name: string): Resolved
 
 function paramSymbol(facts: FileFacts, param: ParamFacts): ResolvedSymbol | undefined {
   if (param.annotation) {
-    const text = param.annotation.text;
-    // Annotated[AsyncSession, Depends(...)]: the first argument is the type.
-    const classes = annotationClasses(facts.index, facts.moduleName, text.replace(/Depends\s*\(.*\)/s, ''));
-    if (classes.length === 1) {
-      if (/^\s*(type|Type)\[/.test(text)) return classes[0];
-      return instanceOf(classes[0], facts.moduleName, param.name);
-    }
-    if (classes.length > 1) return undefined;
+    const found = annotationClass(facts.index, facts.moduleName, param.annotation.text);
+    if (found) return found.isClassObject ? found.sym : instanceOf(found.sym, facts.moduleName, param.name);
+    // A container (`list[X]`) is never the dependency's class.
+    if (annotationType(param.annotation.text).kind === 'container') return undefined;
   }
   if (param.dependsOn) {
     const dep = facts.index.resolveDotted(facts.moduleName, param.dependsOn);
     if (dep?.kind === 'class') return instanceOf(dep, facts.moduleName, param.name);
     if (dep?.kind === 'function' && dep.fn.returns) {
-      const classes = annotationClasses(facts.index, dep.module, dep.fn.returns.replace(/^(Async)?(Generator|Iterator)\[/, ''));
-      if (classes.length === 1) return instanceOf(classes[0], facts.moduleName, param.name);
+      const found = annotationClass(facts.index, dep.module, dep.fn.returns, { yields: true });
+      if (found && !found.isClassObject) return instanceOf(found.sym, facts.moduleName, param.name);
     }
   }
   return undefined;
@@ -458,8 +451,8 @@ function valueSymbol(facts: FileFacts, binding: LocalBinding, name: string, dept
     const callee = resolveExpression(facts, value.childForFieldName('function'), depth + 1);
     if (callee?.kind === 'class') return instanceOf(callee, facts.moduleName, name);
     if ((callee?.kind === 'function' || callee?.kind === 'method') && !callee.fn.isAsync && callee.fn.returns) {
-      const classes = annotationClasses(facts.index, callee.module, callee.fn.returns);
-      if (classes.length === 1) return instanceOf(classes[0], facts.moduleName, name);
+      const found = annotationClass(facts.index, callee.module, callee.fn.returns);
+      if (found) return found.isClassObject ? found.sym : instanceOf(found.sym, facts.moduleName, name);
     }
     return undefined;
   }
@@ -506,12 +499,29 @@ function resolveIdentifier(facts: FileFacts, id: Node, depth: number): ResolvedS
     const local = info.locals.get(name);
     if (local?.length) return bindingsSymbol(facts, local, name, depth);
     if (otherBindings(facts, e.node).has(name)) {
+      // `from app.services.chat import chat_service` inside the function (the usual way around circular imports).
+      if (boundOnlyByLocalImport(facts, e.node, name)) return facts.index.resolveThroughImports(facts.localImports(e.node), name);
       const def = nestedDef(e.node, name);
       if (def) return { kind: 'function', module: facts.moduleName, name, fn: localFunctionSummary(facts, def) };
       return undefined;
     }
   }
   return facts.index.resolveName(facts.moduleName, name);
+}
+
+/** The function whose local imports bind id's name, when the innermost binding of that name is such an import. */
+function localImportOwner(facts: FileFacts, id: Node): Node | undefined {
+  const name = id.text;
+  const map = scopeMap(facts);
+  for (const e of map.scopesOf(id)) {
+    if (e.kind === 'lambda' && lambdaBinds(e, name)) return undefined;
+    if (e.kind === 'comprehension' && map.comprehensionTargets(e).has(name)) return undefined;
+    if (e.kind !== 'function') continue;
+    const info = facts.functionFacts(e.node);
+    if (info.params.has(name) || info.locals.has(name)) return undefined;
+    if (otherBindings(facts, e.node).has(name)) return boundOnlyByLocalImport(facts, e.node, name) ? e.node : undefined;
+  }
+  return undefined;
 }
 
 /** Whether id names something local (parameter, local, nested def…) rather than a module-level name. */
@@ -564,9 +574,15 @@ export function resolveExpression(facts: FileFacts, expr: Node | null | undefine
   // Module chains (`app.services.user.user_service`) go through the index in one piece.
   let root: Node = object;
   while (root.type === 'attribute') root = unparen(root.childForFieldName('object')!);
-  if (root.type === 'identifier' && !isLocalName(facts, root)) {
+  if (root.type === 'identifier') {
     const dotted = dottedName(node);
-    if (dotted) return facts.index.resolveDotted(facts.moduleName, dotted);
+    if (!isLocalName(facts, root)) {
+      if (dotted) return facts.index.resolveDotted(facts.moduleName, dotted);
+    } else if (dotted) {
+      // `import app.services.chat` inside the function: the chain resolves through that import.
+      const owner = localImportOwner(facts, root);
+      if (owner) return facts.index.resolveThroughImports(facts.localImports(owner), dotted);
+    }
   }
   const base = resolveExpression(facts, object, depth + 1);
   if (!base) return undefined;
@@ -659,11 +675,36 @@ function classHasMember(index: WorkspaceIndex, module: string, cls: ClassSummary
   if (cls.methods[attr] || cls.attributes.includes(attr) || cls.relationships[attr]) return true;
   if (/^__\w+__$/.test(attr)) return undefined;
   for (const base of cls.bases) {
-    if (base === 'object') continue;
+    if (index.isMemberlessBase(module, base)) continue;
     const resolved = index.resolveDotted(module, base);
     if (resolved?.kind !== 'class') return undefined;
     const inBase = classHasMember(index, resolved.module, resolved.cls, attr, depth + 1);
     if (inBase !== false) return inBase;
+  }
+  return false;
+}
+
+/** Whether cls (in module) derives, through workspace bases, from the class target.name in target.module. */
+function derivesFrom(index: WorkspaceIndex, module: string, cls: ClassSummary, target: { module: string; name: string }, depth = 0): boolean {
+  if (depth > MAX_DEPTH) return false;
+  for (const base of cls.bases) {
+    const resolved = index.resolveDotted(module, base);
+    if (resolved?.kind !== 'class') continue;
+    if ((resolved.module === target.module && resolved.name === target.name) || derivesFrom(index, resolved.module, resolved.cls, target, depth + 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a workspace subclass of the class defines attr: a value declared as the base class
+ * (`-> LLMClientBase`, a factory returning one of its subclasses) may well have it.
+ */
+export function subclassDefines(index: WorkspaceIndex, module: string, className: string, attr: string): boolean {
+  for (const mod of index.modules()) {
+    for (const cls of Object.values(mod.classes)) {
+      if (!(cls.methods[attr] || cls.attributes?.includes(attr) || cls.relationships[attr])) continue;
+      if (derivesFrom(index, mod.moduleName, cls, { module, name: className })) return true;
+    }
   }
   return false;
 }
@@ -737,9 +778,7 @@ export function workspaceNames(index: WorkspaceIndex): WorkspaceNames {
     const defs = moduleDefNames(mod);
     for (const n of defs.async) names.asyncNames.add(n);
     for (const n of defs.sync) names.syncNames.add(n);
-    const sameModuleTwin = (n: string) => index.asyncTwinNames(n).some((t) => mod.variables[t] || mod.functions[t] || mod.classes[t]);
-    const hasTwin = !!index.asyncTwinModule(mod.moduleName) || [...Object.keys(mod.variables), ...Object.keys(mod.functions), ...Object.keys(mod.classes)].some(sameModuleTwin);
-    if (!hasTwin) continue;
+    if (!moduleHasTwins(index, mod)) continue;
     for (const fn of Object.values(mod.functions)) if (!fn.isAsync) names.twinSyncNames.add(fn.name);
     for (const cls of Object.values(mod.classes)) addClass(mod.moduleName, cls);
     // Instances whose class lives elsewhere (`user_service = UserService()` with an imported class).

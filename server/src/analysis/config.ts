@@ -12,8 +12,13 @@ export interface TierOverride {
 }
 
 export interface AsyncMigrateConfig {
-  /** Source roots; module names are computed relative to them. */
+  /** Explicit import roots: module names are computed relative to them first (see import-roots.ts). */
   src: string[];
+  /**
+   * Import roots discovered in the workspace (`__init__.py` chains, project markers, src layouts);
+   * not a setting: filled in by whoever lists the files (project loading, the language server).
+   */
+  importRoots?: string[];
   /** Globs (workspace-relative) of files never analysed (replaces the defaults). */
   exclude: string[];
   /** Globs added to `exclude` (keeps the defaults, like ruff's extend-exclude). */
@@ -51,6 +56,8 @@ export interface AsyncMigrateConfig {
     modulePatterns: string[];
     /** Async instance/function name patterns. */
     namePatterns: string[];
+    /** Async method name patterns in the same class (`get_user` ↔ `get_user_async`, `aget_user`). */
+    methodPatterns: string[];
   };
   /** External SDK module prefixes → display name (inventory and tiers). */
   externalSdks: Record<string, string>;
@@ -88,6 +95,7 @@ export const DEFAULT_CONFIG: AsyncMigrateConfig = {
   twins: {
     modulePatterns: ['async_{name}', '{name}_async'],
     namePatterns: ['async_{name}', '{name}_async', 'Async{Name}'],
+    methodPatterns: ['{name}_async', 'a{name}', 'async_{name}'],
   },
   externalSdks: {
     stripe: 'Stripe',
@@ -169,6 +177,7 @@ const SCHEMA: Record<string, Field> = {
     section: {
       'module-patterns': f('modulePatterns', 'string[]'),
       'name-patterns': f('namePatterns', 'string[]'),
+      'method-patterns': f('methodPatterns', 'string[]'),
     },
   }),
   'external-sdks': f('externalSdks', 'stringMap'),

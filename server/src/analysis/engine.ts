@@ -7,7 +7,8 @@ import type { Report, RuleContext } from './rule';
 import { RULES } from './rules/registry';
 import { FileFacts } from './semantics';
 import { SourceFile, inErrorRegion } from './source';
-import { moduleNameFromPath, summarize, type ModuleSummary } from './summary';
+import { moduleNamesOf } from './import-roots';
+import { summarize, type ModuleSummary } from './summary';
 import { collectSuppressions, isSuppressed } from './suppression';
 import type { Finding, Fix } from './types';
 import type { WorkspaceIndex } from './workspace';
@@ -47,9 +48,9 @@ export function ruleEnabled(code: string, config: AsyncMigrateConfig, options: R
   return true;
 }
 
-/** Parses text into a SourceFile whose module name follows the configured source roots. */
+/** Parses text into a SourceFile whose module name follows the import roots (import-roots.ts). */
 export function parseSource(path: string, text: string, config: AsyncMigrateConfig, oldTree?: SourceFile['tree']): { file: SourceFile; isPackage: boolean } {
-  const { moduleName, isPackage } = moduleNameFromPath(path, config.src);
+  const { moduleName, isPackage } = moduleNamesOf(path, config);
   return { file: SourceFile.parse(path, moduleName, text, oldTree), isPackage };
 }
 
@@ -59,6 +60,7 @@ export function summarizeSource(file: SourceFile): ModuleSummary {
 
 export function analyzeFile(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, options: RunOptions = {}): Finding[] {
   const facts = new FileFacts(file, index, config);
+  index = facts.index;
   const suppressions = collectSuppressions(file);
   const findings: Finding[] = [];
   for (const rule of RULES) {
@@ -118,6 +120,10 @@ export interface FixOptions extends RunOptions {
   /** Only fixes of findings for which this returns true (e.g. inside one endpoint). */
   filter?: (finding: Finding) => boolean;
   maxPasses?: number;
+  /** The tree of `text` when the caller parsed it already; fixText takes it over (and disposes it). */
+  parsed?: SourceFile;
+  /** Hand the tree of the returned text to the caller (FixResult.tree, which the caller disposes). */
+  keepTree?: boolean;
 }
 
 export interface FixResult {
@@ -127,6 +133,8 @@ export interface FixResult {
   /** Findings left after the last pass. */
   remaining: Finding[];
   passes: number;
+  /** The parsed returned text, with options.keepTree. */
+  tree?: SourceFile;
 }
 
 export function fixable(finding: Finding, unsafe: boolean): Fix | undefined {
@@ -147,10 +155,12 @@ export function fixText(path: string, text: string, index: WorkspaceIndex, confi
   let remaining: Finding[] = [];
   let passes = 0;
   // The tree parsed to check a pass is the next pass's tree: each text is parsed once.
-  let nextFile: SourceFile | undefined;
+  let nextFile: SourceFile | undefined = options.parsed;
+  let kept: SourceFile | undefined;
   for (;;) {
     const file = nextFile ?? parseSource(path, current, config).file;
     nextFile = undefined;
+    let failed = false;
     try {
       index.upsert(summarizeSource(file));
       const findings = analyzeFile(file, index, config, options);
@@ -173,9 +183,14 @@ export function fixText(path: string, text: string, index: WorkspaceIndex, confi
       accepted.forEach((i) => applied.push(candidates[i]));
       current = next;
       passes++;
+    } catch (error) {
+      failed = true;
+      throw error;
     } finally {
-      file.dispose();
+      // Leaving the loop without a next tree: `file` is the tree of the returned text.
+      if (options.keepTree && !nextFile && !failed) kept = file;
+      else file.dispose();
     }
   }
-  return { text: current, applied, remaining, passes };
+  return { text: current, applied, remaining, passes, tree: kept };
 }

@@ -4,16 +4,18 @@
 // what it could not do. Pure: the workspace index is left describing the original text.
 import type { AsyncMigrateConfig } from './config';
 import { resolveRoutes } from './endpoints/routing';
-import { analyzeFile, fixText, parseSource, summarizeSource, type RunOptions } from './engine';
+import { fixText, parseSource, summarizeSource, type RunOptions } from './engine';
 import { applyEdits, minimalEdit } from './fixes/edits';
 import { ensureFromImport } from './fixes/imports';
+import { asyncTwinOf, methodTwinOf } from './fixes/twins';
+import { resolveCall } from './callee';
 import type { Node } from './parser';
 import type { RouteSummary } from './routes';
 import { FileFacts } from './semantics';
 import type { SourceFile } from './source';
 import { defKeyword, isAwaited, walk } from './syntax';
 import type { Finding, TextEdit } from './types';
-import type { ResolvedSymbol, WorkspaceIndex } from './workspace';
+import type { WorkspaceIndex } from './workspace';
 
 export type EndpointTarget = { function: string } | { offset: number };
 
@@ -61,12 +63,39 @@ function countErrorNodes(root: Node): number {
   return n;
 }
 
-function summaryOf(path: string, text: string, config: AsyncMigrateConfig) {
-  const { file } = parseSource(path, text, config);
-  try {
-    return { summary: summarizeSource(file), errors: countErrorNodes(file.root) };
-  } finally {
-    file.dispose();
+/** The trees of one migration: each text on the way is parsed once, and all are disposed at the end. */
+class Trees {
+  private readonly byText = new Map<string, SourceFile>();
+
+  constructor(
+    private readonly path: string,
+    private readonly config: AsyncMigrateConfig,
+  ) {}
+
+  of(text: string): SourceFile {
+    let file = this.byText.get(text);
+    if (!file) {
+      file = parseSource(this.path, text, this.config).file;
+      this.byText.set(text, file);
+    }
+    return file;
+  }
+
+  /** Hands the tree of text over to a new owner (fixText disposes the tree it is given). */
+  take(text: string): SourceFile | undefined {
+    const file = this.byText.get(text);
+    this.byText.delete(text);
+    return file;
+  }
+
+  adopt(file: SourceFile | undefined): void {
+    if (file && !this.byText.has(file.text)) this.byText.set(file.text, file);
+    else file?.dispose();
+  }
+
+  dispose(): void {
+    for (const file of this.byText.values()) file.dispose();
+    this.byText.clear();
   }
 }
 
@@ -104,8 +133,20 @@ export function migrateEndpoint(
   target: EndpointTarget,
   options: MigrateOptions = {},
 ): MigrateResult {
+  const trees = new Trees(path, config);
+  try {
+    return migrate(trees, path, text, index, config, target, options);
+  } finally {
+    trees.dispose();
+  }
+}
+
+function migrate(trees: Trees, path: string, text: string, index: WorkspaceIndex, config: AsyncMigrateConfig, target: EndpointTarget, options: MigrateOptions): MigrateResult {
   const includeUnsafe = options.unsafe !== false;
-  const original = summaryOf(path, text, config);
+  // Names resolve as the handler's own project sees them (a monorepo's two `app` packages).
+  index = index.forFile(path);
+  const originalFile = trees.of(text);
+  const original = { summary: summarizeSource(originalFile), errors: countErrorNodes(originalFile.root) };
   const previousSummary = index.fileByPath(path);
   const restoreIndex = () => {
     // Leave the index as the caller had it (the edit is only proposed).
@@ -128,22 +169,17 @@ export function migrateEndpoint(
 
   // 1. def → async def.
   if (!route.isAsync) {
-    const { file } = parseSource(path, text, config);
-    try {
-      const fn = functionNodeAt(file, route.start);
-      const kw = fn && defKeyword(fn);
-      if (kw) {
-        current = text.slice(0, kw.startIndex) + 'async ' + text.slice(kw.startIndex);
-        applied.push(`\`def ${name}\` → \`async def ${name}\``);
-      }
-    } finally {
-      file.dispose();
+    const fn = functionNodeAt(originalFile, route.start);
+    const kw = fn && defKeyword(fn);
+    if (kw) {
+      current = text.slice(0, kw.startIndex) + 'async ' + text.slice(kw.startIndex);
+      applied.push(`\`def ${name}\` → \`async def ${name}\``);
     }
   }
 
   // 1b. A sync Redis client dependency becomes the async one (its commands are then awaited
   // by the AM302 fixes below, and async twins receive the client they expect).
-  const redisSwitch = switchRedisDependencies(path, current, name, index, config);
+  const redisSwitch = switchRedisDependencies(trees.of(current), name, index, config);
   current = redisSwitch.text;
   applied.push(...redisSwitch.applied);
 
@@ -158,6 +194,8 @@ export function migrateEndpoint(
   try {
     result = fixText(path, current, index, config, {
       ...runOptions,
+      parsed: trees.take(current),
+      keepTree: true,
       unsafe: true,
       filter: (f) => inHandler(f) && !!f.fix && (f.fix.applicability === 'safe' || (includeUnsafe && UNSAFE_INCLUDED.has(f.code))),
     });
@@ -166,6 +204,7 @@ export function migrateEndpoint(
     throw error;
   }
   current = result.text;
+  trees.adopt(result.tree);
   const byCode = new Map<string, { titles: string[]; rule: string }>();
   for (const f of result.applied) {
     const entry = byCode.get(f.code) ?? { titles: [], rule: f.rule };
@@ -178,25 +217,25 @@ export function migrateEndpoint(
   }
 
   // 3. Never produce a file that parses worse than before.
-  const after = summaryOf(path, current, config);
-  if (after.errors > original.errors) {
+  const file = trees.of(current);
+  const errorsAfter = countErrorNodes(file.root);
+  if (errorsAfter > original.errors) {
     restoreIndex();
     return {
       text,
       applied: [],
-      notDone: [{ message: `refused: the migrated file would not parse (${plural(after.errors - original.errors, 'new syntax error')}); nothing was changed — please report this`, line: route.line }],
+      notDone: [{ message: `refused: the migrated file would not parse (${plural(errorsAfter - original.errors, 'new syntax error')}); nothing was changed — please report this`, line: route.line }],
       handler: name,
       ok: false,
     };
   }
 
-  // 4. What is left: findings in the handler, sync services that would receive an AsyncSession.
+  // 4. What is left: findings in the handler (fixText analysed the final text, and left its
+  // summary in the index), sync services that would receive an AsyncSession.
   const notDone: NotDone[] = [];
-  const { file } = parseSource(path, current, config);
   try {
-    index.upsert(summarizeSource(file));
     const range = handlerRanges()[0];
-    const remaining = analyzeFile(file, index, config, runOptions).filter((f) => range && f.start >= range.start && f.end <= range.end);
+    const remaining = result.remaining.filter((f) => range && f.start >= range.start && f.end <= range.end);
     for (const f of remaining) {
       let why = '';
       if (f.noFixReason) why = ` (no automatic fix: ${f.noFixReason})`;
@@ -209,7 +248,6 @@ export function migrateEndpoint(
     const fnNode = range ? functionNodeAt(file, range.start) : undefined;
     if (fnNode) notDone.push(...syncCallsReceivingSession(file, fnNode, index, config, remaining));
   } finally {
-    file.dispose();
     restoreIndex();
   }
   notDone.sort((a, b) => a.line - b.line);
@@ -218,22 +256,6 @@ export function migrateEndpoint(
   return { text: current, edit, applied, notDone, handler: name, ok: true };
 }
 
-function asyncTwinOf(index: WorkspaceIndex, sym: ResolvedSymbol & { kind: 'function' | 'method' }): string | undefined {
-  const names = [sym.name, ...index.asyncTwinNames(sym.name)];
-  const modules = [sym.module, index.asyncTwinModule(sym.module)].filter((m): m is string => !!m);
-  for (const module of modules) {
-    const mod = index.module(module);
-    if (!mod) continue;
-    if (sym.kind === 'function') {
-      for (const n of names) if (mod.functions[n]?.isAsync && !(module === sym.module && n === sym.name)) return `${module}.${n}`;
-    } else {
-      for (const cls of Object.values(mod.classes)) {
-        for (const n of names) if (cls.methods[n]?.isAsync) return `${module}.${cls.name}.${n}`;
-      }
-    }
-  }
-  return undefined;
-}
 
 /**
  * Calls in the handler to workspace `def` functions/methods that are passed the (now async)
@@ -261,7 +283,10 @@ function syncCallsReceivingSession(file: SourceFile, fn: Node, index: WorkspaceI
     if (!sym || (sym.kind !== 'function' && sym.kind !== 'method') || sym.fn.isAsync) return;
     const modPath = index.module(sym.module)?.path ?? sym.module;
     const written = node.childForFieldName('function')!.text;
-    const twin = asyncTwinOf(index, sym);
+    const callable = resolveCall(facts, node);
+    const holderTwin = callable && asyncTwinOf(index, callable);
+    const methodTwin = callable && !holderTwin ? methodTwinOf(index, callable) : undefined;
+    const twin = holderTwin ? `${holderTwin.module}.${holderTwin.name}${holderTwin.className ? `.${callable!.name}` : ''}` : methodTwin ? `${methodTwin.module}.${methodTwin.className}.${methodTwin.name}` : undefined;
     const message = twin
       ? `\`${written}()\` is sync and would now receive an AsyncSession; switch to its async twin \`${twin}\` (awaited)`
       : `\`${written}()\` is sync and would now receive an AsyncSession: migrate ${modPath} first (no async twin found)`;
@@ -337,44 +362,40 @@ function asyncRedisClassName(file: SourceFile, facts: FileFacts, index: Workspac
  * `redis: Redis = Depends(get_redis)` → `redis: AsyncRedis = Depends(get_async_redis)` in the
  * handler's parameters, when the module defining the sync dependency also defines an async one.
  */
-function switchRedisDependencies(path: string, text: string, handler: string, index: WorkspaceIndex, config: AsyncMigrateConfig): { text: string; applied: string[] } {
-  const { file } = parseSource(path, text, config);
-  try {
-    index.upsert(summarizeSource(file));
-    const facts = new FileFacts(file, index, config);
-    const route = index.fileByPath(path)?.routes.find((r) => r.function === handler);
-    const fn = route && functionNodeAt(file, route.start);
-    if (!fn) return { text, applied: [] };
-    const edits: TextEdit[] = [];
-    const applied: string[] = [];
-    for (const param of facts.functionFacts(fn).params.values()) {
-      const dependency = param.dependsOn;
-      if (!dependency || !config.redis.syncDependencies.includes(dependency.split('.').pop()!)) continue;
-      const syncSymbol = index.resolveDotted(file.moduleName, dependency);
-      if (syncSymbol?.kind !== 'function') continue;
-      const definingModule = index.module(syncSymbol.module);
-      const asyncName = config.redis.asyncDependencies.find((n) => definingModule?.functions[n]);
-      if (!asyncName) continue;
-      const dependsCall = param.defaultValue?.type === 'call' ? param.defaultValue : undefined;
-      const argument = dependsCall?.childForFieldName('arguments')?.namedChildren.find((a) => a && a.text === dependency);
-      if (!argument) continue;
-      const replacement = dependency.includes('.') ? dependency.replace(/[^.]+$/, asyncName) : asyncName;
-      edits.push({ start: argument.startIndex, end: argument.endIndex, newText: replacement });
-      if (!dependency.includes('.')) {
-        const importEdit = ensureFromImport(file, syncSymbol.module, asyncName);
-        if (importEdit && !edits.some((e) => e.start === importEdit.start && e.end === importEdit.end)) edits.push(importEdit);
-      }
-      // The annotation field is a `type` node wrapping the expression.
-      const annotation = param.annotation?.type === 'type' ? (param.annotation.namedChild(0) ?? undefined) : param.annotation;
-      if (annotation && SYNC_REDIS_CLASSES.has(facts.canonical(annotation) ?? '')) {
-        const asyncClass = asyncRedisClassName(file, facts, index);
-        edits.push({ start: annotation.startIndex, end: annotation.endIndex, newText: asyncClass.name });
-        if (asyncClass.edit && !edits.some((e) => e.start === asyncClass.edit!.start && e.end === asyncClass.edit!.end)) edits.push(asyncClass.edit);
-      }
-      applied.push(`Redis client \`${param.name}\`: \`Depends(${dependency})\` → \`Depends(${replacement})\``);
+function switchRedisDependencies(file: SourceFile, handler: string, index: WorkspaceIndex, config: AsyncMigrateConfig): { text: string; applied: string[] } {
+  const text = file.text;
+  index.upsert(summarizeSource(file));
+  const facts = new FileFacts(file, index, config);
+  const route = index.fileByPath(file.path)?.routes.find((r) => r.function === handler);
+  const fn = route && functionNodeAt(file, route.start);
+  if (!fn) return { text, applied: [] };
+  const edits: TextEdit[] = [];
+  const applied: string[] = [];
+  for (const param of facts.functionFacts(fn).params.values()) {
+    const dependency = param.dependsOn;
+    if (!dependency || !config.redis.syncDependencies.includes(dependency.split('.').pop()!)) continue;
+    const syncSymbol = index.resolveDotted(file.moduleName, dependency);
+    if (syncSymbol?.kind !== 'function') continue;
+    const definingModule = index.module(syncSymbol.module);
+    const asyncName = config.redis.asyncDependencies.find((n) => definingModule?.functions[n]);
+    if (!asyncName) continue;
+    const dependsCall = param.defaultValue?.type === 'call' ? param.defaultValue : undefined;
+    const argument = dependsCall?.childForFieldName('arguments')?.namedChildren.find((a) => a && a.text === dependency);
+    if (!argument) continue;
+    const replacement = dependency.includes('.') ? dependency.replace(/[^.]+$/, asyncName) : asyncName;
+    edits.push({ start: argument.startIndex, end: argument.endIndex, newText: replacement });
+    if (!dependency.includes('.')) {
+      const importEdit = ensureFromImport(file, syncSymbol.module, asyncName);
+      if (importEdit && !edits.some((e) => e.start === importEdit.start && e.end === importEdit.end)) edits.push(importEdit);
     }
-    return edits.length ? { text: applyEdits(text, edits), applied } : { text, applied: [] };
-  } finally {
-    file.dispose();
+    // The annotation field is a `type` node wrapping the expression.
+    const annotation = param.annotation?.type === 'type' ? (param.annotation.namedChild(0) ?? undefined) : param.annotation;
+    if (annotation && SYNC_REDIS_CLASSES.has(facts.canonical(annotation) ?? '')) {
+      const asyncClass = asyncRedisClassName(file, facts, index);
+      edits.push({ start: annotation.startIndex, end: annotation.endIndex, newText: asyncClass.name });
+      if (asyncClass.edit && !edits.some((e) => e.start === asyncClass.edit!.start && e.end === asyncClass.edit!.end)) edits.push(asyncClass.edit);
+    }
+    applied.push(`Redis client \`${param.name}\`: \`Depends(${dependency})\` → \`Depends(${replacement})\``);
   }
+  return edits.length ? { text: applyEdits(text, edits), applied } : { text, applied: [] };
 }

@@ -1,11 +1,13 @@
 // Per-file facts rules share: functions and their async-ness, what a local name holds
 // (AsyncSession vs Session, async vs sync Redis), canonical dotted names through imports.
 // Everything answers "unknown" (undefined) when the evidence is not there.
+import { annotationType } from './annotation';
 import type { AsyncMigrateConfig } from './config';
 import type { Node } from './parser';
 import type { SourceFile } from './source';
 import { children, dottedName, isAsyncFunction, keywordArgument, walk } from './syntax';
 import { TreeIndex } from './tree-index';
+import { importBindings, type ImportBinding } from './summary';
 import { redisClientFlavor, type ResolvedSymbol, type WorkspaceIndex } from './workspace';
 
 export type Flavor = 'async' | 'sync';
@@ -123,11 +125,15 @@ export class FileFacts {
   /** One native traversal for every common node type, shared with the summary of the same tree. */
   readonly nodes: TreeIndex;
 
+  /** The index as the file's own project sees it (a monorepo's `app.x` is this project's). */
+  readonly index: WorkspaceIndex;
+
   constructor(
     readonly file: SourceFile,
-    readonly index: WorkspaceIndex,
+    index: WorkspaceIndex,
     readonly config: AsyncMigrateConfig,
   ) {
+    this.index = index.forFile(file.path);
     this.nodes = TreeIndex.of(file.tree);
   }
 
@@ -251,21 +257,55 @@ export class FileFacts {
     return locals;
   }
 
+  private localImportsByFunction?: Map<number, ImportBinding[]>;
+
+  /**
+   * Import bindings of the statements directly in fn's body (not in nested defs): a name
+   * imported inside `f` is visible in `f` and the functions nested in it, not in `g`.
+   */
+  localImports(fn: Node): ImportBinding[] {
+    if (!this.localImportsByFunction) {
+      const byFunction = new Map<number, ImportBinding[]>();
+      const isPackage = /(^|\/)__init__\.pyi?$/.test(this.file.path);
+      for (const stmt of this.nodesOfType('import_statement', 'import_from_statement')) {
+        const scope = this.nodes.enclosingScope(stmt);
+        if (scope?.type !== 'function_definition') continue;
+        const list = byFunction.get(scope.node.id) ?? [];
+        list.push(...importBindings(stmt, this.file, isPackage).filter((b) => b.local !== '*'));
+        byFunction.set(scope.node.id, list);
+      }
+      this.localImportsByFunction = byFunction;
+    }
+    return this.localImportsByFunction.get(fn.id) ?? [];
+  }
+
+  /** Resolves `dotted` as written at node: through the enclosing functions' own imports, else module-level names. */
+  private resolveDottedAt(node: Node | null | undefined, dotted: string): ResolvedSymbol | undefined {
+    const root = dotted.split('.')[0];
+    if (node && this.isShadowedLocally(node, root)) return undefined;
+    // (Once computed, a file without function-local imports skips the walk.)
+    if (node && this.localImportsByFunction?.size !== 0) {
+      for (let fn = this.enclosingFunction(node); fn; fn = this.enclosingFunction(fn.node)) {
+        const imports = this.localImports(fn.node);
+        if (imports.some((b) => b.local.split('.')[0] === root)) return this.index.resolveThroughImports(imports, dotted);
+      }
+    }
+    return this.index.resolveDotted(this.moduleName, dotted);
+  }
+
   /** Resolves an identifier/attribute chain written in this file through the workspace index. */
   resolve(expr: Node | null | undefined): ResolvedSymbol | undefined {
     const dotted = dottedName(expr);
     if (!dotted || dotted.startsWith('self.')) return undefined;
-    if (expr && this.isShadowedLocally(expr, dotted.split('.')[0])) return undefined;
-    return this.index.resolveDotted(this.moduleName, dotted);
+    return this.resolveDottedAt(expr, dotted);
   }
 
   /** `resolve(call.childForFieldName('function'))`, with the callee's name read from the text. */
   resolveCallee(call: Node): ResolvedSymbol | undefined {
     const dotted = this.calleeName(call);
     if (!dotted || dotted.startsWith('self.')) return undefined;
-    // The callee sits in the call's scope: shadowing is the same for both nodes.
-    if (this.isShadowedLocally(call, dotted.split('.')[0])) return undefined;
-    return this.index.resolveDotted(this.moduleName, dotted);
+    // The callee sits in the call's scope: shadowing and local imports are the same for both nodes.
+    return this.resolveDottedAt(call, dotted);
   }
 
   /** `canonical(call.childForFieldName('function'))`, with the callee's name read from the text. */
@@ -288,6 +328,8 @@ export class FileFacts {
 
   private annotationFlavor(annotation: Node | undefined, types: { async: string[]; sync: string[] }): Flavor | undefined {
     if (!annotation) return undefined;
+    // A container of sessions / clients (`list[Session]`) is not one.
+    if (annotationType(annotation.text).kind === 'container') return undefined;
     // Strip Optional[...] / Annotated[...] / X | None wrappers by looking at every name inside.
     let found: Flavor | undefined;
     walk(annotation, (n) => {
@@ -367,21 +409,33 @@ export class FileFacts {
   }
 
   /**
-   * The session a `Depends(dependency)` provides. The dependency's own return annotation is the
-   * evidence (an async `get_db` yielding an AsyncSession is common); the configured dependency
-   * names decide only when it says nothing.
+   * The session a `Depends(dependency)` provides, from the strongest evidence there is (PRODUCT.md
+   * §1.2: a declaration beats a guess from a name; what cannot be resolved is unknown). With
+   * `declaredOnly`, a guess from the configured names is not enough (the caller holds an explicit
+   * annotation that a guess must not overrule).
    */
-  sessionDependencyFlavor(dependency: string): Flavor | undefined {
+  sessionDependencyFlavor(dependency: string, declaredOnly = false): Flavor | undefined {
+    const evidence = this.sessionDependencyEvidence(dependency);
+    return evidence && (evidence.declared || !declaredOnly) ? evidence.flavor : undefined;
+  }
+
+  /**
+   * Declared: the dependency's return annotation, or a plain `def` dependency with a configured
+   * sync name (a sync generator cannot close an AsyncSession). Guessed: a configured async name.
+   * An unannotated `async def` with a configured sync name (`async def get_db(): yield
+   * AsyncSessionLocal()` is common) and a dependency the workspace does not define (an unresolved
+   * import, a library) are unknown.
+   */
+  private sessionDependencyEvidence(dependency: string): { flavor: Flavor; declared: boolean } | undefined {
     const sym = this.index.resolveDotted(this.moduleName, dependency);
-    if (sym?.kind === 'function') {
-      const ret = sym.fn.returns ?? '';
-      if (/AsyncSession/.test(ret) || (sym.fn.isAsync && sym.fn.isGenerator && /Session/.test(ret))) return 'async';
-      if (/\bSession\b/.test(ret)) return 'sync';
-    }
+    if (sym?.kind !== 'function' && sym?.kind !== 'method') return undefined;
+    const ret = sym.fn.returns ?? '';
+    if (/AsyncSession/.test(ret)) return { flavor: 'async', declared: true };
+    if (/\bSession\b/.test(ret)) return { flavor: 'sync', declared: true };
     const { session } = this.config;
     const last = dependency.split('.').pop()!;
-    if (session.asyncDependencies.includes(last) || last === session.asyncDependency) return 'async';
-    if (session.syncDependencies.includes(last)) return 'sync';
+    if (session.asyncDependencies.includes(last) || last === session.asyncDependency) return { flavor: 'async', declared: false };
+    if (session.syncDependencies.includes(last) && !sym.fn.isAsync) return { flavor: 'sync', declared: true };
     return undefined;
   }
 
@@ -422,6 +476,12 @@ export class FileFacts {
         const sym = this.resolve(expr);
         if (sym?.kind === 'variable') return this.variableRedisFlavor(sym.variableKind);
         if (sym?.kind === 'external') return this.externalRedisFlavor(sym.dotted);
+        // `cache.redis` with `cache = CacheService()` and `self.redis = aioredis.from_url(…)` there.
+        const owner = object ? this.resolve(object) : undefined;
+        if (owner?.kind === 'instance') {
+          const viaClass = this.classAttributeRedisFlavor(owner.classModule, owner.cls.attributeSources?.[last]);
+          if (viaClass) return viaClass;
+        }
       }
       if (redis.asyncNames.includes(last)) return 'async';
       if (redis.syncNames.includes(last)) return 'sync';
@@ -459,6 +519,23 @@ export class FileFacts {
     }
     if (redis.asyncNames.includes(name)) return 'async';
     if (redis.syncNames.includes(name)) return 'sync';
+    return undefined;
+  }
+
+  /** The client a class attribute holds, from its summarised source (`call:…` / `type:…`). */
+  private classAttributeRedisFlavor(module: string, source: string | undefined): Flavor | undefined {
+    if (!source) return undefined;
+    const { redis } = this.config;
+    const text = source.slice(source.indexOf(':') + 1);
+    if (source.startsWith('type:')) {
+      const sym = this.index.resolveDotted(module, text.replace(/^["']|["']$/g, ''));
+      const dotted = sym?.kind === 'external' ? sym.dotted : text;
+      if (redis.asyncAnnotations.some((a) => dotted === a || dotted.endsWith('.' + a) || a.endsWith('.' + dotted))) return 'async';
+      return undefined;
+    }
+    const sym = this.index.resolveDotted(module, text);
+    if (sym?.kind === 'external') return this.externalRedisFlavor(sym.dotted);
+    if (sym?.kind === 'variable') return this.variableRedisFlavor(sym.variableKind);
     return undefined;
   }
 

@@ -5,6 +5,7 @@ import type { SourceFile } from './source';
 import type { Range } from './types';
 import { children, dottedName, isAsyncFunction, decoratorsOf, keywordArgument, stringValue } from './syntax';
 import { extractRoutes, type RouteSummary, type RouterSummary, type IncludeSummary } from './routes';
+import { sessionEffects, type SessionEffects } from './session-effects';
 import { TreeIndex } from './tree-index';
 
 export interface ImportBinding {
@@ -18,6 +19,15 @@ export interface ImportBinding {
   /** Offsets of the whole import statement. */
   statementStart: number;
   statementEnd: number;
+  /**
+   * How the module is reached, when not by a plain import statement: under `if TYPE_CHECKING:`
+   * (never at run time), named in a string (`importlib.import_module("app.x")`, `"app.x:obj"`;
+   * `name` is the part after the colon), or a dynamic `import_module(f"app.plugins.{name}")`
+   * (`module` is then the literal package prefix: any module below it may be the one).
+   */
+  via?: 'type-checking' | 'string' | 'dynamic';
+  /** The import statement sits inside a function or class body (it runs when that code runs). */
+  nested?: boolean;
 }
 
 export interface FunctionSummary {
@@ -28,6 +38,8 @@ export interface FunctionSummary {
   nameStart: number;
   nameEnd: number;
   params: string[];
+  /** Parameters that have a default value (so a call may leave them out). */
+  defaults?: string[];
   /** Contains `yield` (generator / dependency). */
   isGenerator: boolean;
   /** Return annotation text if any. */
@@ -41,6 +53,8 @@ export interface FunctionSummary {
   returnCalls?: string[];
   /** The body mentions something that creates an awaitable (create_task, ensure_future, run_in_executor, Future…). */
   createsAwaitables?: boolean;
+  /** Writes, commits and hand-offs of the session parameters (AM106, AM107). */
+  sessionEffects?: SessionEffects;
 }
 
 export interface RelationshipSummary {
@@ -64,6 +78,14 @@ export interface ClassSummary {
   attributes?: string[];
   /** Members may be created at run time: `__getattr__`, a metaclass, an unknown class decorator, `setattr(self, …)`. */
   dynamicMembers?: boolean;
+  /** Class attributes bound once in the class body to a plain string literal (`API_V1_STR: str = "/api/v1"`). */
+  stringConstants?: Record<string, string>;
+  /**
+   * What `self.x = …` assigns, for attributes assigned one way only: `call:<dotted callee>`
+   * (`self.redis = aioredis.from_url(…)`) or `type:<annotation>` (`self.redis = redis` with
+   * `redis: Redis` a parameter). Read by other files through module-level instances (`cache.redis`).
+   */
+  attributeSources?: Record<string, string>;
 }
 
 export type VariableKind =
@@ -87,6 +109,10 @@ export interface VariableSummary {
   annotation?: string;
   /** Name on the right side when it is a plain alias (`x = y`). */
   aliasOf?: string;
+  /** The value when bound once, at module level, to a plain string literal (`API_V1 = "/api/v1"`). */
+  stringValue?: string;
+  /** `expire_on_commit=` of a session factory call: the literal's value, null when not a literal; absent when not given. */
+  expireOnCommit?: boolean | null;
 }
 
 export interface ModuleSummary {
@@ -109,19 +135,36 @@ export interface ModuleSummary {
   exports?: string[];
   /** `from m import *` statements (`local` and `name` are '*'), kept apart from `imports`. */
   starImports?: ImportBinding[];
+  /** Import statements below module level (in functions, class bodies, loops): importers, not module names. */
+  nestedImports?: ImportBinding[];
+  /** Module paths named in strings (`via` 'string' or 'dynamic'): importers to check before deleting a module. */
+  stringImports?: ImportBinding[];
 }
 
-export function moduleNameFromPath(relPath: string, srcRoots: string[]): { moduleName: string; isPackage: boolean } {
-  const posix = relPath.replace(/\\/g, '/');
-  let best = posix;
-  for (const root of srcRoots) {
-    const r = root.replace(/\\/g, '/').replace(/^\.\/?/, '').replace(/\/$/, '');
-    if (r === '') continue;
-    if (posix.startsWith(r + '/') && posix.length - r.length - 1 < best.length) best = posix.slice(r.length + 1);
+/** Every binding through which a module reaches other modules: imports at any depth, star imports, strings. */
+export function allImportBindings(summary: ModuleSummary): ImportBinding[] {
+  return [...summary.imports, ...(summary.starImports ?? []), ...(summary.nestedImports ?? []), ...(summary.stringImports ?? [])];
+}
+
+/**
+ * The dotted names a binding imports (`from a import b`: `a` and `a.b`; a string `"a.b.c"` names
+ * `a`, `a.b` and `a.b.c`, since it may be a module or an attribute of one). Dynamic prefixes are
+ * matched apart (`dynamicImportCovers`).
+ */
+export function importTargets(binding: ImportBinding): string[] {
+  if (binding.via === 'dynamic') return [];
+  const out = [binding.module];
+  if (binding.name && binding.name !== '*') out.push(`${binding.module}.${binding.name}`);
+  if (binding.via === 'string') {
+    const parts = binding.module.split('.');
+    for (let n = parts.length - 1; n >= 1; n--) out.push(parts.slice(0, n).join('.'));
   }
-  const isPackage = /(^|\/)__init__\.pyi?$/.test(best);
-  const withoutExt = best.replace(/\.pyi?$/, '').replace(/(^|\/)__init__$/, '');
-  return { moduleName: withoutExt.split('/').filter(Boolean).join('.'), isPackage };
+  return out;
+}
+
+/** Whether a dynamic `import_module(f"prefix.{…}")` binding may import moduleName. */
+export function dynamicImportCovers(binding: ImportBinding, moduleName: string): boolean {
+  return binding.via === 'dynamic' && moduleName.startsWith(binding.module + '.');
 }
 
 /** Resolves `from ..x import y`'s module part to an absolute dotted name. */
@@ -147,6 +190,7 @@ export function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
   const nameNode = fn.childForFieldName('name')!;
   const params = fn.childForFieldName('parameters');
   const names: string[] = [];
+  const defaults: string[] = [];
   const paramAnnotations: Record<string, string> = {};
   for (const p of params ? children(params) : []) {
     // Separators keep their place (`*`, `/`); `*args` / `**kwargs` are named with their stars.
@@ -159,6 +203,7 @@ export function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
     if (!id) continue;
     const name = splat ? (splat.type === 'list_splat_pattern' ? '*' : '**') + id.text : id.text;
     names.push(name);
+    if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') defaults.push(name);
     const type = p.type === 'typed_parameter' || p.type === 'typed_default_parameter' ? p.childForFieldName('type') : null;
     if (type) paramAnnotations[name] = type.text;
   }
@@ -180,6 +225,7 @@ export function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
     nameStart: nameNode.startIndex,
     nameEnd: nameNode.endIndex,
     params: names,
+    defaults,
     isGenerator,
     returns: fn.childForFieldName('return_type')?.text,
     decorators: decoratorsOf(fn).map((d) => d.text.replace(/^@\s*/, '')),
@@ -187,6 +233,7 @@ export function functionSummary(fn: Node, file?: SourceFile): FunctionSummary {
     paramAnnotations,
     returnCalls,
     createsAwaitables: body ? AWAITABLE_PRODUCERS.test(body.text) : false,
+    sessionEffects: sessionEffects(fn, names, paramAnnotations, isGenerator),
   };
 }
 
@@ -202,8 +249,9 @@ function targetNames(target: Node | null | undefined, out: Set<string>): void {
 const INERT_CLASS_DECORATORS = /^(dataclasses\.)?dataclass\b|^(functools\.)?total_ordering$|^(typing\.)?(final|runtime_checkable)$|^(enum\.)?unique$/;
 
 /** Class attributes (body names + self./cls. assignments) and whether members may be dynamic. */
-function classMembers(cls: Node, methods: Record<string, FunctionSummary>): { attributes: string[]; dynamicMembers: boolean } {
+function classMembers(cls: Node, methods: Record<string, FunctionSummary>): { attributes: string[]; dynamicMembers: boolean; attributeSources?: Record<string, string> } {
   const names = new Set<string>();
+  const sources = new Map<string, Set<string>>();
   const body = cls.childForFieldName('body');
   for (const stmt of body ? children(body) : []) {
     if (stmt.type === 'expression_statement') {
@@ -237,12 +285,45 @@ function classMembers(cls: Node, methods: Record<string, FunctionSummary>): { at
       const targets: Node[] = left && ['pattern_list', 'tuple_pattern'].includes(left.type) ? children(left) : left ? [left] : [];
       for (const t of targets) {
         const object = t.type === 'attribute' ? t.childForFieldName('object') : null;
-        if (object?.type === 'identifier' && (object.text === 'self' || object.text === 'cls')) names.add(t.childForFieldName('attribute')!.text);
+        if (object?.type === 'identifier' && (object.text === 'self' || object.text === 'cls')) {
+          const attr = t.childForFieldName('attribute')!.text;
+          names.add(attr);
+          const source = targets.length === 1 && object.text === 'self' ? attributeSource(assign, methods) : '?';
+          (sources.get(attr) ?? sources.set(attr, new Set()).get(attr)!).add(source ?? '?');
+        }
       }
     }
   }
-  return { attributes: [...names], dynamicMembers };
+  const attributeSources = Object.fromEntries([...sources].filter(([, set]) => set.size === 1 && !set.has('?')).map(([attr, set]) => [attr, [...set][0]]));
+  return { attributes: [...names], dynamicMembers, attributeSources: Object.keys(attributeSources).length ? attributeSources : undefined };
 }
+
+/** `call:<callee>` or `type:<annotation>` for `self.x = value`, when the value says what it is. */
+function attributeSource(assign: Node, methods: Record<string, FunctionSummary>): string | undefined {
+  let right = assign.childForFieldName('right');
+  if (right?.type === 'await') right = right.namedChild(0);
+  if (right?.type === 'call') {
+    const callee = dottedName(right.childForFieldName('function'));
+    return callee ? `call:${callee}` : undefined;
+  }
+  if (right?.type !== 'identifier') return undefined;
+  // `self.redis = redis`: the annotation of the method's parameter of that name.
+  const scope = TreeIndex.of(assign.tree).enclosingScope(assign)?.node;
+  const method = scope?.type === 'function_definition' ? methods[scope.childForFieldName('name')?.text ?? ''] : undefined;
+  const annotation = method?.paramAnnotations?.[right.text];
+  return annotation ? `type:${annotation}` : undefined;
+}
+
+/** The name a `type X = …` / `type X[T] = …` statement binds. */
+function typeAliasName(stmt: Node): string | undefined {
+  let n = stmt.namedChild(0);
+  if (n?.type === 'type') n = n.namedChild(0);
+  if (n?.type === 'generic_type') n = n.namedChild(0);
+  return n?.type === 'identifier' ? n.text : undefined;
+}
+
+/** `type NAME` lines at column 0, for files whose `type` statements the grammar could not parse. */
+const TYPE_ALIAS_LINE = /^type[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:\[|=)/gm;
 
 /** Names bound at module level, and whether the module creates names dynamically. */
 function moduleNames(file: SourceFile, summary: ModuleSummary): { definedNames: string[]; dynamicNames: boolean; exports?: string[] } {
@@ -290,9 +371,9 @@ function moduleNames(file: SourceFile, summary: ModuleSummary): { definedNames: 
         for (const c of children(stmt)) if (c.type === 'as_pattern') targetNames(c.childForFieldName('alias'), names);
         break;
       case 'type_alias_statement': {
-        const n = stmt.namedChild(0);
-        if (n?.type === 'identifier') names.add(n.text);
-        else if (n?.type === 'type') targetNames(n.namedChild(0), names);
+        // `type X = …` and PEP 695 `type X[T] = …` (the name is the generic_type's first identifier).
+        const name = typeAliasName(stmt);
+        if (name) names.add(name);
         return;
       }
     }
@@ -307,6 +388,8 @@ function moduleNames(file: SourceFile, summary: ModuleSummary): { definedNames: 
     for (const g of nodes.nodesOfType('global_statement')) for (const id of children(g)) if (id.type === 'identifier') names.add(id.text);
   }
   if (/\bglobals\s*\(\s*\)|\bsys\.modules\b/.test(file.text)) dynamicNames = true;
+  // Newer syntax the grammar may not know (PEP 695 / 696 aliases with defaults): a `type NAME` line still defines NAME.
+  if (file.root.hasError && file.text.includes('type')) for (const m of file.text.matchAll(TYPE_ALIAS_LINE)) names.add(m[1]);
   if (file.text.includes(':=')) {
     for (const w of nodes.nodesOfType('named_expression')) {
       const scope = nearestScope(w);
@@ -335,10 +418,13 @@ function relationshipSummary(call: Node): RelationshipSummary | undefined {
 function classSummary(cls: Node, file?: SourceFile): ClassSummary {
   const name = cls.childForFieldName('name')!.text;
   const superclasses = cls.childForFieldName('superclasses');
-  const bases = superclasses ? children(superclasses).filter((c) => c.type !== 'keyword_argument').map((c) => c.text) : [];
+  // A subscripted base (`AsyncBaseRepository[Model, Schema]`, `Generic[T]`) is its class.
+  const bases = superclasses ? children(superclasses).filter((c) => c.type !== 'keyword_argument').map((c) => (c.type === 'subscript' ? (c.childForFieldName('value')?.text ?? c.text) : c.text).replace(/\s+/g, '')) : [];
   const methods: Record<string, FunctionSummary> = {};
   const relationships: Record<string, RelationshipSummary> = {};
   let isModel = false;
+  const stringConstants: Record<string, string> = {};
+  const boundTwice = new Set<string>();
   const body = cls.childForFieldName('body');
   for (const stmt of body ? children(body) : []) {
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
@@ -354,6 +440,10 @@ function classSummary(cls: Node, file?: SourceFile): ClassSummary {
     if (left?.type !== 'identifier') continue;
     if (left.text === '__tablename__' || left.text === '__table__') isModel = true;
     const right = assign.childForFieldName('right');
+    const literal = stringValue(right);
+    if (literal !== undefined && !boundTwice.has(left.text)) stringConstants[left.text] = literal;
+    else delete stringConstants[left.text];
+    boundTwice.add(left.text);
     const type = assign.childForFieldName('type');
     let rel = right?.type === 'call' ? relationshipSummary(right) : undefined;
     if (rel || (type && /\bMapped\[/.test(type.text) && right?.type === 'call' && /relationship/.test(right.text))) {
@@ -384,10 +474,13 @@ function classSummary(cls: Node, file?: SourceFile): ClassSummary {
     nameRange: file ? file.rangeOf(nameNode.startIndex, nameNode.endIndex) : undefined,
     attributes: members.attributes,
     dynamicMembers: members.dynamicMembers,
+    ...(Object.keys(stringConstants).length ? { stringConstants } : {}),
+    attributeSources: members.attributeSources,
   };
 }
 
-function importBindings(stmt: Node, file: SourceFile, isPackage: boolean): ImportBinding[] {
+/** The names one import statement binds (relative modules made absolute). */
+export function importBindings(stmt: Node, file: SourceFile, isPackage: boolean): ImportBinding[] {
   const out: ImportBinding[] = [];
   const base = { line: stmt.startPosition.row + 1, statementStart: stmt.startIndex, statementEnd: stmt.endIndex };
   if (stmt.type === 'import_statement') {
@@ -419,6 +512,53 @@ function importBindings(stmt: Node, file: SourceFile, isPackage: boolean): Impor
   return out;
 }
 
+const TYPE_CHECKING = /^(typing\.|typing_extensions\.|t\.)?TYPE_CHECKING$/;
+const IDENTIFIER = '[A-Za-z_][A-Za-z0-9_]*';
+/** A whole string literal that is a dotted module path, optionally `:attribute` (uvicorn / celery / entry-point style). */
+const MODULE_PATH_STRING = new RegExp(`(["'])(${IDENTIFIER}(?:\\.${IDENTIFIER})*)(?::(${IDENTIFIER}(?:\\.${IDENTIFIER})*))?\\1`, 'g');
+/** `import_module(<literal>` / `__import__(<literal>`, with an f-string or a relative path and its package. */
+const DOTTED_PATH = new RegExp(`^${IDENTIFIER}(\\.${IDENTIFIER})*$`);
+const IMPORT_MODULE_CALL = /\b(?:import_module|__import__)\s*\(\s*(f?)(["'])([^"'\n]*)\2(?:\s*,\s*(?:package\s*=\s*)?(?:(["'])([\w.]+)\4|(__package__|__name__)))?/g;
+
+/**
+ * Module paths named in strings: `"app.services.user"`, `"app.main:app"` (uvicorn, gunicorn,
+ * celery `include=[…]`, settings), `importlib.import_module(".user", "app.services")`, and the
+ * literal prefix of `import_module(f"app.plugins.{name}")`. Read from the text: cheap, and a
+ * match in a comment only makes "safe to delete" more careful.
+ */
+function stringImports(file: SourceFile, isPackage: boolean): ImportBinding[] {
+  const text = file.text;
+  const out: ImportBinding[] = [];
+  const lineAt = (offset: number) => file.rangeOf(offset, offset).start.line + 1;
+  for (const m of text.matchAll(MODULE_PATH_STRING)) {
+    const [whole, , module, attr] = m;
+    if (!module.includes('.') && attr === undefined) continue;
+    const start = m.index!;
+    out.push({ local: '', module, name: attr, line: lineAt(start), statementStart: start, statementEnd: start + whole.length, via: 'string' });
+  }
+  if (text.includes('import_module') || text.includes('__import__')) {
+    for (const m of text.matchAll(IMPORT_MODULE_CALL)) {
+      const [whole, fstring, , literal, , packageLiteral, packageName] = m;
+      const start = m.index!;
+      const base = { local: '', line: lineAt(start), statementStart: start, statementEnd: start + whole.length };
+      let path = fstring ? literal.slice(0, literal.indexOf('{') < 0 ? literal.length : literal.indexOf('{')) : literal;
+      if (path.startsWith('.')) {
+        const anchor = packageLiteral ?? (packageName ? file.moduleName : undefined);
+        if (anchor === undefined) continue;
+        path = resolveRelativeModule(anchor, packageLiteral !== undefined || isPackage || packageName === '__name__', path);
+      }
+      if (fstring && literal.includes('{')) {
+        const prefix = path.replace(/\.?[^.]*$/, '');
+        if (DOTTED_PATH.test(prefix)) out.push({ ...base, module: prefix, via: 'dynamic' });
+      } else if (literal.startsWith('.') && DOTTED_PATH.test(path)) {
+        // Absolute literals are already found as module path strings; relative ones only here.
+        out.push({ ...base, module: path, via: 'string' });
+      }
+    }
+  }
+  return out;
+}
+
 export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
   const summary: ModuleSummary = {
     path: file.path,
@@ -433,11 +573,14 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
     includes: [],
     hasSyntaxErrors: file.root.hasError,
   };
-  const visitStatement = (stmt: Node) => {
+  const moduleLevelImports = new Set<number>();
+  const visitStatement = (stmt: Node, typeChecking = false) => {
     switch (stmt.type) {
       case 'import_statement':
       case 'import_from_statement':
+        moduleLevelImports.add(stmt.startIndex);
         for (const binding of importBindings(stmt, file, isPackage)) {
+          if (typeChecking) binding.via = 'type-checking';
           if (binding.local === '*') (summary.starImports ??= []).push(binding);
           else summary.imports.push(binding);
         }
@@ -457,7 +600,13 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
         summary.classes[s.name] = s;
         return;
       }
-      case 'if_statement':
+      case 'if_statement': {
+        // `if TYPE_CHECKING:` imports bind names for annotations but never run.
+        const consequence = stmt.childForFieldName('consequence');
+        const underTypeChecking = typeChecking || TYPE_CHECKING.test(stmt.childForFieldName('condition')?.text ?? '');
+        for (const c of children(stmt)) if (c.type !== 'comment') visitStatement(c, c.id === consequence?.id ? underTypeChecking : typeChecking);
+        return;
+      }
       case 'try_statement':
       case 'with_statement':
       case 'block':
@@ -466,7 +615,7 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
       case 'except_clause':
       case 'finally_clause':
         // Conditional imports / definitions (`try: import x except ImportError`) still bind names.
-        for (const c of children(stmt)) if (c.type !== 'comment') visitStatement(c);
+        for (const c of children(stmt)) if (c.type !== 'comment') visitStatement(c, typeChecking);
         return;
       case 'expression_statement': {
         const assign = stmt.namedChild(0);
@@ -481,15 +630,27 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
           v.callee = dottedName(right.childForFieldName('function'));
           const classKw = keywordArgument(right.childForFieldName('arguments'), 'class_');
           if (classKw) v.classKeyword = classKw.text;
+          const expire = keywordArgument(right.childForFieldName('arguments'), 'expire_on_commit');
+          if (expire) v.expireOnCommit = expire.text === 'True' ? true : expire.text === 'False' ? false : null;
         } else if (right && (right.type === 'identifier' || right.type === 'attribute')) {
           v.aliasOf = dottedName(right);
         }
+        const literal = stringValue(right);
+        // A name bound twice (or conditionally to something else) is not a constant.
+        if (literal !== undefined && !summary.variables[v.name] && stmt.parent?.type === 'module') v.stringValue = literal;
         summary.variables[v.name] = v;
         return;
       }
     }
   };
   for (const stmt of children(file.root)) visitStatement(stmt);
+  // Imports at any other depth (inside functions to dodge circular imports, in class bodies, loops).
+  for (const stmt of TreeIndex.of(file.tree).nodesOfType('import_statement', 'import_from_statement')) {
+    if (moduleLevelImports.has(stmt.startIndex)) continue;
+    for (const binding of importBindings(stmt, file, isPackage)) if (binding.local !== '*') (summary.nestedImports ??= []).push({ ...binding, nested: true });
+  }
+  const strings = stringImports(file, isPackage);
+  if (strings.length) summary.stringImports = strings;
   const names = moduleNames(file, summary);
   summary.definedNames = names.definedNames;
   summary.dynamicNames = names.dynamicNames;

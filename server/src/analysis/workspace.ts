@@ -1,7 +1,8 @@
 // The workspace index: module summaries keyed by module name, with cross-file resolution of
 // imports, module-level instances, classes/methods and sync/async twins.
 import type { AsyncMigrateConfig } from './config';
-import type { ClassSummary, FunctionSummary, ImportBinding, ModuleSummary, VariableKind, VariableSummary } from './summary';
+import { moduleNamesOf } from './import-roots';
+import { allImportBindings, dynamicImportCovers, importTargets, type ClassSummary, type FunctionSummary, type ImportBinding, type ModuleSummary, type VariableKind, type VariableSummary } from './summary';
 
 export type ResolvedSymbol =
   | { kind: 'module'; module: string }
@@ -36,6 +37,7 @@ interface ResolutionMemo {
   names: Map<string, ResolvedSymbol | undefined>;
   dotted: Map<string, ResolvedSymbol | undefined>;
   importers?: Map<string, { module: ModuleSummary; binding: ImportBinding }[]>;
+  dynamicImporters?: { module: ModuleSummary; binding: ImportBinding }[];
 }
 
 function emptyMemo(generation: number, config: AsyncMigrateConfig | undefined): ResolutionMemo {
@@ -64,65 +66,187 @@ export function redisClientFlavor(dotted: string): 'async' | 'sync' | undefined 
   return undefined;
 }
 
-export class WorkspaceIndex {
-  private readonly byModule = new Map<string, ModuleSummary>();
-  private readonly byPath = new Map<string, ModuleSummary>();
-  /** Bumped on every change, so caches keyed on it invalidate. */
+/** One name a file is registered under: its own name (primary) or an alias from another root. */
+interface NameEntry {
+  summary: ModuleSummary;
+  primary: boolean;
+  /** The file's import root (its project). */
+  root: string;
+}
+
+/** The modules of a workspace, shared by the per-project views of one WorkspaceIndex. */
+class ModuleTable {
+  readonly byPath = new Map<string, ModuleSummary>();
+  /** Every file registered under a module name, in registration order (first wins a tie, like Python's). */
+  readonly byName = new Map<string, NameEntry[]>();
+  /** The names (primary first) and root each path is registered under. */
+  readonly namesOf = new Map<string, { root: string; names: string[] }>();
+  readonly views = new Map<string, WorkspaceIndex>();
   generation = 0;
+  contentGeneration = 0;
+
+  constructor(public config: AsyncMigrateConfig) {}
+
+  register(summary: ModuleSummary): void {
+    const computed = moduleNamesOf(summary.path, this.config);
+    // A summary parsed under other roots than the index's keeps its own name and no aliases.
+    const root = computed.moduleName === summary.moduleName ? computed.root : '';
+    const names = [summary.moduleName, ...(computed.moduleName === summary.moduleName ? computed.aliases : [])];
+    const previous = this.namesOf.get(summary.path);
+    if (previous && previous.root === root && previous.names.join('\0') === names.join('\0')) {
+      // Same names: replace in place so the file keeps its rank among files of the same name.
+      for (const name of names) for (const entry of this.byName.get(name) ?? []) if (entry.summary.path === summary.path) entry.summary = summary;
+      return;
+    }
+    if (previous) this.unregister(summary.path);
+    this.namesOf.set(summary.path, { root, names });
+    names.forEach((name, i) => {
+      const list = this.byName.get(name);
+      const entry = { summary, primary: i === 0, root };
+      if (list) list.push(entry);
+      else this.byName.set(name, [entry]);
+    });
+  }
+
+  unregister(path: string): void {
+    const previous = this.namesOf.get(path);
+    if (!previous) return;
+    this.namesOf.delete(path);
+    for (const name of previous.names) {
+      const list = this.byName.get(name)?.filter((e) => e.summary.path !== path);
+      if (list?.length) this.byName.set(name, list);
+      else this.byName.delete(name);
+    }
+  }
+
+  /**
+   * The file a module name means for code in project root: its own project's (a file's own name
+   * before an alias, then the first registered); else another project's, when only one project
+   * has it — a name that several other projects define is ambiguous, so unresolved (silent).
+   */
+  lookup(name: string, root: string): ModuleSummary | undefined {
+    const entries = this.byName.get(name);
+    if (!entries) return undefined;
+    let best: NameEntry | undefined;
+    let bestScore = -1;
+    for (const entry of entries) {
+      const score = (entry.root === root ? 2 : 0) + (entry.primary ? 1 : 0);
+      if (score > bestScore) {
+        best = entry;
+        bestScore = score;
+      }
+    }
+    if (best && best.root !== root && entries.some((e) => e.root !== best!.root)) return undefined;
+    return best?.summary;
+  }
+}
+
+/**
+ * Module summaries by name with cross-file resolution. One workspace folder may hold several
+ * Python projects (import-roots.ts) that define the same module names; an index is a view from
+ * one project (forFile), where a name means that project's module first. Views share the modules.
+ */
+export class WorkspaceIndex {
+  private readonly table: ModuleTable;
+  /** Answers of top-level resolveName/resolveDotted and importersOf, valid for one generation and config. */
+  private memo: ResolutionMemo = emptyMemo(-1, undefined);
+
+  constructor(
+    config: AsyncMigrateConfig,
+    table?: ModuleTable,
+    /** The project (import root) this view resolves from. */
+    readonly root = '',
+  ) {
+    this.table = table ?? new ModuleTable(config);
+    if (!table) this.table.views.set(root, this);
+  }
+
+  get config(): AsyncMigrateConfig {
+    return this.table.config;
+  }
+
+  set config(config: AsyncMigrateConfig) {
+    this.table.config = config;
+  }
+
+  /** Bumped on every change, so caches keyed on it invalidate. */
+  get generation(): number {
+    return this.table.generation;
+  }
+
   /**
    * Bumped when what the index holds changes other than by positions (a module added, removed,
    * renamed, or re-upserted with another summarySignature): for caches of position-free facts
    * (names, async-ness, twins), which then survive the re-summary of every keystroke.
    */
-  contentGeneration = 0;
-  /** Answers of top-level resolveName/resolveDotted and importersOf, valid for one generation and config. */
-  private memo: ResolutionMemo = emptyMemo(-1, undefined);
+  get contentGeneration(): number {
+    return this.table.contentGeneration;
+  }
 
-  constructor(public config: AsyncMigrateConfig) {}
+  /** The view that resolves names as code in the file at path sees them (its own project first). */
+  forFile(path: string): WorkspaceIndex {
+    const root = this.table.namesOf.get(path)?.root ?? moduleNamesOf(path, this.config).root;
+    return this.forRoot(root);
+  }
+
+  private forRoot(root: string): WorkspaceIndex {
+    let view = this.table.views.get(root);
+    if (!view) this.table.views.set(root, (view = new WorkspaceIndex(this.config, this.table, root)));
+    return view;
+  }
 
   private currentMemo(): ResolutionMemo {
     if (this.memo.generation !== this.generation || this.memo.config !== this.config) this.memo = emptyMemo(this.generation, this.config);
     return this.memo;
   }
 
+  private has(moduleName: string): boolean {
+    return this.table.lookup(moduleName, this.root) !== undefined;
+  }
+
   upsert(summary: ModuleSummary): void {
-    const previous = this.byPath.get(summary.path);
-    if (previous && this.byModule.get(previous.moduleName) === previous) this.byModule.delete(previous.moduleName);
-    this.byPath.set(summary.path, summary);
-    // Two files may map to one module (a.py and a/__init__.py); the first one wins, like Python's.
-    if (!this.byModule.has(summary.moduleName) || this.byModule.get(summary.moduleName)!.path === summary.path) {
-      this.byModule.set(summary.moduleName, summary);
-    }
-    this.generation++;
-    if (!previous || previous.moduleName !== summary.moduleName || summarySignature(previous) !== summarySignature(summary)) this.contentGeneration++;
+    const table = this.table;
+    const previous = table.byPath.get(summary.path);
+    table.byPath.set(summary.path, summary);
+    table.register(summary);
+    table.generation++;
+    if (!previous || previous.moduleName !== summary.moduleName || summarySignature(previous) !== summarySignature(summary)) table.contentGeneration++;
   }
 
   remove(path: string): void {
-    const previous = this.byPath.get(path);
-    if (!previous) return;
-    this.byPath.delete(path);
-    if (this.byModule.get(previous.moduleName) === previous) {
-      this.byModule.delete(previous.moduleName);
-      for (const other of this.byPath.values()) if (other.moduleName === previous.moduleName) this.byModule.set(other.moduleName, other);
-    }
-    this.generation++;
-    this.contentGeneration++;
+    const table = this.table;
+    if (!table.byPath.has(path)) return;
+    table.byPath.delete(path);
+    table.unregister(path);
+    table.generation++;
+    table.contentGeneration++;
   }
 
   module(moduleName: string): ModuleSummary | undefined {
-    return this.byModule.get(moduleName);
+    return this.table.lookup(moduleName, this.root);
   }
 
   fileByPath(path: string): ModuleSummary | undefined {
-    return this.byPath.get(path);
+    return this.table.byPath.get(path);
+  }
+
+  /** Every name the file at path is importable under (its own first). */
+  namesOfFile(path: string): string[] {
+    return this.table.namesOf.get(path)?.names ?? [];
+  }
+
+  /** A module's identifier across projects: its name, or its path when several projects' files have that name. */
+  moduleKey(summary: ModuleSummary): string {
+    const primaries = (this.table.byName.get(summary.moduleName) ?? []).filter((e) => e.primary);
+    return primaries.length > 1 ? summary.path : summary.moduleName;
   }
 
   modules(): ModuleSummary[] {
-    return [...this.byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return [...this.table.byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   get size(): number {
-    return this.byPath.size;
+    return this.table.byPath.size;
   }
 
   /** Resolves a name bound at module level in moduleName. */
@@ -137,7 +261,7 @@ export class WorkspaceIndex {
 
   private resolveNameUncached(moduleName: string, local: string, depth: number): ResolvedSymbol | undefined {
     if (depth > MAX_DEPTH) return undefined;
-    const mod = this.byModule.get(moduleName);
+    const mod = this.module(moduleName);
     if (!mod) return undefined;
     if (mod.functions[local]) return { kind: 'function', module: moduleName, name: local, fn: mod.functions[local] };
     if (mod.classes[local]) return { kind: 'class', module: moduleName, name: local, cls: mod.classes[local] };
@@ -149,7 +273,7 @@ export class WorkspaceIndex {
     if (variable) return this.resolveVariable(moduleName, variable, depth);
     // `from .patients import *` (a package re-exporting its modules): the public names, or `__all__`.
     for (const star of [...(mod.starImports ?? [])].reverse()) {
-      const target = this.byModule.get(star.module);
+      const target = this.module(star.module);
       if (!target || !(target.exports ? target.exports.includes(local) : !local.startsWith('_'))) continue;
       const sym = this.resolveName(star.module, local, depth + 1);
       if (sym) return sym;
@@ -159,24 +283,24 @@ export class WorkspaceIndex {
 
   /** The names `from <module> import *` binds: `__all__`, else every public module-level name. */
   private starExported(moduleName: string): string[] {
-    const mod = this.byModule.get(moduleName);
+    const mod = this.module(moduleName);
     if (!mod) return [];
     return mod.exports ?? (mod.definedNames ?? [...Object.keys(mod.functions), ...Object.keys(mod.classes), ...Object.keys(mod.variables)]).filter((n) => !n.startsWith('_'));
   }
 
   resolveBinding(binding: ImportBinding, depth = 0): ResolvedSymbol | undefined {
     if (binding.name === undefined) {
-      return this.byModule.has(binding.module) ? { kind: 'module', module: binding.module } : { kind: 'external', dotted: binding.module };
+      return this.has(binding.module) ? { kind: 'module', module: binding.module } : { kind: 'external', dotted: binding.module };
     }
-    if (this.byModule.has(binding.module)) {
+    if (this.has(binding.module)) {
       const inner = this.resolveName(binding.module, binding.name, depth + 1);
       if (inner) return inner;
       const sub = `${binding.module}.${binding.name}`;
-      if (this.byModule.has(sub)) return { kind: 'module', module: sub };
+      if (this.has(sub)) return { kind: 'module', module: sub };
       return undefined;
     }
     const sub = `${binding.module}.${binding.name}`;
-    if (this.byModule.has(sub)) return { kind: 'module', module: sub };
+    if (this.has(sub)) return { kind: 'module', module: sub };
     return { kind: 'external', dotted: sub };
   }
 
@@ -207,7 +331,7 @@ export class WorkspaceIndex {
   private resolveDottedUncached(moduleName: string, dotted: string, depth: number): ResolvedSymbol | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const parts = dotted.split('.');
-    const mod = this.byModule.get(moduleName);
+    const mod = this.module(moduleName);
     // `import a.b.c` binds the full dotted module too; prefer the longest such binding.
     if (mod && parts.length > 1) {
       for (let n = parts.length; n > 1; n--) {
@@ -225,6 +349,23 @@ export class WorkspaceIndex {
     return sym;
   }
 
+  /**
+   * Resolves `a.b.c` through one scope's import bindings (a function's own imports): the longest
+   * `import a.b` binding that prefixes it, else the binding of `a`; undefined when none binds it.
+   */
+  resolveThroughImports(bindings: readonly ImportBinding[], dotted: string): ResolvedSymbol | undefined {
+    const parts = dotted.split('.');
+    for (let n = parts.length; n >= 1; n--) {
+      const prefix = parts.slice(0, n).join('.');
+      const binding = bindings.filter((b) => b.local === prefix && (n === 1 || b.name === undefined)).at(-1);
+      if (!binding) continue;
+      let sym = this.resolveBinding(binding);
+      for (const part of parts.slice(n)) sym = sym && this.member(sym, part);
+      return sym;
+    }
+    return undefined;
+  }
+
   /** Attribute access on a resolved symbol. */
   member(sym: ResolvedSymbol, attr: string, depth = 0): ResolvedSymbol | undefined {
     switch (sym.kind) {
@@ -232,7 +373,7 @@ export class WorkspaceIndex {
         const inner = this.resolveName(sym.module, attr, depth + 1);
         if (inner) return inner;
         const sub = `${sym.module}.${attr}`;
-        return this.byModule.has(sub) ? { kind: 'module', module: sub } : undefined;
+        return this.has(sub) ? { kind: 'module', module: sub } : undefined;
       }
       case 'external':
         return { kind: 'external', dotted: `${sym.dotted}.${attr}` };
@@ -242,11 +383,32 @@ export class WorkspaceIndex {
       }
       case 'instance': {
         const found = this.findMethod(sym.classModule, sym.cls, attr, depth);
-        return found && { kind: 'method', module: found.module, className: found.className, name: attr, fn: found.fn, viaInstance: true };
+        if (found) return { kind: 'method', module: found.module, className: found.className, name: attr, fn: found.fn, viaInstance: true };
+        return this.attributeInstance(sym, attr, depth);
       }
       default:
         return undefined;
     }
+  }
+
+  /** `svc.repo` where svc's class (or a base) does `self.repo = OrderRepository(…)`: an instance of it. */
+  private attributeInstance(owner: Extract<ResolvedSymbol, { kind: 'instance' }>, attr: string, depth: number): ResolvedSymbol | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    let module = owner.classModule;
+    let cls: ClassSummary | undefined = owner.cls;
+    for (let level = 0; cls && level < MAX_DEPTH; level++) {
+      const source = cls.attributeSources?.[attr];
+      if (source?.startsWith('call:')) {
+        const made = this.resolveDotted(module, source.slice(5), depth + 1);
+        return made?.kind === 'class' ? { kind: 'instance', module: owner.module, name: `${owner.name}.${attr}`, classModule: made.module, className: made.name, cls: made.cls } : undefined;
+      }
+      if (source || cls.attributes?.includes(attr)) return undefined; // assigned, but not a known class
+      const base: ResolvedSymbol | undefined = cls.bases.map((b) => this.resolveDotted(module, b, depth + 1)).find((b): b is ResolvedSymbol => b?.kind === 'class');
+      if (base?.kind !== 'class') return undefined;
+      module = base.module;
+      cls = base.cls;
+    }
+    return undefined;
   }
 
   /** A method on a class or its workspace base classes. */
@@ -263,11 +425,18 @@ export class WorkspaceIndex {
     return undefined;
   }
 
+  /** A base that gives a class no members: `object`, `typing.Generic[T]`, `typing.Protocol`. */
+  isMemberlessBase(moduleName: string, base: string): boolean {
+    if (base === 'object') return true;
+    const resolved = this.resolveDotted(moduleName, base);
+    return resolved?.kind === 'external' && /^(typing|typing_extensions)\.(Generic|Protocol)$/.test(resolved.dotted);
+  }
+
   /** True when a class or any of its bases could not be resolved (members may exist we cannot see). */
   hasUnknownBases(moduleName: string, cls: ClassSummary, depth = 0): boolean {
     if (depth > MAX_DEPTH) return true;
     for (const base of cls.bases) {
-      if (base === 'object') continue;
+      if (this.isMemberlessBase(moduleName, base)) continue;
       const resolved = this.resolveDotted(moduleName, base, depth + 1);
       if (resolved?.kind !== 'class') return true;
       if (this.hasUnknownBases(resolved.module, resolved.cls, depth + 1)) return true;
@@ -316,7 +485,7 @@ export class WorkspaceIndex {
     const last = parts.pop()!;
     for (const pattern of this.config.twins.modulePatterns) {
       const candidate = [...parts, applyPattern(pattern, last)].join('.');
-      if (candidate !== moduleName && this.byModule.has(candidate)) return candidate;
+      if (candidate !== moduleName && this.has(candidate)) return candidate;
     }
     return undefined;
   }
@@ -329,7 +498,7 @@ export class WorkspaceIndex {
       const base = matchPattern(pattern, last);
       if (base === undefined) continue;
       const candidate = [...parts, base].join('.');
-      if (candidate !== moduleName && this.byModule.has(candidate)) return candidate;
+      if (candidate !== moduleName && this.has(candidate)) return candidate;
     }
     return undefined;
   }
@@ -348,42 +517,65 @@ export class WorkspaceIndex {
     return undefined;
   }
 
-  /** Modules importing moduleName (any binding whose module or module.name is it). */
+  /**
+   * Modules importing moduleName, by any binding: import statements at any depth (`nested`),
+   * under `if TYPE_CHECKING:` (`via` 'type-checking'), star imports, and module paths named in
+   * strings (`via` 'string' / 'dynamic'). Callers that need run-time imports only filter on `via`.
+   */
   importersOf(moduleName: string): { module: ModuleSummary; binding: ImportBinding }[] {
     // One pass over every import per generation instead of one per question (linear, not quadratic).
     const memo = this.currentMemo();
     if (!memo.importers) {
       const byTarget = new Map<string, { module: ModuleSummary; binding: ImportBinding }[]>();
+      const dynamic: { module: ModuleSummary; binding: ImportBinding }[] = [];
       const add = (target: string, entry: { module: ModuleSummary; binding: ImportBinding }) => {
         const list = byTarget.get(target);
-        if (list) list.push(entry);
-        else byTarget.set(target, [entry]);
+        if (list) {
+          if (list[list.length - 1] !== entry) list.push(entry);
+        } else byTarget.set(target, [entry]);
       };
-      for (const mod of this.byPath.values()) {
-        for (const binding of mod.imports) {
-          add(binding.module, { module: mod, binding });
-          if (binding.name) add(`${binding.module}.${binding.name}`, { module: mod, binding });
-        }
-        // A star import imports the module and every name it exports.
-        for (const binding of mod.starImports ?? []) {
-          add(binding.module, { module: mod, binding });
-          for (const name of this.starExported(binding.module)) add(`${binding.module}.${name}`, { module: mod, binding });
+      for (const mod of this.table.byPath.values()) {
+        for (const binding of allImportBindings(mod)) {
+          const entry = { module: mod, binding };
+          if (binding.via === 'dynamic') dynamic.push(entry);
+          for (const target of importTargets(binding)) add(target, entry);
+          // A star import imports the module and every name it exports.
+          if (binding.name === '*') for (const name of this.starExported(binding.module)) add(`${binding.module}.${name}`, entry);
         }
       }
       memo.importers = byTarget;
+      memo.dynamicImporters = dynamic;
     }
-    return [...(memo.importers.get(moduleName) ?? [])];
+    // A file is imported under any of its names (its own and its aliases from other roots).
+    const out = new Set<{ module: ModuleSummary; binding: ImportBinding }>();
+    for (const name of this.namesOfTarget(moduleName)) {
+      for (const entry of memo.importers.get(name) ?? []) out.add(entry);
+      for (const entry of memo.dynamicImporters ?? []) if (dynamicImportCovers(entry.binding, name)) out.add(entry);
+    }
+    return [...out];
+  }
+
+  /** `module` or `module.member` spelled with each name of the module's file (itself first). */
+  private namesOfTarget(dotted: string): string[] {
+    const own = this.module(dotted);
+    if (own) return [dotted, ...this.namesOfFile(own.path).filter((n) => n !== dotted)];
+    const dot = dotted.lastIndexOf('.');
+    const owner = dot > 0 ? this.module(dotted.slice(0, dot)) : undefined;
+    if (!owner) return [dotted];
+    const member = dotted.slice(dot);
+    return [dotted, ...this.namesOfFile(owner.path).map((n) => n + member).filter((n) => n !== dotted)];
   }
 
   /** Paths of files that import from the module at path (direct importers). */
   dependentsOf(path: string): string[] {
-    const mod = this.byPath.get(path);
+    const mod = this.table.byPath.get(path);
     if (!mod) return [];
-    const name = mod.moduleName;
+    const names = this.namesOfFile(path).length ? this.namesOfFile(path) : [mod.moduleName];
     const out = new Set<string>();
-    for (const other of this.byPath.values()) {
+    const imports = (b: ImportBinding, name: string) => b.module === name || b.module.startsWith(name + '.') || (!!b.name && `${b.module}.${b.name}` === name);
+    for (const other of this.table.byPath.values()) {
       if (other.path === path) continue;
-      if ([...other.imports, ...(other.starImports ?? [])].some((b) => b.module === name || b.module.startsWith(name + '.') || (b.name && `${b.module}.${b.name}` === name))) out.add(other.path);
+      if ([...other.imports, ...(other.starImports ?? []), ...(other.nestedImports ?? [])].some((b) => names.some((name) => imports(b, name)))) out.add(other.path);
     }
     return [...out].sort();
   }

@@ -5,7 +5,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import { computeLineStarts } from '../analysis/source';
 import type { Finding } from '../analysis/types';
-import { writeFileAtomic } from './fs-atomic';
+import { writeFileAtomic } from '../project/fs-atomic';
 
 export const BASELINE_VERSION = 1;
 

@@ -3,13 +3,15 @@ import { run as check } from './commands/check';
 import { run as duplicates } from './commands/duplicates';
 import { run as endpoints } from './commands/endpoints';
 import { run as fix } from './commands/fix';
+import { run as initAsync } from './commands/init-async';
 import { run as progress } from './commands/progress';
 import { run as verify } from './commands/verify';
-import { ProgressReadError } from '../progress-file';
+import { ProgressReadError } from '../project/progress-file';
 import type { CommandIO } from './io';
 import { consoleIO } from './io';
 
 export const COMMANDS: Record<string, { summary: string; run: (args: string[], io: CommandIO) => Promise<number> }> = {
+  'init-async': { summary: 'set up async infrastructure: async engine, AsyncSessionLocal, get_async_db (--diff)', run: initAsync },
   check: { summary: 'report findings', run: check },
   fix: { summary: 'apply safe fixes (--unsafe-fixes for all)', run: fix },
   endpoints: { summary: 'list FastAPI endpoints with tier and status', run: endpoints },

@@ -1,11 +1,11 @@
-// What a CLI run works on: the project root (nearest pyproject.toml), the whole-root index
-// (cross-file rules need every module), and the subset of files the user named.
+// What a CLI run works on: the workspace root (findWorkspaceRoot), the whole-root index
+// (cross-file rules need every module, whatever PATHS name), and the subset of files the user named.
 import * as fs from 'fs';
 import * as path from 'path';
 import { type AsyncMigrateConfig, type ConfigProblem, formatProblem } from '../analysis/config';
 import { parseSource, summarizeSource, type RunOptions } from '../analysis/engine';
 import type { Finding } from '../analysis/types';
-import { type LoadedProject, type SkippedFile, analyzeProjectFile, analyzeProjectFiles, loadConfig, loadProject, readPythonFile } from '../project';
+import { type LoadedProject, type SkippedFile, analyzeProjectFile, analyzeProjectFiles, findWorkspaceRoot, isInside, loadConfig, loadProject, readPythonFile } from '../project';
 import { UsageError } from './args';
 import type { CommandIO } from './io';
 
@@ -27,33 +27,6 @@ export interface CliWorkspace {
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
-}
-
-function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-/**
- * The project root: the nearest ancestor (inclusive) of the first path (or the working
- * directory) that contains pyproject.toml; else that path when it is a directory; else cwd
- * (or the file's directory when the file lies outside cwd).
- */
-export function findProjectRoot(cwd: string, firstPath?: string): string {
-  const start = path.resolve(cwd, firstPath ?? '.');
-  let isDir = false;
-  try {
-    isDir = fs.statSync(start).isDirectory();
-  } catch {
-    /* reported by the caller */
-  }
-  for (let dir = isDir ? start : path.dirname(start); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'pyproject.toml'))) return dir;
-    if (path.dirname(dir) === dir) break;
-  }
-  if (isDir) return start;
-  const absCwd = path.resolve(cwd);
-  return isInside(absCwd, start) ? absCwd : path.dirname(start);
 }
 
 /** The configuration has problems: each is printed and the command exits 2 (never silently ignored). */
@@ -80,18 +53,20 @@ export async function openWorkspace(io: CommandIO, paths: string[], options: Ope
   for (let i = 0; i < absPaths.length; i++) {
     if (!fs.existsSync(absPaths[i])) throw new UsageError(`path not found: ${paths[i]}`);
   }
-  const root = findProjectRoot(io.cwd, paths[0]);
+  const root = findWorkspaceRoot(io.cwd, paths[0]);
   for (let i = 0; i < absPaths.length; i++) {
     if (!isInside(root, absPaths[i])) throw new UsageError(`${paths[i]} is outside the project root ${root} (run async-migrate once per project)`);
   }
   const display = (rel: string) => toPosix(path.relative(io.cwd, path.join(root, rel))) || '.';
   const absolute = (rel: string) => path.join(root, rel);
-  const { config, problems } = loadConfig(root);
+  const { config: loadedConfig, problems } = loadConfig(root);
   const configProblems = problems.map((p) => ({ ...p, source: p.source === 'pyproject.toml' ? display('pyproject.toml') : p.source }));
   if (configProblems.length) throw new ConfigError(configProblems);
   const roots = absPaths.length ? absPaths.map((p) => toPosix(path.relative(root, p))) : [''];
   const under = (rel: string) => roots.some((r) => r === '' || rel === r || rel.startsWith(r + '/'));
-  const project = await loadProject(root, { config, onProgress: progressReporter(io, 'indexing'), keep: options.keepTargets ? under : undefined });
+  const project = await loadProject(root, { config: loadedConfig, onProgress: progressReporter(io, 'indexing'), keep: options.keepTargets ? under : undefined });
+  // With the import roots filled in: every file is named the same whatever PATHS were given.
+  const config = project.config;
   io.progress?.('');
   // Files named explicitly are analysed even when excluded or not ending in .py (like ruff).
   for (let i = 0; i < absPaths.length; i++) {

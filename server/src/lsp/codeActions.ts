@@ -1,6 +1,7 @@
 // Code actions: each finding's quick fix (preferred when safe), its suggestions, "Disable AMxxx
 // for this line", "Fix all AMxxx in this file", the safe fix-all (source.fixAll.asyncMigrate)
-// and "Migrate this endpoint" (refactor.rewrite, one WorkspaceEdit = one undo step).
+// "Migrate this endpoint" (refactor.rewrite, one WorkspaceEdit = one undo step) and, on AM103
+// while the workspace has no async session dependency, "Set up async infrastructure".
 // Expensive edits (fix-all, migrate) are computed in codeAction/resolve when the client can.
 import { type CodeAction, CodeActionKind, type CodeActionParams, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
 import { fixAllIncludes, fixText } from '../analysis/engine';
@@ -8,13 +9,16 @@ import { minimalEdit } from '../analysis/fixes/edits';
 import type { Node } from '../analysis/parser';
 import type { RouteSummary } from '../analysis/routes';
 import type { Finding, Fix, TextEdit } from '../analysis/types';
+import { SET_UP_ASYNC_INFRASTRUCTURE, findAsyncSessionDependency } from '../analysis/infrastructure/async-dependency';
+import { type InitAsyncPlan, planInitAsync } from '../analysis/infrastructure/init-async';
+import { computeLineStarts, positionAt } from '../analysis/source';
 import { readPythonFile } from '../project';
+import type { DocumentAnalysis, Workspace } from './context';
 import { toDiagnostic, toLspEdits } from './convert';
 import { OpenDocument } from './document';
 import { type Folder, uriToPath } from './folders';
 import { migrateEndpoint, type EndpointTarget } from '../analysis/migrate-endpoint';
-import { COMMANDS, FIX_ALL_KIND, type MigrateEndpointArgs } from './protocol';
-import type { AsyncMigrateServer } from './server';
+import { COMMANDS, FIX_ALL_KIND, type MigrateEndpointArgs, type SetUpAsyncInfrastructureArgs } from './protocol';
 
 type LazyKind = 'fixAll' | 'fixCode' | 'migrate';
 
@@ -32,8 +36,9 @@ const DIRECTIVE = /#\s*async-migrate:\s*ignore(?!-file)(\[([^\]]*)\])?/i;
 export class CodeActionProvider {
   /** Leave fix-all / migrate edits to codeAction/resolve (the client supports resolving `edit`). */
   lazyEdits = false;
+  private lastSetUp?: { folder: Folder; generation: number; config: Folder['config']; result: ReturnType<CodeActionProvider['setUpAsyncEdit']> };
 
-  constructor(private readonly server: AsyncMigrateServer) {}
+  constructor(private readonly server: Workspace & DocumentAnalysis) {}
 
   provide(params: CodeActionParams): CodeAction[] {
     const uri = params.textDocument.uri;
@@ -62,6 +67,9 @@ export class CodeActionProvider {
       for (const f of hits) {
         const diagnostic = diagnosticFor(f);
         if (f.fix) actions.push(this.fixAction(doc, f.fix, diagnostic, f.fix.applicability === 'safe'));
+        if (f.code === 'AM103' && !f.fix && !doneCodes.has(f.code) && !findAsyncSessionDependency(folder.index, folder.config)) {
+          actions.push(this.setUpAsyncAction(uri, diagnostic));
+        }
         for (const s of f.suggestions ?? []) actions.push(this.fixAction(doc, s, diagnostic, false));
         if (f.code === 'AM701' && f.related?.[0]) {
           const twin = f.related[0];
@@ -106,6 +114,64 @@ export class CodeActionProvider {
     return actions;
   }
 
+
+  /**
+   * "Set up async infrastructure" on an AM103 that has no fix for want of an async dependency:
+   * the edit when the engine can make it, else a command whose message says what it looked for.
+   */
+  private setUpAsyncAction(uri: string, diagnostic: Diagnostic): CodeAction {
+    // Code actions are asked for on every cursor move: reuse the edit while the index is unchanged.
+    const folder = this.server.folderOf(uri);
+    const cached = this.lastSetUp;
+    const result = cached && cached.folder === folder && cached.generation === folder.index.generation && cached.config === folder.config ? cached.result : this.setUpAsyncEdit({ uri });
+    this.lastSetUp = { folder, generation: folder.index.generation, config: folder.config, result };
+    const action: CodeAction = { title: SET_UP_ASYNC_INFRASTRUCTURE, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic] };
+    if ('edit' in result) action.edit = result.edit;
+    else action.command = { title: SET_UP_ASYNC_INFRASTRUCTURE, command: COMMANDS.setUpAsyncInfrastructure, arguments: [{ uri }] };
+    return action;
+  }
+
+  /**
+   * The whole "Set up async infrastructure" edit of the folder holding args.uri, over every file
+   * it touches (open documents at their current version, the others as on disk): one WorkspaceEdit.
+   */
+  setUpAsyncEdit(args: SetUpAsyncInfrastructureArgs): { edit: WorkspaceEdit; plan: InitAsyncPlan } | { plan?: InitAsyncPlan; error: string } {
+    const folder = this.server.folderOf(args.uri);
+    if (!folder.root) return { error: 'open a workspace folder to set up async infrastructure' };
+    const openDocs = new Map<string, OpenDocument>();
+    for (const doc of this.server.docs.values()) if (this.server.folderOf(doc.uri) === folder) openDocs.set(doc.path, doc);
+    const diskTexts = new Map<string, string | undefined>();
+    const readText = (rel: string): string | undefined => {
+      const open = openDocs.get(rel);
+      if (open) return open.text;
+      if (!diskTexts.has(rel)) {
+        const abs = folder.absPath(rel);
+        diskTexts.set(rel, abs ? readPythonFile(abs).text : undefined);
+      }
+      return diskTexts.get(rel);
+    };
+    let plan: InitAsyncPlan;
+    try {
+      plan = planInitAsync(folder.index, folder.config, readText);
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+    if (!plan.files.length) return { plan, error: [plan.session, plan.redis].filter((p) => p).map((p) => p!.message).join('; ') };
+    let edit: WorkspaceEdit = {};
+    for (const { path, edits } of plan.files) {
+      const open = openDocs.get(path);
+      const lineStarts = open ? undefined : computeLineStarts(readText(path) ?? '');
+      const toPosition = open ? (o: number) => open.positionAt(o) : (o: number) => positionAt(lineStarts!, o);
+      const one = this.server.workspaceEdit(open?.uri ?? folder.uriOf(path), open?.version ?? null, toLspEdits(edits, toPosition));
+      edit = {
+        documentChanges: one.documentChanges ? [...(edit.documentChanges ?? []), ...one.documentChanges] : undefined,
+        changes: one.changes ? { ...edit.changes, ...one.changes } : undefined,
+      };
+    }
+    if (!edit.documentChanges) delete edit.documentChanges;
+    if (!edit.changes) delete edit.changes;
+    return { edit, plan };
+  }
 
   resolve(action: CodeAction): CodeAction {
     const data = action.data as LazyData | undefined;

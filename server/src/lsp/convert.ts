@@ -5,7 +5,7 @@ import { pathToFileURL } from 'url';
 import { type Diagnostic, DiagnosticSeverity, DiagnosticTag, type TextEdit as LspTextEdit } from 'vscode-languageserver';
 import { ruleByCode } from '../analysis/rules/registry';
 import type { Finding, Severity, TextEdit } from '../analysis/types';
-import { RULE_DOCS_DIR, packageRoot, ruleDocFileName, ruleDocsUrl as packagedRuleDocsUrl, undocumented } from '../cli/format/rule-docs';
+import { RULE_DOCS_DIR, packageRoot, ruleDocFileName, ruleDocsUrl as packagedRuleDocsUrl, undocumented } from '../project/rule-docs-location';
 import type { DiagnosticData } from './protocol';
 
 export const SOURCE = 'async-migrate';

@@ -14,6 +14,8 @@ export class Folder {
   settings: ServerSettings = { ...DEFAULT_SERVER_SETTINGS };
   config: AsyncMigrateConfig;
   settingsProblems: ConfigProblem[] = [];
+  /** Import roots found in the folder when it was last listed (undefined before the first indexing). */
+  importRoots: string[] | undefined = undefined;
   index: WorkspaceIndex;
   state: IndexingState = 'starting';
   filesIndexed = 0;
@@ -24,8 +26,6 @@ export class Folder {
   /** Resolves when the current indexing pass completes. */
   ready: Promise<void>;
   private resolveReady!: () => void;
-  /** Summary signatures (positions stripped), to tell whether dependents must be re-checked. */
-  readonly signatures = new Map<string, string>();
 
   constructor(
     readonly uri: string,
@@ -78,10 +78,19 @@ export class Folder {
     this.rawSettings = raw;
     const resolved = resolveSettings(this.baseConfig, raw);
     this.settings = resolved.server;
-    this.config = resolved.config;
+    this.config = this.importRoots ? { ...resolved.config, importRoots: this.importRoots } : resolved.config;
     this.settingsProblems = resolved.problems;
     this.index.config = this.config;
     return [...this.baseProblems, ...this.settingsProblems];
+  }
+
+  /** Sets the import roots discovered in the folder (analysis/import-roots.ts); true when they changed. */
+  setImportRoots(roots: string[]): boolean {
+    if (this.importRoots && this.importRoots.join('\0') === roots.join('\0')) return false;
+    this.importRoots = roots;
+    this.config = { ...this.config, importRoots: roots };
+    this.index.config = this.config;
+    return true;
   }
 
   /** Workspace-relative POSIX path of an absolute file path inside this folder, else undefined. */
@@ -101,9 +110,6 @@ export class Folder {
     return this.root ? path.join(this.root, ...relPath.split('/')) : undefined;
   }
 }
-
-/** A summary's JSON without positions (defined with the index, which keys caches on it). */
-export { summarySignature } from '../analysis/workspace';
 
 export function uriToPath(uri: string): string | undefined {
   if (!uri.startsWith('file:')) return undefined;

@@ -7,6 +7,9 @@
 // endpoint id (`METHOD /full/path`). Checklist item ids are stable strings persisted in
 // docs/async-migration/progress.md, so never rename one.
 
+import type { DashboardModel } from '../analysis/dashboard/model';
+import { P95_TARGET_CHANGE } from '../analysis/dashboard/targets';
+
 export const MIGRATION_REQUESTS = {
   /** { folder?: string } → EndpointsResult: inventory rows for the tree (every folder when omitted). */
   endpoints: 'asyncMigrate/endpoints',
@@ -24,6 +27,8 @@ export const MIGRATION_REQUESTS = {
   writeEndpointDoc: 'asyncMigrate/writeEndpointDoc',
   /** EndpointRef → MigratePreview: the combined "Migrate this endpoint" edit, not applied. */
   migratePreview: 'asyncMigrate/migratePreview',
+  /** DashboardParams → DashboardResult: the migration dashboard of a folder (dashboard-requests.ts); `$/progress` on workDoneToken while the history is computed. */
+  dashboard: 'asyncMigrate/dashboard',
 } as const;
 
 /** Server → client: the inventory or the findings it depends on (or progress.md) changed. */
@@ -200,8 +205,8 @@ export interface Metrics {
   after?: LatencySample;
 }
 
-/** The seed's per-endpoint success metric: P95 latency −20 %. */
-export const P95_TARGET_CHANGE = -0.2;
+/** The seed's per-endpoint success metric (P95 −20 %): analysis/dashboard/targets.ts. */
+export { P95_TARGET_CHANGE };
 
 export interface ChecklistModel {
   ref: EndpointRef;
@@ -274,6 +279,30 @@ export interface MigratePreview {
   edits?: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[];
   applied?: string[];
   notDone?: string[];
+}
+
+// ------------------------------------------------------------------ dashboard
+
+export type { AsyncShare, BlockerRow, DashboardModel, History, HistorySample, LatencyRow, RuleCount, TierShare, TwinRow } from '../analysis/dashboard/model';
+
+export interface DashboardParams {
+  /** Workspace folder URI. */
+  folder: string;
+  /** Also compute the burn-up history from git (slow the first time, then cached per commit). */
+  history?: boolean;
+  /** LSP work-done token: `$/progress` begin/report/end while the history is computed. */
+  workDoneToken?: string | number;
+}
+
+export interface DashboardResult {
+  ok: boolean;
+  error?: string;
+  folder: string;
+  /** Folder name shown in the panel title. */
+  name: string;
+  model?: DashboardModel;
+  /** Inventory generation the model was computed from. */
+  generation?: number;
 }
 
 // ------------------------------------------------------------------ shared helpers

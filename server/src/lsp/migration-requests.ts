@@ -9,13 +9,15 @@ import * as path from 'path';
 import { AnalysisCache } from '../analysis/endpoints/dependencies';
 import { buildInventory, endpointById, endpointsAt } from '../analysis/endpoints/inventory';
 import type { Endpoint, Inventory } from '../analysis/endpoints/types';
-import { CHECKLIST_ITEMS, CHECKLIST_STEPS, type ChecklistItemResult, evaluateChecklist } from '../analysis/progress/checklist';
+import { CHECKLIST_ITEMS, CHECKLIST_STEPS, type ChecklistItemResult, evaluateChecklist, servicesUsed } from '../analysis/progress/checklist';
 import type { EndpointState, ProgressState } from '../analysis/progress/state';
 import { computeLineStarts, positionAt } from '../analysis/source';
 import type { Finding } from '../analysis/types';
-import { writeFileAtomic } from '../cli/fs-atomic';
-import { progressPath, readProgress, updateEndpointState } from '../progress-file';
+import { writeFileAtomic } from '../project/fs-atomic';
+import { progressPath, readProgress, updateEndpointState } from '../project/progress-file';
 import { readPythonFile } from '../project';
+import type { CodeActionProvider } from './codeActions';
+import type { FolderEvents, Guard, RequestConnection, ServerLog, Workspace } from './context';
 import type { Folder } from './folders';
 import {
   type ChecklistCheck,
@@ -43,9 +45,7 @@ import {
   STEP_ACTIONS,
   type WriteDocResult,
 } from './migration-protocol';
-import { analysisDocPath, branchNameFor, endpointSlug, locustFilePath, testCommandFor } from './migration-templates';
-import type { Guard } from './requests';
-import type { AsyncMigrateServer } from './server';
+import { analysisDocPath, branchNameFor, endpointSlug, locustFilePath, testCommandFor } from '../project/migration-templates';
 
 /**
  * Rule codes each automatic item of the engine's checklist counts (for counts and jump-to
@@ -60,8 +60,8 @@ export const ITEM_CODES: Record<string, readonly string[]> = {
   'migration.redis': ['AM301', 'AM302'],
 };
 
-/** How often the server looks for index / folder changes to announce (ms). */
-const POLL_MS = 200;
+/** A folder is announced once it stopped changing for this long (ms): one notification per typing pause. */
+const QUIET_MS = 200;
 
 interface CachedInventory {
   inventory: Inventory;
@@ -84,14 +84,19 @@ const MANUAL_IDS = new Set(CHECKLIST_ITEMS.filter((i) => i.kind === 'manual').ma
 
 export class MigrationRequests {
   private readonly caches = new Map<Folder, { analysis: AnalysisCache; last?: CachedInventory; configRef?: unknown; configId: number }>();
-  private readonly announced = new Map<string, { signature: string; settled: boolean }>();
+  /** Pending announcements: a folder's timer restarts on every change until it stays quiet. */
+  private readonly pending = new Map<Folder, NodeJS.Timeout>();
   private generation = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: { dispose(): void } | undefined;
 
-  constructor(readonly server: AsyncMigrateServer) {}
+  constructor(
+    private readonly connection: RequestConnection,
+    private readonly server: Workspace & ServerLog & FolderEvents,
+    private readonly codeActions: Pick<CodeActionProvider, 'migrateEdit'>,
+  ) {}
 
   register(guard: Guard): void {
-    const c = this.server.connection;
+    const c = this.connection;
     c.onRequest(MIGRATION_REQUESTS.endpoints, guard('endpoints', { folders: [] } as EndpointsResult, (p: { folder?: string } | undefined) => this.endpoints(p?.folder)));
     c.onRequest(MIGRATION_REQUESTS.endpointAt, guard('endpointAt', null as EndpointRef | null, (p: EndpointAtParams) => this.endpointAt(p)));
     c.onRequest(MIGRATION_REQUESTS.checklist, guard('checklist', null as ChecklistModel | null, (p: EndpointRef) => this.checklist(p)));
@@ -100,18 +105,13 @@ export class MigrationRequests {
     c.onRequest(MIGRATION_REQUESTS.recordMetrics, guard('recordMetrics', { ok: false, error: 'internal error' } as MutationResult, (p: RecordMetricsParams) => this.recordMetrics(p)));
     c.onRequest(MIGRATION_REQUESTS.writeEndpointDoc, guard('writeEndpointDoc', { ok: false, error: 'internal error' } as WriteDocResult, (p: EndpointRef) => this.writeDoc(p)));
     c.onRequest(MIGRATION_REQUESTS.migratePreview, guard('migratePreview', { ok: false, error: 'internal error' } as MigratePreview, (p: EndpointRef) => this.migratePreview(p)));
-    this.timer = setInterval(() => {
-      try {
-        this.poll();
-      } catch (error) {
-        this.server.logError('inventory change check', error);
-      }
-    }, POLL_MS);
-    this.timer.unref?.();
+    this.unsubscribe = this.server.onFolderChanged((folder) => this.folderChanged(folder));
   }
 
   dispose(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.dispose();
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
     for (const entry of this.caches.values()) entry.analysis.dispose();
     this.caches.clear();
   }
@@ -119,37 +119,34 @@ export class MigrationRequests {
   // ------------------------------------------------------------------ change notifications
 
   /**
-   * Announces a folder once its index (or state, or configuration) changed and then stayed the
-   * same for one poll: typing produces one notification per pause, not one per keystroke.
+   * The server changed a folder's index, indexing state or configuration: announce the folder
+   * once it stayed unchanged for QUIET_MS (typing gives one notification per pause, not one per
+   * keystroke). A folder gone from the workspace drops its caches.
    */
-  private poll(): void {
-    for (const folder of this.caches.keys()) {
-      if ([...this.server.folders.values()].includes(folder)) continue;
-      this.caches.get(folder)!.analysis.dispose();
+  private folderChanged(folder: Folder): void {
+    clearTimeout(this.pending.get(folder));
+    this.pending.delete(folder);
+    if (this.server.folders.get(folder.uri) !== folder) {
+      this.caches.get(folder)?.analysis.dispose();
       this.caches.delete(folder);
-      this.announced.delete(folder.uri);
+      return;
     }
-    for (const folder of this.server.folders.values()) {
-      if (!folder.root) continue;
-      const signature = `${folder.index.generation}|${folder.state}|${this.configId(folder)}`;
-      const seen = this.announced.get(folder.uri);
-      if (!seen) {
-        this.announced.set(folder.uri, { signature, settled: false });
-        continue;
-      }
-      if (seen.signature !== signature) {
-        seen.signature = signature;
-        seen.settled = false;
-      } else if (!seen.settled) {
-        seen.settled = true;
+    if (!folder.root) return;
+    const timer = setTimeout(() => {
+      this.pending.delete(folder);
+      try {
         this.notify(folder);
+      } catch (error) {
+        this.server.logError('inventory change notification', error);
       }
-    }
+    }, QUIET_MS);
+    timer.unref?.();
+    this.pending.set(folder, timer);
   }
 
   notify(folder: Folder): void {
     const params: InventoryChangedParams = { folder: folder.uri, generation: ++this.generation };
-    void this.server.connection.sendNotification(INVENTORY_CHANGED_NOTIFICATION, params);
+    void this.connection.sendNotification(INVENTORY_CHANGED_NOTIFICATION, params);
   }
 
   private entry(folder: Folder) {
@@ -161,10 +158,13 @@ export class MigrationRequests {
     return entry;
   }
 
-  /** Bumped whenever the folder's configuration object is replaced (settings / pyproject change). */
+  /**
+   * Bumped whenever the folder's configuration object is replaced (settings / pyproject change)
+   * or its index is (a re-index starts a new WorkspaceIndex): the analysis cache holds both.
+   */
   private configId(folder: Folder): number {
     const entry = this.entry(folder);
-    if (entry.configRef !== folder.config) {
+    if (entry.configRef !== folder.config || entry.analysis.index !== folder.index) {
       entry.configRef = folder.config;
       entry.configId++;
       // The analysis cache holds the configuration: start a new one.
@@ -359,7 +359,7 @@ export class MigrationRequests {
       }
       switch (r.id) {
         case 'prep.services': {
-          const direct = deps.services.filter((s) => s.depth === 1);
+          const direct = servicesUsed(deps);
           item.count = direct.length;
           item.facts = direct.map((s) => s.name);
           item.locations = direct.slice(0, MAX_LOCATIONS).map((s) => ({ path: s.path, line: s.line - 1, character: 0, text: s.qualified }));
@@ -547,7 +547,7 @@ export class MigrationRequests {
     const uri = folder.uriOf(e.path);
     const before = this.textOf(folder, e.path);
     if (before === undefined) return { ok: false, error: `cannot read ${e.path}` };
-    const result = this.server.codeActions.migrateEdit({ uri, offset: e.nameStart });
+    const result = this.codeActions.migrateEdit({ uri, offset: e.nameStart });
     if ('error' in result) return { ok: false, error: result.error };
     const edit = result.edit;
     let edits: NonNullable<MigratePreview['edits']> = [];
@@ -700,11 +700,4 @@ export function applyLspEdits(text: string, edits: LspEdit[]): string {
   let out = text;
   for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;
-}
-
-/** Registers the requests on the server (one call from requests.ts). */
-export function registerMigrationRequests(server: AsyncMigrateServer, guard: Guard): MigrationRequests {
-  const requests = new MigrationRequests(server);
-  requests.register(guard);
-  return requests;
 }

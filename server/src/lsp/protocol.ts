@@ -20,6 +20,8 @@ export const COMMANDS = {
   fixAll: 'asyncMigrate.fixAll',
   /** args: [{ uri, line?, character? }] → asks the client to show that document (window/showDocument). */
   openTwin: 'asyncMigrate.openTwin',
+  /** args: [{ uri }] (any file or folder of the workspace) → applies "Set up async infrastructure" via workspace/applyEdit. */
+  setUpAsyncInfrastructure: 'asyncMigrate.setUpAsyncInfrastructure',
 } as const;
 
 /** Code action kind of the safe fix-all (for `editor.codeActionsOnSave`). */
@@ -35,6 +37,8 @@ export interface FolderStatus {
   /** Files not read (too large, binary, unreadable). */
   skipped: number;
   enabled: boolean;
+  /** An async session dependency exists (the walkthrough's "Set up async infrastructure" step is done); unknown while indexing. */
+  asyncInfrastructure?: boolean;
 }
 
 export interface StatusPayload {
@@ -62,6 +66,11 @@ export interface MigrateEndpointArgs {
   character?: number;
   /** Or the handler's function name. */
   function?: string;
+}
+
+export interface SetUpAsyncInfrastructureArgs {
+  /** A file or folder URI: the workspace folder holding it is set up. */
+  uri: string;
 }
 
 export interface FixAllArgs {

@@ -28,6 +28,7 @@ import {
   type TextEdit as LspTextEdit,
   type WorkspaceFolder,
   CodeActionKind,
+  Emitter,
 } from 'vscode-languageserver';
 import type { ConfigProblem } from '../analysis/config';
 import { formatProblem } from '../analysis/config';
@@ -35,12 +36,18 @@ import { analyzeFile, parseSource, summarizeSource } from '../analysis/engine';
 import { initParser } from '../analysis/parser';
 import type { Finding } from '../analysis/types';
 import { WorkspaceIndex } from '../analysis/workspace';
-import { MAX_FILE_BYTES, findPythonFiles, isExcluded, readPythonFile } from '../project';
+import { MAX_FILE_BYTES, isExcluded, listWorkspace, readPythonFile } from '../project';
+import { PROJECT_MARKERS, discoverImportRoots } from '../analysis/import-roots';
 import { CodeActionProvider } from './codeActions';
+import type { DocumentAnalysis, FolderEvents, ServerLog, Workspace } from './context';
 import { ruleHoverMarkdown, toDiagnostic } from './convert';
 import { OpenDocument } from './document';
-import { Folder, summarySignature, uriToPath } from './folders';
-import { COMMANDS, FIX_ALL_KIND, type FixAllArgs, type MigrateEndpointArgs, type StatusPayload, STATUS_NOTIFICATION } from './protocol';
+import { Folder, uriToPath } from './folders';
+import { DashboardRequests } from './dashboard-requests';
+import { MigrationRequests } from './migration-requests';
+import { findAsyncSessionDependency } from '../analysis/infrastructure/async-dependency';
+import { COMMANDS, FIX_ALL_KIND, type FixAllArgs, type MigrateEndpointArgs, type SetUpAsyncInfrastructureArgs, type StatusPayload, STATUS_NOTIFICATION } from './protocol';
+import { SET_UP_ASYNC_INFRASTRUCTURE } from '../analysis/infrastructure/async-dependency';
 import { registerRequests } from './requests';
 import { layoutChanged } from './settings';
 
@@ -68,7 +75,7 @@ interface Analysis {
 /** Chunks of indexing work end after this long, so requests stay responsive. */
 const CHUNK_BUDGET_MS = 12;
 
-export class AsyncMigrateServer {
+export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLog, FolderEvents {
   readonly docs = new Map<string, OpenDocument>();
   readonly folders = new Map<string, Folder>();
   /** Files outside every workspace folder (and untitled documents). */
@@ -85,6 +92,10 @@ export class AsyncMigrateServer {
   private statusTimer: NodeJS.Timeout | undefined;
   private shuttingDown = false;
   readonly codeActions: CodeActionProvider;
+  readonly migrationRequests: MigrationRequests;
+  readonly dashboardRequests: DashboardRequests;
+  private readonly folderChanges = new Emitter<Folder>();
+  readonly onFolderChanged = this.folderChanges.event;
   readonly options: Required<ServerOptions>;
   readonly parserReady: Promise<unknown>;
 
@@ -96,6 +107,8 @@ export class AsyncMigrateServer {
     this.parserReady = initParser();
     this.parserReady.catch((error) => this.logError('cannot load the Python grammar', error));
     this.codeActions = new CodeActionProvider(this);
+    this.migrationRequests = new MigrationRequests(connection, this, this.codeActions);
+    this.dashboardRequests = new DashboardRequests(connection, this, this.migrationRequests);
     this.register();
   }
 
@@ -160,6 +173,7 @@ export class AsyncMigrateServer {
       this.shuttingDown = true;
       for (const t of this.timers.values()) clearTimeout(t);
       this.timers.clear();
+      this.migrationRequests.dispose();
     });
     c.onDidOpenTextDocument(
       this.guard('didOpen', undefined, (p) => this.didOpen(p.textDocument.uri, p.textDocument.languageId, p.textDocument.version, p.textDocument.text)),
@@ -178,7 +192,10 @@ export class AsyncMigrateServer {
     c.onCodeActionResolve(this.guard('codeAction/resolve', undefined as unknown as CodeAction, (a: CodeAction) => this.codeActions.resolve(a)));
     c.onHover(this.guard('hover', null as Hover | null, (p: HoverParams) => this.hover(p)));
     c.onExecuteCommand(this.guard('executeCommand', null as unknown, (p) => this.executeCommand(p.command, p.arguments ?? [])));
-    registerRequests(this, (name, fallback, fn) => this.guard(name, fallback, fn));
+    const guard = <A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R | Promise<R>) => this.guard(name, fallback, fn);
+    registerRequests(c, this, guard);
+    this.migrationRequests.register(guard);
+    this.dashboardRequests.register(guard);
   }
 
   private initialize(params: InitializeParams): InitializeResult {
@@ -209,7 +226,7 @@ export class AsyncMigrateServer {
           resolveProvider: true,
         },
         hoverProvider: true,
-        executeCommandProvider: { commands: [COMMANDS.migrateEndpoint, COMMANDS.fixAll, COMMANDS.openTwin] },
+        executeCommandProvider: { commands: [COMMANDS.migrateEndpoint, COMMANDS.fixAll, COMMANDS.openTwin, COMMANDS.setUpAsyncInfrastructure] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'async-migrate', version: VERSION },
@@ -220,7 +237,7 @@ export class AsyncMigrateServer {
     const caps = this.capabilities;
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       await this.connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }] })
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }, { globPattern: '**/setup.cfg' }] })
         .catch((e) => this.logError('registering file watchers', e));
     }
     if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
@@ -236,6 +253,7 @@ export class AsyncMigrateServer {
             if (!folder) continue;
             folder.epoch++;
             this.folders.delete(removed.uri);
+            this.folderChanges.fire(folder);
             for (const uri of [...this.published.keys()]) if (!this.docs.has(uri) && this.folderOf(uri) === folder) this.publish(uri, [], null);
           }
           for (const added of e.added) {
@@ -312,6 +330,7 @@ export class AsyncMigrateServer {
   private async loadFolderSettings(folder: Folder): Promise<void> {
     folder.rawSettings = await this.fetchSettings(folder);
     this.reportProblems(folder, folder.applyConfig(this.readPyproject(folder)));
+    this.folderChanges.fire(folder);
   }
 
   private async reloadSettings(): Promise<void> {
@@ -321,6 +340,7 @@ export class AsyncMigrateServer {
       const scope = folder.settings.diagnosticsScope;
       const raw = await this.fetchSettings(folder);
       this.reportProblems(folder, folder.applySettings(raw));
+      this.folderChanges.fire(folder);
       if (layoutChanged(before, folder.config)) {
         void this.indexFolder(folder);
         continue;
@@ -342,14 +362,19 @@ export class AsyncMigrateServer {
     const root = folder.root;
     let files: string[] = [];
     try {
-      files = findPythonFiles(root, folder.config);
+      const listing = listWorkspace(root, folder.config);
+      files = listing.files;
+      // Module names follow the folder's import roots (a monorepo's backend/ is its own root).
+      if (folder.setImportRoots(discoverImportRoots(listing.files, listing.projectDirs))) {
+        for (const doc of this.docs.values()) if (this.folderOf(doc.uri) === folder) doc.resetTree();
+      }
     } catch (error) {
       this.logError(`listing Python files of ${root}`, error);
     }
     folder.filesTotal = files.length;
     // A fresh index: summaries of files that are gone must not linger.
     folder.index = new WorkspaceIndex(folder.config);
-    folder.signatures.clear();
+    this.folderChanges.fire(folder);
     this.notifyStatus();
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
     progress?.begin('Indexing Python files', 0, `0/${files.length} files`, false);
@@ -379,6 +404,7 @@ export class AsyncMigrateServer {
     }
     if (folder.epoch !== epoch) return;
     folder.markReady();
+    this.folderChanges.fire(folder);
     this.log(`async-migrate: indexed ${i} Python files of ${folder.name} in ${Date.now() - started} ms${skipped.length ? `, skipped ${skipped.length}` : ''}`);
     if (skipped.length) {
       const shown = skipped.slice(0, 3).join(', ');
@@ -422,21 +448,20 @@ export class AsyncMigrateServer {
     this.updateIndex(folder, doc.path, summarizeSource(doc.file(folder.config)), false);
   }
 
-  /** Upserts (or removes) a summary; when its signature changed and asked to, re-checks dependents. */
+  /**
+   * Upserts (or removes) a summary; when what dependents see changed (the index's
+   * contentGeneration moved: not just positions) and asked to, re-checks dependents.
+   */
   private updateIndex(folder: Folder, rel: string, summary: ReturnType<typeof summarizeSource> | undefined, checkDependents: boolean): boolean {
-    const before = folder.signatures.get(rel);
-    const after = summary ? summarySignature(summary) : undefined;
-    const changed = before !== after;
+    const contentBefore = folder.index.contentGeneration;
+    const generationBefore = folder.index.generation;
     // Importers of the module as it was (a removal or a module rename) and as it is now.
     const previous = folder.index.fileByPath(rel);
-    const dependentsBefore = changed && checkDependents && (!summary || previous?.moduleName !== summary.moduleName) ? this.dependentsOf(folder, rel) : [];
-    if (summary) {
-      folder.index.upsert(summary);
-      folder.signatures.set(rel, after!);
-    } else {
-      folder.index.remove(rel);
-      folder.signatures.delete(rel);
-    }
+    const dependentsBefore = checkDependents && previous && (!summary || previous.moduleName !== summary.moduleName) ? this.dependentsOf(folder, rel) : [];
+    if (summary) folder.index.upsert(summary);
+    else folder.index.remove(rel);
+    const changed = folder.index.contentGeneration !== contentBefore;
+    if (folder.index.generation !== generationBefore) this.folderChanges.fire(folder);
     if (changed && checkDependents) {
       const all = new Set([...dependentsBefore, ...(summary ? this.dependentsOf(folder, rel) : [])]);
       all.delete(rel);
@@ -665,6 +690,7 @@ export class AsyncMigrateServer {
 
   private async didChangeWatchedFiles(params: DidChangeWatchedFilesParams): Promise<void> {
     const reindex = new Set<Folder>();
+    const rootsMayMove = new Set<Folder>();
     for (const change of params.changes) {
       const fsPath = uriToPath(change.uri);
       if (!fsPath) continue;
@@ -676,6 +702,9 @@ export class AsyncMigrateServer {
         reindex.add(folder);
         continue;
       }
+      // A new or removed package or project marker may move import roots, and so module names.
+      const base = rel.slice(rel.lastIndexOf('/') + 1);
+      if ((change.type !== FileChangeType.Changed && /^__init__\.pyi?$/.test(base)) || (PROJECT_MARKERS as readonly string[]).includes(base)) rootsMayMove.add(folder);
       if (!/\.pyi?$/.test(rel) || folder.state !== 'ready' || reindex.has(folder)) continue;
       if (this.docs.has(change.uri)) continue; // the editor's text is authoritative
       if (change.type === FileChangeType.Deleted) {
@@ -686,9 +715,22 @@ export class AsyncMigrateServer {
         if (folder.settings.diagnosticsScope === 'workspace') this.schedule(change.uri, this.options.dependentsDelayMs);
       }
     }
+    for (const folder of rootsMayMove) {
+      if (reindex.has(folder) || !folder.root || folder.state !== 'ready') continue;
+      let listing;
+      try {
+        listing = listWorkspace(folder.root, folder.config);
+      } catch (error) {
+        this.logError(`listing Python files of ${folder.root}`, error);
+        continue;
+      }
+      const roots = discoverImportRoots(listing.files, listing.projectDirs);
+      if (roots.join('\0') !== (folder.importRoots ?? []).join('\0')) await this.indexFolder(folder);
+    }
     for (const folder of reindex) {
       const before = folder.config;
       this.reportProblems(folder, folder.applyConfig(this.readPyproject(folder)));
+      this.folderChanges.fire(folder);
       if (layoutChanged(before, folder.config)) {
         for (const doc of this.docs.values()) if (this.folderOf(doc.uri) === folder) doc.resetTree();
         await this.indexFolder(folder);
@@ -728,6 +770,7 @@ export class AsyncMigrateServer {
     if (command === COMMANDS.migrateEndpoint) return this.commandMigrate(arg as unknown as MigrateEndpointArgs);
     if (command === COMMANDS.fixAll) return this.commandFixAll(arg as unknown as FixAllArgs);
     if (command === COMMANDS.openTwin) return this.commandOpenTwin(arg as { uri: string; line?: number; character?: number });
+    if (command === COMMANDS.setUpAsyncInfrastructure) return this.commandSetUpAsync(arg as unknown as SetUpAsyncInfrastructureArgs);
     this.notify(MessageType.Error, `async-migrate: unknown command ${command}`);
     return null;
   }
@@ -757,6 +800,21 @@ export class AsyncMigrateServer {
       this.notify(MessageType.Info, `async-migrate: migrated ${result.handler ?? 'the endpoint'}; left to do by hand: ${result.notDone.join('; ')}`);
     }
     return { applied: applied.applied, notDone: result.notDone, applies: result.applied };
+  }
+
+  /** "Set up async infrastructure": one WorkspaceEdit over the files it touches (one undo step). */
+  private async commandSetUpAsync(args: SetUpAsyncInfrastructureArgs): Promise<unknown> {
+    const result = this.codeActions.setUpAsyncEdit(args);
+    const messages = result.plan ? [result.plan.session, result.plan.redis].filter((p) => p).map((p) => p!.message) : [];
+    if ('error' in result) {
+      const present = result.plan?.session.status === 'present';
+      this.notify(present ? MessageType.Info : MessageType.Warning, `async-migrate: ${result.error}`);
+      return { applied: false, reason: result.error, messages };
+    }
+    const applied = await this.connection.workspace.applyEdit({ label: SET_UP_ASYNC_INFRASTRUCTURE, edit: result.edit });
+    if (!applied.applied) this.notify(MessageType.Warning, `async-migrate: the editor did not apply the edit${applied.failureReason ? `: ${applied.failureReason}` : ''}`);
+    else this.notify(MessageType.Info, `async-migrate: ${messages.join('; ')}${result.plan.notes.length ? ` (${result.plan.notes.join('; ')})` : ''}`);
+    return { applied: applied.applied, messages, notes: result.plan.notes, files: result.plan.files.map((f) => f.path) };
   }
 
   private async commandFixAll(args: FixAllArgs): Promise<unknown> {
@@ -792,6 +850,7 @@ export class AsyncMigrateServer {
       filesTotal: f.filesTotal,
       skipped: f.skipped,
       enabled: f.settings.enable,
+      asyncInfrastructure: f.state === 'ready' ? !!findAsyncSessionDependency(f.index, f.config) : undefined,
     }));
     let findings = 0;
     let errors = 0;

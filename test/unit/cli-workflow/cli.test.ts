@@ -164,6 +164,16 @@ describe('CLI: verify', () => {
     assert.match(r.stdout, /❌ Verification failed: 1 legacy query; 1 warning \(utcnow\); tests skipped \(the checks above failed\)/);
   });
 
+  it('fails on run-time errors in endpoint modules (AM206 here: a call that does not bind)', async () => {
+    const dir = copyFixture();
+    const file = path.join(dir, 'app', 'api', 'v1', 'endpoints', 'schedule', 'sessions.py');
+    fs.appendFileSync(file, '\n\ndef _helper(a, b):\n    return a\n\n\ndef _call():\n    return _helper(1)\n');
+    const r = await cli(dir, 'verify', 'app/api/v1/endpoints/schedule/sessions.py', '--no-tests');
+    assert.strictEqual(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /❌ ERROR: lost writes, expired objects, mismatched calls \(AM106\/AM107\/AM206\): 1\n\s+app\/api\/v1\/endpoints\/schedule\/sessions\.py:\d+:\d+\s+AM206/);
+    assert.match(r.stdout, /Verification failed: 1 run-time error/);
+  });
+
   it('passes a clean endpoint file and runs the test command without a shell (exit 0 / 1 by its status)', async () => {
     const ok = await cli(FIXTURE, 'verify', 'app/api/v1/endpoints/schedule/sessions.py', '--test-command', `node -e "console.log('tests ran in ' + process.cwd())"`);
     assert.strictEqual(ok.code, 0, ok.stdout + ok.stderr);
@@ -214,10 +224,61 @@ describe('CLI: duplicates', () => {
     assert.strictEqual(byPath['app/services/notification.py'].async.path, 'app/services/async_notification.py');
     assert.deepStrictEqual(byPath['app/services/user.py'].importers.map((i) => i.path), ['app/api/v1/endpoints/attendance.py', 'app/api/v1/endpoints/users.py']);
     assert.strictEqual(byPath['app/services/event.py'].safeToDelete, false, 'a test still imports it');
-    assert.deepStrictEqual(byPath['app/services/event.py'].importers, [{ path: 'tests/test_users.py', line: 1, names: ['list_events'], kind: 'test', excluded: true }]);
+    assert.deepStrictEqual(byPath['app/services/event.py'].importers, [{ path: 'tests/test_users.py', line: 1, names: ['list_events'], kind: 'test', how: 'import', excluded: true }]);
     const text = await cli(FIXTURE, 'duplicates');
     assert.match(text.stdout, /app\/services\/notification\.py {2}<-> {2}app\/services\/async_notification\.py\n {2}safe to delete app\/services\/notification\.py/);
     assert.match(text.stdout, /3 twin pairs; 1 sync twin is safe to delete/);
+  });
+});
+
+describe('CLI: duplicates — what still reaches a sync twin', () => {
+  const twin = (name: string) => ({
+    [`app/services/${name}.py`]: `class ${name[0].toUpperCase()}${name.slice(1)}Service:\n    def get(self, db, id):\n        return None\n\n\n${name}_service = ${name[0].toUpperCase()}${name.slice(1)}Service()\n`,
+    [`app/services/async_${name}.py`]: `class Async${name[0].toUpperCase()}${name.slice(1)}Service:\n    async def get(self, db, id):\n        return None\n\n\nasync_${name}_service = Async${name[0].toUpperCase()}${name.slice(1)}Service()\n`,
+  });
+  const files: Record<string, string> = {
+    'pyproject.toml': '[project]\nname = "dups"\nversion = "0.0.0"\n',
+    'app/__init__.py': '',
+    'app/services/__init__.py': '',
+    ...twin('chat'),
+    ...twin('user'),
+    ...twin('report'),
+    ...twin('audit'),
+    ...twin('billing'),
+    'deploy/docker-compose.yml': 'services:\n  worker:\n    command: celery -A app.services.billing:celery_app worker\n  other:\n    command: python -m app.services.audit_tools\n',
+    'app/api/chat.py': 'class Room:\n    def post(self, db, text):\n        from app.services.chat import chat_service\n        return chat_service.get(db, text)\n',
+    'app/api/users.py': 'from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from app.services.user import UserService\n',
+    'app/worker.py': 'import importlib\n\nreports = importlib.import_module("app.services.report")\n',
+  };
+
+  it('an import inside a function, a TYPE_CHECKING-only import, a string and a config file keep a twin from being "safe to delete"; an unused one is', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-dups-'));
+    try {
+      for (const [rel, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), text);
+      }
+      const r = await cli(dir, 'duplicates', '--format', 'json');
+      assert.strictEqual(r.code, 0, r.stderr);
+      const pairs = JSON.parse(r.stdout) as { sync: { path: string }; importers: { path: string; line: number; how: string; names: string[] }[]; safeToDelete: boolean }[];
+      const byPath = Object.fromEntries(pairs.map((p) => [p.sync.path, p]));
+      assert.deepStrictEqual(
+        Object.fromEntries(pairs.map((p) => [p.sync.path, p.safeToDelete])),
+        { 'app/services/audit.py': true, 'app/services/billing.py': false, 'app/services/chat.py': false, 'app/services/report.py': false, 'app/services/user.py': false },
+      );
+      assert.deepStrictEqual(byPath['app/services/chat.py'].importers.map((i) => [i.path, i.line, i.how, i.names]), [['app/api/chat.py', 3, 'local import', ['chat_service']]]);
+      assert.deepStrictEqual(byPath['app/services/user.py'].importers.map((i) => [i.path, i.how]), [['app/api/users.py', 'type-checking']]);
+      assert.deepStrictEqual(byPath['app/services/report.py'].importers.map((i) => [i.path, i.how, i.names]), [['app/worker.py', 'string', ['"app.services.report"']]]);
+      assert.deepStrictEqual(byPath['app/services/billing.py'].importers, [{ path: 'deploy/docker-compose.yml', line: 3, names: ['app.services.billing:celery_app'], kind: 'config', how: 'string' }]);
+      const text = await cli(dir, 'duplicates');
+      assert.match(text.stdout, /app\/services\/chat\.py is still imported by 1 file:\n {4}app\/api\/chat\.py:3 {2}chat_service \(inside a function\)/);
+      assert.match(text.stdout, /not safe to delete app\/services\/user\.py: nothing imports it at run time, but 1 file names it \(check before deleting\):\n {4}app\/api\/users\.py:4 {2}UserService \(only under TYPE_CHECKING\)/);
+      assert.match(text.stdout, /app\/worker\.py:3 {2}"app\.services\.report" \(named as a string\)/);
+      assert.match(text.stdout, /safe to delete app\/services\/audit\.py: nothing imports it any more/);
+      assert.match(text.stdout, /5 twin pairs; 1 sync twin is safe to delete/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -201,6 +201,19 @@ describe('fix --endpoint', () => {
     assert.match(r.stdout, /todo: app\/api\/ping\.py:10: AM401 .*unsafe and was excluded/);
   });
 
+  it('a handler with nothing to migrate says so once, with or without --diff (never "Would change")', async () => {
+    const dir = tempWorkspace({ ...files, 'app/api/ready.py': 'from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get("/ready")\nasync def ready():\n    return 1\n' });
+    for (const extra of [[], ['--diff']]) {
+      const r = await cli(dir, ['fix', '--endpoint', 'app/api/ready.py:ready', ...extra]);
+      assert.strictEqual(r.code, 0, r.stdout + r.stderr);
+      const said = r.stdout + r.stderr;
+      assert.match(said, /nothing to change automatically/);
+      assert.match(said, /^Left unchanged app\/api\/ready\.py; nothing left in the handler\.$/m);
+      assert.doesNotMatch(said, /Would change|Changed/);
+      assert.strictEqual(r.stdout.includes('---'), false, 'no diff');
+    }
+  });
+
   it('an unknown or ambiguous endpoint exits 2 and lists the candidates', async () => {
     const dir = tempWorkspace(files);
     const unknown = await cli(dir, ['fix', '--endpoint', 'DELETE /api/ping']);

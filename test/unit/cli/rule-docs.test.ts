@@ -4,7 +4,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { RULES } from '../../../server/src/analysis/rules/registry';
-import { renderRuleMarkdown, ruleDocFileName, ruleDocsUrl } from '../../../server/src/cli/format/rule-docs';
+import { renderRuleMarkdown } from '../../../server/src/cli/format/rule-docs';
+import { ruleDocFileName, ruleDocsUrl } from '../../../server/src/project/rule-docs-location';
 import { ROOT, checkRuleDocs } from '../../../scripts/gen-rule-docs';
 
 describe('rule docs', () => {

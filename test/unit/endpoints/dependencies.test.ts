@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { AnalysisCache } from '../../../server/src/analysis/endpoints/dependencies';
 import { buildInventory } from '../../../server/src/analysis/endpoints/inventory';
+import { servicesUsed } from '../../../server/src/analysis/progress/checklist';
 import { parseSource, summarizeSource } from '../../../server/src/analysis/engine';
 import { buildIndex, makeConfig, py, type Files } from '../helpers';
 import { byId, inventoryOf } from './helpers';
@@ -98,6 +99,48 @@ describe('endpoint dependency analysis', () => {
     assert.deepStrictEqual(e.dependencies.db.sessions, ['async']);
     assert.strictEqual(e.dependencies.db.legacyQueries, 1, 'the legacy query inside user_service.get_user');
     assert.strictEqual(e.dependencies.db.modernQueries, 1, 'the select() inside async_user_service.get_user');
+  });
+
+  it('"services used" leaves out the handler\'s own helpers and private functions, not services named like them', async () => {
+    const inv = await inventoryOf({
+      ...appWith(py`
+        from fastapi import APIRouter
+        from app.services.user import user_service
+        from app.services import cache
+
+        router = APIRouter()
+
+        def _cache_key(user_id):
+            return f"user:{user_id}"
+
+        def shape(user):
+            return user
+
+        @router.get("/users/{user_id}")
+        def read_user(user_id: int, db=None):
+            key = _cache_key(user_id)
+            cache._remember(key)
+            cache.lookup_service(key)
+            return shape(user_service.get_user(db, user_id))
+      `),
+      'app/services/cache.py': py`
+        def _remember(key):
+            return key
+
+        def lookup_service(key):
+            return key
+      `,
+    });
+    const e = byId(inv, 'GET /api/users/{user_id}');
+    const roles = Object.fromEntries(e.dependencies.services.map((s) => [s.name, `${s.role}${s.local ? ' local' : ''}`]));
+    assert.deepStrictEqual(roles, {
+      _cache_key: 'helper local',
+      shape: 'helper local',
+      'cache._remember': 'helper local',
+      'cache.lookup_service': 'service',
+      'user_service.get_user': 'service',
+    });
+    assert.deepStrictEqual(servicesUsed(e.dependencies).map((s) => s.name).sort(), ['cache.lookup_service', 'user_service.get_user']);
   });
 
   it('reaches external SDKs through services (bounded depth) and names the module that calls them', async () => {

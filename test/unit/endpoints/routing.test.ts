@@ -155,6 +155,128 @@ describe('route discovery across files', () => {
     assert.match(e.routeNote ?? '', /not a string literal/);
   });
 
+  it('constant prefixes resolve across modules: a Settings default read on the instance, an imported module constant, a module attribute', async () => {
+    const inv = await inventoryOf({
+      'app/core/config.py': py`
+        from pydantic_settings import BaseSettings
+
+        class Settings(BaseSettings):
+            API_V1_STR: str = "/api/v1"
+            PROJECT_NAME: str
+
+        settings = Settings()
+      `,
+      'app/core/constants.py': py`
+        ITEMS_PREFIX = "/items"
+        ADMIN = "/admin"
+      `,
+      'app/main.py': py`
+        from fastapi import FastAPI
+        from app.core.config import settings
+        from app.core import constants
+        from app.api import api_router, admin_router
+
+        app = FastAPI()
+        app.include_router(api_router, prefix=settings.API_V1_STR)
+        app.include_router(admin_router, prefix=constants.ADMIN)
+      `,
+      'app/api.py': py`
+        from fastapi import APIRouter
+        from app.core.constants import ITEMS_PREFIX
+
+        api_router = APIRouter()
+        items = APIRouter(prefix=ITEMS_PREFIX)
+        admin_router = APIRouter()
+
+        @items.get("/{item_id}")
+        async def read_item(item_id: int):
+            return {}
+
+        @admin_router.get("/stats")
+        async def stats():
+            return {}
+
+        api_router.include_router(items)
+      `,
+    });
+    assert.deepStrictEqual(ids(inv), ['GET /admin/stats', 'GET /api/v1/items/{item_id}']);
+    assert.strictEqual(byId(inv, 'GET /api/v1/items/{item_id}').routeKnown, true);
+  });
+
+  it('a settings object from a factory annotated with its class (`settings = get_settings()` → `-> Settings`), with the default on a base class', async () => {
+    const inv = await inventoryOf({
+      'app/config.py': py`
+        from functools import lru_cache
+
+        class BaseConfig:
+            API_PREFIX: str = "/api"
+
+        class Settings(BaseConfig):
+            DEBUG: bool = False
+
+        @lru_cache
+        def get_settings() -> Settings:
+            return Settings()
+      `,
+      'app/main.py': py`
+        from fastapi import FastAPI, APIRouter
+        from app.config import get_settings
+
+        settings = get_settings()
+        app = FastAPI()
+        router = APIRouter()
+
+        @router.get("/ping")
+        async def ping():
+            return {}
+
+        app.include_router(router, prefix=settings.API_PREFIX)
+      `,
+    });
+    assert.deepStrictEqual(ids(inv), ['GET /api/ping']);
+  });
+
+  it('near misses stay {?}: a constant bound twice, a setting without a default, an unresolvable import', async () => {
+    const inv = await inventoryOf({
+      'app/config.py': py`
+        PREFIX = "/v1"
+        PREFIX = "/v2"
+
+        class Settings:
+            API_V1_STR: str
+
+        settings = Settings()
+      `,
+      'app/main.py': py`
+        from fastapi import FastAPI, APIRouter
+        from app.config import PREFIX, settings
+        from elsewhere import OTHER
+
+        app = FastAPI()
+        a = APIRouter()
+        b = APIRouter()
+        c = APIRouter()
+
+        @a.get("/a")
+        async def ra():
+            return {}
+
+        @b.get("/b")
+        async def rb():
+            return {}
+
+        @c.get("/c")
+        async def rc():
+            return {}
+
+        app.include_router(a, prefix=PREFIX)
+        app.include_router(b, prefix=settings.API_V1_STR)
+        app.include_router(c, prefix=OTHER)
+      `,
+    });
+    assert.deepStrictEqual(ids(inv), ['GET {?}/a', 'GET {?}/b', 'GET {?}/c']);
+  });
+
   it('an f-string APIRouter prefix and a computed decorator path are unknown too', async () => {
     const inv = await inventoryOf({
       'app/main.py': py`

@@ -7,6 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { skipOrFailInCi } from '../helpers';
 import { REPO } from './client';
 
 const VSCE = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -173,7 +174,7 @@ describe('VSIX contents', function () {
     const unexpected = listed.filter((f) => !ALLOWED.some((re) => re.test(f)));
     assert.deepStrictEqual(unexpected, [], 'files that must not ship');
     for (const f of ['package.json', 'LICENSE', 'CHANGELOG.md', 'media/icon.png', 'snippets/python.json']) assert.ok(listed.includes(f), `${f} missing`);
-    if (!fs.existsSync(path.join(REPO, 'dist/server/server.js'))) return this.skip();
+    if (!fs.existsSync(path.join(REPO, 'dist/server/server.js'))) skipOrFailInCi(this, 'dist/ is not built (node scripts/build.mjs): the runtime files cannot be checked');
     for (const f of ['dist/client/extension.js', 'dist/server/server.js', 'dist/server/tree-sitter.wasm', 'dist/server/tree-sitter-python.wasm']) assert.ok(listed.includes(f), `${f} missing`);
   });
 

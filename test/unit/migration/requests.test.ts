@@ -22,7 +22,7 @@ import {
   type WriteDocResult,
 } from '../../../server/src/lsp/migration-protocol';
 import { DOC_END, DOC_START, ITEM_CODES, applyLspEdits, mergeAnalysisDoc } from '../../../server/src/lsp/migration-requests';
-import { readProgress } from '../../../server/src/progress-file';
+import { readProgress } from '../../../server/src/project/progress-file';
 import { LspClient, REPO } from '../lsp/client';
 
 const CHECKIN = 'POST /api/v1/attendance/checkin';

@@ -16,7 +16,7 @@ import {
   shellQuote,
   splitCommandLine,
   testCommandFor,
-} from '../../../server/src/lsp/migration-templates';
+} from '../../../server/src/project/migration-templates';
 
 const CHECKIN = { method: 'POST', route: '/api/v1/attendance/checkin', function: 'checkin', path: 'app/api/v1/endpoints/attendance.py' };
 const SESSION = { method: 'GET', route: '/api/v1/schedule/sessions/{session_id}', function: 'getSessionDetail', path: 'app/api/v1/endpoints/schedule/sessions.py' };

@@ -13,7 +13,7 @@ import {
   updateEndpointState,
   withFileLock,
   writeProgress,
-} from '../../../server/src/progress-file';
+} from '../../../server/src/project/progress-file';
 import { py } from '../helpers';
 import { inventoryOf } from '../endpoints/helpers';
 

@@ -21,8 +21,48 @@ const asyncService = py`
   async_user_service = AsyncUserService()
 `;
 
+const chatService = py`
+  class ChatService:
+      def send(self, db, text):
+          return text
+
+
+  chat_service = ChatService()
+`;
+
 ruleTester('AM202', {
   valid: [
+    {
+      name: 'a name imported inside another function is not visible here (near miss: no import in scope)',
+      files: {
+        'app/services/chat.py': chatService,
+        'app/api/chat.py': py`
+          def warm_up():
+              from app.services.chat import chat_service
+              return chat_service
+
+          async def endpoint(db, chat_service):
+              return await chat_service.send(db, "hi")
+
+          async def other(db):
+              return await chat_service.send(db, "hi")
+        `,
+      },
+      path: 'app/api/chat.py',
+    },
+    {
+      name: 'a function-local import rebound in the function is not resolved through the import',
+      files: {
+        'app/services/chat.py': chatService,
+        'app/api/chat.py': py`
+          async def endpoint(db, factory):
+              from app.services.chat import chat_service
+              for chat_service in factory():
+                  await chat_service.send(db, "hi")
+        `,
+      },
+      path: 'app/api/chat.py',
+    },
     {
       name: 'awaiting the async twin',
       files: {
@@ -96,6 +136,46 @@ ruleTester('AM202', {
     },
   ],
   invalid: [
+    {
+      name: 'await on a sync method reached through a function-local import (the way around circular imports)',
+      files: {
+        'app/services/chat.py': chatService,
+        'app/api/chat.py': py`
+          class Room:
+              async def post(self, db, text):
+                  from app.services.chat import chat_service
+                  return await chat_service.send(db, text)
+        `,
+      },
+      path: 'app/api/chat.py',
+      errors: ['4:16'],
+      message: '`chat_service.send(…)` is awaited but `ChatService.send` is a plain `def`',
+      output: py`
+        class Room:
+            async def post(self, db, text):
+                from app.services.chat import chat_service
+                return chat_service.send(db, text)
+      `,
+    },
+    {
+      name: 'through `import a.b.c` and a relative import inside functions, and in a function nested in the importing one',
+      files: {
+        'app/services/chat.py': chatService,
+        'app/api/chat.py': py`
+          async def by_module(db):
+              import app.services.chat
+              return await app.services.chat.chat_service.send(db, "x")
+
+          async def by_relative(db):
+              from ..services.chat import chat_service as chat
+              async def inner():
+                  return await chat.send(db, "y")
+              return await inner()
+        `,
+      },
+      path: 'app/api/chat.py',
+      errors: ['3:12', '8:16'],
+    },
     {
       name: 'awaiting a sync service imported through a package star re-export (corpus: clinic-api)',
       files: {

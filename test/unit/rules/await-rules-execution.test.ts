@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { fixText } from '../../../server/src/analysis/engine';
-import { buildIndex, makeConfig, py, type Files } from '../helpers';
+import { buildIndex, makeConfig, py, skipOrFailInCi, type Files } from '../helpers';
 
 const PYTHON = process.env.ASYNC_MIGRATE_PYTHON ?? '/usr/bin/python3';
 const CODES = ['AM201', 'AM202', 'AM203', 'AM204', 'AM205'];
@@ -176,10 +176,7 @@ describe('AM201–AM205 fixes, executed on a real AsyncSession', function () {
 
   before(function () {
     const missing = pythonMissing();
-    if (missing) {
-      console.warn(`    skipping the await-rules execution proof: ${missing}`);
-      this.skip();
-    }
+    if (missing) skipOrFailInCi(this, `the await-rules execution proof cannot run: ${missing}`);
   });
 
   it('the original app fails the way the seed describes', () => {

@@ -109,6 +109,150 @@ ruleTester('AM701', {
       message: '1 module still imports it: app/api/gyms.py',
     },
     {
+      name: 'an import inside a function body is an importer: not "safe to delete" (the common way around circular imports)',
+      files: {
+        'app/services/user.py': syncUser,
+        'app/services/async_user.py': asyncUser,
+        'app/api/users.py': py`
+          from app.services.async_user import async_user_service
+
+          class Notifier:
+              def send(self, user_id):
+                  from app.services.user import user_service
+                  return user_service.get_user(None, user_id)
+        `,
+      },
+      path: 'app/services/user.py',
+      errors: ['1:1'],
+      message: '1 module still imports it: app/api/users.py (inside a function)',
+    },
+    {
+      name: 'try/except ImportError and relative imports at any depth are importers',
+      files: {
+        'app/services/user.py': syncUser,
+        'app/services/async_user.py': asyncUser,
+        'app/services/reports.py': py`
+          def build():
+              try:
+                  from .user import user_service
+              except ImportError:
+                  user_service = None
+              return user_service
+        `,
+      },
+      path: 'app/services/user.py',
+      errors: ['1:1'],
+      message: '1 module still imports it: app/services/reports.py (inside a function)',
+    },
+    {
+      name: 'imported only under TYPE_CHECKING: says so, not safe to delete',
+      files: {
+        'app/services/user.py': syncUser,
+        'app/services/async_user.py': asyncUser,
+        'app/api/users.py': py`
+          from typing import TYPE_CHECKING
+
+          if TYPE_CHECKING:
+              from app.services.user import UserService
+          else:
+              UserService = object
+
+          def describe(service: "UserService") -> str:
+              return "user"
+        `,
+      },
+      path: 'app/services/user.py',
+      errors: ['1:1'],
+      message: 'no module imports it at run time, but it is imported only under TYPE_CHECKING by app/api/users.py',
+    },
+    {
+      name: 'the else branch of `if TYPE_CHECKING:` runs: a run-time importer',
+      files: {
+        'app/services/user.py': syncUser,
+        'app/services/async_user.py': asyncUser,
+        'app/api/users.py': py`
+          import typing
+
+          if typing.TYPE_CHECKING:
+              pass
+          else:
+              from app.services.user import user_service
+        `,
+      },
+      path: 'app/services/user.py',
+      errors: ['1:1'],
+      message: '1 module still imports it: app/api/users.py',
+    },
+    {
+      name: 'named in importlib.import_module("…"): check before deleting',
+      files: {
+        'app/services/user.py': syncUser,
+        'app/services/async_user.py': asyncUser,
+        'app/plugins.py': py`
+          import importlib
+
+          def load():
+              return importlib.import_module("app.services.user")
+        `,
+      },
+      path: 'app/services/user.py',
+      errors: ['1:1'],
+      message: 'no module imports it at run time, but it is named as a string in app/plugins.py: check before deleting',
+    },
+    {
+      name: 'a relative import_module(".user", "app.services") and a "module:attr" string (uvicorn / celery style) are string importers',
+      files: {
+        'app/services/user.py': syncUser,
+        'app/services/async_user.py': asyncUser,
+        'app/loader.py': 'from importlib import import_module\n\nmod = import_module(".user", package="app.services")\n',
+        'app/celery_app.py': 'TASKS = {"sync-users": {"task": "app.services.user:user_service"}}\n',
+      },
+      path: 'app/services/user.py',
+      errors: ['1:1'],
+      message: 'named as a string in app/celery_app.py, app/loader.py: check before deleting',
+    },
+    {
+      name: 'import_module(f"app.services.{name}") may load any module of the package',
+      files: {
+        'app/services/user.py': syncUser,
+        'app/services/async_user.py': asyncUser,
+        'app/registry.py': 'import importlib\n\ndef service(name):\n    return importlib.import_module(f"app.services.{name}")\n',
+      },
+      path: 'app/services/user.py',
+      errors: ['1:1'],
+      message: 'named as a string in app/registry.py: check before deleting',
+    },
+    {
+      name: 'a run-time importer plus a TYPE_CHECKING-only one: both said',
+      files: {
+        'app/services/user.py': syncUser,
+        'app/services/async_user.py': asyncUser,
+        'app/api/a.py': 'from app.services.user import user_service\n',
+        'app/api/b.py': 'from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from app.services import user\n',
+      },
+      path: 'app/services/user.py',
+      errors: ['1:1'],
+      message: '1 module still imports it: app/api/a.py; also imported only under TYPE_CHECKING by app/api/b.py',
+    },
+    {
+      name: 'near miss: strings and imports naming other modules do not count — safe to delete',
+      files: {
+        'app/services/user.py': syncUser,
+        'app/services/async_user.py': asyncUser,
+        'app/api/users.py': py`
+          import importlib
+
+          def load():
+              from app.services.async_user import async_user_service
+              importlib.import_module("app.services.async_user")
+              return "app.services.user_helpers", "app.services", "user", async_user_service
+        `,
+      },
+      path: 'app/services/user.py',
+      errors: ['1:1'],
+      message: 'no module imports it anymore: safe to delete',
+    },
+    {
       name: 'no importers left: safe to delete',
       files: {
         'app/services/user.py': syncUser,

@@ -49,8 +49,11 @@ ruleTester('AM102', {
 
         def purge(db: Session):
             return db.query(Post).filter(Post.id < 10).delete(synchronize_session="fetch")
+
+        def oldest_age(db: Session):
+            return db.query(func.max(User.age)).scalar()
       `)),
-      errors: ['5:12', '8:12', '11:12', '14:12'],
+      errors: ['5:12', '8:12', '11:12', '14:12', '17:12'],
       message: 'legacy Query API `db.query()`',
       output: fixed('select, func, delete', py`
         def get_user(db: Session, user_id: int):
@@ -64,7 +67,29 @@ ruleTester('AM102', {
 
         def purge(db: Session):
             return db.execute(delete(Post).where(Post.id < 10).execution_options(synchronize_session="fetch")).rowcount
+
+        def oldest_age(db: Session):
+            return db.execute(select(func.max(User.age))).scalar_one_or_none()
       `),
+    },
+    {
+      name: 'with_entities(), exists(), from_self() and scalar() in sync code: the same rewrites without await',
+      files: withModels(mod(py`
+        def stats(db: Session):
+            ids = db.query(User).filter(User.id > 1).with_entities(User.id).all()
+            any_post = db.query(db.query(Post).filter(Post.id > 3).exists()).scalar()
+            top = db.query(User).order_by(User.id).limit(5).from_self().order_by(User.id.desc()).all()
+            return ids, any_post, top
+      `)),
+      errors: ['5:11', '6:16', '6:25', '7:11'],
+      output: `from sqlalchemy.orm import Session, aliased\nfrom sqlalchemy import select\nfrom app.models import User, Post\n\n${py`
+        def stats(db: Session):
+            ids = db.execute(select(User.id).where(User.id > 1)).all()
+            any_post = db.execute(select(select(Post).where(Post.id > 3).exists())).scalar_one_or_none()
+            user_subq = aliased(User, select(User).order_by(User.id).limit(5).subquery())
+            top = db.execute(select(user_subq).order_by(user_subq.id.desc())).scalars().all()
+            return ids, any_post, top
+      `}`,
     },
     {
       name: 'multi-line chain with comments (sync)',

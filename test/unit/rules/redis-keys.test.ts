@@ -57,6 +57,26 @@ ruleTester('AM301', {
   ],
   invalid: [
     {
+      name: 'through an attribute of a module-level instance in another file (`cache.redis`, set in __init__)',
+      files: {
+        'app/__init__.py': '',
+        'app/cache.py': 'import redis.asyncio as aioredis\n\n\nclass CacheService:\n    def __init__(self):\n        self.redis = aioredis.from_url("redis://")\n\n\ncache = CacheService()\n',
+        'app/api.py': 'from app.cache import cache\n\n\nasync def purge():\n    return await cache.redis.keys("user:*")\n',
+      },
+      path: 'app/api.py',
+      errors: ['5:18'],
+    },
+    {
+      name: 'through an attribute set from an annotated `redis: Redis` parameter (redis.asyncio), across files',
+      files: {
+        'app/__init__.py': '',
+        'app/svc.py': 'from redis.asyncio import Redis\n\n\nclass Svc:\n    def __init__(self, client: Redis):\n        self.client = client\n\n\nsvc = Svc(None)\n',
+        'app/api.py': 'from app.svc import svc\n\n\nasync def purge():\n    return await svc.client.keys("user:*")\n',
+      },
+      path: 'app/api.py',
+      errors: ['5:18'],
+    },
+    {
       name: 'django-redis: the raw client from get_redis_connection (local and chained)',
       code: py`
         from django_redis import get_redis_connection

@@ -283,3 +283,19 @@ describe('AM203 with AM202 (fix-all over both rules)', () => {
     assert.deepStrictEqual(after.map((f) => f.code), []);
   });
 });
+
+const DRIFTED = {
+        'app/services/booking.py': 'class BookingService:\n    def create_booking(self, db, booking_in):\n        return None\n\n\nbooking_service = BookingService()\n',
+        'app/services/async_booking.py': 'class AsyncBookingService:\n    async def create_booking(self, db, *, slot_id, member_id):\n        return None\n\n\nasync_booking_service = AsyncBookingService()\n',
+        'app/api/bookings.py': 'from app.services.booking import booking_service\n\n\nasync def book(db, booking_in):\n    return booking_service.create_booking(db, booking_in=booking_in)\n',
+      };
+
+describe('AM203 and a twin whose signature drifted', () => {
+  it('reports the call with both signatures and offers no switch (import or call)', async () => {
+    const findings = await analyze(DRIFTED, { select: ['AM203'], only: 'app/api/bookings.py' });
+    const call = findings.find((f) => f.range.start.line === 4);
+    assert.ok(call, findings.map((f) => f.message).join('\n'));
+    assert.match(call.message, /does not fit the twin's signature \(it has no parameter `booking_in`\): `BookingService.create_booking\(self, db, booking_in\)` vs `AsyncBookingService.create_booking\(self, db, \*, slot_id, member_id\)`/);
+    assert.ok(findings.every((f) => !f.fix), 'no fix on the import or the call');
+  });
+});

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { analyze, py, ruleTester } from '../helpers';
+import { analyze, makeConfig, py, ruleTester } from '../helpers';
 
 const sessionModule = py`
   from sqlalchemy.orm import Session, sessionmaker
@@ -102,6 +102,67 @@ ruleTester('AM103', {
         `,
       },
       path: 'notes/main.py',
+    },
+    {
+      name: 'explicit AsyncSession annotation, dependency named like a sync one but its import does not resolve: the annotation wins (monorepo opened at the repository root)',
+      code: py`
+        from fastapi import Depends
+        from sqlalchemy.ext.asyncio import AsyncSession
+        from app.core.database import get_db_session
+
+        async def list_users(session: AsyncSession = Depends(get_db_session)):
+            return await session.scalars(select(User))
+      `,
+    },
+    {
+      name: 'explicit AsyncSession annotation, unannotated async def dependency named get_db_session: a name never overrules the annotation',
+      files: {
+        'app/core/database.py': py`
+          async def get_db_session():
+              async with async_session_maker() as session:
+                  yield session
+        `,
+        'app/api/users.py': py`
+          from fastapi import Depends
+          from sqlalchemy.ext.asyncio import AsyncSession
+          from app.core.database import get_db_session
+
+          async def list_users(session: AsyncSession = Depends(get_db_session)):
+              return await session.scalars(select(User))
+        `,
+      },
+      path: 'app/api/users.py',
+    },
+    {
+      name: 'unannotated db = Depends(get_db) on an unannotated async def get_db: a configured sync name is no evidence (real code: async get_db yielding AsyncSessionLocal())',
+      files: {
+        'app/core/database.py': py`
+          async def get_db():
+              db = AsyncSessionLocal()
+              try:
+                  yield db
+              finally:
+                  await db.close()
+        `,
+        'app/api/items.py': py`
+          from fastapi import Depends
+          from app.core.database import get_db
+
+          async def list_items(db=Depends(get_db)):
+              return await db.scalars(select(Item))
+        `,
+      },
+      path: 'app/api/items.py',
+    },
+    {
+      name: 'unannotated db = Depends(get_db) whose import does not resolve: unknown, so silent',
+      code: py`
+        from fastapi import Depends
+        from app.db.session import get_db
+
+        async def me(db=Depends(get_db)):
+            return db
+      `,
     },
     {
       name: 'an unrelated Session class (requests) is not SQLAlchemy',
@@ -380,5 +441,41 @@ describe('session evidence', () => {
       `,
     });
     assert.deepStrictEqual(findings.filter((f) => /^AM(1|20)/.test(f.code)).map((f) => `${f.code} ${f.message}`), []);
+  });
+});
+
+describe('AM103 and "Set up async infrastructure"', () => {
+  const handler = py`
+    from fastapi import Depends
+    from sqlalchemy.orm import Session
+    from app.db.session import get_db
+
+    async def me(db: Session = Depends(get_db)):
+        return None
+  `;
+  const am103 = async (files: Record<string, string>, session: Record<string, unknown> = {}) => {
+    const found = await analyze(files, { select: ['AM103'], only: 'app/api/users.py', config: makeConfig({ session }) });
+    assert.strictEqual(found.length, 1);
+    return found[0];
+  };
+
+  it('with no async session dependency anywhere: no fix, and the message and reason name the action', async () => {
+    const f = await am103({ 'app/db/session.py': onlySyncSessionModule, 'app/api/users.py': handler });
+    assert.strictEqual(f.fix, undefined);
+    assert.match(f.message, /no async session dependency exists yet: run "Set up async infrastructure" first$/);
+    assert.strictEqual(f.noFixReason, '`get_async_db` does not exist yet; "Set up async infrastructure" (code action, command or `async-migrate init-async`) adds it next to `get_db`');
+  });
+
+  it('a configured async-dependency-module in the workspace that lacks the dependency gives no fix', async () => {
+    const f = await am103({ 'app/db/session.py': onlySyncSessionModule, 'app/db/async_session.py': 'X = 1\n', 'app/api/users.py': handler }, { 'async-dependency-module': 'app.db.async_session' });
+    assert.strictEqual(f.fix, undefined);
+    assert.match(f.noFixReason!, /Set up async infrastructure/);
+  });
+
+  it('near miss: an async dependency under another name exists, so the reason is configuration, not set-up', async () => {
+    const f = await am103({ 'app/db/session.py': onlySyncSessionModule + '\n\nasync def get_async_session():\n    yield None\n', 'app/api/users.py': handler });
+    assert.strictEqual(f.fix, undefined);
+    assert.doesNotMatch(f.message, /Set up async infrastructure/);
+    assert.match(f.noFixReason!, /set \[tool\.async-migrate\.session\] async-dependency/);
   });
 });

@@ -8,6 +8,15 @@ redis = Redis.from_url("redis://localhost")
 ruleTester('AM302', {
   valid: [
     {
+      name: 'an attribute assigned a sync client in one branch and an async one in another is unknown',
+      files: {
+        'app/__init__.py': '',
+        'app/svc.py': 'import redis\nimport redis.asyncio as aioredis\n\n\nclass Svc:\n    def __init__(self, fast):\n        if fast:\n            self.client = aioredis.from_url("redis://")\n        else:\n            self.client = redis.from_url("redis://")\n\n\nsvc = Svc(True)\n',
+        'app/api.py': 'from app.svc import svc\n\n\nasync def read():\n    return svc.client.get("x")\n',
+      },
+      path: 'app/api.py',
+    },
+    {
       name: 'awaited commands',
       code: header + py`
 
@@ -116,6 +125,17 @@ ruleTester('AM302', {
     },
   ],
   invalid: [
+    {
+      name: 'a command on `cache.redis` (async client set in the class of a module-level instance, another file)',
+      files: {
+        'app/__init__.py': '',
+        'app/cache.py': 'import redis.asyncio as aioredis\n\n\nclass CacheService:\n    def __init__(self):\n        self.redis = aioredis.from_url("redis://")\n\n\ncache = CacheService()\n',
+        'app/api.py': 'from app.cache import cache\n\n\nasync def read():\n    value = cache.redis.get("x")\n    return value\n',
+      },
+      path: 'app/api.py',
+      errors: ['5:13'],
+      output: 'from app.cache import cache\n\n\nasync def read():\n    value = await cache.redis.get("x")\n    return value\n',
+    },
     {
       name: 'seed error 4: statement and assignment',
       code: header + py`

@@ -100,6 +100,28 @@ export function waitForDiagnostics(
 }
 
 /**
+ * Resolves with the diagnostics of `uri` the next time they are published, an empty list
+ * included (the language client sets the collection on every publish, which fires
+ * onDidChangeDiagnostics): a positive signal that an analysis ran. Call it before the action
+ * that triggers the analysis (e.g. opening the document).
+ */
+export function nextDiagnosticsPublish(uri: vscode.Uri, timeoutMs = 20_000): Promise<readonly vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const key = uri.toString();
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (!e.uris.some((u) => u.toString() === key)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(vscode.languages.getDiagnostics(uri));
+    });
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no diagnostics were published for ${uri.fsPath} within ${timeoutMs}ms`));
+    }, timeoutMs);
+  });
+}
+
+/**
  * Ask the launcher for a screenshot of the browser page. Resolves with the
  * PNG path, or undefined when not running under the code-server launcher
  * (e.g. under @vscode/test-electron). Never throws for a missing launcher;
@@ -134,6 +156,30 @@ export async function screenshot(name: string, timeoutMs = 30_000): Promise<stri
 }
 
 /** The first workspace folder (tests are always started with one). */
+export interface PageElement {
+  text: string;
+  className: string;
+  attributes: Record<string, string>;
+}
+
+/**
+ * The elements of the workbench page matching a CSS selector, read by the launcher (state that
+ * only the DOM shows, such as a walkthrough step's completion). Undefined outside the launcher.
+ */
+export async function queryPage(name: string, selector: string, timeoutMs = 15_000): Promise<PageElement[] | undefined> {
+  if (!RESULT_FILE) return undefined;
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100) || 'query';
+  const request = `${RESULT_FILE}.query-request-${safe}`;
+  const done = `${request}.done`;
+  fs.rmSync(done, { force: true });
+  fs.writeFileSync(`${request}.tmp`, selector);
+  fs.renameSync(`${request}.tmp`, request);
+  const answer = await waitFor(() => (fs.existsSync(done) ? fs.readFileSync(done, 'utf8') : undefined), timeoutMs, `page query "${safe}"`, 100);
+  fs.rmSync(done, { force: true });
+  if (answer.startsWith('error:')) throw new Error(`page query "${safe}" failed: ${answer}`);
+  return JSON.parse(answer) as PageElement[];
+}
+
 export function workspaceRoot(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('no workspace folder is open');

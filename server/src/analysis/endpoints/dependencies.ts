@@ -9,6 +9,7 @@ import type { SourceFile } from '../source';
 import type { ClassSummary } from '../summary';
 import { dottedName, isAwaited, walk } from '../syntax';
 import type { Finding } from '../types';
+import { twinHolderCandidates, twinMethodNames } from '../twin-names';
 import type { ResolvedSymbol, WorkspaceIndex } from '../workspace';
 import type { EndpointDependencies, SdkUsage, ServiceDependency } from './types';
 
@@ -229,7 +230,8 @@ function analyzeFunction(parsed: ParsedFile, fn: Node, config: AsyncMigrateConfi
   return result;
 }
 
-function roleOf(qualified: string, written: string): ServiceDependency['role'] {
+function roleOf(qualified: string, written: string, local: boolean): ServiceDependency['role'] {
+  if (local) return 'helper';
   const text = `${qualified} ${written}`.toLowerCase();
   if (/repositor(y|ies)|(^|[._])repos?([._]|$)|crud|dao([._]|$)/.test(text)) return 'repository';
   if (/service/.test(text)) return 'service';
@@ -243,7 +245,8 @@ function qualifiedOf(sym: ResolvedSymbol & { kind: 'function' | 'method' }): str
 /** The async counterpart of a sync workspace callee, following the configured twin patterns. */
 export function findAsyncTwin(index: WorkspaceIndex, call: CallSite): ServiceDependency['twin'] | undefined {
   const sym = call.target;
-  const methodNames = [sym.name, ...index.asyncTwinNames(sym.name)];
+  // In a twin holder the method keeps its name or follows `method-patterns`; beside the sync one, only the latter.
+  const methodNames = [sym.name, ...twinMethodNames(index, sym.name)];
   const pathOf = (module: string) => index.module(module)?.path ?? '';
   const asyncMethod = (module: string, cls: ClassSummary) => {
     for (const m of methodNames) {
@@ -252,38 +255,30 @@ export function findAsyncTwin(index: WorkspaceIndex, call: CallSite): ServiceDep
     }
     return undefined;
   };
-  // Holders to look in: the same module and the async twin module.
-  const holders = (module: string) => [module, index.asyncTwinModule(module)].filter((m): m is string => !!m);
   if (sym.kind === 'function') {
-    for (const module of holders(sym.module)) {
-      for (const name of methodNames) {
-        const candidate = index.resolveName(module, name);
-        if (candidate?.kind === 'function' && candidate.fn.isAsync && !(candidate.module === sym.module && candidate.name === sym.name)) {
-          return { name: candidate.name, qualified: `${candidate.module}.${candidate.name}`, path: pathOf(candidate.module), line: candidate.fn.line };
-        }
+    for (const { module, name } of twinHolderCandidates(index, sym.module, sym.name, 'function')) {
+      const candidate = index.resolveName(module, name);
+      if (candidate?.kind === 'function' && candidate.fn.isAsync && !(candidate.module === sym.module && candidate.name === sym.name)) {
+        return { name: candidate.name, qualified: `${candidate.module}.${candidate.name}`, path: pathOf(candidate.module), line: candidate.fn.line };
       }
     }
     return undefined;
   }
   const object = call.objectSymbol;
   if (object?.kind === 'instance') {
-    for (const module of holders(object.module)) {
-      for (const instanceName of [object.name, ...index.asyncTwinNames(object.name)]) {
-        const candidate = index.resolveName(module, instanceName);
-        if (candidate?.kind !== 'instance') continue;
-        const hit = asyncMethod(candidate.classModule, candidate.cls);
-        if (hit) return { name: `${candidate.name}.${hit.m}`, qualified: `${hit.found.module}.${hit.found.className}.${hit.m}`, path: pathOf(hit.found.module), line: hit.found.fn.line };
-      }
-    }
-  }
-  // Through the class: AsyncUserService next to UserService, or in the twin module.
-  for (const module of holders(sym.module)) {
-    for (const className of [sym.className, ...index.asyncTwinNames(sym.className)]) {
-      const candidate = index.resolveName(module, className);
-      if (candidate?.kind !== 'class') continue;
-      const hit = asyncMethod(candidate.module, candidate.cls);
+    for (const { module, name } of [{ module: object.module, name: object.name }, ...twinHolderCandidates(index, object.module, object.name, 'instance')]) {
+      const candidate = index.resolveName(module, name);
+      if (candidate?.kind !== 'instance') continue;
+      const hit = asyncMethod(candidate.classModule, candidate.cls);
       if (hit) return { name: `${candidate.name}.${hit.m}`, qualified: `${hit.found.module}.${hit.found.className}.${hit.m}`, path: pathOf(hit.found.module), line: hit.found.fn.line };
     }
+  }
+  // Through the class: a method twin beside it, AsyncUserService next to UserService, or in the twin module.
+  for (const { module, name } of [{ module: sym.module, name: sym.className }, ...twinHolderCandidates(index, sym.module, sym.className, 'class')]) {
+    const candidate = index.resolveName(module, name);
+    if (candidate?.kind !== 'class') continue;
+    const hit = asyncMethod(candidate.module, candidate.cls);
+    if (hit) return { name: `${candidate.name}.${hit.m}`, qualified: `${hit.found.module}.${hit.found.className}.${hit.m}`, path: pathOf(hit.found.module), line: hit.found.fn.line };
   }
   return undefined;
 }
@@ -338,6 +333,7 @@ export function analyzeEndpoint(cache: AnalysisCache, handler: FunctionRef, maxD
         if (!ref) continue;
         const parentDep = services.get(parentKey);
         const written = call.written.startsWith('self.') && parentDep ? `${parentDep.name.split('.')[0]}.${call.target.name}` : call.written;
+        const local = call.target.module === root.module || /^_(?!_)/.test(call.target.name);
         const dep: ServiceDependency = {
           name: written,
           qualified,
@@ -345,11 +341,12 @@ export function analyzeEndpoint(cache: AnalysisCache, handler: FunctionRef, maxD
           path: ref.path,
           line: call.target.fn.line,
           isAsync: call.target.fn.isAsync,
-          role: roleOf(qualified, written),
+          role: roleOf(qualified, written, local),
           depth,
           blocking,
           doesIO: false,
         };
+        if (local) dep.local = true;
         if (depth > 1) dep.via = parentDep?.name;
         if (!dep.isAsync) {
           const twin = findAsyncTwin(index, call);

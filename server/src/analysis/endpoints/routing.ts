@@ -3,7 +3,7 @@
 // What cannot be known statically (a computed prefix, a prefix that depends on a module-level
 // `if`) becomes `{?}` with a note, never a guess.
 import type { RouteSummary, RouterSummary } from '../routes';
-import type { ModuleSummary } from '../summary';
+import type { ClassSummary, ModuleSummary } from '../summary';
 import type { WorkspaceIndex } from '../workspace';
 import type { ExtraRouting } from './factories';
 import type { MountStep } from './types';
@@ -20,7 +20,7 @@ function withExtras(mod: ModuleSummary, extras?: ExtraRoutingByPath): ModuleSumm
 export const UNKNOWN = '{?}';
 
 export interface RouterNode {
-  /** `module:name` */
+  /** `module:name` (the module's path instead of its name when several projects define that name) */
   key: string;
   module: string;
   name: string;
@@ -69,16 +69,70 @@ export interface RouterGraph {
   problems: { path: string; line: number; message: string }[];
 }
 
-function routerKey(module: string, name: string): string {
-  return `${module}:${name}`;
+function routerKey(index: WorkspaceIndex, module: ModuleSummary, name: string): string {
+  return `${index.moduleKey(module)}:${name}`;
 }
 
 /** Resolves a router expression written in `module` (`router`, `users.router`, `api_router`) to its key. */
 export function resolveRouterKey(index: WorkspaceIndex, module: ModuleSummary, dotted: string): string | undefined {
   const local = module.routers.find((r) => r.name === dotted);
-  if (local) return routerKey(module.moduleName, local.name);
-  const sym = index.resolveDotted(module.moduleName, dotted);
-  if (sym?.kind === 'variable' || sym?.kind === 'instance') return routerKey(sym.module, sym.name);
+  if (local) return routerKey(index, module, local.name);
+  // Names resolve as the module's own project sees them (a monorepo's two `app.main`s).
+  const view = index.forFile(module.path);
+  const sym = view.resolveDotted(module.moduleName, dotted);
+  if (sym?.kind !== 'variable' && sym?.kind !== 'instance') return undefined;
+  const owner = view.module(sym.module);
+  return owner && routerKey(index, owner, sym.name);
+}
+
+/** The router node of a key that is not a router defined at module level (an unknown router). */
+function unknownRouter(index: WorkspaceIndex, key: string, fallbackPath: string, line: number): RouterNode {
+  const cut = key.lastIndexOf(':');
+  const [module, name] = [key.slice(0, cut), key.slice(cut + 1)];
+  const owner = index.fileByPath(module) ?? index.module(module);
+  return { key, module: owner?.moduleName ?? module, name, path: owner?.path ?? fallbackPath, line, kind: 'unknown', prefix: '' };
+}
+
+const DOTTED_NAME = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
+
+/** A string class attribute (`API_V1_STR: str = "/api/v1"`) of a class or its workspace bases. */
+function classConstant(index: WorkspaceIndex, module: string, cls: ClassSummary, name: string, depth = 0): string | undefined {
+  const own = cls.stringConstants?.[name];
+  if (own !== undefined || depth > 4) return own;
+  for (const base of cls.bases) {
+    const resolved = index.resolveDotted(module, base);
+    const found = resolved?.kind === 'class' ? classConstant(index, resolved.module, resolved.cls, name, depth + 1) : undefined;
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The value of a prefix written as a constant, resolved across modules: a module constant
+ * (`API_V1`, `config.API_V1`, imported or not) or a string class attribute read on the class or
+ * on a module-level instance (`settings.API_V1_STR` with `settings = Settings()` or
+ * `settings = get_settings()` annotated `-> Settings`). The class attribute's default is taken:
+ * an environment variable may override a pydantic setting at run time. undefined otherwise.
+ */
+export function constantString(index: WorkspaceIndex, module: ModuleSummary, expr: string | undefined): string | undefined {
+  if (!expr || !DOTTED_NAME.test(expr)) return undefined;
+  const view = index.forFile(module.path);
+  const whole = view.resolveDotted(module.moduleName, expr);
+  if (whole?.kind === 'variable') return whole.variable.stringValue;
+  const cut = expr.lastIndexOf('.');
+  if (cut < 0) return undefined;
+  const owner = view.resolveDotted(module.moduleName, expr.slice(0, cut));
+  const attr = expr.slice(cut + 1);
+  if (owner?.kind === 'class') return classConstant(view, owner.module, owner.cls, attr);
+  if (owner?.kind === 'instance') return classConstant(view, owner.classModule, owner.cls, attr);
+  if (owner?.kind === 'variable' && owner.variable.callee) {
+    // `settings = get_settings()` where `def get_settings() -> Settings`.
+    const factory = view.resolveDotted(owner.module, owner.variable.callee);
+    if (factory?.kind !== 'function') return undefined;
+    const returns = factory.fn.returns?.replace(/^["']|["']$/g, '');
+    const cls = returns && DOTTED_NAME.test(returns) ? view.resolveDotted(factory.module, returns) : undefined;
+    if (cls?.kind === 'class') return classConstant(view, cls.module, cls.cls, attr);
+  }
   return undefined;
 }
 
@@ -88,15 +142,15 @@ export function buildRouterGraph(index: WorkspaceIndex, extras?: ExtraRoutingByP
   const problems: RouterGraph['problems'] = [];
   const modules = index.modules().map((m) => withExtras(m, extras));
   const add = (mod: ModuleSummary, r: RouterSummary) => {
-    routers.set(routerKey(mod.moduleName, r.name), {
-      key: routerKey(mod.moduleName, r.name),
+    const constant = r.prefix === null ? constantString(index, mod, r.prefixExpr) : undefined;
+    routers.set(routerKey(index, mod, r.name), {
+      key: routerKey(index, mod, r.name),
       module: mod.moduleName,
       name: r.name,
       path: mod.path,
       line: r.line,
       kind: r.kind,
-      prefix: r.prefix,
-      prefixExpr: r.prefixExpr,
+      ...(constant !== undefined ? { prefix: constant } : { prefix: r.prefix, prefixExpr: r.prefixExpr }),
     });
   };
   for (const mod of modules) for (const r of mod.routers) add(mod, r);
@@ -109,13 +163,11 @@ export function buildRouterGraph(index: WorkspaceIndex, extras?: ExtraRoutingByP
         continue;
       }
       for (const key of [parent, child]) {
-        if (!routers.has(key)) {
-          const [module, name] = key.split(':');
-          const owner = index.module(module);
-          routers.set(key, { key, module, name, path: owner?.path ?? mod.path, line: inc.line, kind: 'unknown', prefix: '' });
-        }
+        if (!routers.has(key)) routers.set(key, unknownRouter(index, key, mod.path, inc.line));
       }
-      edges.push({ parent, child, prefix: inc.prefix, prefixExpr: inc.prefixExpr, condition: inc.condition, path: mod.path, line: inc.line });
+      const constant = inc.prefix === null ? constantString(index, mod, inc.prefixExpr) : undefined;
+      const prefix = constant !== undefined ? { prefix: constant } : { prefix: inc.prefix, prefixExpr: inc.prefixExpr };
+      edges.push({ parent, child, ...prefix, condition: inc.condition, path: mod.path, line: inc.line });
     }
   }
   return { routers, edges, problems };
@@ -201,14 +253,12 @@ export function resolveRoutes(index: WorkspaceIndex, graph: RouterGraph = buildR
       let mounts: Mount[];
       if (!key) mounts = [{ prefix: '', known: true, chain: [], mounted: false, notes: [`cannot resolve the router ${route.router} the route is registered on`] }];
       else {
-        if (!graph.routers.has(key)) {
-          const [module, name] = key.split(':');
-          graph.routers.set(key, { key, module, name, path: index.module(module)?.path ?? mod.path, line: route.line, kind: 'unknown', prefix: '' });
-        }
+        if (!graph.routers.has(key)) graph.routers.set(key, unknownRouter(index, key, mod.path, route.line));
         mounts = mountsOf(graph, key, new Set(), memo);
       }
-      const pathKnown = route.path !== null;
-      const local = route.path ?? UNKNOWN;
+      const routePath = route.path ?? constantString(index, mod, route.pathExpr) ?? null;
+      const pathKnown = routePath !== null;
+      const local = routePath ?? UNKNOWN;
       const methods = route.methods.length ? route.methods : ['GET'];
       for (const method of methods) {
         for (const m of mounts) {

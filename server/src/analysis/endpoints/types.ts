@@ -25,6 +25,11 @@ export interface ServiceDependency {
   line: number;
   isAsync: boolean;
   role: 'service' | 'repository' | 'helper';
+  /**
+   * A helper of the handler rather than a service it uses: defined in the handler's own module,
+   * or private (`_cache_key`). Its role is then 'helper'.
+   */
+  local?: true;
   /** For a sync callee: its async twin when the workspace has one (`async_user_service.get_user`). */
   twin?: { name: string; qualified: string; path: string; line: number };
   /** 1 = called by the handler, 2 = called by a callee, … */

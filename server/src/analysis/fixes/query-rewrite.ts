@@ -7,9 +7,11 @@
 import type { Node } from '../parser';
 import type { RuleContext } from '../rule';
 import type { Flavor, FunctionFacts } from '../semantics';
-import { children, dottedName, unparen, walk } from '../syntax';
+import { decoratorsPreserve, isLocalName, resolveCall } from '../callee';
+import { children, decoratorsOf, dottedName, isAsyncFunction, keywordArgument, unparen, walk } from '../syntax';
 import type { Fix, TextEdit } from '../types';
-import { needsParensForAwait } from './await';
+import { isAwaitedExpr, makeAsyncEdits, needsParensForAwait } from './await';
+import { awaitBlocker, awaitEdits } from './awaiting';
 import { ensureFromImport, importedLocalName, moduleImportLocal } from './imports';
 import {
   calleeLast,
@@ -49,14 +51,15 @@ const STEP_RENAMES: Record<string, string> = {
 };
 
 /** Methods that end a chain by executing it (or turning it into a subquery). */
-const TERMINALS = ['all', 'first', 'one', 'one_or_none', 'scalar', 'count', 'get', 'delete', 'update', 'subquery', 'scalar_subquery', 'as_scalar'];
+const TERMINALS = ['all', 'first', 'one', 'one_or_none', 'scalar', 'count', 'get', 'delete', 'update', 'subquery', 'scalar_subquery', 'as_scalar', 'exists'];
+/** Terminals that turn the Query into an SQL expression (nothing runs, so nothing is awaited). */
+const EXPRESSION_TERMINALS = ['subquery', 'scalar_subquery', 'as_scalar', 'exists'];
 /** Terminals whose result is a value (not a Query), so `run_sync(lambda s: ...)` can return it. */
 const VALUE_TERMINALS = ['all', 'first', 'one', 'one_or_none', 'scalar', 'count', 'get', 'delete', 'update'];
 
 const UNSUPPORTED: Record<string, string> = {
-  from_self: '`from_self()` has no `select()` equivalent (rewrite it with `.subquery()` and `aliased()`)',
-  exists: '`Query.exists()` wraps the whole query in EXISTS (write `select(exists().where(...))` by hand)',
-  with_entities: '`with_entities()` swaps the selected entities mid-chain (start from `select(<entities>)` instead)',
+  from_self: '`from_self()` on a query built across statements (rewrite it with `.subquery()` and `aliased()`)',
+  with_entities: '`with_entities()` on a query built across statements swaps its entities after the fact (start from `select(<entities>)` instead)',
   add_columns: '`add_columns()` changes the row shape mid-chain (list the columns in `select(...)` instead)',
   add_entity: '`add_entity()` changes the row shape mid-chain (list the entities in `select(...)` instead)',
   yield_per: '`yield_per()` streams rows (with `AsyncSession` use `await db.stream(stmt)`)',
@@ -135,6 +138,37 @@ export function legacyQueryHeads(context: RuleContext): LegacyQuery[] {
     out.push({ head: call, receiver, queryName: name, start: call.startIndex, end: top.endIndex, chain });
   }
   return out;
+}
+
+/**
+ * A query in a lambda written inside `async def` (`key=lambda u: db.query(...)`) on the async
+ * function's session: the lambda runs synchronously, but the session is the async function's —
+ * AM101's case (refused), not AM102's. A session that is the lambda's own parameter
+ * (`db.run_sync(lambda s: s.query(...))`) is a sync session.
+ */
+export function inLambdaOfAsyncFunction(q: LegacyQuery): boolean {
+  return inLambdaOfAsyncFunctionNode(q.head, (dottedName(q.receiver) ?? '').split('.')[0]);
+}
+
+function inLambdaOfAsyncFunctionNode(node: Node, root = ''): boolean {
+  let lambda = false;
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'lambda') {
+      const params = p.childForFieldName('parameters');
+      if (params && walkFind(params, (n) => n.type === 'identifier' && n.text === root)) return false;
+      lambda = true;
+    } else if (p.type === 'function_definition') return lambda && isAsyncFunction(p);
+  }
+  return false;
+}
+
+function walkFind(node: Node, test: (n: Node) => boolean): boolean {
+  let found = false;
+  walk(node, (n) => {
+    if (found || test(n)) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** True when node looks like a mapped class, a column or a SQL function: `User`, `User.id`, `func.count(...)`. */
@@ -297,6 +331,19 @@ function needsUnique(context: RuleContext, shape: Shape, steps: MethodCall[]): b
   return mentionsOtherEntities(context, steps, shape);
 }
 
+/**
+ * `.unique()` before `scalar_one_or_none()`: the legacy `one()` behind `Query.scalar()` de-duplicated
+ * entity rows first, so a join that repeats one entity returned it instead of raising.
+ */
+function scalarNeedsUnique(context: RuleContext, shape: Shape | { unknown: string }, steps: MethodCall[], headArgs: Node): boolean {
+  if (!('unknown' in shape)) return needsUnique(context, shape, steps);
+  // An unknown argument only matters where rows could repeat an entity.
+  const args = positionalArgs(headArgs);
+  const assumeEntity: Shape = { single: args.length === 1, hasEntity: true, args };
+  if (needsUnique(context, assumeEntity, steps)) refuse(`${shape.unknown}, so whether the legacy \`.scalar()\` de-duplicated rows is unknown`);
+  return false;
+}
+
 function checkStep(step: MethodCall): void {
   if (step.name === 'join' || step.name === 'outerjoin') {
     const positional = positionalArgs(step.args);
@@ -309,32 +356,66 @@ function checkStep(step: MethodCall): void {
   }
 }
 
-/** Splits a chain into statement steps, then a terminal (or an unsupported method). */
-function splitChain(calls: MethodCall[]): { steps: MethodCall[]; terminal?: MethodCall } {
+interface SplitChain {
+  steps: MethodCall[];
+  terminal?: MethodCall;
+  /** `.with_entities(A, B)`: the entities `select()` starts from instead of `query()`'s. */
+  projection?: MethodCall;
+}
+
+/**
+ * Splits a chain into statement steps, then a terminal (or an unsupported method). A
+ * `with_entities()` is accepted only where the caller can move its entities into `select()`.
+ */
+function splitChain(calls: MethodCall[], allowProjection = false): SplitChain {
   const steps: MethodCall[] = [];
+  let projection: MethodCall | undefined;
   for (let i = 0; i < calls.length; i++) {
     const call = calls[i];
     if (STEP_RENAMES[call.name]) {
       steps.push(call);
       continue;
     }
-    if (TERMINALS.includes(call.name)) return { steps, terminal: call };
+    if (call.name === 'with_entities' && allowProjection) {
+      checkProjection(call, steps, projection);
+      projection = call;
+      continue;
+    }
+    if (TERMINALS.includes(call.name)) return { steps, terminal: call, projection };
     refuse(UNSUPPORTED[call.name] ?? `\`.${call.name}()\` is not a Query method the rewriter knows`);
   }
-  return { steps };
+  return { steps, projection };
+}
+
+/**
+ * `with_entities()` replaces the selected entities and keeps criteria, order and paging, which is
+ * `select(<entities>)` with the same steps — except for steps resolved against the replaced
+ * entities: joins (their left side), `select_from`, loader options and `filter_by`.
+ */
+function checkProjection(call: MethodCall, before: MethodCall[], previous: MethodCall | undefined): void {
+  if (previous) refuse('`with_entities()` twice in one chain');
+  const bound = before.find((s) => ['join', 'outerjoin', 'select_from', 'options', 'filter_by'].includes(s.name));
+  if (bound) refuse(`\`.${bound.name}()\` before \`with_entities()\` was resolved against the replaced entities (move it after, or start from \`select(<entities>)\`)`);
+  if (!positionalArgs(call.args).length) refuse('`with_entities()` without entities');
+  if (hasComments(call.args)) refuse('comments inside `with_entities()` would be lost');
 }
 
 // ---------------------------------------------------------------------------------------------
 // Edit building.
 
 interface Plan {
+  /** A title saying more than the default (a fix that also edits the callers). */
+  title?: string;
   edits: TextEdit[];
   imports: Set<string>;
+  /** Names to import from `sqlalchemy.orm` (`aliased`). */
+  ormImports?: Set<string>;
 }
 
 class Builder {
   readonly edits: TextEdit[] = [];
   readonly importNames = new Set<string>();
+  readonly ormImportNames = new Set<string>();
   /** The function the query is written in, looked up once. */
   readonly fn: FunctionFacts | undefined;
   private readonly shadowCache = new Map<string, boolean>();
@@ -355,6 +436,8 @@ class Builder {
   }
 
   replace(start: number, end: number, newText: string): void {
+    // Several terminals of one query group may ask for the same edit (a generator written as a list).
+    if (this.edits.some((e) => e.start === start && e.end === end && e.newText === newText)) return;
     this.edits.push({ start, end, newText });
   }
 
@@ -380,8 +463,18 @@ class Builder {
     return alias;
   }
 
+  /** The local spelling of a `sqlalchemy.orm` name (`aliased`), recording the import it needs. */
+  orm(name: string): string {
+    const { file, index } = this.context;
+    const existing = perFile(file, `imported-orm:${name}`, () => importedLocalName(file, 'sqlalchemy.orm', name));
+    if (existing && !this.shadowed(existing)) return existing;
+    if (this.shadowed(name) || index.resolveName(file.moduleName, name)) refuse(`the name \`${name}\` is already taken here`);
+    this.ormImportNames.add(name);
+    return name;
+  }
+
   plan(): Plan {
-    return { edits: this.edits, imports: this.importNames };
+    return { edits: this.edits, imports: this.importNames, ormImports: this.ormImportNames };
   }
 }
 
@@ -419,14 +512,62 @@ function valueUnused(outer: Node): boolean {
   return outer.parent?.type === 'expression_statement';
 }
 
-/** Where `await` may not go even inside `async def`: generator expressions and lambdas. */
-function awaitForbidden(node: Node): string | undefined {
+/** Builtins that consume a whole iterable before returning: a list in place of a generator changes nothing they return. */
+const FULL_CONSUMERS = ['sum', 'list', 'tuple', 'set', 'frozenset', 'sorted', 'min', 'max', 'dict'];
+
+interface AwaitPlacement {
+  /** Why `await` cannot go there. */
+  forbidden?: string;
+  /** A generator expression to write as a list comprehension, so `await` may go inside it. */
+  listify?: Node;
+}
+
+/**
+ * Where `await` may go inside `async def`. Not in a lambda (it runs when called). Not in a
+ * generator expression, where it would make an async generator — except in its first iterable,
+ * which Python evaluates at once in the enclosing function, and when the generator is the whole
+ * argument of a builtin that consumes it all (`sum(...)`, `list(...)`, `sorted(...)`, `"".join(...)`):
+ * written as a list comprehension, the same values are computed in the same order.
+ */
+function awaitPlacement(context: RuleContext, node: Node): AwaitPlacement {
+  let listify: Node | undefined;
   for (let p = node.parent; p; p = p.parent) {
-    if (p.type === 'function_definition') return undefined;
-    if (p.type === 'lambda') return 'the query runs inside a lambda, where `await` is not allowed';
-    if (p.type === 'generator_expression') return 'the query runs inside a generator expression, where `await` would make it an async generator';
+    if (p.type === 'function_definition') return { listify };
+    if (p.type === 'lambda') return { forbidden: 'the query runs inside a lambda, which runs whenever it is called and cannot `await` (move the query out of the lambda, or into an `async def`)' };
+    if (p.type !== 'generator_expression') continue;
+    const firstIterable = p.namedChildren.find((c) => c?.type === 'for_in_clause')?.childForFieldName('right');
+    if (firstIterable && firstIterable.startIndex <= node.startIndex && node.endIndex <= firstIterable.endIndex) continue;
+    if (listify || !consumedWhole(context, p)) return { forbidden: 'the query runs inside a generator expression, where `await` would make it an async generator (and its consumer may stop early)' };
+    listify = p;
   }
-  return undefined;
+  return { listify };
+}
+
+/** The generator expression is the only argument of a builtin that consumes it all (or, with `orShortCircuit`, `any`/`all`). */
+function consumedWhole(context: RuleContext, genexp: Node, orShortCircuit = false): boolean {
+  let call = genexp.parent;
+  if (call?.type === 'argument_list') {
+    if (positionalArgs(call).length !== 1 || positionalArgs(call)[0].id !== genexp.id) return false;
+    call = call.parent;
+  }
+  if (call?.type !== 'call') return false;
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'attribute') return fn.childForFieldName('attribute')?.text === 'join' && fn.childForFieldName('object')?.type === 'string';
+  if (fn?.type !== 'identifier' || !(FULL_CONSUMERS.includes(fn.text) || (orShortCircuit && ['any', 'all'].includes(fn.text)))) return false;
+  // A local (parameter, nested def, import, loop target…) or module-level binding is not the builtin.
+  return !isLocalName(context.facts, fn) && !context.index.resolveName(context.file.moduleName, fn.text);
+}
+
+/** Refuses where `await` cannot go; writes a consumed generator expression as a list comprehension. */
+function placeAwait(b: Builder, node: Node): void {
+  const placement = awaitPlacement(b.context, node);
+  if (placement.forbidden) refuse(placement.forbidden);
+  const genexp = placement.listify;
+  if (!genexp) return;
+  // `sum(x for x in y)`: the call's own parentheses; `sorted((x for x in y), key=k)`: the generator's.
+  const shared = genexp.parent?.type === 'call';
+  b.replace(genexp.startIndex, genexp.startIndex + 1, shared ? '([' : '[');
+  b.replace(genexp.endIndex - 1, genexp.endIndex, shared ? '])' : ']');
 }
 
 function removeExistingAwait(b: Builder, ctx: ChainContext): void {
@@ -445,9 +586,17 @@ interface StatementSpan {
   selectText: string;
   /** End of the statement expression (after its last step). */
   end: number;
+  /** The whole statement head when it is not `select` followed by the original arguments (`select(alias)`). */
+  headText?: string;
 }
 
 const SCALAR_RENAMES: Record<string, string> = { all: 'scalars().all', first: 'scalars().first', one: 'scalar_one', one_or_none: 'scalar_one_or_none' };
+/**
+ * Result methods for terminals whose 2.0 name does not depend on the shape. `Query.scalar()` was
+ * `one()` then the first column, with no rows giving None: exactly `Result.scalar_one_or_none()`,
+ * which raises `MultipleResultsFound` on several rows as the legacy method did.
+ */
+const RESULT_RENAMES: Record<string, string> = { scalar: 'scalar_one_or_none' };
 
 /**
  * Emits the edits turning `<statement>.<terminal>()` into its 2.0 execution form.
@@ -476,12 +625,13 @@ function emitTerminal(
     if (text.slice(span.end, dotStart).trim() === '') b.replace(span.end, t.call.endIndex, tail);
     else b.replace(dotStart, t.call.endIndex, tail);
   };
-  const head = (prefix: string, selectText = span.selectText) => b.replace(span.start, span.headEnd, prefix + selectText);
+  const head = (prefix: string, selectText = span.selectText) => b.replace(span.start, span.headEnd, prefix + (span.headText ?? selectText));
   switch (kind) {
     case 'all':
     case 'first':
     case 'one':
     case 'one_or_none':
+    case 'scalar':
     case 'iterate': {
       const open = mode === 'await' ? `(await ${receiver}.execute(` : `${receiver}.execute(`;
       const close = mode === 'await' ? '))' : ')';
@@ -493,15 +643,9 @@ function emitTerminal(
         b.replace(span.end, span.end, limit + close + (unique ? '.unique()' : '') + (shape.single ? '.scalars()' : ''));
       } else {
         b.replace(span.end, span.end, limit + close);
-        const name = shape.single ? SCALAR_RENAMES[kind] : kind;
+        const name = RESULT_RENAMES[kind] ?? (shape.single ? SCALAR_RENAMES[kind] : kind);
         if (uniquePart || name !== kind) b.replace(terminal!.nameNode.startIndex, terminal!.nameNode.endIndex, uniquePart + name);
       }
-      return;
-    }
-    case 'scalar': {
-      const paren = mode === 'await' && usedAsPrimary(ctx.outer);
-      head(`${paren ? '(' : ''}${aw}${receiver}.scalar(`, span.selectText && select);
-      replaceTerminal(paren ? '))' : ')');
       return;
     }
     case 'count': {
@@ -559,16 +703,101 @@ export interface RewriteResult {
 
 /** Rewrites one `X.query(...)` chain (or the query group it starts) for mode; never throws. */
 export function rewriteLegacyQuery(context: RuleContext, q: LegacyQuery, mode: QueryMode): RewriteResult {
+  return planned(context, q, mode, () => planRewrite(context, q, mode));
+}
+
+/** A plan turned into a fix (with its imports), or a refusal with its reason (and, awaited, a run_sync suggestion). */
+function planned(context: RuleContext, q: LegacyQuery, mode: QueryMode, plan: () => Plan): RewriteResult {
   try {
-    const plan = planRewrite(context, q, mode);
-    const importEdits = importEdit(context, plan.imports);
-    const edits = importEdits ? [...plan.edits, importEdits] : plan.edits;
-    const title = mode === 'await' ? 'Rewrite as awaited select() (SQLAlchemy 2.0)' : 'Rewrite as select() (SQLAlchemy 2.0)';
+    const p = plan();
+    const ormNames = [...(p.ormImports ?? [])].join(', ');
+    const ormEdit = ormNames ? perFile(context.file, `orm-edit:${ormNames}`, () => ensureFromImport(context.file, 'sqlalchemy.orm', ormNames)) : undefined;
+    const edits = [...p.edits, ...mergeInsertions([importEdit(context, p.imports), ormEdit])];
+    const title = p.title ?? (mode === 'await' ? 'Rewrite as awaited select() (SQLAlchemy 2.0)' : 'Rewrite as select() (SQLAlchemy 2.0)');
     return { fix: { title, applicability: 'safe', edits } };
   } catch (error) {
     if (error instanceof Refusal) return { noFixReason: error.message, suggestion: mode === 'await' ? runSyncSuggestion(context, q) : undefined };
     throw error;
   }
+}
+
+/**
+ * A query on an AsyncSession inside a plain `def`: the function becomes `async def`, the query is
+ * rewritten awaited, and every call of the function (all in this file, each in an `async def`
+ * body) is awaited — one edit. Refused, naming the caller, where a caller cannot await.
+ */
+export function rewriteInPlainFunction(context: RuleContext, q: LegacyQuery): RewriteResult {
+  return planned(context, q, 'await', () => planMakeAsync(context, q));
+}
+
+function planMakeAsync(context: RuleContext, q: LegacyQuery): Plan {
+  const { facts, file } = context;
+  const fn = facts.enclosingFunction(q.head);
+  if (!fn || fn.isAsync) refuse('the query is not directly in the body of a plain `def` (a lambda or a class body cannot be made async)');
+  const name = fn.name;
+  if (fn.classNode) refuse(`\`${name}\` is a method, whose callers cannot all be found; make it async and await its callers by hand`);
+  if (!isModuleLevel(fn)) refuse(`\`${name}\` is a nested function; make it async and await its callers by hand`);
+  if (!decoratorsPreserve(decoratorsOf(fn.node).map((d) => d.text))) refuse(`\`${name}\` is decorated, so what its callers receive once it is async is not known`);
+  let generator = false;
+  walk(fn.node.childForFieldName('body')!, (n) => {
+    if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return false;
+    if (n.type === 'yield') generator = true;
+    return !generator;
+  });
+  if (generator) refuse(`\`${name}\` is a generator (made async it would become an async generator)`);
+  refuseUsersInOtherFiles(context, name, 'is imported by other files, whose calls would then get a coroutine', 'make it async and await those calls together');
+  const callEdits: TextEdit[] = [];
+  for (const call of callsInFile(context, fn)) {
+    const at = call.startPosition.row + 1;
+    let def: Node | null = call.parent;
+    while (def && def.type !== 'function_definition') def = def.parent;
+    const caller = def?.childForFieldName('name')?.text;
+    const who = caller ? `\`${caller}\` (line ${at})` : `line ${at}`;
+    if (isAwaitedExpr(call)) refuse(`${who} already awaits \`${name}\`, which is sync`);
+    const blocker = awaitBlocker(facts, call);
+    if (blocker) refuse(`${who} calls \`${name}\` and cannot await it once it is async: ${blocker}`);
+    callEdits.push(...awaitEdits(call));
+  }
+  const plan = planRewrite(context, q, 'await');
+  const title = callEdits.length
+    ? `Make \`${name}\` async, await its ${callEdits.filter((e) => e.newText.startsWith('(await') || e.newText === 'await ').length} call(s) and rewrite as awaited select()`
+    : `Make \`${name}\` async and rewrite as awaited select()`;
+  return { ...plan, title, edits: [...plan.edits, ...makeAsyncEdits(file, fn.node), ...callEdits] };
+}
+
+/** Import edits, with two new import lines at the same place written as one insertion (edits of one fix must not overlap). */
+function mergeInsertions(edits: (TextEdit | undefined)[]): TextEdit[] {
+  const out: TextEdit[] = [];
+  for (const e of edits) {
+    if (!e) continue;
+    const same = out.find((o) => o.start === o.end && e.start === e.end && o.start === e.start);
+    if (same) same.newText += e.newText;
+    else out.push({ ...e });
+  }
+  return out;
+}
+
+/**
+ * The rewrite of a Query returned from a plain function (the helper then returns a `Select` and
+ * its callers execute it); undefined when the chain is not such a return. The helper itself stays
+ * sync either way: building a statement needs no session.
+ */
+export function rewriteQueryHelper(context: RuleContext, q: LegacyQuery): RewriteResult | undefined {
+  const split = (() => {
+    try {
+      return splitChain(q.chain.calls);
+    } catch {
+      return undefined;
+    }
+  })();
+  if (!split || split.terminal || q.chain.danglingAttribute) return undefined;
+  const outer = chainContext(split.steps.at(-1)?.call ?? q.head).outer;
+  if (outer.parent?.type === 'return_statement') return rewriteLegacyQuery(context, q, 'sync');
+  // `q = db.query(M)` … `return q`: the same, built over several statements.
+  const name = assignedNameOf(outer)?.text;
+  const body = context.facts.enclosingFunction(q.head)?.node.childForFieldName('body');
+  const returnsName = !!name && !!body && context.facts.descendantsOfType(body, 'return_statement').some((r) => r.namedChild(0)?.type === 'identifier' && r.namedChild(0)?.text === name);
+  return returnsName ? rewriteLegacyQuery(context, q, 'sync') : undefined;
 }
 
 function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Plan {
@@ -577,22 +806,26 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
   const headArgs = q.head.childForFieldName('arguments');
   if (!headArgs || headArgs.type !== 'argument_list') refuse('query() has no argument list');
   const chain = q.chain;
+  if (chain.calls.some((c) => c.name === 'from_self')) return planFromSelf(b, q, mode);
   // Calls and attributes after the terminal (`.first().name`) apply to the result, not the Query.
-  const { steps, terminal } = splitChain(chain.calls);
+  const { steps, terminal, projection } = splitChain(chain.calls, true);
   if (!terminal && chain.danglingAttribute) refuse(`the chain reads \`.${chain.danglingAttribute.childForFieldName('attribute')?.text}\` from the Query`);
-  const top = terminal ? terminal.call : (steps.at(-1)?.call ?? q.head);
+  // The entities select() starts from: with_entities()'s when the chain has one.
+  const entityArgs = projection?.args ?? headArgs;
+  const lastStep = [...steps, ...(projection ? [projection] : [])].sort((a, c) => a.call.endIndex - c.call.endIndex).at(-1);
+  const top = terminal ? terminal.call : (lastStep?.call ?? q.head);
   const ctx = chainContext(top);
-  if (mode === 'await' && !['subquery', 'scalar_subquery', 'as_scalar'].includes(terminal?.name ?? '')) {
-    const forbidden = awaitForbidden(q.head);
-    if (forbidden && !(terminal === undefined && usedAsInSubquery(ctx.outer))) refuse(forbidden);
+  if (mode === 'await' && !EXPRESSION_TERMINALS.includes(terminal?.name ?? '')) {
+    if (!(terminal === undefined && usedAsInSubquery(ctx.outer))) placeAwait(b, q.head);
   }
   nestedQueriesFixable(context, q, mode);
-  const stmtEnd = (steps.at(-1)?.call ?? q.head).endIndex;
+  if (projection) moveProjection(b, q, projection, terminal);
+  const stmtEnd = (lastStep?.call ?? q.head).endIndex;
   const span: StatementSpan = { start: q.receiver.startIndex, headEnd: q.queryName.endIndex, selectText: 'select', end: stmtEnd };
 
   if (!terminal) {
     if (iteratedDirectly(ctx.outer)) {
-      const shape = requireShape(b, headArgs, 'iterating');
+      const shape = requireShape(b, entityArgs, 'iterating');
       renameSteps(b, steps);
       emitTerminal(b, span, 'iterate', undefined, receiver, mode, shape, needsUnique(context, shape, steps), ctx, false);
       return b.plan();
@@ -603,7 +836,9 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
       return b.plan();
     }
     const name = assignedNameOf(ctx.outer);
+    if (name && projection) refuse(UNSUPPORTED.with_entities);
     if (name) return planGroup(b, q, steps, name, mode);
+    if (ctx.outer.parent?.type === 'return_statement' && !projection) return planHelper(b, q, steps);
     refuse('the Query object itself is passed on or returned (migrate its users together, then build a `select()`)');
   }
 
@@ -612,18 +847,20 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
     case 'first':
     case 'one':
     case 'one_or_none': {
-      const shape = requireShape(b, headArgs, `\`.${terminal.name}()\``);
+      const shape = requireShape(b, entityArgs, `\`.${terminal.name}()\``);
       renameSteps(b, steps);
       emitTerminal(b, span, terminal.name, terminal, receiver, mode, shape, needsUnique(context, shape, steps), ctx, false);
       return b.plan();
     }
     case 'scalar': {
+      const shape = shapeOf(context, entityArgs, b.fn);
+      const unique = scalarNeedsUnique(context, shape, steps, entityArgs);
       renameSteps(b, steps);
-      emitTerminal(b, span, 'scalar', terminal, receiver, mode, { single: false, hasEntity: false, args: [] }, false, ctx, false);
+      emitTerminal(b, span, 'scalar', terminal, receiver, mode, 'unknown' in shape ? { single: false, hasEntity: false, args: [] } : shape, unique, ctx, false);
       return b.plan();
     }
     case 'count': {
-      const shape = shapeOf(context, headArgs, b.fn);
+      const shape = shapeOf(context, entityArgs, b.fn);
       // count() counted the rows of the whole query as a subquery; a plain
       // `select(func.count()).select_from(M).where(...)` counts the same only for one model and filters.
       const simple = !('unknown' in shape) && shape.single && !!shape.model && argKind(context, shape.model, b.fn) === 'entity' && steps.every((s) => ['filter', 'where', 'filter_by'].includes(s.name));
@@ -631,6 +868,11 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
       emitTerminal(b, span, 'count', terminal, receiver, mode, { single: false, hasEntity: false, args: [] }, false, ctx, simple);
       return b.plan();
     }
+    case 'exists':
+      checkExists(b, entityArgs, steps, terminal);
+      renameSteps(b, steps);
+      emitTerminal(b, span, 'subquery', terminal, receiver, mode, { single: false, hasEntity: false, args: [] }, false, ctx, false);
+      return b.plan();
     case 'subquery':
     case 'scalar_subquery':
     case 'as_scalar':
@@ -647,6 +889,35 @@ function planRewrite(context: RuleContext, q: LegacyQuery, mode: QueryMode): Pla
       return planDml(b, q, steps, terminal, mode, ctx);
   }
   refuse(`\`.${terminal.name}()\` is not supported`);
+}
+
+/**
+ * `db.query(M)....with_entities(A, B)...` → `select(A, B)...`: the entities move into the head and
+ * the call is removed (with the line break before it when it stands on its own line).
+ */
+function moveProjection(b: Builder, q: LegacyQuery, projection: MethodCall, terminal: MethodCall | undefined): void {
+  if (terminal && ['get', 'delete', 'update'].includes(terminal.name)) refuse(`\`.${terminal.name}()\` after \`with_entities()\` has no statement equivalent`);
+  b.replace(q.head.childForFieldName('arguments')!.startIndex, q.head.childForFieldName('arguments')!.endIndex, projection.args.text);
+  const text = b.context.file.text;
+  const before = projection.attribute.childForFieldName('object')!.endIndex;
+  const dotStart = projection.dot?.startIndex ?? projection.nameNode.startIndex;
+  b.replace(text.slice(before, dotStart).trim() === '' ? before : dotStart, projection.call.endIndex, '');
+}
+
+/**
+ * `Query.exists()` is `EXISTS (SELECT 1 FROM <entity> WHERE ...)` without eager loads; 2.0's
+ * `Select.exists()` is the same test when FROM comes from mapped entities or their columns (not
+ * from a bare SQL function, whose FROM the legacy method took from elsewhere) and no loader option is
+ * set (the legacy method dropped them).
+ */
+function checkExists(b: Builder, entityArgs: Node, steps: MethodCall[], terminal: MethodCall): void {
+  if (children(terminal.args).length) refuse('`.exists()` with arguments');
+  if (steps.some((s) => s.name === 'options')) refuse('`.options()` before `.exists()` (the legacy method dropped eager loads)');
+  const args = positionalArgs(entityArgs);
+  const kinds = args.map((a) => argKind(b.context, a, b.fn));
+  if (!args.length || kinds.some((k) => k === 'unknown') || args.some((a) => unparen(a).type === 'call' && kinds[args.indexOf(a)] !== 'entity')) {
+    refuse('`.exists()` over something other than mapped entities or their columns (its FROM is not known)');
+  }
 }
 
 function requireShape(b: Builder, headArgs: Node, what: string): Shape {
@@ -745,26 +1016,340 @@ function planDml(b: Builder, q: LegacyQuery, steps: MethodCall[], terminal: Meth
 }
 
 // ---------------------------------------------------------------------------------------------
-// Queries built over several statements: q = db.query(M); q = q.filter(...); return q.all()
+// from_self(): the inner query becomes a subquery the outer one selects from through `aliased()`.
+//
+//   return db.query(User).filter(a).from_self().order_by(User.id).all()
+// →
+//   user_subq = aliased(User, select(User).where(a).subquery())
+//   return (await db.execute(select(user_subq).order_by(user_subq.id))).scalars().all()
+//
+// Legacy from_self() adapted the entity's columns in the outer criteria to the subquery; the alias
+// does the same explicitly. Exact only for one entity and outer steps that name nothing else.
 
-interface GroupTerminal {
-  root: Node;
-  steps: MethodCall[];
-  terminal?: MethodCall;
-  kind: TerminalKind;
-  ctx: ChainContext;
+const FROM_SELF_OUTER_STEPS = ['filter', 'where', 'filter_by', 'order_by', 'limit', 'offset', 'slice', 'distinct'];
+const FROM_SELF_TERMINALS = ['all', 'first', 'one', 'one_or_none', 'scalar', 'count'];
+
+function planFromSelf(b: Builder, q: LegacyQuery, mode: QueryMode): Plan {
+  const { context } = b;
+  const calls = q.chain.calls;
+  const at = calls.findIndex((c) => c.name === 'from_self');
+  const fromSelf = calls[at];
+  if (calls.slice(at + 1).some((c) => c.name === 'from_self')) refuse('`from_self()` twice in one chain');
+  if (children(fromSelf.args).length) refuse('`from_self()` with entities (select them from the subquery by hand)');
+  const inner = splitChain(calls.slice(0, at));
+  const outer = splitChain(calls.slice(at + 1));
+  if (inner.terminal || inner.projection) refuse('`from_self()` after a terminal');
+  if (inner.steps.some((s) => s.name === 'options')) refuse('loader options inside `from_self()` (the legacy subquery dropped them)');
+  const terminal = outer.terminal;
+  if (!terminal) refuse('`from_self()` without a terminal (`.all()`, `.first()`, …) in the same chain');
+  if (!FROM_SELF_TERMINALS.includes(terminal.name)) refuse(`\`.${terminal.name}()\` after \`from_self()\``);
+  const badOuter = outer.steps.find((s) => !FROM_SELF_OUTER_STEPS.includes(s.name));
+  if (badOuter) refuse(`\`.${badOuter.name}()\` after \`from_self()\` (only filters, order and paging are adapted to the subquery here)`);
+  const headArgs = q.head.childForFieldName('arguments')!;
+  const shape = shapeOf(context, headArgs, b.fn);
+  if ('unknown' in shape || !shape.single || !shape.model) refuse('`from_self()` over something other than one mapped entity');
+  const model = unparen(shape.model);
+  if (mentionsOtherEntities(context, outer.steps, shape)) refuse('the criteria after `from_self()` name other tables, which the legacy method did not adapt the same way');
+  if (hasComments(q.chain.top)) refuse('comments inside the chain would be lost');
+  if (mode === 'await') placeAwait(b, q.head);
+  nestedQueriesFixable(context, q, mode);
+  const innerEndOffset = (inner.steps.at(-1)?.call ?? q.head).endIndex;
+  if (legacyQueryHeads(context).some((n) => n !== q && n.start > q.start && n.start < innerEndOffset)) refuse('a legacy query nested inside `from_self()`\'s inner query');
+  const ctx = chainContext(terminal.call);
+  const hoist = hoistPoint(context, ctx.outer, q.start);
+
+  // The inner statement, written out: the session head becomes select(), steps are renamed.
+  const text = context.file.text;
+  const innerEnd = (inner.steps.at(-1)?.call ?? q.head).endIndex;
+  const innerEdits: TextEdit[] = [{ start: q.receiver.startIndex, end: q.queryName.endIndex, newText: b.sqla('select') }];
+  for (const step of inner.steps) {
+    checkStep(step);
+    const renamed = STEP_RENAMES[step.name];
+    if (renamed !== step.name) innerEdits.push({ start: step.nameNode.startIndex, end: step.nameNode.endIndex, newText: renamed });
+  }
+  let innerText = '';
+  let cursor = q.receiver.startIndex;
+  for (const e of innerEdits.sort((x, y) => x.start - y.start)) {
+    innerText += text.slice(cursor, e.start) + e.newText;
+    cursor = e.end;
+  }
+  innerText += text.slice(cursor, innerEnd);
+  // Written on one line: a break before `.step` goes, any other becomes a space.
+  if (/\n/.test(innerText)) innerText = innerText.replace(/\s*\n\s*(?=\.)/g, '').replace(/\s*\n\s*/g, ' ');
+
+  const alias = freshName(b, hoist.statement, `${snakeCase(model.text.split('.').at(-1)!)}_subq`);
+  const aliased = b.orm('aliased');
+  b.replace(hoist.lineStart, hoist.lineStart, `${hoist.indent}${alias} = ${aliased}(${model.text}, ${innerText}.subquery())\n`);
+  // The outer steps read the alias where they named the entity.
+  for (const step of outer.steps) {
+    for (const use of entityUses(step.args, model.text)) b.replace(use.startIndex, use.endIndex, alias);
+  }
+  renameSteps(b, outer.steps);
+  const unique = needsUnique(context, shape, [...inner.steps, ...outer.steps]);
+  const span: StatementSpan = { start: q.receiver.startIndex, headEnd: fromSelf.call.endIndex, selectText: 'select', end: (outer.steps.at(-1)?.call ?? fromSelf.call).endIndex, headText: `${b.sqla('select')}(${alias})` };
+  const outShape: Shape = { single: true, hasEntity: true, args: [] };
+  emitTerminal(b, span, terminal.name as TerminalKind, terminal, q.receiver.text, mode, outShape, unique, ctx, false);
+  return b.plan();
 }
 
-function planGroup(b: Builder, q: LegacyQuery, headSteps: MethodCall[], nameNode: Node, mode: QueryMode): Plan {
+/** Nodes in args spelling the entity (`User`, `models.User`), not attribute names or keywords. */
+function entityUses(args: Node, entity: string): Node[] {
+  const out: Node[] = [];
+  walk(args, (n) => {
+    if ((n.type === 'identifier' || n.type === 'attribute') && n.text === entity) {
+      const parent = n.parent!;
+      const isAttributeName = parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === n.id;
+      const isKeywordName = parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === n.id;
+      if (!isAttributeName && !isKeywordName) out.push(n);
+      return false;
+    }
+  });
+  return out;
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** A local name free in the function (and the module) for a hoisted statement. */
+function freshName(b: Builder, near: Node, base: string): string {
   const { context } = b;
+  const taken = (name: string) => context.facts.isShadowedLocally(near, name) || !!context.index.resolveName(context.file.moduleName, name) || b.fn?.params.has(name) || b.fn?.locals.has(name);
+  for (let i = 1; i < 10; i++) {
+    const name = i === 1 ? base : `${base}${i}`;
+    if (!taken(name)) return name;
+  }
+  refuse(`no free name for the subquery alias (\`${base}\` is taken)`);
+}
+
+const HOISTABLE_STATEMENTS = ['expression_statement', 'return_statement'];
+/** Expressions that may skip or repeat part of their operands: a value hoisted out of them could run when it did not. */
+const CONDITIONAL_EXPRESSIONS = ['conditional_expression', 'boolean_operator', 'lambda', 'generator_expression', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension'];
+
+/**
+ * Where a statement built from the query can be inserted before the statement holding it: exact
+ * only when the query runs once, unconditionally, and nothing written before it in that
+ * statement has effects (so building it earlier changes no order of evaluation).
+ */
+function hoistPoint(context: RuleContext, outer: Node, queryStart: number): { statement: Node; lineStart: number; indent: string } {
+  let statement: Node | undefined;
+  for (let n: Node | null = outer; n; n = n.parent) {
+    const parent = n.parent;
+    if (CONDITIONAL_EXPRESSIONS.includes(n.type)) refuse('the query sits in a conditional, a comprehension or a lambda, so building its subquery before the statement could change what runs');
+    if (parent && (parent.type === 'block' || parent.type === 'module')) {
+      statement = n;
+      break;
+    }
+    if (n.type === 'function_definition' || n.type === 'class_definition') break;
+  }
+  if (!statement) refuse('the query is not in a simple statement, so its subquery cannot be built before it');
+  // An `if` condition and a `for` iterable run once, before anything else in their statement.
+  const within = (field: string) => {
+    const part = statement!.childForFieldName(field);
+    return !!part && part.startIndex <= queryStart && queryStart < part.endIndex;
+  };
+  const headerPart = (statement.type === 'if_statement' && within('condition')) || (statement.type === 'for_statement' && within('right'));
+  if (!HOISTABLE_STATEMENTS.includes(statement.type) && !headerPart) refuse(`the query is in a \`${statement.type.replace(/_statement$/, '')}\` statement, so its subquery cannot be built before it`);
+  let effect: Node | undefined;
+  walk(statement.type === 'for_statement' ? statement.childForFieldName('right')! : statement, (n) => {
+    if (effect || n.startIndex >= queryStart) return false;
+    if (n.endIndex > queryStart) return; // an ancestor of the query: look inside
+    if (['call', 'await', 'yield', 'named_expression', 'lambda'].includes(n.type)) effect = n;
+    return !effect;
+  });
+  if (effect) refuse(`\`${shorten(effect.text)}\` runs before the query in the same statement, so its subquery cannot be built first`);
+  const text = context.file.text;
+  const lineStart = text.lastIndexOf('\n', statement.startIndex - 1) + 1;
+  const indent = text.slice(lineStart, statement.startIndex);
+  if (indent.trim() !== '') refuse('the statement does not start its line');
+  return { statement, lineStart, indent };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A Query built in one function and finished in another:
+//
+//   def active_users(db): return db.query(User).filter(User.active)
+//   users = active_users(db).order_by(User.id).all()
+// →
+//   def active_users(db): return select(User).where(User.active)
+//   users = (await db.execute(active_users(db).order_by(User.id))).scalars().all()
+//
+// One edit for the helper and every call, so it is offered only when every caller is in this file
+// (the engine's fixes edit one file), each finishes the query in a way `select()` has, and each runs
+// it on a session it can use: awaited only on an argument proven to be an AsyncSession.
+
+interface HelperCall {
+  call: Node;
+  /** Where the caller runs the Query: the chain on the call itself, or the uses of the name it keeps it in. */
+  executions: GroupTerminal[];
+  /** `q = q.filter(...)` steps when the caller keeps the Query in a name. */
+  stepUses: MethodCall[][];
+  session: Node;
+  mode: QueryMode;
+}
+
+function planHelper(b: Builder, q: LegacyQuery, helperSteps: MethodCall[]): Plan {
+  const finish = helperPlan(b, q, helperSteps);
+  b.replace(q.receiver.startIndex, q.queryName.endIndex, b.sqla('select'));
+  renameSteps(b, helperSteps);
+  return finish();
+}
+
+/**
+ * Checks the helper returning the Query and finds its callers; the returned function then emits
+ * each caller's execution (the helper's own head and steps are the caller's to rewrite).
+ */
+function helperPlan(b: Builder, q: LegacyQuery, helperSteps: MethodCall[]): () => Plan {
+  const { context } = b;
+  const fn = b.fn;
+  if (!fn) refuse('the Query object itself is returned outside a function');
+  if (fn.classNode) refuse(`the Query is returned by the method \`${fn.name}\`, whose callers cannot all be found (migrate them together, then build a \`select()\`)`);
+  if (!isModuleLevel(fn)) refuse(`the Query is returned by the nested function \`${fn.name}\``);
+  if (fn.isAsync) refuse(`the Query is returned by \`async def ${fn.name}\` (its callers await a Query)`);
+  if (fn.node.childForFieldName('return_type')) refuse(`\`${fn.name}\` declares its return type; change it with the callers by hand`);
+  const decorators = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent : undefined;
+  if (decorators) refuse(`\`${fn.name}\` is decorated, so what its callers receive is not known`);
+  // The helper's session must be one of its parameters: each caller then names the session to run on.
+  if (q.receiver.type !== 'identifier' || !fn.params.has(q.receiver.text)) refuse(`the Query returned by \`${fn.name}\` runs on \`${q.receiver.text}\`, which is not one of its parameters`);
+  const paramNodes = children(fn.node.childForFieldName('parameters')!).filter((p) => p.type !== 'comment');
+  if (paramNodes.some((p) => ['list_splat_pattern', 'dictionary_splat_pattern', 'keyword_separator', 'positional_separator'].includes(p.type))) refuse(`\`${fn.name}\` takes \`*\`/\`**\` or positional/keyword-only parameters`);
+  const paramIndex = paramNodes.findIndex((p) => (p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChild(0)))?.text === q.receiver.text);
+  if (paramIndex < 0) refuse(`cannot find \`${q.receiver.text}\` among the parameters of \`${fn.name}\``);
+
+  // Callers in other files would keep calling .all() on what is now a Select.
+  refuseUsersInOtherFiles(context, fn.name, 'returns a Query that is used outside this file', 'migrate those callers together by hand, then build a `select()`');
+  const line = (n: Node) => n.startPosition.row + 1;
+  const calls = callsInFile(context, fn).map((call) => helperCall(b, fn.name, call, paramIndex, q.receiver.text, line));
+  if (!calls.length) refuse(`\`${fn.name}\` returns a Query and has no caller in the workspace to migrate with it`);
+
+  const headArgs = q.head.childForFieldName('arguments')!;
+  const shape = shapeOf(context, headArgs, fn);
+  nestedQueriesFixable(context, q, 'sync');
+  return () => {
+    for (const c of calls) {
+      for (const steps of c.stepUses) renameSteps(b, steps);
+      // As for a query built over several statements: every step the caller adds counts for each execution.
+      const callerSteps = [...helperSteps, ...c.stepUses.flat(), ...c.executions.flatMap((e) => e.steps)];
+      for (const e of c.executions) {
+        if (['all', 'first', 'one', 'one_or_none', 'iterate'].includes(e.kind) && 'unknown' in shape) refuse(`${shape.unknown}, so the result form (\`.scalars()\` or rows) at line ${line(e.root)} is unknown`);
+        if (e.terminal?.name === 'exists') checkExists(b, headArgs, callerSteps, e.terminal);
+        const unique = e.kind === 'scalar' ? scalarNeedsUnique(context, shape, callerSteps, headArgs) : !('unknown' in shape) && needsUnique(context, shape, callerSteps);
+        if (c.mode === 'await') placeAwait(b, e.root);
+        renameSteps(b, e.steps);
+        const span: StatementSpan = { start: e.root.startIndex, headEnd: e.root.startIndex, selectText: '', end: (e.steps.at(-1)?.call ?? e.root).endIndex };
+        const known: Shape = 'unknown' in shape ? { single: false, hasEntity: false, args: [] } : shape;
+        emitTerminal(b, span, e.kind, e.terminal, c.session.text, c.mode, known, unique, e.ctx, false);
+      }
+    }
+    return { ...b.plan(), title: `Return a select() from \`${fn.name}\` and execute it at its ${calls.length} call${calls.length === 1 ? '' : 's'} (SQLAlchemy 2.0)` };
+  };
+}
+
+/** Refuses when another file imports the function (or its module): a fix edits one file. */
+function refuseUsersInOtherFiles(context: RuleContext, name: string, what: string, instead: string): void {
+  const { index, file } = context;
+  const moduleName = index.fileByPath(file.path)?.moduleName ?? file.moduleName;
+  const elsewhere = [
+    ...index.importersOf(`${moduleName}.${name}`),
+    ...index.importersOf(moduleName).filter((i) => i.binding.name === undefined || i.binding.module !== moduleName),
+  ].filter((i) => i.module.path !== file.path);
+  // Listed in `__all__`: a public name, possibly called from outside the workspace.
+  if (new RegExp(`^__all__\\b[^\\n]*(\\n[ \\t]+[^\\n]*)*['"]${name}['"]`, 'm').test(file.text)) refuse(`\`${name}\` is exported in \`__all__\`, so it may have callers outside the workspace`);
+  if (!elsewhere.length) return;
+  const paths = [...new Set(elsewhere.map((i) => `${i.module.path}:${i.binding.line}`))].sort();
+  refuse(`\`${name}\` ${what} (${paths.join(', ')}); a fix edits one file, so ${instead}`);
+}
+
+/** Every call of fn in this file; refuses where the name is used otherwise (passed as a value) or may mean something else. */
+function callsInFile(context: RuleContext, fn: FunctionFacts): Node[] {
+  const { facts, file } = context;
+  const nameNode = fn.node.childForFieldName('name')!;
+  const out: Node[] = [];
+  for (const use of facts.descendantsOfType(file.root, 'identifier')) {
+    if (use.text !== fn.name || use.id === nameNode.id) continue;
+    const parent = use.parent!;
+    if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === use.id) continue;
+    if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === use.id) continue;
+    const call = parent.type === 'call' && parent.childForFieldName('function')?.id === use.id ? parent : undefined;
+    const at = use.startPosition.row + 1;
+    if (!call) refuse(`\`${fn.name}\` is used as a value on line ${at}, so not every caller can be migrated`);
+    const target = resolveCall(facts, call);
+    if (!target || target.fn.nameStart !== nameNode.startIndex) refuse(`the call of \`${fn.name}\` on line ${at} may not be this function`);
+    out.push(call);
+  }
+  return out;
+}
+
+/** A module-level function (possibly decorated), not a method or a nested function. */
+function isModuleLevel(fn: FunctionFacts): boolean {
+  const holder = fn.node.parent?.type === 'decorated_definition' ? fn.node.parent.parent : fn.node.parent;
+  return !fn.classNode && holder?.type === 'module';
+}
+
+/** One call of the helper, the chain finishing it, and the session it runs on (and how). */
+function helperCall(b: Builder, helper: string, call: Node, paramIndex: number, paramName: string, line: (n: Node) => number): HelperCall {
+  const { facts } = b.context;
+  const args = call.childForFieldName('arguments');
+  if (!args || args.type !== 'argument_list' || children(args).some((a) => a.type === 'list_splat' || a.type === 'dictionary_splat')) refuse(`the call of \`${helper}\` on line ${line(call)} has dynamic arguments`);
+  const positional = positionalArgs(args);
+  const session = paramIndex < positional.length ? positional[paramIndex] : keywordArgument(args, paramName);
+  if (!session) refuse(`the call of \`${helper}\` on line ${line(call)} does not pass \`${paramName}\``);
+  // The session is named twice (as the receiver and as the argument): only a plain name or attribute.
+  if (session.type !== 'identifier' && !(session.type === 'attribute' && /^[\w.]+$/.test(session.text))) refuse(`the call of \`${helper}\` on line ${line(call)} passes the session as an expression`);
+  const chain = methodChain(call);
+  const split = splitChain(chain.calls);
+  const executions: GroupTerminal[] = [];
+  let stepUses: MethodCall[][] = [];
+  if (split.terminal) {
+    if (['get', 'delete', 'update'].includes(split.terminal.name)) refuse(`\`.${split.terminal.name}()\` on the Query from \`${helper}\` (line ${line(call)}) has no \`select()\` equivalent`);
+    executions.push({ root: call, steps: split.steps, terminal: split.terminal, kind: groupTerminalKind(split.terminal), ctx: chainContext(split.terminal.call) });
+  } else {
+    if (chain.danglingAttribute) refuse(`line ${line(call)} reads \`.${chain.danglingAttribute.childForFieldName('attribute')?.text}\` from the Query of \`${helper}\``);
+    const ctx = chainContext(chain.top);
+    const kept = ctx.existingAwait ? undefined : assignedNameOf(ctx.outer);
+    const callerFn = facts.enclosingFunction(call);
+    if (iteratedDirectly(ctx.outer)) executions.push({ root: call, steps: split.steps, kind: 'iterate', ctx });
+    else if (kept && callerFn && !split.steps.length) {
+      // `query = helper(db)`, then `query = query.filter(...)`, `query.count()`, `query.all()`.
+      const uses = groupUses(callerFn, kept);
+      if (uses.returns.length) refuse(`the Query from \`${helper}\` is returned again on line ${line(uses.returns[0])} (migrate that helper first)`);
+      if (!uses.terminals.length) refuse(`the Query from \`${helper}\` kept in \`${kept.text}\` on line ${line(call)} is never executed there`);
+      executions.push(...uses.terminals);
+      stepUses = uses.stepUses;
+    } else refuse(`the Query from \`${helper}\` is passed on or kept on line ${line(call)} (only callers that finish it in one chain, or keep it in a local name and finish it there, are migrated)`);
+  }
+  if (executions.some((e) => e.ctx.existingAwait)) refuse(`the call of \`${helper}\` on line ${line(call)} is already awaited`);
+  // Executing needs a session the caller can use: awaited only on a proven AsyncSession.
+  const flavor = facts.sessionFlavor(session);
+  const callerAsync = facts.inAsyncFunction(call);
+  let mode: QueryMode;
+  if (callerAsync && flavor === 'async') mode = 'await';
+  else if (!callerAsync && flavor !== 'async' && !inLambdaOfAsyncFunctionNode(call)) mode = 'sync';
+  else refuse(`the caller on line ${line(call)} runs the Query on \`${session.text}\`, ${callerAsync ? 'which is not proven to be an AsyncSession (an awaited execute needs one)' : 'an AsyncSession, in a plain `def` (make it async first)'}`);
+  // The session is named again where the kept Query runs: it must still be the same object there.
+  if (stepUses.length || executions.some((e) => e.root.id !== call.id)) {
+    const callerFn = facts.enclosingFunction(call);
+    if (session.type !== 'identifier' || callerFn?.locals.has(session.text)) refuse(`\`${session.text}\` may be rebound before the Query kept from \`${helper}\` runs (line ${line(call)})`);
+  }
+  return { call, executions, stepUses, session, mode };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries built over several statements: q = db.query(M); q = q.filter(...); return q.all()
+
+/**
+ * The uses of a Query held in a local name (`q = <query>` at nameNode) inside fnFacts: steps added
+ * by reassignment (`q = q.filter(...)`), executions (`q.all()`, `for x in q`) and `return q`.
+ * Refuses any other use (passed on, read as an attribute, used in a nested function…).
+ */
+function groupUses(fnFacts: FunctionFacts, nameNode: Node): { stepUses: MethodCall[][]; terminals: GroupTerminal[]; returns: Node[] } {
   const name = nameNode.text;
-  const fnFacts = b.fn;
-  if (!fnFacts) refuse(`the query is stored in \`${name}\` outside a function`);
   if (fnFacts.params.has(name)) refuse(`\`${name}\` is also a parameter`);
   const headStatement = nameNode.parent!;
   const body = fnFacts.node.childForFieldName('body')!;
   const stepUses: MethodCall[][] = [];
   const terminals: GroupTerminal[] = [];
+  const returns: Node[] = [];
   const handled = new Set<number>([nameNode.id]);
   const line = (n: Node) => n.startPosition.row + 1;
 
@@ -817,21 +1402,54 @@ function planGroup(b: Builder, q: LegacyQuery, headSteps: MethodCall[], nameNode
       terminals.push({ root: occ, steps: split.steps, kind: 'iterate', ctx });
       continue;
     }
+    // `return q` from a helper: it returns a select() and its callers execute it.
+    if (ctx.outer.id === occ.id && occ.parent?.type === 'return_statement' && !split.steps.length) {
+      returns.push(occ);
+      continue;
+    }
     refuse(`\`${name}\` is passed on or returned as a Query (line ${line(occ)})`);
+  }
+  return { stepUses, terminals, returns };
+}
+
+
+interface GroupTerminal {
+  root: Node;
+  steps: MethodCall[];
+  terminal?: MethodCall;
+  kind: TerminalKind;
+  ctx: ChainContext;
+}
+
+function planGroup(b: Builder, q: LegacyQuery, headSteps: MethodCall[], nameNode: Node, mode: QueryMode): Plan {
+  const { context } = b;
+  const name = nameNode.text;
+  const fnFacts = b.fn;
+  if (!fnFacts) refuse(`the query is stored in \`${name}\` outside a function`);
+  const { stepUses, terminals, returns } = groupUses(fnFacts, nameNode);
+  const line = (n: Node) => n.startPosition.row + 1;
+  if (returns.length) {
+    if (terminals.length) refuse(`the query in \`${name}\` is both executed and returned as a Query (line ${line(returns[0])})`);
+    const helperSteps = [...headSteps, ...stepUses.flat()];
+    const finish = helperPlan(b, q, helperSteps);
+    b.replace(q.receiver.startIndex, q.queryName.endIndex, b.sqla('select'));
+    renameSteps(b, headSteps);
+    for (const steps of stepUses) renameSteps(b, steps);
+    return finish();
   }
   if (!terminals.length) refuse(`the query in \`${name}\` is never executed in this function`);
 
   const shape = shapeOf(context, q.head.childForFieldName('arguments')!, fnFacts);
   const allSteps = [...headSteps, ...stepUses.flat(), ...terminals.flatMap((t) => t.steps)];
   for (const t of terminals) {
+    if (t.terminal?.name === 'exists') checkExists(b, q.head.childForFieldName('arguments')!, allSteps, t.terminal);
     if (['all', 'first', 'one', 'one_or_none', 'iterate'].includes(t.kind) && 'unknown' in shape) refuse(`${shape.unknown}, so the result form (\`.scalars()\` or rows) is unknown`);
-    if (mode === 'await') {
-      const forbidden = awaitForbidden(t.root);
-      if (forbidden) refuse(forbidden);
-    }
+    if (mode === 'await') placeAwait(b, t.root);
   }
   const knownShape: Shape = 'unknown' in shape ? { single: false, hasEntity: false, args: [] } : shape;
-  const unique = !('unknown' in shape) && needsUnique(context, knownShape, allSteps);
+  const unique = 'unknown' in shape
+    ? terminals.some((t) => t.kind === 'scalar') && scalarNeedsUnique(context, shape, allSteps, q.head.childForFieldName('arguments')!)
+    : needsUnique(context, knownShape, allSteps);
 
   b.replace(q.receiver.startIndex, q.queryName.endIndex, b.sqla('select'));
   renameSteps(b, headSteps);
@@ -856,6 +1474,7 @@ function groupTerminalKind(terminal: MethodCall): TerminalKind {
     case 'subquery':
     case 'scalar_subquery':
     case 'as_scalar':
+    case 'exists':
       return 'subquery';
     default:
       refuse(`\`.${terminal.name}()\` on a query built across statements has no \`select()\` equivalent`);
@@ -876,8 +1495,17 @@ function chainRoot(node: Node): Node {
 // The run_sync fallback: run the original query on the AsyncSession's underlying sync Session.
 
 function runSyncSuggestion(context: RuleContext, q: LegacyQuery): Fix | undefined {
-  if (!context.facts.inAsyncFunction(q.head) || awaitForbidden(q.head)) return undefined;
   if (q.receiver.type !== 'identifier' && !(q.receiver.type === 'attribute' && q.receiver.childForFieldName('object')?.text === 'self')) return undefined;
+  const placement = awaitPlacement(context, q.head);
+  if (placement.forbidden) {
+    // No await at the query (a lambda, a generator that may stop early): the whole expression
+    // holding it runs on the sync session instead, exactly as the legacy code ran.
+    if (!context.facts.inAsyncFunction(q.head) && !inLambdaOfAsyncFunction(q)) return undefined;
+    const whole = statementExpression(q.head);
+    if (!whole || !runsUnchangedInLambda(whole, q.receiver.text) || !evaluatedWithin(context, q.head, whole)) return undefined;
+    return runSyncFix(context, q, whole.startIndex, whole, `Run the whole expression through ${q.receiver.text}.run_sync()`);
+  }
+  if (!context.facts.inAsyncFunction(q.head) || placement.listify) return undefined;
   // The outermost legacy chain only: a nested one is covered by its outer chain's suggestion.
   for (const outer of legacyQueryHeads(context)) {
     if (outer !== q && outer.start < q.start && outer.end >= q.end && outer.receiver.text === q.receiver.text) return undefined;
@@ -885,14 +1513,18 @@ function runSyncSuggestion(context: RuleContext, q: LegacyQuery): Fix | undefine
   // The lambda returns the first value-producing call; anything after it applies to that value.
   const valueCall = q.chain.calls.find((c) => VALUE_TERMINALS.includes(c.name));
   if (!valueCall) return undefined;
-  const top = valueCall.call;
+  return runSyncFix(context, q, q.receiver.startIndex, valueCall.call, `Run the legacy query through ${q.receiver.text}.run_sync()`);
+}
+
+/** `await X.run_sync(lambda s: <text of [start, top.end) with every use of X written s>)` in place of that range. */
+function runSyncFix(context: RuleContext, q: LegacyQuery, start: number, top: Node, title: string): Fix {
   const ctx = chainContext(top);
   const text = context.file.text;
-  // Every use of the session inside the chain becomes the lambda's sync session.
+  // Every use of the session inside the range becomes the lambda's sync session.
   const uses: Node[] = [];
   let usesS = false;
   const visit = (n: Node) => {
-    if (n.type === q.receiver.type && n.text === q.receiver.text && !(n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id)) {
+    if (n.startIndex >= start && n.type === q.receiver.type && n.text === q.receiver.text && !(n.parent?.type === 'attribute' && n.parent.childForFieldName('attribute')?.id === n.id)) {
       uses.push(n);
       return;
     }
@@ -902,7 +1534,7 @@ function runSyncSuggestion(context: RuleContext, q: LegacyQuery): Fix | undefine
   visit(top);
   const param = usesS ? 'sync_session' : 's';
   let body = '';
-  let cursor = q.receiver.startIndex;
+  let cursor = start;
   for (const use of uses.sort((a, b) => a.startIndex - b.startIndex)) {
     body += text.slice(cursor, use.startIndex) + param;
     cursor = use.endIndex;
@@ -911,6 +1543,52 @@ function runSyncSuggestion(context: RuleContext, q: LegacyQuery): Fix | undefine
   const paren = usedAsPrimary(ctx.outer);
   const edits: TextEdit[] = [];
   if (ctx.existingAwait) edits.push({ start: ctx.existingAwait.startIndex, end: ctx.existingAwait.namedChild(0)!.startIndex, newText: '' });
-  edits.push({ start: q.receiver.startIndex, end: top.endIndex, newText: `${paren ? '(' : ''}await ${q.receiver.text}.run_sync(lambda ${param}: ${body})${paren ? ')' : ''}` });
-  return { title: `Run the legacy query through ${q.receiver.text}.run_sync()`, applicability: 'safe', edits };
+  edits.push({ start, end: top.endIndex, newText: `${paren ? '(' : ''}await ${q.receiver.text}.run_sync(lambda ${param}: ${body})${paren ? ')' : ''}` });
+  return { title, applicability: 'safe', edits };
+}
+
+/**
+ * Every lambda and generator between node and whole runs before whole's value is returned: a
+ * generator consumed by a builtin (`sum`, `any`, `sorted`…), a lambda given as `key=` to
+ * `sorted`/`min`/`max`/`.sort()`. A lazy one (`map(lambda…)`, a generator returned) would run
+ * after `run_sync()` returned, outside it.
+ */
+function evaluatedWithin(context: RuleContext, node: Node, whole: Node): boolean {
+  for (let p = node.parent; p && p.startIndex >= whole.startIndex && p.endIndex <= whole.endIndex; p = p.parent) {
+    if (p.type === 'generator_expression' && !consumedWhole(context, p, true)) return false;
+    if (p.type === 'lambda') {
+      const kw = p.parent;
+      if (kw?.type !== 'keyword_argument' || kw.childForFieldName('name')?.text !== 'key') return false;
+      const call = kw.parent?.parent;
+      const fn = call?.type === 'call' ? call.childForFieldName('function') : undefined;
+      const eager = fn?.type === 'identifier' ? ['sorted', 'min', 'max'].includes(fn.text) && !isLocalName(context.facts, fn) && !context.index.resolveName(context.file.moduleName, fn.text) : fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'sort';
+      if (!eager) return false;
+    }
+    if (p.id === whole.id) break;
+  }
+  return true;
+}
+
+/** The whole expression of the statement holding node (a return value, an assignment's right side, an expression statement). */
+function statementExpression(node: Node): Node | undefined {
+  for (let n = node; n.parent; n = n.parent) {
+    const parent = n.parent;
+    if (parent.type === 'expression_statement' || parent.type === 'return_statement') return n.type === 'assignment' ? undefined : n;
+    if (parent.type === 'assignment' || parent.type === 'augmented_assignment') return parent.childForFieldName('right')?.id === n.id ? n : undefined;
+    if (['block', 'module', 'function_definition', 'class_definition'].includes(parent.type)) return undefined;
+  }
+  return undefined;
+}
+
+/** An expression that can move into `lambda s: ...` unchanged: no await/yield/walrus, and no inner lambda rebinding the session's name. */
+function runsUnchangedInLambda(expr: Node, receiver: string): boolean {
+  const root = receiver.split('.')[0];
+  let ok = true;
+  walk(expr, (n) => {
+    if (!ok) return false;
+    if (['await', 'yield', 'named_expression'].includes(n.type)) ok = false;
+    if (n.type === 'lambda' && walkFind(n.childForFieldName('parameters') ?? n, (p) => p.type === 'identifier' && p.text === root) && n.childForFieldName('parameters')) ok = false;
+    return ok;
+  });
+  return ok;
 }

@@ -8,6 +8,7 @@ import type { FunctionSummary, ImportBinding, ModuleSummary } from '../summary';
 import { children } from '../syntax';
 import type { TextEdit } from '../types';
 import type { ResolvedSymbol, WorkspaceIndex } from '../workspace';
+import { twinHolderCandidates, twinMethodNames } from '../twin-names';
 import { ensureFromImport } from './imports';
 
 /** The async twin of what a sync call reaches. */
@@ -27,12 +28,10 @@ export interface AsyncTwin {
   syncSymbol: ResolvedSymbol & { name: string; module: string };
 }
 
-function unique<T>(list: (T | undefined)[]): T[] {
-  return [...new Set(list.filter((x): x is T => x !== undefined))];
-}
-
 /** The module-level thing a call goes through (instance variable, class or function), if it is one. */
-function syncHolder(index: WorkspaceIndex, callable: Callable): (ResolvedSymbol & { name: string; module: string }) | undefined {
+type Holder = Extract<ResolvedSymbol, { kind: 'instance' | 'class' | 'function' }>;
+
+function syncHolder(index: WorkspaceIndex, callable: Callable): Holder | undefined {
   const r = callable.receiver;
   if (!r || callable.local || callable.viaSelf) return undefined;
   if (r.kind === 'instance') return index.module(r.module)?.variables[r.name] ? r : undefined;
@@ -51,11 +50,9 @@ export function serviceTwinOf(index: WorkspaceIndex, callable: Callable): { modu
   if (callable.fn.isAsync) return undefined;
   const holder = syncHolder(index, callable);
   if (!holder || holder.kind === 'function') return undefined;
-  for (const module of unique([index.asyncTwinModule(holder.module), holder.module])) {
-    for (const name of index.asyncTwinNames(holder.name)) {
-      const symbol = index.resolveName(module, name);
-      if (symbol && symbol.kind === holder.kind && !sameSymbol(symbol, holder)) return { module, name, symbol };
-    }
+  for (const { module, name } of twinHolderCandidates(index, holder.module, holder.name, holder.kind)) {
+    const symbol = index.resolveName(module, name);
+    if (symbol && symbol.kind === holder.kind && !sameSymbol(symbol, holder)) return { module, name, symbol };
   }
   return undefined;
 }
@@ -65,21 +62,47 @@ export function asyncTwinOf(index: WorkspaceIndex, callable: Callable): AsyncTwi
   if (callable.fn.isAsync) return undefined;
   const holder = syncHolder(index, callable);
   if (!holder) return undefined;
-  const modules = unique([index.asyncTwinModule(holder.module), holder.module]);
-  for (const module of modules) {
-    const names = holder.kind === 'function' && module !== holder.module ? [holder.name, ...index.asyncTwinNames(holder.name)] : index.asyncTwinNames(holder.name);
-    for (const name of names) {
-      const symbol = index.resolveName(module, name);
-      if (!symbol || sameSymbol(symbol, holder)) continue;
-      if (holder.kind === 'function' && symbol.kind === 'function' && isCoroutineFunction(symbol.fn)) {
-        return { module, name, symbol, fn: symbol.fn, path: index.module(symbol.module)?.path ?? '', syncSymbol: holder };
+  for (const { module, name } of twinHolderCandidates(index, holder.module, holder.name, holder.kind)) {
+    const symbol = index.resolveName(module, name);
+    if (!symbol || sameSymbol(symbol, holder)) continue;
+    if (holder.kind === 'function' && symbol.kind === 'function' && isCoroutineFunction(symbol.fn)) {
+      return { module, name, symbol, fn: symbol.fn, path: index.module(symbol.module)?.path ?? '', syncSymbol: holder };
+    }
+    if ((holder.kind === 'instance' && symbol.kind === 'instance') || (holder.kind === 'class' && symbol.kind === 'class')) {
+      const found = index.findMethod(symbol.kind === 'instance' ? symbol.classModule : symbol.module, symbol.cls, callable.name);
+      if (found && isCoroutineFunction(found.fn)) {
+        return { module, name, symbol, fn: found.fn, className: found.className, path: index.module(found.module)?.path ?? '', syncSymbol: holder };
       }
-      if ((holder.kind === 'instance' && symbol.kind === 'instance') || (holder.kind === 'class' && symbol.kind === 'class')) {
-        const found = index.findMethod(symbol.kind === 'instance' ? symbol.classModule : symbol.module, symbol.cls, callable.name);
-        if (found && isCoroutineFunction(found.fn)) {
-          return { module, name, symbol, fn: found.fn, className: found.className, path: index.module(found.module)?.path ?? '', syncSymbol: holder };
-        }
-      }
+    }
+  }
+  return undefined;
+}
+
+export interface MethodTwin {
+  /** The async method's name (`get_user_async`). */
+  name: string;
+  fn: FunctionSummary;
+  className: string;
+  module: string;
+}
+
+/**
+ * The async twin of a sync method in the same class hierarchy (`get_user` ↔ `get_user_async`,
+ * `aget_user`, `async_get_user`; `[tool.async-migrate.twins] method-patterns`), defined in the
+ * class that defines the sync method (looked up from the receiver's class).
+ */
+export function methodTwinOf(index: WorkspaceIndex, callable: Callable): MethodTwin | undefined {
+  if (callable.fn.isAsync || !callable.className) return undefined;
+  const r = callable.receiver;
+  const owner =
+    r?.kind === 'instance' ? { module: r.classModule, cls: r.cls } : r?.kind === 'class' ? { module: r.module, cls: r.cls } : index.module(callable.module)?.classes[callable.className] ? { module: callable.module, cls: index.module(callable.module)!.classes[callable.className] } : undefined;
+  if (!owner) return undefined;
+  for (const name of twinMethodNames(index, callable.name)) {
+    const found = index.findMethod(owner.module, owner.cls, name);
+    // Defined beside the sync method: a base class's twin of a method a subclass overrides
+    // (`OllamaProvider.get_window` vs `Provider.get_window_async`) does something else.
+    if (found && isCoroutineFunction(found.fn) && found.className === callable.className && found.module === callable.module) {
+      return { name, fn: found.fn, className: found.className, module: found.module };
     }
   }
   return undefined;

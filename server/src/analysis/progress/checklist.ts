@@ -1,7 +1,7 @@
 // The seed's six-step per-endpoint checklist ("Checklist para cada endpoint"). Item ids are
 // stable: they key the persisted state in progress.md. Automatic items are computed from the
 // analysis (live); manual items are ticked by people and persisted.
-import type { Endpoint } from '../endpoints/types';
+import type { Endpoint, ServiceDependency } from '../endpoints/types';
 import type { EndpointState } from './state';
 
 export type ChecklistKind = 'auto' | 'manual';
@@ -75,6 +75,11 @@ export interface ChecklistResult {
 /** What automatic items need from an endpoint (a subset of Endpoint). */
 export type ChecklistFacts = Pick<Endpoint, 'isAsync' | 'findings' | 'dependencies'>;
 
+/** "Services used" (step 1): what the handler calls directly, without its own helpers (ServiceDependency.local). */
+export function servicesUsed(deps: ChecklistFacts['dependencies']): ServiceDependency[] {
+  return deps.services.filter((s) => s.depth === 1 && !s.local);
+}
+
 function countCodes(facts: ChecklistFacts, codes: string[]): { n: number; text: string } {
   const counts = new Map<string, number>();
   for (const f of facts.findings) if (codes.includes(f.code)) counts.set(f.code, (counts.get(f.code) ?? 0) + 1);
@@ -87,14 +92,14 @@ function auto(facts: ChecklistFacts, state: EndpointState | undefined): Record<s
   const missingTwins = deps.services.filter((s) => !s.isAsync && !s.twin && s.doesIO);
   const blocking = deps.services.filter((s) => s.blocking);
   const imports = countCodes(facts, ['AM203']);
-  const session = countCodes(facts, ['AM103']);
-  const awaits = countCodes(facts, ['AM201', 'AM202', 'AM204', 'AM205']);
+  const session = countCodes(facts, ['AM103', 'AM106', 'AM107']);
+  const awaits = countCodes(facts, ['AM201', 'AM202', 'AM204', 'AM205', 'AM206']);
   const queries = countCodes(facts, ['AM101', 'AM102', 'AM104', 'AM105']);
   const redis = countCodes(facts, ['AM301', 'AM302']);
   const utcnow = countCodes(facts, ['AM401']);
   const syncSession = deps.db.sessions.includes('sync');
   const r: Record<string, { done: boolean; detail?: string }> = {
-    'prep.services': { done: true, detail: deps.services.length ? deps.services.filter((s) => s.depth === 1).map((s) => s.name).join(', ') : 'no workspace services called' },
+    'prep.services': { done: true, detail: servicesUsed(deps).map((s) => s.name).join(', ') || 'no workspace services called' },
     'prep.twins': { done: !missingTwins.length, detail: missingTwins.length ? `no async version of ${missingTwins.map((s) => s.name).join(', ')}` : undefined },
     'analysis.dependencies': { done: true },
     'migration.imports': { done: imports.n === 0, detail: imports.text || undefined },

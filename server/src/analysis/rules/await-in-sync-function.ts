@@ -85,12 +85,12 @@ function check(context: RuleContext): void {
     const summary = index.fileByPath(file.path);
     const importedName = info.classNode ? info.classNode.childForFieldName('name')?.text : name;
     const importers = summary && importedName && fnNode.parent && (fnNode.parent.type === 'module' || fnNode.parent.parent?.type === 'module' || info.classNode)
-      ? index.importersOf(`${summary.moduleName}.${importedName}`).filter((i) => i.module.path !== file.path)
+      ? index.importersOf(`${summary.moduleName}.${importedName}`).filter((i) => i.module.path !== file.path && !i.binding.via)
       : [];
     // Instances of the class are often what gets imported (`user_service = UserService()`).
     if (info.classNode && summary) {
       for (const v of Object.values(summary.variables)) {
-        if (v.callee === importedName) importers.push(...index.importersOf(`${summary.moduleName}.${v.name}`).filter((i) => i.module.path !== file.path));
+        if (v.callee === importedName) importers.push(...index.importersOf(`${summary.moduleName}.${v.name}`).filter((i) => i.module.path !== file.path && !i.binding.via));
       }
     }
     for (const { module, binding } of importers) {

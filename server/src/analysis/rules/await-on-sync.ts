@@ -1,12 +1,12 @@
 // AM202 await-on-sync: `await` on the result of a plain `def` (seed error 1: awaiting a sync service).
 import { type Callable, calleeLastName, definitionLocation, fileFunctionNames, isPlainSyncFunction, resolveCall, workspaceNames } from '../callee';
 import { awaitedOperand, removeAwaitEdit } from '../fixes/await';
-import { asyncTwinOf, type AsyncTwin } from '../fixes/twins';
+import { asyncTwinOf, methodTwinOf, type AsyncTwin } from '../fixes/twins';
 import type { Rule, RuleContext } from '../rule';
 import { dottedName, unparen } from '../syntax';
 import type { Fix, RelatedInfo } from '../types';
 import type { WorkspaceIndex } from '../workspace';
-import { twinCallSiteFix } from './sync-service-in-async';
+import { methodTwinFix, methodTwinDrift, twinCallSiteFix, twinDrift } from './sync-service-in-async';
 
 /** True when some workspace class deriving from the method's class overrides it (`self.m()` may then be async). */
 export function overriddenInSubclass(index: WorkspaceIndex, callable: Callable): boolean {
@@ -67,6 +67,8 @@ function check(context: RuleContext): void {
       continue;
     }
     const twin = asyncTwinOf(index, callable);
+    const methodTwin = twin ? undefined : methodTwinOf(index, callable);
+    const drift = twin ? twinDrift(call, callable, twin) : methodTwin ? methodTwinDrift(call, callable, methodTwin) : undefined;
     let fix: Fix | undefined;
     let message = `\`${calleeText}(…)\` is awaited but \`${what}\` is a plain \`def\`: its result is not awaitable, so this raises \`TypeError: object … can't be used in 'await' expression\` at run time`;
     if (twin) {
@@ -76,14 +78,18 @@ function check(context: RuleContext): void {
       if (tr) related.push(tr);
       fix = twinCallSiteFix(facts, call, callable, twin, true);
     }
-    if (!fix && !twin) {
+    if (methodTwin) {
+      message += `; use its async twin \`${methodTwin.className}.${methodTwin.name}\``;
+      fix = methodTwinFix(facts, call, callable, methodTwin, true);
+    }
+    if (!fix && !twin && !methodTwin) {
       fix = { title: 'Remove `await` (the function is sync)', applicability: 'safe', edits: [removeAwaitEdit(awaitNode, file.text)] };
     }
     context.report({
       node: awaitNode,
       message,
       fix,
-      noFixReason: fix ? undefined : 'the async twin cannot be imported here automatically (the call does not go through a plain imported name, or the twin name is taken)',
+      noFixReason: fix ? undefined : drift ? drift : 'the async twin cannot be imported here automatically (the call does not go through a plain imported name, or the twin name is taken)',
       related: related.length ? related : undefined,
     });
   }
@@ -103,6 +109,7 @@ export const awaitOnSync: Rule = {
       'When an async twin exists (module `async_{name}`/`{name}_async`, instance/function `async_{name}`/`{name}_async`/`Async{Name}`, configurable in `[tool.async-migrate.twins]`) and defines an `async def` of the same name, the fix switches the import and the call to it; otherwise it removes the `await`.',
       'Silent when the function might return an awaitable: decorators other than well-known ones (staticmethod, classmethod, abstractmethod, cache/lru_cache, route decorators), a return annotation mentioning Awaitable/Coroutine/Future/Task/Any or a class with `__await__`, `return other_coroutine()`, or a body that creates tasks/futures.',
       '`await self.method()` is not reported when a subclass in the workspace overrides the method (it may be async there).',
+      'Callees are resolved through module-level imports and through imports inside the function (or an enclosing one) — `from app.services.chat import chat_service` in a method body, the usual way around circular imports; a name imported inside another function is not visible.',
       'Calls the engine cannot resolve (unknown receivers, dynamic attributes) are never reported.',
     ],
   },

@@ -1,21 +1,24 @@
 // AM101 legacy-query-in-async: `db.query(...)` where the session is (or is becoming) an
 // AsyncSession — seed error 3: `AsyncSession` has no `.query()`.
 import type { Rule, RuleContext } from '../rule';
-import { legacyQueryHeads, rewriteLegacyQuery, sessionEvidence } from '../fixes/query-rewrite';
+import { inLambdaOfAsyncFunction, legacyQueryHeads, rewriteInPlainFunction, rewriteLegacyQuery, rewriteQueryHelper, sessionEvidence } from '../fixes/query-rewrite';
 
 function check(context: RuleContext): void {
   const { facts } = context;
   for (const q of legacyQueryHeads(context)) {
     const evidence = sessionEvidence(context, q);
     if (!evidence) continue;
-    const inAsync = facts.inAsyncFunction(q.head);
+    const inAsync = facts.inAsyncFunction(q.head) || inLambdaOfAsyncFunction(q);
     if (!inAsync && evidence.flavor !== 'async') continue;
     const receiver = q.receiver.text;
     const why = evidence.flavor === 'async' ? `\`${receiver}\` is an AsyncSession, which has no \`.query()\`` : `\`${receiver}.query()\` is the legacy sync Query API, which an AsyncSession does not have (and a sync Session blocks the event loop here)`;
     const message = `${why}: use \`(await ${receiver}.execute(select(...))).scalars()\` (SQLAlchemy 2.0 style)`;
     const refuse = (noFixReason: string) => context.report({ node: q.head, message: `${message} — no automatic fix: ${noFixReason}`, noFixReason });
     if (!inAsync) {
-      refuse('the enclosing function is not `async def`; make it async first, then rewrite with `await`');
+      // A plain helper returning the Query returns a select() instead (its callers execute it);
+      // otherwise the function becomes async and its callers await it.
+      const result = rewriteQueryHelper(context, q) ?? rewriteInPlainFunction(context, q);
+      context.report({ node: q.head, message: result.fix ? message : `${message} — no automatic fix: ${result.noFixReason}`, fix: result.fix, noFixReason: result.noFixReason });
       continue;
     }
     const fn = facts.enclosingFunction(q.head);
@@ -49,9 +52,15 @@ export const legacyQueryInAsync: Rule = {
     limits: [
       'The mapping follows the SQLAlchemy 2.0 migration guide: `filter` → `where`; `.all()`/`.first()`/`.one()`/`.one_or_none()` read `.scalars()` for one entity and rows otherwise; `.first()` keeps its `LIMIT 1`; `.count()` counts the same rows (a subquery when joins, DISTINCT or LIMIT are involved); `.get(pk)` → `Session.get()`; bulk `.delete()`/`.update()` → `delete()`/`update()` statements (with `.rowcount` when the value is used).',
       '`.unique()` is added where the legacy Query de-duplicated entities (joins, several entities, other tables in the filter) and for joined-eager-loaded collections, where 2.0 raises without it.',
-      'No fix (only a reason, and a `run_sync` suggestion when mechanical) for `from_self()`, `exists()`, `with_entities()`, `yield_per()`, `populate_existing()`, string joins, unknown methods, and Query objects returned or passed to other functions.',
+      '`with_entities(A, B)` → `select(A, B)` with the same criteria, order and paging (and joins written after it); refused when a join, `select_from`, loader option or `filter_by` before it was resolved against the replaced entities.',
+      '`q.exists()` → `Select.exists()` (`db.query(q.exists()).scalar()` → `(await db.execute(select(<select>.exists()))).scalar_one_or_none()`); refused after loader options (the legacy method dropped them) or over a bare SQL function.',
+      '`from_self()` → `<model>_subq = aliased(Model, select(Model)...subquery())` written on the line before the statement, and the outer query selects from the alias (its criteria read the alias). Only for one mapped entity, outer filters/order/paging naming no other table, and a query that runs once and first in its statement (not in a conditional expression, comprehension, lambda, `elif` or `while` condition).',
+      'In a generator expression the query is awaited in place when it is the first iterable (evaluated at once); a generator that is the whole argument of `sum`/`list`/`tuple`/`set`/`frozenset`/`sorted`/`min`/`max`/`dict`/`str.join` becomes a list comprehension (same values, same order). Refused in other generators (`any()`/`all()` may stop early) and in lambdas, which run whenever they are called; the suggestion then runs the whole statement expression through `run_sync()` when the lambda or generator is consumed inside it (`sorted(key=lambda …)`, `any(…)`).',
+      'No fix (only a reason, and a `run_sync` suggestion when mechanical) for `yield_per()`, `populate_existing()`, string joins, unknown methods, and Query objects passed to other functions.',
+      'A Query returned by a plain module-level helper (`def active_users(db): return db.query(User).filter(...)`, or built over several statements and `return q`) is rewritten with all its callers in one edit: the helper returns `select(...)`, each caller executes it (`(await db.execute(active_users(db).order_by(...))).scalars().all()`, awaited only where the caller is `async def` and the session it passes is proven to be an `AsyncSession`). A caller may also keep the Query in a local name, narrow it (`query = query.filter(...)`) and run it several times (`query.count()`, `query.offset(...).all()`). A fix edits one file, so it is refused — naming them — when another file imports the helper (or its module), and when a caller passes the Query on, passes the session as an expression or runs it on a session not proven async.',
+      'A query on an `AsyncSession` inside a plain module-level `def` makes the function `async def`, rewrites the query awaited and awaits every call of the function in the file — one edit. Refused, naming the caller, when a caller cannot await (a plain `def`, a lambda, a generator expression), when another file imports the function (a fix edits one file), and for methods, generators and decorated functions.',
       'A query built over several statements (`q = db.query(M)`, `q = q.filter(...)`, `return q.all()`) is rewritten as a whole when every use of the variable is in the same function; otherwise it gets no fix.',
-      '`.scalar()` becomes `Session.scalar()`, which returns the first row where the legacy method raised `MultipleResultsFound` on several rows.',
+      '`.scalar()` becomes `Result.scalar_one_or_none()` (after `.unique()` where the legacy `one()` de-duplicated entity rows): `None` for no row, `MultipleResultsFound` for several, the first column of a multi-column row — as the legacy method.',
       'A receiver counts as a session when its type is known (annotation, `Depends`, session factory) or when it is named like one (`db`, `session`, `db_session`, …) and `query()` gets a model or column.',
     ],
   },

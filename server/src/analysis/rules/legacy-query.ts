@@ -1,13 +1,13 @@
 // AM102 legacy-query: `db.query(...)` in still-sync code — a hint feeding the inventory; its fix
 // is the same 2.0 rewrite without `await`, so the later async switch is a one-line change.
 import type { Rule, RuleContext } from '../rule';
-import { legacyQueryHeads, rewriteLegacyQuery, sessionEvidence } from '../fixes/query-rewrite';
+import { inLambdaOfAsyncFunction, legacyQueryHeads, rewriteLegacyQuery, sessionEvidence } from '../fixes/query-rewrite';
 
 function check(context: RuleContext): void {
   const { facts } = context;
   for (const q of legacyQueryHeads(context)) {
     const evidence = sessionEvidence(context, q);
-    if (!evidence || evidence.flavor === 'async' || facts.inAsyncFunction(q.head)) continue;
+    if (!evidence || evidence.flavor === 'async' || facts.inAsyncFunction(q.head) || inLambdaOfAsyncFunction(q)) continue;
     const receiver = q.receiver.text;
     const result = rewriteLegacyQuery(context, q, 'sync');
     const message = `legacy Query API \`${receiver}.query()\`: use \`${receiver}.execute(select(...))\` (SQLAlchemy 2.0 style, required before this code can move to AsyncSession)`;

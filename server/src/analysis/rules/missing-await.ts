@@ -10,6 +10,7 @@ import {
   resolveExpression,
   workspaceNames,
 } from '../callee';
+import { annotationType } from '../annotation';
 import { awaitBlocker, insertAwaitEdits, isAwaitedExpr, makeAsyncEdits, scopeOf } from '../fixes/await';
 import type { Node } from '../parser';
 import type { Report, Rule, RuleContext } from '../rule';
@@ -68,12 +69,10 @@ function isAsyncHttpClient(facts: FileFacts, expr: Node): boolean {
     const fn = enclosingFunctionFacts(facts, expr);
     const param = fn?.params.get(expr.text);
     if (param) {
-      if (!param.annotation) return false;
-      for (const m of param.annotation.text.matchAll(/[A-Za-z_][\w.]*/g)) {
-        const sym = facts.index.resolveDotted(facts.moduleName, m[0]);
-        if (sym?.kind === 'external' && ASYNC_HTTP_CLIENTS.has(sym.dotted)) return true;
-      }
-      return false;
+      const type = param.annotation ? annotationType(param.annotation.text) : undefined;
+      if (type?.kind !== 'instance') return false;
+      const sym = facts.index.resolveDotted(facts.moduleName, type.name);
+      return sym?.kind === 'external' && ASYNC_HTTP_CLIENTS.has(sym.dotted);
     }
     const bindings = fn?.locals.get(expr.text);
     if (bindings?.length) {

@@ -1,5 +1,5 @@
 // AM204 nonexistent-service-member: a call or import of a member a workspace class/module does not define.
-import { enclosingFunctionFacts, isSelfParam, memberExists, memberNames, resolveExpression } from '../callee';
+import { enclosingFunctionFacts, isSelfParam, memberExists, memberNames, resolveExpression, subclassDefines } from '../callee';
 import type { Node } from '../parser';
 import { usesOf } from '../fixes/twins';
 import type { Rule, RuleContext } from '../rule';
@@ -98,7 +98,9 @@ function renameFix(suggestion: Suggestion | undefined, edits: TextEdit[]): Fix |
 
 function checkCalls(context: RuleContext): void {
   const { facts, index } = context;
-  const defined = new Set(index.fileByPath(facts.file.path)?.definedNames ?? []);
+  const summary = index.fileByPath(facts.file.path);
+  // Names bound at module level, and by imports inside functions (resolved in their function's scope).
+  const defined = new Set([...(summary?.definedNames ?? []), ...(summary?.nestedImports ?? []).map((b) => b.local.split('.')[0])]);
   const assigned = new Set<string>();
   for (const a of facts.nodesOfType('assignment')) {
     const left = a.childForFieldName('left');
@@ -130,6 +132,8 @@ function checkCalls(context: RuleContext): void {
     if (receiver.kind !== 'module' && index.hasUnknownBases(receiver.kind === 'instance' ? receiver.classModule : receiver.module, receiver.cls)) continue;
     const attr = attrNode.text;
     if (memberExists(index, receiver, attr) !== false) continue;
+    // An instance known from an annotation (a factory's `-> Base`) may be any subclass.
+    if (receiver.kind === 'instance' && subclassDefines(index, receiver.classModule, receiver.className, attr)) continue;
     const suggestion = closestMember(index, attr, memberNames(index, receiver));
     const onSync = syncTwinHas(index, receiver, attr);
     let message = `${describeReceiver(receiver)} has no member \`${attr}\`: this call raises \`AttributeError\``;
@@ -203,7 +207,9 @@ export const nonexistentServiceMember: Rule = {
     example: 'from app.services.async_user import async_user_service\n\nasync def read_user(db, user_id):\n    return await async_user_service.get_user_async(db, user_id)',
     useInstead: 'from app.services.async_user import async_user_service\n\nasync def read_user(db, user_id):\n    return await async_user_service.get_user(db, user_id)',
     limits: [
-      'Only receivers known exactly are checked: module-level instances, local `x = Class()`, classes and workspace modules. `self.x()` (may come from a subclass or mixin) and parameters (may hold a subclass) are not.',
+      'Only receivers known exactly are checked: module-level instances, local `x = Class()` or `x = f()` where `f` is annotated to return the class, classes and workspace modules (also when imported inside the function). `self.x()` (may come from a subclass or mixin) and parameters (may hold a subclass) are not; nor is a member that a workspace subclass of the receiver\'s class defines (a factory declared `-> Base` returns one of its subclasses).',
+      'Annotations are read as types: `Optional[X]`, `X | None`, `Annotated[X, …]` and `"X"` are X; a container of X (`list[X]`, `Dict[str, X]`, `Sequence[X]`, `tuple[X, …]`) is not an X, so its own methods (`.values()`, `.append()`) are never reported.',
+      'Every module-level definition counts, in any Python syntax: PEP 695 `type X[T] = …` aliases (also when the grammar cannot parse a newer form such as a type parameter default: a `type X` line still defines X), generic classes and functions (`class Repo[T]:`), and members inherited through a subscripted base (`class UserRepository(AsyncBaseRepository[User, UserCreate, UserUpdate])`; `Generic[T]` and `Protocol` bases add no members).',
       'Silent when members may be created dynamically: a base class outside the workspace, `__getattr__`/`__getattribute__`, a metaclass, a class decorator other than dataclass-like ones, `setattr(self, …)`, attributes assigned on `self` anywhere in the class; for modules, star imports, a module `__getattr__` or `globals()` tricks; and files with syntax errors.',
       'The fix renames to the twin name when the wrong name is a twin pattern of an existing one (`get_user_async` → `get_user`, `user_service` → `async_user_service`: safe), else to the unique existing name within edit distance 2 (unsafe). When the member exists only on the sync twin, no rename can help: the message says the async twin lacks it.',
     ],

@@ -5,11 +5,14 @@ import { legacyQuery } from './legacy-query';
 import { syncSessionInAsync } from './sync-session-in-async';
 import { joinedloadWithoutUnique } from './joinedload-without-unique';
 import { lazyLoadInAsync } from './lazy-load-in-async';
+import { uncommittedWrite } from './uncommitted-write';
+import { expiredAttributeAfterCommit } from './expired-attribute-after-commit';
 import { missingAwait } from './missing-await';
 import { awaitOnSync } from './await-on-sync';
 import { syncServiceInAsync } from './sync-service-in-async';
 import { nonexistentServiceMember } from './nonexistent-service-member';
 import { awaitInSyncFunction } from './await-in-sync-function';
+import { twinSignatureMismatch } from './twin-signature-mismatch';
 import { redisKeys } from './redis-keys';
 import { unawaitedRedisCall } from './unawaited-redis-call';
 import { datetimeUtcnow } from './datetime-utcnow';
@@ -24,11 +27,14 @@ export const RULES: readonly Rule[] = [
   syncSessionInAsync, // AM103
   joinedloadWithoutUnique, // AM104
   lazyLoadInAsync, // AM105
+  uncommittedWrite, // AM106
+  expiredAttributeAfterCommit, // AM107
   missingAwait, // AM201
   awaitOnSync, // AM202
   syncServiceInAsync, // AM203
   nonexistentServiceMember, // AM204
   awaitInSyncFunction, // AM205
+  twinSignatureMismatch, // AM206
   redisKeys, // AM301
   unawaitedRedisCall, // AM302
   datetimeUtcnow, // AM401

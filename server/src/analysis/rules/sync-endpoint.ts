@@ -2,6 +2,7 @@
 // the endpoint inventory). The fix only flips `def` → `async def` when nothing else must change.
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
+import { twinHolderCandidates, twinMethodNames } from '../twin-names';
 import { extractRoutes, type RouteSummary } from '../routes';
 import type { FunctionFacts } from '../semantics';
 import { defKeyword, dottedName, walk } from '../syntax';
@@ -71,9 +72,11 @@ function callNeedsWork(context: RuleContext, call: Node): string | undefined {
   if (sym?.kind === 'external') return PURE_MODULES.test(sym.dotted) ? undefined : `it calls \`${text}()\` (${sym.dotted.split('.')[0]}), which may do I/O`;
   if (sym?.kind === 'function' || sym?.kind === 'method') {
     if (sym.fn.isAsync) return undefined;
-    const twinModule = index.asyncTwinModule(sym.module);
-    const twinNames = index.asyncTwinNames(sym.name);
-    const hasTwin = !!twinModule || twinNames.some((n) => index.resolveName(sym.module, n)) || (sym.kind === 'method' && twinNames.some((n) => !!index.module(sym.module)?.classes[sym.className]?.methods[n]));
+    const holder = sym.kind === 'function' ? sym.name : sym.className;
+    const hasTwin =
+      !!index.asyncTwinModule(sym.module) ||
+      twinHolderCandidates(index, sym.module, holder, sym.kind === 'function' ? 'function' : 'class').some((c) => index.resolveName(c.module, c.name)) ||
+      (sym.kind === 'method' && twinMethodNames(index, sym.name).some((n) => !!index.module(sym.module)?.classes[sym.className]?.methods[n]));
     return hasTwin ? `it calls the sync \`${text}()\`, which has an async twin` : `it calls the sync \`${text}()\`, which may do I/O`;
   }
   if (callee.type === 'attribute') {

@@ -4,6 +4,8 @@ import { type Callable, calleeLastName, isLocalName, isPlainSyncFunction, resolv
 import { awaitBlocker, isAwaitedExpr, needsParensForAwait, scopeOf } from '../fixes/await';
 import {
   type AsyncTwin,
+  type MethodTwin,
+  methodTwinOf,
   asyncTwinOf,
   fromImportBinding,
   serviceTwinOf,
@@ -15,10 +17,13 @@ import {
   usesOf,
 } from '../fixes/twins';
 import type { Node } from '../parser';
+import { switchBindingNote } from '../call-binding';
+import { twinHolderCandidates } from '../twin-names';
+import { sessionEvents } from '../session-effects';
 import type { Rule, RuleContext } from '../rule';
 import type { FileFacts } from '../semantics';
-import { dottedName, unparen } from '../syntax';
-import type { ImportBinding } from '../summary';
+import { children, dottedName, unparen } from '../syntax';
+import type { FunctionSummary, ImportBinding } from '../summary';
 import type { Fix, RelatedInfo, TextEdit } from '../types';
 import type { ResolvedSymbol } from '../workspace';
 
@@ -52,7 +57,18 @@ function renameAndAwait(call: Node, id: Node, newName: string, awaited: boolean)
  * import the twin (same import style), drop the sync import when this was its last use, and
  * await the call unless it already is.
  */
+/** Why the call cannot move to the twin as written (its signature drifted), if it cannot. */
+export function twinDrift(call: Node, callable: Callable, twin: AsyncTwin): string | undefined {
+  return switchBindingNote(
+    call,
+    { label: `${callable.className ? `${callable.className}.` : ''}${callable.name}`, fn: callable.fn },
+    { label: `${twin.className ? `${twin.className}.` : ''}${twin.fn.name}`, fn: twin.fn, implicitFirst: twin.className !== undefined && twin.symbol.kind !== 'class' },
+  );
+}
+
 export function twinCallSiteFix(facts: FileFacts, call: Node, callable: Callable, twin: AsyncTwin, awaited: boolean): Fix | undefined {
+  // Only a call that binds to the twin's parameters may be switched (AM206 would report it after).
+  if (twinDrift(call, callable, twin)) return undefined;
   const id = renamedIdentifier(call, twin);
   if (!id || isLocalName(facts, id)) return undefined;
   const binding = fromImportBinding(facts, id.text);
@@ -88,7 +104,7 @@ interface ImportUse {
   twin?: AsyncTwin;
 }
 
-function checkCalls(context: RuleContext): void {
+function checkCalls(context: RuleContext, reported: Set<number>): void {
   const { facts, index } = context;
   const names = workspaceNames(index).twinSyncNames;
   for (const call of facts.calls()) {
@@ -107,6 +123,7 @@ function checkCalls(context: RuleContext): void {
     if (!twin) {
       const service = serviceTwinOf(index, callable);
       if (!service) continue;
+      reported.add(call.id);
       context.report({
         node: call,
         message: `\`${calleeText}(…)\` calls the sync \`${syncName}\` from async code, blocking the event loop; the async twin \`${service.name}\` (\`${service.module}\`) exists but has no \`async def ${callable.name}\`: port it there or use one of its methods`,
@@ -114,15 +131,17 @@ function checkCalls(context: RuleContext): void {
       });
       continue;
     }
+    reported.add(call.id);
     const label = twinLabel(twin, callable.name);
     const message = `\`${calleeText}(…)\` calls the sync \`${syncName}\` from async code, blocking the event loop; its async twin \`${label}\` (\`${twin.module}\`) exists: \`await ${label}(…)\``;
     const blocker = awaitBlocker(call, facts);
+    const drift = twinDrift(call, callable, twin);
     const fix = blocker ? undefined : twinCallSiteFix(facts, call, callable, twin, false);
     context.report({
       node: call,
-      message,
+      message: drift ? `${message}; but ${drift}` : message,
       fix,
-      noFixReason: fix ? undefined : blocker ? `cannot insert \`await\`: ${blocker}` : 'the call does not go through a name imported with `from … import`, or the twin name is already taken in this module',
+      noFixReason: fix ? undefined : blocker ? `cannot insert \`await\`: ${blocker}` : drift ? drift : 'the call does not go through a name imported with `from … import`, or the twin name is already taken in this module',
       related: twinRelatedInfo(twin),
     });
   }
@@ -134,15 +153,11 @@ function symbolHasTwin(facts: FileFacts, sym: ResolvedSymbol | undefined): { mod
   if (!sym || (sym.kind !== 'instance' && sym.kind !== 'class' && sym.kind !== 'function')) return undefined;
   if (sym.kind === 'instance' && !index.module(sym.module)?.variables[sym.name]) return undefined;
   if (sym.kind === 'function' && sym.fn.isAsync) return undefined;
-  const modules = [...new Set([index.asyncTwinModule(sym.module), sym.module].filter((m): m is string => !!m))];
-  for (const module of modules) {
-    const names = sym.kind === 'function' && module !== sym.module ? [sym.name, ...index.asyncTwinNames(sym.name)] : index.asyncTwinNames(sym.name);
-    for (const name of names) {
-      const twin = index.resolveName(module, name);
-      if (!twin || twin.kind !== sym.kind || sameSymbol(twin, sym)) continue;
-      if (twin.kind === 'function' && !twin.fn.isAsync) continue;
-      return { module, name };
-    }
+  for (const { module, name } of twinHolderCandidates(index, sym.module, sym.name, sym.kind)) {
+    const twin = index.resolveName(module, name);
+    if (!twin || twin.kind !== sym.kind || sameSymbol(twin, sym)) continue;
+    if (twin.kind === 'function' && !twin.fn.isAsync) continue;
+    return { module, name };
   }
   return undefined;
 }
@@ -199,6 +214,11 @@ function computeModuleSwitch(facts: FileFacts, binding: ImportBinding): ModuleSw
     result.noFixReason = 'some uses are not calls of methods the async twin defines as `async def`';
     return result;
   }
+  const drift = details.map((d) => twinDrift(d.call!, d.callable!, d.twin!)).find(Boolean);
+  if (drift) {
+    result.noFixReason = drift;
+    return result;
+  }
   const imported = twinImport(facts, details[0].twin!, binding, { removeSync: importRemovable(facts, summary, binding.local) });
   if (!imported) {
     result.noFixReason = `the name \`${twinInfo.name}\` is already taken in this module`;
@@ -251,8 +271,145 @@ function checkImports(context: RuleContext): void {
   }
 }
 
+/** The fix switching `obj.method(…)` to its same-class async twin `await obj.method_async(…)`. */
+export function methodTwinFix(facts: FileFacts, call: Node, callable: Callable, twin: MethodTwin, awaited: boolean): Fix | undefined {
+  const callee = unparen(call.childForFieldName('function')!);
+  const id = callee.type === 'attribute' ? callee.childForFieldName('attribute') : null;
+  if (!id || methodTwinDrift(call, callable, twin)) return undefined;
+  if (!awaited && awaitBlocker(call, facts)) return undefined;
+  return { title: `Use the async twin \`${twin.name}\`${awaited ? '' : ' (awaited)'}`, applicability: 'safe', edits: renameAndAwait(call, id, twin.name, awaited) };
+}
+
+export function methodTwinDrift(call: Node, callable: Callable, twin: MethodTwin): string | undefined {
+  const implicitFirst = callable.receiver?.kind !== 'class';
+  return switchBindingNote(call, { label: `${callable.className}.${callable.name}`, fn: callable.fn }, { label: `${twin.className}.${twin.name}`, fn: twin.fn, implicitFirst });
+}
+
+/** (b) A sync method called from async code when the same class has its async twin (`get_user` ↔ `get_user_async`). */
+function checkMethodTwins(context: RuleContext, reported: Set<number>): void {
+  const { facts, index } = context;
+  const names = workspaceNames(index);
+  const patterns = index.config.twins.methodPatterns;
+  for (const call of facts.calls()) {
+    if (reported.has(call.id)) continue;
+    const last = calleeLastName(call);
+    if (!last || !names.syncNames.has(last) || !patterns.some((p) => names.asyncNames.has(p.replace(/\{name\}/g, last)))) continue;
+    const scope = scopeOf(call, facts);
+    if (scope.kind !== 'function' || !scope.isAsync || isAwaitedExpr(call)) continue;
+    const callable = resolveCall(facts, call);
+    if (!callable?.className || callable.fn.isAsync || !isPlainSyncFunction(index, callable) || asyncTwinOf(index, callable)) continue;
+    const twin = methodTwinOf(index, callable);
+    // Inside the twin itself, calling the sync one is its implementation (switching would recurse).
+    if (!twin || (scope.kind === 'function' && enclosingFunctionName(facts, call) === twin.name)) continue;
+    reported.add(call.id);
+    const calleeText = dottedName(call.childForFieldName('function')) ?? last;
+    const drift = methodTwinDrift(call, callable, twin);
+    const fix = methodTwinFix(facts, call, callable, twin, false);
+    const blocker = fix || drift ? undefined : awaitBlocker(call, facts);
+    context.report({
+      node: call,
+      message: `\`${calleeText}(…)\` calls the sync \`${callable.className}.${callable.name}\` from async code, blocking the event loop; \`${twin.className}\` has its async twin \`${twin.name}\`: \`await ${calleeText.replace(/[^.]+$/, twin.name)}(…)\`${drift ? `; but ${drift}` : ''}`,
+      fix,
+      noFixReason: fix ? undefined : drift ?? (blocker ? `cannot insert \`await\`: ${blocker}` : 'the call cannot be rewritten here'),
+    });
+  }
+}
+
+function enclosingFunctionName(facts: FileFacts, node: Node): string | undefined {
+  return facts.enclosingFunction(node)?.name;
+}
+
+/** Whether `annotation` (as written in `module`) names SQLAlchemy's sync Session (and nothing async beside it). */
+function isSyncSessionAnnotation(context: RuleContext, module: string, annotation: string | undefined): boolean {
+  if (!annotation || /Async/.test(annotation) || context.config.session.asyncTypes.some((t) => annotation.includes(t.split('.').pop()!))) return false;
+  const inner = annotation.replace(/^(typing\.)?(Optional|Annotated)\[\s*/, '').replace(/\s*(\|\s*None|,.*)?\]?$/s, '').replace(/^["']|["']$/g, '');
+  const last = inner.split('.').pop()!;
+  if (!context.config.session.syncTypes.some((t) => t.split('.').pop() === last) || context.config.session.asyncTypes.some((t) => t.split('.').pop() === last)) return false;
+  const sym = context.index.resolveDotted(module, inner);
+  // Another library's Session (requests, aiohttp…) is not ours; an unresolved name is read as written.
+  return !sym || (sym.kind === 'external' && /^sqlalchemy\.orm(\.session)?\.Session$/.test(sym.dotted));
+}
+
+/**
+ * (a) An AsyncSession handed to a sync function whose parameter is a sync `Session` (annotated,
+ * or used as one), and (c) a sync service class instantiated with one — with or without a twin.
+ */
+function checkSessionHandoffs(context: RuleContext, reported: Set<number>): void {
+  const { facts } = context;
+  for (const fnNode of facts.nodesOfType('function_definition')) {
+    const fn = facts.functionFacts(fnNode);
+    if (!fn.isAsync) continue;
+    const sessions = new Set([...fn.params.keys(), ...fn.locals.keys()].filter((n) => !n.includes('.')));
+    for (const event of sessionEvents(fnNode, sessions)) {
+      // Awaited, the call crashes first on `await`: AM202 owns it.
+      if (event.kind !== 'handoff' || reported.has(event.call.id) || isAwaitedExpr(event.call)) continue;
+      const arg = event.call.childForFieldName('arguments');
+      const argNode = arg && children(arg).find((a) => (a.type === 'identifier' && a.text === event.session) || (a.type === 'keyword_argument' && a.childForFieldName('value')?.text === event.session));
+      const sessionNode = argNode?.type === 'keyword_argument' ? argNode.childForFieldName('value') : argNode;
+      if (!sessionNode || facts.sessionFlavor(sessionNode) !== 'async') continue;
+      const target = sessionReceiver(context, event.call, event.position, event.keyword);
+      if (!target) continue;
+      reported.add(event.call.id);
+      const calleeText = dottedName(event.call.childForFieldName('function')) ?? event.callee;
+      const why = target.isClass ? `annotated \`${target.annotation}\`` : `${target.annotated ? `annotated \`${target.annotation}\` and ` : ''}used as a sync session (\`.query(…)\`, or \`execute\`/\`commit\`/… not awaited)`;
+      context.report({
+        node: event.call,
+        message: target.isClass
+          ? `\`${calleeText}(…)\` builds the sync \`${target.label}\` with the AsyncSession \`${event.session}\`, but its \`${target.param}\` is ${why}: its methods fail at run time (an AsyncSession has no \`query\`, and its methods return coroutines); use or write the async version of \`${target.label}\` first`
+          : `\`${calleeText}(…)\` hands the AsyncSession \`${event.session}\` to the sync \`${target.label}\`, whose \`${target.param}\` is ${why}: this fails at run time (an AsyncSession has no \`query\`, and \`execute\`/\`commit\` return coroutines nobody awaits); port \`${target.label}\` to \`async def\` taking an \`AsyncSession\` first`,
+        noFixReason: `no async twin of \`${target.label}\` exists yet`,
+      });
+    }
+  }
+}
+
+/** The sync function/method (or class __init__) parameter that receives a session at this call, when it is a sync Session. */
+function sessionReceiver(context: RuleContext, call: Node, position?: number, keyword?: string): { label: string; param: string; annotated: boolean; annotation?: string; isClass: boolean } | undefined {
+  const { facts, index } = context;
+  let fn: FunctionSummary | undefined;
+  let module: string;
+  let label: string;
+  let implicitFirst: boolean;
+  let isClass = false;
+  const sym = facts.resolve(unparen(call.childForFieldName('function')!));
+  if (sym?.kind === 'class') {
+    const init = index.findMethod(sym.module, sym.cls, '__init__');
+    if (!init || init.fn.isAsync) return undefined;
+    ({ fn, module } = init);
+    label = sym.name;
+    implicitFirst = true;
+    isClass = true;
+  } else {
+    const callable = resolveCall(facts, call);
+    if (!callable || callable.fn.isAsync || !isPlainSyncFunction(index, callable)) return undefined;
+    fn = callable.fn;
+    module = callable.module;
+    label = `${callable.className ? `${callable.className}.` : ''}${callable.name}`;
+    const decorators = fn.decorators;
+    implicitFirst = !!callable.className && (decorators.includes('classmethod') || (!decorators.includes('staticmethod') && callable.receiver?.kind !== 'class'));
+  }
+  let param: string | undefined;
+  if (keyword) param = fn.params.includes(keyword) ? keyword : undefined;
+  else if (position !== undefined) {
+    const positional = fn.params.filter((p) => p !== '/' && !p.startsWith('*'));
+    const star = fn.params.findIndex((p) => p.startsWith('*'));
+    const allowed = star < 0 ? positional : fn.params.slice(0, star).filter((p) => p !== '/');
+    param = allowed[position + (implicitFirst ? 1 : 0)];
+  }
+  if (!param) return undefined;
+  const annotation = fn.paramAnnotations?.[param];
+  // A class keeps the session for its methods: its annotation is the evidence. A function must
+  // also use it as a sync session (`is_postgres(session: Session)` reading `.bind` works on both).
+  if (isClass) return isSyncSessionAnnotation(context, module, annotation) ? { label, param, annotated: true, annotation, isClass } : undefined;
+  if (!fn.sessionEffects?.syncUses?.includes(param) || (annotation && /Async/.test(annotation))) return undefined;
+  return isSyncSessionAnnotation(context, module, annotation) ? { label, param, annotated: true, annotation, isClass } : { label, param, annotated: false, isClass };
+}
+
 function check(context: RuleContext): void {
-  checkCalls(context);
+  const reported = new Set<number>();
+  checkCalls(context, reported);
+  checkMethodTwins(context, reported);
+  checkSessionHandoffs(context, reported);
   checkImports(context);
 }
 

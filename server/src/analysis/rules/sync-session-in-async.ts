@@ -7,6 +7,7 @@ import { ensureFromImport, importedLocalName } from '../fixes/imports';
 import { enclosingBodyFunction } from '../fixes/awaiting';
 import { children, dottedName, isAsyncFunction, keywordArgument, walk } from '../syntax';
 import type { TextEdit } from '../types';
+import { findAsyncSessionDependency, SET_UP_ASYNC_INFRASTRUCTURE } from '../infrastructure/async-dependency';
 
 const ASYNC_SESSION_MODULE = 'sqlalchemy.ext.asyncio';
 
@@ -89,7 +90,7 @@ function fromModuleTextAt(context: RuleContext, statementStart: number): string 
 }
 
 /** How to spell the async dependency here, plus the import it needs; a reason when unknown. */
-function asyncDependency(context: RuleContext, syncDependency: string): { text: string; edit?: TextEdit } | { reason: string } {
+function asyncDependency(context: RuleContext, syncDependency: string): { text: string; edit?: TextEdit } | { reason: string; setUp?: boolean } {
   const { index, file, config } = context;
   const target = config.session.asyncDependency;
   const mod = index.fileByPath(file.path) ?? index.module(file.moduleName);
@@ -109,13 +110,20 @@ function asyncDependency(context: RuleContext, syncDependency: string): { text: 
       return { text: target, edit: ensureFromImport(file, moduleText, target) };
     }
   }
-  if (config.session.asyncDependencyModule) {
-    const existing = importedLocalName(file, config.session.asyncDependencyModule, target);
+  const configuredModule = config.session.asyncDependencyModule;
+  // A configured module that is in the workspace must define the dependency (one outside it is trusted).
+  if (configuredModule && !(index.module(configuredModule) && !index.resolveName(configuredModule, target))) {
+    const existing = importedLocalName(file, configuredModule, target);
     if (existing) return { text: existing };
-    return { text: target, edit: ensureFromImport(file, config.session.asyncDependencyModule, target) };
+    return { text: target, edit: ensureFromImport(file, configuredModule, target) };
   }
-  return { reason: `no async session dependency found (\`${target}\` is not defined next to \`${syncDependency}\`); set [tool.async-migrate.session] async-dependency (and async-dependency-module)` };
+  if (!findAsyncSessionDependency(index, config)) return { reason: SET_UP_ASYNC_REASON(target, syncDependency), setUp: true };
+  return { reason: `no async session dependency found (\`${target}\` is not defined next to \`${syncDependency}\`${configuredModule ? ` nor in \`${configuredModule}\`` : ''}); set [tool.async-migrate.session] async-dependency (and async-dependency-module)` };
 }
+
+/** Why AM103 has no fix while the workspace has no async session dependency at all (the LSP offers the action then). */
+const SET_UP_ASYNC_REASON = (target: string, syncDependency: string) =>
+  `\`${target}\` does not exist yet; "${SET_UP_ASYNC_INFRASTRUCTURE}" (code action, command or \`async-migrate init-async\`) adds it next to \`${syncDependency}\``;
 
 /** How to spell `AsyncSession` here, plus the import it needs. */
 function asyncSessionName(context: RuleContext): { text: string; edit?: TextEdit } {
@@ -127,9 +135,10 @@ function asyncSessionName(context: RuleContext): { text: string; edit?: TextEdit
 function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts): void {
   const typeNode = syncSessionTypeNode(context, param.annotation);
   const depNode = dependencyNode(param);
-  const depFlavor = depNode ? context.facts.sessionDependencyFlavor(depNode.text) : undefined;
-  const syncDep = depFlavor === 'sync';
   const asyncAnnotated = hasAsyncSessionType(context, param.annotation);
+  // An explicit `AsyncSession` annotation is overruled only by declared evidence, never by a name.
+  const depFlavor = depNode ? context.facts.sessionDependencyFlavor(depNode.text, asyncAnnotated) : undefined;
+  const syncDep = depFlavor === 'sync';
   if (!typeNode && !syncDep) return;
   // `db: AsyncSession = Depends(get_db)` or `db = Depends(get_db)`: the dependency is the problem.
   const where = `in \`async def ${fn.name}\``;
@@ -149,7 +158,7 @@ function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts):
     // An unknown dependency behind a `Session` annotation provides that Session: switch it too.
     const dep = depFlavor !== 'async' ? asyncDependency(context, depNode.text) : undefined;
     if (dep && 'reason' in dep) {
-      context.report({ node: param.node, message, noFixReason: dep.reason });
+      context.report({ node: param.node, message: dep.setUp ? `${message}; no async session dependency exists yet: run "${SET_UP_ASYNC_INFRASTRUCTURE}" first` : message, noFixReason: dep.reason });
       return;
     }
     if (dep && dep.text !== depNode.text) {
@@ -250,11 +259,13 @@ export const syncSessionInAsync: Rule = {
     example: 'from sqlalchemy.orm import Session\nfrom app.db.session import get_db\n\n@router.get("/users/me")\nasync def get_current_user_info(db: Session = Depends(get_db)):\n    ...',
     useInstead: 'from sqlalchemy.ext.asyncio import AsyncSession\nfrom app.db.session import get_db, get_async_db\n\n@router.get("/users/me")\nasync def get_current_user_info(db: AsyncSession = Depends(get_async_db)):\n    ...',
     limits: [
-      'The fix switches the annotation to `AsyncSession` and the dependency to `session.async-dependency` (default `get_async_db`), imported from the module that defines `get_db` when it also defines the async one, else from `session.async-dependency-module`; with neither there is no fix. It removes nothing (the sync imports stay).',
+      'The fix switches the annotation to `AsyncSession` and the dependency to `session.async-dependency` (default `get_async_db`), imported from the module that defines `get_db` when it also defines the async one, else from `session.async-dependency-module` (which must define it when it is in the workspace); with neither there is no fix. It removes nothing (the sync imports stay).',
+      'When the workspace has no async session dependency at all, there is no fix and the message says so: run "Set up async infrastructure" (code action, command, or `async-migrate init-async`) first.',
       'After the switch the handler\'s queries must be async too: `db.query(...)` (AM101) and unawaited session calls (AM201) are reported and fixed separately; "Migrate this endpoint" combines them.',
       'A plain `db: Session` parameter without `Depends` only gets an unsafe annotation fix: its callers must pass an `AsyncSession`.',
       'Aliases such as `SessionDep = Annotated[Session, Depends(get_db)]` used as `db: SessionDep` are not followed.',
       'A session opened with a sync factory (`SessionLocal()`) is reported without a fix.',
+      'Evidence order: a dependency provides a sync session when it says so (a `-> Session` return annotation) or is a plain `def` with a configured sync name; an unannotated `async def` dependency and one the workspace does not define (an unresolved import) are unknown, so a parameter annotated `AsyncSession` is never overruled by a name.',
     ],
   },
   check,

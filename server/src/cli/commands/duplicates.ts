@@ -2,12 +2,12 @@
 // for each sync twin, the files that still import it — "safe to delete" when none do.
 import type { OptionSpec } from '../args';
 import type { CommandIO } from '../io';
+import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_CONFIG } from '../../analysis/config';
 import { parseSource, summarizeSource } from '../../analysis/engine';
-import { sharesApi } from '../../analysis/rules/duplicate-sync-async-module';
 import type { ModuleSummary } from '../../analysis/summary';
-import type { WorkspaceIndex } from '../../analysis/workspace';
+import { type ConfigText, twinPairs } from '../../analysis/twins';
 import { findPythonFiles, readPythonFile } from '../../project';
 import type { CliWorkspace } from '../target';
 import { plural, prepare } from './workflow-common';
@@ -16,29 +16,14 @@ export const DUPLICATES_OPTIONS: OptionSpec[] = [{ name: 'format', type: 'string
 
 const DESCRIPTION = `Lists modules that exist twice, sync and async (app/services/user.py next to
 app/services/async_user.py, following [tool.async-migrate.twins] module-patterns), and for each
-sync twin the files that still import it. A sync twin nobody imports is safe to delete (the
+sync twin the files that still reach it: imports at any depth (inside functions too), imports
+under \`if TYPE_CHECKING:\`, module paths named in strings (\`importlib.import_module(...)\`,
+"app.services.user:obj" in settings), and configuration files near the root that name the module
+(Procfile, Dockerfile, *.toml/*.ini/*.cfg/*.yaml/*.json/*.env/*.sh: \`celery -A app.services.user\`).
+Only a sync twin nothing reaches is safe to delete (the
 seed's goal: "0 archivos sync legacy"). With PATHS, only pairs with a file under PATHS.
 
 Exit status: 0, or 2 on a usage or configuration error.`;
-
-export interface Importer {
-  path: string;
-  line: number;
-  /** What it imports: `user_service`, or the module itself. */
-  names: string[];
-  kind: 'code' | 'test' | 'async twin';
-  /** The file is excluded from analysis by the configuration (still an importer: deleting the module breaks it). */
-  excluded?: boolean;
-}
-
-export interface TwinPair {
-  sync: { module: string; path: string };
-  async: { module: string; path: string };
-  importers: Importer[];
-  safeToDelete: boolean;
-}
-
-const TEST_PATH = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
 
 /**
  * Summaries of the Python files the configuration excludes from analysis (tests, scripts):
@@ -61,41 +46,36 @@ export function excludedSummaries(ws: CliWorkspace): ModuleSummary[] {
   return out;
 }
 
-export function twinPairs(index: WorkspaceIndex, excluded: ModuleSummary[] = []): TwinPair[] {
-  const pairs: TwinPair[] = [];
-  for (const mod of index.modules()) {
-    const twin = index.asyncTwinModule(mod.moduleName);
-    if (!twin) continue;
-    const asyncMod = index.module(twin)!;
-    if (!sharesApi(index, mod, asyncMod)) continue;
-    const byFile = new Map<string, Importer>();
-    for (const { module: importer, binding } of index.importersOf(mod.moduleName)) {
-      if (importer.path === mod.path) continue;
-      const name = binding.module === mod.moduleName ? (binding.name ?? binding.module) : binding.local;
-      const existing = byFile.get(importer.path);
-      if (existing) {
-        if (!existing.names.includes(name)) existing.names.push(name);
-        existing.line = Math.min(existing.line, binding.line);
-        continue;
+/** Configuration files that may name a module (uvicorn / gunicorn / celery commands, entry points, settings). */
+const CONFIG_FILE = /^(Procfile|Dockerfile[^/]*|Makefile|[^/]*\.(toml|ini|cfg|ya?ml|json|conf|env|sh))$/;
+const CONFIG_MAX_DEPTH = 3;
+const CONFIG_MAX_BYTES = 512 * 1024;
+
+/** Configuration files near the project root (depth ≤ 3; hidden folders, virtualenvs and node_modules skipped). */
+export function configTexts(root: string): ConfigText[] {
+  const out: ConfigText[] = [];
+  const visit = (dir: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (depth < CONFIG_MAX_DEPTH && !e.name.startsWith('.') && !/^(node_modules|__pycache__|venv|env|site-packages|dist|build)$/.test(e.name)) visit(abs, depth + 1);
+      } else if (e.isFile() && CONFIG_FILE.test(e.name)) {
+        try {
+          if (fs.statSync(abs).size <= CONFIG_MAX_BYTES) out.push({ path: path.relative(root, abs).split(path.sep).join('/'), text: fs.readFileSync(abs, 'utf8') });
+        } catch {
+          /* unreadable: not a reference we can see */
+        }
       }
-      const kind: Importer['kind'] = importer.path === asyncMod.path ? 'async twin' : TEST_PATH.test(importer.path) ? 'test' : 'code';
-      byFile.set(importer.path, { path: importer.path, line: binding.line, names: [name], kind });
     }
-    for (const other of excluded) {
-      const bindings = other.imports.filter((b) => b.module === mod.moduleName || (b.name && `${b.module}.${b.name}` === mod.moduleName));
-      if (!bindings.length) continue;
-      byFile.set(other.path, {
-        path: other.path,
-        line: Math.min(...bindings.map((b) => b.line)),
-        names: [...new Set(bindings.map((b) => (b.module === mod.moduleName ? (b.name ?? b.module) : b.local)))],
-        kind: TEST_PATH.test(other.path) ? 'test' : 'code',
-        excluded: true,
-      });
-    }
-    const importers = [...byFile.values()].sort((a, b) => a.path.localeCompare(b.path));
-    pairs.push({ sync: { module: mod.moduleName, path: mod.path }, async: { module: twin, path: asyncMod.path }, importers, safeToDelete: importers.length === 0 });
-  }
-  return pairs.sort((a, b) => a.sync.path.localeCompare(b.sync.path));
+  };
+  visit(root, 0);
+  return out;
 }
 
 export async function run(argv: string[], io: CommandIO): Promise<number> {
@@ -103,7 +83,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   if (typeof ctx === 'number') return ctx;
   const { ws } = ctx;
   const targets = new Set(ws.targets);
-  let pairs = twinPairs(ws.project.index, excludedSummaries(ws));
+  let pairs = twinPairs(ws.project.index, excludedSummaries(ws), configTexts(ws.root));
   if (ctx.args.positionals.length) pairs = pairs.filter((p) => targets.has(p.sync.path) || targets.has(p.async.path));
   const d = ws.display;
   if (ctx.args.options.format === 'json') {
@@ -130,9 +110,15 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     lines.push(`${d(p.sync.path)}  <->  ${d(p.async.path)}`);
     if (p.safeToDelete) lines.push(`  safe to delete ${d(p.sync.path)}: nothing imports it any more`);
     else {
-      lines.push(`  ${d(p.sync.path)} is still imported by ${plural(p.importers.length, 'file')}:`);
+      const runtime = p.importers.filter((i) => i.how === 'import' || i.how === 'local import').length;
+      lines.push(
+        runtime
+          ? `  ${d(p.sync.path)} is still imported by ${plural(runtime, 'file')}${runtime < p.importers.length ? ` (and named by ${plural(p.importers.length - runtime, 'other file')})` : ''}:`
+          : `  not safe to delete ${d(p.sync.path)}: nothing imports it at run time, but ${plural(p.importers.length, 'file')} name${p.importers.length === 1 ? 's' : ''} it (check before deleting):`,
+      );
       for (const i of p.importers) {
-        const tags = [i.kind === 'code' ? '' : i.kind, i.excluded ? 'excluded from analysis' : ''].filter(Boolean).join(', ');
+        const how = i.how === 'local import' ? 'inside a function' : i.how === 'type-checking' ? 'only under TYPE_CHECKING' : i.how === 'string' ? 'named as a string' : '';
+        const tags = [how, i.kind === 'code' ? '' : i.kind, i.excluded ? 'excluded from analysis' : ''].filter(Boolean).join(', ');
         lines.push(`    ${d(i.path)}:${i.line}  ${i.names.join(', ')}${tags ? ` (${tags})` : ''}`);
       }
     }

@@ -9,7 +9,7 @@ import { decodePythonBytes } from '../../project';
 import type { OptionSpec } from '../args';
 import { unifiedDiff } from '../diff';
 import { plural } from '../format/report';
-import { writeFileAtomic } from '../fs-atomic';
+import { writeFileAtomic } from '../../project/fs-atomic';
 import type { CommandIO } from '../io';
 import type { CliWorkspace } from '../target';
 import { failUsage, openCommandWorkspace, parseCommandArgs, ruleFilters } from './workflow-common';
@@ -55,7 +55,7 @@ function whyNotFixed(f: Finding, unsafe: boolean): string {
   return 'no automatic fix';
 }
 
-function hasBom(abs: string): boolean {
+export function hasBom(abs: string): boolean {
   try {
     const fd = fs.openSync(abs, 'r');
     try {
@@ -81,21 +81,28 @@ function reindex(ws: CliWorkspace, rel: string, text: string): void {
 
 type WriteOutcome = { ok: true } | { ok: false; reason: string };
 
-/** Writes a fixed file atomically, keeping its BOM; refuses when the file changed meanwhile or is not UTF-8. */
-function writeFixed(ws: CliWorkspace, rel: string, before: string, after: string): WriteOutcome {
-  const abs = ws.absolute(rel);
+/** Why rel cannot be written back (not UTF-8, unreadable, changed on disk since it was read as `before`), or its BOM when it can. */
+export function writableAs(ws: CliWorkspace, rel: string, before: string): { ok: true; bom: string } | { ok: false; reason: string } {
   if (ws.warnings.some((w) => w.path === rel) || ws.project.warnings.some((w) => w.path === rel)) {
     const warning = [...ws.warnings, ...ws.project.warnings].find((w) => w.path === rel)!;
     return { ok: false, reason: `not written: ${warning.reason} (writing it back as UTF-8 would change its bytes)` };
   }
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(abs);
+    bytes = fs.readFileSync(ws.absolute(rel));
   } catch (error) {
     return { ok: false, reason: `not written: cannot re-read the file (${(error as Error).message})` };
   }
   if (decodePythonBytes(bytes).text !== before) return { ok: false, reason: 'not written: the file changed on disk while it was being fixed' };
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? '\uFEFF' : '';
+  return { ok: true, bom: bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? '\uFEFF' : '' };
+}
+
+/** Writes a fixed file atomically, keeping its BOM; refuses when the file changed meanwhile or is not UTF-8. */
+export function writeFixed(ws: CliWorkspace, rel: string, before: string, after: string): WriteOutcome {
+  const abs = ws.absolute(rel);
+  const writable = writableAs(ws, rel, before);
+  if (!writable.ok) return writable;
+  const bom = writable.bom;
   try {
     writeFileAtomic(abs, bom + after);
   } catch (error) {
@@ -224,7 +231,7 @@ async function migrateOne(io: CommandIO, ws: CliWorkspace, spec: string, options
   else report('  nothing to change automatically');
   for (const n of result.notDone) report(`  todo: ${display}:${n.line}: ${n.message}`);
   report(
-    `${options.diff ? 'Would change' : changed ? 'Changed' : 'Left unchanged'} ${display}; ${result.notDone.length ? `${plural(result.notDone.length, 'item')} left for review` : 'nothing left in the handler'}.`,
+    `${!changed ? 'Left unchanged' : options.diff ? 'Would change' : 'Changed'} ${display}; ${result.notDone.length ? `${plural(result.notDone.length, 'item')} left for review` : 'nothing left in the handler'}.`,
   );
   if (options.diff) return changed ? 1 : 0;
   return result.notDone.length ? 1 : 0;

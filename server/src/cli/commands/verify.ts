@@ -6,7 +6,7 @@
 import { spawn } from 'child_process';
 import { matchesGlob } from '../../analysis/glob';
 import type { Finding } from '../../analysis/types';
-import { shellWords } from '../../lsp/migration-templates';
+import { shellWords } from '../../project/migration-templates';
 import type { OptionSpec } from '../args';
 import type { CommandIO } from '../io';
 import { analyzeTarget, type CliWorkspace } from '../target';
@@ -24,6 +24,7 @@ export const VERIFY_OPTIONS: OptionSpec[] = [
 const DESCRIPTION = `The pre-merge check of the strategy document, on the analysis engine:
   1. no legacy db.query() (AM101, AM102) in endpoint modules      -> error
   2. no sync Session (AM103) in endpoint modules                   -> error
+     no lost write, expired object or mismatched call (AM106, AM107, AM206) there -> error
   3. no datetime.utcnow() (AM401) anywhere (PATHS: under PATHS)    -> warning
   4. the test command passes (verify-test-command, default "pytest tests/ -v --tb=short";
      run in the project root without a shell; skipped when 1-2 fail, or with --no-tests)
@@ -33,7 +34,8 @@ defines route handlers. Suppressed findings (# async-migrate: ignore[...]) do no
 Exit status: 0 passed, 1 check or tests failed, 2 usage/configuration error or a test command
 that cannot be started.`;
 
-export const ERROR_CODES = ['AM101', 'AM102', 'AM103'];
+export const ERROR_CODES = ['AM101', 'AM102', 'AM103', 'AM106', 'AM107', 'AM206'];
+const RUNTIME_CODES = ['AM106', 'AM107', 'AM206'];
 export const WARNING_CODES = ['AM401'];
 
 /** Splits a command line into argv like a POSIX shell would for plain words and quotes; no expansion. */
@@ -139,8 +141,9 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
     }
   }
   const loc = (f: Finding) => `${ws.display(f.path)}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
-  const legacy = errors.filter((f) => f.code !== 'AM103');
+  const legacy = errors.filter((f) => f.code === 'AM101' || f.code === 'AM102');
   const sessions = errors.filter((f) => f.code === 'AM103');
+  const runtime = errors.filter((f) => RUNTIME_CODES.includes(f.code));
 
   say(`Verifying the async migration: ${plural(scope.files.length, 'file')} in scope (${scope.label})`);
   const section = (ok: boolean, title: string, list: Finding[], level: 'error' | 'warning') => {
@@ -152,6 +155,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   };
   section(!legacy.length, 'legacy db.query() (AM101/AM102)', legacy, 'error');
   section(!sessions.length, 'sync Session in endpoints (AM103)', sessions, 'error');
+  section(!runtime.length, 'lost writes, expired objects, mismatched calls (AM106/AM107/AM206)', runtime, 'error');
   section(!warnings.length, 'datetime.utcnow() (AM401)', warnings, 'warning');
 
   let tests: TestRunResult | undefined;
@@ -169,6 +173,7 @@ export async function run(argv: string[], io: CommandIO): Promise<number> {
   const summary: string[] = [];
   if (legacy.length) summary.push(plural(legacy.length, 'legacy query', 'legacy queries'));
   if (sessions.length) summary.push(plural(sessions.length, 'sync session'));
+  if (runtime.length) summary.push(plural(runtime.length, 'run-time error'));
   if (tests?.startError) summary.push(`tests could not run: ${tests.startError}`);
   else if (testsFailed) summary.push(`tests failed (exit ${tests!.exitCode ?? tests!.signal})`);
   const warn = warnings.length ? `; ${plural(warnings.length, 'warning')} (utcnow)` : '';

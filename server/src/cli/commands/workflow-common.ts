@@ -6,7 +6,7 @@ import type { RunOptions } from '../../analysis/engine';
 import { buildInventory } from '../../analysis/endpoints/inventory';
 import type { Endpoint, Inventory } from '../../analysis/endpoints/types';
 import { RULES } from '../../analysis/rules/registry';
-import { type ProgressRead, readProgress } from '../../progress-file';
+import { type ProgressRead, readProgress } from '../../project/progress-file';
 import { type OptionSpec, type ParsedArgs, UsageError, helpText, parseArgs } from '../args';
 import type { CommandIO } from '../io';
 import { type CliWorkspace, ConfigError, type OpenOptions, openWorkspace, validateCodes } from '../target';

@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { RuleMeta, Severity } from '../../analysis/types';
 import type { CheckReport } from './report';
-import { docsMissing, packageRoot, renderRuleMarkdown, renderExplain, ruleDocsUrl, summaryOf, GENERATED_NOTE } from './rule-docs';
+import { packageRoot, ruleDocsUrl } from '../../project/rule-docs-location';
+import { docsMissing, renderRuleMarkdown, renderExplain, summaryOf, GENERATED_NOTE } from './rule-docs';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 

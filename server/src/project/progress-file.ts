@@ -6,11 +6,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Inventory } from './analysis/endpoints/types';
-import { writeFileAtomic } from './cli/fs-atomic';
-import { ProgressParseError, parseProgress, recoverConflictedState, renderProgress, type ProgressDocument } from './analysis/progress/document';
-import { renderTables } from './analysis/progress/render';
-import { type EndpointState, type OrphanChanges, type ProgressState, emptyState, isEmptyState, reconcileOrphans } from './analysis/progress/state';
+import type { Inventory } from '../analysis/endpoints/types';
+import { writeFileAtomic } from './fs-atomic';
+import { ProgressParseError, parseProgress, recoverConflictedState, renderProgress, type ProgressDocument } from '../analysis/progress/document';
+import { renderTables } from '../analysis/progress/render';
+import { type EndpointState, type OrphanChanges, type ProgressState, emptyState, isEmptyState, reconcileOrphans } from '../analysis/progress/state';
 
 export { ProgressParseError };
 
@@ -151,7 +151,7 @@ export async function withFileLock<T>(file: string, fn: () => T | Promise<T>, op
 }
 
 // ---------------------------------------------------------------------------------------------
-// Backup (atomic writes: cli/fs-atomic.ts)
+// Backup (atomic writes: fs-atomic.ts)
 
 function timestamp(date = new Date()): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');

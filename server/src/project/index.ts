@@ -2,13 +2,14 @@
 // finds Python files, reads them defensively, and builds the workspace index.
 import * as fs from 'fs';
 import * as path from 'path';
-import { type AsyncMigrateConfig, type ConfigProblem, loadPyprojectConfig } from './analysis/config';
-import { analyzeFile, parseSource, summarizeSource, type RunOptions } from './analysis/engine';
-import { matchesGlob } from './analysis/glob';
-import { initParser } from './analysis/parser';
-import type { SourceFile } from './analysis/source';
-import type { Finding } from './analysis/types';
-import { WorkspaceIndex } from './analysis/workspace';
+import { type AsyncMigrateConfig, type ConfigProblem, loadPyprojectConfig } from '../analysis/config';
+import { analyzeFile, parseSource, summarizeSource, type RunOptions } from '../analysis/engine';
+import { PROJECT_MARKERS, discoverImportRoots } from '../analysis/import-roots';
+import { matchesGlob } from '../analysis/glob';
+import { initParser } from '../analysis/parser';
+import type { SourceFile } from '../analysis/source';
+import type { Finding } from '../analysis/types';
+import { WorkspaceIndex } from '../analysis/workspace';
 
 /** Files above this size are skipped with a message (generated code, data dumps). */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
@@ -80,9 +81,17 @@ export function isExcluded(relPath: string, config: AsyncMigrateConfig): boolean
   return config.exclude.some((g) => matchesGlob(relPath, g)) || config.extendExclude.some((g) => matchesGlob(relPath, g));
 }
 
-/** Workspace-relative POSIX paths of the Python files under root (sorted). */
-export function findPythonFiles(root: string, config: AsyncMigrateConfig, within: string[] = [root]): string[] {
+export interface WorkspaceListing {
+  /** Workspace-relative POSIX paths of the Python files (sorted). */
+  files: string[];
+  /** Workspace-relative directories holding a project marker (pyproject.toml, setup.cfg, setup.py). */
+  projectDirs: string[];
+}
+
+/** The Python files under root and the project directories among them, skipping excluded paths. */
+export function listWorkspace(root: string, config: AsyncMigrateConfig, within: string[] = [root]): WorkspaceListing {
   const out = new Set<string>();
+  const projectDirs = new Set<string>();
   const visit = (abs: string) => {
     const rel = path.relative(root, abs).split(path.sep).join('/');
     let stat: fs.Stats;
@@ -102,11 +111,57 @@ export function findPythonFiles(root: string, config: AsyncMigrateConfig, within
       } catch {
         return;
       }
+      if (entries.some((e) => (PROJECT_MARKERS as readonly string[]).includes(e))) projectDirs.add(rel);
       for (const e of entries.sort()) visit(path.join(abs, e));
     } else if (stat.isFile() && abs.endsWith('.py')) out.add(rel);
   };
   for (const p of within) visit(path.resolve(p));
-  return [...out].sort();
+  return { files: [...out].sort(), projectDirs: [...projectDirs].sort() };
+}
+
+/** Workspace-relative POSIX paths of the Python files under root (sorted). */
+export function findPythonFiles(root: string, config: AsyncMigrateConfig, within: string[] = [root]): string[] {
+  return listWorkspace(root, config, within).files;
+}
+
+/** The configuration with the workspace's import roots filled in (the rules are in analysis/import-roots.ts). */
+export function withImportRoots(config: AsyncMigrateConfig, listing: WorkspaceListing): AsyncMigrateConfig {
+  return { ...config, importRoots: discoverImportRoots(listing.files, listing.projectDirs) };
+}
+
+/** Whether child (an absolute path) is parent or lies under it. */
+export function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * The folder a command run on `firstPath` (default: the working directory) indexes, so that
+ * `check app`, `check .` and `check app/api/x.py` see the same modules: the nearest ancestor
+ * (inclusive) holding a project marker (pyproject.toml, setup.cfg, setup.py); else the working
+ * directory or the directory above the top of the path's `__init__.py` chain, whichever is higher
+ * (the chain alone when the path lies outside the working directory). Import roots below it are
+ * discovered by loadProject.
+ */
+export function findWorkspaceRoot(cwd: string, firstPath?: string): string {
+  const start = path.resolve(cwd, firstPath ?? '.');
+  let isDir = false;
+  try {
+    isDir = fs.statSync(start).isDirectory();
+  } catch {
+    /* reported by the caller */
+  }
+  const base = isDir ? start : path.dirname(start);
+  for (let dir = base; ; dir = path.dirname(dir)) {
+    if (PROJECT_MARKERS.some((m) => fs.existsSync(path.join(dir, m)))) return dir;
+    if (path.dirname(dir) === dir) break;
+  }
+  const isPackage = (dir: string) => fs.existsSync(path.join(dir, '__init__.py')) || fs.existsSync(path.join(dir, '__init__.pyi'));
+  let top = base;
+  while (isPackage(top) && path.dirname(top) !== top) top = path.dirname(top);
+  const absCwd = path.resolve(cwd);
+  if (!isInside(absCwd, start)) return top;
+  return isInside(top, absCwd) ? top : absCwd;
 }
 
 export interface LoadedProject {
@@ -154,14 +209,18 @@ export const DEFAULT_KEEP_BUDGET_BYTES = 64 * 1024 * 1024;
 export async function loadProject(root: string, options: LoadOptions = {}): Promise<LoadedProject> {
   await initParser();
   const absRoot = path.resolve(root);
-  const { config, problems } = options.config ? { config: options.config, problems: [] } : loadConfig(absRoot);
+  const loaded = options.config ? { config: options.config, problems: [] } : loadConfig(absRoot);
+  const listing = listWorkspace(absRoot, loaded.config);
+  // Module names follow the workspace's import roots, whatever paths a command names.
+  const config = withImportRoots(loaded.config, listing);
+  const problems = loaded.problems;
   const index = new WorkspaceIndex(config);
   const texts = new Map<string, string>();
   const skipped: SkippedFile[] = [];
   const warnings: SkippedFile[] = [];
   const kept = new Map<string, SourceFile>();
   let keepBudget = options.keepBudgetBytes ?? DEFAULT_KEEP_BUDGET_BYTES;
-  const files = findPythonFiles(absRoot, config);
+  const files = listing.files;
   files.forEach((rel, i) => {
     const read = readPythonFile(path.join(absRoot, rel));
     if (read.skipped || read.text === undefined) skipped.push({ path: rel, reason: read.skipped ?? 'unreadable' });

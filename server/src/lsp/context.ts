@@ -1,0 +1,45 @@
+// What the LSP feature modules (code actions, custom requests, the migration sidebar) see of the
+// server: narrow interfaces that AsyncMigrateServer implements. The feature modules import these,
+// never the server class, so the server imports its features and nothing imports it back.
+import type { Connection, Event, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import type { Finding } from '../analysis/types';
+import type { OpenDocument } from './document';
+import type { Folder } from './folders';
+
+/** The open documents and the workspace folders. */
+export interface Workspace {
+  readonly docs: ReadonlyMap<string, OpenDocument>;
+  readonly folders: ReadonlyMap<string, Folder>;
+  /** The folder holding a URI (the pseudo folder of loose files when none does). */
+  folderOf(uri: string): Folder;
+  /** Engine path of a URI: workspace-relative inside a folder. */
+  pathOf(uri: string, folder?: Folder): string;
+}
+
+/** Analysis of open documents and edits shaped for the client. */
+export interface DocumentAnalysis {
+  /** Findings for the document's current version; undefined when not analysed (disabled or refused). */
+  analyzeDocument(doc: OpenDocument): Finding[] | undefined;
+  /** A WorkspaceEdit for one document (versioned when the client supports documentChanges). */
+  workspaceEdit(uri: string, version: number | null, edits: LspTextEdit[]): WorkspaceEdit;
+}
+
+export interface ServerLog {
+  log(message: string): void;
+  logError(context: string, error: unknown): void;
+}
+
+export interface FolderEvents {
+  /**
+   * Fired when what a folder's endpoint inventory depends on changed: its index (a summary
+   * upserted or removed, a fresh index), its indexing state or its configuration; also when the
+   * folder is removed from the workspace (then it is no longer in `folders`).
+   */
+  readonly onFolderChanged: Event<Folder>;
+}
+
+/** The part of the LSP connection the custom requests use. */
+export type RequestConnection = Pick<Connection, 'onRequest' | 'sendNotification'>;
+
+/** Wraps a handler: exceptions are logged and `fallback` is answered. */
+export type Guard = <A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R | Promise<R>) => (...args: A) => Promise<R>;
