@@ -24,6 +24,8 @@ const CLI = path.join(REPO, 'bin/async-migrate.js');
 const TSX = path.join(REPO, 'node_modules/.bin/tsx');
 const PYTHON = process.env.ASYNC_MIGRATE_PYTHON ?? '/usr/bin/python3';
 const MAX_BUFFER = 1024 * 1024 * 1024;
+/** Down to each project's rule counts, one rule per line (a changed count is a one-line diff). */
+const SNAPSHOT_EXPANDED_LEVELS = 4;
 
 interface ProjectSpec {
   name: string;
@@ -536,7 +538,7 @@ function main(): void {
   if (options.update) {
     const known = new Set(specs.map((s) => s.name));
     const merged: Snapshot = { projects: { ...Object.fromEntries(Object.entries(previous.projects).filter(([n]) => known.has(n))), ...current.projects } };
-    fs.writeFileSync(SNAPSHOT_FILE, stableStringify(merged) + '\n');
+    fs.writeFileSync(SNAPSHOT_FILE, stableStringify(merged, '  ', '\n', SNAPSHOT_EXPANDED_LEVELS) + '\n');
     process.stdout.write(`wrote ${path.relative(REPO, SNAPSHOT_FILE)}\n`);
   }
   process.exitCode = failed ? 1 : 0;
