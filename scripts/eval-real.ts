@@ -311,8 +311,10 @@ function safeToDelete(dir: string, spec: ProjectSpec, findings: CliFinding[], un
     }
   }
   for (const f of findings) if (f.code === 'AM701' && /safe to delete/.test(f.message)) claimed.add(f.path);
+  const files = pythonFiles(dir);
+  const packageDirs = new Set(files.filter((f) => /(^|\/)__init__\.py$/.test(f)).map((f) => path.posix.dirname(f)));
   const refs: ImportRef[] = [];
-  for (const file of pythonFiles(dir)) refs.push(...scanImports(file, fs.readFileSync(path.join(dir, file), 'utf8')));
+  for (const file of files) refs.push(...scanImports(file, fs.readFileSync(path.join(dir, file), 'utf8'), (d) => packageDirs.has(d)));
   const importers = importersOf([...new Set([...claimed, ...unimportedByEngine])], refs);
   const withImporters = (modules: Iterable<string>): Violation[] =>
     [...modules]

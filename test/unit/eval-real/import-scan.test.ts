@@ -6,8 +6,9 @@ import { importersOf, modulePathOf, scanImports, type ImportRef } from '../../..
 
 const TARGET = 'app/services/chat.py';
 
-function importers(files: Record<string, string>, target = TARGET): ImportRef[] {
-  const refs = Object.entries(files).flatMap(([file, text]) => scanImports(file, text));
+function importers(files: Record<string, string>, target = TARGET, packageDirs?: string[]): ImportRef[] {
+  const isPackageDir = packageDirs ? (d: string) => packageDirs.includes(d) : undefined;
+  const refs = Object.entries(files).flatMap(([file, text]) => scanImports(file, text, isPackageDir));
   return importersOf([target], refs).get(target)!;
 }
 
@@ -50,6 +51,19 @@ describe('eval:real import scanner', () => {
       assert.deepStrictEqual(importers({ [c.file]: c.text }), []);
     });
   }
+
+  it('resolves from a script folder and from a monorepo backend folder, not from inside a package', () => {
+    assert.strictEqual(importers({ 'worker/__main__.py': 'import work\n' }, 'worker/work.py', []).length, 1);
+    const backend = ['backend/app', 'backend/app/api', 'backend/app/services'];
+    assert.strictEqual(importers({ 'backend/app/api/x.py': 'from app.services.chat import y\n' }, 'backend/app/services/chat.py', backend).length, 1);
+    // `import litellm` inside a package is the installed library, not the sibling module.
+    assert.deepStrictEqual(importers({ 'app/agent/gateway.py': 'from litellm.caching import DualCache\n' }, 'app/agent/litellm.py', ['app', 'app/agent']), []);
+    assert.deepStrictEqual(importers({ 'app/api/x.py': 'from services.chat import y\n' }, TARGET, ['app', 'app/api', 'app/services']), []);
+  });
+
+  it('does not read a file name in a string as a module path', () => {
+    assert.deepStrictEqual(importers({ 'app/report.py': 'OUT = "chat.py"\nSHEET = "app.services.chat.xlsx"\n' }), []);
+  });
 
   it('names a package by its directory', () => {
     assert.strictEqual(modulePathOf('app/services/__init__.py'), 'app/services');
