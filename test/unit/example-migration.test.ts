@@ -8,14 +8,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { cli } from './cli/workspace';
-import { skipOrFailInCi } from './helpers';
+import { havePython, PYTHON, skipOrFailInCi } from './helpers';
 
 const APP = path.resolve(__dirname, '../../examples/gym-app');
-const PYTHON = '/usr/bin/python3';
-
-function havePythonStack(): boolean {
-  return spawnSync(PYTHON, ['-c', 'import sqlalchemy, fastapi, aiosqlite, httpx, pytest'], { stdio: 'ignore' }).status === 0;
-}
 
 /** `@pytest.mark.xfail` markers in the test files under dir. */
 function countXfailMarkers(dir: string): number {
@@ -40,7 +35,7 @@ describe('examples/gym-app migrated end to end', function () {
   let dir = '';
 
   before(function () {
-    if (!havePythonStack()) skipOrFailInCi(this, `${PYTHON} lacks sqlalchemy/fastapi/aiosqlite/httpx/pytest (run scripts/setup.sh)`);
+    if (!havePython(['sqlalchemy', 'fastapi', 'aiosqlite', 'httpx', 'pytest'])) skipOrFailInCi(this, `${PYTHON} lacks sqlalchemy/fastapi/aiosqlite/httpx/pytest (run scripts/setup.sh)`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-gym-'));
     execFileSync('cp', ['-r', APP + '/.', dir]);
     for (const junk of ['.pytest_cache', 'gym.db']) fs.rmSync(path.join(dir, junk), { recursive: true, force: true });

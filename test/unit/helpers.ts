@@ -1,6 +1,7 @@
 // Test helpers: build an in-memory workspace from {path: text} and run the engine on it; read
 // the localized strings of a client source file.
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
 import { type AsyncMigrateConfig, applyRawConfig, DEFAULT_CONFIG } from '../../server/src/analysis/config';
 import { analyzeFile, fixText, parseSource, summarizeSource, type FixOptions, type RunOptions } from '../../server/src/analysis/engine';
 import { initParser } from '../../server/src/analysis/parser';
@@ -138,4 +139,13 @@ export function ruleTester(code: string, table: { valid: RuleCase[]; invalid: Ru
       });
     });
   });
+}
+
+/** The Python the executed tests run (Debian's, with SQLAlchemy, FastAPI, aiosqlite, httpx, pytest). */
+export const PYTHON = process.env.ASYNC_MIGRATE_PYTHON ?? '/usr/bin/python3';
+
+/** True when PYTHON runs and imports every module named. */
+export function havePython(modules: string[] = []): boolean {
+  const code = modules.length ? `import ${modules.join(', ')}` : 'pass';
+  return spawnSync(PYTHON, ['-c', code], { stdio: 'ignore' }).status === 0;
 }

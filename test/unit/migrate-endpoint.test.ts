@@ -2,6 +2,7 @@
 // what is left. Expected texts are what a developer would review in the diff.
 import * as assert from 'assert';
 import { applyEdits } from '../../server/src/analysis/fixes/edits';
+import { parseSource } from '../../server/src/analysis/engine';
 import { findEndpoints, migrateEndpoint } from '../../server/src/analysis/migrate-endpoint';
 import type { Rule } from '../../server/src/analysis/rule';
 import { RULES } from '../../server/src/analysis/rules/registry';
@@ -65,6 +66,30 @@ const USERS = py`
       return datetime.utcnow()
 `;
 
+const USERS_CONSISTENT = py`
+  from datetime import datetime
+
+  from fastapi import APIRouter, Depends
+  from sqlalchemy.orm import Session
+
+  from app.db.session import get_db
+  from app.models.user import User
+
+  router = APIRouter(prefix="/users")
+
+
+  @router.get("/me")
+  def read_me(user_id: int, db: Session = Depends(get_db)):
+      user = db.query(User).filter(User.id == user_id).first()
+      seen = datetime.utcnow()
+      return {"user": user, "seen": seen}
+
+
+  @router.get("/other")
+  def other(db: Session = Depends(get_db)):
+      return datetime.utcnow()
+`;
+
 const MIGRATED = py`
   from datetime import datetime, timezone
 
@@ -75,7 +100,6 @@ const MIGRATED = py`
 
   from app.db.session import get_db, get_async_db
   from app.models.user import User
-  from app.services.report import build_report
 
   router = APIRouter(prefix="/users")
 
@@ -83,9 +107,8 @@ const MIGRATED = py`
   @router.get("/me")
   async def read_me(user_id: int, db: AsyncSession = Depends(get_async_db)):
       user = (await db.execute(select(User).where(User.id == user_id).limit(1))).scalars().first()
-      report = build_report(db, user_id)
       seen = datetime.now(timezone.utc)
-      return {"user": user, "report": report, "seen": seen}
+      return {"user": user, "seen": seen}
 
 
   @router.get("/other")
@@ -98,7 +121,7 @@ function workspace(extra: Files = {}): Files {
     'app/db/session.py': SESSION,
     'app/models/user.py': MODEL,
     'app/services/report.py': REPORT_SERVICE,
-    'app/api/users.py': USERS,
+    'app/api/users.py': USERS_CONSISTENT,
     ...extra,
   };
 }
@@ -108,25 +131,33 @@ describe('migrate endpoint', () => {
     const files = workspace();
     const config = makeConfig();
     const index = await buildIndex(files, config);
-    const result = migrateEndpoint('app/api/users.py', USERS, index, config, { function: 'read_me' });
+    const result = migrateEndpoint('app/api/users.py', USERS_CONSISTENT, index, config, { function: 'read_me' });
     assert.strictEqual(result.ok, true);
     assert.strictEqual(result.text, MIGRATED);
+    assert.deepStrictEqual(result.notDone, []);
     // The single edit reproduces the text, and leaves the other handler alone.
     assert.ok(result.edit);
-    assert.strictEqual(applyEdits(USERS, [result.edit!]), MIGRATED);
+    assert.strictEqual(applyEdits(USERS_CONSISTENT, [result.edit!]), MIGRATED);
     assert.match(result.applied.join('\n'), /`def read_me` → `async def read_me`/);
     assert.match(result.applied.join('\n'), /AM101/);
     assert.match(result.applied.join('\n'), /AM103/);
     assert.match(result.applied.join('\n'), /AM401/);
   });
 
-  it('lists a sync service that would now receive the AsyncSession, naming the module to migrate first', async () => {
-    const files = workspace();
+  it('all-or-nothing: a sync service that would receive the AsyncSession refuses the whole migration, text unchanged, naming the module to migrate first', async () => {
+    const files = workspace({ 'app/api/users.py': USERS });
     const config = makeConfig();
     const index = await buildIndex(files, config);
     const result = migrateEndpoint('app/api/users.py', USERS, index, config, { function: 'read_me' });
+    assert.strictEqual(result.ok, false);
+    assert.strictEqual(result.text, USERS);
+    assert.strictEqual(result.edit, undefined);
+    assert.deepStrictEqual(result.applied, []);
     const notDone = result.notDone.map((n) => `${n.line}: ${n.message}`);
-    assert.deepStrictEqual(notDone, ['18: `build_report()` is sync and would now receive an AsyncSession: migrate app/services/report.py first (no async twin found)']);
+    assert.deepStrictEqual(notDone, [
+      '14: `read_me` not migrated, nothing was changed: the handler would not be consistent (1 problem the combined edit cannot solve)',
+      '16: `build_report()` is sync and would now receive an AsyncSession: migrate app/services/report.py first (no async twin found)',
+    ]);
   });
 
   it('makes a sync handler async and fixes utcnow inside it, leaving utcnow in other functions', async () => {
@@ -235,9 +266,10 @@ describe('migrate endpoint', () => {
     assert.strictEqual(byOffset.ok, false);
   });
 
-  it('refuses (text unchanged) when the combined edit would parse worse than the original', async () => {
-    // A deliberately broken rule; the file already has an unrelated syntax error, so only the
-    // migration's own final check can catch the damage.
+  it('never writes a file that parses worse: a broken fix in a file with a syntax error is not applied', async () => {
+    // A deliberately broken rule; the file already has an unrelated syntax error. The engine drops
+    // a fix that would make such a file parse worse before anything applies it (the migration's
+    // own final check stays as a second line of defence).
     const broken: Rule = {
       code: 'AM998',
       name: 'test-broken-fix',
@@ -269,10 +301,14 @@ describe('migrate endpoint', () => {
       const config = makeConfig();
       const index = await buildIndex({ 'app/api/x.py': text }, config);
       const result = migrateEndpoint('app/api/x.py', text, index, config, { function: 'handler' });
-      assert.strictEqual(result.ok, false);
-      assert.strictEqual(result.text, text);
-      assert.strictEqual(result.edit, undefined);
-      assert.match(result.notDone[0].message, /^refused: the migrated file would not parse/);
+      assert.ok(!result.text.includes('compute(('), 'the broken fix is not applied');
+      const errors = (t: string) => {
+        const { file } = parseSource('app/api/x.py', t, config);
+        const n = file.root.descendantsOfType('ERROR').length;
+        file.dispose();
+        return n;
+      };
+      assert.ok(errors(result.text) <= errors(text), result.text);
     } finally {
       (RULES as Rule[]).splice((RULES as Rule[]).indexOf(broken), 1);
     }
@@ -352,13 +388,13 @@ describe('migrate endpoint', () => {
     };
     let result;
     try {
-      result = migrateEndpoint('app/api/users.py', USERS, index, config, { function: 'read_me' });
+      result = migrateEndpoint('app/api/users.py', USERS_CONSISTENT, index, config, { function: 'read_me' });
     } finally {
       SourceFile.parse = originalParse;
       SourceFile.prototype.dispose = originalDispose;
     }
     assert.strictEqual(result.text, MIGRATED);
-    assert.strictEqual(parsed.filter((t) => t === USERS).length, 1, 'the original text is parsed once');
+    assert.strictEqual(parsed.filter((t) => t === USERS_CONSISTENT).length, 1, 'the original text is parsed once');
     const twice = parsed.filter((t, i) => parsed.indexOf(t) !== i);
     assert.deepStrictEqual(twice, [], 'no text is parsed twice');
     assert.ok(parsed.length >= 3, `original, async def, fix passes: ${parsed.length} parses`);
@@ -492,5 +528,44 @@ describe('findEndpoints', () => {
     assert.deepStrictEqual(names('read_user'), ['GET /api/v1/users/{user_id} app/api/users.py:read_user']);
     assert.deepStrictEqual(names('DELETE /users/me'), []);
     assert.deepStrictEqual(names('GET /me/x'), []);
+  });
+});
+
+describe('migrate endpoint: all-or-nothing', () => {
+  it('with no async session dependency changes nothing and says how to get one (Set up async infrastructure)', async () => {
+    const onlySync = py`
+      from sqlalchemy.orm import Session
+
+
+      def get_db():
+          yield Session()
+    `;
+    const files = workspace({ 'app/db/session.py': onlySync });
+    const config = makeConfig();
+    const index = await buildIndex(files, config);
+    const result = migrateEndpoint('app/api/users.py', USERS_CONSISTENT, index, config, { function: 'read_me' });
+    assert.strictEqual(result.ok, false);
+    assert.strictEqual(result.text, USERS_CONSISTENT);
+    assert.strictEqual(result.edit, undefined);
+    assert.deepStrictEqual(result.applied, []);
+    const lines = result.notDone.map((n) => `${n.line}: ${n.message}`);
+    assert.match(lines[0], /^13: `read_me` not migrated, nothing was changed/);
+    const session = result.notDone.find((n) => n.code === 'AM103');
+    assert.ok(session, lines.join('\n'));
+    assert.strictEqual(session.line, 13);
+    assert.match(session.message, /no async session dependency: .*run "Set up async infrastructure" \(`async-migrate init-async`, or the editor command asyncMigrate\.initAsync\), then migrate this endpoint again/);
+    // The query is listed too: it cannot become `await db.execute(...)` on the sync Session.
+    assert.ok(result.notDone.some((n) => n.code === 'AM101' && n.line === 14), lines.join('\n'));
+  });
+
+  it('a handler that is already async with a sync Session and no async dependency is left as it is', async () => {
+    const text = USERS_CONSISTENT.replace('def read_me', 'async def read_me');
+    const files = workspace({ 'app/db/session.py': 'def get_db():\n    yield None\n', 'app/api/users.py': text });
+    const config = makeConfig();
+    const index = await buildIndex(files, config);
+    const result = migrateEndpoint('app/api/users.py', text, index, config, { function: 'read_me' });
+    assert.strictEqual(result.ok, false);
+    assert.strictEqual(result.text, text);
+    assert.ok(result.notDone.some((n) => n.code === 'AM103' && /Set up async infrastructure/.test(n.message)));
   });
 });

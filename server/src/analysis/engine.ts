@@ -20,6 +20,8 @@ export interface RunOptions {
   ignore?: string[];
   /** CI mode: rules marked offInCiByDefault run only when explicitly selected. */
   ci?: boolean;
+  /** Analysing for "Migrate this endpoint" (see RuleContext.endpointMigration). */
+  endpointMigration?: boolean;
 }
 
 /**
@@ -72,6 +74,7 @@ export function analyzeFile(file: SourceFile, index: WorkspaceIndex, config: Asy
       facts,
       index,
       config,
+      endpointMigration: !!options.endpointMigration,
       report(report: Report) {
         const start = report.node ? report.node.startIndex : (report.start ?? 0);
         const end = report.node ? report.node.endIndex : (report.end ?? start);
@@ -106,7 +109,66 @@ export function analyzeFile(file: SourceFile, index: WorkspaceIndex, config: Asy
       findings.push(internalErrorFinding(file, rule.code, error));
     }
   }
+  if (file.root.hasError) dropFixesThatParseWorse(file, config, findings);
   return findings.sort((a, b) => a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : 1));
+}
+
+function syntaxErrorCount(file: SourceFile): number {
+  let count = 0;
+  const cursor = file.root.walk();
+  try {
+    // Pre-order over the whole tree: ERROR nodes and MISSING tokens.
+    for (;;) {
+      if (cursor.nodeType === 'ERROR' || cursor.nodeIsMissing) count++;
+      if (cursor.gotoFirstChild() || cursor.gotoNextSibling()) continue;
+      let up = true;
+      while (up) {
+        if (!cursor.gotoParent()) return count;
+        up = !cursor.gotoNextSibling();
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** Above this many fixes in a file with syntax errors, checking each one costs more than it is worth while typing. */
+const MAX_FIXES_CHECKED_IN_BROKEN_FILE = 8;
+const BROKEN_FILE_REASON = 'the file has syntax errors and this edit would make it parse worse: fix the syntax first';
+
+/**
+ * In a file that already has syntax errors, tree-sitter's recovery can turn a local, correct
+ * edit into more errors elsewhere: a fix (or suggestion) is offered only when the file parses
+ * no worse after it, and none while the file has more fixes than are worth checking (they come
+ * back once it parses). Clean files are guarded in the fix loop.
+ */
+function dropFixesThatParseWorse(file: SourceFile, config: AsyncMigrateConfig, findings: Finding[]): void {
+  const withFixes = findings.filter((f) => f.fix || f.suggestions?.length);
+  if (!withFixes.length) return;
+  if (withFixes.reduce((n, f) => n + (f.fix ? 1 : 0) + (f.suggestions?.length ?? 0), 0) > MAX_FIXES_CHECKED_IN_BROKEN_FILE) {
+    for (const finding of withFixes) {
+      if (finding.fix) finding.noFixReason = 'the file has syntax errors: its fixes come back once it parses';
+      finding.fix = undefined;
+      finding.suggestions = undefined;
+    }
+    return;
+  }
+  const base = syntaxErrorCount(file);
+  const parsesNoWorse = (fix: Fix): boolean => {
+    const { file: after } = parseSource(file.path, applyEdits(file.text, fix.edits), config);
+    try {
+      return syntaxErrorCount(after) <= base;
+    } finally {
+      after.dispose();
+    }
+  };
+  for (const finding of withFixes) {
+    if (finding.fix && !parsesNoWorse(finding.fix)) {
+      finding.fix = undefined;
+      finding.noFixReason = BROKEN_FILE_REASON;
+    }
+    if (finding.suggestions?.length) finding.suggestions = finding.suggestions.filter(parsesNoWorse);
+  }
 }
 
 function internalErrorFinding(file: SourceFile, code: string, error: unknown): Finding {

@@ -9,6 +9,7 @@ import { applyEdits, minimalEdit } from './fixes/edits';
 import { ensureFromImport } from './fixes/imports';
 import { asyncTwinOf, methodTwinOf } from './fixes/twins';
 import { resolveCall } from './callee';
+import { SET_UP_ASYNC_INFRASTRUCTURE } from './infrastructure/async-dependency';
 import type { Node } from './parser';
 import type { RouteSummary } from './routes';
 import { FileFacts } from './semantics';
@@ -52,6 +53,32 @@ export interface MigrateResult {
 
 /** Codes whose unsafe fix belongs in the combined edit when options.unsafe is not false. */
 const UNSAFE_INCLUDED = new Set(['AM401']);
+
+/**
+ * Findings that, left in a migrated handler, mean it is not consistent: a sync session still in
+ * use (AM103, and legacy queries AM101 that need an AsyncSession to be rewritten), or code that
+ * crashes at run time (a coroutine never awaited, `await` on a sync result, an eager-load gap,
+ * a missing member, `await` in a plain def, an unawaited Redis command). Any of them left after the
+ * combined edit and the migration changes nothing (PRODUCT.md §1.2: all-or-nothing).
+ */
+const INCONSISTENT_CODES = new Set(['AM101', 'AM103', 'AM104', 'AM105', 'AM201', 'AM202', 'AM204', 'AM205', 'AM302']);
+
+/** How to get the missing async session dependency (the init-async command adds it). */
+const INIT_ASYNC_HINT = `run "${SET_UP_ASYNC_INFRASTRUCTURE}" (\`async-migrate init-async\`, or the editor command asyncMigrate.initAsync), then migrate this endpoint again`;
+
+/** What the developer must do for one inconsistency, in the words of the finding. */
+function blockerMessage(f: Finding): string {
+  if (f.code === 'AM103' && /no async session dependency/.test(`${f.message} ${f.noFixReason ?? ''}`)) {
+    return `AM103 no async session dependency: ${f.message.replace(/; no async session dependency exists yet:.*$/, '')}; ${INIT_ASYNC_HINT}`;
+  }
+  return `${f.code} ${f.message}${f.noFixReason ? ` (no automatic fix: ${f.noFixReason})` : ''}`;
+}
+
+/** The 1-based line in original where snippet (text of the migrated file) appears inside [start, end), else fallback. */
+function originalLine(original: string, snippet: string, start: number, end: number, fallback: number): number {
+  const at = snippet ? original.slice(start, end).indexOf(snippet) : -1;
+  return at >= 0 ? lineOf(original, start + at) : fallback;
+}
 
 function countErrorNodes(root: Node): number {
   if (!root.hasError) return 0;
@@ -194,6 +221,7 @@ function migrate(trees: Trees, path: string, text: string, index: WorkspaceIndex
   try {
     result = fixText(path, current, index, config, {
       ...runOptions,
+      endpointMigration: true,
       parsed: trees.take(current),
       keepTree: true,
       unsafe: true,
@@ -231,12 +259,20 @@ function migrate(trees: Trees, path: string, text: string, index: WorkspaceIndex
   }
 
   // 4. What is left: findings in the handler (fixText analysed the final text, and left its
-  // summary in the index), sync services that would receive an AsyncSession.
+  // summary in the index), sync services that would receive an AsyncSession. Inconsistencies
+  // (the session not switched, a use left unawaited, a sync function handed the AsyncSession)
+  // refuse the whole migration: nothing changes and each one says what is missing.
   const notDone: NotDone[] = [];
+  const blockers: NotDone[] = [];
   try {
     const range = handlerRanges()[0];
     const remaining = result.remaining.filter((f) => range && f.start >= range.start && f.end <= range.end);
+    const atOriginal = (start: number, end: number) => originalLine(text, current.slice(start, end), route.outerStart, route.end, route.line);
     for (const f of remaining) {
+      if (INCONSISTENT_CODES.has(f.code)) {
+        blockers.push({ message: blockerMessage(f), line: atOriginal(f.start, f.end), code: f.code });
+        continue;
+      }
       let why = '';
       if (f.noFixReason) why = ` (no automatic fix: ${f.noFixReason})`;
       else if (f.fix?.applicability === 'unsafe') {
@@ -246,9 +282,16 @@ function migrate(trees: Trees, path: string, text: string, index: WorkspaceIndex
       notDone.push({ message: `${f.code} ${f.message}${why}`, line: f.range.start.line + 1, code: f.code });
     }
     const fnNode = range ? functionNodeAt(file, range.start) : undefined;
-    if (fnNode) notDone.push(...syncCallsReceivingSession(file, fnNode, index, config, remaining));
+    for (const handoff of fnNode ? syncCallsReceivingSession(file, fnNode, index, config, remaining) : []) {
+      blockers.push({ message: handoff.message, line: atOriginal(handoff.start, handoff.end) });
+    }
   } finally {
     restoreIndex();
+  }
+  if (blockers.length) {
+    blockers.sort((a, b) => a.line - b.line);
+    const summary = `\`${name}\` not migrated, nothing was changed: the handler would not be consistent (${plural(blockers.length, 'problem')} the combined edit cannot solve)`;
+    return { text, applied: [], notDone: [{ message: summary, line: route.line }, ...blockers], handler: name, ok: false };
   }
   notDone.sort((a, b) => a.line - b.line);
   const edit = minimalEdit(text, current);
@@ -261,9 +304,9 @@ function migrate(trees: Trees, path: string, text: string, index: WorkspaceIndex
  * Calls in the handler to workspace `def` functions/methods that are passed the (now async)
  * session: they would run sync ORM code on an AsyncSession.
  */
-function syncCallsReceivingSession(file: SourceFile, fn: Node, index: WorkspaceIndex, config: AsyncMigrateConfig, remaining: Finding[]): NotDone[] {
+function syncCallsReceivingSession(file: SourceFile, fn: Node, index: WorkspaceIndex, config: AsyncMigrateConfig, remaining: Finding[]): { message: string; start: number; end: number }[] {
   const facts = new FileFacts(file, index, config);
-  const out: NotDone[] = [];
+  const out: { message: string; start: number; end: number }[] = [];
   const body = fn.childForFieldName('body');
   if (!body) return out;
   walk(body, (node) => {
@@ -290,7 +333,7 @@ function syncCallsReceivingSession(file: SourceFile, fn: Node, index: WorkspaceI
     const message = twin
       ? `\`${written}()\` is sync and would now receive an AsyncSession; switch to its async twin \`${twin}\` (awaited)`
       : `\`${written}()\` is sync and would now receive an AsyncSession: migrate ${modPath} first (no async twin found)`;
-    out.push({ message, line: node.startPosition.row + 1 });
+    out.push({ message, start: node.startIndex, end: node.endIndex });
   });
   return out;
 }

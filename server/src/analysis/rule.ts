@@ -24,6 +24,12 @@ export interface RuleContext {
   readonly facts: FileFacts;
   readonly index: WorkspaceIndex;
   readonly config: AsyncMigrateConfig;
+  /**
+   * The findings feed "Migrate this endpoint", which checks the whole handler afterwards and
+   * changes nothing unless it is consistent: a fix that is only correct together with the rest of
+   * the handler's edits (AM103's session switch) may then be offered.
+   */
+  readonly endpointMigration: boolean;
   report(report: Report): void;
 }
 

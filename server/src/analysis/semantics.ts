@@ -175,6 +175,22 @@ export class FileFacts {
     return scope?.type === 'function_definition' ? this.functionFacts(scope.node) : undefined;
   }
 
+  /**
+   * The function whose parameters and locals give `name` its value where node reads it: a lambda
+   * that does not bind the name is transparent (it closes over the function's `db`).
+   */
+  closureFunction(node: Node, name: string): FunctionFacts | undefined {
+    let scope = this.nodes.enclosingScope(node);
+    while (scope?.type === 'lambda') {
+      const params = scope.node.childForFieldName('parameters');
+      let binds = false;
+      if (params) walk(params, (n) => !(binds ||= n.type === 'identifier' && n.text === name));
+      if (binds) return undefined;
+      scope = this.nodes.enclosingScope(scope.node);
+    }
+    return scope?.type === 'function_definition' ? this.functionFacts(scope.node) : undefined;
+  }
+
   /** True when node runs inside an `async def` body (not inside a nested def or lambda). */
   inAsyncFunction(node: Node): boolean {
     return this.enclosingFunction(node)?.isAsync ?? false;
@@ -358,9 +374,10 @@ export class FileFacts {
   /** Whether expr (a name like `db`, or `self.db`) holds an AsyncSession or a sync Session. */
   sessionFlavor(expr: Node, depth = 0): Flavor | undefined {
     if (depth > 4) return undefined;
+    if (expr.type === 'attribute' && expr.childForFieldName('object')?.text !== 'self') return this.extensionSessionFlavor(expr);
     const name = expr.type === 'identifier' ? expr.text : expr.type === 'attribute' && expr.childForFieldName('object')?.text === 'self' ? expr.text : undefined;
     if (!name) return undefined;
-    const fn = this.enclosingFunction(expr);
+    const fn = this.closureFunction(expr, name.split('.')[0]);
     if (fn) {
       const param = fn.params.get(name);
       if (param) {
@@ -375,6 +392,23 @@ export class FileFacts {
         return flavors.size === 1 ? [...flavors][0] : undefined;
       }
       if (name.startsWith('self.') && fn.classNode) return this.selfAttributeFlavor(fn.classNode, name, (n, d) => this.sessionFlavor(n, d), depth);
+    }
+    return undefined;
+  }
+
+  /**
+   * `db.session` of fastapi-sqlalchemy (`from fastapi_sqlalchemy import db`) or Flask-SQLAlchemy
+   * (`db = SQLAlchemy(app)`): both hand out a sync `Session`.
+   */
+  private extensionSessionFlavor(expr: Node): Flavor | undefined {
+    if (expr.childForFieldName('attribute')?.text !== 'session') return undefined;
+    const object = expr.childForFieldName('object');
+    if (object?.type !== 'identifier' && object?.type !== 'attribute') return undefined;
+    const sym = this.resolve(object);
+    if (sym?.kind === 'external') return /^fastapi_sqlalchemy(\.middleware)?\.db$/.test(sym.dotted) ? 'sync' : undefined;
+    if (sym?.kind === 'variable' && sym.variable.callee) {
+      const factory = this.index.resolveDotted(sym.module, sym.variable.callee);
+      if (factory?.kind === 'external' && /^flask_sqlalchemy(\.extension)?\.SQLAlchemy$/.test(factory.dotted)) return 'sync';
     }
     return undefined;
   }

@@ -285,6 +285,8 @@ export class CodeActionProvider {
     try {
       const outcome = withIndexRestored(folder, opened.path, () => migrateEndpoint(opened.path, opened.text, folder.index, folder.config, target));
       const notDone = outcome.notDone.map((n) => (n.code ? `${n.code}: ${n.message}` : n.message));
+      // All-or-nothing: a refused migration says what is missing (its first line names the handler).
+      if (!outcome.ok) return { error: notDone.join('; ') || `${outcome.handler ?? 'this endpoint'} not migrated` };
       if (!outcome.edit) {
         const rest = notDone.length ? `; left to do by hand: ${notDone.join('; ')}` : '';
         return { error: `nothing to migrate automatically in ${outcome.handler ?? 'this endpoint'}${rest}` };

@@ -214,6 +214,19 @@ describe('fix --endpoint', () => {
     }
   });
 
+  it('all-or-nothing: with no async session dependency nothing is written, exit 1, and the output says to run init-async', async () => {
+    const dir = tempWorkspace({
+      'app/db.py': 'from sqlalchemy.orm import Session\n\n\ndef get_db():\n    yield Session()\n',
+      'app/api/users.py': 'from fastapi import APIRouter, Depends\nfrom sqlalchemy.orm import Session\n\nfrom app.db import get_db\n\nrouter = APIRouter()\n\n\n@router.get("/n")\ndef count(db: Session = Depends(get_db)):\n    db.commit()\n    return 1\n',
+    });
+    const before = read(dir, 'app/api/users.py');
+    const r = await cli(dir, ['fix', '--endpoint', 'GET /n']);
+    assert.strictEqual(r.code, 1, r.stdout + r.stderr);
+    assert.strictEqual(read(dir, 'app/api/users.py'), before);
+    assert.match(r.stdout, /app\/api\/users\.py:10: `count` not migrated, nothing was changed/);
+    assert.match(r.stdout, /app\/api\/users\.py:10: AM103 no async session dependency: .*`async-migrate init-async`/);
+  });
+
   it('an unknown or ambiguous endpoint exits 2 and lists the candidates', async () => {
     const dir = tempWorkspace(files);
     const unknown = await cli(dir, ['fix', '--endpoint', 'DELETE /api/ping']);

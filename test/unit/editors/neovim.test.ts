@@ -22,6 +22,9 @@ function hasNvim(): boolean {
   return spawnSync('nvim', ['--version'], { encoding: 'utf8' }).status === 0;
 }
 
+/** The CLI as a user runs it in a terminal: CI=true would turn the inventory hints (AM102, AM702) off. */
+const CLI_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'CI'));
+
 function copyExample(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-nvim-'));
   fs.cpSync(EXAMPLE, dir, { recursive: true });
@@ -52,12 +55,12 @@ describe('editors: Neovim 0.7 headless with the documented config', function () 
     const nvimCopy = copyExample();
     temps.push(cliCopy, nvimCopy);
 
-    const check = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', TARGET], { cwd: cliCopy, encoding: 'utf8' });
+    const check = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', TARGET], { cwd: cliCopy, encoding: 'utf8', env: CLI_ENV });
     const expected = (JSON.parse(check.stdout) as CliFinding[]).filter((f) => f.path === TARGET);
     assert.ok(expected.length >= 5, `the CLI reports findings in ${TARGET}: ${check.stdout}${check.stderr}`);
     const quick = expected.find((f) => f.fixable && f.code === 'AM202');
     assert.ok(quick, 'the example has a fixable AM202 in users.py');
-    spawnSync(process.execPath, [CLI, 'fix', TARGET], { cwd: cliCopy, encoding: 'utf8' });
+    spawnSync(process.execPath, [CLI, 'fix', TARGET], { cwd: cliCopy, encoding: 'utf8', env: CLI_ENV });
     const cliFixed = fs.readFileSync(path.join(cliCopy, TARGET), 'utf8');
     assert.notStrictEqual(cliFixed, fs.readFileSync(path.join(EXAMPLE, TARGET), 'utf8'), 'the CLI fix changes the file');
 
@@ -95,7 +98,7 @@ describe('editors: Neovim 0.7 headless with the documented config', function () 
     assert.ok(seen.applied, `a quick fix was applied (offered: ${seen.actions.join(', ')})`);
     assert.strictEqual(fs.readFileSync(path.join(nvimCopy, TARGET), 'utf8'), cliFixed, `the written buffer equals \`async-migrate fix\``);
     // The CLI sees nothing left to fix safely in the file Neovim wrote.
-    const after = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', TARGET], { cwd: nvimCopy, encoding: 'utf8' });
+    const after = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', TARGET], { cwd: nvimCopy, encoding: 'utf8', env: CLI_ENV });
     assert.ok(!(JSON.parse(after.stdout) as CliFinding[]).some((f) => f.path === TARGET && f.fixable && f.code === quick.code));
   });
 });

@@ -18,6 +18,20 @@ describe('language server edge cases', function () {
   });
   after(() => cleanup.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
+  it('status says whether an async session dependency exists (the walkthrough completes its step 2 from it)', async () => {
+    const missing = makeWorkspace({ 'app/__init__.py': '', 'app/db.py': 'from sqlalchemy.orm import Session\n\n\ndef get_db() -> Session:\n    ...\n' });
+    const present = makeWorkspace({ 'app/__init__.py': '', 'app/db.py': 'from sqlalchemy.ext.asyncio import AsyncSession\n\n\nasync def get_async_db() -> AsyncSession:\n    ...\n' });
+    cleanup.push(missing, present);
+    for (const [root, expected] of [[missing, false], [present, true]] as const) {
+      client = new LspClient({ root });
+      await client.initialize();
+      await client.waitIndexed();
+      const status = (await client.conn.sendRequest('asyncMigrate/status')) as { folders: { asyncInfrastructure?: boolean }[] };
+      assert.strictEqual(status.folders[0].asyncInfrastructure, expected);
+      await client.shutdown();
+    }
+  });
+
   it('skips huge and binary files while indexing, naming them once, and indexes the rest', async () => {
     const root = makeWorkspace({ 'app/__init__.py': '', 'app/a.py': UTC, 'app/blob.py': 'x = 1\n' });
     cleanup.push(root);

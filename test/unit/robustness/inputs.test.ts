@@ -5,7 +5,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { decodePythonBytes, loadProject, MAX_FILE_BYTES } from '../../../server/src/project';
-import { analyze, py } from '../helpers';
+import { parseSource } from '../../../server/src/analysis/engine';
+import { applyEdits } from '../../../server/src/analysis/fixes/edits';
+import { initParser } from '../../../server/src/analysis/parser';
+import { analyze, makeConfig, py } from '../helpers';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'am-robust-'));
@@ -36,6 +39,29 @@ describe('robustness: inputs', function () {
     assert.deepStrictEqual(findings.filter((f) => f.code === 'AM000'), []);
     const line = code.split('\n').indexOf(UTCNOW_LINE);
     assert.ok(findings.some((f) => f.code === 'AM401' && f.range.start.line === line), 'utcnow after new syntax is still reported');
+  });
+
+  it('in a file with syntax errors, offers no fix that would make it parse worse (a fuzz mutant of our AM102 fixture)', async () => {
+    const text = fs.readFileSync(path.join(__dirname, 'data', 'broken-class-mutant.py'), 'utf8');
+    await initParser();
+    const config = makeConfig();
+    const errors = (t: string) => {
+      const { file } = parseSource('app/services/user.py', t, config);
+      let n = 0;
+      const visit = (node: typeof file.root) => {
+        if (node.type === 'ERROR' || node.isMissing) n++;
+        for (const child of node.children) if (child) visit(child);
+      };
+      visit(file.root);
+      file.dispose();
+      return n;
+    };
+    const findings = await analyze({ 'app/services/user.py': text }, { select: ['AM'] });
+    const legacy = findings.find((f) => f.code === 'AM102' && f.range.start.line === 33);
+    assert.ok(legacy, 'the query is still reported');
+    assert.strictEqual(legacy.fix, undefined, 'its rewrite made tree-sitter recover worse: not offered');
+    assert.match(legacy.noFixReason ?? '', /syntax errors/);
+    for (const f of findings) for (const fix of [f.fix, ...(f.suggestions ?? [])]) if (fix) assert.ok(errors(applyEdits(text, fix.edits)) <= errors(text), `${f.code} ${fix.title}`);
   });
 
   it('reports nothing inside a syntax error but keeps findings elsewhere in the file', async () => {

@@ -427,7 +427,7 @@ ruleTester('AM101', {
       `),
     },
     {
-      name: 'session known through Depends(get_async_db) and self.db in async methods',
+      name: 'session known through Depends(get_async_db) (defined in the workspace) and self.db in async methods',
       files: withModels(mod(py`
         async def endpoint(db=Depends(get_async_db)):
             return db.query(User).all()
@@ -438,6 +438,9 @@ ruleTester('AM101', {
 
             async def all(self):
                 return self.db.query(User).all()
+
+        async def get_async_db():
+            yield None
       `)),
       errors: ['5:12', '12:16'],
       output: fixed('select', py`
@@ -450,6 +453,9 @@ ruleTester('AM101', {
 
             async def all(self):
                 return (await self.db.execute(select(User))).scalars().all()
+
+        async def get_async_db():
+            yield None
       `),
     },
     {
@@ -537,7 +543,12 @@ ruleTester('AM101', {
             return db.query(User).all()
       `)),
       errors: ['6:12'],
-      message: 'synchronous Session created here',
+      message: '`db` is a sync `Session` inside `async def`',
+      output: withModels(mod(py`
+        async def f():
+            db = SessionLocal()
+            return db.query(User).all()
+      `))['app/api.py'],
     },
     {
       name: 'generator expressions: the first iterable is awaited in place; a generator consumed whole becomes a list comprehension',
@@ -566,10 +577,11 @@ ruleTester('AM101', {
             return db.query(Thing).filter(Thing.x == 1).one()
       `,
       errors: ['2:12'],
+      // A name is evidence of a query, not of an AsyncSession: reported, never rewritten with `await`.
+      message: 'legacy sync Query API inside `async def`',
       output: py`
-        from sqlalchemy import select
         async def f(db):
-            return (await db.execute(select(Thing).where(Thing.x == 1))).scalar_one()
+            return db.query(Thing).filter(Thing.x == 1).one()
       `,
     },
   ],
@@ -773,5 +785,132 @@ describe('AM101 unique() evidence', () => {
     `);
     const out = await fix(files, 'app/api.py', { select: ['AM101'] });
     assert.match(out, /\(await db\.execute\(select\(User\)\.where\(User\.id == models\.Post\.author_id\)\)\)\.unique\(\)\.scalars\(\)\.all\(\)/);
+  });
+});
+
+// PRODUCT.md §1.2: `await` only on a receiver proven async. A sync Session inside `async def`
+// is reported (it blocks the event loop) but never rewritten line by line.
+const SYNC_HEADER = py`
+  from fastapi import Depends
+  from sqlalchemy.orm import Session
+  from app.models import User
+  from app.db import get_db, SessionLocal
+`;
+const DB_MODULE = py`
+  from sqlalchemy.orm import sessionmaker, Session
+  SessionLocal = sessionmaker(bind=None)
+  def get_db() -> Session:
+      db = SessionLocal()
+      try:
+          yield db
+      finally:
+          db.close()
+`;
+function syncModule(body: string): Record<string, string> {
+  return { ...withModels(`${SYNC_HEADER}\n${body}`), 'app/db.py': DB_MODULE };
+}
+
+ruleTester('AM101', {
+  valid: [],
+  invalid: [
+    {
+      name: 'sync session: `db: Session` parameter in async def → reported, no fix',
+      files: syncModule(py`
+        async def f(db: Session):
+            return db.query(User).all()
+      `),
+      errors: ['7:12'],
+      message: '`db` is a sync `Session` inside `async def`',
+      output: `${SYNC_HEADER}\n${py`
+        async def f(db: Session):
+            return db.query(User).all()
+      `}`,
+    },
+    {
+      name: 'sync session: unannotated `Depends(get_db)` → reported, no fix',
+      files: syncModule(py`
+        async def f(db=Depends(get_db)):
+            return db.query(User).filter(User.id == 1).first()
+      `),
+      errors: ['7:12'],
+      message: 'Migrate this endpoint',
+      output: `${SYNC_HEADER}\n${py`
+        async def f(db=Depends(get_db)):
+            return db.query(User).filter(User.id == 1).first()
+      `}`,
+    },
+    {
+      name: 'fastapi-sqlalchemy `db.session` in async def → reported as a sync Session, no fix',
+      files: withModels(py`
+        from fastapi_sqlalchemy import db
+        from app.models import User
+
+        async def f():
+            return db.session.query(User).all()
+      `),
+      errors: ['5:12'],
+      message: '`db.session` is a sync `Session`',
+      output: py`
+        from fastapi_sqlalchemy import db
+        from app.models import User
+
+        async def f():
+            return db.session.query(User).all()
+      `,
+    },
+    {
+      name: 'Flask-SQLAlchemy `db.session` in async def → reported as a sync Session, no fix',
+      files: {
+        ...withModels(py`
+          from app.ext import db
+          from app.models import User
+
+          async def f():
+              return db.session.query(User).count()
+        `),
+        'app/ext.py': 'from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n',
+      },
+      errors: ['5:12'],
+      message: '`db.session` is a sync `Session`',
+      output: py`
+        from app.ext import db
+        from app.models import User
+
+        async def f():
+            return db.session.query(User).count()
+      `,
+    },
+    {
+      name: 'near miss: the same query on an AsyncSession is rewritten',
+      files: withModels(mod(py`
+        async def f(db: AsyncSession):
+            return db.query(User).all()
+      `)),
+      errors: ['5:12'],
+      output: fixed('select', py`
+        async def f(db: AsyncSession):
+            return (await db.execute(select(User))).scalars().all()
+      `),
+    },
+  ],
+});
+
+describe('AM101 on a sync Session: the worker-thread suggestion', () => {
+  it('offers `await asyncio.to_thread(lambda: …)` as a suggestion only (fix-all leaves the line alone)', async () => {
+    const files = syncModule(py`
+      async def f(db: Session):
+          users = db.query(User).filter(User.id > 1).all()
+          return users
+    `);
+    const [finding] = (await analyze(files, { select: ['AM101'], only: 'app/api.py' })).filter((f) => f.code === 'AM101');
+    assert.strictEqual(finding.fix, undefined);
+    const suggestion = finding.suggestions?.[0];
+    assert.ok(suggestion, 'a worker-thread suggestion');
+    assert.strictEqual(suggestion.applicability, 'unsafe');
+    const text = files['app/api.py'];
+    const edited = [...suggestion.edits].sort((a, b) => b.start - a.start).reduce((t, e) => t.slice(0, e.start) + e.newText + t.slice(e.end), text);
+    assert.match(edited, /^import asyncio$/m);
+    assert.ok(edited.includes('users = await asyncio.to_thread(lambda: db.query(User).filter(User.id > 1).all())'), edited);
+    assert.strictEqual(await fix(files, 'app/api.py', { unsafe: true }), text, 'no fix, safe or unsafe, rewrites the line');
   });
 });

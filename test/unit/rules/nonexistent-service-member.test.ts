@@ -548,3 +548,86 @@ describe('AM204 details', () => {
     assert.deepStrictEqual(findings.map((f) => f.related?.map((r) => `${r.path}:${r.range.start.line + 1}`)), [['app/services/async_user.py:1']]);
   });
 });
+
+// Issue 10 §1: the rename must pick a member whose async-ness and parameters fit the call.
+// A class with a plain `def get_stats(self, db: Session)` and async methods of the same stem.
+const MIXED_SERVICE = py`
+  from sqlalchemy.orm import Session
+  from sqlalchemy.ext.asyncio import AsyncSession
+
+  class StatsService:
+      def get_stats(self, db: Session, user_id: int):
+          return None
+
+      async def get_stats_for_gym(self, db: AsyncSession, gym_id: int):
+          return None
+
+      async def aget_stat(self, db: AsyncSession, user_id: int, period: str):
+          return None
+
+  stats_service = StatsService()
+`;
+
+function endpoint(body: string): Record<string, string> {
+  return { 'app/services/stats.py': MIXED_SERVICE, 'app/api/stats.py': `from sqlalchemy.ext.asyncio import AsyncSession\nfrom app.services.stats import stats_service\n\n${body}` };
+}
+
+ruleTester('AM204', {
+  valid: [],
+  invalid: [
+    {
+      name: 'awaited `get_stats_async(db, …)` is not renamed to the plain `def get_stats` (it would await a sync result)',
+      files: endpoint(py`
+        async def read(db: AsyncSession, user_id: int):
+            return await stats_service.get_stats_async(db, user_id)
+      `),
+      path: 'app/api/stats.py',
+      errors: ['5:32'],
+      message: '`get_stats` exists but does not fit this call (the call is awaited but `get_stats` is a plain `def`',
+      output: `from sqlalchemy.ext.asyncio import AsyncSession\nfrom app.services.stats import stats_service\n\n${py`
+        async def read(db: AsyncSession, user_id: int):
+            return await stats_service.get_stats_async(db, user_id)
+      `}`,
+    },
+    {
+      name: 'an async member whose parameters do not bind is not a rename target either',
+      files: endpoint(py`
+        async def read(db: AsyncSession, user_id: int):
+            return await stats_service.aget_stats(db, user_id)
+      `),
+      path: 'app/api/stats.py',
+      errors: ['5:32'],
+      output: `from sqlalchemy.ext.asyncio import AsyncSession\nfrom app.services.stats import stats_service\n\n${py`
+        async def read(db: AsyncSession, user_id: int):
+            return await stats_service.aget_stats(db, user_id)
+      `}`,
+    },
+    {
+      name: 'near miss: the async member fits (awaited, binds) and is the rename',
+      files: endpoint(py`
+        async def read(db: AsyncSession, user_id: int):
+            return await stats_service.aget_stats(db, user_id, period="week")
+      `),
+      path: 'app/api/stats.py',
+      errors: ['5:32'],
+      unsafe: true,
+      output: `from sqlalchemy.ext.asyncio import AsyncSession\nfrom app.services.stats import stats_service\n\n${py`
+        async def read(db: AsyncSession, user_id: int):
+            return await stats_service.aget_stat(db, user_id, period="week")
+      `}`,
+    },
+    {
+      name: 'near miss: an unawaited sync call is renamed to the plain `def` twin name',
+      files: endpoint(py`
+        def read(db, user_id: int):
+            return stats_service.get_stats_async(db, user_id)
+      `),
+      path: 'app/api/stats.py',
+      errors: ['5:26'],
+      output: `from sqlalchemy.ext.asyncio import AsyncSession\nfrom app.services.stats import stats_service\n\n${py`
+        def read(db, user_id: int):
+            return stats_service.get_stats(db, user_id)
+      `}`,
+    },
+  ],
+});

@@ -284,6 +284,75 @@ describe('AM203 with AM202 (fix-all over both rules)', () => {
   });
 });
 
+// The twin switch writes `await` on the async twin: it is offered only when the call fits the
+// twin (arguments bind, no sync Session handed to an `async def` that would await it).
+const SESSION_IMPORTS = 'from fastapi import Depends\nfrom sqlalchemy.orm import Session\nfrom sqlalchemy.ext.asyncio import AsyncSession\nfrom app.services.user import user_service\n\n';
+ruleTester('AM203', {
+  valid: [],
+  invalid: [
+    {
+      name: 'a sync Session argument: reported, no switch (the twin would await a sync Session)',
+      files: {
+        ...services,
+        'app/api/users.py': SESSION_IMPORTS + py`
+          async def one(db: Session, user_id: int):
+              return user_service.get_user(db, user_id)
+        `,
+      },
+      path: 'app/api/users.py',
+      errors: ['4:31', '7:12'],
+      message: 'import its async twin `async_user_service`',
+      output: SESSION_IMPORTS + py`
+        async def one(db: Session, user_id: int):
+            return user_service.get_user(db, user_id)
+      `,
+    },
+    {
+      name: 'arguments that do not bind to the twin: reported, no switch',
+      files: {
+        ...services,
+        'app/api/users.py': SESSION_IMPORTS + py`
+          async def one(db: AsyncSession):
+              return user_service.export_csv(db)
+        `,
+        'app/services/async_user.py': asyncService.replace('async def list_users(self, db):', 'async def export_csv(self, db, fmt):'),
+      },
+      path: 'app/api/users.py',
+      errors: ['4:31', '7:12'],
+      output: SESSION_IMPORTS + py`
+        async def one(db: AsyncSession):
+            return user_service.export_csv(db)
+      `,
+    },
+    {
+      name: 'near miss: an AsyncSession argument that binds is switched and awaited',
+      files: {
+        ...services,
+        'app/api/users.py': SESSION_IMPORTS + py`
+          async def one(db: AsyncSession, user_id: int):
+              return user_service.get_user(db, user_id)
+        `,
+      },
+      path: 'app/api/users.py',
+      errors: ['4:31', '7:12'],
+      output: 'from fastapi import Depends\nfrom sqlalchemy.orm import Session\nfrom sqlalchemy.ext.asyncio import AsyncSession\nfrom app.services.async_user import async_user_service\n\n' + py`
+        async def one(db: AsyncSession, user_id: int):
+            return await async_user_service.get_user(db, user_id)
+      `,
+    },
+  ],
+});
+
+describe('AM203 twin switch preconditions', () => {
+  it('names the missing fact when a sync Session is passed', async () => {
+    const files = { ...services, 'app/api/users.py': SESSION_IMPORTS + 'async def one(db: Session):\n    return user_service.get_user(db, 1)\n' };
+    const [finding] = (await analyze(files, { select: ['AM203'], only: 'app/api/users.py' })).filter((f) => f.code === 'AM203');
+    assert.strictEqual(finding.fix, undefined);
+    assert.match(finding.noFixReason ?? '', /`db` is a sync `Session`, which the async twin `AsyncUserService.get_user` cannot await/);
+    assert.strictEqual(await fix(files, 'app/api/users.py', { unsafe: true }), files['app/api/users.py'], 'no fix of any rule awaits the twin with a sync Session');
+  });
+});
+
 const DRIFTED = {
         'app/services/booking.py': 'class BookingService:\n    def create_booking(self, db, booking_in):\n        return None\n\n\nbooking_service = BookingService()\n',
         'app/services/async_booking.py': 'class AsyncBookingService:\n    async def create_booking(self, db, *, slot_id, member_id):\n        return None\n\n\nasync_booking_service = AsyncBookingService()\n',

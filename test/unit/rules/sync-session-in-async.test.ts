@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { analyze, makeConfig, py, ruleTester } from '../helpers';
+import { analyze, fix, makeConfig, py, ruleTester } from '../helpers';
 
 const sessionModule = py`
   from sqlalchemy.orm import Session, sessionmaker
@@ -343,7 +343,7 @@ ruleTester('AM103', {
       `,
     },
     {
-      name: 'a Session-typed parameter of an async service method: unsafe annotation fix only',
+      name: 'a Session-typed parameter of an async service method: no fix, even unsafe (the annotation is only a suggestion)',
       code: py`
         from sqlalchemy.orm import Session
 
@@ -356,10 +356,9 @@ ruleTester('AM103', {
       unsafe: true,
       output: py`
         from sqlalchemy.orm import Session
-        from sqlalchemy.ext.asyncio import AsyncSession
 
         class UserService:
-            async def get_user(self, db: AsyncSession, user_id: int):
+            async def get_user(self, db: Session, user_id: int):
                 return await db.get(User, user_id)
       `,
     },
@@ -391,7 +390,7 @@ ruleTester('AM103', {
             yield None
 
         async def handler(db=Depends(get_db)):
-            return db
+            db.add(None)
       `,
       errors: ['9:19'],
       message: '`Depends(get_db)` provides a sync `Session` in `async def handler`',
@@ -405,7 +404,7 @@ ruleTester('AM103', {
             yield None
 
         async def handler(db=Depends(get_async_db)):
-            return db
+            db.add(None)
       `,
     },
     {
@@ -444,6 +443,49 @@ describe('session evidence', () => {
   });
 });
 
+// The session switch is a line fix only when every use of the session gets its own fix in the
+// same run; otherwise the handler would hand an AsyncSession to code that cannot take it.
+const SWITCH_WORKSPACE = {
+  'app/db.py': 'from sqlalchemy.orm import Session\n\ndef get_db():\n    yield Session()\n\nasync def get_async_db():\n    yield None\n',
+  'app/services/report.py': 'from sqlalchemy.orm import Session\n\ndef build_report(db: Session):\n    return {}\n\nasync def abuild_report(db):\n    return {}\n',
+};
+const SWITCH_HEADER = 'from fastapi import Depends\nfrom sqlalchemy.orm import Session\nfrom app.db import get_db\nfrom app.services.report import build_report, abuild_report\n\n';
+ruleTester('AM103', {
+  valid: [],
+  invalid: [
+    {
+      name: 'a sync service receives the session: reported, no line fix (Migrate this endpoint)',
+      files: { ...SWITCH_WORKSPACE, 'app/api.py': SWITCH_HEADER + 'async def handler(db: Session = Depends(get_db)):\n    db.commit()\n    return build_report(db)\n' },
+      path: 'app/api.py',
+      errors: ['6:19'],
+      output: SWITCH_HEADER + 'async def handler(db: Session = Depends(get_db)):\n    db.commit()\n    return build_report(db)\n',
+    },
+    {
+      name: 'near miss: every use converts (an awaitable session method, an async def argument) → the switch is a safe fix',
+      files: { ...SWITCH_WORKSPACE, 'app/api.py': SWITCH_HEADER + 'async def handler(db: Session = Depends(get_db)):\n    db.commit()\n    return await abuild_report(db)\n' },
+      path: 'app/api.py',
+      errors: ['6:19'],
+      output: 'from fastapi import Depends\nfrom sqlalchemy.orm import Session\nfrom sqlalchemy.ext.asyncio import AsyncSession\nfrom app.db import get_db, get_async_db\nfrom app.services.report import build_report, abuild_report\n\n' + 'async def handler(db: AsyncSession = Depends(get_async_db)):\n    db.commit()\n    return await abuild_report(db)\n',
+    },
+  ],
+});
+
+describe('AM103 session switch precondition', () => {
+  it('names the use that blocks the line fix and offers the switch only as a suggestion', async () => {
+    const files = { ...SWITCH_WORKSPACE, 'app/api.py': SWITCH_HEADER + 'async def handler(db: Session = Depends(get_db)):\n    return build_report(db)\n' };
+    const [finding] = (await analyze(files, { select: ['AM103'], only: 'app/api.py' })).filter((f) => f.code === 'AM103');
+    assert.strictEqual(finding.fix, undefined);
+    assert.match(finding.noFixReason ?? '', /`build_report\(\)` \(line 7\) is sync and would receive the AsyncSession; use "Migrate this endpoint"/);
+    assert.strictEqual(finding.suggestions?.[0]?.applicability, 'unsafe');
+  });
+
+  it('after `fix` (all rules) the switched handler awaits its session calls: consistent in one run', async () => {
+    const files = { ...SWITCH_WORKSPACE, 'app/api.py': SWITCH_HEADER + 'async def handler(db: Session = Depends(get_db)):\n    db.commit()\n    return await abuild_report(db)\n' };
+    const fixed = await fix(files, 'app/api.py');
+    assert.match(fixed, /async def handler\(db: AsyncSession = Depends\(get_async_db\)\):\n    await db\.commit\(\)\n/);
+  });
+});
+
 describe('AM103 and "Set up async infrastructure"', () => {
   const handler = py`
     from fastapi import Depends
@@ -478,4 +520,30 @@ describe('AM103 and "Set up async infrastructure"', () => {
     assert.doesNotMatch(f.message, /Set up async infrastructure/);
     assert.match(f.noFixReason!, /set \[tool\.async-migrate\.session\] async-dependency/);
   });
+});
+
+// Mid-migration code often keeps the name `get_db` for a dependency declared to yield an
+// AsyncSession: its declaration beats the configured name `get_db`.
+const ASYNC_GET_DB = {
+  'app/db.py': 'from typing import AsyncGenerator\n\nfrom sqlalchemy.ext.asyncio import AsyncSession\n\nAsyncSessionLocal = None\n\n\nasync def get_db() -> AsyncGenerator[AsyncSession, None]:\n    db = AsyncSessionLocal()\n    try:\n        yield db\n    finally:\n        await db.close()\n',
+};
+const ASYNC_GET_DB_HEADER = 'from fastapi import Depends\nfrom sqlalchemy.orm import Session\nfrom sqlalchemy.ext.asyncio import AsyncSession\nfrom app.db import get_db\n\n';
+ruleTester('AM103', {
+  valid: [
+    {
+      name: '`db: AsyncSession = Depends(get_db)` where get_db is declared to yield an AsyncSession',
+      files: { ...ASYNC_GET_DB, 'app/api.py': ASYNC_GET_DB_HEADER + 'async def handler(db: AsyncSession = Depends(get_db)):\n    await db.commit()\n' },
+      path: 'app/api.py',
+    },
+  ],
+  invalid: [
+    {
+      name: 'near miss: annotated `Session` on that async dependency → only the annotation is switched (the dependency already yields an AsyncSession)',
+      files: { ...ASYNC_GET_DB, 'app/api.py': ASYNC_GET_DB_HEADER + 'async def handler(db: Session = Depends(get_db)):\n    db.add(None)\n' },
+      path: 'app/api.py',
+      errors: ['6:19'],
+      message: '`db` is annotated `Session` but `Depends(get_db)` provides an `AsyncSession`',
+      output: ASYNC_GET_DB_HEADER + 'async def handler(db: AsyncSession = Depends(get_db)):\n    db.add(None)\n',
+    },
+  ],
 });

@@ -125,16 +125,6 @@ export function scopeOf(node: Node, facts?: FileFacts): AwaitScope {
   return { kind: 'module', isAsync: false, inGenerator };
 }
 
-/** Why `await` cannot be inserted at node (undefined when it can). */
-export function awaitBlocker(node: Node, facts?: FileFacts): string | undefined {
-  const scope = scopeOf(node, facts);
-  if (scope.kind === 'lambda') return 'it is inside a lambda';
-  if (scope.kind === 'class') return 'it is in a class body';
-  if (scope.kind === 'module') return 'it runs at module level (there is no function to make async)';
-  if (scope.inGenerator) return 'it is inside a generator expression (an `await` there turns it into an async generator)';
-  if (!scope.isAsync) return 'the enclosing function is a plain `def`';
-  return undefined;
-}
 
 function isTestFile(path: string): boolean {
   return /(^|\/)tests?\//.test(path) || /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/.test(path);

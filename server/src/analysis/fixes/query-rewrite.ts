@@ -55,7 +55,7 @@ const TERMINALS = ['all', 'first', 'one', 'one_or_none', 'scalar', 'count', 'get
 /** Terminals that turn the Query into an SQL expression (nothing runs, so nothing is awaited). */
 const EXPRESSION_TERMINALS = ['subquery', 'scalar_subquery', 'as_scalar', 'exists'];
 /** Terminals whose result is a value (not a Query), so `run_sync(lambda s: ...)` can return it. */
-const VALUE_TERMINALS = ['all', 'first', 'one', 'one_or_none', 'scalar', 'count', 'get', 'delete', 'update'];
+export const VALUE_TERMINALS = ['all', 'first', 'one', 'one_or_none', 'scalar', 'count', 'get', 'delete', 'update'];
 
 const UNSUPPORTED: Record<string, string> = {
   from_self: '`from_self()` on a query built across statements (rewrite it with `.subquery()` and `aliased()`)',

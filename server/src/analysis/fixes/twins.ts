@@ -1,5 +1,6 @@
 // Sync ↔ async twins (services/user.py:user_service ↔ services/async_user.py:async_user_service)
 // for a resolved call, and the edits that switch a call site / an import to the async twin.
+import { syncSessionArgument } from '../async-evidence';
 import { type Callable, isCoroutineFunction, isLocalName } from '../callee';
 import type { Node } from '../parser';
 import type { FileFacts } from '../semantics';
@@ -76,6 +77,16 @@ export function asyncTwinOf(index: WorkspaceIndex, callable: Callable): AsyncTwi
     }
   }
   return undefined;
+}
+
+/**
+ * Why switching call to an async twin would hand it a sync Session (the `async def` twin would
+ * `await` its methods: `TypeError`), or undefined. The other fact a switch relies on — the call
+ * binds to the twin's parameters — is call-binding.ts's switchBindingNote.
+ */
+export function twinSessionMisfit(facts: FileFacts, call: Node, twinLabel: string): string | undefined {
+  const syncSession = syncSessionArgument(facts, call);
+  return syncSession ? `\`${syncSession.text}\` is a sync \`Session\`, which the async twin \`${twinLabel}\` cannot await: switch the session first ("Migrate this endpoint" does both)` : undefined;
 }
 
 export interface MethodTwin {

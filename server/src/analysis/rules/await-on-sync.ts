@@ -1,7 +1,7 @@
 // AM202 await-on-sync: `await` on the result of a plain `def` (seed error 1: awaiting a sync service).
 import { type Callable, calleeLastName, definitionLocation, fileFunctionNames, isPlainSyncFunction, resolveCall, workspaceNames } from '../callee';
 import { awaitedOperand, removeAwaitEdit } from '../fixes/await';
-import { asyncTwinOf, methodTwinOf, type AsyncTwin } from '../fixes/twins';
+import { asyncTwinOf, methodTwinOf, twinSessionMisfit, type AsyncTwin } from '../fixes/twins';
 import type { Rule, RuleContext } from '../rule';
 import { dottedName, unparen } from '../syntax';
 import type { Fix, RelatedInfo } from '../types';
@@ -70,6 +70,7 @@ function check(context: RuleContext): void {
     const methodTwin = twin ? undefined : methodTwinOf(index, callable);
     const drift = twin ? twinDrift(call, callable, twin) : methodTwin ? methodTwinDrift(call, callable, methodTwin) : undefined;
     let fix: Fix | undefined;
+    let misfit: string | undefined;
     let message = `\`${calleeText}(…)\` is awaited but \`${what}\` is a plain \`def\`: its result is not awaitable, so this raises \`TypeError: object … can't be used in 'await' expression\` at run time`;
     if (twin) {
       const twinText = `${twin.name}${twin.symbol.kind === 'function' ? '' : `.${callable.name}`}`;
@@ -77,10 +78,12 @@ function check(context: RuleContext): void {
       const tr = twinRelated(twin);
       if (tr) related.push(tr);
       fix = twinCallSiteFix(facts, call, callable, twin, true);
+      misfit = twinSessionMisfit(facts, call, `${twin.className ? `${twin.className}.` : ''}${twin.fn.name}`);
     }
     if (methodTwin) {
       message += `; use its async twin \`${methodTwin.className}.${methodTwin.name}\``;
       fix = methodTwinFix(facts, call, callable, methodTwin, true);
+      misfit = twinSessionMisfit(facts, call, `${methodTwin.className}.${methodTwin.name}`);
     }
     if (!fix && !twin && !methodTwin) {
       fix = { title: 'Remove `await` (the function is sync)', applicability: 'safe', edits: [removeAwaitEdit(awaitNode, file.text)] };
@@ -89,7 +92,7 @@ function check(context: RuleContext): void {
       node: awaitNode,
       message,
       fix,
-      noFixReason: fix ? undefined : drift ? drift : 'the async twin cannot be imported here automatically (the call does not go through a plain imported name, or the twin name is taken)',
+      noFixReason: fix ? undefined : drift ? drift : misfit ? `no switch: ${misfit}` : 'the async twin cannot be imported here automatically (the call does not go through a plain imported name, or the twin name is taken)',
       related: related.length ? related : undefined,
     });
   }
@@ -106,7 +109,7 @@ export const awaitOnSync: Rule = {
     example: 'from app.services.user import user_service  # sync\n\nasync def my_endpoint(db: AsyncSession):\n    user = await user_service.get_user(db, id)  # TypeError',
     useInstead: 'from app.services.async_user import async_user_service\n\nasync def my_endpoint(db: AsyncSession):\n    user = await async_user_service.get_user(db, id)',
     limits: [
-      'When an async twin exists (module `async_{name}`/`{name}_async`, instance/function `async_{name}`/`{name}_async`/`Async{Name}`, configurable in `[tool.async-migrate.twins]`) and defines an `async def` of the same name, the fix switches the import and the call to it; otherwise it removes the `await`.',
+      'When an async twin exists (module `async_{name}`/`{name}_async`, instance/function `async_{name}`/`{name}_async`/`Async{Name}`, configurable in `[tool.async-migrate.twins]`) and defines an `async def` of the same name, the fix switches the import and the call to it — only when the call binds to the twin\'s parameters and passes no sync `Session`; otherwise (no twin) it removes the `await`.',
       'Silent when the function might return an awaitable: decorators other than well-known ones (staticmethod, classmethod, abstractmethod, cache/lru_cache, route decorators), a return annotation mentioning Awaitable/Coroutine/Future/Task/Any or a class with `__await__`, `return other_coroutine()`, or a body that creates tasks/futures.',
       '`await self.method()` is not reported when a subclass in the workspace overrides the method (it may be async there).',
       'Callees are resolved through module-level imports and through imports inside the function (or an enclosing one) — `from app.services.chat import chat_service` in a method body, the usual way around circular imports; a name imported inside another function is not visible.',

@@ -3,15 +3,14 @@ import {
   type Callable,
   calleeLastName,
   definitionLocation,
-  enclosingFunctionFacts,
   fileFunctionNames,
-  isCoroutineFunction,
   resolveCall,
   resolveExpression,
   workspaceNames,
 } from '../callee';
-import { annotationType } from '../annotation';
-import { awaitBlocker, insertAwaitEdits, isAwaitedExpr, makeAsyncEdits, scopeOf } from '../fixes/await';
+import { asyncReceiverProof, coroutineFunctionProof } from '../async-evidence';
+import { insertAwaitEdits, isAwaitedExpr, makeAsyncEdits, scopeOf } from '../fixes/await';
+import { awaitBlocker } from '../fixes/awaiting';
 import type { Node } from '../parser';
 import type { Report, Rule, RuleContext } from '../rule';
 import type { FileFacts } from '../semantics';
@@ -27,7 +26,6 @@ export const ASYNC_SESSION_COROUTINES: ReadonlySet<string> = new Set([
 ]);
 /** httpx.AsyncClient / aiohttp.ClientSession request methods (awaited, or `async with` for aiohttp). */
 const HTTP_COROUTINES: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send', 'aclose', 'close', 'ws_connect']);
-const ASYNC_HTTP_CLIENTS = new Set(['httpx.AsyncClient', 'aiohttp.ClientSession']);
 /** Standard-library coroutine functions (by canonical name). */
 const EXTERNAL_COROUTINES = new Set([
   'asyncio.sleep', 'asyncio.to_thread', 'asyncio.wait_for', 'asyncio.wait', 'asyncio.open_connection', 'asyncio.start_server',
@@ -63,35 +61,12 @@ function lastName(callee: Node | null): string | undefined {
   return undefined;
 }
 
-/** What kind of async HTTP client expr holds, if known. */
-function isAsyncHttpClient(facts: FileFacts, expr: Node): boolean {
-  if (expr.type === 'identifier') {
-    const fn = enclosingFunctionFacts(facts, expr);
-    const param = fn?.params.get(expr.text);
-    if (param) {
-      const type = param.annotation ? annotationType(param.annotation.text) : undefined;
-      if (type?.kind !== 'instance') return false;
-      const sym = facts.index.resolveDotted(facts.moduleName, type.name);
-      return sym?.kind === 'external' && ASYNC_HTTP_CLIENTS.has(sym.dotted);
-    }
-    const bindings = fn?.locals.get(expr.text);
-    if (bindings?.length) {
-      return bindings.every((b) => {
-        const value = unparen(b.value);
-        return value.type === 'call' && ASYNC_HTTP_CLIENTS.has(facts.canonical(value.childForFieldName('function')) ?? '');
-      });
-    }
-  }
-  const sym = expr.type === 'identifier' || expr.type === 'attribute' ? facts.resolve(expr) : undefined;
-  return sym?.kind === 'variable' && sym.variableKind === 'asyncHttpClient';
-}
-
 function coroutineSource(facts: FileFacts, call: Node): Source | undefined {
   const callee = call.childForFieldName('function');
   if (!callee) return undefined;
   const callable = resolveCall(facts, call);
   if (callable) {
-    if (!isCoroutineFunction(callable.fn)) return undefined;
+    if (!coroutineFunctionProof(callable.fn, callable.name).proven) return undefined;
     const owner = callable.className ? `${callable.className}.${callable.name}` : callable.name;
     return { kind: 'workspace', callable, what: `\`${owner}\` is \`async def\`` };
   }
@@ -100,10 +75,10 @@ function coroutineSource(facts: FileFacts, call: Node): Source | undefined {
   if (callee.type !== 'attribute') return undefined;
   const method = callee.childForFieldName('attribute')!.text;
   const receiver = unparen(callee.childForFieldName('object')!);
-  if (ASYNC_SESSION_COROUTINES.has(method) && facts.sessionFlavor(receiver) === 'async') {
+  if (ASYNC_SESSION_COROUTINES.has(method) && asyncReceiverProof(facts, receiver, 'session').proven) {
     return { kind: 'session', what: `\`${receiver.text}\` is an \`AsyncSession\` and \`${method}()\` is a coroutine` };
   }
-  if (HTTP_COROUTINES.has(method) && isAsyncHttpClient(facts, receiver)) {
+  if (HTTP_COROUTINES.has(method) && asyncReceiverProof(facts, receiver, 'http').proven) {
     return { kind: 'http', what: `\`${receiver.text}\` is an async HTTP client and \`${method}()\` is a coroutine` };
   }
   return undefined;
@@ -305,7 +280,7 @@ function check(context: RuleContext): void {
     }
     let message = `\`${calleeText}(…)\` is not awaited: ${source.what}, so this only creates a coroutine that never runs`;
     const report: Report = { node: call, message, related: related.length ? related : undefined };
-    const blocker = awaitBlocker(call, facts);
+    const blocker = awaitBlocker(facts, call);
     if (!blocker) {
       report.fix = { title: `Insert \`await\` before \`${calleeText}(…)\``, applicability: 'safe', edits: insertAwaitEdits(call) };
     } else if (scope.kind === 'function' && !scope.isAsync && !scope.inGenerator) {

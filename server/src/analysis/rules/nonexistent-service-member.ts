@@ -1,9 +1,13 @@
 // AM204 nonexistent-service-member: a call or import of a member a workspace class/module does not define.
 import { enclosingFunctionFacts, isSelfParam, memberExists, memberNames, resolveExpression, subclassDefines } from '../callee';
+import { coroutineFunctionProof, syncSessionArgument } from '../async-evidence';
+import { bindingProblem, callShape, describeBindingProblem } from '../call-binding';
+import { isAwaitedExpr } from '../fixes/await';
 import type { Node } from '../parser';
 import { usesOf } from '../fixes/twins';
 import type { Rule, RuleContext } from '../rule';
 import { resolveRelativeModule } from '../summary';
+import type { FunctionSummary } from '../summary';
 import { unparen } from '../syntax';
 import type { Fix, RelatedInfo, TextEdit } from '../types';
 import type { ResolvedSymbol, WorkspaceIndex } from '../workspace';
@@ -91,6 +95,50 @@ function syncTwinHas(index: WorkspaceIndex, sym: ResolvedSymbol, attr: string): 
   return undefined;
 }
 
+/**
+ * Whether renaming the call to `candidate` keeps it correct (the facts the rename relies on): an
+ * awaited call needs an `async def` member that gets no sync Session, an unawaited one a plain
+ * callable, and the call's arguments must bind to the member's parameters. Undefined when it fits,
+ * else why not.
+ */
+function renameMisfit(context: RuleContext, call: Node, receiver: ResolvedSymbol, candidate: string): string | undefined {
+  const { index, facts } = context;
+  const awaited = isAwaitedExpr(call);
+  let fn: FunctionSummary | undefined;
+  let skipFirst = false;
+  if (receiver.kind === 'instance' || receiver.kind === 'class') {
+    const found = index.findMethod(receiver.kind === 'instance' ? receiver.classModule : receiver.module, receiver.cls, candidate);
+    if (!found) return `\`${candidate}\` is not a method`;
+    fn = found.fn;
+    const decorators = fn.decorators.map((d) => d.replace(/\(.*$/s, ''));
+    skipFirst = receiver.kind === 'instance' ? !decorators.some((d) => /(^|\.)staticmethod$/.test(d)) : decorators.some((d) => /(^|\.)classmethod$/.test(d));
+  } else if (receiver.kind === 'module') {
+    const sym = index.resolveName(receiver.module, candidate);
+    if (sym?.kind === 'function') fn = sym.fn;
+    else if (sym?.kind === 'class') {
+      if (awaited) return `\`${candidate}\` is a class: its instances are not awaitable`;
+      const init = index.findMethod(sym.module, sym.cls, '__init__');
+      if (!init) return undefined;
+      fn = init.fn;
+      skipFirst = true;
+    } else return `\`${candidate}\` is not a function`;
+  }
+  if (!fn) return `\`${candidate}\` is not a function`;
+  if (fn.name !== '__init__') {
+    const proof = coroutineFunctionProof(fn, candidate);
+    if (awaited && !proof.proven) return `the call is awaited but ${proof.reason}`;
+    if (!awaited && fn.isAsync) return `\`${candidate}\` is \`async def\` but the call is not awaited`;
+    if (awaited) {
+      const syncSession = syncSessionArgument(facts, call);
+      if (syncSession) return `\`${syncSession.text}\` is a sync \`Session\`, which the \`async def ${candidate}\` cannot await`;
+    }
+  }
+  const shape = callShape(call);
+  if (!shape || shape.unpacks) return `the call unpacks \`*args\`/\`**kwargs\`, so its binding to \`${candidate}\` cannot be checked`;
+  const problem = bindingProblem(fn, shape, skipFirst);
+  return problem ? `the call does not bind to \`${candidate}\`: ${describeBindingProblem(problem)}` : undefined;
+}
+
 function renameFix(suggestion: Suggestion | undefined, edits: TextEdit[]): Fix | undefined {
   if (!suggestion || !edits.length) return undefined;
   return { title: `Rename to \`${suggestion.name}\``, applicability: suggestion.byTwinPattern ? 'safe' : 'unsafe', edits };
@@ -134,17 +182,24 @@ function checkCalls(context: RuleContext): void {
     if (memberExists(index, receiver, attr) !== false) continue;
     // An instance known from an annotation (a factory's `-> Base`) may be any subclass.
     if (receiver.kind === 'instance' && subclassDefines(index, receiver.classModule, receiver.className, attr)) continue;
-    const suggestion = closestMember(index, attr, memberNames(index, receiver));
+    const names = memberNames(index, receiver);
+    // Only members the renamed call would use correctly are candidates; the closest name
+    // overall is still named when it does not fit, with the reason.
+    const fitting = names.filter((n) => !renameMisfit(context, call, receiver, n));
+    const suggestion = closestMember(index, attr, fitting);
+    const closest = suggestion ? undefined : closestMember(index, attr, names);
+    const misfit = closest ? renameMisfit(context, call, receiver, closest.name) : undefined;
     const onSync = syncTwinHas(index, receiver, attr);
     let message = `${describeReceiver(receiver)} has no member \`${attr}\`: this call raises \`AttributeError\``;
     if (suggestion) message += `; did you mean \`${suggestion.name}\`?`;
+    else if (closest && misfit) message += `; \`${closest.name}\` exists but does not fit this call (${misfit})`;
     if (onSync) message += ` (\`${onSync}\` exists only in the sync twin: the async one does not implement it yet)`;
     const def = definitionOf(index, receiver);
     context.report({
       node: attrNode,
       message,
       fix: renameFix(suggestion, suggestion ? [{ start: attrNode.startIndex, end: attrNode.endIndex, newText: suggestion.name }] : []),
-      noFixReason: suggestion ? undefined : 'no unique close match among the existing members',
+      noFixReason: suggestion ? undefined : misfit ? `no rename: ${misfit}` : 'no unique close match among the existing members',
       related: def ? [def] : undefined,
     });
   }
@@ -212,6 +267,7 @@ export const nonexistentServiceMember: Rule = {
       'Every module-level definition counts, in any Python syntax: PEP 695 `type X[T] = …` aliases (also when the grammar cannot parse a newer form such as a type parameter default: a `type X` line still defines X), generic classes and functions (`class Repo[T]:`), and members inherited through a subscripted base (`class UserRepository(AsyncBaseRepository[User, UserCreate, UserUpdate])`; `Generic[T]` and `Protocol` bases add no members).',
       'Silent when members may be created dynamically: a base class outside the workspace, `__getattr__`/`__getattribute__`, a metaclass, a class decorator other than dataclass-like ones, `setattr(self, …)`, attributes assigned on `self` anywhere in the class; for modules, star imports, a module `__getattr__` or `globals()` tricks; and files with syntax errors.',
       'The fix renames to the twin name when the wrong name is a twin pattern of an existing one (`get_user_async` → `get_user`, `user_service` → `async_user_service`: safe), else to the unique existing name within edit distance 2 (unsafe). When the member exists only on the sync twin, no rename can help: the message says the async twin lacks it.',
+      'A call is renamed only to a member it fits: an awaited call to an `async def` (never to a plain `def`, and not while it passes a sync `Session`), an unawaited call to a plain `def` or a class, and the call\'s arguments must bind to the member\'s parameters (positional, keyword, defaults, `*args`/`**kwargs`; a call unpacking `*xs`/`**kw` cannot be checked). When the closest name does not fit, the message names it and says why, and there is no fix.',
     ],
   },
   check,

@@ -1,4 +1,5 @@
 // AM301 redis-keys: `KEYS pattern` blocks the whole Redis server (seed error 5).
+import { asyncReceiverProof } from '../async-evidence';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import { awaitBlocker } from '../fixes/awaiting';
@@ -49,6 +50,8 @@ function check(context: RuleContext): void {
       context.report({ node: call, message, fix: { title: `Replace with ${replacement}`, applicability: 'safe', edits: [{ start: call.startIndex, end: call.endIndex, newText: replacement }] } });
       continue;
     }
+    // `async for` over scan_iter needs the async client proven (the one decision every await-writing fix asks).
+    if (!asyncReceiverProof(facts, receiver, 'redis').proven) continue;
     const awaiting = awaitingNode(call);
     if (!awaiting) {
       context.report({ node: call, message, noFixReason: '`keys()` on an async client is not awaited here; add the `await` first (AM302)' });

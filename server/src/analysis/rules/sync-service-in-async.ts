@@ -1,7 +1,8 @@
 // AM203 sync-service-in-async: async code calls (or imports) a sync service/repository whose
 // async twin exists (seed error 1; pre-merge checklist "Sin imports de servicios sync").
 import { type Callable, calleeLastName, isLocalName, isPlainSyncFunction, resolveCall, workspaceNames } from '../callee';
-import { awaitBlocker, isAwaitedExpr, needsParensForAwait, scopeOf } from '../fixes/await';
+import { isAwaitedExpr, needsParensForAwait, scopeOf } from '../fixes/await';
+import { awaitBlocker } from '../fixes/awaiting';
 import {
   type AsyncTwin,
   type MethodTwin,
@@ -13,6 +14,7 @@ import {
   importRemovable,
   removeImportedName,
   sameSymbol,
+  twinSessionMisfit,
   twinImport,
   usesOf,
 } from '../fixes/twins';
@@ -57,6 +59,11 @@ function renameAndAwait(call: Node, id: Node, newName: string, awaited: boolean)
  * import the twin (same import style), drop the sync import when this was its last use, and
  * await the call unless it already is.
  */
+/** `AsyncUserService.get_user` / `aget_user`: the twin as messages name it. */
+function twinQualifiedName(twin: AsyncTwin): string {
+  return `${twin.className ? `${twin.className}.` : ''}${twin.fn.name}`;
+}
+
 /** Why the call cannot move to the twin as written (its signature drifted), if it cannot. */
 export function twinDrift(call: Node, callable: Callable, twin: AsyncTwin): string | undefined {
   return switchBindingNote(
@@ -67,8 +74,9 @@ export function twinDrift(call: Node, callable: Callable, twin: AsyncTwin): stri
 }
 
 export function twinCallSiteFix(facts: FileFacts, call: Node, callable: Callable, twin: AsyncTwin, awaited: boolean): Fix | undefined {
-  // Only a call that binds to the twin's parameters may be switched (AM206 would report it after).
-  if (twinDrift(call, callable, twin)) return undefined;
+  // Only a call that binds to the twin's parameters may be switched (AM206 would report it after),
+  // and only when it hands the `async def` twin no sync Session.
+  if (twinDrift(call, callable, twin) || twinSessionMisfit(facts, call, twinQualifiedName(twin))) return undefined;
   const id = renamedIdentifier(call, twin);
   if (!id || isLocalName(facts, id)) return undefined;
   const binding = fromImportBinding(facts, id.text);
@@ -134,14 +142,15 @@ function checkCalls(context: RuleContext, reported: Set<number>): void {
     reported.add(call.id);
     const label = twinLabel(twin, callable.name);
     const message = `\`${calleeText}(…)\` calls the sync \`${syncName}\` from async code, blocking the event loop; its async twin \`${label}\` (\`${twin.module}\`) exists: \`await ${label}(…)\``;
-    const blocker = awaitBlocker(call, facts);
+    const blocker = awaitBlocker(facts, call);
     const drift = twinDrift(call, callable, twin);
+    const misfit = twinSessionMisfit(facts, call, twinQualifiedName(twin));
     const fix = blocker ? undefined : twinCallSiteFix(facts, call, callable, twin, false);
     context.report({
       node: call,
       message: drift ? `${message}; but ${drift}` : message,
       fix,
-      noFixReason: fix ? undefined : blocker ? `cannot insert \`await\`: ${blocker}` : drift ? drift : 'the call does not go through a name imported with `from … import`, or the twin name is already taken in this module',
+      noFixReason: fix ? undefined : blocker ? `cannot insert \`await\`: ${blocker}` : drift ? drift : misfit ? `no switch: ${misfit}` : 'the call does not go through a name imported with `from … import`, or the twin name is already taken in this module',
       related: twinRelatedInfo(twin),
     });
   }
@@ -209,12 +218,12 @@ function computeModuleSwitch(facts: FileFacts, binding: ImportBinding): ModuleSw
     const twin = callable && !callable.fn.isAsync && isPlainSyncFunction(index, callable) ? asyncTwinOf(index, callable) : undefined;
     return { id, call, callable, twin };
   });
-  const convertible = details.every((d) => d.call && d.twin && d.twin.name === twinInfo.name && d.twin.module === twinInfo.module && (isAwaitedExpr(d.call) || !awaitBlocker(d.call, facts)));
+  const convertible = details.every((d) => d.call && d.twin && d.twin.name === twinInfo.name && d.twin.module === twinInfo.module && (isAwaitedExpr(d.call) || !awaitBlocker(facts, d.call)));
   if (!convertible) {
     result.noFixReason = 'some uses are not calls of methods the async twin defines as `async def`';
     return result;
   }
-  const drift = details.map((d) => twinDrift(d.call!, d.callable!, d.twin!)).find(Boolean);
+  const drift = details.map((d) => twinDrift(d.call!, d.callable!, d.twin!) ?? twinSessionMisfit(facts, d.call!, twinQualifiedName(d.twin!))).find(Boolean);
   if (drift) {
     result.noFixReason = drift;
     return result;
@@ -276,7 +285,8 @@ export function methodTwinFix(facts: FileFacts, call: Node, callable: Callable, 
   const callee = unparen(call.childForFieldName('function')!);
   const id = callee.type === 'attribute' ? callee.childForFieldName('attribute') : null;
   if (!id || methodTwinDrift(call, callable, twin)) return undefined;
-  if (!awaited && awaitBlocker(call, facts)) return undefined;
+  if (twinSessionMisfit(facts, call, `${twin.className}.${twin.name}`)) return undefined;
+  if (!awaited && awaitBlocker(facts, call)) return undefined;
   return { title: `Use the async twin \`${twin.name}\`${awaited ? '' : ' (awaited)'}`, applicability: 'safe', edits: renameAndAwait(call, id, twin.name, awaited) };
 }
 
@@ -303,9 +313,9 @@ function checkMethodTwins(context: RuleContext, reported: Set<number>): void {
     if (!twin || (scope.kind === 'function' && enclosingFunctionName(facts, call) === twin.name)) continue;
     reported.add(call.id);
     const calleeText = dottedName(call.childForFieldName('function')) ?? last;
-    const drift = methodTwinDrift(call, callable, twin);
+    const drift = methodTwinDrift(call, callable, twin) ?? twinSessionMisfit(facts, call, `${twin.className}.${twin.name}`);
     const fix = methodTwinFix(facts, call, callable, twin, false);
-    const blocker = fix || drift ? undefined : awaitBlocker(call, facts);
+    const blocker = fix || drift ? undefined : awaitBlocker(facts, call);
     context.report({
       node: call,
       message: `\`${calleeText}(…)\` calls the sync \`${callable.className}.${callable.name}\` from async code, blocking the event loop; \`${twin.className}\` has its async twin \`${twin.name}\`: \`await ${calleeText.replace(/[^.]+$/, twin.name)}(…)\`${drift ? `; but ${drift}` : ''}`,
@@ -427,7 +437,7 @@ export const syncServiceInAsync: Rule = {
       'Twin naming follows `[tool.async-migrate.twins]` (`module-patterns`, default `async_{name}`, `{name}_async`; `name-patterns`, default `async_{name}`, `{name}_async`, `Async{Name}`); the twin must define an `async def` with the same method name.',
       'The fix needs the sync name imported with `from … import` (any alias, relative imports and package re-exports included); the twin is imported in the same style, and the sync import is removed when nothing else in the file (or `__all__`, or another module importing it from here) still uses it.',
       'Awaited calls of a sync service (`await user_service.get(...)`) are reported by AM202 (await-on-sync), not here.',
-      'The twin may expect an `AsyncSession`: pair the switch with AM103 (sync-session-in-async) on the endpoint, as "Migrate this endpoint" does.',
+      'The switch is offered only when the call fits the twin: its arguments bind to the twin\'s parameters, and it passes no sync `Session` (the `async def` twin would await its methods and crash). Switch the session first (AM103), or use "Migrate this endpoint", which does both.',
     ],
   },
   check,

@@ -6,8 +6,13 @@ import type { FunctionFacts, ParamFacts } from '../semantics';
 import { ensureFromImport, importedLocalName } from '../fixes/imports';
 import { enclosingBodyFunction } from '../fixes/awaiting';
 import { children, dottedName, isAsyncFunction, keywordArgument, walk } from '../syntax';
-import type { TextEdit } from '../types';
+import { isCoroutineFunction, resolveCall } from '../callee';
+import { isAwaitedExpr } from '../fixes/await';
+import { awaitBlocker } from '../fixes/awaiting';
+import { legacyQueryHeads, rewriteLegacyQuery } from '../fixes/query-rewrite';
+import type { Fix, TextEdit } from '../types';
 import { findAsyncSessionDependency, SET_UP_ASYNC_INFRASTRUCTURE } from '../infrastructure/async-dependency';
+import { ASYNC_SESSION_COROUTINES } from './missing-await';
 
 const ASYNC_SESSION_MODULE = 'sqlalchemy.ext.asyncio';
 
@@ -132,6 +137,62 @@ function asyncSessionName(context: RuleContext): { text: string; edit?: TextEdit
   return { text: 'AsyncSession', edit: ensureFromImport(context.file, ASYNC_SESSION_MODULE, 'AsyncSession') };
 }
 
+/** Session methods that stay plain calls on an AsyncSession (no `await`). */
+const SAME_ON_ASYNC_SESSION = new Set(['add', 'add_all', 'expunge', 'expunge_all', 'in_transaction', 'is_modified']);
+
+/**
+ * Why switching only this parameter to an AsyncSession would leave the function inconsistent
+ * (undefined when every use of the session gets its own fix in the same fix run): each use must be
+ * a legacy query the rewrite translates, a session coroutine method that can be awaited, a method
+ * that is the same on an AsyncSession, or an argument of an `async def` that does not expect a
+ * sync Session. Anything else needs "Migrate this endpoint", which checks the whole handler.
+ */
+function sessionSwitchBlocker(context: RuleContext, fn: FunctionFacts, name: string): string | undefined {
+  const { facts } = context;
+  const body = fn.node.childForFieldName('body');
+  if (!body) return undefined;
+  const queries = legacyQueryHeads(context);
+  const line = (n: Node) => `line ${n.startPosition.row + 1}`;
+  for (const id of facts.descendantsOfType(body, 'identifier')) {
+    if (id.text !== name) continue;
+    const parent = id.parent;
+    if (!parent) continue;
+    if (parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === id.id) continue;
+    if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === id.id) continue;
+    if (facts.enclosingFunction(id)?.node.id !== fn.node.id) return `\`${name}\` is used in a nested function (${line(id)})`;
+    if (parent.type === 'attribute') {
+      const method = parent.childForFieldName('attribute')!.text;
+      const call = parent.parent?.type === 'call' && parent.parent.childForFieldName('function')?.id === parent.id ? parent.parent : undefined;
+      if (!call) return `\`${parent.text}\` (${line(id)}) is not a method call the fix can convert`;
+      if (method === 'query') {
+        const q = queries.find((candidate) => candidate.receiver.id === id.id);
+        const rewrite = q ? rewriteLegacyQuery(context, q, 'await') : undefined;
+        if (!rewrite?.fix) return `\`${name}.query(...)\` (${line(id)}) cannot be rewritten${rewrite?.noFixReason ? `: ${rewrite.noFixReason}` : ''}`;
+        continue;
+      }
+      if (SAME_ON_ASYNC_SESSION.has(method)) continue;
+      if (ASYNC_SESSION_COROUTINES.has(method)) {
+        const blocker = isAwaitedExpr(call) ? undefined : awaitBlocker(facts, call);
+        if (blocker) return `\`${name}.${method}()\` (${line(id)}) would need \`await\`, but ${blocker}`;
+        continue;
+      }
+      return `\`${name}.${method}()\` (${line(id)}) has no automatic async counterpart`;
+    }
+    const argumentOf = parent.type === 'argument_list' ? parent.parent : parent.type === 'keyword_argument' && parent.parent?.type === 'argument_list' ? parent.parent.parent : undefined;
+    if (argumentOf?.type === 'call') {
+      const callable = resolveCall(facts, argumentOf);
+      const callee = argumentOf.childForFieldName('function')?.text ?? 'a call';
+      if (!callable) return `\`${name}\` is passed to \`${callee}()\` (${line(id)}), which the engine cannot check`;
+      if (!isCoroutineFunction(callable.fn)) return `\`${callee}()\` (${line(id)}) is sync and would receive the AsyncSession`;
+      const annotations = Object.values(callable.fn.paramAnnotations ?? {});
+      if (annotations.some((a) => /(^|[^\w.])Session\b/.test(a) && !/AsyncSession/.test(a))) return `\`${callee}()\` (${line(id)}) declares a sync \`Session\` parameter`;
+      continue;
+    }
+    return `\`${name}\` is used as a value (${line(id)}), which the fix cannot follow`;
+  }
+  return undefined;
+}
+
 function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts): void {
   const typeNode = syncSessionTypeNode(context, param.annotation);
   const depNode = dependencyNode(param);
@@ -143,7 +204,8 @@ function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts):
   // `db: AsyncSession = Depends(get_db)` or `db = Depends(get_db)`: the dependency is the problem.
   const where = `in \`async def ${fn.name}\``;
   let message: string;
-  if (typeNode && depNode) message = `\`${param.name}\` is a sync \`Session\` (\`Depends(${depNode.text})\`) ${where}: every query blocks the event loop; use \`AsyncSession\` with the async dependency`;
+  if (typeNode && depNode && depFlavor === 'async') message = `\`${param.name}\` is annotated \`Session\` but \`Depends(${depNode.text})\` provides an \`AsyncSession\` ${where}: annotate it \`AsyncSession\` (its uses written for a sync Session fail at run time)`;
+  else if (typeNode && depNode) message = `\`${param.name}\` is a sync \`Session\` (\`Depends(${depNode.text})\`) ${where}: every query blocks the event loop; use \`AsyncSession\` with the async dependency`;
   else if (typeNode) message = `\`${param.name}\` is typed as a sync \`Session\` ${where}: its queries block the event loop; take an \`AsyncSession\``;
   else if (asyncAnnotated) message = `\`${param.name}\` is annotated \`AsyncSession\` but \`Depends(${depNode!.text})\` provides a sync \`Session\` ${where}`;
   else message = `\`Depends(${depNode!.text})\` provides a sync \`Session\` ${where}: every query blocks the event loop; use the async dependency`;
@@ -165,12 +227,33 @@ function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts):
       edits.push({ start: depNode.startIndex, end: depNode.endIndex, newText: dep.text });
       if (dep.edit) edits.push(dep.edit);
     }
-    context.report({ node: param.node, message, fix: { title: `Use AsyncSession = Depends(${dep?.text ?? depNode.text})`, applicability: 'safe', edits } });
+    const switchFix: Fix = { title: `Use AsyncSession = Depends(${dep?.text ?? depNode.text})`, applicability: 'safe', edits };
+    // The switch is correct only together with the edits of every use of the session: offered
+    // as a line fix when each use gets its own fix in the same run, else left to "Migrate this
+    // endpoint" (which checks the whole handler and changes nothing unless it is consistent).
+    const blocker = context.endpointMigration ? undefined : sessionSwitchBlocker(context, fn, param.name);
+    if (blocker) {
+      context.report({
+        node: param.node,
+        message,
+        noFixReason: `switching only the parameter would leave the function inconsistent: ${blocker}; use "Migrate this endpoint"`,
+        suggestions: [{ ...switchFix, title: `${switchFix.title} (then convert every use of \`${param.name}\` by hand)`, applicability: 'unsafe' }],
+      });
+      return;
+    }
+    context.report({ node: param.node, message, fix: switchFix });
     return;
   }
-  // A plain `db: Session` parameter (a service function): only its annotation can change here;
-  // its callers must pass an AsyncSession, so this is not applied by fix-all.
-  context.report({ node: param.node, message, fix: { title: 'Annotate as AsyncSession', applicability: 'unsafe', edits } });
+  // A plain `db: Session` parameter (a service function): only its annotation can change here,
+  // and an annotation does not change what the callers pass. As a fix it would turn the
+  // annotation into false "proof" for the awaited rewrites of the body (AM101/AM201) while the
+  // callers still pass a sync Session: a suggestion only, never applied by fix or fix-all.
+  context.report({
+    node: param.node,
+    message,
+    noFixReason: 'the callers decide which session this function gets: migrate them first (or use the async twin of this function)',
+    suggestions: [{ title: 'Annotate as AsyncSession (every caller must then pass one)', applicability: 'unsafe', edits }],
+  });
 }
 
 /** The name a call's value is bound to: `name = call` or `with call as name:`. */
@@ -261,8 +344,9 @@ export const syncSessionInAsync: Rule = {
     limits: [
       'The fix switches the annotation to `AsyncSession` and the dependency to `session.async-dependency` (default `get_async_db`), imported from the module that defines `get_db` when it also defines the async one, else from `session.async-dependency-module` (which must define it when it is in the workspace); with neither there is no fix. It removes nothing (the sync imports stay).',
       'When the workspace has no async session dependency at all, there is no fix and the message says so: run "Set up async infrastructure" (code action, command, or `async-migrate init-async`) first.',
+      'The switch alone is a line fix only when every use of the session in the function gets its own fix in the same run: a `query()` chain the rewrite translates, a session coroutine (`execute`, `commit`, …) that can be awaited, `add`/`add_all`/`expunge`, or an argument of an `async def` that does not declare a sync `Session`. Otherwise (a sync service receiving the session, a use the fix cannot follow) it has no line fix and names the first such use: "Migrate this endpoint" switches it together with the whole handler, or changes nothing.',
       'After the switch the handler\'s queries must be async too: `db.query(...)` (AM101) and unawaited session calls (AM201) are reported and fixed separately; "Migrate this endpoint" combines them.',
-      'A plain `db: Session` parameter without `Depends` only gets an unsafe annotation fix: its callers must pass an `AsyncSession`.',
+      'A plain `db: Session` parameter without `Depends` gets no fix, only the suggestion to annotate it `AsyncSession` (fix and fix-all never apply it): the annotation does not change what the callers pass, and the awaited rewrites of the body would then crash on the sync Session they still pass.',
       'Aliases such as `SessionDep = Annotated[Session, Depends(get_db)]` used as `db: SessionDep` are not followed.',
       'A session opened with a sync factory (`SessionLocal()`) is reported without a fix.',
       'Evidence order: a dependency provides a sync session when it says so (a `-> Session` return annotation) or is a plain `def` with a configured sync name; an unannotated `async def` dependency and one the workspace does not define (an unresolved import) are unknown, so a parameter annotated `AsyncSession` is never overruled by a name.',

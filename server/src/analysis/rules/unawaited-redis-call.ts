@@ -1,4 +1,5 @@
 // AM302 unawaited-redis-call: a command on an async Redis client that is never awaited (seed error 4).
+import { asyncReceiverProof } from '../async-evidence';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import type { FileFacts } from '../semantics';
@@ -135,7 +136,7 @@ function check(context: RuleContext): void {
     if (callee?.type !== 'attribute') continue;
     if (isAwaited(call)) continue;
     const receiver = callee.childForFieldName('object')!;
-    if (facts.redisFlavor(receiver) !== 'async') continue;
+    if (!asyncReceiverProof(facts, receiver, 'redis').proven) continue;
     if (legitimateUse(facts, call)) continue;
     const message = `\`${receiver.text}.${command}()\` on an async Redis client is not awaited: the command never runs and the result is a coroutine`;
     const blocker = awaitBlocker(facts, call);
