@@ -24,6 +24,8 @@ const CLI = path.join(REPO, 'bin/async-migrate.js');
 const TSX = path.join(REPO, 'node_modules/.bin/tsx');
 const PYTHON = process.env.ASYNC_MIGRATE_PYTHON ?? '/usr/bin/python3';
 const MAX_BUFFER = 1024 * 1024 * 1024;
+/** Down to each project's rule counts, one rule per line (a changed count is a one-line diff). */
+const SNAPSHOT_EXPANDED_LEVELS = 4;
 
 interface ProjectSpec {
   name: string;
@@ -149,10 +151,10 @@ interface Crash {
 }
 
 /** `check --format json` from cwd on paths, findings re-rooted at the project directory. */
-function check(dir: string, cwdRel: string, paths: string[], crashes: Crash[], extra: string[] = []): { findings: CliFinding[]; ms: number } {
+function check(dir: string, cwdRel: string, paths: string[], crashes: Crash[]): { findings: CliFinding[]; ms: number } {
   const cwd = path.join(dir, cwdRel);
-  const run = cli(cwd, ['check', '--format', 'json', '--exit-zero', ...extra, ...paths]);
-  const where = `check ${[...extra, ...paths].join(' ') || '.'} (from ${cwdRel || '.'})`;
+  const run = cli(cwd, ['check', '--format', 'json', '--exit-zero', ...paths]);
+  const where = `check ${paths.join(' ') || '.'} (from ${cwdRel || '.'})`;
   if (run.status !== 0 || /internal error/.test(run.stderr)) crashes.push({ where, detail: `exit ${run.status}: ${run.stderr.trim().slice(0, 500)}` });
   let findings: CliFinding[] = [];
   try {
@@ -239,7 +241,7 @@ interface FixInvariant {
   crashes: Crash[];
 }
 
-function fixInvariant(dir: string, unsafe: boolean, before: { audit: AuditResult; compileFailed: Set<string>; files: string[]; hashes: Map<string, string>; am202: number }): FixInvariant {
+function fixInvariant(dir: string, unsafe: boolean, before: { audit: AuditResult; compileFailed: Set<string>; files: string[]; hashes: Map<string, string> }): FixInvariant {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eval-real-'));
   try {
     const copy = path.join(tmp, 'project');
@@ -261,8 +263,7 @@ function fixInvariant(dir: string, unsafe: boolean, before: { audit: AuditResult
       awaits[k] = [before.audit[k].length, audit[k].length];
       addedAwaitSites[k] = addedSites(before.audit, audit, k);
     }
-    const am202 = check(copy, '', [], crashes, ['--select', 'AM202']).findings.length;
-    return { changedFiles, newTreeErrors, newCompileFailures, awaits, addedAwaitSites, am202: [before.am202, am202], crashes };
+    return { changedFiles, newTreeErrors, newCompileFailures, awaits, addedAwaitSites, am202: [before.audit.am202, audit.am202], crashes };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -277,12 +278,25 @@ interface DuplicatePair {
   safeToDelete: boolean;
 }
 
-interface SafeToDeleteResult {
-  claimed: string[];
-  violations: { module: string; importers: { file: string; line: number; kind: string; text: string }[] }[];
+interface Violation {
+  module: string;
+  importers: { file: string; line: number; kind: string; text: string }[];
 }
 
-function safeToDelete(dir: string, spec: ProjectSpec, findings: CliFinding[], crashes: Crash[]): SafeToDeleteResult {
+interface SafeToDeleteResult {
+  /** Sync twins `duplicates` (or AM701) calls safe to delete. */
+  claimed: string[];
+  /** Claimed modules the independent scan finds an importer of. */
+  violations: Violation[];
+  /** Modules the engine's importer index says nothing imports (what a claim would rest on). */
+  unimportedByEngine: number;
+  /** Of those, modules the independent scan finds importers of: the importer index's blind spots. */
+  hidden: Violation[];
+  /** Modules in `hidden` having at least one importer of each kind. */
+  hiddenByKind: Record<string, number>;
+}
+
+function safeToDelete(dir: string, spec: ProjectSpec, findings: CliFinding[], unimportedByEngine: string[], crashes: Crash[]): SafeToDeleteResult {
   const claimed = new Set<string>();
   for (const cwdRel of ['', ...(spec.backend ? [spec.backend] : [])]) {
     const run = cli(path.join(dir, cwdRel), ['duplicates', '--format', 'json']);
@@ -297,18 +311,26 @@ function safeToDelete(dir: string, spec: ProjectSpec, findings: CliFinding[], cr
     }
   }
   for (const f of findings) if (f.code === 'AM701' && /safe to delete/.test(f.message)) claimed.add(f.path);
+  const files = pythonFiles(dir);
+  const packageDirs = new Set(files.filter((f) => /(^|\/)__init__\.py$/.test(f)).map((f) => path.posix.dirname(f)));
   const refs: ImportRef[] = [];
-  for (const file of pythonFiles(dir)) refs.push(...scanImports(file, fs.readFileSync(path.join(dir, file), 'utf8')));
-  const importers = importersOf([...claimed], refs);
-  const violations = [...claimed]
-    .sort()
-    .filter((m) => importers.get(m)!.length)
-    .map((m) => ({ module: m, importers: importers.get(m)!.map((r) => ({ file: r.file, line: r.line, kind: r.kind, text: r.text })) }));
-  return { claimed: [...claimed].sort(), violations };
+  for (const file of files) refs.push(...scanImports(file, fs.readFileSync(path.join(dir, file), 'utf8'), (d) => packageDirs.has(d)));
+  const importers = importersOf([...new Set([...claimed, ...unimportedByEngine])], refs);
+  const withImporters = (modules: Iterable<string>): Violation[] =>
+    [...modules]
+      .sort()
+      .filter((m) => importers.get(m)!.length)
+      .map((m) => ({ module: m, importers: importers.get(m)!.map((r) => ({ file: r.file, line: r.line, kind: r.kind, text: r.text })) }));
+  const hidden = withImporters(unimportedByEngine);
+  const hiddenByKind: Record<string, number> = {};
+  for (const h of hidden) for (const kind of new Set(h.importers.map((i) => i.kind))) hiddenByKind[kind] = (hiddenByKind[kind] ?? 0) + 1;
+  return { claimed: [...claimed].sort(), violations: withImporters(claimed), unimportedByEngine: unimportedByEngine.length, hidden, hiddenByKind };
 }
 
 // ---------------------------------------------------------------------------------------------
 // One project
+
+const EMPTY_SAFE_TO_DELETE: SafeToDeleteResult = { claimed: [], violations: [], unimportedByEngine: 0, hidden: [], hiddenByKind: {} };
 
 interface ProjectReport {
   name: string;
@@ -321,38 +343,50 @@ interface ProjectReport {
   backendVsRoot?: { onlyInRoot: number; onlyInBackend: number; sample: string[] };
   subsets: Record<string, { missing: number; extra: number; sample: string[] }>;
   safeToDelete: SafeToDeleteResult;
-  fix?: { safe: FixInvariant; unsafe: FixInvariant; compileFailedBefore: number; treeErrorFilesBefore: number };
+  fix?: { safe: FixInvariant; unsafe: FixInvariant; compileFailedBefore: number; treeErrorFilesBefore: number; awaitSitesBefore: Record<string, string[]> };
+  /** Wall time of each step, for finding what is slow. */
+  steps: Record<string, number>;
 }
 
 const describe = (f: CliFinding) => `${f.path}:${f.line}:${f.column} ${f.code} ${f.message.slice(0, 140)}`;
 
 function evaluate(spec: ProjectSpec, options: Options): ProjectReport {
   const start = Date.now();
-  const dir = materialise(spec);
+  const steps: Record<string, number> = {};
+  const timed = <T>(step: string, run: () => T): T => {
+    const t = Date.now();
+    try {
+      return run();
+    } finally {
+      steps[step] = Date.now() - t;
+    }
+  };
+  const dir = timed('materialise', () => materialise(spec));
   const crashes: Crash[] = [];
   const files = pythonFiles(dir);
-  const root = check(dir, '', [], crashes);
-  const report: ProjectReport = { name: spec.name, files: files.length, ms: 0, crashes, findings: countByRule(root.findings), subsets: {}, safeToDelete: { claimed: [], violations: [] } };
+  const root = timed('check .', () => check(dir, '', [], crashes));
+  const report: ProjectReport = { name: spec.name, files: files.length, ms: 0, crashes, findings: countByRule(root.findings), subsets: {}, safeToDelete: EMPTY_SAFE_TO_DELETE, steps };
   if (spec.backend) {
-    const backend = check(dir, spec.backend, [], crashes);
+    const backend = timed(`check . (from ${spec.backend})`, () => check(dir, spec.backend!, [], crashes));
     report.findingsFromBackend = countByRule(backend.findings);
     const { onlyA, onlyB } = compareFindings(root.findings, backend.findings, spec.backend);
     report.backendVsRoot = { onlyInRoot: onlyA.length, onlyInBackend: onlyB.length, sample: [...onlyA.slice(0, 5).map((f) => `root only: ${describe(f)}`), ...onlyB.slice(0, 5).map((f) => `backend only: ${describe(f)}`)] };
   }
   for (const subset of spec.subsets ?? []) {
-    const sub = check(dir, '', [subset], crashes);
+    const sub = timed(`check ${subset}`, () => check(dir, '', [subset], crashes));
     const { onlyA, onlyB } = compareFindings(root.findings, sub.findings, subset);
     report.subsets[subset] = { missing: onlyA.length, extra: onlyB.length, sample: [...onlyA.slice(0, 5).map((f) => `missing: ${describe(f)}`), ...onlyB.slice(0, 5).map((f) => `extra: ${describe(f)}`)] };
   }
-  report.safeToDelete = safeToDelete(dir, spec, root.findings, crashes);
+  const audit = timed('audit', () => runAudit(dir));
+  for (const c of audit.crashes) crashes.push({ where: `audit: ${c.file}`, detail: c.error });
+  report.safeToDelete = timed('safe to delete', () => safeToDelete(dir, spec, root.findings, audit.unimported, crashes));
   if (options.fix) {
-    const audit = runAudit(dir);
-    for (const c of audit.crashes) crashes.push({ where: `audit: ${c.file}`, detail: c.error });
-    const before = { audit, compileFailed: compileFailures(dir, files), files, hashes: hashFiles(dir, files), am202: root.findings.filter((f) => f.code === 'AM202').length };
-    const safe = fixInvariant(dir, false, before);
-    const unsafe = fixInvariant(dir, true, before);
+    const before = { audit, compileFailed: compileFailures(dir, files), files, hashes: hashFiles(dir, files) };
+    const safe = timed('fix invariant', () => fixInvariant(dir, false, before));
+    const unsafe = timed('fix --unsafe-fixes invariant', () => fixInvariant(dir, true, before));
     crashes.push(...safe.crashes, ...unsafe.crashes);
-    report.fix = { safe, unsafe, compileFailedBefore: before.compileFailed.size, treeErrorFilesBefore: Object.keys(audit.treeErrors).length };
+    const awaitSitesBefore = Object.fromEntries(AWAIT_KINDS.map((k) => [k, audit[k].map((s) => `${s.file}: await ${s.text}`)]));
+    report.fix = { safe, unsafe, compileFailedBefore: before.compileFailed.size, treeErrorFilesBefore: Object.keys(audit.treeErrors).length, awaitSitesBefore };
   }
   report.ms = Date.now() - start;
   return report;
@@ -368,7 +402,13 @@ function snapshotOf(spec: ProjectSpec, r: ProjectReport): Snapshot['projects'][s
     files: r.files,
     crashes: r.crashes.length,
     findings: r.findings,
-    safeToDelete: { claimed: r.safeToDelete.claimed.length, imported: r.safeToDelete.violations.length },
+    safeToDelete: {
+      claimed: r.safeToDelete.claimed.length,
+      imported: r.safeToDelete.violations.length,
+      unimportedByEngine: r.safeToDelete.unimportedByEngine,
+      importedAnyway: r.safeToDelete.hidden.length,
+      importedAnywayByKind: r.safeToDelete.hiddenByKind,
+    },
     subsets: Object.fromEntries(Object.entries(r.subsets).map(([k, v]) => [k, { missing: v.missing, extra: v.extra }])),
   };
   if (r.findingsFromBackend) entry.findingsFromBackend = r.findingsFromBackend;
@@ -396,6 +436,7 @@ function printReport(spec: ProjectSpec, r: ProjectReport): void {
   }
   const rules = (c: Record<string, number>) => Object.keys(c).sort().map((k) => `${k}=${c[k]}`).join(' ') || 'none';
   out.push(`   ${r.files} Python files, ${(r.ms / 1000).toFixed(1)} s, crashes: ${r.crashes.length}`);
+  out.push(`   time: ${Object.entries(r.steps).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);
   for (const c of r.crashes.slice(0, 10)) out.push(`     CRASH ${c.where}: ${c.detail}`);
   out.push(`   findings (root): ${rules(r.findings)}`);
   if (r.findingsFromBackend) out.push(`   findings (from ${spec.backend}/): ${rules(r.findingsFromBackend)}`);
@@ -408,9 +449,11 @@ function printReport(spec: ProjectSpec, r: ProjectReport): void {
     for (const s of d.sample) out.push(`     ${s}`);
   }
   out.push(`   safe to delete: ${r.safeToDelete.claimed.length} claimed, ${r.safeToDelete.violations.length} still imported`);
-  for (const v of r.safeToDelete.violations.slice(0, 10)) {
-    out.push(`     VIOLATION ${v.module}: ${v.importers.length} importer(s), e.g. ${v.importers.slice(0, 3).map((i) => `${i.file}:${i.line} [${i.kind}] ${i.text}`).join(' | ')}`);
-  }
+  const importerList = (v: Violation) => v.importers.slice(0, 3).map((i) => `${i.file}:${i.line} [${i.kind}] ${i.text}`).join(' | ');
+  for (const v of r.safeToDelete.violations.slice(0, 10)) out.push(`     VIOLATION ${v.module}: ${v.importers.length} importer(s), e.g. ${importerList(v)}`);
+  const kinds = Object.keys(r.safeToDelete.hiddenByKind).sort().map((k) => `${k} ${r.safeToDelete.hiddenByKind[k]}`).join(', ');
+  out.push(`   importer index: ${r.safeToDelete.unimportedByEngine} modules have no importer for the engine; the scan finds importers of ${r.safeToDelete.hidden.length}${kinds ? ` (${kinds})` : ''}`);
+  for (const v of r.safeToDelete.hidden.filter((h) => h.importers.some((i) => i.kind !== 'string')).slice(0, 5)) out.push(`     UNSEEN ${v.module}: ${importerList(v)}`);
   if (r.fix) {
     out.push(`   before fix: ${r.fix.compileFailedBefore} files do not compile with ${PYTHON}, ${r.fix.treeErrorFilesBefore} have tree-sitter errors`);
     for (const [mode, f] of [['fix', r.fix.safe], ['fix --unsafe-fixes', r.fix.unsafe]] as const) {
@@ -421,6 +464,35 @@ function printReport(spec: ProjectSpec, r: ProjectReport): void {
     }
   }
   process.stdout.write(out.join('\n') + '\n');
+}
+
+const TRUST_RULES = ['AM101', 'AM103', 'AM201', 'AM202', 'AM203', 'AM204', 'AM205'];
+const SYNC_RECEIVER_KINDS = ['awaitOnSyncSession', 'awaitOnSyncRedis', 'awaitOnSessionAnnotated', 'awaitOnPlainDef'] as const;
+
+/** Issue 10's "Done when", measured: every number here has the target 0. */
+function printScoreboard(specs: ProjectSpec[], reports: ProjectReport[]): void {
+  const specOf = (r: ProjectReport) => specs.find((s) => s.name === r.name)!;
+  const ok = reports.filter((r) => !r.error);
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const trust = ok.filter((r) => specOf(r).flavor === 'async' && specOf(r).typed);
+  const trustCount = (c: Record<string, number> | undefined) => sum(TRUST_RULES.map((k) => c?.[k] ?? 0));
+  const lines = [
+    '',
+    'done-when scoreboard (target: every number 0)',
+    `  crashes: ${sum(ok.map((r) => r.crashes.length))}${reports.length > ok.length ? ` (+${reports.length - ok.length} projects not evaluated)` : ''}`,
+    `  ${TRUST_RULES.join('/')} on fully async typed projects (${trust.map((r) => r.name).join(', ')}): ${sum(trust.map((r) => trustCount(r.findings)))} from the root, ${sum(trust.map((r) => trustCount(r.findingsFromBackend)))} from the backend folder`,
+    `  check <subset> vs check . differences: ${sum(ok.flatMap((r) => Object.values(r.subsets).map((d) => d.missing + d.extra)))}; root vs backend folder: ${sum(ok.map((r) => (r.backendVsRoot ? r.backendVsRoot.onlyInRoot + r.backendVsRoot.onlyInBackend : 0)))}`,
+    `  safe-to-delete claims still imported: ${sum(ok.map((r) => r.safeToDelete.violations.length))}; modules unimported for the engine but imported (scan): ${sum(ok.map((r) => r.safeToDelete.hidden.length))}`,
+  ];
+  const withFix = ok.filter((r) => r.fix);
+  if (withFix.length) {
+    for (const mode of ['safe', 'unsafe'] as const) {
+      const inv = withFix.map((r) => r.fix![mode]);
+      const added = SYNC_RECEIVER_KINDS.map((k) => `${k} ${sum(inv.map((f) => f.addedAwaitSites[k].length))}`).join(', ');
+      lines.push(`  fix${mode === 'unsafe' ? ' --unsafe-fixes' : ''}: awaits added on sync receivers: ${added}; files that no longer parse ${sum(inv.map((f) => f.newTreeErrors.length))}, no longer compile ${sum(inv.map((f) => f.newCompileFailures.length))}`);
+    }
+  }
+  process.stdout.write(lines.join('\n') + '\n');
 }
 
 function main(): void {
@@ -449,7 +521,7 @@ function main(): void {
     try {
       report = evaluate(spec, options);
     } catch (error) {
-      report = { name: spec.name, error: error instanceof Error ? error.message : String(error), files: 0, ms: 0, crashes: [], findings: {}, subsets: {}, safeToDelete: { claimed: [], violations: [] } };
+      report = { name: spec.name, error: error instanceof Error ? error.message : String(error), files: 0, ms: 0, crashes: [], findings: {}, subsets: {}, safeToDelete: EMPTY_SAFE_TO_DELETE, steps: {} };
       failed = true;
     }
     reports.push(report);
@@ -458,6 +530,7 @@ function main(): void {
     if (report.crashes.length) failed = true;
   }
   fs.writeFileSync(path.join(WORK, 'report.json'), JSON.stringify(reports, null, 2) + '\n');
+  printScoreboard(selected, reports);
   const total = reports.reduce((n, r) => n + r.files, 0);
   process.stdout.write(`\n${reports.length} projects, ${total} Python files, ${((Date.now() - start) / 1000).toFixed(0)} s; details in .eval-real/report.json\n`);
   // Compare only what ran this time against the snapshot.
@@ -467,7 +540,7 @@ function main(): void {
   if (options.update) {
     const known = new Set(specs.map((s) => s.name));
     const merged: Snapshot = { projects: { ...Object.fromEntries(Object.entries(previous.projects).filter(([n]) => known.has(n))), ...current.projects } };
-    fs.writeFileSync(SNAPSHOT_FILE, stableStringify(merged) + '\n');
+    fs.writeFileSync(SNAPSHOT_FILE, stableStringify(merged, '  ', '\n', SNAPSHOT_EXPANDED_LEVELS) + '\n');
     process.stdout.write(`wrote ${path.relative(REPO, SNAPSHOT_FILE)}\n`);
   }
   process.exitCode = failed ? 1 : 0;

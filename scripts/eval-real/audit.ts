@@ -4,7 +4,7 @@
 // flavor logic — awaits on a receiver whose parameter annotation says `Session`.
 // Run as a child process (`tsx scripts/eval-real/audit.ts ROOT`): prints one JSON object.
 import { isPlainSyncFunction, resolveCall } from '../../server/src/analysis/callee';
-import { parseSource } from '../../server/src/analysis/engine';
+import { analyzeFile, parseSource } from '../../server/src/analysis/engine';
 import type { Node } from '../../server/src/analysis/parser';
 import { FileFacts } from '../../server/src/analysis/semantics';
 import { unparen } from '../../server/src/analysis/syntax';
@@ -24,6 +24,13 @@ export interface AuditResult {
   awaitOnSyncSession: AwaitSite[];
   awaitOnSyncRedis: AwaitSite[];
   awaitOnSessionAnnotated: AwaitSite[];
+  /** AM202 (await on a plain def) findings, the engine's own report of the same defect. */
+  am202: number;
+  /**
+   * Modules (root-relative paths, `__init__.py` left out) the engine's importer index says
+   * nothing imports: what `duplicates` would call safe to delete if each had an async twin.
+   */
+  unimported: string[];
   /** Files the audit itself failed on (an engine exception): never expected. */
   crashes: { file: string; error: string }[];
 }
@@ -52,13 +59,18 @@ const SYNC_SESSION_ANNOTATION = /(^|[^\w.]|\bsqlalchemy\.orm\.|\bsqlmodel\.)Sess
 
 export async function audit(root: string): Promise<AuditResult> {
   const project = await loadProject(root);
-  const result: AuditResult = { files: project.texts.size, treeErrors: {}, awaitOnPlainDef: [], awaitOnSyncSession: [], awaitOnSyncRedis: [], awaitOnSessionAnnotated: [], crashes: [] };
+  const result: AuditResult = { files: project.texts.size, treeErrors: {}, awaitOnPlainDef: [], awaitOnSyncSession: [], awaitOnSyncRedis: [], awaitOnSessionAnnotated: [], am202: 0, unimported: [], crashes: [] };
+  for (const mod of project.index.modules()) {
+    if (/(^|\/)__init__\.pyi?$/.test(mod.path)) continue;
+    if (!project.index.importersOf(mod.moduleName).some(({ module }) => module.path !== mod.path)) result.unimported.push(mod.path);
+  }
   for (const [rel, text] of [...project.texts].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const { file } = parseSource(rel, text, project.config);
     try {
       const errors = errorNodes(file.tree.rootNode);
       if (errors) result.treeErrors[rel] = errors;
       if (!text.includes('await')) continue;
+      result.am202 += analyzeFile(file, project.index, project.config, { select: ['AM202'] }).filter((f) => f.code === 'AM202').length;
       const facts = new FileFacts(file, project.index, project.config);
       for (const awaitNode of facts.nodesOfType('await')) {
         if (!awaitNode.isNamed) continue;

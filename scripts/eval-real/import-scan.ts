@@ -19,6 +19,8 @@ export interface ImportRef {
 }
 
 const STRING_MODULE = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?::[\w.]+)?$/;
+/** `"report.py"`, `"stock.xlsx"`: file names, not module paths. */
+const FILE_NAME = /\.(py|pyc|pyi|txt|md|rst|json|ya?ml|toml|ini|cfg|csv|tsv|xlsx?|html?|xml|log|db|sqlite3?|sql|sh|png|jpe?g|gif|svg|pdf|zip|gz|tar|env|lock|js|ts|css)$/i;
 
 /** `a.b.c` → `a`, `a.b`, `a.b.c` (each is imported by `import a.b.c`). */
 function prefixes(dotted: string): string[] {
@@ -26,11 +28,19 @@ function prefixes(dotted: string): string[] {
   return parts.map((_, i) => parts.slice(0, i + 1).join('.'));
 }
 
-function ancestors(fileDir: string): string[] {
+/**
+ * Directories an absolute import in a file under fileDir may start from: every ancestor that is
+ * not itself a package (a script's own folder, a monorepo's backend folder, the repository root),
+ * as some `sys.path` entry could make it. A package's folder is never one (Python 3 has no
+ * implicit relative imports), so `import litellm` inside a package does not load its sibling
+ * `litellm.py`.
+ */
+function importRoots(fileDir: string, isPackageDir: (dir: string) => boolean): string[] {
   const out: string[] = [];
   for (let dir = fileDir; ; dir = path.posix.dirname(dir)) {
-    out.push(dir === '.' ? '' : dir);
-    if (dir === '.' || dir === '' || dir === '/') break;
+    const d = dir === '.' ? '' : dir;
+    if (d === '' || !isPackageDir(d)) out.push(d);
+    if (d === '' || dir === '/') break;
   }
   return out;
 }
@@ -45,7 +55,7 @@ function logicalLines(text: string): { line: number; text: string; indent: numbe
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const start = i;
-    let current = lines[i];
+    const parts = [lines[i]];
     let depth = 0;
     const count = (s: string) => {
       const code = s.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '').replace(/#.*/, '');
@@ -55,12 +65,15 @@ function logicalLines(text: string): { line: number; text: string; indent: numbe
       }
       return code;
     };
-    let code = count(current);
+    let code = count(lines[i]);
+    // Parts are joined once at the end: a literal spanning thousands of lines stays linear.
     while ((depth > 0 || /\\\s*$/.test(code)) && i + 1 < lines.length) {
+      parts[parts.length - 1] = parts[parts.length - 1].replace(/\\\s*$/, '');
       i++;
-      current = current.replace(/\\\s*$/, '') + ' ' + lines[i].trim();
+      parts.push(lines[i].trim());
       code = count(lines[i]);
     }
+    const current = parts.join(' ');
     out.push({ line: start + 1, text: current, indent: /^[ \t]*/.exec(current)![0].replace(/\t/g, '    ').length });
   }
   return out;
@@ -82,13 +95,17 @@ function enclosingKind(lines: { text: string; indent: number }[], index: number)
   return kind;
 }
 
-/** Every import statement (at any depth) and dotted-module string of one file. */
-export function scanImports(file: string, text: string): ImportRef[] {
+/**
+ * Every import statement (at any depth) and dotted-module string of one file. isPackageDir says
+ * which root-relative folders hold an `__init__.py` (default: none, the widest resolution).
+ */
+export function scanImports(file: string, text: string, isPackageDir: (dir: string) => boolean = () => false): ImportRef[] {
   const refs: ImportRef[] = [];
   const dir = path.posix.dirname(file) === '.' ? '' : path.posix.dirname(file);
   const packageDir = dir; // a relative import starts from the file's own package (also for __init__.py)
   const lines = logicalLines(text);
-  const absolute = (dotted: string) => ancestors(dir).flatMap((a) => prefixes(dotted).map((p) => join(a, p.replace(/\./g, '/'))));
+  const roots = importRoots(dir, isPackageDir);
+  const absolute = (dotted: string) => roots.flatMap((a) => prefixes(dotted).map((p) => join(a, p.replace(/\./g, '/'))));
   lines.forEach((l, i) => {
     const stmt = l.text.trim();
     let m: RegExpExecArray | null;
@@ -129,7 +146,7 @@ export function scanImports(file: string, text: string): ImportRef[] {
   let sm: RegExpExecArray | null;
   while ((sm = stringRe.exec(text))) {
     const value = sm[2];
-    if (!STRING_MODULE.test(value)) continue;
+    if (!STRING_MODULE.test(value) || FILE_NAME.test(value)) continue;
     const dotted = value.split(':')[0];
     let lo = 0;
     let hi = lineStarts.length - 1;

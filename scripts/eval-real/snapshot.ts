@@ -1,25 +1,10 @@
-// The committed snapshot of `npm run eval:real` (test/real/snapshot.json): counts only, sorted keys,
-// so a diff in review shows each engine change's effect on real code.
+// The committed snapshot of `npm run eval:real` (test/real/snapshot.json): counts only, written with
+// the progress file's stable JSON (sorted keys), so a diff in review shows each engine change's
+// effect on real code.
+export { stableStringify } from '../../server/src/analysis/progress/json';
 
 export interface Snapshot {
   projects: Record<string, Record<string, unknown>>;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value as Record<string, unknown>)
-        .sort()
-        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
-}
-
-/** JSON with every object's keys sorted (deterministic output for a committed file). */
-export function stableStringify(value: unknown): string {
-  return JSON.stringify(sortKeys(value), null, 2);
 }
 
 /** `a.b.c` → leaf value for every leaf of a nested object. */

@@ -407,7 +407,9 @@ async function main() {
     }
   };
 
-  const serveScreenshots = async () => {
+  // A request is a file `<result>.<kind>-request-<name>` (written then renamed by the harness);
+  // its answer goes to `<request>.done` the same way. The same name may be requested again later.
+  const serveRequests = async (prefix, answer) => {
     let names;
     try {
       names = fs.readdirSync(tempDir);
@@ -415,59 +417,50 @@ async function main() {
       return;
     }
     for (const f of names) {
-      if (!f.startsWith(reqPrefix) || f.endsWith('.done') || f.endsWith('.tmp') || served.has(f)) continue;
+      if (!f.startsWith(prefix) || f.endsWith('.done') || f.endsWith('.tmp') || served.has(f)) continue;
       served.add(f);
-      const name = f.slice(reqPrefix.length);
       const req = path.join(tempDir, f);
-      const out = path.join(shotDir, `${name}.png`);
-      let answer;
+      let text;
       try {
-        await page.screenshot({ path: out, timeout: 20_000 });
-        answer = out;
-        log(`screenshot ${out}`);
+        text = await answer(f.slice(prefix.length), req);
       } catch (err) {
-        answer = `error: ${err.message}`;
-        warn(`screenshot ${name} failed: ${err.message}`);
+        text = `error: ${err.message}`;
       }
       fs.rmSync(req, { force: true });
-      served.delete(f); // the same name may be requested again later
-      fs.writeFileSync(`${req}.done.tmp`, answer);
+      served.delete(f);
+      fs.writeFileSync(`${req}.done.tmp`, text);
       fs.renameSync(`${req}.done.tmp`, `${req}.done`);
     }
   };
 
+  const serveScreenshots = () =>
+    serveRequests(reqPrefix, async (name) => {
+      const out = path.join(shotDir, `${name}.png`);
+      try {
+        await page.screenshot({ path: out, timeout: 20_000 });
+      } catch (err) {
+        warn(`screenshot ${name} failed: ${err.message}`);
+        throw err;
+      }
+      log(`screenshot ${out}`);
+      return out;
+    });
+
   // `<result>.query-request-<name>` holds a CSS selector: answered with the matching elements of
   // the workbench page (text, classes, attributes) as JSON, for state only the DOM shows.
   const queryPrefix = `${resultBase}.query-request-`;
-  const serveQueries = async () => {
-    let names;
-    try {
-      names = fs.readdirSync(tempDir);
-    } catch {
-      return;
-    }
-    for (const f of names) {
-      if (!f.startsWith(queryPrefix) || f.endsWith('.done') || f.endsWith('.tmp')) continue;
-      const req = path.join(tempDir, f);
-      let answer;
-      try {
-        const selector = fs.readFileSync(req, 'utf8');
-        const found = await page.$$eval(selector, (elements) =>
-          elements.map((e) => ({
-            text: (e.textContent || '').trim().slice(0, 500),
-            className: String(e.className),
-            attributes: Object.fromEntries([...e.attributes].map((a) => [a.name, a.value])),
-          })),
-        );
-        answer = JSON.stringify(found);
-      } catch (err) {
-        answer = `error: ${err.message}`;
-      }
-      fs.rmSync(req, { force: true });
-      fs.writeFileSync(`${req}.done.tmp`, answer);
-      fs.renameSync(`${req}.done.tmp`, `${req}.done`);
-    }
-  };
+  const serveQueries = () =>
+    serveRequests(queryPrefix, async (_name, req) => {
+      const selector = fs.readFileSync(req, 'utf8');
+      const found = await page.$$eval(selector, (elements) =>
+        elements.map((e) => ({
+          text: (e.textContent || '').trim().slice(0, 500),
+          className: String(e.className),
+          attributes: Object.fromEntries([...e.attributes].map((a) => [a.name, a.value])),
+        })),
+      );
+      return JSON.stringify(found);
+    });
 
   for (;;) {
     if (exiting) throw new LauncherError(`interrupted by ${exiting}`, 130);
