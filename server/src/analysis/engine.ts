@@ -69,7 +69,7 @@ export function analyzeFile(file: SourceFile, index: WorkspaceIndex, config: Asy
  * look only at the nodes of the scope's chunks and their findings elsewhere are dropped (the
  * caller reuses the previous ones there); file-wide rules always run over the whole file.
  */
-export function runRules(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, options: RunOptions = {}, scope?: RuleScope): Finding[] {
+export function runRules(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, options: RunOptions = {}, scope?: RuleScope, raw = false): Finding[] {
   const facts = new FileFacts(file, index, config);
   index = facts.index;
   const suppressions = collectSuppressions(file);
@@ -130,6 +130,15 @@ export function runRules(file: SourceFile, index: WorkspaceIndex, config: AsyncM
     if (rule.locality === 'definition') run(rule, 'definition');
     if (rule.locality === 'file' || rule.checkFile) run(rule, 'file');
   }
+  return raw ? sortFindings(findings) : finishFindings(file, config, findings);
+}
+
+/**
+ * The findings as published: in a file with syntax errors, fixes that make it parse worse are
+ * dropped (this reads the whole file, so an incremental analysis keeps the raw findings and
+ * applies it to copies each time).
+ */
+export function finishFindings(file: SourceFile, config: AsyncMigrateConfig, findings: Finding[]): Finding[] {
   if (file.root.hasError) dropFixesThatParseWorse(file, config, findings);
   return sortFindings(findings);
 }

@@ -6,11 +6,11 @@
 // may read outside its own statement changed: the file's summary as the index sees it
 // (contentGeneration: definitions, imports, signatures, async-ness, routes), the text of the
 // top-level statements that are not definitions (imports, module variables), file-wide
-// suppressions, the line-break style, the config or the rules run; and a file with syntax errors
-// is analysed whole (its fixes are checked against the whole file's parse). Pure: text in,
-// findings out.
+// suppressions, the line-break style, the config or the rules run. Statements with syntax errors
+// are always re-analysed; in a file with errors, the check that a fix parses no worse (which
+// reads the whole file) runs over the combined findings. Pure: text in, findings out.
 import type { AsyncMigrateConfig } from './config';
-import { type RunOptions, isFileWide, runRules, sortFindings } from './engine';
+import { type RunOptions, finishFindings, isFileWide, runRules, sortFindings } from './engine';
 import type { Node } from './parser';
 import type { RuleScope } from './rule';
 import { type SourceFile, positionAt } from './source';
@@ -65,7 +65,7 @@ function chunksOf(file: SourceFile): Chunk[] {
 /** What definition-local rules read outside their own statement (see the header). */
 function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): string {
   // Fixes write the file's line break style (any '\r\n' in the file makes it CRLF).
-  const parts = [String(index.contentGeneration), file.path, file.moduleName, String(file.root.hasError), String(file.text.includes('\r\n')), String(file.text.includes('\r'))];
+  const parts = [String(index.contentGeneration), file.path, file.moduleName, String(file.text.includes('\r\n')), String(file.text.includes('\r'))];
   for (const c of chunks) if (!DEFINITION_TYPES.has(c.type)) parts.push(file.text.slice(c.start, c.end));
   // `ignore-file` directives apply everywhere.
   for (const m of file.text.matchAll(/#\s*async-migrate:\s*ignore-file[^\r\n]*/gi)) parts.push(m[0]);
@@ -101,14 +101,12 @@ export function analyzeFileIncremental(
 ): IncrementalResult {
   const chunks = chunksOf(file);
   const key = contextKey(file, chunks, index);
+  // The state keeps the raw findings; the published ones are finished (engine.ts) on copies.
+  const publish = (raw: Finding[]) => finishFindings(file, config, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)));
   const full = (): IncrementalResult => {
-    const findings = runRules(file, index, config, options);
-    return { findings, state: { text: file.text, key, config, options, chunks, lineStarts: file.lineStarts, findings }, reanalysed: chunks.length, chunks: chunks.length, full: true };
+    const raw = runRules(file, index, config, options, undefined, true);
+    return { findings: publish(raw), state: { text: file.text, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw }, reanalysed: chunks.length, chunks: chunks.length, full: true };
   };
-  // In a file with syntax errors a fix is kept only when the whole file parses no worse after it
-  // (engine.ts dropFixesThatParseWorse): that reads every definition, so such files (and the
-  // first clean version after one, through the key) are analysed whole.
-  if (file.root.hasError) return full();
   if (!previous || previous.key !== key || previous.config !== config || JSON.stringify(previous.options) !== JSON.stringify(options)) return full();
 
   const oldText = previous.text;
@@ -176,10 +174,10 @@ export function analyzeFileIncremental(
   const cleanNew = new Set([...cleanOld.values()].filter((c) => !dirtyAfterAll.has(c)));
   const dirty = chunks.filter((c) => !cleanNew.has(c));
   const scope = chunkScope(dirty, chunks.filter((c) => cleanNew.has(c)));
-  const findings = runRules(file, index, config, options, scope);
-  for (const [chunk, list] of reused) if (cleanNew.has(chunk)) findings.push(...list);
-  sortFindings(findings);
-  return { findings, state: { text: newText, key, config, options, chunks, lineStarts: file.lineStarts, findings }, reanalysed: dirty.length, chunks: chunks.length, full: false };
+  const raw = runRules(file, index, config, options, scope, true);
+  for (const [chunk, list] of reused) if (cleanNew.has(chunk)) raw.push(...list);
+  sortFindings(raw);
+  return { findings: publish(raw), state: { text: newText, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw }, reanalysed: dirty.length, chunks: chunks.length, full: false };
 }
 
 /** Sorted chunks: the one whose [start, lineEnd] holds offset, if any. */
