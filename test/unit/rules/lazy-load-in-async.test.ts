@@ -54,6 +54,12 @@ ruleTester('AM105', {
           other = (await db.execute(select(User).options(joinedload(User.gym)))).scalars().first()
           return user.posts, other.gym
     `)) },
+    { name: 'eager-loaded with loader criteria or a subtype (`User.posts.and_(…)`, `.of_type(…)`; real code: dstack)', files: withModels(mod(py`
+      async def f(db: AsyncSession, uid: int):
+          user = (await db.execute(select(User).options(selectinload(User.posts.and_(True))).where(User.id == uid))).scalar_one()
+          other = (await db.execute(select(User).options(selectinload(User.posts.of_type(User))))).scalars().first()
+          return user.posts, other.posts
+    `)) },
     { name: 'lazy="selectin" on the relationship', files: withModels(mod(py`
       async def f(db: AsyncSession, uid: int):
           user = await db.get(User, uid)

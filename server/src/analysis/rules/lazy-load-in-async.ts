@@ -42,8 +42,14 @@ function eagerNames(context: RuleContext, model: ModelRef, argsNodes: Node[]): {
   let wildcard = false;
   for (const args of argsNodes) {
     for (const call of loaderCalls(args, [...EAGER_LOADERS, 'lazyload', 'raiseload', 'noload', 'defaultload'])) {
-      const target = loaderTarget(call);
+      let target = loaderTarget(call);
       if (!target) continue;
+      // Loader criteria and subtypes still name the relationship: `Model.rel.and_(…)`, `Model.rel.of_type(X)`.
+      while (target.type === 'call') {
+        const fn = target.childForFieldName('function');
+        if (fn?.type !== 'attribute' || !['and_', 'of_type'].includes(fn.childForFieldName('attribute')?.text ?? '')) break;
+        target = fn.childForFieldName('object')!;
+      }
       if (target.type === 'string') {
         const path = target.text.replace(/^[rbuRBU]*['"]+|['"]+$/g, '');
         if (path === '*') wildcard = true;
