@@ -55,8 +55,11 @@ let sharedParser: Parser | undefined;
 /** Parses text (optionally reusing an edited old tree). The caller owns the returned tree and must delete() it. */
 export function parsePython(text: string, oldTree?: Tree | null): Tree {
   if (!sharedParser) {
-    sharedParser = new Parser();
-    sharedParser.setLanguage(pythonLanguage());
+    // Language first: a parser created before the grammar is loaded would stay without one.
+    const language = pythonLanguage();
+    const parser = new Parser();
+    parser.setLanguage(language);
+    sharedParser = parser;
   }
   const tree = sharedParser.parse(text, oldTree ?? null);
   if (!tree) throw new Error('async-migrate: tree-sitter returned no tree');

@@ -101,6 +101,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
   readonly onFolderChanged = this.folderChanges.event;
   readonly options: Required<ServerOptions>;
   readonly parserReady: Promise<unknown>;
+  private parserLoaded = false;
 
   constructor(
     readonly connection: Connection,
@@ -108,7 +109,10 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
   ) {
     this.options = { editDelayMs: 0, dependentsDelayMs: 150, chunkSize: 64, settleDelayMs: 400, ...options };
     this.parserReady = initParser();
-    this.parserReady.catch((error) => this.logError('cannot load the Python grammar', error));
+    this.parserReady.then(
+      () => (this.parserLoaded = true),
+      (error) => this.logError('cannot load the Python grammar', error),
+    );
     this.codeActions = new CodeActionProvider(this);
     this.migrationRequests = new MigrationRequests(connection, this, this.codeActions);
     this.dashboardRequests = new DashboardRequests(connection, this, this.migrationRequests);
@@ -130,10 +134,14 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     }
   }
 
-  /** Wraps a handler: exceptions are logged and `fallback` is returned. */
+  /**
+   * Wraps a handler: exceptions are logged and `fallback` is returned. Until the grammar is
+   * loaded, handlers wait for it (a restarted server gets didOpen and code actions at once).
+   */
   private guard<A extends unknown[], R>(name: string, fallback: R, fn: (...args: A) => R | Promise<R>): (...args: A) => Promise<R> {
     return async (...args: A) => {
       try {
+        if (!this.parserLoaded) await this.parserReady.catch(() => undefined);
         return await fn(...args);
       } catch (error) {
         this.logError(name, error);
