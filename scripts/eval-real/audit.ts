@@ -5,8 +5,8 @@
 // Run as a child process (`tsx scripts/eval-real/audit.ts ROOT`): prints one JSON object.
 import { isPlainSyncFunction, resolveCall } from '../../server/src/analysis/callee';
 import { analyzeFile, parseSource } from '../../server/src/analysis/engine';
-import type { Node } from '../../server/src/analysis/parser';
 import { FileFacts } from '../../server/src/analysis/semantics';
+import { syntaxErrorCount } from '../../server/src/analysis/source';
 import { unparen } from '../../server/src/analysis/syntax';
 import { loadProject } from '../../server/src/project';
 
@@ -35,26 +35,6 @@ export interface AuditResult {
   crashes: { file: string; error: string }[];
 }
 
-function errorNodes(root: Node): number {
-  if (!root.hasError) return 0;
-  let count = 0;
-  const cursor = root.walk();
-  let done = false;
-  while (!done) {
-    const node = cursor.currentNode;
-    if (node.type === 'ERROR' || node.isMissing) count++;
-    if (node.hasError && cursor.gotoFirstChild()) continue;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) {
-        done = true;
-        break;
-      }
-    }
-  }
-  cursor.delete();
-  return count;
-}
-
 const SYNC_SESSION_ANNOTATION = /(^|[^\w.]|\bsqlalchemy\.orm\.|\bsqlmodel\.)Session\b/;
 
 export async function audit(root: string): Promise<AuditResult> {
@@ -67,7 +47,7 @@ export async function audit(root: string): Promise<AuditResult> {
   for (const [rel, text] of [...project.texts].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const { file } = parseSource(rel, text, project.config);
     try {
-      const errors = errorNodes(file.tree.rootNode);
+      const errors = syntaxErrorCount(file.tree.rootNode);
       if (errors) result.treeErrors[rel] = errors;
       if (!text.includes('await')) continue;
       result.am202 += analyzeFile(file, project.index, project.config, { select: ['AM202'] }).filter((f) => f.code === 'AM202').length;

@@ -6,7 +6,7 @@ import type { Node } from './parser';
 import type { Report, Rule, RuleContext, RuleScope } from './rule';
 import { RULES } from './rules/registry';
 import { FileFacts } from './semantics';
-import { SourceFile, inErrorRegion } from './source';
+import { SourceFile, inErrorRegion, syntaxErrorCount } from './source';
 import { moduleNamesOf } from './import-roots';
 import { summarize, type ModuleSummary } from './summary';
 import { collectSuppressions, isSuppressed } from './suppression';
@@ -157,25 +157,6 @@ export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : 1));
 }
 
-function syntaxErrorCount(file: SourceFile): number {
-  let count = 0;
-  const cursor = file.root.walk();
-  try {
-    // Pre-order over the whole tree: ERROR nodes and MISSING tokens.
-    for (;;) {
-      if (cursor.nodeType === 'ERROR' || cursor.nodeIsMissing) count++;
-      if (cursor.gotoFirstChild() || cursor.gotoNextSibling()) continue;
-      let up = true;
-      while (up) {
-        if (!cursor.gotoParent()) return count;
-        up = !cursor.gotoNextSibling();
-      }
-    }
-  } finally {
-    cursor.delete();
-  }
-}
-
 /** Above this many fixes in a file with syntax errors, checking each one costs more than it is worth while typing. */
 const MAX_FIXES_CHECKED_IN_BROKEN_FILE = 8;
 const BROKEN_FILE_REASON = 'the file has syntax errors and this edit would make it parse worse: fix the syntax first';
@@ -197,11 +178,11 @@ function dropFixesThatParseWorse(file: SourceFile, config: AsyncMigrateConfig, f
     }
     return;
   }
-  const base = syntaxErrorCount(file);
+  const base = syntaxErrorCount(file.root);
   const parsesNoWorse = (fix: Fix): boolean => {
     const { file: after } = parseSource(file.path, applyEdits(file.text, fix.edits), config);
     try {
-      return syntaxErrorCount(after) <= base;
+      return syntaxErrorCount(after.root) <= base;
     } finally {
       after.dispose();
     }

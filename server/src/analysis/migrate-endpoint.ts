@@ -13,7 +13,7 @@ import { SET_UP_ASYNC_INFRASTRUCTURE } from './infrastructure/async-dependency';
 import type { Node } from './parser';
 import type { RouteSummary } from './routes';
 import { FileFacts } from './semantics';
-import type { SourceFile } from './source';
+import { syntaxErrorCount, type SourceFile } from './source';
 import { defKeyword, isAwaited, walk } from './syntax';
 import type { Finding, TextEdit } from './types';
 import type { WorkspaceIndex } from './workspace';
@@ -78,16 +78,6 @@ function blockerMessage(f: Finding): string {
 function originalLine(original: string, snippet: string, start: number, end: number, fallback: number): number {
   const at = snippet ? original.slice(start, end).indexOf(snippet) : -1;
   return at >= 0 ? lineOf(original, start + at) : fallback;
-}
-
-function countErrorNodes(root: Node): number {
-  if (!root.hasError) return 0;
-  let n = 0;
-  walk(root, (node) => {
-    if (node.type === 'ERROR' || node.isMissing) n++;
-    else if (!node.hasError) return false;
-  });
-  return n;
 }
 
 /** The trees of one migration: each text on the way is parsed once, and all are disposed at the end. */
@@ -173,7 +163,7 @@ function migrate(trees: Trees, path: string, text: string, index: WorkspaceIndex
   // Names resolve as the handler's own project sees them (a monorepo's two `app` packages).
   index = index.forFile(path);
   const originalFile = trees.of(text);
-  const original = { summary: summarizeSource(originalFile), errors: countErrorNodes(originalFile.root) };
+  const original = { summary: summarizeSource(originalFile), errors: syntaxErrorCount(originalFile.root) };
   const previousSummary = index.fileByPath(path);
   const restoreIndex = () => {
     // Leave the index as the caller had it (the edit is only proposed).
@@ -246,7 +236,7 @@ function migrate(trees: Trees, path: string, text: string, index: WorkspaceIndex
 
   // 3. Never produce a file that parses worse than before.
   const file = trees.of(current);
-  const errorsAfter = countErrorNodes(file.root);
+  const errorsAfter = syntaxErrorCount(file.root);
   if (errorsAfter > original.errors) {
     restoreIndex();
     return {

@@ -105,3 +105,20 @@ export function inErrorRegion(node: Node): boolean {
   }
   return false;
 }
+
+/** How many ERROR nodes and MISSING tokens a tree has (subtrees without errors are skipped). */
+export function syntaxErrorCount(root: Node): number {
+  if (!root.hasError) return 0;
+  let count = 0;
+  const cursor = root.walk();
+  try {
+    for (;;) {
+      const node = cursor.currentNode;
+      if (node.type === 'ERROR' || node.isMissing) count++;
+      if (node.hasError && cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return count;
+    }
+  } finally {
+    cursor.delete();
+  }
+}
