@@ -9,6 +9,7 @@ import { enclosingBodyFunction } from '../../server/src/analysis/fixes/awaiting'
 import { initParser, parsePython, type Node } from '../../server/src/analysis/parser';
 import { SourceFile, inErrorRegion } from '../../server/src/analysis/source';
 import { dottedName, walk } from '../../server/src/analysis/syntax';
+import { treeCache } from '../../server/src/analysis/tree-caches';
 import { INDEXED_TYPES, TreeIndex } from '../../server/src/analysis/tree-index';
 import { checkProject } from '../../server/src/project';
 
@@ -177,5 +178,22 @@ describe('shared fast paths = the walks they replace', function () {
     const partial = await checkProject(app, { within: (rel) => rel.startsWith('app/api/') });
     assert.deepStrictEqual(partial.findings, once.findings.filter((f) => f.path.startsWith('app/api/')));
     assert.strictEqual(partial.project.kept.size, 0);
+  });
+
+  it('disposing a file empties the caches of its tree (nothing waits for a full collection)', () => {
+    const cache = treeCache<string>();
+    const file = SourceFile.parse('app/x.py', 'app.x', 'def f(a):\n    return g(a.b)\n');
+    const tree = file.tree;
+    cache.set(tree, 'cached');
+    const index = TreeIndex.of(tree);
+    assert.strictEqual(TreeIndex.of(tree), index);
+    file.dispose();
+    assert.strictEqual(cache.has(tree), false);
+    const other = SourceFile.parse('app/y.py', 'app.y', 'x = 1\n');
+    cache.set(other.tree, 'kept');
+    file.dispose(); // twice: no effect on other trees
+    assert.strictEqual(cache.get(other.tree), 'kept');
+    other.dispose();
+    assert.strictEqual(cache.has(other.tree), false);
   });
 });

@@ -2,6 +2,7 @@
 // include_router calls. Cross-file prefix resolution happens in the endpoints inventory.
 import type { Node } from './parser';
 import type { SourceFile } from './source';
+import { treeCache } from './tree-caches';
 import { children, dottedName, keywordArgument, positionalArguments, stringValue, isAsyncFunction } from './syntax';
 import { TreeIndex } from './tree-index';
 
@@ -156,7 +157,7 @@ export interface ModuleRoutes {
   includes: IncludeSummary[];
 }
 
-const routesByTree = new WeakMap<SourceFile['tree'], ModuleRoutes>();
+const routesByTree = treeCache<ModuleRoutes>();
 
 /** Routers, routes and include_router calls of a module (computed once per tree; do not mutate). */
 export function extractRoutes(file: SourceFile): ModuleRoutes {
@@ -234,7 +235,7 @@ function computeRoutes(file: SourceFile): ModuleRoutes {
 /** WSGI frameworks: each `async def` view runs in its own event loop, in the request's worker thread. */
 const WSGI_FRAMEWORK = /^(flask|flask_smorest|apiflask)(\.|$)/;
 const VIEW_DECORATOR = new RegExp(`^(${[...HTTP_METHODS, 'route'].join('|')})$`);
-const wsgiViewsByTree = new WeakMap<SourceFile['tree'], Set<number>>();
+const wsgiViewsByTree = treeCache<Set<number>>();
 
 /**
  * Start offsets of the functions registered as views of a WSGI app or blueprint (Flask:

@@ -3,6 +3,7 @@
 import type { Node, Tree } from './parser';
 import { parsePython } from './parser';
 import { registerTreeText } from './tree-index';
+import { releaseTreeCaches, treeCache } from './tree-caches';
 import type { Position, Range } from './types';
 
 export class SourceFile {
@@ -63,6 +64,7 @@ export class SourceFile {
   dispose(): void {
     if (!this.disposed) {
       this.disposed = true;
+      releaseTreeCaches(this.tree);
       this.tree.delete();
     }
   }
@@ -92,7 +94,7 @@ export function positionAt(lineStarts: number[], offset: number): Position {
   return { line: low, character: offset - lineStarts[low] };
 }
 
-const treeHasError = new WeakMap<Tree, boolean>();
+const treeHasError = treeCache<boolean>();
 
 /** True when node is inside (or is) a syntax-error region: rules report nothing there. */
 export function inErrorRegion(node: Node): boolean {

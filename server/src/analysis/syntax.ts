@@ -1,5 +1,6 @@
 // Small tree-sitter helpers shared by the summary, semantics and rules.
 import type { Node } from './parser';
+import { treeCache } from './tree-caches';
 
 export function children(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null);
@@ -35,7 +36,7 @@ export function walk(node: Node, visit: (node: Node) => boolean | void): void {
  * Dotted names of attribute nodes, per tree (trees are immutable). Keyed by node id, which is
  * only unique for inner nodes: small leaves (identifiers) may share an id, so they are not cached.
  */
-const dottedNames = new WeakMap<Node['tree'], Map<number, string | undefined>>();
+const dottedNames = treeCache<Map<number, string | undefined>>();
 
 /** "a.b.c" for identifier/attribute chains, undefined for anything else (calls, subscripts…). */
 export function dottedName(node: Node | null | undefined): string | undefined {

@@ -5,6 +5,7 @@
 // answers "nodes of type T (inside node N)" and "innermost scope around N" from offsets.
 import type { Node, Tree } from './parser';
 import { dottedName } from './syntax';
+import { treeCache } from './tree-caches';
 
 /** The types collected by the single traversal (others fall back to a native query, cached). */
 export const INDEXED_TYPES: readonly string[] = [
@@ -56,7 +57,7 @@ interface AncestorTable {
 }
 
 /** Source text of trees parsed through SourceFile (offsets of their nodes index into it). */
-const treeTexts = new WeakMap<Tree, string>();
+const treeTexts = treeCache<string>();
 
 /** Records the text a tree was parsed from, so callee names can be read from the text. */
 export function registerTreeText(tree: Tree, text: string): void {
@@ -137,7 +138,7 @@ export class TreeIndex {
     return end;
   }
 
-  private static readonly cache = new WeakMap<Tree, TreeIndex>();
+  private static readonly cache = treeCache<TreeIndex>();
 
   /** The index of a tree (built on first use; trees are immutable, so it never goes stale). */
   static of(tree: Tree): TreeIndex {
