@@ -8,7 +8,7 @@ import * as path from 'path';
 import { configForPath, loadPyprojectConfig } from '../../server/src/analysis/config';
 import { isExcluded, listWorkspace, withImportRoots } from '../../server/src/project';
 import { py } from './helpers';
-import { cli, tempWorkspace } from './cli/workspace';
+import { briefFindings, cli, tempWorkspace } from './cli/workspace';
 import { LspClient } from './lsp/client';
 
 const API = py`
@@ -56,8 +56,7 @@ const MONOREPO = {
   `,
 };
 
-type JsonFinding = { path: string; line: number; column: number; code: string };
-const brief = (stdout: string) => (JSON.parse(stdout) as JsonFinding[]).map((f) => `${f.path}:${f.line}:${f.column} ${f.code}`).sort();
+const brief = briefFindings;
 
 describe('a sub-project\'s own [tool.async-migrate] (CLI)', function () {
   this.timeout(60000);
