@@ -82,6 +82,13 @@ describe('a sub-project\'s own [tool.async-migrate] (CLI)', function () {
     assert.deepStrictEqual(brief(r.stdout), ['backend/app/api.py:7:18 AM103', 'backend/legacy/old.py:7:18 AM103', 'scripts/job.py:5:19 AM103'], r.stdout + r.stderr);
   });
 
+  it('near miss: an invalid pyproject.toml of a vendored package (no table of ours) is not our business', async () => {
+    const dir = tempWorkspace({ ...MONOREPO, 'vendor/pkg/pyproject.toml': '[project\nname = \n' });
+    const r = await cli(dir, ['check', '--format', 'json']);
+    assert.strictEqual(r.code, 1, r.stderr);
+    assert.deepStrictEqual(briefFindings(r.stdout), ['backend/app/api.py:12:5 AM201', 'scripts/job.py:5:19 AM103']);
+  });
+
   it('a problem in the sub-project configuration names its file and stops the run (exit 2), from the root as from backend/', async () => {
     const dir = tempWorkspace({ ...MONOREPO, 'backend/pyproject.toml': '[tool.async-migrate]\nbogus-key = 1\n' });
     const fromRoot = await cli(dir, ['check']);
@@ -90,6 +97,11 @@ describe('a sub-project\'s own [tool.async-migrate] (CLI)', function () {
     const inside = await cli(path.join(dir, 'backend'), ['check']);
     assert.strictEqual(inside.code, 2);
     assert.match(inside.stderr, /pyproject\.toml: tool\.async-migrate\.bogus-key/);
+    // Invalid TOML in a table of ours is reported too.
+    fs.writeFileSync(path.join(dir, 'backend/pyproject.toml'), '[tool.async-migrate]\nignore = [\n');
+    const broken = await cli(dir, ['check']);
+    assert.strictEqual(broken.code, 2);
+    assert.match(broken.stderr, /backend\/pyproject\.toml(:\d+)?: invalid TOML/);
   });
 });
 

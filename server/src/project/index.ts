@@ -105,7 +105,7 @@ export interface ListOptions {
   subprojectConfigs?: boolean;
 }
 
-/** A sub-project's `[tool.async-migrate]` in dir (workspace-relative), if its pyproject.toml has one (or cannot be read as TOML). */
+/** A sub-project's `[tool.async-migrate]` in dir (workspace-relative), if its pyproject.toml has one (or mentions one but is not valid TOML). */
 function readScope(root: string, dir: string): ListedScope | undefined {
   const label = `${dir}/pyproject.toml`;
   let text: string;
@@ -115,7 +115,9 @@ function readScope(root: string, dir: string): ListedScope | undefined {
     return undefined;
   }
   const loaded = loadPyprojectConfig(text, label);
-  return loaded.hasTable || loaded.problems.length ? { dir, config: loaded.config, problems: loaded.problems } : undefined;
+  // A pyproject.toml we cannot parse matters only when it holds our table (a vendored package's does not).
+  const ours = loaded.hasTable || (loaded.problems.length > 0 && /tool\s*\.\s*["']?async-migrate/.test(text));
+  return ours ? { dir, config: loaded.config, problems: loaded.problems } : undefined;
 }
 
 /**
