@@ -557,6 +557,8 @@ const STALE_FIXED_HEADER = 'from sqlalchemy import select\nfrom sqlalchemy.orm i
 const staleLoad = (body: string, header = STALE_HEADER, annotation = 'Session') => `${header}    async def load(self, session: ${annotation}, job_id: str) -> Job:\n${body}`;
 const staleCase = (body: string) => ({ files: { 'app/__init__.py': '', 'app/models.py': 'class Job:\n    id: str\n', 'app/jobs.py': staleLoad(body) }, path: 'app/jobs.py', errors: ['8:26'] });
 const BLOCKS_THE_LOOP = 'is typed as a sync `Session` in `async def load`: its queries block the event loop';
+/** A near miss: the old blocking-I/O message, and nothing changed by the fix run. */
+const stillBlocking = (name: string, body: string) => ({ name, ...staleCase(body), message: BLOCKS_THE_LOOP, output: staleLoad(body) });
 ruleTester('AM103', {
   valid: [
     {
@@ -578,42 +580,12 @@ ruleTester('AM103', {
       message: 'awaits its methods (`async with session.begin()` on line 9)',
       output: staleLoad('        async with session.begin():\n            session.add(Job())\n        await session.flush()\n        return await session.get(Job, job_id)\n', STALE_FIXED_HEADER, 'AsyncSession'),
     },
-    {
-      name: 'near miss: a legacy `.query` next to the awaited call → still a blocking sync Session, no fix',
-      ...staleCase('        await session.execute(select(Job))\n        return session.query(Job).get(job_id)\n'),
-      message: BLOCKS_THE_LOOP,
-      output: staleLoad('        await session.execute(select(Job))\n        return session.query(Job).get(job_id)\n'),
-    },
-    {
-      name: 'near miss: an un-awaited `execute` → no proof, no fix',
-      ...staleCase('        await session.flush()\n        return session.execute(select(Job)).scalar_one()\n'),
-      message: BLOCKS_THE_LOOP,
-      output: staleLoad('        await session.flush()\n        return session.execute(select(Job)).scalar_one()\n'),
-    },
-    {
-      name: 'near miss: the session passed on to another function → the engine cannot follow it, no fix',
-      ...staleCase('        await session.commit()\n        return helper(session)\n'),
-      message: BLOCKS_THE_LOOP,
-      output: staleLoad('        await session.commit()\n        return helper(session)\n'),
-    },
-    {
-      name: 'near miss: only plain calls (add), nothing awaited → no proof, no fix',
-      ...staleCase('        session.add(Job())\n        return Job()\n'),
-      message: BLOCKS_THE_LOOP,
-      output: staleLoad('        session.add(Job())\n        return Job()\n'),
-    },
-    {
-      name: 'near miss: `with session.begin():` (sync) next to an awaited call → no fix',
-      ...staleCase('        with session.begin():\n            await session.flush()\n        return Job()\n'),
-      message: BLOCKS_THE_LOOP,
-      output: staleLoad('        with session.begin():\n            await session.flush()\n        return Job()\n'),
-    },
-    {
-      name: 'near miss: the awaited call is in a nested function → no proof for this parameter',
-      ...staleCase('        async def inner():\n            await session.flush()\n        return await inner()\n'),
-      message: BLOCKS_THE_LOOP,
-      output: staleLoad('        async def inner():\n            await session.flush()\n        return await inner()\n'),
-    },
+    stillBlocking('near miss: a legacy `.query` next to the awaited call → still a blocking sync Session, no fix', '        await session.execute(select(Job))\n        return session.query(Job).get(job_id)\n'),
+    stillBlocking('near miss: an un-awaited `execute` → no proof, no fix', '        await session.flush()\n        return session.execute(select(Job)).scalar_one()\n'),
+    stillBlocking('near miss: the session passed on to another function → the engine cannot follow it, no fix', '        await session.commit()\n        return helper(session)\n'),
+    stillBlocking('near miss: only plain calls (add), nothing awaited → no proof, no fix', '        session.add(Job())\n        return Job()\n'),
+    stillBlocking('near miss: `with session.begin():` (sync) next to an awaited call → no fix', '        with session.begin():\n            await session.flush()\n        return Job()\n'),
+    stillBlocking('near miss: the awaited call is in a nested function → no proof for this parameter', '        async def inner():\n            await session.flush()\n        return await inner()\n'),
   ],
 });
 
