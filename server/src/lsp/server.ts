@@ -33,6 +33,7 @@ import {
 import type { ConfigProblem } from '../analysis/config';
 import { formatProblem } from '../analysis/config';
 import { analyzeFile, parseSource, summarizeSource } from '../analysis/engine';
+import { detachStrings } from '../analysis/detach';
 import { analyzeFileIncremental, type IncrementalState } from '../analysis/incremental';
 import { initParser } from '../analysis/parser';
 import type { Finding } from '../analysis/types';
@@ -449,7 +450,8 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     if (read.warning) this.log(`async-migrate: ${rel}: ${read.warning}`);
     const { file } = parseSource(rel, read.text, folder.config);
     try {
-      this.updateIndex(folder, rel, summarizeSource(file), checkDependents);
+      // A closed file's summary lives on: it must not keep the file's text alive (detach.ts).
+      this.updateIndex(folder, rel, detachStrings(summarizeSource(file)), checkDependents);
     } finally {
       file.dispose();
     }
