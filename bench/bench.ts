@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { initParser, parsePython } from '../server/src/analysis/parser';
+import { SERVER_EXEC_ARGV } from '../server/src/lsp/runtime-flags';
 import { checkProject, findPythonFiles, readPythonFile, loadConfig } from '../server/src/project';
 import { generateLargeFile, generateWorkspace } from './synthetic';
 
@@ -129,7 +130,8 @@ function rssMiB(pid: number): number {
 async function startServer(root: string): Promise<{ client: LspClient; startMs: number; indexedMs: number; rss: number }> {
   const serverJs = path.join(ROOT, 'dist/server/server.js');
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // With the flags the VS Code client starts it with.
+  const proc = spawn(process.execPath, [...SERVER_EXEC_ARGV, serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const client = new LspClient(proc);
   const indexed = client.waitFor((m, p) => m === '$/progress' && p?.value?.kind === 'end', 300000).catch(() => undefined);
   await client.request('initialize', {

@@ -16,6 +16,7 @@ import {
 } from 'vscode-languageclient/node';
 import { registerCliTasks } from './cli-tasks';
 import { COMMANDS, STATUS_NOTIFICATION, STATUS_REQUEST, type StatusPayload } from '../../server/src/lsp/protocol';
+import { SERVER_EXEC_ARGV } from '../../server/src/lsp/runtime-flags';
 
 /** Restarts allowed within RESTART_WINDOW_MS before the client gives up. */
 export const MAX_RESTARTS = 4;
@@ -136,8 +137,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<AsyncM
 
   const serverModule = context.asAbsolutePath('dist/server/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV] } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6010'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
