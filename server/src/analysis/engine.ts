@@ -8,7 +8,7 @@ import { RULES } from './rules/registry';
 import { FileFacts } from './semantics';
 import { SourceFile, inErrorRegion, syntaxErrorCount } from './source';
 import { moduleNamesOf } from './import-roots';
-import { summarize, type ModuleSummary } from './summary';
+import { summarize, summarizeIncremental, type IncrementalSummary, type ModuleSummary, type SummaryState } from './summary';
 import { collectSuppressions, isSuppressed } from './suppression';
 import type { Finding, Fix } from './types';
 import type { WorkspaceIndex } from './workspace';
@@ -56,8 +56,15 @@ export function parseSource(path: string, text: string, config: AsyncMigrateConf
   return { file: SourceFile.parse(path, moduleName, text, oldTree), isPackage };
 }
 
+const PACKAGE_INIT = /(^|\/)__init__\.pyi?$/;
+
 export function summarizeSource(file: SourceFile): ModuleSummary {
-  return summarize(file, /(^|\/)__init__\.pyi?$/.test(file.path));
+  return summarize(file, PACKAGE_INIT.test(file.path));
+}
+
+/** summarizeSource, reusing the unchanged top-level definitions of the same document's previous summary (summary.ts). */
+export function summarizeSourceIncremental(file: SourceFile, previous: SummaryState | undefined): IncrementalSummary {
+  return summarizeIncremental(file, PACKAGE_INIT.test(file.path), previous);
 }
 
 export function analyzeFile(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, options: RunOptions = {}): Finding[] {

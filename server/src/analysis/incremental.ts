@@ -11,21 +11,12 @@
 // reads the whole file) runs over the combined findings. Pure: text in, findings out.
 import type { AsyncMigrateConfig } from './config';
 import { type RunOptions, finishFindings, isFileWide, runRules, sortFindings } from './engine';
+import { type Chunk, chunkIndexAt, chunksOf, moveChunks } from './chunks';
 import type { Node } from './parser';
 import type { RuleScope } from './rule';
-import { type SourceFile, positionAt } from './source';
+import type { SourceFile } from './source';
 import type { Finding, Fix, Position, RelatedInfo, TextEdit } from './types';
 import type { WorkspaceIndex } from './workspace';
-
-/** One top-level statement of the module (or comment), by offsets. */
-interface Chunk {
-  start: number;
-  end: number;
-  /** End of the chunk's last line (before its line break): a trailing comment belongs to it. */
-  lineEnd: number;
-  type: string;
-  hasError: boolean;
-}
 
 /** What the next analysis of the same document needs from this one. */
 export interface IncrementalState {
@@ -49,19 +40,6 @@ export interface IncrementalResult {
 
 const DEFINITION_TYPES = new Set(['function_definition', 'class_definition', 'decorated_definition', 'comment']);
 
-function chunksOf(file: SourceFile): Chunk[] {
-  const text = file.text;
-  const out: Chunk[] = [];
-  for (const node of file.root.children as (Node | null)[]) {
-    if (!node) continue;
-    const end = node.endIndex;
-    let lineEnd = end;
-    while (lineEnd < text.length && text.charCodeAt(lineEnd) !== 10 && text.charCodeAt(lineEnd) !== 13) lineEnd++;
-    out.push({ start: node.startIndex, end, lineEnd, type: node.type, hasError: node.hasError });
-  }
-  return out;
-}
-
 /** What definition-local rules read outside their own statement (see the header). */
 function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): string {
   // Fixes write the file's line break style (any '\r\n' in the file makes it CRLF).
@@ -70,22 +48,6 @@ function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): s
   // `ignore-file` directives apply everywhere.
   for (const m of file.text.matchAll(/#\s*async-migrate:\s*ignore-file[^\r\n]*/gi)) parts.push(m[0]);
   return parts.join('\u0000');
-}
-
-function atLineStart(text: string, offset: number): boolean {
-  return offset === 0 || text.charCodeAt(offset - 1) === 10 || text.charCodeAt(offset - 1) === 13;
-}
-
-/** First index of sorted chunks whose lineEnd >= offset. */
-function chunkIndexAt(chunks: Chunk[], offset: number): number {
-  let low = 0;
-  let high = chunks.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (chunks[mid].lineEnd < offset) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 
 /**
@@ -109,44 +71,8 @@ export function analyzeFileIncremental(
   };
   if (!previous || previous.key !== key || previous.config !== config || JSON.stringify(previous.options) !== JSON.stringify(options)) return full();
 
-  const oldText = previous.text;
+  const { unchanged: cleanOld, mapOffset, mapPosition, lineDelta } = moveChunks(previous, file, chunks);
   const newText = file.text;
-  const delta = newText.length - oldText.length;
-  const limit = Math.min(oldText.length, newText.length);
-  let prefix = 0;
-  while (prefix < limit && oldText.charCodeAt(prefix) === newText.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < limit - prefix && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
-  // Old offsets in [oldChangeEnd, oldText.length) move by delta; those up to prefix stay.
-  const oldChangeEnd = oldText.length - suffix;
-  const newChangeStart = prefix;
-  const newChangeEnd = newText.length - suffix;
-
-  // Old chunk (by start) of each clean new chunk: same type and extent, untouched lines, no error.
-  const oldByStart = new Map(previous.chunks.map((c) => [c.start, c]));
-  const cleanOld = new Map<Chunk, Chunk>();
-  for (const c of chunks) {
-    if (c.hasError || !atLineStart(newText, c.start)) continue;
-    let oldStart: number;
-    if (c.lineEnd < newChangeStart) oldStart = c.start;
-    else if (c.start >= newChangeEnd) oldStart = c.start - delta;
-    else continue;
-    const old = oldByStart.get(oldStart);
-    if (!old || old.hasError || old.type !== c.type || old.end - old.start !== c.end - c.start || old.lineEnd - old.start !== c.lineEnd - c.start) continue;
-    if (!atLineStart(oldText, old.start)) continue;
-    cleanOld.set(old, c);
-  }
-
-  const oldLineStarts = previous.lineStarts;
-  const newLineStarts = file.lineStarts;
-  const lastUnchangedLine = positionAt(oldLineStarts, prefix).line - 1; // lines <= this are unchanged
-  const firstMovedOldLine = positionAt(oldLineStarts, oldChangeEnd).line + 1; // lines >= this moved by lineDelta
-  const lineDelta = newLineStarts.length - oldLineStarts.length;
-  // Offsets at the edge of the change are ambiguous (before or after an insertion): not mapped.
-  const mapOffset = (offset: number): number | undefined =>
-    offset < prefix ? offset : offset > oldChangeEnd || (offset === oldChangeEnd && oldChangeEnd > prefix) ? offset + delta : undefined;
-  const mapPosition = (p: Position): Position | undefined =>
-    p.line <= lastUnchangedLine ? p : p.line >= firstMovedOldLine ? { line: p.line + lineDelta, character: p.character } : undefined;
 
   // Reuse the old definition-local findings of clean chunks; a finding whose edits or related
   // locations fall into the changed text makes its chunk dirty.

@@ -1,5 +1,6 @@
 // Per-module facts the workspace index needs for cross-file resolution. Summaries are plain
 // data (no tree references), so a file's tree can be freed once its summary is taken.
+import { type Chunk, type ChunkedText, chunksOf, moveChunks } from './chunks';
 import type { Node } from './parser';
 import type { SourceFile } from './source';
 import type { Range } from './types';
@@ -326,7 +327,7 @@ function typeAliasName(stmt: Node): string | undefined {
 const TYPE_ALIAS_LINE = /^type[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:\[|=)/gm;
 
 /** Names bound at module level, and whether the module creates names dynamically. */
-function moduleNames(file: SourceFile, summary: ModuleSummary): { definedNames: string[]; dynamicNames: boolean; exports?: string[] } {
+function moduleNames(file: SourceFile, summary: ModuleSummary, topLevel: TopLevelStatement[]): { definedNames: string[]; dynamicNames: boolean; exports?: string[] } {
   const names = new Set<string>();
   let dynamicNames = false;
   let exports: string[] | undefined;
@@ -382,22 +383,89 @@ function moduleNames(file: SourceFile, summary: ModuleSummary): { definedNames: 
       if (c.type === 'block' || c.type.endsWith('_clause')) for (const inner of c.type === 'block' ? children(c) : [c]) visit(inner);
     }
   };
-  for (const stmt of children(file.root)) visit(stmt);
-  const nodes = TreeIndex.of(file.tree);
+  for (const { stmt, part } of topLevel) {
+    if (!part) visit(stmt);
+    else if (part.function || part.class) {
+      const name = (part.function ?? part.class)!.name;
+      names.add(name);
+      if (name === '__getattr__' && part.function) dynamicNames = true;
+    }
+  }
   if (file.text.includes('global ')) {
-    for (const g of nodes.nodesOfType('global_statement')) for (const id of children(g)) if (id.type === 'identifier') names.add(id.text);
+    for (const { stmt, part } of topLevel) for (const name of part ? part.globals : globalNames(stmt)) names.add(name);
   }
   if (/\bglobals\s*\(\s*\)|\bsys\.modules\b/.test(file.text)) dynamicNames = true;
   // Newer syntax the grammar may not know (PEP 695 / 696 aliases with defaults): a `type NAME` line still defines NAME.
   if (file.root.hasError && file.text.includes('type')) for (const m of file.text.matchAll(TYPE_ALIAS_LINE)) names.add(m[1]);
   if (file.text.includes(':=')) {
-    for (const w of nodes.nodesOfType('named_expression')) {
-      const scope = nearestScope(w);
-      const n = w.childForFieldName('name');
-      if (n && scope === undefined) names.add(n.text);
-    }
+    for (const { stmt, part } of topLevel) for (const name of part ? part.walrusNames : moduleWalrusNames(stmt, file.text)) names.add(name);
   }
   return { definedNames: [...names], dynamicNames, exports };
+}
+
+/** Names declared by the `global` statements in stmt. */
+function globalNames(stmt: Node): string[] {
+  const out: string[] = [];
+  for (const g of TreeIndex.of(stmt.tree).descendantsOfType(stmt, 'global_statement')) for (const id of children(g)) if (id.type === 'identifier') out.push(id.text);
+  return out;
+}
+
+/** Names bound at module level by `:=` in stmt (outside any function, lambda or class). */
+function moduleWalrusNames(stmt: Node, text: string): string[] {
+  const walrus = text.indexOf(':=', stmt.startIndex);
+  if (walrus === -1 || walrus >= stmt.endIndex) return [];
+  const out: string[] = [];
+  for (const w of TreeIndex.of(stmt.tree).descendantsOfType(stmt, 'named_expression')) {
+    const n = w.childForFieldName('name');
+    if (n && nearestScope(w) === undefined) out.push(n.text);
+  }
+  return out;
+}
+
+const IMPORT_TYPES = ['import_statement', 'import_from_statement'];
+
+/**
+ * What a top-level function or class definition contributes to its module's summary. A pure
+ * function of the statement's text (positions aside), so an incremental summary reuses it, moved,
+ * while an edit elsewhere leaves the statement unchanged (summarizeIncremental).
+ */
+export interface DefinitionPart {
+  function?: FunctionSummary;
+  class?: ClassSummary;
+  /** Its import statements (all nested: below module level), in document order. */
+  nestedImports: ImportBinding[];
+  /** Names its `global` statements declare. */
+  globals: string[];
+  /** Names bound at module level by `:=` (in a decorator). */
+  walrusNames: string[];
+}
+
+const DEFINITION_STATEMENTS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
+
+function definitionPart(stmt: Node, file: SourceFile, isPackage: boolean): DefinitionPart {
+  const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+  const part: DefinitionPart = { nestedImports: [], globals: [], walrusNames: [] };
+  if (def?.type === 'function_definition') part.function = functionSummary(def, file);
+  else if (def?.type === 'class_definition') part.class = classSummary(def, file);
+  const text = file.text;
+  const mentions = (word: string) => {
+    const at = text.indexOf(word, stmt.startIndex);
+    return at !== -1 && at < stmt.endIndex;
+  };
+  if (mentions('import')) {
+    for (const imp of TreeIndex.of(stmt.tree).descendantsOfType(stmt, IMPORT_TYPES)) {
+      for (const binding of importBindings(imp, file, isPackage)) if (binding.local !== '*') part.nestedImports.push({ ...binding, nested: true });
+    }
+  }
+  if (mentions('global')) part.globals = globalNames(stmt);
+  part.walrusNames = moduleWalrusNames(stmt, text);
+  return part;
+}
+
+/** A top-level statement and, for a definition, its part of the summary. */
+interface TopLevelStatement {
+  stmt: Node;
+  part?: DefinitionPart;
 }
 
 function relationshipSummary(call: Node): RelationshipSummary | undefined {
@@ -560,6 +628,11 @@ function stringImports(file: SourceFile, isPackage: boolean): ImportBinding[] {
 }
 
 export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
+  return summarizeWithParts(file, isPackage, (stmt) => definitionPart(stmt, file, isPackage));
+}
+
+function summarizeWithParts(file: SourceFile, isPackage: boolean, partOf: (stmt: Node) => DefinitionPart): ModuleSummary {
+  const topLevel: TopLevelStatement[] = children(file.root).map((stmt) => ({ stmt, part: DEFINITION_STATEMENTS.has(stmt.type) ? partOf(stmt) : undefined }));
   const summary: ModuleSummary = {
     path: file.path,
     moduleName: file.moduleName,
@@ -643,15 +716,25 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
       }
     }
   };
-  for (const stmt of children(file.root)) visitStatement(stmt);
+  for (const { stmt, part } of topLevel) {
+    if (!part) visitStatement(stmt);
+    else if (part.function) summary.functions[part.function.name] = part.function;
+    else if (part.class) summary.classes[part.class.name] = part.class;
+  }
   // Imports at any other depth (inside functions to dodge circular imports, in class bodies, loops).
-  for (const stmt of TreeIndex.of(file.tree).nodesOfType('import_statement', 'import_from_statement')) {
-    if (moduleLevelImports.has(stmt.startIndex)) continue;
-    for (const binding of importBindings(stmt, file, isPackage)) if (binding.local !== '*') (summary.nestedImports ??= []).push({ ...binding, nested: true });
+  for (const { stmt, part } of topLevel) {
+    if (part) {
+      if (part.nestedImports.length) (summary.nestedImports ??= []).push(...part.nestedImports);
+      continue;
+    }
+    for (const imp of TreeIndex.of(file.tree).descendantsOfType(stmt, IMPORT_TYPES)) {
+      if (moduleLevelImports.has(imp.startIndex)) continue;
+      for (const binding of importBindings(imp, file, isPackage)) if (binding.local !== '*') (summary.nestedImports ??= []).push({ ...binding, nested: true });
+    }
   }
   const strings = stringImports(file, isPackage);
   if (strings.length) summary.stringImports = strings;
-  const names = moduleNames(file, summary);
+  const names = moduleNames(file, summary, topLevel);
   summary.definedNames = names.definedNames;
   summary.dynamicNames = names.dynamicNames;
   if (names.exports) summary.exports = names.exports;
@@ -660,4 +743,87 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
   summary.routes = routeFacts.routes;
   summary.includes = routeFacts.includes;
   return summary;
+}
+
+/** What the next summary of the same document needs from this one (summarizeIncremental). */
+export interface SummaryState extends ChunkedText {
+  readonly path: string;
+  readonly moduleName: string;
+  readonly isPackage: boolean;
+  /** The part of each top-level definition, by its start offset. */
+  readonly parts: Map<number, { chunk: Chunk; part: DefinitionPart }>;
+}
+
+export interface IncrementalSummary {
+  summary: ModuleSummary;
+  state: SummaryState;
+  /** Top-level definitions summarised again (the others' parts were reused). */
+  summarised: number;
+}
+
+/**
+ * summarize(file, isPackage), reusing the parts of the top-level definitions an edit left
+ * unchanged since `previous` (the state of the same document's last summary), moved by the
+ * edit. Equal to a from-scratch summary, key order included (incremental-analysis.test.ts):
+ * whatever crosses definitions (imports, module variables and names, routes, string imports)
+ * is still computed over the whole module, from its cheap module-level statements.
+ */
+export function summarizeIncremental(file: SourceFile, isPackage: boolean, previous: SummaryState | undefined): IncrementalSummary {
+  const chunks = chunksOf(file);
+  const reusable = new Map<number, { chunk: Chunk; part: DefinitionPart }>();
+  if (previous && previous.path === file.path && previous.moduleName === file.moduleName && previous.isPackage === isPackage) {
+    const move = moveChunks(previous, file, chunks);
+    for (const [old, chunk] of move.unchanged) {
+      const entry = previous.parts.get(old.start);
+      if (!entry || entry.chunk !== old) continue;
+      // Chunks before the edit kept their offsets; those after it moved by the edit.
+      const part = old.start < move.prefix ? entry.part : movePart(entry.part, move.offsetDelta, move.rowDelta, move.lineDelta);
+      reusable.set(chunk.start, { chunk, part });
+    }
+  }
+  const byStart = new Map(chunks.map((c) => [c.start, c]));
+  const parts = new Map<number, { chunk: Chunk; part: DefinitionPart }>();
+  let summarised = 0;
+  const summary = summarizeWithParts(file, isPackage, (stmt) => {
+    const reused = reusable.get(stmt.startIndex);
+    const chunk = byStart.get(stmt.startIndex);
+    let part: DefinitionPart;
+    if (reused && reused.chunk.type === stmt.type && reused.chunk.end === stmt.endIndex) part = reused.part;
+    else {
+      part = definitionPart(stmt, file, isPackage);
+      summarised++;
+    }
+    if (chunk) parts.set(chunk.start, { chunk, part });
+    return part;
+  });
+  return { summary, state: { text: file.text, chunks, lineStarts: file.lineStarts, path: file.path, moduleName: file.moduleName, isPackage, parts }, summarised };
+}
+
+function moveRange(range: Range, lines: number): Range {
+  return { start: { line: range.start.line + lines, character: range.start.character }, end: { line: range.end.line + lines, character: range.end.character } };
+}
+
+/** A part moved by `offsets` characters, `rows` tree-sitter rows and `lines` LSP lines (key order kept). */
+function movePart(part: DefinitionPart, offsets: number, rows: number, lines: number): DefinitionPart {
+  if (!offsets && !rows && !lines) return part;
+  const moveFunction = (f: FunctionSummary): FunctionSummary => ({
+    ...f,
+    line: f.line + rows,
+    nameStart: f.nameStart + offsets,
+    nameEnd: f.nameEnd + offsets,
+    nameRange: f.nameRange && moveRange(f.nameRange, lines),
+  });
+  const moved: DefinitionPart = { ...part };
+  if (part.function) moved.function = moveFunction(part.function);
+  if (part.class) {
+    const c = part.class;
+    moved.class = {
+      ...c,
+      line: c.line + rows,
+      methods: Object.fromEntries(Object.entries(c.methods).map(([name, m]) => [name, moveFunction(m)])),
+      nameRange: c.nameRange && moveRange(c.nameRange, lines),
+    };
+  }
+  moved.nestedImports = part.nestedImports.map((b) => ({ ...b, line: b.line + rows, statementStart: b.statementStart + offsets, statementEnd: b.statementEnd + offsets }));
+  return moved;
 }

@@ -32,9 +32,11 @@ import {
 } from 'vscode-languageserver';
 import type { ConfigProblem } from '../analysis/config';
 import { formatProblem } from '../analysis/config';
-import { analyzeFile, parseSource, summarizeSource } from '../analysis/engine';
+import { analyzeFile, parseSource, summarizeSource, summarizeSourceIncremental } from '../analysis/engine';
 import { analyzeFileIncremental, type IncrementalState } from '../analysis/incremental';
 import { initParser } from '../analysis/parser';
+import type { SourceFile } from '../analysis/source';
+import type { ModuleSummary, SummaryState } from '../analysis/summary';
 import type { Finding } from '../analysis/types';
 import { WorkspaceIndex } from '../analysis/workspace';
 import { MAX_FILE_BYTES, isExcluded, listWorkspace, readPythonFile } from '../project';
@@ -84,6 +86,8 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
   /** Files outside every workspace folder (and untitled documents). */
   readonly looseFolder = new Folder('async-migrate:loose', undefined, '(no folder)');
   readonly analyses = new Map<string, Analysis>();
+  /** Per open document: its last summary's state, so the next keystroke re-summarises only the definitions it touched. */
+  private readonly summaryStates = new Map<string, SummaryState>();
   /** Diagnostics currently shown, per URI (for the status counts and clearing). */
   readonly published = new Map<string, Diagnostic[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -456,7 +460,14 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
 
   private indexOpenDocument(folder: Folder, doc: OpenDocument): void {
     if (this.refuseReason(doc)) return;
-    this.updateIndex(folder, doc.path, summarizeSource(doc.file(folder.config)), false);
+    this.updateIndex(folder, doc.path, this.summarizeOpenDocument(doc, doc.file(folder.config)), false);
+  }
+
+  /** The summary of an open document's current text, reusing its unchanged top-level definitions. */
+  private summarizeOpenDocument(doc: OpenDocument, file: SourceFile): ModuleSummary {
+    const { summary, state } = summarizeSourceIncremental(file, this.summaryStates.get(doc.uri));
+    this.summaryStates.set(doc.uri, state);
+    return summary;
   }
 
   /**
@@ -518,6 +529,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     this.docs.get(uri)?.dispose();
     this.docs.set(uri, doc);
     this.analyses.delete(uri);
+    this.summaryStates.delete(uri);
     this.schedule(uri, 0);
   }
 
@@ -534,6 +546,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     if (!doc) return;
     this.docs.delete(uri);
     this.analyses.delete(uri);
+    this.summaryStates.delete(uri);
     this.cancel(uri);
     doc.dispose();
     const folder = this.folderOf(uri);
@@ -631,7 +644,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     const cached = this.analyses.get(doc.uri);
     if (cached && cached.version === doc.version && !cached.stale) return cached.findings;
     const file = doc.file(folder.config);
-    this.updateIndex(folder, doc.path, summarizeSource(file), folder.state === 'ready');
+    this.updateIndex(folder, doc.path, this.summarizeOpenDocument(doc, file), folder.state === 'ready');
     // Only the top-level definitions the edits touched are re-analysed when the summary and
     // module-level statements are unchanged; a dependency change moves the index's content
     // generation, which makes it a full analysis.
