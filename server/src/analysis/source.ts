@@ -1,6 +1,7 @@
 // A parsed Python file plus position helpers. The tree is owned by the SourceFile and must be
 // released with dispose() (wasm memory is not garbage-collected).
-import type { Node, Tree } from './parser';
+import { minimalEdit } from './fixes/edits';
+import type { Edit, Node, Tree } from './parser';
 import { parsePython } from './parser';
 import { registerTreeText } from './tree-index';
 import type { Position, Range } from './types';
@@ -120,5 +121,35 @@ export function syntaxErrorCount(root: Node): number {
     }
   } finally {
     cursor.delete();
+  }
+}
+
+/** The tree-sitter point of a UTF-16 offset: rows split at '\n' only, columns in UTF-16 code units (web-tree-sitter parses JS strings as UTF-16). */
+export function pointAt(text: string, offset: number): Edit['startPosition'] {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+/**
+ * `after` parsed by reusing `tree`, the parse of `before`: tree-sitter re-parses only around the
+ * span where the texts differ (a few ms where a whole parse of a large file costs tens). `tree`
+ * is left as it was; the caller deletes the returned tree.
+ */
+export function reparseAfterEdit(tree: Tree, before: string, after: string): Tree {
+  const edit = minimalEdit(before, after);
+  const copy = tree.copy();
+  try {
+    if (edit) {
+      const newEnd = edit.start + edit.newText.length;
+      copy.edit({ startIndex: edit.start, oldEndIndex: edit.end, newEndIndex: newEnd, startPosition: pointAt(before, edit.start), oldEndPosition: pointAt(before, edit.end), newEndPosition: pointAt(after, newEnd) });
+    }
+    return parsePython(after, copy);
+  } finally {
+    copy.delete();
   }
 }

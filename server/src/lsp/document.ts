@@ -6,23 +6,14 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { AsyncMigrateConfig } from '../analysis/config';
 import { parseSource } from '../analysis/engine';
 import type { Edit, Tree } from '../analysis/parser';
-import { computeLineStarts, type SourceFile } from '../analysis/source';
+import { computeLineStarts, pointAt, type SourceFile } from '../analysis/source';
 import type { Position } from '../analysis/types';
+
+export { pointAt };
 
 export interface Point {
   row: number;
   column: number;
-}
-
-/** The tree-sitter point of a UTF-16 offset: rows split at '\n' only. */
-export function pointAt(text: string, offset: number): Point {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
 }
 
 /** The point after inserting `inserted` at `start`. */
