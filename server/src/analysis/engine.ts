@@ -6,7 +6,7 @@ import type { Node } from './parser';
 import type { Report, Rule, RuleContext, RuleScope } from './rule';
 import { RULES } from './rules/registry';
 import { FileFacts } from './semantics';
-import { SourceFile, inErrorRegion, reparseAfterEdit, syntaxErrorCount } from './source';
+import { SourceFile, inErrorRegion, reparseWithEdits, syntaxErrorCount } from './source';
 import { moduleNamesOf } from './import-roots';
 import { summarize, summarizeIncremental, type IncrementalSummary, type ModuleSummary, type SummaryState } from './summary';
 import { collectSuppressions, isSuppressed } from './suppression';
@@ -189,7 +189,7 @@ function dropFixesThatParseWorse(file: SourceFile, findings: Finding[]): void {
   // The fixed text re-parsed from this tree, edited (as the editor re-parses after applying it):
   // each check costs a reparse around the fix, not a whole parse of the file.
   const parsesNoWorse = (fix: Fix): boolean => {
-    const after = reparseAfterEdit(file.tree, file.text, applyEdits(file.text, fix.edits));
+    const after = reparseWithEdits(file.tree, file.text, fix.edits);
     try {
       return syntaxErrorCount(after.rootNode) <= base;
     } finally {

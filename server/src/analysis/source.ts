@@ -1,10 +1,10 @@
 // A parsed Python file plus position helpers. The tree is owned by the SourceFile and must be
 // released with dispose() (wasm memory is not garbage-collected).
-import { minimalEdit } from './fixes/edits';
+import { applyEdits } from './fixes/edits';
 import type { Edit, Node, Tree } from './parser';
 import { parsePython } from './parser';
 import { registerTreeText } from './tree-index';
-import type { Position, Range } from './types';
+import type { Position, Range, TextEdit } from './types';
 
 export class SourceFile {
   readonly lineStarts: number[];
@@ -135,20 +135,29 @@ export function pointAt(text: string, offset: number): Edit['startPosition'] {
   return { row, column: offset - lineStart };
 }
 
+/** The point after inserting `inserted` at `start`. */
+export function advancePoint(start: Edit['startPosition'], inserted: string): Edit['startPosition'] {
+  const last = inserted.lastIndexOf('\n');
+  if (last === -1) return { row: start.row, column: start.column + inserted.length };
+  let rows = 0;
+  for (let i = inserted.indexOf('\n'); i !== -1; i = inserted.indexOf('\n', i + 1)) rows++;
+  return { row: start.row + rows, column: inserted.length - last - 1 };
+}
+
 /**
- * `after` parsed by reusing `tree`, the parse of `before`: tree-sitter re-parses only around the
- * span where the texts differ (a few ms where a whole parse of a large file costs tens). `tree`
- * is left as it was; the caller deletes the returned tree.
+ * `text` with `edits` applied, parsed by reusing `tree` (the parse of `text`) with each edit
+ * marked on it: tree-sitter re-parses only around the edits (a few ms where a whole parse of a
+ * large file costs tens). `tree` is left as it was; the caller deletes the returned tree.
  */
-export function reparseAfterEdit(tree: Tree, before: string, after: string): Tree {
-  const edit = minimalEdit(before, after);
+export function reparseWithEdits(tree: Tree, text: string, edits: TextEdit[]): Tree {
   const copy = tree.copy();
   try {
-    if (edit) {
-      const newEnd = edit.start + edit.newText.length;
-      copy.edit({ startIndex: edit.start, oldEndIndex: edit.end, newEndIndex: newEnd, startPosition: pointAt(before, edit.start), oldEndPosition: pointAt(before, edit.end), newEndPosition: pointAt(after, newEnd) });
+    // Last edit first: the offsets and points of the earlier ones stay those of `text`.
+    for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
+      const startPosition = pointAt(text, e.start);
+      copy.edit({ startIndex: e.start, oldEndIndex: e.end, newEndIndex: e.start + e.newText.length, startPosition, oldEndPosition: pointAt(text, e.end), newEndPosition: advancePoint(startPosition, e.newText) });
     }
-    return parsePython(after, copy);
+    return parsePython(applyEdits(text, edits), copy);
   } finally {
     copy.delete();
   }
