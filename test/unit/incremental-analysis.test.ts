@@ -14,6 +14,7 @@ import { applyEdits } from '../../server/src/analysis/fixes/edits';
 import { syntaxErrorCount } from '../../server/src/analysis/source';
 import type { SummaryState } from '../../server/src/analysis/summary';
 import type { Finding } from '../../server/src/analysis/types';
+import { summarySignature } from '../../server/src/analysis/workspace';
 import { loadProject, type LoadedProject } from '../../server/src/project';
 import { type RandomEdit, applyEdit, prng, randomEdit, seedFromEnv } from './lsp/random-edits';
 
@@ -165,7 +166,10 @@ async function checkProject(project: LoadedProject, files: string[], seed: numbe
       try {
         const context = () => `seed ${seed} (rerun with AM_FUZZ_SEED=${seed}), ${rel}, after ${history.length} edits\nedits:\n${describeEdits(history)}`;
         const summarised = summarizeSourceIncremental(file, summaryState);
-        assertSameSummary(summarised.summary, summarizeSource(file), context);
+        const scratch = summarizeSource(file);
+        assertSameSummary(summarised.summary, scratch, context);
+        // The signature reuses the position-free JSON of moved definitions: still the from-scratch one.
+        assert.strictEqual(summarySignature(summarised.summary), summarySignature(scratch), `${context()}\nthe incremental summary's signature differs`);
         if (summaryState) {
           stats.summarised += summarised.summarised;
           stats.definitions += summarised.state.parts.size;

@@ -142,6 +142,22 @@ export interface ModuleSummary {
   stringImports?: ImportBinding[];
 }
 
+const POSITION_KEYS = new Set(['line', 'nameStart', 'nameEnd', 'statementStart', 'statementEnd', 'start', 'end', 'outerStart']);
+const positionFreeJsons = new WeakMap<object, string>();
+
+/** The JSON of (part of) a summary without positions, cached per object (a moved definition keeps it: movePart). */
+export function positionFreeJson(value: object): string {
+  let json = positionFreeJsons.get(value);
+  if (json === undefined) positionFreeJsons.set(value, (json = JSON.stringify(value, (key, v) => (POSITION_KEYS.has(key) ? undefined : v))));
+  return json;
+}
+
+/** to is from moved: the same position-free JSON (when already computed). */
+function keepPositionFreeJson(from: object, to: object): void {
+  const json = positionFreeJsons.get(from);
+  if (json !== undefined) positionFreeJsons.set(to, json);
+}
+
 /** Every binding through which a module reaches other modules: imports at any depth, star imports, strings. */
 export function allImportBindings(summary: ModuleSummary): ImportBinding[] {
   return [...summary.imports, ...(summary.starImports ?? []), ...(summary.nestedImports ?? []), ...(summary.stringImports ?? [])];
@@ -806,13 +822,11 @@ function moveRange(range: Range, lines: number): Range {
 /** A part moved by `offsets` characters, `rows` tree-sitter rows and `lines` LSP lines (key order kept). */
 function movePart(part: DefinitionPart, offsets: number, rows: number, lines: number): DefinitionPart {
   if (!offsets && !rows && !lines) return part;
-  const moveFunction = (f: FunctionSummary): FunctionSummary => ({
-    ...f,
-    line: f.line + rows,
-    nameStart: f.nameStart + offsets,
-    nameEnd: f.nameEnd + offsets,
-    nameRange: f.nameRange && moveRange(f.nameRange, lines),
-  });
+  const moveFunction = (f: FunctionSummary): FunctionSummary => {
+    const moved = { ...f, line: f.line + rows, nameStart: f.nameStart + offsets, nameEnd: f.nameEnd + offsets, nameRange: f.nameRange && moveRange(f.nameRange, lines) };
+    keepPositionFreeJson(f, moved);
+    return moved;
+  };
   const moved: DefinitionPart = { ...part };
   if (part.function) moved.function = moveFunction(part.function);
   if (part.class) {
@@ -823,6 +837,7 @@ function movePart(part: DefinitionPart, offsets: number, rows: number, lines: nu
       methods: Object.fromEntries(Object.entries(c.methods).map(([name, m]) => [name, moveFunction(m)])),
       nameRange: c.nameRange && moveRange(c.nameRange, lines),
     };
+    keepPositionFreeJson(c, moved.class);
   }
   moved.nestedImports = part.nestedImports.map((b) => ({ ...b, line: b.line + rows, statementStart: b.statementStart + offsets, statementEnd: b.statementEnd + offsets }));
   return moved;

@@ -2,7 +2,7 @@
 // imports, module-level instances, classes/methods and sync/async twins.
 import type { AsyncMigrateConfig } from './config';
 import { moduleNamesOf } from './import-roots';
-import { allImportBindings, dynamicImportCovers, importTargets, type ClassSummary, type FunctionSummary, type ImportBinding, type ModuleSummary, type VariableKind, type VariableSummary } from './summary';
+import { allImportBindings, dynamicImportCovers, importTargets, positionFreeJson, type ClassSummary, type FunctionSummary, type ImportBinding, type ModuleSummary, type VariableKind, type VariableSummary } from './summary';
 
 export type ResolvedSymbol =
   | { kind: 'module'; module: string }
@@ -44,14 +44,21 @@ function emptyMemo(generation: number, config: AsyncMigrateConfig | undefined): 
   return { generation, config, names: new Map(), dotted: new Map() };
 }
 
-const POSITION_KEYS = new Set(['line', 'nameStart', 'nameEnd', 'statementStart', 'statementEnd', 'start', 'end', 'outerStart']);
 const signatures = new WeakMap<ModuleSummary, string>();
 
-/** A summary's JSON without positions (computed once per summary): equal signatures mean dependents see no difference. */
+/**
+ * A summary's JSON without positions (computed once per summary): equal signatures mean
+ * dependents see no difference. Definitions are taken one by one (positionFreeJson caches each),
+ * so the summary of a keystroke, which reuses all but the edited definition, costs little.
+ */
 export function summarySignature(summary: ModuleSummary): string {
   let signature = signatures.get(summary);
   if (signature === undefined) {
-    signature = JSON.stringify(summary, (key, value) => (POSITION_KEYS.has(key) ? undefined : value));
+    const { functions, classes, ...rest } = summary;
+    const parts = [positionFreeJson(rest)];
+    for (const [name, f] of Object.entries(functions)) parts.push(`def ${name} ${positionFreeJson(f)}`);
+    for (const [name, c] of Object.entries(classes)) parts.push(`class ${name} ${positionFreeJson(c)}`);
+    signature = parts.join('\n');
     signatures.set(summary, signature);
   }
   return signature;
