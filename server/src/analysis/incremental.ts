@@ -7,8 +7,11 @@
 // (contentGeneration: definitions, imports, signatures, async-ness, routes), the text of the
 // top-level statements that are not definitions (imports, module variables), file-wide
 // suppressions, the line-break style, the config or the rules run. Statements with syntax errors
-// are always re-analysed; in a file with errors, the check that a fix parses no worse (which
-// reads the whole file) runs over the combined findings. Pure: text in, findings out.
+// are always re-analysed. In a file with errors, the check that a fix parses no worse runs over
+// the combined findings, reused ones included: tree-sitter's error recovery is not local, so an
+// edit elsewhere can change a verdict; each check re-parses only around the fix's edits
+// (source.ts reparseWithEdits). The summary is made incremental the same way (summary.ts
+// summarizeIncremental, chunks.ts). Pure: text in, findings out.
 import type { AsyncMigrateConfig } from './config';
 import { type RunOptions, finishFindings, isFileWide, runRules, sortFindings } from './engine';
 import { type Chunk, chunkIndexAt, chunksOf, moveChunks } from './chunks';
