@@ -1,0 +1,86 @@
+// Fixes that also edit other files (a Query helper's callers in other modules, the callers of a
+// function made async): the other files' texts come from the host through WorkspaceIndex.sources
+// (the analysis layer reads no files). Each other file is parsed once per text and looked at
+// through a RuleContext of its own, so the same rewriting code edits it.
+import { moduleNamesOf } from '../import-roots';
+import type { RuleContext } from '../rule';
+import { FileFacts } from '../semantics';
+import { SourceFile, syntaxErrorCount } from '../source';
+import type { FileEdits, TextEdit } from '../types';
+import type { SourceTexts } from '../workspace';
+import { applyEdits } from './edits';
+
+/** Parsed other files kept per text provider; the oldest is released beyond this many. */
+const MAX_PARSED = 64;
+/** A fix spanning more files than this is left to the user (a helper used everywhere). */
+export const MAX_OTHER_FILES = 16;
+
+const parsedBySources = new WeakMap<SourceTexts, Map<string, SourceFile>>();
+const contextsByFacts = new WeakMap<object, Map<string, RuleContext>>();
+
+function parsedFile(sources: SourceTexts, path: string, text: string, moduleName: string): SourceFile {
+  let parsed = parsedBySources.get(sources);
+  if (!parsed) parsedBySources.set(sources, (parsed = new Map()));
+  const cached = parsed.get(path);
+  if (cached && cached.text === text && cached.moduleName === moduleName) {
+    // Most recently used last.
+    parsed.delete(path);
+    parsed.set(path, cached);
+    return cached;
+  }
+  if (cached) {
+    parsed.delete(path);
+    cached.dispose();
+  }
+  const file = SourceFile.parse(path, moduleName, text);
+  parsed.set(path, file);
+  while (parsed.size > MAX_PARSED) {
+    const [oldest, old] = parsed.entries().next().value as [string, SourceFile];
+    parsed.delete(oldest);
+    old.dispose();
+  }
+  return file;
+}
+
+/**
+ * The other workspace file at path seen as a rule context (reports nothing), or undefined when
+ * the host supplied no texts or none for path.
+ */
+export function otherFileContext(context: RuleContext, path: string): RuleContext | undefined {
+  const sources = context.index.sources;
+  const text = sources?.textOf(path);
+  if (!sources || text === undefined) return undefined;
+  let contexts = contextsByFacts.get(context.facts);
+  if (!contexts) contextsByFacts.set(context.facts, (contexts = new Map()));
+  const moduleName = context.index.fileByPath(path)?.moduleName ?? moduleNamesOf(path, context.config).moduleName;
+  const file = parsedFile(sources, path, text, moduleName);
+  const cached = contexts.get(path);
+  if (cached && cached.file === file) return cached;
+  const facts = new FileFacts(file, context.index, context.config);
+  const other: RuleContext = { file, facts, index: facts.index, config: context.config, endpointMigration: context.endpointMigration, report: () => undefined, scoped: (nodes) => nodes };
+  contexts.set(path, other);
+  return other;
+}
+
+/** The path of an other file that would parse worse after its edits (PRODUCT.md §1.2), if any. */
+export function otherFileParsingWorse(context: RuleContext, otherFiles: readonly FileEdits[]): string | undefined {
+  for (const { path, edits } of otherFiles) {
+    const other = otherFileContext(context, path);
+    if (!other) return path;
+    const after = SourceFile.parse(path, other.file.moduleName, applyEdits(other.file.text, edits));
+    try {
+      if (syntaxErrorCount(after.root) > syntaxErrorCount(other.file.root)) return path;
+    } finally {
+      after.dispose();
+    }
+  }
+  return undefined;
+}
+
+/** Edits grouped by file, files in path order, empty groups dropped. */
+export function groupByFile(byPath: Map<string, TextEdit[]>): FileEdits[] {
+  return [...byPath.entries()]
+    .filter(([, edits]) => edits.length)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([path, edits]) => ({ path, edits }));
+}
