@@ -3,7 +3,8 @@
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import { type AsyncMigrateConfig, type ConfigProblem, loadPyprojectConfig } from '../analysis/config';
-import { WorkspaceIndex } from '../analysis/workspace';
+import { type SourceTexts, WorkspaceIndex } from '../analysis/workspace';
+import { readPythonFile } from '../project';
 import type { IndexingState } from './protocol';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings, resolveSettings } from './settings';
 
@@ -25,6 +26,17 @@ export class Folder {
   epoch = 0;
   /** Resolves when the current indexing pass completes. */
   ready: Promise<void>;
+  /** The text of an open editor buffer of the folder, by workspace-relative path (set by the server). */
+  openText: (rel: string) => string | undefined = () => undefined;
+  /** What fixes editing other files read (WorkspaceIndex.sources): open buffers first, else the file on disk. */
+  readonly sources: SourceTexts = {
+    textOf: (rel) => {
+      const open = this.openText(rel);
+      if (open !== undefined) return open;
+      const abs = this.absPath(rel);
+      return abs ? readPythonFile(abs).text : undefined;
+    },
+  };
   private resolveReady!: () => void;
 
   constructor(
@@ -36,6 +48,7 @@ export class Folder {
     this.baseConfig = loadPyprojectConfig(undefined).config;
     this.config = this.baseConfig;
     this.index = new WorkspaceIndex(this.config);
+    this.index.sources = this.sources;
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     if (!root) this.markReady();
   }

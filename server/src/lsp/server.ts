@@ -222,7 +222,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
         : params.rootPath
           ? [{ uri: 'file://' + params.rootPath, name: path.basename(params.rootPath) }]
           : [];
-    for (const f of folders) this.folders.set(f.uri, Folder.fromUri(f.uri, f.name));
+    for (const f of folders) this.addFolder(Folder.fromUri(f.uri, f.name));
     for (const key of ['editDelayMs', 'dependentsDelayMs', 'settleDelayMs'] as const) {
       const value = this.initOptions[key];
       if (typeof value === 'number' && value >= 0) this.options[key] = value;
@@ -269,7 +269,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
           }
           for (const added of e.added) {
             const folder = Folder.fromUri(added.uri, added.name);
-            this.folders.set(added.uri, folder);
+            this.addFolder(folder);
             await this.loadFolderSettings(folder);
             void this.indexFolder(folder);
           }
@@ -284,6 +284,15 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
   }
 
   // ------------------------------------------------------------------ folders & settings
+
+  private addFolder(folder: Folder): void {
+    this.folders.set(folder.uri, folder);
+    // Fixes that edit other files read the open buffers first (what the user sees).
+    folder.openText = (rel) => {
+      for (const doc of this.docs.values()) if (doc.path === rel && this.folderOf(doc.uri) === folder) return doc.text;
+      return undefined;
+    };
+  }
 
   folderOf(uri: string): Folder {
     const fsPath = uriToPath(uri);
@@ -385,6 +394,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     folder.filesTotal = files.length;
     // A fresh index: summaries of files that are gone must not linger.
     folder.index = new WorkspaceIndex(folder.config);
+    folder.index.sources = folder.sources;
     this.folderChanges.fire(folder);
     this.notifyStatus();
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
