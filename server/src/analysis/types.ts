@@ -17,6 +17,8 @@ export interface TextEdit {
 export interface FileEdits {
   path: string;
   edits: TextEdit[];
+  /** The text the edits were computed against (textBasis): a host applies them only to that text. */
+  basis?: string;
 }
 
 export interface Fix {

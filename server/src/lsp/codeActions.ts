@@ -6,6 +6,7 @@
 import { type CodeAction, CodeActionKind, type CodeActionParams, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
 import { fixAllIncludes, fixText, parseSource, summarizeSource } from '../analysis/engine';
 import { minimalEdit } from '../analysis/fixes/edits';
+import { textBasis } from '../analysis/fixes/other-files';
 import type { Node } from '../analysis/parser';
 import type { RouteSummary } from '../analysis/routes';
 import type { Finding, Fix, TextEdit } from '../analysis/types';
@@ -66,11 +67,11 @@ export class CodeActionProvider {
       const doneCodes = new Set<string>();
       for (const f of hits) {
         const diagnostic = diagnosticFor(f);
-        if (f.fix) actions.push(this.fixAction(doc, f.fix, diagnostic, f.fix.applicability === 'safe'));
+        if (f.fix) actions.push(...this.fixAction(doc, f.fix, diagnostic, f.fix.applicability === 'safe'));
         if (f.code === 'AM103' && !f.fix && !doneCodes.has(f.code) && !findAsyncSessionDependency(folder.index, folder.config)) {
           actions.push(this.setUpAsyncAction(uri, diagnostic));
         }
-        for (const s of f.suggestions ?? []) actions.push(this.fixAction(doc, s, diagnostic, false));
+        for (const s of f.suggestions ?? []) actions.push(...this.fixAction(doc, s, diagnostic, false));
         if (f.code === 'AM701' && f.related?.[0]) {
           const twin = f.related[0];
           actions.push({
@@ -185,13 +186,18 @@ export class CodeActionProvider {
     return out;
   }
 
-  /** A fix as a WorkspaceEdit: its own document's edits, and those of the other files it edits (Fix.otherFiles). */
-  private fixEdit(doc: OpenDocument, fix: Pick<Fix, 'edits' | 'otherFiles'>): WorkspaceEdit {
+  /**
+   * A fix as a WorkspaceEdit: its own document's edits, and those of the other files it edits
+   * (Fix.otherFiles); undefined when one of those files changed since the fix was computed.
+   */
+  private fixEdit(doc: OpenDocument, fix: Pick<Fix, 'edits' | 'otherFiles'>): WorkspaceEdit | undefined {
     if (!fix.otherFiles?.length) return this.server.workspaceEdit(doc.uri, doc.version, toLspEdits(fix.edits, (o) => doc.positionAt(o)));
     const folder = this.server.folderOf(doc.uri);
+    const texts = new Map(fix.otherFiles.map((o) => [o.path, folder.sources.textOf(o.path)]));
+    if (fix.otherFiles.some((o) => texts.get(o.path) === undefined || (o.basis && textBasis(texts.get(o.path)!) !== o.basis))) return undefined;
     const openDocs = this.openDocsOf(folder);
     openDocs.set(doc.path, doc);
-    return this.filesEdit(folder, [{ path: doc.path, edits: fix.edits }, ...fix.otherFiles], openDocs, (rel) => folder.sources.textOf(rel));
+    return this.filesEdit(folder, [{ path: doc.path, edits: fix.edits }, ...fix.otherFiles], openDocs, (rel) => texts.get(rel));
   }
 
   resolve(action: CodeAction): CodeAction {
@@ -223,16 +229,14 @@ export class CodeActionProvider {
     }
   }
 
-  private fixAction(doc: OpenDocument, fix: Fix, diagnostic: Diagnostic, preferred: boolean): CodeAction {
+  /** None when the fix edits another file that changed since (the next analysis offers it again). */
+  private fixAction(doc: OpenDocument, fix: Fix, diagnostic: Diagnostic, preferred: boolean): CodeAction[] {
     const title = fix.applicability === 'unsafe' && !/unsafe/i.test(fix.title) ? `${fix.title} (unsafe)` : fix.title;
-    const action: CodeAction = {
-      title,
-      kind: CodeActionKind.QuickFix,
-      diagnostics: [diagnostic],
-      edit: this.fixEdit(doc, fix),
-    };
+    const edit = this.fixEdit(doc, fix);
+    if (!edit) return [];
+    const action: CodeAction = { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit };
     if (preferred) action.isPreferred = true;
-    return action;
+    return [action];
   }
 
   /** The route handler whose definition contains the range (the engine's summary of the current text). */

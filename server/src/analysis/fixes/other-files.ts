@@ -77,10 +77,20 @@ export function otherFileParsingWorse(context: RuleContext, otherFiles: readonly
   return undefined;
 }
 
-/** Edits grouped by file, files in path order, empty groups dropped. */
-export function groupByFile(byPath: Map<string, TextEdit[]>): FileEdits[] {
+/** Edits grouped by file (each with the basis of the text they apply to), in path order, empty groups dropped. */
+export function groupByFile(byPath: Map<string, { text: string; edits: TextEdit[] }>): FileEdits[] {
   return [...byPath.entries()]
-    .filter(([, edits]) => edits.length)
+    .filter(([, { edits }]) => edits.length)
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([path, edits]) => ({ path, edits }));
+    .map(([path, { text, edits }]) => ({ path, edits, basis: textBasis(text) }));
+}
+
+/**
+ * A short fingerprint of a text (length and FNV-1a): an editor keeps a fix's findings while
+ * other files change, so it checks that a file still has the text the fix's edits were made for.
+ */
+export function textBasis(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return `${text.length}:${(hash >>> 0).toString(16)}`;
 }

@@ -737,7 +737,7 @@ function planned(context: RuleContext, q: LegacyQuery, mode: QueryMode, plan: ()
     const title = p.title ?? (mode === 'await' ? 'Rewrite as awaited select() (SQLAlchemy 2.0)' : 'Rewrite as select() (SQLAlchemy 2.0)');
     const fix: Fix = { title, applicability: 'safe', edits };
     if (p.others?.length) {
-      fix.otherFiles = groupByFile(new Map(p.others.map((o) => [o.context.file.path, withImports(o.context, o.edits, o.imports, o.ormImports)])));
+      fix.otherFiles = groupByFile(new Map(p.others.map((o) => [o.context.file.path, { text: o.context.file.text, edits: withImports(o.context, o.edits, o.imports, o.ormImports) }])));
       const worse = otherFileParsingWorse(context, fix.otherFiles);
       if (worse) refuse(`the edit would make \`${worse}\` parse worse (it has syntax errors: fix them first)`);
     }
