@@ -6,7 +6,6 @@ usage: python3 multifile_harness.py LEGACY_ROOT MIGRATED_ROOT MANIFEST.json
 MANIFEST: {"cases": [{"module": "mf.listing", "name": ..., "ordered": bool, "run_async": bool}]}
 Both roots hold the same package (`mf`); models come from this directory.
 """
-import asyncio
 import importlib
 import json
 import os
@@ -14,7 +13,7 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import run_async, run_sync, seeded_template  # noqa: E402
+from harness import seeded_template, verdict_of  # noqa: E402
 
 
 def load_package(root, package, modules):
@@ -38,17 +37,9 @@ def main():
     work, template = seeded_template("am-equiv-mf-")
     verdicts = []
     for i, case in enumerate(cases):
-        name = case["name"]
-        sync_db = os.path.join(work, f"sync_{i}.db")
-        async_db = os.path.join(work, f"async_{i}.db")
-        shutil.copy(template, sync_db)
-        shutil.copy(template, async_db)
-        sync_result, sync_tables = run_sync(getattr(legacy[case["module"]], name), sync_db, case["ordered"])
-        verdict = {"module": case["module"], "name": name, "sync": sync_result}
-        if case["run_async"]:
-            async_result, async_tables = asyncio.run(run_async(getattr(migrated[case["module"]], name), async_db, case["ordered"]))
-            verdict.update(async_=async_result, equal=sync_result == async_result and sync_tables == async_tables, tablesEqual=sync_tables == async_tables)
-        verdicts.append(verdict)
+        name, module = case["name"], case["module"]
+        migrated_fn = getattr(migrated[module], name) if case["run_async"] else None
+        verdicts.append({"module": module, **verdict_of(work, template, i, name, getattr(legacy[module], name), migrated_fn, case["ordered"])})
     shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(verdicts))
 

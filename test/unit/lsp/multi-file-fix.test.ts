@@ -10,7 +10,7 @@ import type { CodeAction, Diagnostic, WorkspaceEdit } from 'vscode-languageserve
 import { cli, tempWorkspace } from '../cli/workspace';
 import { py } from '../helpers';
 import { MODELS } from '../rules/orm-models';
-import { LspClient, applyTextEdits, editsFor, makeWorkspace } from './client';
+import { type ClientOptions, type LspClient, applyTextEdits, clientPool, editsFor } from './client';
 
 const QUERIES = py`
   from sqlalchemy.orm import Session
@@ -59,8 +59,8 @@ function applied(client: LspClient, edit: WorkspaceEdit, paths: string[]): Recor
 
 describe('LSP: a fix that edits other files (Query helper with callers in two other modules)', function () {
   this.timeout(60000);
-  const clients: LspClient[] = [];
-  const roots: string[] = [];
+  const pool = clientPool();
+  const clients = pool.clients;
   let expected: Record<string, string> = {};
 
   before(async () => {
@@ -74,20 +74,8 @@ describe('LSP: a fix that edits other files (Query helper with callers in two ot
     assert.match(expected['app/stats.py'], /return db\.scalar\(select\(func\.count\(\)\)\.select_from\(queries\.active_users\(db\)\.subquery\(\)\)\)/);
   });
 
-  async function start(options: Partial<ConstructorParameters<typeof LspClient>[0]> = {}, files: Record<string, string> = FILES): Promise<LspClient> {
-    const root = makeWorkspace(files);
-    roots.push(root);
-    const client = new LspClient({ root, ...options });
-    clients.push(client);
-    await client.initialize();
-    await client.waitIndexed();
-    return client;
-  }
-
-  after(async () => {
-    for (const c of clients) if (c.proc.exitCode === null) await c.shutdown();
-    for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
-  });
+  const start = (options: Partial<ClientOptions> = {}, files: Record<string, string> = FILES) => pool.start(files, options);
+  after(() => pool.stopAll());
 
   it('the quick fix is one WorkspaceEdit over the three files, equal to `async-migrate fix`', async () => {
     const client = await start();
