@@ -2,6 +2,7 @@
 // function made async): the other files' texts come from the host through WorkspaceIndex.sources
 // (the analysis layer reads no files). Each other file is parsed once per text and looked at
 // through a RuleContext of its own, so the same rewriting code edits it.
+import { configForPath } from '../config';
 import { moduleNamesOf } from '../import-roots';
 import type { RuleContext } from '../rule';
 import { FileFacts } from '../semantics';
@@ -56,8 +57,10 @@ export function otherFileContext(context: RuleContext, path: string): RuleContex
   const file = parsedFile(sources, path, text, moduleName);
   const cached = contexts.get(path);
   if (cached && cached.file === file) return cached;
-  const facts = new FileFacts(file, context.index, context.config);
-  const other: RuleContext = { file, facts, index: facts.index, config: context.config, endpointMigration: context.endpointMigration, report: () => undefined, scoped: (nodes) => nodes };
+  // A sub-project's own configuration applies to its files.
+  const config = configForPath(context.index.config, path);
+  const facts = new FileFacts(file, context.index, config);
+  const other: RuleContext = { file, facts, index: facts.index, config, endpointMigration: context.endpointMigration, report: () => undefined, scoped: (nodes) => nodes };
   contexts.set(path, other);
   return other;
 }
