@@ -33,6 +33,7 @@ import {
 import type { ConfigProblem } from '../analysis/config';
 import { formatProblem } from '../analysis/config';
 import { analyzeFile, parseSource, summarizeSource } from '../analysis/engine';
+import { textBasis } from '../analysis/fixes/other-files';
 import { analyzeFileIncremental, type IncrementalState } from '../analysis/incremental';
 import { initParser } from '../analysis/parser';
 import type { Finding } from '../analysis/types';
@@ -641,7 +642,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     }
     this.refused.delete(doc.uri);
     const cached = this.analyses.get(doc.uri);
-    if (cached && cached.version === doc.version && !cached.stale) return cached.findings;
+    if (cached && cached.version === doc.version && !cached.stale && !otherFilesChanged(folder, cached.findings)) return cached.findings;
     const file = doc.file(folder.config);
     this.updateIndex(folder, doc.path, summarizeSource(file), folder.state === 'ready');
     // Only the top-level definitions the edits touched are re-analysed when the summary and
@@ -925,4 +926,17 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Whether a fix of findings edits another file whose text changed since it was computed (Fix.otherFiles basis). */
+function otherFilesChanged(folder: Folder, findings: readonly Finding[]): boolean {
+  for (const f of findings) {
+    for (const fix of [f.fix, ...(f.suggestions ?? [])]) {
+      for (const other of fix?.otherFiles ?? []) {
+        const text = folder.sources.textOf(other.path);
+        if (text === undefined || (other.basis !== undefined && textBasis(text) !== other.basis)) return true;
+      }
+    }
+  }
+  return false;
 }
