@@ -58,6 +58,7 @@ describe('fixes that edit other files (AM101 / AM102)', () => {
       [{ 'app/a.py': 'from app.queries import oldest\n\nHANDLERS = [oldest]\n' }, /in `app\/a\.py`: `oldest` is used as a value on line 3/],
       [{ 'app/a.py': 'from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from app.queries import oldest\n' }, /`app\/a\.py` line 3 imports `oldest` under `if TYPE_CHECKING:`/],
       [{ 'app/a.py': 'async def f(db):\n    from app.queries import oldest\n    return await oldest(db)\n' }, /`app\/a\.py` line 2 imports it inside a function or class/],
+      [{ 'app/a.py': 'from sqlalchemy.ext.asyncio import AsyncSession\nfrom app.queries import oldest\n\nasync def f(db: AsyncSession):\n    return oldest(db).id +\n' }, /in `app\/a\.py`: the call of `oldest` on line 5 has a syntax error around it/],
     ];
     for (const [callers, reason] of cases) {
       const [finding] = await helperFindings(workspace(callers));

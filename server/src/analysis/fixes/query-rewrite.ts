@@ -9,6 +9,7 @@ import type { RuleContext } from '../rule';
 import type { Flavor, FunctionFacts } from '../semantics';
 import { decoratorsPreserve, isLocalName, resolveCall, resolveExpression } from '../callee';
 import { children, decoratorsOf, dottedName, isAsyncFunction, keywordArgument, unparen, walk } from '../syntax';
+import { inErrorRegion } from '../source';
 import type { ImportBinding } from '../summary';
 import type { Fix, TextEdit } from '../types';
 import { isAwaitedExpr, makeAsyncEdits, needsParensForAwait } from './await';
@@ -1388,6 +1389,8 @@ function callsInOtherFile(home: RuleContext, other: RuleContext, name: string): 
     if (sym?.kind !== 'function' || sym.name !== name || (sym.module !== homeModule && other.index.module(sym.module)?.path !== home.file.path)) continue;
     const call = expr.parent?.type === 'call' && expr.parent.childForFieldName('function')?.id === expr.id ? expr.parent : undefined;
     if (!call) refuse(`\`${name}\` is used as a value on line ${use.startPosition.row + 1}, so not every caller can be migrated`);
+    // Half-typed code in the other file is neither judged nor edited.
+    if (inErrorRegion(call) || methodChain(call).top.hasError) refuse(`the call of \`${name}\` on line ${use.startPosition.row + 1} has a syntax error around it`);
     out.push(call);
   }
   return out;
