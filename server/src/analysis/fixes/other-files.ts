@@ -11,10 +11,13 @@ import type { FileEdits, TextEdit } from '../types';
 import type { SourceTexts } from '../workspace';
 import { applyEdits } from './edits';
 
-/** Parsed other files kept per text provider; the oldest is released beyond this many. */
-const MAX_PARSED = 64;
 /** A fix spanning more files than this is left to the user (a helper used everywhere). */
 export const MAX_OTHER_FILES = 16;
+/**
+ * Parsed other files kept per text provider (trees live in wasm memory); the least recently used
+ * is released beyond this many. One fix's files always fit, so none is released while in use.
+ */
+const MAX_PARSED = MAX_OTHER_FILES;
 
 const parsedBySources = new WeakMap<SourceTexts, Map<string, SourceFile>>();
 const contextsByFacts = new WeakMap<object, Map<string, RuleContext>>();
