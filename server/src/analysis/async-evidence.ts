@@ -16,10 +16,15 @@ import { annotationType } from './annotation';
 import { enclosingFunctionFacts, isCoroutineFunction } from './callee';
 import type { Node } from './parser';
 import { isAwaitedExpr } from './fixes/await';
-import { ASYNC_SESSION_COROUTINES } from './rules/missing-await';
 import type { FileFacts, FunctionFacts } from './semantics';
 import type { FunctionSummary } from './summary';
 import { unparen } from './syntax';
+
+/** AsyncSession methods that return coroutines (add/add_all/expunge/begin/in_transaction… do not). */
+export const ASYNC_SESSION_COROUTINES: ReadonlySet<string> = new Set([
+  'execute', 'scalar', 'scalars', 'get', 'get_one', 'commit', 'rollback', 'flush', 'refresh', 'merge', 'delete', 'close',
+  'run_sync', 'stream', 'stream_scalars', 'connection', 'invalidate', 'reset',
+]);
 
 export type ReceiverKind = 'session' | 'redis' | 'http';
 

@@ -12,7 +12,7 @@ import { awaitBlocker } from '../fixes/awaiting';
 import { legacyQueryHeads, rewriteLegacyQuery } from '../fixes/query-rewrite';
 import type { Fix, TextEdit } from '../types';
 import { findAsyncSessionDependency, SET_UP_ASYNC_INFRASTRUCTURE } from '../infrastructure/async-dependency';
-import { ASYNC_SESSION_COROUTINES } from './missing-await';
+import { ASYNC_SESSION_COROUTINES } from '../async-evidence';
 import { awaitedSessionUseProof, SAME_ON_ASYNC_SESSION } from '../async-evidence';
 
 const ASYNC_SESSION_MODULE = 'sqlalchemy.ext.asyncio';
