@@ -1,5 +1,6 @@
 // One workspace folder as the server sees it: its root, configuration (pyproject.toml merged
 // with editor settings), workspace index and indexing state.
+import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import { type AsyncMigrateConfig, type ConfigProblem, type ScopedConfig, loadPyprojectConfig } from '../analysis/config';
@@ -36,9 +37,24 @@ export class Folder {
       const open = this.openText(rel);
       if (open !== undefined) return open;
       const abs = this.absPath(rel);
-      return abs ? readPythonFile(abs).text : undefined;
+      if (!abs) return undefined;
+      // Re-read only when the file changed on disk (the engine may ask on every keystroke).
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(abs);
+      } catch {
+        this.diskTexts.delete(rel);
+        return undefined;
+      }
+      const known = this.diskTexts.get(rel);
+      if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) return known.text;
+      const text = readPythonFile(abs).text;
+      if (text === undefined) this.diskTexts.delete(rel);
+      else this.diskTexts.set(rel, { mtimeMs: stat.mtimeMs, size: stat.size, text });
+      return text;
     },
   };
+  private readonly diskTexts = new Map<string, { mtimeMs: number; size: number; text: string }>();
   private resolveReady!: () => void;
 
   constructor(

@@ -20,7 +20,12 @@ export const MAX_OTHER_FILES = 16;
 const MAX_PARSED = MAX_OTHER_FILES;
 
 const parsedBySources = new WeakMap<SourceTexts, Map<string, SourceFile>>();
-const contextsByFacts = new WeakMap<object, Map<string, RuleContext>>();
+/**
+ * The context of each parsed file, reused while the index's content (contentGeneration: names,
+ * signatures, async-ness — what the callers' facts depend on) and the configuration stay the
+ * same: its facts' caches then survive keystrokes in the file being analysed.
+ */
+const contextsByFile = new WeakMap<SourceFile, { generation: number; index: object; config: object; context: RuleContext }>();
 
 function parsedFile(sources: SourceTexts, path: string, text: string, moduleName: string): SourceFile {
   let parsed = parsedBySources.get(sources);
@@ -54,25 +59,27 @@ export function otherFileContext(context: RuleContext, path: string): RuleContex
   const sources = context.index.sources;
   const text = sources?.textOf(path);
   if (!sources || text === undefined) return undefined;
-  let contexts = contextsByFacts.get(context.facts);
-  if (!contexts) contextsByFacts.set(context.facts, (contexts = new Map()));
   const moduleName = context.index.fileByPath(path)?.moduleName ?? moduleNamesOf(path, context.config).moduleName;
   const file = parsedFile(sources, path, text, moduleName);
-  const cached = contexts.get(path);
-  if (cached && cached.file === file) return cached;
   // A sub-project's own configuration applies to its files.
   const config = configForPath(context.index.config, path);
+  const cached = contextsByFile.get(file);
+  if (cached && cached.generation === context.index.contentGeneration && cached.index === context.index && cached.config === config) return cached.context;
   const facts = new FileFacts(file, context.index, config);
   const other: RuleContext = { file, facts, index: facts.index, config, endpointMigration: context.endpointMigration, report: () => undefined, scoped: (nodes) => nodes };
-  contexts.set(path, other);
+  contextsByFile.set(file, { generation: context.index.contentGeneration, index: context.index, config, context: other });
   return other;
 }
 
-/** The path of an other file that would parse worse after its edits (PRODUCT.md §1.2), if any. */
+/**
+ * The path of an other file with syntax errors that would parse worse after its edits (PRODUCT.md
+ * §1.2), if any. Clean files are checked when the fix is applied (fixText), as the fix's own file.
+ */
 export function otherFileParsingWorse(context: RuleContext, otherFiles: readonly FileEdits[]): string | undefined {
   for (const { path, edits } of otherFiles) {
     const other = otherFileContext(context, path);
     if (!other) return path;
+    if (!other.file.root.hasError) continue;
     const after = SourceFile.parse(path, other.file.moduleName, applyEdits(other.file.text, edits));
     try {
       if (syntaxErrorCount(after.root) > syntaxErrorCount(other.file.root)) return path;

@@ -778,15 +778,18 @@ function planMakeAsync(context: RuleContext, q: LegacyQuery): Plan {
   const otherEdits = new Map<RuleContext, TextEdit[]>();
   let awaited = 0;
   for (const { context: where, call, where: path } of callsInWorkspace(context, fn, 'is imported by other files')) {
-    const at = call.startPosition.row + 1;
-    let def: Node | null = call.parent;
-    while (def && def.type !== 'function_definition') def = def.parent;
-    const caller = def?.childForFieldName('name')?.text;
-    const line = path ? `${path}:${at}` : `line ${at}`;
-    const who = caller ? `\`${caller}\` (${line})` : line;
-    if (isAwaitedExpr(call)) refuse(`${who} already awaits \`${name}\`, which is sync`);
+    // Named only when refusing (climbing `.parent` descends from the root each time).
+    const who = () => {
+      const at = call.startPosition.row + 1;
+      let def: Node | null = call.parent;
+      while (def && def.type !== 'function_definition') def = def.parent;
+      const caller = def?.childForFieldName('name')?.text;
+      const line = path ? `${path}:${at}` : `line ${at}`;
+      return caller ? `\`${caller}\` (${line})` : line;
+    };
+    if (isAwaitedExpr(call)) refuse(`${who()} already awaits \`${name}\`, which is sync`);
     const blocker = awaitBlocker(where.facts, call);
-    if (blocker) refuse(`${who} calls \`${name}\` and cannot await it once it is async: ${blocker}`);
+    if (blocker) refuse(`${who()} calls \`${name}\` and cannot await it once it is async: ${blocker}`);
     const edits = awaitEdits(call);
     awaited++;
     if (!path) callEdits.push(...edits);
@@ -1369,31 +1372,57 @@ function callsInWorkspace(context: RuleContext, fn: FunctionFacts, what: string)
 
 const IMPORT_STATEMENTS = ['import_statement', 'import_from_statement', 'future_import_statement'];
 
+/** callsInOtherFile's answers per other file's context (reused while that context is: same text, same index content). */
+const otherFileCalls = new WeakMap<RuleContext, Map<string, Node[] | { refusal: string }>>();
+
 /** The calls in another file of the function `name` defined in home's file (by name, by alias or through its module). */
 function callsInOtherFile(home: RuleContext, other: RuleContext, name: string): Node[] {
+  let answers = otherFileCalls.get(other);
+  if (!answers) otherFileCalls.set(other, (answers = new Map()));
+  const key = `${home.file.path}\0${name}`;
+  let answer = answers.get(key);
+  if (!answer) {
+    try {
+      answer = findCallsInOtherFile(home, other, name);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      answer = { refusal: error.message };
+    }
+    answers.set(key, answer);
+  }
+  if ('refusal' in answer) refuse(answer.refusal);
+  return answer;
+}
+
+function findCallsInOtherFile(home: RuleContext, other: RuleContext, name: string): Node[] {
   const homeModule = home.index.fileByPath(home.file.path)?.moduleName ?? home.file.moduleName;
   const summary = other.index.fileByPath(other.file.path);
   // The local names the function may be bound to: its own (star imports, `module.name`) and aliases.
   const locals = new Set([name]);
   for (const b of summary?.imports ?? []) if (b.name === name) locals.add(b.local);
+  const { text, root } = other.file;
   const out: Node[] = [];
-  for (const use of other.facts.descendantsOfType(other.file.root, 'identifier')) {
-    if (!locals.has(use.text)) continue;
-    let holder = use.parent;
-    while (holder && (holder.type === 'dotted_name' || holder.type === 'aliased_import')) holder = holder.parent;
-    if (holder && IMPORT_STATEMENTS.includes(holder.type)) continue;
-    const parent = use.parent!;
-    if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === use.id) continue;
-    const expr = parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === use.id ? parent : use;
-    const sym = resolveExpression(other.facts, expr);
-    if (sym?.kind !== 'function' || sym.name !== name || (sym.module !== homeModule && other.index.module(sym.module)?.path !== home.file.path)) continue;
-    const call = expr.parent?.type === 'call' && expr.parent.childForFieldName('function')?.id === expr.id ? expr.parent : undefined;
-    if (!call) refuse(`\`${name}\` is used as a value on line ${use.startPosition.row + 1}, so not every caller can be migrated`);
-    // Half-typed code in the other file is neither judged nor edited.
-    if (inErrorRegion(call) || methodChain(call).top.hasError) refuse(`the call of \`${name}\` on line ${use.startPosition.row + 1} has a syntax error around it`);
-    out.push(call);
+  // Found from the text, then confirmed on the tree: cheaper than visiting every identifier.
+  for (const local of locals) {
+    for (const match of text.matchAll(new RegExp(`(?<![\\w.])${local}\\b|(?<=\\.[ \\t]*)${local}\\b`, 'g'))) {
+      const use = root.descendantForIndex(match.index!, match.index! + local.length);
+      if (use?.type !== 'identifier' || use.text !== local) continue;
+      let holder = use.parent;
+      while (holder && (holder.type === 'dotted_name' || holder.type === 'aliased_import')) holder = holder.parent;
+      if (holder && IMPORT_STATEMENTS.includes(holder.type)) continue;
+      const parent = use.parent!;
+      if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === use.id) continue;
+      const expr = parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === use.id ? parent : use;
+      const sym = resolveExpression(other.facts, expr);
+      if (sym?.kind !== 'function' || sym.name !== name || (sym.module !== homeModule && other.index.module(sym.module)?.path !== home.file.path)) continue;
+      const call = expr.parent?.type === 'call' && expr.parent.childForFieldName('function')?.id === expr.id ? expr.parent : undefined;
+      if (!call) refuse(`\`${name}\` is used as a value on line ${use.startPosition.row + 1}, so not every caller can be migrated`);
+      // Half-typed code in the other file is neither judged nor edited.
+      if (inErrorRegion(call) || methodChain(call).top.hasError) refuse(`the call of \`${name}\` on line ${use.startPosition.row + 1} has a syntax error around it`);
+      out.push(call);
+    }
   }
-  return out;
+  return out.sort((a, b) => a.startIndex - b.startIndex);
 }
 
 /** Every call of fn in this file; refuses where the name is used otherwise (passed as a value) or may mean something else. */
