@@ -95,6 +95,21 @@ describe('LSP: a fix that edits other files (Query helper with callers in two ot
     assert.deepStrictEqual(applied(client, fix.edit, Object.keys(expected)), expected);
   });
 
+  it('edits an open caller as its buffer stands (unsaved text), at its version', async () => {
+    const client = clients[0];
+    const unsaved = LISTING.replace('def names', '# typed, not saved\ndef names');
+    const listingUri = await client.open('app/listing.py', unsaved, 7);
+    const uri = client.uri('app/queries.py');
+    const diagnostics = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'AM102'));
+    const actions = await codeActions(client, uri, diagnostics.find((d) => d.code === 'AM102')!, ['quickfix']);
+    const fix = actions.find((a) => a.title.startsWith('Return a select() from `active_users`'));
+    assert.ok(fix?.edit, `offered: ${actions.map((a) => a.title).join(' | ')}`);
+    const listing = editsFor(fix.edit, listingUri);
+    assert.strictEqual(listing.version, 7);
+    assert.strictEqual(applyTextEdits(unsaved, listing.edits), expected['app/listing.py'].replace('def names', '# typed, not saved\ndef names'));
+    await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: listingUri } });
+  });
+
   it('the safe fix-all (resolved lazily) makes a plain def async and awaits its caller in another module, as `async-migrate fix` does', async () => {
     const files = {
       ...FILES,
