@@ -131,7 +131,6 @@ function planFixes(ws: CliWorkspace, runOptions: RunOptions, unsafe: boolean, co
   const editedBy = new Map<string, string[]>();
   const groups: string[][] = [];
   const texts = ws.project.texts;
-  ws.project.index.sources = { textOf: (p) => texts.get(p) };
   for (const rel of ws.targets) {
     const before = texts.get(rel)!;
     let result;
