@@ -33,6 +33,7 @@ import {
 import type { ConfigProblem } from '../analysis/config';
 import { formatProblem } from '../analysis/config';
 import { analyzeFile, parseSource, summarizeSource, summarizeSourceIncremental } from '../analysis/engine';
+import { textBasis } from '../analysis/fixes/other-files';
 import { analyzeFileIncremental, type IncrementalState } from '../analysis/incremental';
 import { initParser } from '../analysis/parser';
 import type { SourceFile } from '../analysis/source';
@@ -226,7 +227,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
         : params.rootPath
           ? [{ uri: 'file://' + params.rootPath, name: path.basename(params.rootPath) }]
           : [];
-    for (const f of folders) this.folders.set(f.uri, Folder.fromUri(f.uri, f.name));
+    for (const f of folders) this.addFolder(Folder.fromUri(f.uri, f.name));
     for (const key of ['editDelayMs', 'dependentsDelayMs', 'settleDelayMs'] as const) {
       const value = this.initOptions[key];
       if (typeof value === 'number' && value >= 0) this.options[key] = value;
@@ -273,7 +274,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
           }
           for (const added of e.added) {
             const folder = Folder.fromUri(added.uri, added.name);
-            this.folders.set(added.uri, folder);
+            this.addFolder(folder);
             await this.loadFolderSettings(folder);
             void this.indexFolder(folder);
           }
@@ -288,6 +289,15 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
   }
 
   // ------------------------------------------------------------------ folders & settings
+
+  private addFolder(folder: Folder): void {
+    this.folders.set(folder.uri, folder);
+    // Fixes that edit other files read the open buffers first (what the user sees).
+    folder.openText = (rel) => {
+      for (const doc of this.docs.values()) if (doc.path === rel && this.folderOf(doc.uri) === folder) return doc.text;
+      return undefined;
+    };
+  }
 
   folderOf(uri: string): Folder {
     const fsPath = uriToPath(uri);
@@ -391,6 +401,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     folder.filesTotal = files.length;
     // A fresh index: summaries of files that are gone must not linger.
     folder.index = new WorkspaceIndex(folder.config);
+    folder.index.sources = folder.sources;
     this.folderChanges.fire(folder);
     this.notifyStatus();
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
@@ -644,7 +655,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     }
     this.refused.delete(doc.uri);
     const cached = this.analyses.get(doc.uri);
-    if (cached && cached.version === doc.version && !cached.stale) return cached.findings;
+    if (cached && cached.version === doc.version && !cached.stale && !otherFilesChanged(folder, cached.findings)) return cached.findings;
     const file = doc.file(folder.config);
     this.updateIndex(folder, doc.path, this.summarizeOpenDocument(doc, file), folder.state === 'ready');
     // Only the top-level definitions the edits touched are re-analysed when the summary and
@@ -928,4 +939,17 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Whether a fix of findings edits another file whose text changed since it was computed (Fix.otherFiles basis). */
+function otherFilesChanged(folder: Folder, findings: readonly Finding[]): boolean {
+  for (const f of findings) {
+    for (const fix of [f.fix, ...(f.suggestions ?? [])]) {
+      for (const other of fix?.otherFiles ?? []) {
+        const text = folder.sources.textOf(other.path);
+        if (text === undefined || (other.basis !== undefined && textBasis(text) !== other.basis)) return true;
+      }
+    }
+  }
+  return false;
 }
