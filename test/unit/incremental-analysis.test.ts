@@ -278,6 +278,40 @@ describe('incremental analysis per definition = from-scratch analysis', function
     }
   });
 
+  it('typing inside one method of a class re-summarises that method only (and equals a from-scratch summary)', async () => {
+    const project = await loadProject(path.join(ROOT, 'examples/gym-app'));
+    const method = (name: string, body: string) => `    async def ${name}(self, db: AsyncSession, item_id: int):\n        ${body}\n        return item_id\n\n`;
+    let text = `from sqlalchemy.ext.asyncio import AsyncSession\n\n\nclass Service:\n    model = None\n\n${method('get', 'x = 1')}${method('update', 'db.add(self.model)  # note')}    @staticmethod\n${method('delete', 'await db.commit()')}\n\ndef after():\n    pass\n`;
+    let at = text.indexOf('# note') + '# note'.length;
+    let state: SummaryState | undefined;
+    let checked = 0;
+    for (let i = 0; i < 10; i++) {
+      if (i > 0) {
+        // Typing in a comment, a line break, a statement that adds an attribute (`self.cache`).
+        const typed = i % 4 === 0 ? '\n        #' : i === 5 ? '\n        self.cache = db  #' : 'x';
+        text = text.slice(0, at) + typed + text.slice(at);
+        at += typed.length;
+      }
+      const { file } = parseSource('app/services/typing.py', text, project.config);
+      try {
+        const result = summarizeSourceIncremental(file, state);
+        state = result.state;
+        assertSameSummary(result.summary, summarizeSource(file), () => `after ${i} keystrokes:\n${text}`);
+        assert.deepStrictEqual(Object.keys(result.summary.classes.Service.methods), ['get', 'update', 'delete']);
+        if (i >= 5) assert.ok(result.summary.classes.Service.attributes?.includes('cache'), 'the new attribute is in the class summary');
+        assert.ok(!file.root.hasError, `keystroke ${i} broke the file:\n${text}`);
+        if (i > 0) {
+          assert.strictEqual(result.summarised, 1, `keystroke ${i} re-summarised ${result.summarised} definitions`);
+          assert.strictEqual(result.methodsSummarised, 1, `keystroke ${i} re-summarised ${result.methodsSummarised} methods`);
+          checked++;
+        }
+      } finally {
+        file.dispose();
+      }
+    }
+    assert.strictEqual(checked, 9);
+  });
+
   // The test must exercise the incremental path, not only full re-analyses (a broken module-level
   // statement or an edited import makes the analyses after it full, which is right but proves nothing).
   it('took the incremental path often, re-analysing few definitions', () => {

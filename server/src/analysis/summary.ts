@@ -458,11 +458,11 @@ export interface DefinitionPart {
 
 const DEFINITION_STATEMENTS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
 
-function definitionPart(stmt: Node, file: SourceFile, isPackage: boolean): DefinitionPart {
+function definitionPart(stmt: Node, file: SourceFile, isPackage: boolean, summarizeMethod?: MethodSummarizer): DefinitionPart {
   const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
   const part: DefinitionPart = { nestedImports: [], globals: [], walrusNames: [] };
   if (def?.type === 'function_definition') part.function = functionSummary(def, file);
-  else if (def?.type === 'class_definition') part.class = classSummary(def, file);
+  else if (def?.type === 'class_definition') part.class = classSummary(def, file, summarizeMethod);
   const text = file.text;
   const mentions = (word: string) => {
     const at = text.indexOf(word, stmt.startIndex);
@@ -499,7 +499,10 @@ function relationshipSummary(call: Node): RelationshipSummary | undefined {
   return { target, collection, lazy };
 }
 
-function classSummary(cls: Node, file?: SourceFile): ClassSummary {
+/** Summarises a method: stmt is its statement in the class body (decorators included), def its function_definition. */
+type MethodSummarizer = (stmt: Node, def: Node) => FunctionSummary;
+
+function classSummary(cls: Node, file?: SourceFile, summarizeMethod: MethodSummarizer = (_, def) => functionSummary(def, file)): ClassSummary {
   const name = cls.childForFieldName('name')!.text;
   const superclasses = cls.childForFieldName('superclasses');
   // A subscripted base (`AsyncBaseRepository[Model, Schema]`, `Generic[T]`) is its class.
@@ -513,7 +516,7 @@ function classSummary(cls: Node, file?: SourceFile): ClassSummary {
   for (const stmt of body ? children(body) : []) {
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type === 'function_definition') {
-      const s = functionSummary(def, file);
+      const s = summarizeMethod(stmt, def);
       methods[s.name] = s;
       continue;
     }
@@ -768,6 +771,25 @@ export interface SummaryState extends ChunkedText {
   readonly isPackage: boolean;
   /** The part of each top-level definition, by its start offset. */
   readonly parts: Map<number, { chunk: Chunk; part: DefinitionPart }>;
+  /** The methods of the classes summarised last time, by their statement's type and text (MethodCache). */
+  readonly methods: MethodCache;
+}
+
+/**
+ * Method summaries by their statement's type and text: a method's summary depends on its own
+ * statement alone, positions aside, so editing one method of a large class re-summarises that
+ * method and re-places the others (placeMethod).
+ */
+type MethodCache = Map<string, { summary: FunctionSummary; stmtStart: number }>;
+
+/** A cached method summary at its statement's new place (key order kept). */
+function placeMethod(cached: { summary: FunctionSummary; stmtStart: number }, stmt: Node, def: Node, file: SourceFile): FunctionSummary {
+  const shift = stmt.startIndex - cached.stmtStart;
+  const nameStart = cached.summary.nameStart + shift;
+  const nameEnd = cached.summary.nameEnd + shift;
+  const placed = { ...cached.summary, line: def.startPosition.row + 1, nameStart, nameEnd, nameRange: file.rangeOf(nameStart, nameEnd) };
+  keepPositionFreeJson(cached.summary, placed);
+  return placed;
 }
 
 export interface IncrementalSummary {
@@ -775,6 +797,8 @@ export interface IncrementalSummary {
   state: SummaryState;
   /** Top-level definitions summarised again (the others' parts were reused). */
   summarised: number;
+  /** Methods of those summarised again (the others were re-placed from the method cache). */
+  methodsSummarised: number;
 }
 
 /**
@@ -787,7 +811,8 @@ export interface IncrementalSummary {
 export function summarizeIncremental(file: SourceFile, isPackage: boolean, previous: SummaryState | undefined): IncrementalSummary {
   const chunks = chunksOf(file);
   const reusable = new Map<number, { chunk: Chunk; part: DefinitionPart }>();
-  if (previous && previous.path === file.path && previous.moduleName === file.moduleName && previous.isPackage === isPackage) {
+  const sameModule = previous !== undefined && previous.path === file.path && previous.moduleName === file.moduleName && previous.isPackage === isPackage;
+  if (previous && sameModule) {
     const move = moveChunks(previous, file, chunks);
     for (const [old, chunk] of move.unchanged) {
       const entry = previous.parts.get(old.start);
@@ -800,19 +825,35 @@ export function summarizeIncremental(file: SourceFile, isPackage: boolean, previ
   const byStart = new Map(chunks.map((c) => [c.start, c]));
   const parts = new Map<number, { chunk: Chunk; part: DefinitionPart }>();
   let summarised = 0;
+  const previousMethods: MethodCache = previous && sameModule ? previous.methods : new Map();
+  const methods: MethodCache = new Map();
+  let methodsSummarised = 0;
+  const summarizeMethod: MethodSummarizer = (stmt, def) => {
+    if (stmt.hasError) return functionSummary(def, file);
+    const key = `${stmt.type}\u0000${file.text.slice(stmt.startIndex, stmt.endIndex)}`;
+    const cached = methods.get(key) ?? previousMethods.get(key);
+    if (cached) {
+      methods.set(key, cached);
+      return placeMethod(cached, stmt, def, file);
+    }
+    const summary = functionSummary(def, file);
+    methods.set(key, { summary, stmtStart: stmt.startIndex });
+    methodsSummarised++;
+    return summary;
+  };
   const summary = summarizeWithParts(file, isPackage, (stmt) => {
     const reused = reusable.get(stmt.startIndex);
     const chunk = byStart.get(stmt.startIndex);
     let part: DefinitionPart;
     if (reused && reused.chunk.type === stmt.type && reused.chunk.end === stmt.endIndex) part = reused.part;
     else {
-      part = definitionPart(stmt, file, isPackage);
+      part = definitionPart(stmt, file, isPackage, summarizeMethod);
       summarised++;
     }
     if (chunk) parts.set(chunk.start, { chunk, part });
     return part;
   });
-  return { summary, state: { text: file.text, chunks, lineStarts: file.lineStarts, path: file.path, moduleName: file.moduleName, isPackage, parts }, summarised };
+  return { summary, state: { text: file.text, chunks, lineStarts: file.lineStarts, path: file.path, moduleName: file.moduleName, isPackage, parts, methods }, summarised, methodsSummarised };
 }
 
 function moveRange(range: Range, lines: number): Range {
