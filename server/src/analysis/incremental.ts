@@ -18,7 +18,7 @@ import type { Finding, Fix, Position, RelatedInfo, TextEdit } from './types';
 import type { WorkspaceIndex } from './workspace';
 
 /** One top-level statement of the module (or comment), by offsets. */
-interface Chunk {
+export interface Chunk {
   start: number;
   end: number;
   /** End of the chunk's last line (before its line break): a trailing comment belongs to it. */
@@ -49,7 +49,7 @@ export interface IncrementalResult {
 
 const DEFINITION_TYPES = new Set(['function_definition', 'class_definition', 'decorated_definition', 'comment']);
 
-function chunksOf(file: SourceFile): Chunk[] {
+export function chunksOf(file: SourceFile): Chunk[] {
   const text = file.text;
   const out: Chunk[] = [];
   for (const node of file.root.children as (Node | null)[]) {
@@ -88,6 +88,20 @@ function chunkIndexAt(chunks: Chunk[], offset: number): number {
   return low;
 }
 
+/** The findings as published, finished (engine.ts) on copies: raw findings stay reusable. */
+export function finishCopies(file: SourceFile, config: AsyncMigrateConfig, raw: Finding[]): Finding[] {
+  return finishFindings(file, config, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)));
+}
+
+/** True when `previous` still holds for file (its context is the same): analyzeFileIncremental reuses it. */
+export function reusesPrevious(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState | undefined, options: RunOptions = {}): boolean {
+  return sameContext(previous, contextKey(file, chunksOf(file), index), config, options);
+}
+
+function sameContext(previous: IncrementalState | undefined, key: string, config: AsyncMigrateConfig, options: RunOptions): previous is IncrementalState {
+  return !!previous && previous.key === key && previous.config === config && JSON.stringify(previous.options) === JSON.stringify(options);
+}
+
 /**
  * Analyses file, reusing `previous` (the state of the same document's last analysis) where the
  * edit left top-level statements unchanged. Equal to analyzeFile(file, …) (incremental.test.ts).
@@ -101,13 +115,12 @@ export function analyzeFileIncremental(
 ): IncrementalResult {
   const chunks = chunksOf(file);
   const key = contextKey(file, chunks, index);
-  // The state keeps the raw findings; the published ones are finished (engine.ts) on copies.
-  const publish = (raw: Finding[]) => finishFindings(file, config, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)));
+  const publish = (raw: Finding[]) => finishCopies(file, config, raw);
   const full = (): IncrementalResult => {
     const raw = runRules(file, index, config, options, undefined, true);
     return { findings: publish(raw), state: { text: file.text, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw }, reanalysed: chunks.length, chunks: chunks.length, full: true };
   };
-  if (!previous || previous.key !== key || previous.config !== config || JSON.stringify(previous.options) !== JSON.stringify(options)) return full();
+  if (!sameContext(previous, key, config, options)) return full();
 
   const oldText = previous.text;
   const newText = file.text;
@@ -186,7 +199,8 @@ function chunkHolding(chunks: Chunk[], offset: number): Chunk | undefined {
   return c && c.start <= offset ? c : undefined;
 }
 
-function chunkScope(dirty: Chunk[], clean: Chunk[]): RuleScope {
+/** The scope of definition-local rules re-run over `dirty` (sorted); `clean` are the other chunks. */
+export function chunkScope(dirty: Chunk[], clean: Chunk[]): RuleScope {
   return {
     // A finding belongs to the chunk holding its start; outside the clean ones it is recomputed.
     contains: (offset) => !chunkHolding(clean, offset),

@@ -1,0 +1,63 @@
+// Findings for a range of a file, without analysing every definition: what a code action or a
+// hover at the cursor needs when the analysis of the version typed has not run (yet), and would
+// re-analyse the whole file (its summary or module-level statements changed). Definition-local
+// rules (rule.ts RuleLocality) run over the top-level statements overlapping the range only,
+// file-wide rules over the whole file (or their findings are reused for the same text). In those
+// statements the result is exactly what analyzeFile gives there (range-analysis.test.ts). Pure.
+import type { AsyncMigrateConfig } from './config';
+import { type RunOptions, fixesNotCheckedInBrokenFile, ruleEnabled, runRules, sortFindings } from './engine';
+import { chunkScope, chunksOf, finishCopies } from './incremental';
+import { RULES } from './rules/registry';
+import type { SourceFile } from './source';
+import type { Finding } from './types';
+import type { WorkspaceIndex } from './workspace';
+
+export interface RangeAnalysis {
+  /**
+   * Finished and sorted: the findings of a full analysis that start in the statements analysed
+   * (from `start` to `end`), and those of file-wide rules (and file-wide parts) anywhere.
+   */
+  findings: Finding[];
+  /** Extent of the top-level statements analysed (empty when the range touches none). */
+  start: number;
+  end: number;
+  /** Raw findings of the file-wide rules: reusable for the same text, index content and config. */
+  fileWide: Finding[];
+}
+
+const FILE_RULES = RULES.filter((r) => r.locality === 'file').map((r) => r.code);
+
+/**
+ * Analyses the top-level statements of file overlapping [start, end]. `fileWide` are the raw
+ * findings of the file-wide rules for this very text, index content and config (a previous
+ * `fileWide`), else they are computed. undefined when the answer cannot be exact without the
+ * whole file: in a file with syntax errors, whether fixes are offered depends on how many the
+ * whole file has (engine.ts), unless what is known already exceeds the limit.
+ */
+export function analyzeRange(
+  file: SourceFile,
+  index: WorkspaceIndex,
+  config: AsyncMigrateConfig,
+  start: number,
+  end: number,
+  options: RunOptions = {},
+  fileWide?: Finding[],
+): RangeAnalysis | undefined {
+  const chunks = chunksOf(file);
+  const touched = chunks.filter((c) => c.start <= end && start <= c.lineEnd);
+  const others = chunks.filter((c) => !touched.includes(c));
+  // Definition-local rules (and the file-wide parts of some) in the statements touched...
+  const local = runRules(file, index, config, { ...options, ignore: [...(options.ignore ?? []), ...FILE_RULES] }, chunkScope(touched, others), true);
+  // ...and the file-wide rules, as selected (ruleEnabled already applied the CI policy).
+  const enabled = FILE_RULES.filter((code) => ruleEnabled(code, config, options));
+  fileWide ??= enabled.length ? runRules(file, index, config, { ...options, ci: false, select: enabled, ignore: undefined }, undefined, true) : [];
+  const raw = sortFindings([...local, ...fileWide]);
+  // In a broken file, fixes survive only after a check whose limit counts the whole file's fixes.
+  if (file.root.hasError && raw.some((f) => f.fix || f.suggestions?.length) && !fixesNotCheckedInBrokenFile(raw)) return undefined;
+  return {
+    findings: finishCopies(file, config, raw),
+    start: touched.length ? touched[0].start : start,
+    end: touched.length ? touched[touched.length - 1].lineEnd : start,
+    fileWide,
+  };
+}
