@@ -17,20 +17,23 @@ export class InputQueue {
   }
 
   /**
-   * Resolves once no message was dispatched during two turns of the event loop. vscode-jsonrpc
-   * dispatches one queued message per setImmediate, and bytes read in a poll phase are queued
-   * behind an immediate scheduled before them: a message already received (or arriving while
-   * the caller computed) is dispatched within those two turns, before this resolves.
+   * Resolves once no message was dispatched during QUIET_TURNS turns of the event loop. A message
+   * read in a poll phase reaches the handlers two immediates later (vscode-jsonrpc's reader
+   * decodes behind a semaphore that runs on setImmediate, then the connection dispatches one
+   * queued message per setImmediate): a message already received, or arriving while the caller
+   * computed, is dispatched before this resolves.
    */
   async drained(): Promise<void> {
     for (;;) {
       const seen = this.dispatched;
-      await nextTurn();
-      await nextTurn();
+      for (let turn = 0; turn < QUIET_TURNS; turn++) await nextTurn();
       if (this.dispatched === seen) return;
     }
   }
 }
+
+/** Two hops per message (see drained), and a margin. */
+const QUIET_TURNS = 4;
 
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
