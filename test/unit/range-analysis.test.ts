@@ -1,11 +1,12 @@
 // analyzeRange (analysis/range-analysis.ts) answers code actions and hovers from the top-level
 // statements at the cursor: there it must give exactly the findings of a from-scratch analysis,
 // and every finding a full analysis has over the range asked, on real-shaped files after random
-// edits (broken code included). Seeded; rerun a failure with AM_FUZZ_SEED=<seed>.
+// edits (broken code included); and the analysis that follows, given the file-wide findings the
+// range computed, equals a full one. Seeded; rerun a failure with AM_FUZZ_SEED=<seed>.
 import * as assert from 'assert';
 import * as path from 'path';
 import { parseSource, runRules, summarizeSource } from '../../server/src/analysis/engine';
-import { chunksOf } from '../../server/src/analysis/incremental';
+import { analyzeFileIncremental, chunksOf } from '../../server/src/analysis/incremental';
 import { initParser } from '../../server/src/analysis/parser';
 import { analyzeRange } from '../../server/src/analysis/range-analysis';
 import type { Finding } from '../../server/src/analysis/types';
@@ -70,6 +71,8 @@ describe('analyzeRange = a full analysis over the statements at the range', func
               for (const f of range.findings) assert.ok(fullKeys.has(key(f)), `${where}: not in a full analysis: ${show([f])}`);
               stats.findingsCompared += want.length;
             }
+            // The analysis of the same text that follows takes the file-wide findings over.
+            if (fileWide) assert.deepStrictEqual(analyzeFileIncremental(file, project.index, project.config, undefined, {}, fileWide).findings, full, `${rel} after ${step} edits: full analysis with the range's file-wide findings`);
           } finally {
             file.dispose();
           }

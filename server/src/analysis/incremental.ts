@@ -10,9 +10,10 @@
 // are always re-analysed; in a file with errors, the check that a fix parses no worse (which
 // reads the whole file) runs over the combined findings. Pure: text in, findings out.
 import type { AsyncMigrateConfig } from './config';
-import { type RunOptions, finishFindings, isFileWide, runRules, sortFindings } from './engine';
+import { type RunOptions, finishFindings, isFileWide, ruleEnabled, runRules, sortFindings } from './engine';
 import type { Node } from './parser';
 import type { RuleScope } from './rule';
+import { RULES } from './rules/registry';
 import { type SourceFile, positionAt } from './source';
 import type { Finding, Fix, Position, RelatedInfo, TextEdit } from './types';
 import type { WorkspaceIndex } from './workspace';
@@ -102,9 +103,32 @@ function sameContext(previous: IncrementalState | undefined, key: string, config
   return !!previous && previous.key === key && previous.config === config && JSON.stringify(previous.options) === JSON.stringify(options);
 }
 
+const FILE_RULES = RULES.filter((r) => r.locality === 'file').map((r) => r.code);
+
+/**
+ * runRules (raw) with the findings of the file-wide rules (RuleLocality 'file') given, when
+ * computed already for this text, index and config (analysis/range-analysis.ts), else run.
+ */
+export function runRulesWith(
+  file: SourceFile,
+  index: WorkspaceIndex,
+  config: AsyncMigrateConfig,
+  options: RunOptions,
+  scope: RuleScope | undefined,
+  fileWide?: Finding[],
+): { raw: Finding[]; fileWide: Finding[] } {
+  const others = runRules(file, index, config, { ...options, ignore: [...(options.ignore ?? []), ...FILE_RULES] }, scope, true);
+  // Selected as runRules would (ruleEnabled applies the CI policy, so `ci` is not passed twice).
+  const enabled = FILE_RULES.filter((code) => ruleEnabled(code, config, options));
+  fileWide ??= enabled.length ? runRules(file, index, config, { ...options, ci: false, select: enabled, ignore: undefined }, undefined, true) : [];
+  return { raw: sortFindings([...others, ...fileWide]), fileWide };
+}
+
 /**
  * Analyses file, reusing `previous` (the state of the same document's last analysis) where the
  * edit left top-level statements unchanged. Equal to analyzeFile(file, …) (incremental.test.ts).
+ * `fileWide`: the raw findings of the file-wide rules for this very text, index and config, when
+ * a code action or hover computed them already (runRulesWith).
  */
 export function analyzeFileIncremental(
   file: SourceFile,
@@ -112,12 +136,14 @@ export function analyzeFileIncremental(
   config: AsyncMigrateConfig,
   previous: IncrementalState | undefined,
   options: RunOptions = {},
+  fileWide?: Finding[],
 ): IncrementalResult {
   const chunks = chunksOf(file);
   const key = contextKey(file, chunks, index);
   const publish = (raw: Finding[]) => finishCopies(file, config, raw);
+  const run = (scope: RuleScope | undefined) => (fileWide ? runRulesWith(file, index, config, options, scope, fileWide).raw : runRules(file, index, config, options, scope, true));
   const full = (): IncrementalResult => {
-    const raw = runRules(file, index, config, options, undefined, true);
+    const raw = run(undefined);
     return { findings: publish(raw), state: { text: file.text, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw }, reanalysed: chunks.length, chunks: chunks.length, full: true };
   };
   if (!sameContext(previous, key, config, options)) return full();
@@ -187,7 +213,7 @@ export function analyzeFileIncremental(
   const cleanNew = new Set([...cleanOld.values()].filter((c) => !dirtyAfterAll.has(c)));
   const dirty = chunks.filter((c) => !cleanNew.has(c));
   const scope = chunkScope(dirty, chunks.filter((c) => cleanNew.has(c)));
-  const raw = runRules(file, index, config, options, scope, true);
+  const raw = run(scope);
   for (const [chunk, list] of reused) if (cleanNew.has(chunk)) raw.push(...list);
   sortFindings(raw);
   return { findings: publish(raw), state: { text: newText, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw }, reanalysed: dirty.length, chunks: chunks.length, full: false };

@@ -5,9 +5,8 @@
 // file-wide rules over the whole file (or their findings are reused for the same text). In those
 // statements the result is exactly what analyzeFile gives there (range-analysis.test.ts). Pure.
 import type { AsyncMigrateConfig } from './config';
-import { type RunOptions, fixesNotCheckedInBrokenFile, ruleEnabled, runRules, sortFindings } from './engine';
-import { chunkScope, chunksOf, finishCopies } from './incremental';
-import { RULES } from './rules/registry';
+import { type RunOptions, fixesNotCheckedInBrokenFile } from './engine';
+import { chunkScope, chunksOf, finishCopies, runRulesWith } from './incremental';
 import type { SourceFile } from './source';
 import type { Finding } from './types';
 import type { WorkspaceIndex } from './workspace';
@@ -24,8 +23,6 @@ export interface RangeAnalysis {
   /** Raw findings of the file-wide rules: reusable for the same text, index content and config. */
   fileWide: Finding[];
 }
-
-const FILE_RULES = RULES.filter((r) => r.locality === 'file').map((r) => r.code);
 
 /**
  * Analyses the top-level statements of file overlapping [start, end]. `fileWide` are the raw
@@ -46,18 +43,15 @@ export function analyzeRange(
   const chunks = chunksOf(file);
   const touched = chunks.filter((c) => c.start <= end && start <= c.lineEnd);
   const others = chunks.filter((c) => !touched.includes(c));
-  // Definition-local rules (and the file-wide parts of some) in the statements touched...
-  const local = runRules(file, index, config, { ...options, ignore: [...(options.ignore ?? []), ...FILE_RULES] }, chunkScope(touched, others), true);
-  // ...and the file-wide rules, as selected (ruleEnabled already applied the CI policy).
-  const enabled = FILE_RULES.filter((code) => ruleEnabled(code, config, options));
-  fileWide ??= enabled.length ? runRules(file, index, config, { ...options, ci: false, select: enabled, ignore: undefined }, undefined, true) : [];
-  const raw = sortFindings([...local, ...fileWide]);
+  // Definition-local rules (and the file-wide parts of some) in the statements touched, and the
+  // file-wide rules over the whole file.
+  const { raw, fileWide: wide } = runRulesWith(file, index, config, options, chunkScope(touched, others), fileWide);
   // In a broken file, fixes survive only after a check whose limit counts the whole file's fixes.
   if (file.root.hasError && raw.some((f) => f.fix || f.suggestions?.length) && !fixesNotCheckedInBrokenFile(raw)) return undefined;
   return {
     findings: finishCopies(file, config, raw),
     start: touched.length ? touched[0].start : start,
     end: touched.length ? touched[touched.length - 1].lineEnd : start,
-    fileWide,
+    fileWide: wide,
   };
 }

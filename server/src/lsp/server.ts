@@ -666,7 +666,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     // Only the top-level definitions the edits touched are re-analysed when the summary and
     // module-level statements are unchanged; a dependency change moves the index's content
     // generation, which makes it a full analysis.
-    const { findings, state } = analyzeFileIncremental(file, folder.index, folder.config, cached?.state);
+    const { findings, state } = analyzeFileIncremental(file, folder.index, folder.config, cached?.state, {}, this.fileWideDone(folder, doc, file));
     this.analyses.set(doc.uri, { version: doc.version, findings, state, stale: false });
     return findings;
   }
@@ -694,13 +694,17 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     // When the analysis reuses the last one, it re-runs only the edited definitions: cheap, and
     // it is what the diagnostics of this version need next.
     if (reusesPrevious(file, folder.index, folder.config, cached?.state)) return this.completeFindings(doc);
-    const work = this.rangeWork.get(doc.uri);
-    const reusable = work && work.file === file && work.config === folder.config && work.generation === folder.index.generation ? work.fileWide : undefined;
-    const range = analyzeRange(file, folder.index, folder.config, start, end, {}, reusable);
+    const range = analyzeRange(file, folder.index, folder.config, start, end, {}, this.fileWideDone(folder, doc, file));
     if (!range) return this.completeFindings(doc);
     this.rangeWork.set(doc.uri, { file, config: folder.config, generation: folder.index.generation, fileWide: range.fileWide });
     this.answered.range++;
     return { findings: range.findings, complete: false };
+  }
+
+  /** The file-wide findings a range request computed for this very text, index and config, if any. */
+  private fileWideDone(folder: Folder, doc: OpenDocument, file: SourceFile): Finding[] | undefined {
+    const work = this.rangeWork.get(doc.uri);
+    return work && work.file === file && work.config === folder.config && work.generation === folder.index.generation ? work.fileWide : undefined;
   }
 
   private completeFindings(doc: OpenDocument): { findings: Finding[]; complete: boolean } | undefined {
