@@ -15,8 +15,11 @@ export interface RangeAnalysis {
   /**
    * Finished and sorted: the findings of a full analysis that start in the statements analysed
    * (from `start` to `end`), and those of file-wide rules (and file-wide parts) anywhere.
+   * undefined when they cannot be exact without the whole file: in a file with syntax errors,
+   * whether fixes are offered depends on how many the whole file has (engine.ts), unless what is
+   * known already exceeds the limit.
    */
-  findings: Finding[];
+  findings: Finding[] | undefined;
   /** Extent of the top-level statements analysed (empty when the range touches none). */
   start: number;
   end: number;
@@ -27,9 +30,7 @@ export interface RangeAnalysis {
 /**
  * Analyses the top-level statements of file overlapping [start, end]. `fileWide` are the raw
  * findings of the file-wide rules for this very text, index content and config (a previous
- * `fileWide`), else they are computed. undefined when the answer cannot be exact without the
- * whole file: in a file with syntax errors, whether fixes are offered depends on how many the
- * whole file has (engine.ts), unless what is known already exceeds the limit.
+ * `fileWide`), else they are computed.
  */
 export function analyzeRange(
   file: SourceFile,
@@ -39,7 +40,7 @@ export function analyzeRange(
   end: number,
   options: RunOptions = {},
   fileWide?: Finding[],
-): RangeAnalysis | undefined {
+): RangeAnalysis {
   const chunks = chunksOf(file);
   const touched = chunks.filter((c) => c.start <= end && start <= c.lineEnd);
   const others = chunks.filter((c) => !touched.includes(c));
@@ -47,9 +48,9 @@ export function analyzeRange(
   // file-wide rules over the whole file.
   const { raw, fileWide: wide } = runRulesWith(file, index, config, options, chunkScope(touched, others), fileWide);
   // In a broken file, fixes survive only after a check whose limit counts the whole file's fixes.
-  if (file.root.hasError && raw.some((f) => f.fix || f.suggestions?.length) && !fixesNotCheckedInBrokenFile(raw)) return undefined;
+  const undecided = file.root.hasError && raw.some((f) => f.fix || f.suggestions?.length) && !fixesNotCheckedInBrokenFile(raw);
   return {
-    findings: finishCopies(file, config, raw),
+    findings: undecided ? undefined : finishCopies(file, config, raw),
     start: touched.length ? touched[0].start : start,
     end: touched.length ? touched[touched.length - 1].lineEnd : start,
     fileWide: wide,

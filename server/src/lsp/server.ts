@@ -695,8 +695,8 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     // it is what the diagnostics of this version need next.
     if (reusesPrevious(file, folder.index, folder.config, cached?.state)) return this.completeFindings(doc);
     const range = analyzeRange(file, folder.index, folder.config, start, end, {}, this.fileWideDone(folder, doc, file));
-    if (!range) return this.completeFindings(doc);
     this.rangeWork.set(doc.uri, { file, config: folder.config, generation: folder.index.generation, fileWide: range.fileWide });
+    if (!range.findings) return this.completeFindings(doc);
     this.answered.range++;
     return { findings: range.findings, complete: false };
   }
