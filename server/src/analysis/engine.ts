@@ -1,7 +1,7 @@
 // The engine's entry points: analyse one file against the workspace index, and apply fixes.
 import type { AsyncMigrateConfig } from './config';
-import { codeSelected } from './config';
-import { applyEdits, selectNonOverlapping } from './fixes/edits';
+import { codeSelected, configForPath } from './config';
+import { applyEdits, selectNonOverlappingFiles } from './fixes/edits';
 import type { Node } from './parser';
 import type { Report, Rule, RuleContext, RuleScope } from './rule';
 import { RULES } from './rules/registry';
@@ -11,7 +11,7 @@ import { moduleNamesOf } from './import-roots';
 import { summarize, type ModuleSummary } from './summary';
 import { collectSuppressions, isSuppressed } from './suppression';
 import type { Finding, Fix } from './types';
-import type { WorkspaceIndex } from './workspace';
+import type { SourceTexts, WorkspaceIndex } from './workspace';
 
 export interface RunOptions {
   /** Codes or prefixes to run (overrides config.select). */
@@ -69,7 +69,9 @@ export function analyzeFile(file: SourceFile, index: WorkspaceIndex, config: Asy
  * look only at the nodes of the scope's chunks and their findings elsewhere are dropped (the
  * caller reuses the previous ones there); file-wide rules always run over the whole file.
  */
-export function runRules(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, options: RunOptions = {}, scope?: RuleScope, raw = false): Finding[] {
+export function runRules(file: SourceFile, index: WorkspaceIndex, workspaceConfig: AsyncMigrateConfig, options: RunOptions = {}, scope?: RuleScope, raw = false): Finding[] {
+  // A sub-project's own [tool.async-migrate] applies to its files (config.ts configForPath).
+  const config = configForPath(workspaceConfig, file.path);
   const facts = new FileFacts(file, index, config);
   index = facts.index;
   const suppressions = collectSuppressions(file);
@@ -112,7 +114,8 @@ export function runRules(file: SourceFile, index: WorkspaceIndex, config: AsyncM
           tags: report.tags,
         };
         findings.push(finding);
-        if (part === 'file') fileWideFindings.add(finding);
+        // A fix editing other files depends on their texts: recomputed on every edit, never reused.
+        if (part === 'file' || editsOtherFiles(finding)) fileWideFindings.add(finding);
       },
     };
     try {
@@ -151,6 +154,11 @@ const fileWideFindings = new WeakSet<Finding>();
 
 export function isFileWide(finding: Finding): boolean {
   return fileWideFindings.has(finding);
+}
+
+/** Whether the finding's fix or a suggestion also edits other files (Fix.otherFiles). */
+export function editsOtherFiles(finding: Finding): boolean {
+  return [finding.fix, ...(finding.suggestions ?? [])].some((f) => !!f?.otherFiles?.length);
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {
@@ -219,6 +227,11 @@ export interface FixOptions extends RunOptions {
   parsed?: SourceFile;
   /** Hand the tree of the returned text to the caller (FixResult.tree, which the caller disposes). */
   keepTree?: boolean;
+  /**
+   * Also apply fixes that edit other files (Fix.otherFiles; the index must have `sources`): the
+   * caller writes FixResult.otherTexts too. Without it such fixes are left, never half-applied.
+   */
+  otherFiles?: boolean;
 }
 
 export interface FixResult {
@@ -230,6 +243,8 @@ export interface FixResult {
   passes: number;
   /** The parsed returned text, with options.keepTree. */
   tree?: SourceFile;
+  /** With options.otherFiles: the new texts of other files the applied fixes edited (the index describes them). */
+  otherTexts: Map<string, string>;
 }
 
 export function fixable(finding: Finding, unsafe: boolean): Fix | undefined {
@@ -252,40 +267,77 @@ export function fixText(path: string, text: string, index: WorkspaceIndex, confi
   // The tree parsed to check a pass is the next pass's tree: each text is parsed once.
   let nextFile: SourceFile | undefined = options.parsed;
   let kept: SourceFile | undefined;
-  for (;;) {
-    const file = nextFile ?? parseSource(path, current, config).file;
-    nextFile = undefined;
-    let failed = false;
-    try {
-      index.upsert(summarizeSource(file));
-      const findings = analyzeFile(file, index, config, options);
-      remaining = findings;
-      if (passes >= maxPasses) break;
-      const candidates = findings.filter((f) => fixable(f, !!options.unsafe) && (!options.filter || options.filter(f)));
-      if (!candidates.length) break;
-      const { edits, accepted } = selectNonOverlapping(candidates.map((f) => f.fix!.edits));
-      if (!edits.length) break;
-      const next = applyEdits(current, edits);
-      if (next === current) break;
-      // A fix must never make the file parse worse: reject the pass if it introduces errors.
-      const { file: check } = parseSource(path, next, config);
-      if (!file.root.hasError && check.root.hasError) {
-        check.dispose();
+  // Other files edited by applied fixes: later passes read their new texts.
+  const otherTexts = new Map<string, string>();
+  const hostSources = index.sources;
+  const withOthers = !!options.otherFiles && !!hostSources;
+  if (withOthers) index.sources = { textOf: (p) => (p === path ? current : (otherTexts.get(p) ?? hostSources!.textOf(p))) } satisfies SourceTexts;
+  try {
+    for (;;) {
+      const file = nextFile ?? parseSource(path, current, config).file;
+      nextFile = undefined;
+      let failed = false;
+      try {
+        index.upsert(summarizeSource(file));
+        const findings = analyzeFile(file, index, config, options);
         remaining = findings;
-        break;
+        if (passes >= maxPasses) break;
+        const candidates = findings.filter((f) => fixable(f, !!options.unsafe) && (withOthers || !f.fix!.otherFiles?.length) && (!options.filter || options.filter(f)));
+        if (!candidates.length) break;
+        const { edits, otherFiles, accepted } = selectNonOverlappingFiles(candidates.map((f) => f.fix!));
+        if (!edits.length && !otherFiles.size) break;
+        const next = applyEdits(current, edits);
+        const others = [...otherFiles].map(([other, otherEdits]) => {
+          const before = index.sources!.textOf(other) ?? '';
+          return { path: other, before, after: applyEdits(before, otherEdits) };
+        });
+        if (next === current && others.every((o) => o.after === o.before)) break;
+        // A fix must never make a file parse worse: reject the pass if it introduces errors.
+        const { file: check } = parseSource(path, next, config);
+        if ((!file.root.hasError && check.root.hasError) || others.some((o) => parsesWorse(o.path, o.before, o.after, config))) {
+          check.dispose();
+          remaining = findings;
+          break;
+        }
+        nextFile = check;
+        accepted.forEach((i) => applied.push(candidates[i]));
+        current = next;
+        for (const o of others) {
+          otherTexts.set(o.path, o.after);
+          const { file: otherFile } = parseSource(o.path, o.after, config);
+          try {
+            index.upsert(summarizeSource(otherFile));
+          } finally {
+            otherFile.dispose();
+          }
+        }
+        passes++;
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        // Leaving the loop without a next tree: `file` is the tree of the returned text.
+        if (options.keepTree && !nextFile && !failed) kept = file;
+        else file.dispose();
       }
-      nextFile = check;
-      accepted.forEach((i) => applied.push(candidates[i]));
-      current = next;
-      passes++;
-    } catch (error) {
-      failed = true;
-      throw error;
-    } finally {
-      // Leaving the loop without a next tree: `file` is the tree of the returned text.
-      if (options.keepTree && !nextFile && !failed) kept = file;
-      else file.dispose();
     }
+  } finally {
+    if (withOthers) index.sources = hostSources;
   }
-  return { text: current, applied, remaining, passes, tree: kept };
+  return { text: current, applied, remaining, passes, tree: kept, otherTexts };
+}
+
+function parsesWorse(path: string, before: string, after: string, config: AsyncMigrateConfig): boolean {
+  const { file: a } = parseSource(path, after, config);
+  try {
+    if (!a.root.hasError) return false;
+    const { file: b } = parseSource(path, before, config);
+    try {
+      return syntaxErrorCount(a.root) > syntaxErrorCount(b.root);
+    } finally {
+      b.dispose();
+    }
+  } finally {
+    a.dispose();
+  }
 }

@@ -16,6 +16,11 @@ export type ResolvedSymbol =
 
 const MAX_DEPTH = 8;
 
+/** The current text of a workspace file by its workspace-relative path (open editor buffers first). */
+export interface SourceTexts {
+  textOf(path: string): string | undefined;
+}
+
 function applyPattern(pattern: string, name: string): string {
   const capital = name.charAt(0).toUpperCase() + name.slice(1);
   return pattern.replace(/\{name\}/g, name).replace(/\{Name\}/g, capital);
@@ -84,6 +89,7 @@ class ModuleTable {
   readonly views = new Map<string, WorkspaceIndex>();
   generation = 0;
   contentGeneration = 0;
+  sources: SourceTexts | undefined;
 
   constructor(public config: AsyncMigrateConfig) {}
 
@@ -181,6 +187,18 @@ export class WorkspaceIndex {
    */
   get contentGeneration(): number {
     return this.table.contentGeneration;
+  }
+
+  /**
+   * The texts of the workspace's files, when the host (CLI, language server) supplies them: a fix
+   * that must also edit other files (fixes/other-files.ts) is built only with them.
+   */
+  get sources(): SourceTexts | undefined {
+    return this.table.sources;
+  }
+
+  set sources(sources: SourceTexts | undefined) {
+    this.table.sources = sources;
   }
 
   /** The view that resolves names as code in the file at path sees them (its own project first). */

@@ -33,6 +33,7 @@ import {
 import type { ConfigProblem } from '../analysis/config';
 import { formatProblem } from '../analysis/config';
 import { analyzeFile, parseSource, summarizeSource } from '../analysis/engine';
+import { textBasis } from '../analysis/fixes/other-files';
 import { analyzeFileIncremental, type IncrementalState, reusesPrevious } from '../analysis/incremental';
 import { analyzeRange } from '../analysis/range-analysis';
 import { initParser } from '../analysis/parser';
@@ -244,7 +245,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
         : params.rootPath
           ? [{ uri: 'file://' + params.rootPath, name: path.basename(params.rootPath) }]
           : [];
-    for (const f of folders) this.folders.set(f.uri, Folder.fromUri(f.uri, f.name));
+    for (const f of folders) this.addFolder(Folder.fromUri(f.uri, f.name));
     for (const key of ['editDelayMs', 'dependentsDelayMs', 'settleDelayMs'] as const) {
       const value = this.initOptions[key];
       if (typeof value === 'number' && value >= 0) this.options[key] = value;
@@ -291,7 +292,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
           }
           for (const added of e.added) {
             const folder = Folder.fromUri(added.uri, added.name);
-            this.folders.set(added.uri, folder);
+            this.addFolder(folder);
             await this.loadFolderSettings(folder);
             void this.indexFolder(folder);
           }
@@ -306,6 +307,15 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
   }
 
   // ------------------------------------------------------------------ folders & settings
+
+  private addFolder(folder: Folder): void {
+    this.folders.set(folder.uri, folder);
+    // Fixes that edit other files read the open buffers first (what the user sees).
+    folder.openText = (rel) => {
+      for (const doc of this.docs.values()) if (doc.path === rel && this.folderOf(doc.uri) === folder) return doc.text;
+      return undefined;
+    };
+  }
 
   folderOf(uri: string): Folder {
     const fsPath = uriToPath(uri);
@@ -397,8 +407,10 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     try {
       const listing = listWorkspace(root, folder.config);
       files = listing.files;
-      // Module names follow the folder's import roots (a monorepo's backend/ is its own root).
-      if (folder.setImportRoots(discoverImportRoots(listing.files, listing.projectDirs))) {
+      // Module names follow the folder's import roots (a monorepo's backend/ is its own root), and
+      // a sub-project's own [tool.async-migrate] applies to its files.
+      this.reportProblems(folder, listing.scopes.flatMap((s) => s.problems));
+      if (folder.setLayout(discoverImportRoots(listing.files, listing.projectDirs), listing.scopes)) {
         for (const doc of this.docs.values()) if (this.folderOf(doc.uri) === folder) doc.resetTree();
       }
     } catch (error) {
@@ -407,6 +419,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     folder.filesTotal = files.length;
     // A fresh index: summaries of files that are gone must not linger.
     folder.index = new WorkspaceIndex(folder.config);
+    folder.index.sources = folder.sources;
     this.folderChanges.fire(folder);
     this.notifyStatus();
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
@@ -661,7 +674,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     }
     this.refused.delete(doc.uri);
     const cached = this.analyses.get(doc.uri);
-    if (cached && cached.version === doc.version && !cached.stale) return cached.findings;
+    if (cached && this.isCurrent(folder, doc, cached)) return cached.findings;
     const file = this.indexDocument(folder, doc);
     // Only the top-level definitions the edits touched are re-analysed when the summary and
     // module-level statements are unchanged; a dependency change moves the index's content
@@ -688,8 +701,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
   findingsAt(doc: OpenDocument, start: number, end: number): { findings: Finding[]; complete: boolean } | undefined {
     const folder = this.folderOf(doc.uri);
     const cached = this.analyses.get(doc.uri);
-    const current = cached && cached.version === doc.version && !cached.stale;
-    if (current || !folder.settings.enable || this.refuseReason(doc)) return this.completeFindings(doc);
+    if (this.isCurrent(folder, doc, cached) || !folder.settings.enable || this.refuseReason(doc)) return this.completeFindings(doc);
     const file = this.indexDocument(folder, doc);
     // When the analysis reuses the last one, it re-runs only the edited definitions: cheap, and
     // it is what the diagnostics of this version need next.
@@ -701,10 +713,16 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     return { findings: range.findings, complete: false };
   }
 
-  /** The file-wide findings a range request computed for this very text, index and config, if any. */
+  /** True when the cached analysis answers for the document as it is (and the other files its fixes edit). */
+  private isCurrent(folder: Folder, doc: OpenDocument, cached: Analysis | undefined): boolean {
+    return !!cached && cached.version === doc.version && !cached.stale && !otherFilesChanged(folder, cached.findings);
+  }
+
+  /** The file-wide findings a range request computed for this very text, index and config (and other files' texts), if any. */
   private fileWideDone(folder: Folder, doc: OpenDocument, file: SourceFile): Finding[] | undefined {
     const work = this.rangeWork.get(doc.uri);
-    return work && work.file === file && work.config === folder.config && work.generation === folder.index.generation ? work.fileWide : undefined;
+    const same = work && work.file === file && work.config === folder.config && work.generation === folder.index.generation;
+    return same && !otherFilesChanged(folder, work.fileWide) ? work.fileWide : undefined;
   }
 
   private completeFindings(doc: OpenDocument): { findings: Finding[]; complete: boolean } | undefined {
@@ -812,8 +830,8 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
         this.logError(`listing Python files of ${folder.root}`, error);
         continue;
       }
-      const roots = discoverImportRoots(listing.files, listing.projectDirs);
-      if (roots.join('\0') !== (folder.importRoots ?? []).join('\0')) await this.indexFolder(folder);
+      if (folder.layoutDiffers(discoverImportRoots(listing.files, listing.projectDirs), listing.scopes)) await this.indexFolder(folder);
+      else this.reportProblems(folder, listing.scopes.flatMap((s) => s.problems));
     }
     for (const folder of reindex) {
       const before = folder.config;
@@ -987,4 +1005,17 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Whether a fix of findings edits another file whose text changed since it was computed (Fix.otherFiles basis). */
+function otherFilesChanged(folder: Folder, findings: readonly Finding[]): boolean {
+  for (const f of findings) {
+    for (const fix of [f.fix, ...(f.suggestions ?? [])]) {
+      for (const other of fix?.otherFiles ?? []) {
+        const text = folder.sources.textOf(other.path);
+        if (text === undefined || (other.basis !== undefined && textBasis(text) !== other.basis)) return true;
+      }
+    }
+  }
+  return false;
 }

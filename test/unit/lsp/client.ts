@@ -100,6 +100,7 @@ export class LspClient {
     c.onNotification('window/logMessage', (p: { type: number; message: string }) => {
       this.logs.push(p);
       if (process.env.AM_LSP_DEBUG) console.error('[server]', p.message);
+      this.wake();
     });
     c.onNotification('asyncMigrate/statusChanged', (params: unknown) => {
       this.notifications.push({ method: 'asyncMigrate/statusChanged', params });
@@ -281,4 +282,26 @@ export function editsFor(edit: WorkspaceEdit | undefined, uri: string): { edits:
     return { edits: out, version };
   }
   return { edits: edit.changes?.[uri] ?? [] };
+}
+
+/** Servers on temporary workspaces for one suite: `start` one (indexed), `stopAll` in `after`. */
+export function clientPool(): { clients: LspClient[]; start(files: Record<string, string>, options?: Partial<ClientOptions>): Promise<LspClient>; stopAll(): Promise<void> } {
+  const clients: LspClient[] = [];
+  const roots: string[] = [];
+  return {
+    clients,
+    async start(files, options = {}) {
+      const root = makeWorkspace(files);
+      roots.push(root);
+      const client = new LspClient({ ...options, root });
+      clients.push(client);
+      await client.initialize();
+      await client.waitIndexed();
+      return client;
+    },
+    async stopAll() {
+      for (const c of clients) if (c.proc.exitCode === null) await c.shutdown();
+      for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
+    },
+  };
 }
