@@ -177,6 +177,14 @@ const MAX_FIXES_CHECKED_IN_BROKEN_FILE = 8;
 const BROKEN_FILE_REASON = 'the file has syntax errors and this edit would make it parse worse: fix the syntax first';
 
 /**
+ * In a file with syntax errors, true when findings carry more fixes than are worth checking: then
+ * none is offered, whatever the other findings (analysis/range-analysis.ts relies on that).
+ */
+export function fixesNotCheckedInBrokenFile(findings: Finding[]): boolean {
+  return findings.reduce((n, f) => n + (f.fix ? 1 : 0) + (f.suggestions?.length ?? 0), 0) > MAX_FIXES_CHECKED_IN_BROKEN_FILE;
+}
+
+/**
  * In a file that already has syntax errors, tree-sitter's recovery can turn a local, correct
  * edit into more errors elsewhere: a fix (or suggestion) is offered only when the file parses
  * no worse after it, and none while the file has more fixes than are worth checking (they come
@@ -185,7 +193,7 @@ const BROKEN_FILE_REASON = 'the file has syntax errors and this edit would make 
 function dropFixesThatParseWorse(file: SourceFile, findings: Finding[]): void {
   const withFixes = findings.filter((f) => f.fix || f.suggestions?.length);
   if (!withFixes.length) return;
-  if (withFixes.reduce((n, f) => n + (f.fix ? 1 : 0) + (f.suggestions?.length ?? 0), 0) > MAX_FIXES_CHECKED_IN_BROKEN_FILE) {
+  if (fixesNotCheckedInBrokenFile(withFixes)) {
     for (const finding of withFixes) {
       if (finding.fix) finding.noFixReason = 'the file has syntax errors: its fixes come back once it parses';
       finding.fix = undefined;

@@ -13,10 +13,11 @@
 // (source.ts reparseWithEdits). The summary is made incremental the same way (summary.ts
 // summarizeIncremental, chunks.ts). Pure: text in, findings out.
 import type { AsyncMigrateConfig } from './config';
-import { type RunOptions, finishFindings, isFileWide, runRules, sortFindings } from './engine';
 import { type Chunk, chunkIndexAt, chunksOf, moveChunks } from './chunks';
+import { type RunOptions, finishFindings, isFileWide, ruleEnabled, runRules, sortFindings } from './engine';
 import type { Node } from './parser';
 import type { RuleScope } from './rule';
+import { RULES } from './rules/registry';
 import type { SourceFile } from './source';
 import type { Finding, Fix, Position, RelatedInfo, TextEdit } from './types';
 import type { WorkspaceIndex } from './workspace';
@@ -53,9 +54,46 @@ function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): s
   return parts.join('\u0000');
 }
 
+/** The findings as published, finished (engine.ts) on copies: raw findings stay reusable. */
+export function finishCopies(file: SourceFile, config: AsyncMigrateConfig, raw: Finding[]): Finding[] {
+  return finishFindings(file, config, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)));
+}
+
+/** True when `previous` still holds for file (its context is the same): analyzeFileIncremental reuses it. */
+export function reusesPrevious(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState | undefined, options: RunOptions = {}): boolean {
+  return sameContext(previous, contextKey(file, chunksOf(file), index), config, options);
+}
+
+function sameContext(previous: IncrementalState | undefined, key: string, config: AsyncMigrateConfig, options: RunOptions): previous is IncrementalState {
+  return !!previous && previous.key === key && previous.config === config && JSON.stringify(previous.options) === JSON.stringify(options);
+}
+
+const FILE_RULES = RULES.filter((r) => r.locality === 'file').map((r) => r.code);
+
+/**
+ * runRules (raw) with the findings of the file-wide rules (RuleLocality 'file') given, when
+ * computed already for this text, index and config (analysis/range-analysis.ts), else run.
+ */
+export function runRulesWith(
+  file: SourceFile,
+  index: WorkspaceIndex,
+  config: AsyncMigrateConfig,
+  options: RunOptions,
+  scope: RuleScope | undefined,
+  fileWide?: Finding[],
+): { raw: Finding[]; fileWide: Finding[] } {
+  const others = runRules(file, index, config, { ...options, ignore: [...(options.ignore ?? []), ...FILE_RULES] }, scope, true);
+  // Selected as runRules would (ruleEnabled applies the CI policy, so `ci` is not passed twice).
+  const enabled = FILE_RULES.filter((code) => ruleEnabled(code, config, options));
+  fileWide ??= enabled.length ? runRules(file, index, config, { ...options, ci: false, select: enabled, ignore: undefined }, undefined, true) : [];
+  return { raw: sortFindings([...others, ...fileWide]), fileWide };
+}
+
 /**
  * Analyses file, reusing `previous` (the state of the same document's last analysis) where the
  * edit left top-level statements unchanged. Equal to analyzeFile(file, …) (incremental.test.ts).
+ * `fileWide`: the raw findings of the file-wide rules for this very text, index and config, when
+ * a code action or hover computed them already (runRulesWith).
  */
 export function analyzeFileIncremental(
   file: SourceFile,
@@ -63,16 +101,17 @@ export function analyzeFileIncremental(
   config: AsyncMigrateConfig,
   previous: IncrementalState | undefined,
   options: RunOptions = {},
+  fileWide?: Finding[],
 ): IncrementalResult {
   const chunks = chunksOf(file);
   const key = contextKey(file, chunks, index);
-  // The state keeps the raw findings; the published ones are finished (engine.ts) on copies.
-  const publish = (raw: Finding[]) => finishFindings(file, config, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)));
+  const publish = (raw: Finding[]) => finishCopies(file, config, raw);
+  const run = (scope: RuleScope | undefined) => (fileWide ? runRulesWith(file, index, config, options, scope, fileWide).raw : runRules(file, index, config, options, scope, true));
   const full = (): IncrementalResult => {
-    const raw = runRules(file, index, config, options, undefined, true);
+    const raw = run(undefined);
     return { findings: publish(raw), state: { text: file.text, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw }, reanalysed: chunks.length, chunks: chunks.length, full: true };
   };
-  if (!previous || previous.key !== key || previous.config !== config || JSON.stringify(previous.options) !== JSON.stringify(options)) return full();
+  if (!sameContext(previous, key, config, options)) return full();
 
   const { unchanged: cleanOld, mapOffset, mapPosition, lineDelta } = moveChunks(previous, file, chunks);
   const newText = file.text;
@@ -103,7 +142,7 @@ export function analyzeFileIncremental(
   const cleanNew = new Set([...cleanOld.values()].filter((c) => !dirtyAfterAll.has(c)));
   const dirty = chunks.filter((c) => !cleanNew.has(c));
   const scope = chunkScope(dirty, chunks.filter((c) => cleanNew.has(c)));
-  const raw = runRules(file, index, config, options, scope, true);
+  const raw = run(scope);
   for (const [chunk, list] of reused) if (cleanNew.has(chunk)) raw.push(...list);
   sortFindings(raw);
   return { findings: publish(raw), state: { text: newText, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw }, reanalysed: dirty.length, chunks: chunks.length, full: false };
@@ -115,7 +154,8 @@ function chunkHolding(chunks: Chunk[], offset: number): Chunk | undefined {
   return c && c.start <= offset ? c : undefined;
 }
 
-function chunkScope(dirty: Chunk[], clean: Chunk[]): RuleScope {
+/** The scope of definition-local rules re-run over `dirty` (sorted); `clean` are the other chunks. */
+export function chunkScope(dirty: Chunk[], clean: Chunk[]): RuleScope {
   return {
     // A finding belongs to the chunk holding its start; outside the clean ones it is recomputed.
     contains: (offset) => !chunkHolding(clean, offset),

@@ -46,15 +46,24 @@ export class CodeActionProvider {
     const doc = this.server.docs.get(uri);
     if (!doc) return [];
     const folder = this.server.folderOf(uri);
-    const findings = this.server.analyzeDocument(doc);
-    if (!findings) return [];
     const only = params.context.only;
     const wants = (kind: string) => (only ? only.some((o) => kind === o || kind.startsWith(o + '.')) : true);
     // Source actions only when asked for (on save, "Fix All", the Source Action menu).
     const wantsExplicitly = (kind: string) => !!only && wants(kind);
     const rangeStart = doc.offsetAt(params.range.start);
     const rangeEnd = doc.offsetAt(params.range.end);
-    const hits = findings.filter((f) => f.code !== 'AM000' && f.start <= rangeEnd && rangeStart <= f.end);
+    const inRange = (all: Finding[]) => all.filter((f) => f.code !== 'AM000' && f.start <= rangeEnd && rangeStart <= f.end);
+    // While typing, the findings of the range are enough unless an action lists the whole file's:
+    // each finding at the range gets "Fix all <its code> in this file" over all the fixable ones.
+    const atRange = this.server.findingsAt(doc, rangeStart, rangeEnd);
+    if (!atRange) return [];
+    let findings = atRange.findings;
+    if (!atRange.complete) {
+      const listsFile = wants(CodeActionKind.QuickFix) && inRange(findings).length > 0;
+      const looksForSafeFix = wantsExplicitly(FIX_ALL_KIND) && !findings.some((f) => f.fix?.applicability === 'safe');
+      if (listsFile || looksForSafeFix) findings = this.server.analyzeDocument(doc) ?? [];
+    }
+    const hits = inRange(findings);
     const actions: CodeAction[] = [];
     const diagnosticFor = (f: Finding): Diagnostic => {
       const match = params.context.diagnostics.find(
