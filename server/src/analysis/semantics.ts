@@ -295,28 +295,8 @@ export class FileFacts {
     return this.localImportsByFunction.get(fn.id) ?? [];
   }
 
-  /**
-   * resolveDottedAt's answers by innermost scope and name: what a name resolves to depends on where
-   * it is written only through the scopes around it (their parameters, locals and imports).
-   */
-  private readonly resolvedInScope = new Map<string, ResolvedSymbol | undefined>();
-
-  /** The innermost function, lambda or class around node (its node id), -1 at module level. */
-  private scopeKey(node: Node): number {
-    return this.nodes.enclosingScope(node)?.node.id ?? -1;
-  }
-
   /** Resolves `dotted` as written at node: through the enclosing functions' own imports, else module-level names. */
   private resolveDottedAt(node: Node | null | undefined, dotted: string): ResolvedSymbol | undefined {
-    if (!node) return this.resolveDottedIn(node, dotted);
-    const key = `${this.scopeKey(node)} ${dotted}`;
-    if (this.resolvedInScope.has(key)) return this.resolvedInScope.get(key);
-    const resolved = this.resolveDottedIn(node, dotted);
-    this.resolvedInScope.set(key, resolved);
-    return resolved;
-  }
-
-  private resolveDottedIn(node: Node | null | undefined, dotted: string): ResolvedSymbol | undefined {
     const root = dotted.split('.')[0];
     if (node && this.isShadowedLocally(node, root)) return undefined;
     // (Once computed, a file without function-local imports skips the walk.)
@@ -391,23 +371,9 @@ export class FileFacts {
     return this.annotationFlavor(annotation, { async: session.asyncTypes, sync: session.syncTypes });
   }
 
-  /** sessionFlavor's answers by innermost scope and expression text (see resolvedInScope). */
-  private readonly sessionFlavorInScope = new Map<string, Flavor | undefined>();
-
   /** Whether expr (a name like `db`, or `self.db`) holds an AsyncSession or a sync Session. */
   sessionFlavor(expr: Node, depth = 0): Flavor | undefined {
     if (depth > 4) return undefined;
-    // Rules ask about the same `db` at every use: the answer depends only on the text and the
-    // scopes around it (a deeper call may stop at the depth limit, so only outer calls are kept).
-    if (depth > 0) return this.sessionFlavorUncached(expr, depth);
-    const key = `${this.scopeKey(expr)} ${expr.type} ${expr.text}`;
-    if (this.sessionFlavorInScope.has(key)) return this.sessionFlavorInScope.get(key);
-    const flavor = this.sessionFlavorUncached(expr, 0);
-    this.sessionFlavorInScope.set(key, flavor);
-    return flavor;
-  }
-
-  private sessionFlavorUncached(expr: Node, depth: number): Flavor | undefined {
     if (expr.type === 'attribute' && expr.childForFieldName('object')?.text !== 'self') return this.extensionSessionFlavor(expr);
     const name = expr.type === 'identifier' ? expr.text : expr.type === 'attribute' && expr.childForFieldName('object')?.text === 'self' ? expr.text : undefined;
     if (!name) return undefined;
