@@ -1,10 +1,11 @@
 // The shipped artefacts: the esbuild bundle runs on its own (wasm found next to it), and the
 // bin scripts explain what to do when the bundle is missing.
 import * as assert from 'assert';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { SERVER_EXEC_ARGV } from '../../../server/src/lsp/runtime-flags';
 import { tempWorkspace } from './workspace';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -48,6 +49,60 @@ describe('build and bin', function () {
         assert.strictEqual(r.status, 2, name);
         assert.match(r.stderr, /run "npm run build"/, name);
       }
+    } finally {
+      fs.rmSync(fake, { recursive: true, force: true });
+    }
+  });
+
+  it('bin/async-migrate-lsp.js starts the server with its Node flags (other editors get the memory setting too) and answers over stdio', async () => {
+    const bin = fs.readFileSync(path.join(ROOT, 'bin', 'async-migrate-lsp.js'), 'utf8');
+    const flags = /const SERVER_EXEC_ARGV = (\[[^\]]*\]);/.exec(bin);
+    assert.ok(flags, 'the bin names its flags');
+    assert.deepStrictEqual(JSON.parse(flags[1].replace(/'/g, '"')), [...SERVER_EXEC_ARGV], 'same flags as server/src/lsp/runtime-flags.ts');
+    const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'am-bin-'));
+    try {
+      fs.mkdirSync(path.join(fake, 'bin'));
+      fs.copyFileSync(path.join(ROOT, 'bin', 'async-migrate-lsp.js'), path.join(fake, 'bin', 'async-migrate-lsp.js'));
+      fs.cpSync(out, path.join(fake, 'dist'), { recursive: true });
+      const message = (body: object) => {
+        const json = JSON.stringify({ jsonrpc: '2.0', ...body });
+        return `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
+      };
+      const server = spawn(process.execPath, [path.join(fake, 'bin', 'async-migrate-lsp.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      server.stderr.on('data', (d) => (stderr += d));
+      const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+      const answered = (id: number) =>
+        new Promise<void>((resolve, reject) => {
+          const seen = () => stdout.includes(`"id":${id},`);
+          if (seen()) return resolve();
+          const onData = (d: Buffer) => {
+            stdout += d;
+            if (seen()) {
+              server.stdout.off('data', onData);
+              resolve();
+            }
+          };
+          server.stdout.on('data', onData);
+          server.once('exit', () => (seen() ? resolve() : reject(new Error(`server exited before answering ${id}: ${stderr}`))));
+        });
+      server.stdin.write(message({ id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } }));
+      await answered(1);
+      assert.match(stdout, /"id":1,"result":\{"capabilities"/);
+      // The process answering runs with the flags (Linux: read the command line of the bin's child).
+      const children = `/proc/${server.pid}/task/${server.pid}/children`;
+      if (fs.existsSync(children)) {
+        const pids = fs.readFileSync(children, 'utf8').trim().split(/\s+/).filter(Boolean);
+        assert.strictEqual(pids.length, 1, 'one server process under the bin');
+        const argv = fs.readFileSync(`/proc/${pids[0]}/cmdline`, 'utf8').split('\0');
+        for (const flag of SERVER_EXEC_ARGV) assert.ok(argv.includes(flag), argv.join(' '));
+      }
+      server.stdin.write(message({ method: 'initialized', params: {} }));
+      server.stdin.write(message({ id: 2, method: 'shutdown' }));
+      await answered(2);
+      server.stdin.write(message({ method: 'exit' }));
+      assert.strictEqual(await exited, 0, stderr);
     } finally {
       fs.rmSync(fake, { recursive: true, force: true });
     }
