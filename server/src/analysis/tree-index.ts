@@ -79,37 +79,89 @@ const NOT_IDENTIFIERS = new Set([
   'while', 'with', 'yield', 'match', 'case', 'type', 'print', 'exec',
 ]);
 
+/** The indexed nodes of one top-level statement, in document (pre-)order. */
+interface Segment {
+  readonly nodes: Node[];
+  readonly types: string[];
+  /** End offsets, read lazily (a wasm call each): most lookups only need a few of them. */
+  readonly ends: number[];
+  /** Where each indexed node sits in `nodes`, by id (inner nodes only: inlined leaves may share an id). */
+  readonly positions: Map<number, number>;
+  readonly ancestorTables: Map<string, AncestorTable>;
+}
+
 export class TreeIndex {
-  /** Indexed nodes in document (pre-)order, as the native traversal returns them. */
-  private readonly all: Node[];
-  private readonly types: string[];
-  private readonly ends: number[];
+  /** The root's children (top-level statements), their start offsets and (lazily) end offsets. */
+  private readonly statements: Node[];
+  private readonly statementStarts: number[];
+  private readonly statementEnds: number[];
+  /** Per top-level statement: its indexed nodes, built on first use by one native traversal. */
+  private readonly segments: (Segment | undefined)[];
+  private unbuilt: number;
+  /** How many top-level statements are indexed so far (tests, bench). */
+  get statementsIndexed(): number {
+    return this.statements.length - this.unbuilt;
+  }
+  /** Root-wide lists by type, once every segment is built. */
   private readonly byType = new Map<string, Node[]>();
   /** Native results for types outside INDEXED_TYPES, on the root. */
   private readonly extra = new Map<string, Node[]>();
-  private readonly ancestorTables = new Map<string, AncestorTable>();
-  private readonly ancestorTablesByArray = new WeakMap<readonly string[], AncestorTable>();
+  private readonly ancestorKeys = new WeakMap<readonly string[], string>();
   private readonly callees = new Map<number, CalleeInfo>();
   private readonly bodies = new Map<number, { start: number; end: number } | null>();
-  /** Where each indexed node sits in `all`, by id (inner nodes only: inlined leaves may share an id). */
-  private readonly positionsById = new Map<number, number>();
-  private callPositions?: Map<number, number>;
   private hasError?: boolean;
 
   private constructor(private readonly tree: Tree) {
-    const root = tree.rootNode;
-    this.all = root.descendantsOfType(INDEXED_TYPES as string[]).filter((n): n is Node => n !== null);
-    const names = tree.language.types;
-    this.types = this.all.map((n) => names[n.typeId] ?? 'ERROR');
-    // End offsets are read lazily (a wasm call each): most lookups only need a few of them.
-    this.ends = new Array<number>(this.all.length).fill(-1);
-    this.all.forEach((n, i) => {
-      const type = this.types[i];
-      let list = this.byType.get(type);
-      if (!list) this.byType.set(type, (list = []));
-      list.push(n);
-      if (isHeapNode(n)) this.positionsById.set(n.id, i);
+    // Only the top-level statements: a keystroke's analysis asks about the one or two it touched.
+    this.statements = tree.rootNode.children.filter((n): n is Node => n !== null);
+    this.statementStarts = this.statements.map((n) => n.startIndex);
+    this.statementEnds = new Array<number>(this.statements.length).fill(-1);
+    this.segments = new Array<Segment | undefined>(this.statements.length);
+    this.unbuilt = this.statements.length;
+  }
+
+  private segment(k: number): Segment {
+    let segment = this.segments[k];
+    if (segment) return segment;
+    const nodes = this.statements[k].descendantsOfType(INDEXED_TYPES as string[]).filter((n): n is Node => n !== null);
+    const names = this.tree.language.types;
+    const types = nodes.map((n) => names[n.typeId] ?? 'ERROR');
+    const positions = new Map<number, number>();
+    nodes.forEach((n, i) => {
+      if (isHeapNode(n)) positions.set(n.id, i);
     });
+    segment = { nodes, types, ends: new Array<number>(nodes.length).fill(-1), positions, ancestorTables: new Map() };
+    this.segments[k] = segment;
+    this.unbuilt--;
+    return segment;
+  }
+
+  private statementEnd(k: number): number {
+    let end = this.statementEnds[k];
+    if (end < 0) this.statementEnds[k] = end = this.statements[k].endIndex;
+    return end;
+  }
+
+  /** Indexes (ascending) of the top-level statements whose range meets [start, end]. */
+  private statementsOverlapping(start: number, end: number): number[] {
+    const starts = this.statementStarts;
+    // First statement starting after end.
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid] <= end) low = mid + 1;
+      else high = mid;
+    }
+    const out: number[] = [];
+    for (let k = low - 1; k >= 0 && this.statementEnd(k) >= start; k--) out.push(k);
+    return out.reverse();
+  }
+
+  private allSegments(): Segment[] {
+    const out: Segment[] = [];
+    for (let k = 0; k < this.statements.length; k++) out.push(this.segment(k));
+    return out;
   }
 
   /** Offsets of a function_definition's (or class's) `body` field, cached per node; null without one. */
@@ -128,14 +180,15 @@ export class TreeIndex {
 
   /** `node.endIndex`, without a wasm call for indexed nodes. */
   endIndexOf(node: Node): number {
-    const i = isHeapNode(node) ? this.positionsById.get(node.id) : undefined;
-    return i === undefined ? node.endIndex : this.endAt(i);
-  }
-
-  private endAt(i: number): number {
-    let end = this.ends[i];
-    if (end < 0) this.ends[i] = end = this.all[i].endIndex;
-    return end;
+    if (isHeapNode(node)) {
+      const start = node.startIndex;
+      for (const k of this.statementsOverlapping(start, start)) {
+        const segment = this.segment(k);
+        const i = segment.positions.get(node.id);
+        if (i !== undefined) return endAt(segment, i);
+      }
+    }
+    return node.endIndex;
   }
 
   private static readonly cache = treeCache<TreeIndex>();
@@ -152,13 +205,23 @@ export class TreeIndex {
     if (types.length === 1) return this.ofOneType(types[0]);
     if (types.every((t) => INDEXED.has(t))) {
       const wanted = new Set(types);
-      return this.all.filter((_, i) => wanted.has(this.types[i]));
+      const out: Node[] = [];
+      for (const segment of this.allSegments()) segment.nodes.forEach((n, i) => wanted.has(segment.types[i]) && out.push(n));
+      return out;
     }
     return this.tree.rootNode.descendantsOfType(types).filter((n): n is Node => n !== null);
   }
 
   private ofOneType(type: string): Node[] {
-    if (INDEXED.has(type)) return this.byType.get(type) ?? [];
+    if (INDEXED.has(type)) {
+      let list = this.byType.get(type);
+      if (!list) {
+        list = [];
+        for (const segment of this.allSegments()) segment.nodes.forEach((n, i) => segment.types[i] === type && list!.push(n));
+        this.byType.set(type, list);
+      }
+      return list;
+    }
     let list = this.extra.get(type);
     if (!list) this.extra.set(type, (list = this.tree.rootNode.descendantsOfType(type).filter((n): n is Node => n !== null)));
     return list;
@@ -172,18 +235,23 @@ export class TreeIndex {
     const end = this.endIndexOf(node);
     const wanted = list.length === 1 ? undefined : new Set(list);
     const out: Node[] = [];
-    for (let i = this.firstAtOrAfter(start); i < this.all.length; i++) {
-      const s = this.all[i].startIndex;
-      if (s > end) break;
-      if (wanted ? !wanted.has(this.types[i]) : this.types[i] !== list[0]) continue;
-      const e = this.endAt(i);
-      if (e > end) continue;
-      const candidate = this.all[i];
-      // Same range as node, or empty at one of its edges: descendant or a neighbour/ancestor?
-      if (candidate.id !== node.id && ((s === start && e === end) || (s === e && (s === start || s === end)))) {
-        if (!isDescendant(candidate, node)) continue;
+    // Every node starting in [start, end] lies in a top-level statement meeting that range.
+    for (const k of this.statementsOverlapping(start, end)) {
+      const segment = this.segment(k);
+      const { nodes, types: segmentTypes } = segment;
+      for (let i = firstAtOrAfter(nodes, start); i < nodes.length; i++) {
+        const s = nodes[i].startIndex;
+        if (s > end) break;
+        if (wanted ? !wanted.has(segmentTypes[i]) : segmentTypes[i] !== list[0]) continue;
+        const e = endAt(segment, i);
+        if (e > end) continue;
+        const candidate = nodes[i];
+        // Same range as node, or empty at one of its edges: descendant or a neighbour/ancestor?
+        if (candidate.id !== node.id && ((s === start && e === end) || (s === e && (s === start || s === end)))) {
+          if (!isDescendant(candidate, node)) continue;
+        }
+        out.push(candidate);
       }
-      out.push(candidate);
     }
     return out;
   }
@@ -199,19 +267,36 @@ export class TreeIndex {
     return info;
   }
 
+  /** Whether the next call after `call` in document order starts where it starts (undefined: call is not indexed). */
+  private nextCallStartsAtSameOffset(call: Node): boolean | undefined {
+    if (!isHeapNode(call)) return undefined;
+    const start = call.startIndex;
+    const overlapping = this.statementsOverlapping(start, start);
+    for (let j = 0; j < overlapping.length; j++) {
+      const k = overlapping[j];
+      const i = this.segment(k).positions.get(call.id);
+      if (i === undefined) continue;
+      // Scan on in document order (into the next statements only while they start at or before it).
+      for (let m = k, from = i + 1; m < this.statements.length && (m === k || this.statementStarts[m] <= start); m++, from = 0) {
+        const { nodes, types } = this.segment(m);
+        for (let n = from; n < nodes.length; n++) {
+          if (nodes[n].startIndex > start) return false;
+          if (types[n] === 'call') return nodes[n].startIndex === start;
+        }
+      }
+      return false;
+    }
+    return undefined;
+  }
+
   private fastCallee(call: Node): CalleeInfo | undefined {
     const text = treeTexts.get(this.tree);
     if (text === undefined) return undefined;
     this.hasError ??= this.tree.rootNode.hasError;
     if (this.hasError) return undefined;
-    const calls = this.ofOneType('call');
-    if (!this.callPositions) {
-      this.callPositions = new Map();
-      calls.forEach((c, i) => this.callPositions!.set(c.id, i));
-    }
-    const i = this.callPositions.get(call.id);
-    if (i === undefined) return undefined;
-    if (i + 1 < calls.length && calls[i + 1].startIndex === call.startIndex) {
+    const sharesStart = this.nextCallStartsAtSameOffset(call);
+    if (sharesStart === undefined) return undefined;
+    if (sharesStart) {
       // An outer call sharing its start with an inner one (`f(x)(y)`, `a.f(x).g(y)`): its callee
       // contains that call, so it is no dotted name; its last name is the identifier right
       // before the argument list, when a '.' precedes it.
@@ -233,17 +318,6 @@ export class TreeIndex {
     return { dotted, last: parts[parts.length - 1] };
   }
 
-  private firstAtOrAfter(offset: number): number {
-    let low = 0;
-    let high = this.all.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (this.all[mid].startIndex < offset) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  }
-
   /**
    * The innermost function_definition, lambda or class_definition that is a proper ancestor of
    * node (what a walk up `node.parent` would meet first), or undefined at module level.
@@ -261,49 +335,52 @@ export class TreeIndex {
     const end = this.endIndexOf(node);
     // Empty nodes at an edge may belong to a neighbour, and unindexed types need the tree: walk up.
     if (start === end) return slowInnermostAncestor(node, types);
-    const table = this.ancestorTable(types);
-    if (!table) return slowInnermostAncestor(node, types);
-    const { starts, ends, parent, refs } = table;
-    let low = 0;
-    let high = starts.length - 1;
-    let found = -1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      if (starts[mid] <= start) {
-        found = mid;
-        low = mid + 1;
-      } else high = mid - 1;
-    }
-    // A container of node is an ancestor, in this table, of the last entry starting before node.
-    for (let i = found; i >= 0; i = parent[i]) {
-      if (!(starts[i] <= start && end <= ends[i]) || refs[i].node.id === node.id) continue;
-      // Same range (a class body holding one method): the candidate may be node's child.
-      if (starts[i] === start && ends[i] === end && !isDescendant(node, refs[i].node)) continue;
-      return refs[i];
+    const key = this.ancestorKey(types);
+    if (key === undefined) return slowInnermostAncestor(node, types);
+    // The ancestors of a non-empty node lie in the one top-level statement holding it.
+    for (const k of this.statementsOverlapping(start, end)) {
+      const { starts, ends, parent, refs } = this.ancestorTable(this.segment(k), key, types);
+      let low = 0;
+      let high = starts.length - 1;
+      let found = -1;
+      while (low <= high) {
+        const mid = (low + high) >> 1;
+        if (starts[mid] <= start) {
+          found = mid;
+          low = mid + 1;
+        } else high = mid - 1;
+      }
+      // A container of node is an ancestor, in this table, of the last entry starting before node.
+      for (let i = found; i >= 0; i = parent[i]) {
+        if (!(starts[i] <= start && end <= ends[i]) || refs[i].node.id === node.id) continue;
+        // Same range (a class body holding one method): the candidate may be node's child.
+        if (starts[i] === start && ends[i] === end && !isDescendant(node, refs[i].node)) continue;
+        return refs[i];
+      }
     }
     return undefined;
   }
 
-  private ancestorTable(types: readonly string[]): AncestorTable | undefined {
+  /** The key of an ancestor table for types, or undefined when one of them is not indexed. */
+  private ancestorKey(types: readonly string[]): string | undefined {
     // Callers pass constant arrays: look them up by identity before building a string key.
-    let table = this.ancestorTablesByArray.get(types);
+    let key = this.ancestorKeys.get(types);
+    if (key === undefined && types.every((t) => INDEXED.has(t))) this.ancestorKeys.set(types, (key = types.join(',')));
+    return key;
+  }
+
+  private ancestorTable(segment: Segment, key: string, types: readonly string[]): AncestorTable {
+    let table = segment.ancestorTables.get(key);
     if (table) return table;
-    if (!types.every((t) => INDEXED.has(t))) return undefined;
-    const key = types.join(',');
-    table = this.ancestorTables.get(key);
-    if (table) {
-      this.ancestorTablesByArray.set(types, table);
-      return table;
-    }
     const wanted = new Set(types);
     const refs: AncestorRef[] = [];
     const starts: number[] = [];
     const ends: number[] = [];
-    this.all.forEach((n, i) => {
-      if (wanted.has(this.types[i])) {
-        refs.push({ node: n, type: this.types[i] });
+    segment.nodes.forEach((n, i) => {
+      if (wanted.has(segment.types[i])) {
+        refs.push({ node: n, type: segment.types[i] });
         starts.push(n.startIndex);
-        ends.push(this.endAt(i));
+        ends.push(endAt(segment, i));
       }
     });
     // Document order is pre-order: an entry's parent is the nearest earlier entry containing it.
@@ -315,10 +392,27 @@ export class TreeIndex {
       stack.push(i);
     });
     table = { refs, starts, ends, parent };
-    this.ancestorTables.set(key, table);
-    this.ancestorTablesByArray.set(types, table);
+    segment.ancestorTables.set(key, table);
     return table;
   }
+}
+
+function endAt(segment: Segment, i: number): number {
+  let end = segment.ends[i];
+  if (end < 0) segment.ends[i] = end = segment.nodes[i].endIndex;
+  return end;
+}
+
+/** First index of nodes (in document order) starting at or after offset. */
+function firstAtOrAfter(nodes: Node[], offset: number): number {
+  let low = 0;
+  let high = nodes.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (nodes[mid].startIndex < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /**
