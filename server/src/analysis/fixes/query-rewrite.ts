@@ -112,32 +112,142 @@ export interface LegacyQuery {
   chain: ReturnType<typeof methodChain>;
 }
 
-/** `X.query(...)` calls in the file (not yet filtered by evidence). */
-const headCache = new WeakMap<object, LegacyQuery[]>();
+/**
+ * `X.query(...)` calls in the file (not yet filtered by evidence), found from the text (`.query(`,
+ * cheap) and confirmed on the tree one candidate at a time, when a rule asks for its range: a
+ * keystroke re-analyses one definition and confirms only its candidates.
+ */
+interface HeadCandidates {
+  /** Offsets of the `query` names, in order. */
+  at: number[];
+  /** The confirmed head per candidate (null: not a query call), filled when first asked. */
+  heads: (LegacyQuery | null | undefined)[];
+}
 
-export function legacyQueryHeads(context: RuleContext): LegacyQuery[] {
-  const cached = headCache.get(context.facts);
-  if (cached) return cached;
+const headCache = new WeakMap<object, HeadCandidates>();
+
+function headCandidates(context: RuleContext): HeadCandidates {
+  let cached = headCache.get(context.facts);
+  if (!cached) {
+    const at: number[] = [];
+    for (const match of context.file.text.matchAll(/\.[ \t]*(query)[ \t]*\(/g)) at.push(match.index! + match[0].indexOf('query'));
+    headCache.set(context.facts, (cached = { at, heads: new Array(at.length) }));
+  }
+  return cached;
+}
+
+function confirmHead(context: RuleContext, at: number): LegacyQuery | null {
+  const name = context.file.root.descendantForIndex(at, at + 5);
+  const fn = name?.parent;
+  const call = fn?.parent;
+  if (name?.type !== 'identifier' || fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.id !== name.id) return null;
+  if (call?.type !== 'call' || call.childForFieldName('function')?.id !== fn.id) return null;
+  const receiver = fn.childForFieldName('object');
+  if (!receiver) return null;
+  // A chain with a syntax error anywhere is half-typed code: neither judged nor rewritten.
+  const chain = methodChain(call);
+  const top = chain.top;
+  if (top.hasError) return null;
+  return { head: call, receiver, queryName: name, start: call.startIndex, end: top.endIndex, chain };
+}
+
+function headsOf(context: RuleContext, candidates: HeadCandidates, indexes: Iterable<number>): LegacyQuery[] {
   const out: LegacyQuery[] = [];
-  headCache.set(context.facts, out);
-  // Found from the text (`.query(`), then confirmed on the tree: cheaper than visiting every call.
-  const { text, root } = context.file;
-  for (const match of text.matchAll(/\.[ \t]*(query)[ \t]*\(/g)) {
-    const at = match.index! + match[0].indexOf('query');
-    const name = root.descendantForIndex(at, at + 5);
-    const fn = name?.parent;
-    const call = fn?.parent;
-    if (name?.type !== 'identifier' || fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.id !== name.id) continue;
-    if (call?.type !== 'call' || call.childForFieldName('function')?.id !== fn.id) continue;
-    const receiver = fn.childForFieldName('object');
-    if (!receiver) continue;
-    // A chain with a syntax error anywhere is half-typed code: neither judged nor rewritten.
-    const chain = methodChain(call);
-    const top = chain.top;
-    if (top.hasError) continue;
-    out.push({ head: call, receiver, queryName: name, start: call.startIndex, end: top.endIndex, chain });
+  for (const i of indexes) {
+    let head = candidates.heads[i];
+    if (head === undefined) head = candidates.heads[i] = confirmHead(context, candidates.at[i]);
+    if (head) out.push(head);
   }
   return out;
+}
+
+function firstAtOrAfter(sorted: number[], offset: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid] < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function* indexRange(from: number, to: number): Iterable<number> {
+  for (let i = from; i < to; i++) yield i;
+}
+
+/** Every `X.query(...)` head of the file. */
+export function legacyQueryHeads(context: RuleContext): LegacyQuery[] {
+  const candidates = headCandidates(context);
+  return headsOf(context, candidates, indexRange(0, candidates.at.length));
+}
+
+/** The heads whose `query` name lies in [start, end) (every head inside a node's range among them). */
+export function legacyQueryHeadsBetween(context: RuleContext, start: number, end: number): LegacyQuery[] {
+  const candidates = headCandidates(context);
+  return headsOf(context, candidates, indexRange(firstAtOrAfter(candidates.at, start), firstAtOrAfter(candidates.at, end)));
+}
+
+/** Offsets of the module's top-level statements (start, end), in order (per file). */
+const topLevelCache = new WeakMap<object, { start: number; end: number; plainDef: boolean }[]>();
+
+function topLevelStatements(context: RuleContext): { start: number; end: number; plainDef: boolean }[] {
+  let out = topLevelCache.get(context.facts);
+  if (out) return out;
+  out = [];
+  for (const stmt of context.file.root.children) {
+    if (!stmt) continue;
+    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    out.push({ start: stmt.startIndex, end: stmt.endIndex, plainDef: def?.type === 'function_definition' && !isAsyncFunction(def) });
+  }
+  topLevelCache.set(context.facts, out);
+  return out;
+}
+
+/** The top-level statement holding offset, if any. */
+function topLevelStatementAt(context: RuleContext, offset: number): { start: number; end: number; plainDef: boolean } | undefined {
+  const statements = topLevelStatements(context);
+  let low = 0;
+  let high = statements.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (statements[mid].end <= offset) low = mid + 1;
+    else high = mid;
+  }
+  return low < statements.length && statements[low].start <= offset ? statements[low] : undefined;
+}
+
+/**
+ * The heads a definition-local rule looks at (RuleContext.scoped): those starting in its scope.
+ * Candidates are narrowed by the start of their top-level statement first (a head starts in the
+ * scope only if its statement does: a head's statement starts at or before it on the same chunk
+ * or line), so only those are confirmed on the tree.
+ */
+export function scopedLegacyQueryHeads(context: RuleContext): LegacyQuery[] {
+  const candidates = headCandidates(context);
+  const indexes = candidates.at.map((_, i) => i);
+  const statementStart = (i: number) => topLevelStatementAt(context, candidates.at[i])?.start ?? candidates.at[i];
+  return context.scoped(headsOf(context, candidates, context.scoped(indexes, statementStart)), (q) => q.start);
+}
+
+/** The heads inside the module's top-level plain `def`s (where a rewrite may read callers). */
+export function legacyQueryHeadsInPlainDefs(context: RuleContext): LegacyQuery[] {
+  const candidates = headCandidates(context);
+  const indexes = candidates.at.map((_, i) => i).filter((i) => topLevelStatementAt(context, candidates.at[i])?.plainDef);
+  return headsOf(context, candidates, indexes);
+}
+
+/**
+ * Whether rewriting q may read the callers of its function, in other top-level definitions: a
+ * Query returned from a helper (its callers execute it) and, with `makesAsync`, a plain `def`
+ * made async (its callers await it; `makesAsync` is asked only for a query in such a `def`).
+ * Both need q directly in a module-level plain `def`, and a returned Query has no terminal call.
+ * Decided from q's own definition, so a rule reports these findings from its file-wide part (an
+ * edit in a caller changes them) and the others per definition (incremental.ts reuses them).
+ */
+export function rewriteMayReadCallers(context: RuleContext, q: LegacyQuery, makesAsync: () => boolean): boolean {
+  if (!topLevelStatementAt(context, q.start)?.plainDef) return false;
+  return !q.chain.calls.some((c) => TERMINALS.includes(c.name)) || makesAsync();
 }
 
 /**
@@ -935,7 +1045,7 @@ function assignedNameOf(outer: Node): Node | undefined {
 
 /** Nested legacy queries inside the chain's arguments must themselves be rewritable. */
 function nestedQueriesFixable(context: RuleContext, q: LegacyQuery, mode: QueryMode): void {
-  const nested = legacyQueryHeads(context).filter((n) => n !== q && n.start > q.start && n.end <= q.end && n.receiver.text === q.receiver.text);
+  const nested = legacyQueryHeadsBetween(context, q.start, q.end).filter((n) => n !== q && n.start > q.start && n.end <= q.end && n.receiver.text === q.receiver.text);
   for (const inner of nested) {
     try {
       planRewrite(context, inner, mode);
@@ -1054,7 +1164,7 @@ function planFromSelf(b: Builder, q: LegacyQuery, mode: QueryMode): Plan {
   if (mode === 'await') placeAwait(b, q.head);
   nestedQueriesFixable(context, q, mode);
   const innerEndOffset = (inner.steps.at(-1)?.call ?? q.head).endIndex;
-  if (legacyQueryHeads(context).some((n) => n !== q && n.start > q.start && n.start < innerEndOffset)) refuse('a legacy query nested inside `from_self()`\'s inner query');
+  if (legacyQueryHeadsBetween(context, q.start, q.end).some((n) => n !== q && n.start > q.start && n.start < innerEndOffset)) refuse('a legacy query nested inside `from_self()`\'s inner query');
   const ctx = chainContext(terminal.call);
   const hoist = hoistPoint(context, ctx.outer, q.start);
 
@@ -1507,7 +1617,8 @@ function runSyncSuggestion(context: RuleContext, q: LegacyQuery): Fix | undefine
   }
   if (!context.facts.inAsyncFunction(q.head) || placement.listify) return undefined;
   // The outermost legacy chain only: a nested one is covered by its outer chain's suggestion.
-  for (const outer of legacyQueryHeads(context)) {
+  const statement = topLevelStatementAt(context, q.start);
+  for (const outer of statement ? legacyQueryHeadsBetween(context, statement.start, statement.end) : legacyQueryHeads(context)) {
     if (outer !== q && outer.start < q.start && outer.end >= q.end && outer.receiver.text === q.receiver.text) return undefined;
   }
   // The lambda returns the first value-producing call; anything after it applies to that value.
