@@ -808,13 +808,18 @@ export function workspaceNames(index: WorkspaceIndex): WorkspaceNames {
 const localDefsCache = new WeakMap<FileFacts, { async: Set<string>; sync: Set<string> }>();
 
 /** Names of functions defined anywhere in this file (nested ones included), by async-ness. */
+const DEF_NAME = /(?:async[ \t]+)?def[ \t]+([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)/uy;
+
 export function fileFunctionNames(facts: FileFacts): { async: Set<string>; sync: Set<string> } {
   let names = localDefsCache.get(facts);
   if (!names) {
     names = { async: new Set(), sync: new Set() };
+    const text = facts.file.text;
     for (const e of scopeMap(facts).entries) {
       if (e.kind !== 'function') continue;
-      const name = e.node.childForFieldName('name')?.text;
+      // Read from the text (`def name(` starts the node): a wasm call per function costs more.
+      DEF_NAME.lastIndex = e.start;
+      const name = DEF_NAME.exec(text)?.[1] ?? e.node.childForFieldName('name')?.text;
       if (name) (e.isAsync ? names.async : names.sync).add(name);
     }
     localDefsCache.set(facts, names);

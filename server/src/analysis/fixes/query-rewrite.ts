@@ -188,24 +188,29 @@ export function legacyQueryHeadsBetween(context: RuleContext, start: number, end
   return headsOf(context, candidates, indexRange(firstAtOrAfter(candidates.at, start), firstAtOrAfter(candidates.at, end)));
 }
 
-/** Offsets of the module's top-level statements (start, end), in order (per file). */
-const topLevelCache = new WeakMap<object, { start: number; end: number; plainDef: boolean }[]>();
+/** The module's top-level statements by offsets, in order (per file). */
+interface TopLevelStatement {
+  start: number;
+  end: number;
+  node: Node;
+  /** A plain (not `async`) `def`, decorated or not; read when first asked. */
+  plainDef?: boolean;
+}
 
-function topLevelStatements(context: RuleContext): { start: number; end: number; plainDef: boolean }[] {
+const topLevelCache = new WeakMap<object, TopLevelStatement[]>();
+
+function topLevelStatements(context: RuleContext): TopLevelStatement[] {
   let out = topLevelCache.get(context.facts);
-  if (out) return out;
-  out = [];
-  for (const stmt of context.file.root.children) {
-    if (!stmt) continue;
-    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
-    out.push({ start: stmt.startIndex, end: stmt.endIndex, plainDef: def?.type === 'function_definition' && !isAsyncFunction(def) });
+  if (!out) {
+    out = [];
+    for (const node of context.file.root.children) if (node) out.push({ start: node.startIndex, end: node.endIndex, node });
+    topLevelCache.set(context.facts, out);
   }
-  topLevelCache.set(context.facts, out);
   return out;
 }
 
 /** The top-level statement holding offset, if any. */
-function topLevelStatementAt(context: RuleContext, offset: number): { start: number; end: number; plainDef: boolean } | undefined {
+function topLevelStatementAt(context: RuleContext, offset: number): TopLevelStatement | undefined {
   const statements = topLevelStatements(context);
   let low = 0;
   let high = statements.length;
@@ -215,6 +220,15 @@ function topLevelStatementAt(context: RuleContext, offset: number): { start: num
     else high = mid;
   }
   return low < statements.length && statements[low].start <= offset ? statements[low] : undefined;
+}
+
+function isPlainDef(statement: TopLevelStatement | undefined): boolean {
+  if (!statement) return false;
+  if (statement.plainDef === undefined) {
+    const def = statement.node.type === 'decorated_definition' ? statement.node.childForFieldName('definition') : statement.node;
+    statement.plainDef = def?.type === 'function_definition' && !isAsyncFunction(def);
+  }
+  return statement.plainDef;
 }
 
 /**
@@ -233,7 +247,7 @@ export function scopedLegacyQueryHeads(context: RuleContext): LegacyQuery[] {
 /** The heads inside the module's top-level plain `def`s (where a rewrite may read callers). */
 export function legacyQueryHeadsInPlainDefs(context: RuleContext): LegacyQuery[] {
   const candidates = headCandidates(context);
-  const indexes = candidates.at.map((_, i) => i).filter((i) => topLevelStatementAt(context, candidates.at[i])?.plainDef);
+  const indexes = candidates.at.map((_, i) => i).filter((i) => isPlainDef(topLevelStatementAt(context, candidates.at[i])));
   return headsOf(context, candidates, indexes);
 }
 
@@ -246,7 +260,7 @@ export function legacyQueryHeadsInPlainDefs(context: RuleContext): LegacyQuery[]
  * edit in a caller changes them) and the others per definition (incremental.ts reuses them).
  */
 export function rewriteMayReadCallers(context: RuleContext, q: LegacyQuery, makesAsync: () => boolean): boolean {
-  if (!topLevelStatementAt(context, q.start)?.plainDef) return false;
+  if (!isPlainDef(topLevelStatementAt(context, q.start))) return false;
   return !q.chain.calls.some((c) => TERMINALS.includes(c.name)) || makesAsync();
 }
 
