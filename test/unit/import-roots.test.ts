@@ -8,7 +8,7 @@ import * as path from 'path';
 import { discoverImportRoots, moduleNamesOf } from '../../server/src/analysis/import-roots';
 import { findWorkspaceRoot } from '../../server/src/project';
 import { makeConfig, py } from './helpers';
-import { cli, tempWorkspace } from './cli/workspace';
+import { briefFindings, cli, tempWorkspace } from './cli/workspace';
 import { LspClient } from './lsp/client';
 
 /** Module names of files under the roots discovered from those files and project directories. */
@@ -140,8 +140,7 @@ const NO_PYPROJECT = {
   `,
 };
 
-type JsonFinding = { path: string; line: number; column: number; code: string };
-const brief = (stdout: string) => (JSON.parse(stdout) as JsonFinding[]).map((f) => `${f.path}:${f.line}:${f.column} ${f.code}`).sort();
+const brief = briefFindings;
 
 describe('the same findings from the project root, a package or one file (CLI)', function () {
   this.timeout(60000);

@@ -113,6 +113,10 @@ describe('layers', () => {
     assert.deepStrictEqual(importCycles(sources.filter((s) => layerOf(s.file) === 'lsp')), []);
   });
 
+  it('the engine has no import circle (shared notions live below the rules that use them)', () => {
+    assert.deepStrictEqual(importCycles(sources.filter((s) => layerOf(s.file) === 'analysis')), []);
+  });
+
   it('the checks catch what they must (planted violations)', () => {
     const planted = (file: string, text: string) => importsOf(path.join(REPO, file), text);
     assert.deepStrictEqual(layerViolations([planted('server/src/cli/commands/x.ts', "import { a } from '../../lsp/server';")]), [

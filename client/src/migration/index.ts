@@ -31,6 +31,8 @@ export interface MigrationState {
   lastPosted: unknown;
   /** The last cursor position looked up and the endpoint found there (null: outside every handler). */
   lastLookup?: { uri: string; line: number; character: number; ref: EndpointRef | null };
+  /** The endpoint quick pick while it is open: its endpoints, and how many items VS Code reports active (it has drawn them). */
+  endpointPick?: { endpoints: number; active: number };
 }
 
 export function registerMigration(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined, log: (line: string) => void = () => undefined): void {
@@ -41,8 +43,9 @@ export function registerMigration(context: vscode.ExtensionContext, getClient: (
   const treeView = vscode.window.createTreeView(VIEW_ENDPOINTS, { treeDataProvider: tree, showCollapseAll: true });
   void vscode.commands.executeCommand('setContext', 'asyncMigrate.inventory', 'loading');
 
+  let endpointPick: MigrationState['endpointPick'];
   const pick = async (): Promise<EndpointRef | undefined> => {
-    const ref = await pickEndpoint(lsp);
+    const ref = await pickEndpoint(lsp, (observed) => (endpointPick = observed));
     if (ref) await checklist.show(ref);
     return ref;
   };
@@ -178,6 +181,7 @@ export function registerMigration(context: vscode.ExtensionContext, getClient: (
         posted: checklist.posted.length,
         lastPosted: checklist.posted[checklist.posted.length - 1],
         lastLookup,
+        endpointPick,
       };
     }),
     vscode.commands.registerCommand('asyncMigrate.internal.showEndpoint', async (ref: unknown) => {
@@ -221,11 +225,13 @@ async function dashboardFolder(arg: unknown): Promise<vscode.WorkspaceFolder | u
   return vscode.window.showWorkspaceFolderPick({ placeHolder: t('Pick the folder whose migration dashboard to open') });
 }
 
-async function pickEndpoint(lsp: MigrationClient): Promise<EndpointRef | undefined> {
+async function pickEndpoint(lsp: MigrationClient, observe: (state: MigrationState['endpointPick']) => void): Promise<EndpointRef | undefined> {
   interface Item extends vscode.QuickPickItem {
     ref?: EndpointRef;
   }
   const qp = vscode.window.createQuickPick<Item>();
+  let endpoints = 0;
+  qp.onDidChangeActive((active) => observe({ endpoints, active: active.length }));
   qp.placeholder = t('Pick an endpoint to show its migration checklist');
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
@@ -249,6 +255,8 @@ async function pickEndpoint(lsp: MigrationClient): Promise<EndpointRef | undefin
       });
     }
   }
+  endpoints = items.filter((i) => i.ref).length;
+  observe({ endpoints, active: qp.activeItems.length });
   qp.items = items;
   qp.busy = false;
   if (!items.length) qp.placeholder = t('No FastAPI routes found in this workspace.');
@@ -260,6 +268,7 @@ async function pickEndpoint(lsp: MigrationClient): Promise<EndpointRef | undefin
     });
     qp.onDidHide(() => {
       qp.dispose();
+      observe(undefined);
       resolve(chosen);
     });
   });

@@ -15,9 +15,16 @@
 import { annotationType } from './annotation';
 import { enclosingFunctionFacts, isCoroutineFunction } from './callee';
 import type { Node } from './parser';
-import type { FileFacts } from './semantics';
+import { isAwaitedExpr } from './fixes/await';
+import type { FileFacts, FunctionFacts } from './semantics';
 import type { FunctionSummary } from './summary';
 import { unparen } from './syntax';
+
+/** AsyncSession methods that return coroutines (add/add_all/expunge/begin/in_transaction… do not). */
+export const ASYNC_SESSION_COROUTINES: ReadonlySet<string> = new Set([
+  'execute', 'scalar', 'scalars', 'get', 'get_one', 'commit', 'rollback', 'flush', 'refresh', 'merge', 'delete', 'close',
+  'run_sync', 'stream', 'stream_scalars', 'connection', 'invalidate', 'reset',
+]);
 
 export type ReceiverKind = 'session' | 'redis' | 'http';
 
@@ -89,4 +96,55 @@ export function syncSessionArgument(facts: FileFacts, call: Node): Node | undefi
     if ((n.type === 'identifier' || n.type === 'attribute') && facts.sessionFlavor(n) === 'sync') return n;
   }
   return undefined;
+}
+
+/** Session methods that stay plain calls on an AsyncSession (no `await`). */
+export const SAME_ON_ASYNC_SESSION: ReadonlySet<string> = new Set(['add', 'add_all', 'expunge', 'expunge_all', 'in_transaction', 'is_modified']);
+
+/** Session methods whose result an AsyncSession enters with `async with` (a sync Session's cannot be). */
+const SESSION_CONTEXTS: ReadonlySet<string> = new Set(['begin', 'begin_nested']);
+
+/** Whether call is the context expression of an `async with`. */
+function inAsyncWith(call: Node): boolean {
+  let n = call.parent;
+  if (n?.type === 'as_pattern') n = n.parent;
+  if (n?.type !== 'with_item') return false;
+  const statement = n.parent?.type === 'with_clause' ? n.parent.parent : n.parent;
+  return statement?.type === 'with_statement' && statement.child(0)?.type === 'async';
+}
+
+/**
+ * Whether the body of fn proves that its parameter `name` holds an AsyncSession at run time,
+ * whatever its annotation says: it awaits the session's coroutine methods (`await
+ * session.execute(...)` raises `TypeError` on a sync Session), and every other use is a method
+ * that is the same on an AsyncSession (`add`). Any other use (`.query`, an un-awaited `execute`,
+ * the session passed on or read as a value, a nested function) leaves it unproven.
+ */
+export function awaitedSessionUseProof(facts: FileFacts, fn: FunctionFacts, name: string): AsyncProof {
+  const body = fn.node.childForFieldName('body');
+  const line = (n: Node) => `line ${n.startPosition.row + 1}`;
+  const unproven = (reason: string): AsyncProof => ({ proven: false, knownSync: false, reason });
+  let evidence: string | undefined;
+  for (const id of body ? facts.descendantsOfType(body, 'identifier') : []) {
+    if (id.text !== name) continue;
+    const parent = id.parent;
+    if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.id === id.id) continue;
+    if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.id === id.id) continue;
+    if (facts.enclosingFunction(id)?.node.id !== fn.node.id) return unproven(`\`${name}\` is used in a nested function (${line(id)})`);
+    const call = parent?.type === 'attribute' && parent.parent?.type === 'call' && parent.parent.childForFieldName('function')?.id === parent.id ? parent.parent : undefined;
+    const method = call ? parent!.childForFieldName('attribute')!.text : undefined;
+    if (!call || !method) return unproven(`\`${parent?.text ?? name}\` (${line(id)}) is not a session method call`);
+    if (SAME_ON_ASYNC_SESSION.has(method)) continue;
+    if (ASYNC_SESSION_COROUTINES.has(method) && isAwaitedExpr(call)) {
+      evidence ??= `\`await ${name}.${method}(...)\` on ${line(call)}`;
+      continue;
+    }
+    if (SESSION_CONTEXTS.has(method) && inAsyncWith(call)) {
+      evidence ??= `\`async with ${name}.${method}()\` on ${line(call)}`;
+      continue;
+    }
+    const why = ASYNC_SESSION_COROUTINES.has(method) ? 'not awaited' : SESSION_CONTEXTS.has(method) ? 'not in `async with`' : 'not a method the engine knows on an `AsyncSession`';
+    return unproven(`\`${name}.${method}()\` (${line(id)}) is ${why}`);
+  }
+  return evidence ? { proven: true, fact: evidence } : unproven(`no method of \`${name}\` is awaited`);
 }

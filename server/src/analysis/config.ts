@@ -19,6 +19,12 @@ export interface AsyncMigrateConfig {
    * not a setting: filled in by whoever lists the files (project loading, the language server).
    */
   importRoots?: string[];
+  /**
+   * Sub-projects with their own `[tool.async-migrate]` table (a `backend/pyproject.toml`): files
+   * under `dir` use that configuration instead of this one — the nearest wins, like ruff's
+   * hierarchical configuration. Not a setting: filled in by whoever lists the files.
+   */
+  scopes?: ScopedConfig[];
   /** Globs (workspace-relative) of files never analysed (replaces the defaults). */
   exclude: string[];
   /** Globs added to `exclude` (keeps the defaults, like ruff's extend-exclude). */
@@ -65,6 +71,26 @@ export interface AsyncMigrateConfig {
   testCommand: string;
   verifyTestCommand: string;
   branchTemplate: string;
+}
+
+/** A sub-project's configuration: `dir` is workspace-relative POSIX, its globs are relative to it. */
+export interface ScopedConfig {
+  dir: string;
+  config: AsyncMigrateConfig;
+}
+
+/** The configuration that applies to a workspace-relative file: its nearest sub-project's, else config. */
+export function configForPath(config: AsyncMigrateConfig, relPath: string): AsyncMigrateConfig {
+  return scopeOf(config, relPath)?.config ?? config;
+}
+
+/** The deepest sub-project holding relPath, if any. */
+export function scopeOf(config: AsyncMigrateConfig, relPath: string): ScopedConfig | undefined {
+  let best: ScopedConfig | undefined;
+  for (const scope of config.scopes ?? []) {
+    if (relPath.startsWith(scope.dir + '/') && (!best || scope.dir.length > best.dir.length)) best = scope;
+  }
+  return best;
 }
 
 export const DEFAULT_CONFIG: AsyncMigrateConfig = {
@@ -130,6 +156,8 @@ export interface ConfigProblem {
 export interface LoadedConfig {
   config: AsyncMigrateConfig;
   problems: ConfigProblem[];
+  /** The file has a `[tool.async-migrate]` table (a sub-project's pyproject.toml without one does not scope anything). */
+  hasTable?: boolean;
 }
 
 type Kind = 'string' | 'string[]' | 'severityMap' | 'stringMap' | 'tierOverrides' | { section: Record<string, Field> };
@@ -323,7 +351,7 @@ export function loadPyprojectConfig(text: string | undefined, fileLabel = 'pypro
   const tool = parsed.tool as Record<string, unknown> | undefined;
   const section = tool?.['async-migrate'];
   if (section !== undefined) applyRawConfig(config, section, fileLabel, 'tool.async-migrate', problems);
-  return { config, problems };
+  return { config, problems, hasTable: section !== undefined };
 }
 
 /** Editor settings (camelCase) layered over an already loaded config. */

@@ -1,6 +1,6 @@
 // The engine's entry points: analyse one file against the workspace index, and apply fixes.
 import type { AsyncMigrateConfig } from './config';
-import { codeSelected } from './config';
+import { codeSelected, configForPath } from './config';
 import { applyEdits, selectNonOverlapping } from './fixes/edits';
 import type { Node } from './parser';
 import type { Report, Rule, RuleContext, RuleScope } from './rule';
@@ -69,7 +69,9 @@ export function analyzeFile(file: SourceFile, index: WorkspaceIndex, config: Asy
  * look only at the nodes of the scope's chunks and their findings elsewhere are dropped (the
  * caller reuses the previous ones there); file-wide rules always run over the whole file.
  */
-export function runRules(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, options: RunOptions = {}, scope?: RuleScope, raw = false): Finding[] {
+export function runRules(file: SourceFile, index: WorkspaceIndex, workspaceConfig: AsyncMigrateConfig, options: RunOptions = {}, scope?: RuleScope, raw = false): Finding[] {
+  // A sub-project's own [tool.async-migrate] applies to its files (config.ts configForPath).
+  const config = configForPath(workspaceConfig, file.path);
   const facts = new FileFacts(file, index, config);
   index = facts.index;
   const suppressions = collectSuppressions(file);

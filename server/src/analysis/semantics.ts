@@ -7,7 +7,7 @@ import type { Node } from './parser';
 import type { SourceFile } from './source';
 import { children, dottedName, isAsyncFunction, keywordArgument, walk } from './syntax';
 import { TreeIndex } from './tree-index';
-import { importBindings, type ImportBinding } from './summary';
+import { importBindings, type FunctionSummary, type ImportBinding } from './summary';
 import { redisClientFlavor, type ResolvedSymbol, type WorkspaceIndex } from './workspace';
 
 export type Flavor = 'async' | 'sync';
@@ -535,6 +535,9 @@ export class FileFacts {
         const byAnnotation = this.annotationFlavor(param.annotation, { async: redis.asyncAnnotations, sync: ['redis.Redis', 'redis.client.Redis', 'redis.StrictRedis'] });
         if (byAnnotation) return byAnnotation;
         if (param.dependsOn) {
+          const provider = this.index.resolveDotted(this.moduleName, param.dependsOn);
+          const byDefinition = provider?.kind === 'function' || provider?.kind === 'method' ? this.redisFactoryFlavor(provider.module, provider.fn, 'depends') : 'name';
+          if (byDefinition !== 'name') return byDefinition;
           const dep = param.dependsOn.split('.').pop()!;
           if (redis.asyncDependencies.includes(dep)) return 'async';
           if (redis.syncDependencies.includes(dep)) return 'sync';
@@ -597,6 +600,10 @@ export class FileFacts {
         if (/\.pipeline$/.test(callee)) return undefined;
         const sym = this.resolve(calleeNode);
         if (sym?.kind === 'external') return this.externalRedisFlavor(sym.dotted);
+        if (sym?.kind === 'function' || sym?.kind === 'method') {
+          const byDefinition = this.redisFactoryFlavor(sym.module, sym.fn, b.viaAsync ? 'await' : 'call');
+          if (byDefinition !== 'name') return byDefinition;
+        }
         const last = callee.split('.').pop()!;
         if (this.config.redis.asyncDependencies.includes(last)) return 'async';
         if (this.config.redis.syncDependencies.includes(last)) return 'sync';
@@ -604,6 +611,37 @@ export class FileFacts {
       }),
     );
     return flavors.size === 1 ? [...flavors][0] : undefined;
+  }
+
+  /**
+   * The client a workspace factory's result holds, from its definition (evidence before the name,
+   * PRODUCT.md §1.3): a return annotation naming a Redis client (a workspace class or anything else
+   * is no client), else every `return <constructor>(...)` creating one. An `async def` hands its
+   * client out only when awaited (FastAPI awaits a dependency). 'name' when the definition says nothing, so the configured names
+   * decide — except a sync name on an `async def` (`async def get_redis_client()`), which is unknown.
+   */
+  private redisFactoryFlavor(module: string, fn: FunctionSummary, use: 'call' | 'await' | 'depends'): Flavor | undefined | 'name' {
+    // A called generator, or an `async def` called without `await`, hands out no client.
+    if (use !== 'depends' && (fn.isGenerator || (fn.isAsync && use === 'call'))) return undefined;
+    if (fn.returns) {
+      // A dependency that yields provides what it yields (`AsyncIterator[Redis]`).
+      const type = annotationType(fn.returns, { yields: fn.isGenerator });
+      if (type.kind !== 'instance') return undefined;
+      const sym = this.index.resolveDotted(module, type.name);
+      const dotted = sym?.kind === 'external' ? sym.dotted : type.name;
+      if (this.config.redis.asyncAnnotations.includes(dotted)) return 'async';
+      // A name that resolves to nothing says nothing: the body and the names decide.
+      if (sym) return redisClientFlavor(dotted);
+    }
+    const returned = new Set(
+      (fn.returnCalls ?? []).map((callee) => {
+        const sym = callee ? this.index.resolveDotted(module, callee) : undefined;
+        return sym?.kind === 'external' ? redisClientFlavor(sym.dotted) : sym?.kind === 'variable' ? this.variableRedisFlavor(sym.variableKind) : undefined;
+      }),
+    );
+    if (returned.size === 1 && !returned.has(undefined)) return [...returned][0];
+    if (fn.isAsync && this.config.redis.syncDependencies.includes(fn.name)) return undefined;
+    return 'name';
   }
 
   private variableRedisFlavor(kind: string): Flavor | undefined {

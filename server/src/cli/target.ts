@@ -60,11 +60,13 @@ export async function openWorkspace(io: CommandIO, paths: string[], options: Ope
   const display = (rel: string) => toPosix(path.relative(io.cwd, path.join(root, rel))) || '.';
   const absolute = (rel: string) => path.join(root, rel);
   const { config: loadedConfig, problems } = loadConfig(root);
-  const configProblems = problems.map((p) => ({ ...p, source: p.source === 'pyproject.toml' ? display('pyproject.toml') : p.source }));
-  if (configProblems.length) throw new ConfigError(configProblems);
+  // Each problem names its file as the user sees it (`backend/pyproject.toml` for a sub-project's).
+  const displayed = (list: ConfigProblem[]) => list.map((p) => ({ ...p, source: /(^|\/)pyproject\.toml$/.test(p.source) ? display(p.source) : p.source }));
+  if (problems.length) throw new ConfigError(displayed(problems));
   const roots = absPaths.length ? absPaths.map((p) => toPosix(path.relative(root, p))) : [''];
   const under = (rel: string) => roots.some((r) => r === '' || rel === r || rel.startsWith(r + '/'));
   const project = await loadProject(root, { config: loadedConfig, onProgress: progressReporter(io, 'indexing'), keep: options.keepTargets ? under : undefined });
+  if (project.configProblems.length) throw new ConfigError(displayed(project.configProblems));
   // With the import roots filled in: every file is named the same whatever PATHS were given.
   const config = project.config;
   io.progress?.('');

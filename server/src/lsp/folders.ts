@@ -2,8 +2,9 @@
 // with editor settings), workspace index and indexing state.
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
-import { type AsyncMigrateConfig, type ConfigProblem, loadPyprojectConfig } from '../analysis/config';
+import { type AsyncMigrateConfig, type ConfigProblem, type ScopedConfig, loadPyprojectConfig } from '../analysis/config';
 import { WorkspaceIndex } from '../analysis/workspace';
+import { withLayout } from '../project';
 import type { IndexingState } from './protocol';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings, resolveSettings } from './settings';
 
@@ -16,6 +17,8 @@ export class Folder {
   settingsProblems: ConfigProblem[] = [];
   /** Import roots found in the folder when it was last listed (undefined before the first indexing). */
   importRoots: string[] | undefined = undefined;
+  /** Sub-projects' own `[tool.async-migrate]` found when the folder was last listed (editor settings not applied). */
+  listedScopes: ScopedConfig[] = [];
   index: WorkspaceIndex;
   state: IndexingState = 'starting';
   filesIndexed = 0;
@@ -78,18 +81,34 @@ export class Folder {
     this.rawSettings = raw;
     const resolved = resolveSettings(this.baseConfig, raw);
     this.settings = resolved.server;
-    this.config = this.importRoots ? { ...resolved.config, importRoots: this.importRoots } : resolved.config;
     this.settingsProblems = resolved.problems;
+    this.config = this.withFolderLayout(resolved.config);
     this.index.config = this.config;
     return [...this.baseProblems, ...this.settingsProblems];
   }
 
-  /** Sets the import roots discovered in the folder (analysis/import-roots.ts); true when they changed. */
-  setImportRoots(roots: string[]): boolean {
-    if (this.importRoots && this.importRoots.join('\0') === roots.join('\0')) return false;
+  /** The folder's import roots and sub-project configurations (each with the editor settings layered over it, like the root's). */
+  private withFolderLayout(config: AsyncMigrateConfig): AsyncMigrateConfig {
+    if (!this.importRoots) return config;
+    const scopes = this.listedScopes.map((s) => ({ dir: s.dir, config: resolveSettings(s.config, this.rawSettings).config }));
+    return withLayout(config, this.importRoots, scopes);
+  }
+
+  /** Whether a listing found other import roots or sub-project configurations than the folder has. */
+  layoutDiffers(roots: string[], scopes: readonly ScopedConfig[]): boolean {
+    const key = (list: readonly ScopedConfig[]) => JSON.stringify(list.map((s) => [s.dir, s.config]));
+    return !this.importRoots || this.importRoots.join('\0') !== roots.join('\0') || key(this.listedScopes) !== key(scopes);
+  }
+
+  /**
+   * Sets the import roots discovered in the folder (analysis/import-roots.ts) and its
+   * sub-projects' own configurations; true when either changed.
+   */
+  setLayout(roots: string[], scopes: readonly ScopedConfig[]): boolean {
+    if (!this.layoutDiffers(roots, scopes)) return false;
     this.importRoots = roots;
-    this.config = { ...this.config, importRoots: roots };
-    this.index.config = this.config;
+    this.listedScopes = scopes.map((s) => ({ dir: s.dir, config: s.config }));
+    this.applySettings(this.rawSettings);
     return true;
   }
 

@@ -375,8 +375,10 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     try {
       const listing = listWorkspace(root, folder.config);
       files = listing.files;
-      // Module names follow the folder's import roots (a monorepo's backend/ is its own root).
-      if (folder.setImportRoots(discoverImportRoots(listing.files, listing.projectDirs))) {
+      // Module names follow the folder's import roots (a monorepo's backend/ is its own root), and
+      // a sub-project's own [tool.async-migrate] applies to its files.
+      this.reportProblems(folder, listing.scopes.flatMap((s) => s.problems));
+      if (folder.setLayout(discoverImportRoots(listing.files, listing.projectDirs), listing.scopes)) {
         for (const doc of this.docs.values()) if (this.folderOf(doc.uri) === folder) doc.resetTree();
       }
     } catch (error) {
@@ -738,8 +740,8 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
         this.logError(`listing Python files of ${folder.root}`, error);
         continue;
       }
-      const roots = discoverImportRoots(listing.files, listing.projectDirs);
-      if (roots.join('\0') !== (folder.importRoots ?? []).join('\0')) await this.indexFolder(folder);
+      if (folder.layoutDiffers(discoverImportRoots(listing.files, listing.projectDirs), listing.scopes)) await this.indexFolder(folder);
+      else this.reportProblems(folder, listing.scopes.flatMap((s) => s.problems));
     }
     for (const folder of reindex) {
       const before = folder.config;

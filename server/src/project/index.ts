@@ -2,9 +2,9 @@
 // finds Python files, reads them defensively, and builds the workspace index.
 import * as fs from 'fs';
 import * as path from 'path';
-import { type AsyncMigrateConfig, type ConfigProblem, loadPyprojectConfig } from '../analysis/config';
+import { type AsyncMigrateConfig, type ConfigProblem, type ScopedConfig, loadPyprojectConfig, scopeOf } from '../analysis/config';
 import { analyzeFile, parseSource, summarizeSource, type RunOptions } from '../analysis/engine';
-import { PROJECT_MARKERS, discoverImportRoots } from '../analysis/import-roots';
+import { PROJECT_MARKERS, discoverImportRoots, normalizeRoot } from '../analysis/import-roots';
 import { matchesGlob } from '../analysis/glob';
 import { initParser } from '../analysis/parser';
 import type { SourceFile } from '../analysis/source';
@@ -77,8 +77,18 @@ export function readPythonFile(absPath: string): ReadResult {
   }
 }
 
+/** Whether a workspace-relative path is excluded: by its nearest sub-project's globs (relative to it), else the root's. */
 export function isExcluded(relPath: string, config: AsyncMigrateConfig): boolean {
-  return config.exclude.some((g) => matchesGlob(relPath, g)) || config.extendExclude.some((g) => matchesGlob(relPath, g));
+  const scope = scopeOf(config, relPath);
+  const own = scope ? scope.config : config;
+  const rel = scope ? relPath.slice(scope.dir.length + 1) : relPath;
+  return own.exclude.some((g) => matchesGlob(rel, g)) || own.extendExclude.some((g) => matchesGlob(rel, g));
+}
+
+/** A sub-project's own configuration as read from its pyproject.toml. */
+export interface ListedScope extends ScopedConfig {
+  /** Its problems, each naming the file (`backend/pyproject.toml`). */
+  problems: ConfigProblem[];
 }
 
 export interface WorkspaceListing {
@@ -86,12 +96,42 @@ export interface WorkspaceListing {
   files: string[];
   /** Workspace-relative directories holding a project marker (pyproject.toml, setup.cfg, setup.py). */
   projectDirs: string[];
+  /** Sub-projects (below the root) whose pyproject.toml has a `[tool.async-migrate]` table, shallowest first. */
+  scopes: ListedScope[];
 }
 
-/** The Python files under root and the project directories among them, skipping excluded paths. */
-export function listWorkspace(root: string, config: AsyncMigrateConfig, within: string[] = [root]): WorkspaceListing {
+export interface ListOptions {
+  /** Read the sub-projects' own `[tool.async-migrate]` (default true); false applies config everywhere. */
+  subprojectConfigs?: boolean;
+}
+
+/** A sub-project's `[tool.async-migrate]` in dir (workspace-relative), if its pyproject.toml has one (or mentions one but is not valid TOML). */
+function readScope(root: string, dir: string): ListedScope | undefined {
+  const label = `${dir}/pyproject.toml`;
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(root, ...label.split('/')), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const loaded = loadPyprojectConfig(text, label);
+  // A pyproject.toml we cannot parse matters only when it holds our table (a vendored package's does not).
+  const ours = loaded.hasTable || (loaded.problems.length > 0 && /tool\s*\.\s*["']?async-migrate/.test(text));
+  return ours ? { dir, config: loaded.config, problems: loaded.problems } : undefined;
+}
+
+/**
+ * The Python files under root and the project directories among them, skipping excluded paths.
+ * A sub-project's own `[tool.async-migrate]` decides what is excluded below it (ruff's nearest
+ * configuration), with globs relative to its folder.
+ */
+export function listWorkspace(root: string, config: AsyncMigrateConfig, within: string[] = [root], options: ListOptions = {}): WorkspaceListing {
   const out = new Set<string>();
   const projectDirs = new Set<string>();
+  const scopes: ListedScope[] = [];
+  // The listing's own view: the root's configuration plus the sub-projects found so far (a
+  // folder's pyproject.toml is read before anything below it is visited).
+  const scoped: AsyncMigrateConfig = { ...config, scopes: [] };
   const visit = (abs: string) => {
     const rel = path.relative(root, abs).split(path.sep).join('/');
     let stat: fs.Stats;
@@ -101,7 +141,7 @@ export function listWorkspace(root: string, config: AsyncMigrateConfig, within: 
       return;
     }
     if (stat.isSymbolicLink()) return;
-    if (rel && isExcluded(rel, config)) return;
+    if (rel && isExcluded(rel, scoped)) return;
     if (stat.isDirectory()) {
       const base = path.basename(abs);
       if (rel && (base.startsWith('.') || base === 'node_modules' || base === '__pycache__')) return;
@@ -112,21 +152,41 @@ export function listWorkspace(root: string, config: AsyncMigrateConfig, within: 
         return;
       }
       if (entries.some((e) => (PROJECT_MARKERS as readonly string[]).includes(e))) projectDirs.add(rel);
+      if (rel && options.subprojectConfigs !== false && entries.includes('pyproject.toml') && !scopes.some((s) => s.dir === rel)) {
+        const scope = readScope(root, rel);
+        if (scope) {
+          scopes.push(scope);
+          scoped.scopes!.push(scope);
+        }
+      }
       for (const e of entries.sort()) visit(path.join(abs, e));
     } else if (stat.isFile() && abs.endsWith('.py')) out.add(rel);
   };
   for (const p of within) visit(path.resolve(p));
-  return { files: [...out].sort(), projectDirs: [...projectDirs].sort() };
+  scopes.sort((a, b) => a.dir.length - b.dir.length || (a.dir < b.dir ? -1 : 1));
+  return { files: [...out].sort(), projectDirs: [...projectDirs].sort(), scopes };
 }
 
 /** Workspace-relative POSIX paths of the Python files under root (sorted). */
-export function findPythonFiles(root: string, config: AsyncMigrateConfig, within: string[] = [root]): string[] {
-  return listWorkspace(root, config, within).files;
+export function findPythonFiles(root: string, config: AsyncMigrateConfig, within: string[] = [root], options: ListOptions = {}): string[] {
+  return listWorkspace(root, config, within, options).files;
 }
 
-/** The configuration with the workspace's import roots filled in (the rules are in analysis/import-roots.ts). */
-export function withImportRoots(config: AsyncMigrateConfig, listing: WorkspaceListing): AsyncMigrateConfig {
-  return { ...config, importRoots: discoverImportRoots(listing.files, listing.projectDirs) };
+/**
+ * The configuration with the workspace's layout filled in: its import roots (the rules are in
+ * analysis/import-roots.ts) and its sub-projects' own configurations. Module names are one
+ * workspace-wide notion, so every sub-project's configuration shares the roots, and a
+ * sub-project's `src` entries count from its folder (`src = ["src"]` in backend/ is `backend/src`).
+ */
+export function withImportRoots(config: AsyncMigrateConfig, listing: Pick<WorkspaceListing, 'files' | 'projectDirs'> & { scopes?: readonly ScopedConfig[] }): AsyncMigrateConfig {
+  return withLayout(config, discoverImportRoots(listing.files, listing.projectDirs), listing.scopes ?? []);
+}
+
+/** withImportRoots with the import roots already discovered (the language server keeps them between listings). */
+export function withLayout(config: AsyncMigrateConfig, importRoots: string[], scopes: readonly ScopedConfig[]): AsyncMigrateConfig {
+  const src = [...new Set([...config.src, ...scopes.flatMap((s) => s.config.src.map(normalizeRoot).filter((r) => r !== '').map((r) => `${s.dir}/${r}`))])];
+  const layout = { src, importRoots };
+  return { ...config, ...layout, scopes: scopes.map((s) => ({ dir: s.dir, config: { ...s.config, ...layout, scopes: undefined } })) };
 }
 
 /** Whether child (an absolute path) is parent or lies under it. */
@@ -213,7 +273,7 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   const listing = listWorkspace(absRoot, loaded.config);
   // Module names follow the workspace's import roots, whatever paths a command names.
   const config = withImportRoots(loaded.config, listing);
-  const problems = loaded.problems;
+  const problems = [...loaded.problems, ...listing.scopes.flatMap((s) => s.problems)];
   const index = new WorkspaceIndex(config);
   const texts = new Map<string, string>();
   const skipped: SkippedFile[] = [];

@@ -52,3 +52,8 @@ export function positionOf(text: string, needle: string, from = 0): { line: numb
 after(() => {
   for (const dir of created) fs.rmSync(dir, { recursive: true, force: true });
 });
+
+/** `check --format json` output as sorted "path:line:col CODE" strings, for compact comparisons. */
+export function briefFindings(stdout: string): string[] {
+  return (JSON.parse(stdout) as { path: string; line: number; column: number; code: string }[]).map((f) => `${f.path}:${f.line}:${f.column} ${f.code}`).sort();
+}

@@ -100,6 +100,7 @@ export class LspClient {
     c.onNotification('window/logMessage', (p: { type: number; message: string }) => {
       this.logs.push(p);
       if (process.env.AM_LSP_DEBUG) console.error('[server]', p.message);
+      this.wake();
     });
     c.onNotification('asyncMigrate/statusChanged', (params: unknown) => {
       this.notifications.push({ method: 'asyncMigrate/statusChanged', params });

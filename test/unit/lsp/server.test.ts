@@ -286,9 +286,15 @@ describe('language server over JSON-RPC', function () {
     client.settings = { select: ['AM4', 'bogus'], diagnosticsScope: 'everything' };
     await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
     await client.waitFor(() => client.messages.length >= shown + 2, 10000, 'two warnings');
+    // The server logs each problem on every reload and shows it once; a warning shown again would
+    // follow its log line. So: wait for the second reload's log lines, then a round trip delivers
+    // anything sent with them.
+    const logged = (text: string) => client.logs.filter((l) => l.message.includes(text)).length;
+    const problems = ['asyncMigrate.select: not rule codes', 'asyncMigrate.diagnosticsScope: expected'];
+    const loggedBefore = problems.map(logged);
     await client.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await client.waitFor(() => problems.every((p, i) => logged(p) > loggedBefore[i]), 10000, 'the second reload to log both problems');
     await client.conn.sendRequest('asyncMigrate/status');
-    await new Promise((r) => setTimeout(r, 300));
     const fresh = client.messages.slice(shown);
     assert.deepStrictEqual(
       fresh.map((m) => m.message).sort(),

@@ -291,3 +291,27 @@ describe('AM301 with AM302 (fix-all)', () => {
     );
   });
 });
+
+// test/real/REVIEW.md class 3: the client comes from awaiting a workspace `async def` factory whose
+// configured name (`get_redis_client`) says sync; its definition decides.
+const factoryWorkspace = (factory: string, use: string) => ({
+  files: { 'app/__init__.py': '', 'app/cache.py': factory, 'app/jobs.py': `from app.cache import get_redis_client\n\n\n${use}` },
+  path: 'app/jobs.py',
+});
+const AWAITED_KEYS = 'async def users():\n    client = await get_redis_client()\n    return await client.keys("user:*")\n';
+ruleTester('AM301', {
+  valid: [
+    {
+      name: 'near miss: the awaited factory returns a workspace wrapper class (its own keys method), not a Redis client',
+      ...factoryWorkspace('class Cache:\n    async def keys(self, pattern):\n        return []\n\n\nasync def get_redis_client() -> Cache:\n    return Cache()\n', AWAITED_KEYS),
+    },
+  ],
+  invalid: [
+    {
+      name: 'awaited `async def get_redis_client() -> aioredis.Redis`: an async client, so `async for` over scan_iter',
+      ...factoryWorkspace('import redis.asyncio as aioredis\n\n\nasync def get_redis_client() -> aioredis.Redis:\n    return aioredis.from_url("redis://localhost")\n', AWAITED_KEYS),
+      errors: ['6:18'],
+      output: 'from app.cache import get_redis_client\n\n\nasync def users():\n    client = await get_redis_client()\n    return [k async for k in client.scan_iter(match="user:*", count=100)]\n',
+    },
+  ],
+});

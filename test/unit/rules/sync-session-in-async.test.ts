@@ -349,7 +349,7 @@ ruleTester('AM103', {
 
         class UserService:
             async def get_user(self, db: Session, user_id: int):
-                return await db.get(User, user_id)
+                return db.query(User).get(user_id)
       `,
       errors: ['4:30'],
       message: 'typed as a sync `Session`',
@@ -359,7 +359,7 @@ ruleTester('AM103', {
 
         class UserService:
             async def get_user(self, db: Session, user_id: int):
-                return await db.get(User, user_id)
+                return db.query(User).get(user_id)
       `,
     },
     {
@@ -546,4 +546,54 @@ ruleTester('AM103', {
       output: ASYNC_GET_DB_HEADER + 'async def handler(db: AsyncSession = Depends(get_db)):\n    db.add(None)\n',
     },
   ],
+});
+
+// test/real/REVIEW.md class 5: mid-migration code keeps a stale `session: Session` annotation on an
+// `async def` whose body already awaits the session's methods. Awaiting a sync Session's results
+// raises `TypeError`, so the body only runs with an AsyncSession: the annotation is what is wrong
+// (not blocking I/O), and correcting it changes nothing at run time.
+const STALE_HEADER = 'from sqlalchemy import select\nfrom sqlalchemy.orm import Session\n\nfrom app.models import Job\n\n\nclass JobManager:\n';
+const STALE_FIXED_HEADER = 'from sqlalchemy import select\nfrom sqlalchemy.orm import Session\nfrom sqlalchemy.ext.asyncio import AsyncSession\n\nfrom app.models import Job\n\n\nclass JobManager:\n';
+const staleLoad = (body: string, header = STALE_HEADER, annotation = 'Session') => `${header}    async def load(self, session: ${annotation}, job_id: str) -> Job:\n${body}`;
+const staleCase = (body: string) => ({ files: { 'app/__init__.py': '', 'app/models.py': 'class Job:\n    id: str\n', 'app/jobs.py': staleLoad(body) }, path: 'app/jobs.py', errors: ['8:26'] });
+const BLOCKS_THE_LOOP = 'is typed as a sync `Session` in `async def load`: its queries block the event loop';
+/** A near miss: the old blocking-I/O message, and nothing changed by the fix run. */
+const stillBlocking = (name: string, body: string) => ({ name, ...staleCase(body), message: BLOCKS_THE_LOOP, output: staleLoad(body) });
+ruleTester('AM103', {
+  valid: [
+    {
+      name: 'near miss: the same body with the parameter annotated AsyncSession',
+      files: { 'app/__init__.py': '', 'app/models.py': 'class Job:\n    id: str\n', 'app/jobs.py': staleLoad('        result = await session.execute(select(Job))\n        return result.scalar_one()\n', 'from sqlalchemy import select\nfrom sqlalchemy.ext.asyncio import AsyncSession\n\nfrom app.models import Job\n\n\nclass JobManager:\n', 'AsyncSession') },
+      path: 'app/jobs.py',
+    },
+  ],
+  invalid: [
+    {
+      name: 'the REVIEW.md reproduction: `await session.execute(...)` on a `session: Session` → the annotation contradicts the use; the fix annotates it AsyncSession',
+      ...staleCase('        result = await session.execute(select(Job).where(Job.id == job_id))\n        return result.scalar_one()\n'),
+      message: '`session` is annotated `Session` but `async def load` awaits its methods (`await session.execute(...)` on line 9), which only an `AsyncSession` allows: the annotation contradicts the use; annotate it `AsyncSession`',
+      output: staleLoad('        result = await session.execute(select(Job).where(Job.id == job_id))\n        return result.scalar_one()\n', STALE_FIXED_HEADER, 'AsyncSession'),
+    },
+    {
+      name: 'awaited coroutines mixed with methods that stay plain calls on an AsyncSession (add), and `async with session.begin()`',
+      ...staleCase('        async with session.begin():\n            session.add(Job())\n        await session.flush()\n        return await session.get(Job, job_id)\n'),
+      message: 'awaits its methods (`async with session.begin()` on line 9)',
+      output: staleLoad('        async with session.begin():\n            session.add(Job())\n        await session.flush()\n        return await session.get(Job, job_id)\n', STALE_FIXED_HEADER, 'AsyncSession'),
+    },
+    stillBlocking('near miss: a legacy `.query` next to the awaited call → still a blocking sync Session, no fix', '        await session.execute(select(Job))\n        return session.query(Job).get(job_id)\n'),
+    stillBlocking('near miss: an un-awaited `execute` → no proof, no fix', '        await session.flush()\n        return session.execute(select(Job)).scalar_one()\n'),
+    stillBlocking('near miss: the session passed on to another function → the engine cannot follow it, no fix', '        await session.commit()\n        return helper(session)\n'),
+    stillBlocking('near miss: only plain calls (add), nothing awaited → no proof, no fix', '        session.add(Job())\n        return Job()\n'),
+    stillBlocking('near miss: `with session.begin():` (sync) next to an awaited call → no fix', '        with session.begin():\n            await session.flush()\n        return Job()\n'),
+    stillBlocking('near miss: the awaited call is in a nested function → no proof for this parameter', '        async def inner():\n            await session.flush()\n        return await inner()\n'),
+  ],
+});
+
+describe('AM103 stale Session annotation', () => {
+  it('without the proof the unsafe annotation suggestion stays (fix and fix-all never apply it)', async () => {
+    const c = staleCase('        await session.execute(select(Job))\n        return session.query(Job).get(job_id)\n');
+    const [finding] = (await analyze(c.files, { select: ['AM103'], only: c.path })).filter((f) => f.code === 'AM103');
+    assert.strictEqual(finding.fix, undefined);
+    assert.strictEqual(finding.suggestions?.[0]?.applicability, 'unsafe');
+  });
 });

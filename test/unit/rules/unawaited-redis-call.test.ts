@@ -1,4 +1,7 @@
-import { py, ruleTester } from '../helpers';
+import * as assert from 'assert';
+import { parseSource } from '../../../server/src/analysis/engine';
+import { FileFacts } from '../../../server/src/analysis/semantics';
+import { buildIndex, makeConfig, py, ruleTester } from '../helpers';
 
 const header = `from redis.asyncio import Redis
 
@@ -365,4 +368,73 @@ ruleTester('AM302', {
       `,
     },
   ],
+});
+
+// test/real/REVIEW.md class 3: a factory's definition beats its configured name
+// (`get_redis_client` is in redis.sync-dependencies): the awaited result of an `async def` declared
+// or built to return an async client is an async client; one returning a workspace class is none.
+const ASYNC_FACTORY = 'import redis.asyncio as aioredis\n\n\nasync def get_redis_client() -> aioredis.Redis:\n    return aioredis.from_url("redis://localhost")\n';
+const UNANNOTATED_ASYNC_FACTORY = 'import redis.asyncio as aioredis\n\n\nasync def get_redis_client():\n    return aioredis.from_url("redis://localhost")\n';
+const WRAPPER_FACTORY = 'import redis.asyncio as aioredis\n\n\nclass Cache:\n    def __init__(self) -> None:\n        self._client = aioredis.Redis()\n\n    async def set(self, key: str, value: str) -> None:\n        await self._client.set(key, value)\n\n\nasync def get_redis_client() -> Cache:\n    return Cache()\n';
+const SYNC_FACTORY = 'import redis\n\n\ndef get_redis_client() -> redis.Redis:\n    return redis.Redis()\n';
+const factoryCase = (factory: string, use: string): { files: Record<string, string>; path: string } => ({
+  files: { 'app/__init__.py': '', 'app/cache.py': factory, 'app/jobs.py': `from app.cache import get_redis_client\n\n\n${use}` },
+  path: 'app/jobs.py',
+});
+ruleTester('AM302', {
+  valid: [
+    { name: 'near miss: the factory returns a workspace wrapper class, not a Redis client', ...factoryCase(WRAPPER_FACTORY, 'async def remember(key):\n    client = await get_redis_client()\n    client.set(key, "1")\n') },
+    { name: 'near miss: the async factory called without await holds a coroutine, not a client', ...factoryCase(ASYNC_FACTORY, 'async def remember(key):\n    pending = get_redis_client()\n    pending.set(key, "1")\n') },
+    { name: 'near miss: a plain def declared to return a sync client', ...factoryCase(SYNC_FACTORY, 'async def remember(key):\n    client = get_redis_client()\n    client.set(key, "1")\n') },
+  ],
+  invalid: [
+    {
+      name: 'the awaited result of `async def get_redis_client() -> aioredis.Redis` is an async client (its name is configured sync)',
+      ...factoryCase(ASYNC_FACTORY, 'async def remember(key):\n    client = await get_redis_client()\n    client.set(key, "1")\n'),
+      errors: ['6:5'],
+      output: 'from app.cache import get_redis_client\n\n\nasync def remember(key):\n    client = await get_redis_client()\n    await client.set(key, "1")\n',
+    },
+    {
+      name: 'unannotated: every `return` builds an async client',
+      ...factoryCase(UNANNOTATED_ASYNC_FACTORY, 'async def remember(key):\n    client = await get_redis_client()\n    client.set(key, "1")\n'),
+      errors: ['6:5'],
+      output: 'from app.cache import get_redis_client\n\n\nasync def remember(key):\n    client = await get_redis_client()\n    await client.set(key, "1")\n',
+    },
+    {
+      name: 'as a FastAPI dependency (FastAPI awaits it)',
+      ...factoryCase(ASYNC_FACTORY, 'from fastapi import Depends\n\n\nasync def endpoint(client=Depends(get_redis_client)):\n    client.lpush("queue", "job")\n'),
+      errors: ['8:5'],
+      output: 'from app.cache import get_redis_client\n\n\nfrom fastapi import Depends\n\n\nasync def endpoint(client=Depends(get_redis_client)):\n    await client.lpush("queue", "job")\n',
+    },
+  ],
+});
+
+describe('Redis evidence from a factory definition (REVIEW.md class 3)', () => {
+  const flavorOfClient = async (factory: string, use: string): Promise<string | undefined> => {
+    const { files, path } = factoryCase(factory, use);
+    const config = makeConfig();
+    const index = await buildIndex(files, config);
+    const { file } = parseSource(path, files[path], config);
+    try {
+      const facts = new FileFacts(file, index, config);
+      const client = facts.nodesOfType('identifier').filter((n) => n.text === 'client').pop()!;
+      return facts.redisFlavor(client);
+    } finally {
+      file.dispose();
+    }
+  };
+  const awaited = 'async def remember(key):\n    client = await get_redis_client()\n    await client.set(key, "1")\n';
+
+  it('the REVIEW.md reproduction: an awaited `async def get_redis_client() -> Cache` is not a sync Redis client', async () => {
+    assert.strictEqual(await flavorOfClient(WRAPPER_FACTORY, awaited), undefined);
+  });
+
+  it('an awaited unannotated `async def get_redis_client()` that builds nothing the engine knows is unknown, not sync by its name', async () => {
+    assert.strictEqual(await flavorOfClient('async def get_redis_client():\n    return make()\n', awaited), undefined);
+  });
+
+  it('near misses: a plain def with the configured sync name and no annotation stays sync; one declared async-returning is async', async () => {
+    assert.strictEqual(await flavorOfClient('def get_redis_client():\n    return make()\n', 'def remember(key):\n    client = get_redis_client()\n    client.set(key, "1")\n'), 'sync');
+    assert.strictEqual(await flavorOfClient(ASYNC_FACTORY, awaited), 'async');
+  });
 });

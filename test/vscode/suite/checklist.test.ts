@@ -195,7 +195,11 @@ describe('Endpoints tree and Checklist sidebar', function () {
 
   it('picks any endpoint from the quick pick', async () => {
     const picked = vscode.commands.executeCommand<EndpointRef | undefined>('asyncMigrate.checklist.pick');
-    await sleep(1500); // the quick pick loads the inventory
+    // Ready once VS Code reports an active endpoint: the inventory is loaded and drawn in the pick.
+    await waitFor(async () => {
+      const open = (await state()).endpointPick;
+      return !!open && open.endpoints > 0 && open.active > 0;
+    }, 20_000, 'the quick pick to show the endpoints with one active');
     await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     const ref = await picked;
     assert.ok(ref, 'an endpoint was picked');

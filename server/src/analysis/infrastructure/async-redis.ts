@@ -6,8 +6,7 @@ import type { FunctionSummary, ModuleSummary } from '../summary';
 import { dottedName, walk } from '../syntax';
 import type { WorkspaceIndex } from '../workspace';
 import { isTestPath } from './async-dependency';
-import type { EditDraft, InitAsyncPart } from './init-async';
-import { type FileEdits, freeName, lineEndAfter, spellNextTo, topLevelAssignment, topLevelFunction } from './module-edits';
+import { type EditDraft, type FileEdits, type InitAsyncPart, freeName, lineEndAfter, spellNextTo, topLevelAssignment, topLevelFunction } from './module-edits';
 
 /** Sync redis-py constructors and how the async client is built from the same arguments. */
 const CONSTRUCTORS: Record<string, '' | '.from_url'> = {

@@ -13,13 +13,7 @@ import type { TextEdit } from '../types';
 import type { WorkspaceIndex } from '../workspace';
 import { findAsyncSessionDependency, isTestPath } from './async-dependency';
 import { planAsyncRedis } from './async-redis';
-import { FileEdits, definesName, freeName, lineEndAfter, spellNextTo, topLevelAssignment, topLevelFunction } from './module-edits';
-
-export interface InitAsyncPart {
-  /** present: nothing to add; added: part of the edit; missing: could not be set up (message says why). */
-  status: 'present' | 'added' | 'missing';
-  message: string;
-}
+import { EditDraft, FileEdits, type InitAsyncPart, definesName, freeName, lineEndAfter, spellNextTo, topLevelAssignment, topLevelFunction } from './module-edits';
 
 export interface InitAsyncPlan {
   /** Edits per workspace-relative path (empty when there is nothing to add). */
@@ -29,25 +23,6 @@ export interface InitAsyncPlan {
   redis?: InitAsyncPart;
   /** What was added, kept and dropped (engine arguments), one line each. */
   notes: string[];
-}
-
-/** Opens a workspace file for editing (its text read once), or undefined when it cannot be read. */
-export type OpenForEdit = (path: string) => FileEdits | undefined;
-
-/** Edits of one part, kept apart until the part succeeds (a part that gives up leaves nothing behind). */
-export class EditDraft {
-  readonly files = new Map<string, FileEdits>();
-  constructor(private readonly read: (path: string) => SourceFile | undefined) {}
-  open: OpenForEdit = (path) => {
-    let edits = this.files.get(path);
-    if (!edits) {
-      const file = this.read(path);
-      if (!file) return undefined;
-      edits = new FileEdits(file);
-      this.files.set(path, edits);
-    }
-    return edits;
-  };
 }
 
 const ENGINE_KEYWORDS_KEPT = new Set([

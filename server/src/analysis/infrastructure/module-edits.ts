@@ -143,3 +143,27 @@ export function spellNextTo(index: WorkspaceIndex, into: FileEdits, owner: Modul
   return into.importName(owner.moduleName, name);
 }
 
+export interface InitAsyncPart {
+  /** present: nothing to add; added: part of the edit; missing: could not be set up (message says why). */
+  status: 'present' | 'added' | 'missing';
+  message: string;
+}
+
+/** Opens a workspace file for editing (its text read once), or undefined when it cannot be read. */
+export type OpenForEdit = (path: string) => FileEdits | undefined;
+
+/** Edits of one part, kept apart until the part succeeds (a part that gives up leaves nothing behind). */
+export class EditDraft {
+  readonly files = new Map<string, FileEdits>();
+  constructor(private readonly read: (path: string) => SourceFile | undefined) {}
+  open: OpenForEdit = (path) => {
+    let edits = this.files.get(path);
+    if (!edits) {
+      const file = this.read(path);
+      if (!file) return undefined;
+      edits = new FileEdits(file);
+      this.files.set(path, edits);
+    }
+    return edits;
+  };
+}

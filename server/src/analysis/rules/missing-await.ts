@@ -8,7 +8,7 @@ import {
   resolveExpression,
   workspaceNames,
 } from '../callee';
-import { asyncReceiverProof, coroutineFunctionProof } from '../async-evidence';
+import { ASYNC_SESSION_COROUTINES, asyncReceiverProof, coroutineFunctionProof } from '../async-evidence';
 import { insertAwaitEdits, isAwaitedExpr, makeAsyncEdits, scopeOf } from '../fixes/await';
 import { awaitBlocker } from '../fixes/awaiting';
 import type { Node } from '../parser';
@@ -19,11 +19,6 @@ import { ensureModuleImport, moduleImportLocal } from '../fixes/imports';
 import type { SourceFile } from '../source';
 import type { RelatedInfo, TextEdit } from '../types';
 
-/** AsyncSession methods that return coroutines (add/add_all/expunge/begin/in_transaction… do not). */
-export const ASYNC_SESSION_COROUTINES: ReadonlySet<string> = new Set([
-  'execute', 'scalar', 'scalars', 'get', 'get_one', 'commit', 'rollback', 'flush', 'refresh', 'merge', 'delete', 'close',
-  'run_sync', 'stream', 'stream_scalars', 'connection', 'invalidate', 'reset',
-]);
 /** httpx.AsyncClient / aiohttp.ClientSession request methods (awaited, or `async with` for aiohttp). */
 const HTTP_COROUTINES: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send', 'aclose', 'close', 'ws_connect']);
 /** Standard-library coroutine functions (by canonical name). */

@@ -79,7 +79,7 @@ export const redisKeys: Rule = {
     example: 'keys = await redis.keys("gym:*:users:*")\nsync_keys = redis_client.keys(f"session:{user_id}:*")',
     useInstead: 'keys = [k async for k in redis.scan_iter(match="gym:*:users:*", count=100)]\nsync_keys = list(redis_client.scan_iter(match=f"session:{user_id}:*", count=100))',
     limits: [
-      'Only receivers known to be Redis clients are reported (created by `redis`/`redis.asyncio`/`aioredis`, annotated, injected by a configured dependency, or named in `redis.async-names`/`sync-names`); a dict\'s `.keys()` and unknown objects are never reported.',
+      'Only receivers known to be Redis clients are reported (created by `redis`/`redis.asyncio`/`aioredis`, annotated, injected by a configured dependency, returned by a workspace factory whose definition says so — `client = await get_redis_client()` with `async def get_redis_client() -> redis.asyncio.Redis` —, or named in `redis.async-names`/`sync-names`); a dict\'s `.keys()` and unknown objects are never reported.',
       'SCAN is not a point-in-time snapshot: a key added or removed during the scan may or may not be returned, and a key can be returned more than once (rare, during rehashing). Code that counts keys should deduplicate (`set(...)`).',
       'On an async client the fix needs the awaited form (`await r.keys(p)`) inside an `async def`; an unawaited call is fixed by AM302 first.',
       'Commands queued on a pipeline are not reported.',

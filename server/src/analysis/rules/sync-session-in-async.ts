@@ -12,7 +12,8 @@ import { awaitBlocker } from '../fixes/awaiting';
 import { legacyQueryHeadsBetween, rewriteLegacyQuery } from '../fixes/query-rewrite';
 import type { Fix, TextEdit } from '../types';
 import { findAsyncSessionDependency, SET_UP_ASYNC_INFRASTRUCTURE } from '../infrastructure/async-dependency';
-import { ASYNC_SESSION_COROUTINES } from './missing-await';
+import { ASYNC_SESSION_COROUTINES } from '../async-evidence';
+import { awaitedSessionUseProof, SAME_ON_ASYNC_SESSION } from '../async-evidence';
 
 const ASYNC_SESSION_MODULE = 'sqlalchemy.ext.asyncio';
 
@@ -137,9 +138,6 @@ function asyncSessionName(context: RuleContext): { text: string; edit?: TextEdit
   return { text: 'AsyncSession', edit: ensureFromImport(context.file, ASYNC_SESSION_MODULE, 'AsyncSession') };
 }
 
-/** Session methods that stay plain calls on an AsyncSession (no `await`). */
-const SAME_ON_ASYNC_SESSION = new Set(['add', 'add_all', 'expunge', 'expunge_all', 'in_transaction', 'is_modified']);
-
 /**
  * Why switching only this parameter to an AsyncSession would leave the function inconsistent
  * (undefined when every use of the session gets its own fix in the same fix run): each use must be
@@ -242,6 +240,18 @@ function checkParam(context: RuleContext, fn: FunctionFacts, param: ParamFacts):
       return;
     }
     context.report({ node: param.node, message, fix: switchFix });
+    return;
+  }
+  // A stale `session: Session` whose body already awaits the session's methods: the function
+  // runs only with an AsyncSession (awaiting a sync Session's results raises `TypeError`), so the
+  // annotation is what is wrong, not the I/O; correcting it changes nothing at run time.
+  const awaitedUse = awaitedSessionUseProof(context.facts, fn, param.name);
+  if (awaitedUse.proven) {
+    context.report({
+      node: param.node,
+      message: `\`${param.name}\` is annotated \`Session\` but \`async def ${fn.name}\` awaits its methods (${awaitedUse.fact}), which only an \`AsyncSession\` allows: the annotation contradicts the use; annotate it \`AsyncSession\``,
+      fix: { title: 'Annotate as AsyncSession (the body already awaits it)', applicability: 'safe', edits },
+    });
     return;
   }
   // A plain `db: Session` parameter (a service function): only its annotation can change here,
@@ -347,6 +357,7 @@ export const syncSessionInAsync: Rule = {
       'The switch alone is a line fix only when every use of the session in the function gets its own fix in the same run: a `query()` chain the rewrite translates, a session coroutine (`execute`, `commit`, …) that can be awaited, `add`/`add_all`/`expunge`, or an argument of an `async def` that does not declare a sync `Session`. Otherwise (a sync service receiving the session, a use the fix cannot follow) it has no line fix and names the first such use: "Migrate this endpoint" switches it together with the whole handler, or changes nothing.',
       'After the switch the handler\'s queries must be async too: `db.query(...)` (AM101) and unawaited session calls (AM201) are reported and fixed separately; "Migrate this endpoint" combines them.',
       'A plain `db: Session` parameter without `Depends` gets no fix, only the suggestion to annotate it `AsyncSession` (fix and fix-all never apply it): the annotation does not change what the callers pass, and the awaited rewrites of the body would then crash on the sync Session they still pass.',
+      'A stale `session: Session` annotation (no `Depends`) on an `async def` whose body already awaits the session\'s methods (`await session.execute(...)`, `async with session.begin()`) is reported as an annotation that contradicts the use, not as blocking I/O: awaiting a sync Session\'s results raises `TypeError`, so the function only runs with an `AsyncSession`. The fix then annotates it `AsyncSession` (and imports it) — it changes nothing at run time — but only when every use of the parameter is such an awaited call or a method that stays a plain call on an `AsyncSession` (`add`, `add_all`, `expunge`, …); a `.query(...)`, an un-awaited `execute`, the session passed to another function or used in a nested function keep the blocking-I/O message and the suggestion above.',
       'Aliases such as `SessionDep = Annotated[Session, Depends(get_db)]` used as `db: SessionDep` are not followed.',
       'A session opened with a sync factory (`SessionLocal()`) is reported without a fix.',
       'Evidence order: a dependency provides a sync session when it says so (a `-> Session` return annotation) or is a plain `def` with a configured sync name; an unannotated `async def` dependency and one the workspace does not define (an unresolved import) are unknown, so a parameter annotated `AsyncSession` is never overruled by a name.',

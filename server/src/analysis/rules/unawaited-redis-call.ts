@@ -162,6 +162,7 @@ export const unawaitedRedisCall: Rule = {
       'Commands on a pipeline (`pipe = r.pipeline()`, `async with r.pipeline() as pipe`) are buffered, not awaited one by one: they are never reported; only `await pipe.execute()` matters.',
       'A command passed to `asyncio.gather`/`create_task`/`wait_for`, collected with `.append()`, returned from a plain `def` or assigned to a name that is awaited or handed on later is correct and not reported.',
       'The client must be known to be async: created by `redis.asyncio`/`aioredis`, annotated as such, provided by a configured dependency, or named in `redis.async-names`. Unknown receivers are not reported.',
+      'A client from a workspace factory (`client = await get_redis_client()`, `Depends(get_redis_client)`) follows the factory\'s definition before its name: a return annotation naming a Redis client, else the client every `return` builds (`aioredis.from_url(...)`). An `async def` gives its client only when awaited; one returning a workspace class (a wrapper) gives no Redis client; an `async def` with a configured sync name (`get_redis_client`) and nothing else to go on is unknown.',
       'Inside a plain `def`, a lambda or a generator expression there is no automatic fix (an `await` is not valid or would change the generator): make the function `async` or use a sync client.',
     ],
   },

@@ -1,6 +1,7 @@
 // async-migrate check [PATHS…]: report findings (spec §3). Exit 0 clean, 1 findings, 2 usage or
 // configuration error.
 import * as path from 'path';
+import { configForPath } from '../../analysis/config';
 import { ruleEnabled, type RunOptions } from '../../analysis/engine';
 import { RULES, ruleByCode } from '../../analysis/rules/registry';
 import type { Finding, Severity } from '../../analysis/types';
@@ -71,7 +72,7 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
 
   const baselineAbs = baselineFile ? path.resolve(io.cwd, baselineFile) : undefined;
   const targetSet = new Set(ws.targets);
-  const inScope = (e: BaselineEntry) => targetSet.has(e.path) && ruleEnabled(e.code, ws.config, runOptions);
+  const inScope = (e: BaselineEntry) => targetSet.has(e.path) && ruleEnabled(e.code, configForPath(ws.config, e.path), runOptions);
 
   if (o['write-baseline'] && baselineAbs) {
     let existing: BaselineEntry[] = [];

@@ -30,7 +30,7 @@ Exit status: 0, or 2 on a usage or configuration error.`;
  * they still import sync modules, so "safe to delete" must look at them too.
  */
 export function excludedSummaries(ws: CliWorkspace): ModuleSummary[] {
-  const all = findPythonFiles(ws.root, { ...ws.config, exclude: DEFAULT_CONFIG.exclude, extendExclude: [] });
+  const all = findPythonFiles(ws.root, { ...ws.config, exclude: DEFAULT_CONFIG.exclude, extendExclude: [], scopes: [] }, undefined, { subprojectConfigs: false });
   const out: ModuleSummary[] = [];
   for (const rel of all) {
     if (ws.project.texts.has(rel)) continue;
