@@ -51,7 +51,7 @@ function inAsyncCode(context: RuleContext, q: LegacyQuery): boolean {
 function report(context: RuleContext, queries: LegacyQuery[], readingCallers: boolean): void {
   const { facts } = context;
   for (const q of queries) {
-    // Decided before any other work: the file-wide part sees every query of the file.
+    // The same decision in both parts, taken first (it is cheap).
     if (rewriteMayReadCallers(context, q, () => !inAsyncCode(context, q)) !== readingCallers) continue;
     const evidence = sessionEvidence(context, q);
     if (!evidence) continue;
