@@ -1,7 +1,8 @@
 // `npm run bench`: measures what users feel, on this machine, and writes bench/results.json.
 //  1. whole-workspace check vs tree-sitter parse-only time of the same files (the floor);
 //  2. the same on synthetic workspaces of growing size (how cost grows);
-//  3. keystroke latency through the LSP (didChange → diagnostics of that version);
+//  3. keystroke latency through the LSP (didChange → diagnostics of that version), and code
+//     actions / hovers asked right after each keystroke;
 //  4. cold start to first diagnostics, and server RSS after indexing.
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
@@ -127,7 +128,8 @@ function rssMiB(pid: number): number {
 }
 
 async function startServer(root: string): Promise<{ client: LspClient; startMs: number; indexedMs: number; rss: number }> {
-  const serverJs = path.join(ROOT, 'dist/server/server.js');
+  // AM_BENCH_SERVER: another build of the server (e.g. of main) to compare against.
+  const serverJs = process.env.AM_BENCH_SERVER ?? path.join(ROOT, 'dist/server/server.js');
   const t0 = performance.now();
   const proc = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const client = new LspClient(proc);
@@ -136,7 +138,12 @@ async function startServer(root: string): Promise<{ client: LspClient; startMs: 
     processId: process.pid,
     rootUri: `file://${root}`,
     workspaceFolders: [{ uri: `file://${root}`, name: path.basename(root) }],
-    capabilities: { window: { workDoneProgress: true }, workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    // Like VS Code: expensive code action edits (fix-all, migrate) are resolved when chosen.
+    capabilities: {
+      window: { workDoneProgress: true },
+      workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+      textDocument: { publishDiagnostics: { versionSupport: true }, codeAction: { dataSupport: true, resolveSupport: { properties: ['edit'] } }, hover: { contentFormat: ['markdown'] } },
+    },
   });
   client.notify('initialized', {});
   await indexed;
@@ -150,9 +157,17 @@ async function stopServer(client: LspClient) {
   client.proc.kill();
 }
 
-type EditKind = 'typing' | 'quote' | 'bracket';
+/**
+ * typing: a character appended to a line of a function body; quote/bracket: opened then closed
+ * (re-parses large regions); def-name: a character typed into a def's name (the module's summary
+ * changes, so each analysis is whole-file: code actions and hovers come from analyzeRange).
+ */
+type EditKind = 'typing' | 'quote' | 'bracket' | 'def-name';
 
-/** didChange → publishDiagnostics(version) latency for a series of edits. */
+/**
+ * didChange → publishDiagnostics(version) latency for a series of edits; right after each
+ * change, a code action at the cursor (even edits) or a hover there (odd edits), as editors ask.
+ */
 async function keystrokeBench(lines: number, kind: EditKind, edits: number, real?: { text: string; label: string }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-keys-'));
   const text = real?.text ?? generateLargeFile(lines);
@@ -168,28 +183,32 @@ async function keystrokeBench(lines: number, kind: EditKind, edits: number, real
   const docLines = text.split('\n');
   let line = Math.floor(docLines.length / 2);
   // A real file: a comment line inside a function near the middle (as measured in issue 13).
-  const body = real ? /^\s{4,}#/ : /^\s{8}\S/;
+  const body = kind === 'def-name' ? /^\s*(async )?def \w+\(/ : real ? /^\s{4,}#/ : /^\s{8}\S/;
   while (line < docLines.length - 1 && !body.test(docLines[line])) line++;
   if (!body.test(docLines[line])) for (line = Math.floor(docLines.length / 2); !/^\s{4,}\S/.test(docLines[line]); line++);
-  const col = docLines[line].length;
+  const col = kind === 'def-name' ? docLines[line].indexOf('(') : docLines[line].length;
   const latencies: number[] = [];
   const codeActions: number[] = [];
+  const hovers: number[] = [];
   const reparse: number[] = [];
   let current = text;
   let tree = parsePython(current);
   for (let i = 0; i < edits; i++) {
     const version = i + 2;
     // typing: append a char to a line; quote/bracket: open then close (re-parses large regions).
-    const insert = kind === 'typing' ? 'x' : kind === 'quote' ? (i % 2 ? '"' : '"') : i % 2 ? ')' : '(';
-    const character = col + (kind === 'typing' ? i : i);
+    const insert = kind === 'typing' || kind === 'def-name' ? 'x' : kind === 'quote' ? (i % 2 ? '"' : '"') : i % 2 ? ')' : '(';
+    const character = col + i;
     const change = { range: { start: { line, character }, end: { line, character } }, text: insert };
     const waiter = client.waitFor((m, p) => m === 'textDocument/publishDiagnostics' && p.uri === uri && p.version === version, 30000);
     const t0 = performance.now();
     client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
-    // While typing, the editor asks for code actions at the cursor right after the change.
-    const action = client
-      .request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line, character: character + 1 }, end: { line, character: character + 1 } }, context: { diagnostics: [] } })
-      .then(() => codeActions.push(performance.now() - t0));
+    // While typing, the editor asks for code actions at the cursor right after the change (and
+    // the mouse may rest on the code being edited).
+    const cursor = { line, character: character + 1 };
+    const action =
+      i % 2 === 0
+        ? client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: cursor, end: cursor }, context: { diagnostics: [] } }).then(() => codeActions.push(performance.now() - t0))
+        : client.request('textDocument/hover', { textDocument: { uri }, position: cursor }).then(() => hovers.push(performance.now() - t0));
     await waiter;
     latencies.push(performance.now() - t0);
     await action;
@@ -206,9 +225,9 @@ async function keystrokeBench(lines: number, kind: EditKind, edits: number, real
   tree.delete();
   await stopServer(client);
   fs.rmSync(dir, { recursive: true, force: true });
-  const row = { lines, kind, edits, medianMs: ms(median(latencies)), p95Ms: ms(percentile(latencies, 95)), p99Ms: ms(percentile(latencies, 99)), reparseP99Ms: ms(percentile(reparse, 99)), reparseMedianMs: ms(median(reparse)), codeActionMedianMs: ms(median(codeActions)), codeActionP99Ms: ms(percentile(codeActions, 99)) };
+  const row = { lines, kind, edits, medianMs: ms(median(latencies)), p95Ms: ms(percentile(latencies, 95)), p99Ms: ms(percentile(latencies, 99)), reparseP99Ms: ms(percentile(reparse, 99)), reparseMedianMs: ms(median(reparse)), codeActionMedianMs: ms(median(codeActions)), codeActionP99Ms: ms(percentile(codeActions, 99)), hoverMedianMs: ms(median(hovers)), hoverP99Ms: ms(percentile(hovers, 99)) };
   if (real) Object.assign(row, { file: real.label });
-  console.log(`keystroke ${real ? `${real.label} ` : ''}${String(lines).padStart(6)} lines ${kind.padEnd(8)} median ${row.medianMs} ms  p95 ${row.p95Ms} ms  p99 ${row.p99Ms} ms   (tree-sitter reparse alone: median ${row.reparseMedianMs} ms, p99 ${row.reparseP99Ms} ms; code action at the cursor: median ${row.codeActionMedianMs} ms, p99 ${row.codeActionP99Ms} ms)`);
+  console.log(`keystroke ${real ? `${real.label} ` : ''}${String(lines).padStart(6)} lines ${kind.padEnd(8)} median ${row.medianMs} ms  p95 ${row.p95Ms} ms  p99 ${row.p99Ms} ms   (tree-sitter reparse alone: median ${row.reparseMedianMs} ms, p99 ${row.reparseP99Ms} ms; code action at the cursor: median ${row.codeActionMedianMs} ms, p99 ${row.codeActionP99Ms} ms; hover: median ${row.hoverMedianMs} ms, p99 ${row.hoverP99Ms} ms)`);
   return row;
 }
 
@@ -262,6 +281,7 @@ async function keystrokesOnly(lines: number) {
   await keystrokeBench(lines, 'typing', 200);
   await keystrokeBench(lines, 'bracket', 60);
   await keystrokeBench(lines, 'quote', 60);
+  await keystrokeBench(lines, 'def-name', 60);
   await realFileKeystrokes(200);
 }
 
@@ -301,6 +321,7 @@ async function main() {
       keystrokes.push(await keystrokeBench(lines, 'typing', edits));
       keystrokes.push(await keystrokeBench(lines, 'bracket', Math.min(edits, 60)));
       keystrokes.push(await keystrokeBench(lines, 'quote', Math.min(edits, 60)));
+      if (lines === 5000) keystrokes.push(await keystrokeBench(lines, 'def-name', Math.min(edits, 60)));
     }
     keystrokes.push(...(await realFileKeystrokes(edits)));
     results.keystrokes = keystrokes;

@@ -105,6 +105,20 @@ async def run_async(fn, path, ordered):
     return result, dump_tables(path)
 
 
+def verdict_of(work, template, i, name, sync_fn, async_fn, ordered):
+    """Runs sync_fn on a sync Session and (unless None) async_fn on an AsyncSession, each on a fresh copy of template."""
+    sync_db = os.path.join(work, f"sync_{i}.db")
+    async_db = os.path.join(work, f"async_{i}.db")
+    shutil.copy(template, sync_db)
+    shutil.copy(template, async_db)
+    sync_result, sync_tables = run_sync(sync_fn, sync_db, ordered)
+    verdict = {"name": name, "sync": sync_result}
+    if async_fn is not None:
+        async_result, async_tables = asyncio.run(run_async(async_fn, async_db, ordered))
+        verdict.update(async_=async_result, equal=sync_result == async_result and sync_tables == async_tables, tablesEqual=sync_tables == async_tables)
+    return verdict
+
+
 def main():
     legacy_path, migrated_path, manifest_path = sys.argv[1:4]
     manifest = json.load(open(manifest_path))
@@ -114,16 +128,7 @@ def main():
     verdicts = []
     for i, case in enumerate(manifest["cases"]):
         name = case["name"]
-        sync_db = os.path.join(work, f"sync_{i}.db")
-        async_db = os.path.join(work, f"async_{i}.db")
-        shutil.copy(template, sync_db)
-        shutil.copy(template, async_db)
-        sync_result, sync_tables = run_sync(getattr(legacy, name), sync_db, case["ordered"])
-        verdict = {"name": name, "sync": sync_result}
-        if case["run_async"]:
-            async_result, async_tables = asyncio.run(run_async(getattr(migrated, name), async_db, case["ordered"]))
-            verdict.update(async_=async_result, equal=sync_result == async_result and sync_tables == async_tables, tablesEqual=sync_tables == async_tables)
-        verdicts.append(verdict)
+        verdicts.append(verdict_of(work, template, i, name, getattr(legacy, name), getattr(migrated, name) if case["run_async"] else None, case["ordered"]))
     shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(verdicts))
 

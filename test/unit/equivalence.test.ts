@@ -6,17 +6,16 @@
 // Cases named `*_unsupported` must be refused; where AM101 offers a run_sync suggestion, that
 // suggestion is applied and proven equivalent too.
 import * as assert from 'assert';
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { fixText, parseSource } from '../../server/src/analysis/engine';
 import { applyEdits, selectNonOverlapping } from '../../server/src/analysis/fixes/edits';
 import type { Finding } from '../../server/src/analysis/types';
+import { PYTHON, asyncVersion, pythonReady } from './equivalence-support';
 import { buildIndex, makeConfig, skipOrFailInCi } from './helpers';
 
-// The interpreter with SQLAlchemy + aiosqlite (Debian packages in CI); overridable for other setups.
-const PYTHON = process.env.ASYNC_MIGRATE_PYTHON ?? '/usr/bin/python3';
 const DIR = path.join(__dirname, '..', 'equivalence');
 const LEGACY = fs.readFileSync(path.join(DIR, 'cases.py'), 'utf8');
 const MODELS = fs.readFileSync(path.join(DIR, 'models.py'), 'utf8');
@@ -55,26 +54,12 @@ function caseSources(text: string): CaseSource[] {
   return out;
 }
 
-function asyncVersion(text: string): string {
-  return text
-    .replace(/^def (case_\w+)\(db\):/gm, 'async def $1(db: AsyncSession):')
-    // Helpers typed with the sync Session get the AsyncSession, as AM103's switch does.
-    .replace(/^(def \w+\(db): Session\b/gm, '$1: AsyncSession')
-    .replace(/^from sqlalchemy import func\n/m, (line) => `${line}from sqlalchemy.ext.asyncio import AsyncSession\n`);
-}
-
 /** The case function (or helper) a finding belongs to. */
 function caseAt(text: string, offset: number): string | undefined {
   const before = text.slice(0, offset);
   // Findings in a module-level helper belong to the helper, not to the case above it.
   const all = [...before.matchAll(/^(?:async )?def (\w+)/gm)];
   return all.at(-1)?.[1];
-}
-
-function pythonReady(): string | undefined {
-  const probe = spawnSync(PYTHON, ['-c', 'import sqlalchemy, aiosqlite, greenlet'], { encoding: 'utf8' });
-  if (probe.error) return `${PYTHON} not found`;
-  return probe.status === 0 ? undefined : `${PYTHON} lacks sqlalchemy/aiosqlite/greenlet: ${probe.stderr.trim().split('\n').at(-1)}`;
 }
 
 interface Verdict {

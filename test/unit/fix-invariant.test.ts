@@ -19,6 +19,7 @@ import { syncAwaits } from '../../server/src/analysis/fix-invariant';
 import { migrateEndpoint } from '../../server/src/analysis/migrate-endpoint';
 import type { WorkspaceIndex } from '../../server/src/analysis/workspace';
 import { loadProject } from '../../server/src/project';
+import { asyncVersion } from './equivalence-support';
 import { buildIndex, havePython, makeConfig, PYTHON, type Files } from './helpers';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures');
@@ -60,6 +61,14 @@ async function projectWorkspace(name: string, root: string): Promise<Workspace> 
   return { name, files: Object.fromEntries(project.texts), config: project.config };
 }
 
+/** The executed multi-module package (equivalence-multifile.test.ts) as its migration starts: cases on an AsyncSession. */
+function multifileWorkspace(): Files {
+  const dir = path.resolve(__dirname, '../equivalence');
+  const files: Files = { 'models.py': fs.readFileSync(path.join(dir, 'models.py'), 'utf8') };
+  for (const [rel, text] of Object.entries(pythonFilesUnder(path.join(dir, 'multifile')))) files[rel] = asyncVersion(text);
+  return files;
+}
+
 async function allWorkspaces(): Promise<Workspace[]> {
   const out = ruleFixtureWorkspaces();
   for (const dir of ['endpoints', 'migrate-endpoint']) {
@@ -70,6 +79,8 @@ async function allWorkspaces(): Promise<Workspace[]> {
     }
   }
   out.push(await projectWorkspace('examples/gym-app', EXAMPLE));
+  // Helpers finished and called in other modules: fixes that edit several files.
+  out.push({ name: 'equivalence/multifile', files: multifileWorkspace(), config: makeConfig() });
   for (const entry of fs.readdirSync(CORPUS, { withFileTypes: true })) {
     if (entry.isDirectory()) out.push(await projectWorkspace(`corpus/${entry.name}`, path.join(CORPUS, entry.name)));
   }
@@ -165,7 +176,7 @@ describe('fix invariant: nothing sync is awaited, every file parses and compiles
   let workspaces: Workspace[] = [];
   let pythonFound = false;
   const compileJobs: CompileJob[] = [];
-  const counts = { workspaces: 0, files: 0, changedByFix: 0, endpoints: 0, migrated: 0, refused: 0 };
+  const counts = { workspaces: 0, files: 0, changedByFix: 0, otherFiles: 0, endpoints: 0, migrated: 0, refused: 0 };
 
   before(async () => {
     workspaces = await allWorkspaces();
@@ -188,9 +199,13 @@ describe('fix invariant: nothing sync is awaited, every file parses and compiles
         const index = await buildIndex(ws.files, ws.config);
         const before = inspect(ws.files, index, ws.config);
         const fixed: Files = { ...ws.files };
+        // Fixes may edit other files (a helper's callers): they read and write the current texts, as the CLI does.
+        index.sources = { textOf: (rel) => fixed[rel] };
         for (const rel of Object.keys(ws.files).sort()) {
-          const result = fixText(rel, ws.files[rel], index, ws.config, { ci: mode.ci, unsafe: mode.unsafe, filter: (f) => fixAllIncludes(f) });
+          const result = fixText(rel, fixed[rel], index, ws.config, { ci: mode.ci, unsafe: mode.unsafe, filter: (f) => fixAllIncludes(f), otherFiles: true });
           fixed[rel] = result.text;
+          for (const [other, text] of result.otherTexts) fixed[other] = text;
+          counts.otherFiles += mode === FIX_MODES[0] ? result.otherTexts.size : 0;
         }
         const changed = Object.keys(ws.files).filter((rel) => fixed[rel] !== ws.files[rel]);
         counts.files += mode === FIX_MODES[0] ? Object.keys(ws.files).length : 0;
@@ -201,6 +216,7 @@ describe('fix invariant: nothing sync is awaited, every file parses and compiles
       }
       counts.workspaces = workspaces.length;
       assert.deepStrictEqual(violations.map((v) => `${v.workspace} [${v.mode}] ${v.problem}`), []);
+      if (mode === FIX_MODES[0]) assert.ok(counts.otherFiles >= 2, `fixes that edit other files were checked (${JSON.stringify(counts)})`);
     });
   }
 

@@ -1,16 +1,22 @@
-// Per-definition incremental analysis (analysis/incremental.ts) must equal a from-scratch
-// analysis after every edit, on real-shaped files (the example app and the corpus): random
-// inserts/deletes/pastes with unbalanced brackets and quotes, plus edits that switch a def's
-// async-ness, rename a def, change an import and edit a body. Seeded; a mismatch fails with the
+// Per-definition incremental analysis (analysis/incremental.ts) and incremental summary
+// (summary.ts summarizeIncremental) must equal a from-scratch analysis and summary after every
+// edit, on real-shaped files (the example app and the corpus): random inserts/deletes/pastes
+// with unbalanced brackets and quotes, plus edits that switch a def's async-ness, rename a def,
+// change an import, a decorator or route, a class member, and edit a body. Seeded; a mismatch fails with the
 // seed, the file and the whole edit sequence (rerun with AM_FUZZ_SEED=<seed>).
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseSource, runRules, summarizeSource } from '../../server/src/analysis/engine';
+import { parseSource, runRules, summarizeSource, summarizeSourceIncremental } from '../../server/src/analysis/engine';
 import { analyzeFileIncremental, type IncrementalState } from '../../server/src/analysis/incremental';
 import { initParser } from '../../server/src/analysis/parser';
 import { RULES } from '../../server/src/analysis/rules/registry';
+import { applyEdits } from '../../server/src/analysis/fixes/edits';
+import { syntaxErrorCount } from '../../server/src/analysis/source';
+import type { SummaryState } from '../../server/src/analysis/summary';
+import type { Finding } from '../../server/src/analysis/types';
+import { summarySignature } from '../../server/src/analysis/workspace';
 import { loadProject, type LoadedProject } from '../../server/src/project';
 import { type RandomEdit, applyEdit, prng, randomEdit, seedFromEnv } from './lsp/random-edits';
 
@@ -20,7 +26,7 @@ const ROOT = path.resolve(__dirname, '../..');
 function structuralEdit(text: string, random: () => number): RandomEdit | undefined {
   const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
   const r = random();
-  if (r < 0.3) {
+  if (r < 0.25) {
     // Switch a def's async-ness.
     const defs = [...text.matchAll(/^([ \t]*)(async )?def /gm)];
     if (!defs.length) return undefined;
@@ -28,7 +34,7 @@ function structuralEdit(text: string, random: () => number): RandomEdit | undefi
     const at = m.index! + m[1].length;
     return m[2] ? { start: at, end: at + 6, text: '' } : { start: at, end: at, text: 'async ' };
   }
-  if (r < 0.5) {
+  if (r < 0.4) {
     // Rename a def (callers elsewhere keep the old name).
     const defs = [...text.matchAll(/def ([A-Za-z_]\w*)\(/g)];
     if (!defs.length) return undefined;
@@ -36,7 +42,8 @@ function structuralEdit(text: string, random: () => number): RandomEdit | undefi
     const at = m.index! + 4 + m[1].length;
     return { start: at, end: at, text: pick(['_v2', 'x', '_async']) };
   }
-  if (r < 0.7) {
+  if (r < 0.6) return memberEdit(text, random);
+  if (r < 0.8) {
     // Change, add or drop an import.
     const imports = [...text.matchAll(/^(from [\w.]+ import [^\n]*|import [^\n]*)$/gm)];
     if (!imports.length || random() < 0.3) return { start: 0, end: 0, text: pick(['import time\n', 'from sqlalchemy.orm import Session\n', 'import redis.asyncio as redis\n', 'from datetime import datetime\n']) };
@@ -67,17 +74,95 @@ function bodyLineEdit(text: string, random: () => number): RandomEdit | undefine
   return { start: at, end: at, text: `\n${m[1]}${pick(statements)}` };
 }
 
+/** Edits of what the summary holds beyond names: decorators and routes, class members, nested imports, `global`, `:=`. */
+function memberEdit(text: string, random: () => number): RandomEdit | undefined {
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+  const r = random();
+  const topDefs = [...text.matchAll(/^(async def|def|class) /gm)];
+  const decorators = [...text.matchAll(/^([ \t]*)@[^\n]*\n/gm)];
+  if (r < 0.25 && topDefs.length) {
+    // Decorate a top-level def or class (a route, a dependency, an unknown class decorator).
+    const m = pick(topDefs);
+    return { start: m.index!, end: m.index!, text: pick(['@router.get("/added")\n', '@app.post(API_PREFIX + "/x")\n', '@router.api_route("/r", methods=["GET", "PUT"])\n', '@dataclass\n', '@(route := router.get("/w"))\n']) };
+  }
+  if (r < 0.45 && decorators.length) {
+    // Drop a decorator, or change its path string.
+    const m = pick(decorators);
+    const quote = m[0].indexOf('"');
+    if (quote < 0 || random() < 0.5) return { start: m.index!, end: m.index! + m[0].length, text: '' };
+    return { start: m.index! + quote + 1, end: m.index! + quote + 1, text: pick(['v2/', '{id}/', '']) };
+  }
+  const bodies = [...text.matchAll(/^((?:async )?def |class )[^\n]*:[ \t]*\n([ \t]+)/gm)];
+  if (!bodies.length) return undefined;
+  // A first body line: a class member, a self attribute, a nested import, a `global`.
+  const m = pick(bodies);
+  const at = m.index! + m[0].length;
+  const line = pick(['__tablename__ = "things"', 'items = relationship("Item", lazy="selectin")', 'self.redis = aioredis.from_url(url)', 'import json', 'from .models import Thing', 'global CACHE', 'def __getattr__(self, name): return name', 'NAME: str = "x"', 'async def extra(self, db: Session): db.commit()']);
+  return { start: at, end: at, text: `${line}\n${m[2]}` };
+}
+
 function describeEdits(edits: RandomEdit[]): string {
   return edits.map((e, i) => `  ${i + 1}. [${e.start}, ${e.end}) ← ${JSON.stringify(e.text)}`).join('\n');
 }
 
-async function checkProject(project: LoadedProject, files: string[], seed: number, steps: number, bodyEditShare = 0): Promise<{ checks: number; partial: number; reanalysed: number; chunks: number }> {
+interface Stats {
+  checks: number;
+  partial: number;
+  reanalysed: number;
+  chunks: number;
+  /** Top-level definitions summarised again by incremental summaries, and all of them. */
+  summarised: number;
+  definitions: number;
+  /** Fixes offered in files with syntax errors (each checked against a from-scratch parse). */
+  brokenFixes: number;
+}
+
+/**
+ * In a file with syntax errors a fix is offered only when the fixed file parses no worse; the
+ * engine checks that with a reparse of the edited tree, this with a parse from scratch.
+ */
+function assertFixesParseNoWorse(rel: string, text: string, findings: Finding[], config: LoadedProject['config'], context: () => string): number {
+  const errors = (t: string) => {
+    const { file } = parseSource(rel, t, config);
+    try {
+      return syntaxErrorCount(file.root);
+    } finally {
+      file.dispose();
+    }
+  };
+  let base: number | undefined;
+  let checked = 0;
+  for (const f of findings) {
+    for (const fix of [f.fix, ...(f.suggestions ?? [])]) {
+      if (!fix) continue;
+      base ??= errors(text);
+      checked++;
+      const after = errors(applyEdits(text, fix.edits));
+      assert.ok(after <= base, `${context()}\n${f.code} "${fix.title}" offered in a broken file makes it parse worse (${base} → ${after} syntax errors)`);
+    }
+  }
+  return checked;
+}
+
+/** Fails with the first differing field when the incremental summary is not the from-scratch one (key order included). */
+function assertSameSummary(got: unknown, want: unknown, context: () => string): void {
+  if (JSON.stringify(got) === JSON.stringify(want)) return;
+  try {
+    assert.deepStrictEqual(got, want);
+  } catch (error) {
+    assert.fail(`${context()}\nthe incremental summary differs from a from-scratch one:\n${(error as Error).message.slice(0, 4000)}`);
+  }
+  assert.fail(`${context()}\nthe incremental summary equals a from-scratch one but in another key order (summarySignature compares JSON)`);
+}
+
+async function checkProject(project: LoadedProject, files: string[], seed: number, steps: number, bodyEditShare = 0): Promise<Stats> {
   const random = prng(seed);
-  const stats = { checks: 0, partial: 0, reanalysed: 0, chunks: 0 };
+  const stats: Stats = { checks: 0, partial: 0, reanalysed: 0, chunks: 0, summarised: 0, definitions: 0, brokenFixes: 0 };
   for (const rel of files) {
     const original = project.texts.get(rel)!;
     let text = original;
     let state: IncrementalState | undefined;
+    let summaryState: SummaryState | undefined;
     const history: RandomEdit[] = [];
     const undo: RandomEdit[] = [];
     let broken = false;
@@ -97,12 +182,24 @@ async function checkProject(project: LoadedProject, files: string[], seed: numbe
       }
       const { file } = parseSource(rel, text, project.config);
       try {
-        project.index.upsert(summarizeSource(file));
+        const context = () => `seed ${seed} (rerun with AM_FUZZ_SEED=${seed}), ${rel}, after ${history.length} edits\nedits:\n${describeEdits(history)}`;
+        const summarised = summarizeSourceIncremental(file, summaryState);
+        const scratch = summarizeSource(file);
+        assertSameSummary(summarised.summary, scratch, context);
+        // The signature reuses the position-free JSON of moved definitions: still the from-scratch one.
+        assert.strictEqual(summarySignature(summarised.summary), summarySignature(scratch), `${context()}\nthe incremental summary's signature differs`);
+        if (summaryState) {
+          stats.summarised += summarised.summarised;
+          stats.definitions += summarised.state.parts.size;
+        }
+        summaryState = summarised.state;
+        project.index.upsert(summarised.summary);
         const result = analyzeFileIncremental(file, project.index, project.config, state);
         state = result.state;
         broken = file.root.hasError;
         const expected = runRules(file, project.index, project.config);
         stats.checks++;
+        if (broken) stats.brokenFixes += assertFixesParseNoWorse(rel, text, expected, project.config, context);
         if (!result.full) {
           stats.partial++;
           stats.reanalysed += result.reanalysed;
@@ -268,7 +365,7 @@ describe('incremental analysis per definition = from-scratch analysis', function
     ['test/corpus/chat-service', 3, 40],
     ['test/corpus/clinic-api', 2, 40],
   ];
-  const total = { checks: 0, partial: 0, reanalysed: 0, chunks: 0 };
+  const total: Stats = { checks: 0, partial: 0, reanalysed: 0, chunks: 0, summarised: 0, definitions: 0, brokenFixes: 0 };
   for (const [dir, fileCount, steps] of cases) {
     it(`${dir}: ${fileCount} files × ${steps} edits`, async () => {
       const seed = seedFromEnv('AM_FUZZ_SEED', 20261207);
@@ -332,10 +429,47 @@ describe('incremental analysis per definition = from-scratch analysis', function
     }
   });
 
+  it('typing inside one method of a class re-summarises that method only (and equals a from-scratch summary)', async () => {
+    const project = await loadProject(path.join(ROOT, 'examples/gym-app'));
+    const method = (name: string, body: string) => `    async def ${name}(self, db: AsyncSession, item_id: int):\n        ${body}\n        return item_id\n\n`;
+    let text = `from sqlalchemy.ext.asyncio import AsyncSession\n\n\nclass Service:\n    model = None\n\n${method('get', 'x = 1')}${method('update', 'db.add(self.model)  # note')}    @staticmethod\n${method('delete', 'await db.commit()')}\n\ndef after():\n    pass\n`;
+    let at = text.indexOf('# note') + '# note'.length;
+    let state: SummaryState | undefined;
+    let checked = 0;
+    for (let i = 0; i < 10; i++) {
+      if (i > 0) {
+        // Typing in a comment, a line break, a statement that adds an attribute (`self.cache`).
+        const typed = i % 4 === 0 ? '\n        #' : i === 5 ? '\n        self.cache = db  #' : 'x';
+        text = text.slice(0, at) + typed + text.slice(at);
+        at += typed.length;
+      }
+      const { file } = parseSource('app/services/typing.py', text, project.config);
+      try {
+        const result = summarizeSourceIncremental(file, state);
+        state = result.state;
+        assertSameSummary(result.summary, summarizeSource(file), () => `after ${i} keystrokes:\n${text}`);
+        assert.deepStrictEqual(Object.keys(result.summary.classes.Service.methods), ['get', 'update', 'delete']);
+        if (i >= 5) assert.ok(result.summary.classes.Service.attributes?.includes('cache'), 'the new attribute is in the class summary');
+        assert.ok(!file.root.hasError, `keystroke ${i} broke the file:\n${text}`);
+        if (i > 0) {
+          assert.strictEqual(result.summarised, 1, `keystroke ${i} re-summarised ${result.summarised} definitions`);
+          assert.strictEqual(result.methodsSummarised, 1, `keystroke ${i} re-summarised ${result.methodsSummarised} methods`);
+          checked++;
+        }
+      } finally {
+        file.dispose();
+      }
+    }
+    assert.strictEqual(checked, 9);
+  });
+
   // The test must exercise the incremental path, not only full re-analyses (a broken module-level
   // statement or an edited import makes the analyses after it full, which is right but proves nothing).
   it('took the incremental path often, re-analysing few definitions', () => {
     assert.ok(total.partial >= total.checks / 10, `only ${total.partial} of ${total.checks} analyses were incremental`);
     assert.ok(total.reanalysed * 2 < total.chunks, `incremental analyses re-ran ${total.reanalysed} of ${total.chunks} top-level statements`);
+    if (process.env.AM_FUZZ_STATS) console.log(JSON.stringify(total));
+    assert.ok(total.brokenFixes > 0, 'no fix was offered in a file with syntax errors: the parse-no-worse check went unexercised');
+    assert.ok(total.definitions > 0 && total.summarised * 2 < total.definitions, `incremental summaries re-summarised ${total.summarised} of ${total.definitions} top-level definitions`);
   });
 });

@@ -1,17 +1,17 @@
 // The engine's entry points: analyse one file against the workspace index, and apply fixes.
 import type { AsyncMigrateConfig } from './config';
 import { codeSelected, configForPath } from './config';
-import { applyEdits, selectNonOverlapping } from './fixes/edits';
+import { applyEdits, selectNonOverlappingFiles } from './fixes/edits';
 import type { Node } from './parser';
 import type { Report, Rule, RuleContext, RuleScope } from './rule';
 import { RULES } from './rules/registry';
 import { FileFacts } from './semantics';
-import { SourceFile, inErrorRegion, syntaxErrorCount } from './source';
+import { SourceFile, inErrorRegion, reparseWithEdits, syntaxErrorCount } from './source';
 import { moduleNamesOf } from './import-roots';
-import { summarize, type ModuleSummary } from './summary';
+import { summarize, summarizeIncremental, type IncrementalSummary, type ModuleSummary, type SummaryState } from './summary';
 import { collectSuppressions, isSuppressed } from './suppression';
 import type { Finding, Fix } from './types';
-import type { WorkspaceIndex } from './workspace';
+import type { SourceTexts, WorkspaceIndex } from './workspace';
 
 export interface RunOptions {
   /** Codes or prefixes to run (overrides config.select). */
@@ -56,8 +56,15 @@ export function parseSource(path: string, text: string, config: AsyncMigrateConf
   return { file: SourceFile.parse(path, moduleName, text, oldTree), isPackage };
 }
 
+const PACKAGE_INIT = /(^|\/)__init__\.pyi?$/;
+
 export function summarizeSource(file: SourceFile): ModuleSummary {
-  return summarize(file, /(^|\/)__init__\.pyi?$/.test(file.path));
+  return summarize(file, PACKAGE_INIT.test(file.path));
+}
+
+/** summarizeSource, reusing the unchanged top-level definitions of the same document's previous summary (summary.ts). */
+export function summarizeSourceIncremental(file: SourceFile, previous: SummaryState | undefined): IncrementalSummary {
+  return summarizeIncremental(file, PACKAGE_INIT.test(file.path), previous);
 }
 
 export function analyzeFile(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, options: RunOptions = {}): Finding[] {
@@ -114,7 +121,8 @@ export function runRules(file: SourceFile, index: WorkspaceIndex, workspaceConfi
           tags: report.tags,
         };
         findings.push(finding);
-        if (part === 'file') fileWideFindings.add(finding);
+        // A fix editing other files depends on their texts: recomputed on every edit, never reused.
+        if (part === 'file' || editsOtherFiles(finding)) fileWideFindings.add(finding);
       },
     };
     try {
@@ -141,7 +149,7 @@ export function runRules(file: SourceFile, index: WorkspaceIndex, workspaceConfi
  * applies it to copies each time).
  */
 export function finishFindings(file: SourceFile, config: AsyncMigrateConfig, findings: Finding[]): Finding[] {
-  if (file.root.hasError) dropFixesThatParseWorse(file, config, findings);
+  if (file.root.hasError) dropFixesThatParseWorse(file, findings);
   return sortFindings(findings);
 }
 
@@ -155,6 +163,11 @@ export function isFileWide(finding: Finding): boolean {
   return fileWideFindings.has(finding);
 }
 
+/** Whether the finding's fix or a suggestion also edits other files (Fix.otherFiles). */
+export function editsOtherFiles(finding: Finding): boolean {
+  return [finding.fix, ...(finding.suggestions ?? [])].some((f) => !!f?.otherFiles?.length);
+}
+
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => a.start - b.start || a.end - b.end || (a.code < b.code ? -1 : 1));
 }
@@ -164,15 +177,23 @@ const MAX_FIXES_CHECKED_IN_BROKEN_FILE = 8;
 const BROKEN_FILE_REASON = 'the file has syntax errors and this edit would make it parse worse: fix the syntax first';
 
 /**
+ * In a file with syntax errors, true when findings carry more fixes than are worth checking: then
+ * none is offered, whatever the other findings (analysis/range-analysis.ts relies on that).
+ */
+export function fixesNotCheckedInBrokenFile(findings: Finding[]): boolean {
+  return findings.reduce((n, f) => n + (f.fix ? 1 : 0) + (f.suggestions?.length ?? 0), 0) > MAX_FIXES_CHECKED_IN_BROKEN_FILE;
+}
+
+/**
  * In a file that already has syntax errors, tree-sitter's recovery can turn a local, correct
  * edit into more errors elsewhere: a fix (or suggestion) is offered only when the file parses
  * no worse after it, and none while the file has more fixes than are worth checking (they come
  * back once it parses). Clean files are guarded in the fix loop.
  */
-function dropFixesThatParseWorse(file: SourceFile, config: AsyncMigrateConfig, findings: Finding[]): void {
+function dropFixesThatParseWorse(file: SourceFile, findings: Finding[]): void {
   const withFixes = findings.filter((f) => f.fix || f.suggestions?.length);
   if (!withFixes.length) return;
-  if (withFixes.reduce((n, f) => n + (f.fix ? 1 : 0) + (f.suggestions?.length ?? 0), 0) > MAX_FIXES_CHECKED_IN_BROKEN_FILE) {
+  if (fixesNotCheckedInBrokenFile(withFixes)) {
     for (const finding of withFixes) {
       if (finding.fix) finding.noFixReason = 'the file has syntax errors: its fixes come back once it parses';
       finding.fix = undefined;
@@ -181,12 +202,14 @@ function dropFixesThatParseWorse(file: SourceFile, config: AsyncMigrateConfig, f
     return;
   }
   const base = syntaxErrorCount(file.root);
+  // The fixed text re-parsed from this tree, edited (as the editor re-parses after applying it):
+  // each check costs a reparse around the fix, not a whole parse of the file.
   const parsesNoWorse = (fix: Fix): boolean => {
-    const { file: after } = parseSource(file.path, applyEdits(file.text, fix.edits), config);
+    const after = reparseWithEdits(file.tree, file.text, fix.edits);
     try {
-      return syntaxErrorCount(after.root) <= base;
+      return syntaxErrorCount(after.rootNode) <= base;
     } finally {
-      after.dispose();
+      after.delete();
     }
   };
   for (const finding of withFixes) {
@@ -213,6 +236,11 @@ export interface FixOptions extends RunOptions {
   parsed?: SourceFile;
   /** Hand the tree of the returned text to the caller (FixResult.tree, which the caller disposes). */
   keepTree?: boolean;
+  /**
+   * Also apply fixes that edit other files (Fix.otherFiles; the index must have `sources`): the
+   * caller writes FixResult.otherTexts too. Without it such fixes are left, never half-applied.
+   */
+  otherFiles?: boolean;
 }
 
 export interface FixResult {
@@ -224,6 +252,8 @@ export interface FixResult {
   passes: number;
   /** The parsed returned text, with options.keepTree. */
   tree?: SourceFile;
+  /** With options.otherFiles: the new texts of other files the applied fixes edited (the index describes them). */
+  otherTexts: Map<string, string>;
 }
 
 export function fixable(finding: Finding, unsafe: boolean): Fix | undefined {
@@ -246,40 +276,77 @@ export function fixText(path: string, text: string, index: WorkspaceIndex, confi
   // The tree parsed to check a pass is the next pass's tree: each text is parsed once.
   let nextFile: SourceFile | undefined = options.parsed;
   let kept: SourceFile | undefined;
-  for (;;) {
-    const file = nextFile ?? parseSource(path, current, config).file;
-    nextFile = undefined;
-    let failed = false;
-    try {
-      index.upsert(summarizeSource(file));
-      const findings = analyzeFile(file, index, config, options);
-      remaining = findings;
-      if (passes >= maxPasses) break;
-      const candidates = findings.filter((f) => fixable(f, !!options.unsafe) && (!options.filter || options.filter(f)));
-      if (!candidates.length) break;
-      const { edits, accepted } = selectNonOverlapping(candidates.map((f) => f.fix!.edits));
-      if (!edits.length) break;
-      const next = applyEdits(current, edits);
-      if (next === current) break;
-      // A fix must never make the file parse worse: reject the pass if it introduces errors.
-      const { file: check } = parseSource(path, next, config);
-      if (!file.root.hasError && check.root.hasError) {
-        check.dispose();
+  // Other files edited by applied fixes: later passes read their new texts.
+  const otherTexts = new Map<string, string>();
+  const hostSources = index.sources;
+  const withOthers = !!options.otherFiles && !!hostSources;
+  if (withOthers) index.sources = { textOf: (p) => (p === path ? current : (otherTexts.get(p) ?? hostSources!.textOf(p))) } satisfies SourceTexts;
+  try {
+    for (;;) {
+      const file = nextFile ?? parseSource(path, current, config).file;
+      nextFile = undefined;
+      let failed = false;
+      try {
+        index.upsert(summarizeSource(file));
+        const findings = analyzeFile(file, index, config, options);
         remaining = findings;
-        break;
+        if (passes >= maxPasses) break;
+        const candidates = findings.filter((f) => fixable(f, !!options.unsafe) && (withOthers || !f.fix!.otherFiles?.length) && (!options.filter || options.filter(f)));
+        if (!candidates.length) break;
+        const { edits, otherFiles, accepted } = selectNonOverlappingFiles(candidates.map((f) => f.fix!));
+        if (!edits.length && !otherFiles.size) break;
+        const next = applyEdits(current, edits);
+        const others = [...otherFiles].map(([other, otherEdits]) => {
+          const before = index.sources!.textOf(other) ?? '';
+          return { path: other, before, after: applyEdits(before, otherEdits) };
+        });
+        if (next === current && others.every((o) => o.after === o.before)) break;
+        // A fix must never make a file parse worse: reject the pass if it introduces errors.
+        const { file: check } = parseSource(path, next, config);
+        if ((!file.root.hasError && check.root.hasError) || others.some((o) => parsesWorse(o.path, o.before, o.after, config))) {
+          check.dispose();
+          remaining = findings;
+          break;
+        }
+        nextFile = check;
+        accepted.forEach((i) => applied.push(candidates[i]));
+        current = next;
+        for (const o of others) {
+          otherTexts.set(o.path, o.after);
+          const { file: otherFile } = parseSource(o.path, o.after, config);
+          try {
+            index.upsert(summarizeSource(otherFile));
+          } finally {
+            otherFile.dispose();
+          }
+        }
+        passes++;
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        // Leaving the loop without a next tree: `file` is the tree of the returned text.
+        if (options.keepTree && !nextFile && !failed) kept = file;
+        else file.dispose();
       }
-      nextFile = check;
-      accepted.forEach((i) => applied.push(candidates[i]));
-      current = next;
-      passes++;
-    } catch (error) {
-      failed = true;
-      throw error;
-    } finally {
-      // Leaving the loop without a next tree: `file` is the tree of the returned text.
-      if (options.keepTree && !nextFile && !failed) kept = file;
-      else file.dispose();
     }
+  } finally {
+    if (withOthers) index.sources = hostSources;
   }
-  return { text: current, applied, remaining, passes, tree: kept };
+  return { text: current, applied, remaining, passes, tree: kept, otherTexts };
+}
+
+function parsesWorse(path: string, before: string, after: string, config: AsyncMigrateConfig): boolean {
+  const { file: a } = parseSource(path, after, config);
+  try {
+    if (!a.root.hasError) return false;
+    const { file: b } = parseSource(path, before, config);
+    try {
+      return syntaxErrorCount(a.root) > syntaxErrorCount(b.root);
+    } finally {
+      b.dispose();
+    }
+  } finally {
+    a.dispose();
+  }
 }

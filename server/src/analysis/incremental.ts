@@ -7,25 +7,20 @@
 // (contentGeneration: definitions, imports, signatures, async-ness, routes), the text of the
 // top-level statements that are not definitions (imports, module variables), file-wide
 // suppressions, the line-break style, the config or the rules run. Statements with syntax errors
-// are always re-analysed; in a file with errors, the check that a fix parses no worse (which
-// reads the whole file) runs over the combined findings. Pure: text in, findings out.
+// are always re-analysed. In a file with errors, the check that a fix parses no worse runs over
+// the combined findings, reused ones included: tree-sitter's error recovery is not local, so an
+// edit elsewhere can change a verdict; each check re-parses only around the fix's edits
+// (source.ts reparseWithEdits). The summary is made incremental the same way (summary.ts
+// summarizeIncremental, chunks.ts). Pure: text in, findings out.
 import type { AsyncMigrateConfig } from './config';
-import { type RunOptions, finishFindings, isFileWide, runRules, sortFindings } from './engine';
+import { type Chunk, chunkIndexAt, chunksOf, moveChunks } from './chunks';
+import { type RunOptions, finishFindings, isFileWide, ruleEnabled, runRules, sortFindings } from './engine';
 import type { Node } from './parser';
 import type { RuleScope } from './rule';
-import { type SourceFile, positionAt } from './source';
+import { RULES } from './rules/registry';
+import type { SourceFile } from './source';
 import type { Finding, Fix, Position, RelatedInfo, TextEdit } from './types';
 import type { WorkspaceIndex } from './workspace';
-
-/** One top-level statement of the module (or comment), by offsets. */
-interface Chunk {
-  start: number;
-  end: number;
-  /** End of the chunk's last line (before its line break): a trailing comment belongs to it. */
-  lineEnd: number;
-  type: string;
-  hasError: boolean;
-}
 
 /** What the next analysis of the same document needs from this one. */
 export interface IncrementalState {
@@ -49,19 +44,6 @@ export interface IncrementalResult {
 
 const DEFINITION_TYPES = new Set(['function_definition', 'class_definition', 'decorated_definition', 'comment']);
 
-function chunksOf(file: SourceFile): Chunk[] {
-  const text = file.text;
-  const out: Chunk[] = [];
-  for (const node of file.root.children as (Node | null)[]) {
-    if (!node) continue;
-    const end = node.endIndex;
-    let lineEnd = end;
-    while (lineEnd < text.length && text.charCodeAt(lineEnd) !== 10 && text.charCodeAt(lineEnd) !== 13) lineEnd++;
-    out.push({ start: node.startIndex, end, lineEnd, type: node.type, hasError: node.hasError });
-  }
-  return out;
-}
-
 /** What definition-local rules read outside their own statement (see the header). */
 function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): string {
   // Fixes write the file's line break style (any '\r\n' in the file makes it CRLF).
@@ -72,25 +54,46 @@ function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): s
   return parts.join('\u0000');
 }
 
-function atLineStart(text: string, offset: number): boolean {
-  return offset === 0 || text.charCodeAt(offset - 1) === 10 || text.charCodeAt(offset - 1) === 13;
+/** The findings as published, finished (engine.ts) on copies: raw findings stay reusable. */
+export function finishCopies(file: SourceFile, config: AsyncMigrateConfig, raw: Finding[]): Finding[] {
+  return finishFindings(file, config, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)));
 }
 
-/** First index of sorted chunks whose lineEnd >= offset. */
-function chunkIndexAt(chunks: Chunk[], offset: number): number {
-  let low = 0;
-  let high = chunks.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (chunks[mid].lineEnd < offset) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+/** True when `previous` still holds for file (its context is the same): analyzeFileIncremental reuses it. */
+export function reusesPrevious(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState | undefined, options: RunOptions = {}): boolean {
+  return sameContext(previous, contextKey(file, chunksOf(file), index), config, options);
+}
+
+function sameContext(previous: IncrementalState | undefined, key: string, config: AsyncMigrateConfig, options: RunOptions): previous is IncrementalState {
+  return !!previous && previous.key === key && previous.config === config && JSON.stringify(previous.options) === JSON.stringify(options);
+}
+
+const FILE_RULES = RULES.filter((r) => r.locality === 'file').map((r) => r.code);
+
+/**
+ * runRules (raw) with the findings of the file-wide rules (RuleLocality 'file') given, when
+ * computed already for this text, index and config (analysis/range-analysis.ts), else run.
+ */
+export function runRulesWith(
+  file: SourceFile,
+  index: WorkspaceIndex,
+  config: AsyncMigrateConfig,
+  options: RunOptions,
+  scope: RuleScope | undefined,
+  fileWide?: Finding[],
+): { raw: Finding[]; fileWide: Finding[] } {
+  const others = runRules(file, index, config, { ...options, ignore: [...(options.ignore ?? []), ...FILE_RULES] }, scope, true);
+  // Selected as runRules would (ruleEnabled applies the CI policy, so `ci` is not passed twice).
+  const enabled = FILE_RULES.filter((code) => ruleEnabled(code, config, options));
+  fileWide ??= enabled.length ? runRules(file, index, config, { ...options, ci: false, select: enabled, ignore: undefined }, undefined, true) : [];
+  return { raw: sortFindings([...others, ...fileWide]), fileWide };
 }
 
 /**
  * Analyses file, reusing `previous` (the state of the same document's last analysis) where the
  * edit left top-level statements unchanged. Equal to analyzeFile(file, …) (incremental.test.ts).
+ * `fileWide`: the raw findings of the file-wide rules for this very text, index and config, when
+ * a code action or hover computed them already (runRulesWith).
  */
 export function analyzeFileIncremental(
   file: SourceFile,
@@ -98,55 +101,20 @@ export function analyzeFileIncremental(
   config: AsyncMigrateConfig,
   previous: IncrementalState | undefined,
   options: RunOptions = {},
+  fileWide?: Finding[],
 ): IncrementalResult {
   const chunks = chunksOf(file);
   const key = contextKey(file, chunks, index);
-  // The state keeps the raw findings; the published ones are finished (engine.ts) on copies.
-  const publish = (raw: Finding[]) => finishFindings(file, config, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)));
+  const publish = (raw: Finding[]) => finishCopies(file, config, raw);
+  const run = (scope: RuleScope | undefined) => (fileWide ? runRulesWith(file, index, config, options, scope, fileWide).raw : runRules(file, index, config, options, scope, true));
   const full = (): IncrementalResult => {
-    const raw = runRules(file, index, config, options, undefined, true);
+    const raw = run(undefined);
     return { findings: publish(raw), state: { text: file.text, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw }, reanalysed: chunks.length, chunks: chunks.length, full: true };
   };
-  if (!previous || previous.key !== key || previous.config !== config || JSON.stringify(previous.options) !== JSON.stringify(options)) return full();
+  if (!sameContext(previous, key, config, options)) return full();
 
-  const oldText = previous.text;
+  const { unchanged: cleanOld, mapOffset, mapPosition, lineDelta } = moveChunks(previous, file, chunks);
   const newText = file.text;
-  const delta = newText.length - oldText.length;
-  const limit = Math.min(oldText.length, newText.length);
-  let prefix = 0;
-  while (prefix < limit && oldText.charCodeAt(prefix) === newText.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < limit - prefix && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
-  // Old offsets in [oldChangeEnd, oldText.length) move by delta; those up to prefix stay.
-  const oldChangeEnd = oldText.length - suffix;
-  const newChangeStart = prefix;
-  const newChangeEnd = newText.length - suffix;
-
-  // Old chunk (by start) of each clean new chunk: same type and extent, untouched lines, no error.
-  const oldByStart = new Map(previous.chunks.map((c) => [c.start, c]));
-  const cleanOld = new Map<Chunk, Chunk>();
-  for (const c of chunks) {
-    if (c.hasError || !atLineStart(newText, c.start)) continue;
-    let oldStart: number;
-    if (c.lineEnd < newChangeStart) oldStart = c.start;
-    else if (c.start >= newChangeEnd) oldStart = c.start - delta;
-    else continue;
-    const old = oldByStart.get(oldStart);
-    if (!old || old.hasError || old.type !== c.type || old.end - old.start !== c.end - c.start || old.lineEnd - old.start !== c.lineEnd - c.start) continue;
-    if (!atLineStart(oldText, old.start)) continue;
-    cleanOld.set(old, c);
-  }
-
-  const oldLineStarts = previous.lineStarts;
-  const newLineStarts = file.lineStarts;
-  const lastUnchangedLine = positionAt(oldLineStarts, prefix).line - 1; // lines <= this are unchanged
-  const firstMovedOldLine = positionAt(oldLineStarts, oldChangeEnd).line + 1; // lines >= this moved by lineDelta
-  const lineDelta = newLineStarts.length - oldLineStarts.length;
-  // Offsets at the edge of the change are ambiguous (before or after an insertion): not mapped.
-  const mapOffset = (offset: number): number | undefined =>
-    offset < prefix ? offset : offset > oldChangeEnd || (offset === oldChangeEnd && oldChangeEnd > prefix) ? offset + delta : undefined;
-  const mapPosition = (p: Position): Position | undefined =>
-    p.line <= lastUnchangedLine ? p : p.line >= firstMovedOldLine ? { line: p.line + lineDelta, character: p.character } : undefined;
 
   // Reuse the old definition-local findings of clean chunks; a finding whose edits or related
   // locations fall into the changed text makes its chunk dirty.
@@ -174,7 +142,7 @@ export function analyzeFileIncremental(
   const cleanNew = new Set([...cleanOld.values()].filter((c) => !dirtyAfterAll.has(c)));
   const dirty = chunks.filter((c) => !cleanNew.has(c));
   const scope = chunkScope(dirty, chunks.filter((c) => cleanNew.has(c)));
-  const raw = runRules(file, index, config, options, scope, true);
+  const raw = run(scope);
   for (const [chunk, list] of reused) if (cleanNew.has(chunk)) raw.push(...list);
   sortFindings(raw);
   return { findings: publish(raw), state: { text: newText, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw }, reanalysed: dirty.length, chunks: chunks.length, full: false };
@@ -186,7 +154,8 @@ function chunkHolding(chunks: Chunk[], offset: number): Chunk | undefined {
   return c && c.start <= offset ? c : undefined;
 }
 
-function chunkScope(dirty: Chunk[], clean: Chunk[]): RuleScope {
+/** The scope of definition-local rules re-run over `dirty` (sorted); `clean` are the other chunks. */
+export function chunkScope(dirty: Chunk[], clean: Chunk[]): RuleScope {
   return {
     // A finding belongs to the chunk holding its start; outside the clean ones it is recomputed.
     contains: (offset) => !chunkHolding(clean, offset),

@@ -267,7 +267,8 @@ function migrate(trees: Trees, path: string, text: string, index: WorkspaceIndex
       if (f.noFixReason) why = ` (no automatic fix: ${f.noFixReason})`;
       else if (f.fix?.applicability === 'unsafe') {
         why = UNSAFE_INCLUDED.has(f.code) && !includeUnsafe ? ' (its fix is unsafe and was excluded; include unsafe fixes to apply it)' : ' (its fix is unsafe: review and apply it by hand)';
-      } else if (f.fix) why = ' (its fix conflicted with another edit; run the migration again)';
+      } else if (f.fix?.otherFiles?.length) why = ' (its fix also edits other files: apply it as a quick fix or with `async-migrate fix`)';
+      else if (f.fix) why = ' (its fix conflicted with another edit; run the migration again)';
       else if (f.suggestions?.length) why = ` (suggestion: ${f.suggestions[0].title})`;
       notDone.push({ message: `${f.code} ${f.message}${why}`, line: f.range.start.line + 1, code: f.code });
     }

@@ -69,9 +69,14 @@ export function prefixInfo(args: Node | null, constants: Constants = new Map()):
   return value === undefined ? { prefix: null, prefixExpr: prefix.text } : { prefix: value };
 }
 
+/** Top-level statements that are not definitions: the only places a module-level assignment can be. */
+const DEFINITIONS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
+
 function moduleConstants(root: Node): Constants {
   const seen = new Map<string, string | null>();
-  for (const node of TreeIndex.of(root.tree).nodesOfType('assignment')) {
+  const nodes = TreeIndex.of(root.tree);
+  const assignments = children(root).filter((stmt) => !DEFINITIONS.has(stmt.type)).flatMap((stmt) => nodes.descendantsOfType(stmt, 'assignment'));
+  for (const node of assignments) {
     if (insideFunctionOrClass(node)) continue;
     const left = node.childForFieldName('left');
     if (left?.type !== 'identifier') continue;

@@ -1,5 +1,6 @@
 // Per-module facts the workspace index needs for cross-file resolution. Summaries are plain
 // data (no tree references), so a file's tree can be freed once its summary is taken.
+import { type Chunk, type ChunkedText, chunksOf, moveChunks } from './chunks';
 import type { Node } from './parser';
 import type { SourceFile } from './source';
 import type { Range } from './types';
@@ -139,6 +140,22 @@ export interface ModuleSummary {
   nestedImports?: ImportBinding[];
   /** Module paths named in strings (`via` 'string' or 'dynamic'): importers to check before deleting a module. */
   stringImports?: ImportBinding[];
+}
+
+const POSITION_KEYS = new Set(['line', 'nameStart', 'nameEnd', 'statementStart', 'statementEnd', 'start', 'end', 'outerStart']);
+const positionFreeJsons = new WeakMap<object, string>();
+
+/** The JSON of (part of) a summary without positions, cached per object (a moved definition keeps it: movePart). */
+export function positionFreeJson(value: object): string {
+  let json = positionFreeJsons.get(value);
+  if (json === undefined) positionFreeJsons.set(value, (json = JSON.stringify(value, (key, v) => (POSITION_KEYS.has(key) ? undefined : v))));
+  return json;
+}
+
+/** to is from moved: the same position-free JSON (when already computed). */
+function keepPositionFreeJson(from: object, to: object): void {
+  const json = positionFreeJsons.get(from);
+  if (json !== undefined) positionFreeJsons.set(to, json);
 }
 
 /** Every binding through which a module reaches other modules: imports at any depth, star imports, strings. */
@@ -326,7 +343,7 @@ function typeAliasName(stmt: Node): string | undefined {
 const TYPE_ALIAS_LINE = /^type[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:\[|=)/gm;
 
 /** Names bound at module level, and whether the module creates names dynamically. */
-function moduleNames(file: SourceFile, summary: ModuleSummary): { definedNames: string[]; dynamicNames: boolean; exports?: string[] } {
+function moduleNames(file: SourceFile, summary: ModuleSummary, topLevel: TopLevelStatement[]): { definedNames: string[]; dynamicNames: boolean; exports?: string[] } {
   const names = new Set<string>();
   let dynamicNames = false;
   let exports: string[] | undefined;
@@ -382,22 +399,89 @@ function moduleNames(file: SourceFile, summary: ModuleSummary): { definedNames: 
       if (c.type === 'block' || c.type.endsWith('_clause')) for (const inner of c.type === 'block' ? children(c) : [c]) visit(inner);
     }
   };
-  for (const stmt of children(file.root)) visit(stmt);
-  const nodes = TreeIndex.of(file.tree);
+  for (const { stmt, part } of topLevel) {
+    if (!part) visit(stmt);
+    else if (part.function || part.class) {
+      const name = (part.function ?? part.class)!.name;
+      names.add(name);
+      if (name === '__getattr__' && part.function) dynamicNames = true;
+    }
+  }
   if (file.text.includes('global ')) {
-    for (const g of nodes.nodesOfType('global_statement')) for (const id of children(g)) if (id.type === 'identifier') names.add(id.text);
+    for (const { stmt, part } of topLevel) for (const name of part ? part.globals : globalNames(stmt)) names.add(name);
   }
   if (/\bglobals\s*\(\s*\)|\bsys\.modules\b/.test(file.text)) dynamicNames = true;
   // Newer syntax the grammar may not know (PEP 695 / 696 aliases with defaults): a `type NAME` line still defines NAME.
   if (file.root.hasError && file.text.includes('type')) for (const m of file.text.matchAll(TYPE_ALIAS_LINE)) names.add(m[1]);
   if (file.text.includes(':=')) {
-    for (const w of nodes.nodesOfType('named_expression')) {
-      const scope = nearestScope(w);
-      const n = w.childForFieldName('name');
-      if (n && scope === undefined) names.add(n.text);
-    }
+    for (const { stmt, part } of topLevel) for (const name of part ? part.walrusNames : moduleWalrusNames(stmt, file.text)) names.add(name);
   }
   return { definedNames: [...names], dynamicNames, exports };
+}
+
+/** Names declared by the `global` statements in stmt. */
+function globalNames(stmt: Node): string[] {
+  const out: string[] = [];
+  for (const g of TreeIndex.of(stmt.tree).descendantsOfType(stmt, 'global_statement')) for (const id of children(g)) if (id.type === 'identifier') out.push(id.text);
+  return out;
+}
+
+/** Names bound at module level by `:=` in stmt (outside any function, lambda or class). */
+function moduleWalrusNames(stmt: Node, text: string): string[] {
+  const walrus = text.indexOf(':=', stmt.startIndex);
+  if (walrus === -1 || walrus >= stmt.endIndex) return [];
+  const out: string[] = [];
+  for (const w of TreeIndex.of(stmt.tree).descendantsOfType(stmt, 'named_expression')) {
+    const n = w.childForFieldName('name');
+    if (n && nearestScope(w) === undefined) out.push(n.text);
+  }
+  return out;
+}
+
+const IMPORT_TYPES = ['import_statement', 'import_from_statement'];
+
+/**
+ * What a top-level function or class definition contributes to its module's summary. A pure
+ * function of the statement's text (positions aside), so an incremental summary reuses it, moved,
+ * while an edit elsewhere leaves the statement unchanged (summarizeIncremental).
+ */
+export interface DefinitionPart {
+  function?: FunctionSummary;
+  class?: ClassSummary;
+  /** Its import statements (all nested: below module level), in document order. */
+  nestedImports: ImportBinding[];
+  /** Names its `global` statements declare. */
+  globals: string[];
+  /** Names bound at module level by `:=` (in a decorator). */
+  walrusNames: string[];
+}
+
+const DEFINITION_STATEMENTS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
+
+function definitionPart(stmt: Node, file: SourceFile, isPackage: boolean, summarizeMethod?: MethodSummarizer): DefinitionPart {
+  const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+  const part: DefinitionPart = { nestedImports: [], globals: [], walrusNames: [] };
+  if (def?.type === 'function_definition') part.function = functionSummary(def, file);
+  else if (def?.type === 'class_definition') part.class = classSummary(def, file, summarizeMethod);
+  const text = file.text;
+  const mentions = (word: string) => {
+    const at = text.indexOf(word, stmt.startIndex);
+    return at !== -1 && at < stmt.endIndex;
+  };
+  if (mentions('import')) {
+    for (const imp of TreeIndex.of(stmt.tree).descendantsOfType(stmt, IMPORT_TYPES)) {
+      for (const binding of importBindings(imp, file, isPackage)) if (binding.local !== '*') part.nestedImports.push({ ...binding, nested: true });
+    }
+  }
+  if (mentions('global')) part.globals = globalNames(stmt);
+  part.walrusNames = moduleWalrusNames(stmt, text);
+  return part;
+}
+
+/** A top-level statement and, for a definition, its part of the summary. */
+interface TopLevelStatement {
+  stmt: Node;
+  part?: DefinitionPart;
 }
 
 function relationshipSummary(call: Node): RelationshipSummary | undefined {
@@ -415,7 +499,10 @@ function relationshipSummary(call: Node): RelationshipSummary | undefined {
   return { target, collection, lazy };
 }
 
-function classSummary(cls: Node, file?: SourceFile): ClassSummary {
+/** Summarises a method: stmt is its statement in the class body (decorators included), def its function_definition. */
+type MethodSummarizer = (stmt: Node, def: Node) => FunctionSummary;
+
+function classSummary(cls: Node, file?: SourceFile, summarizeMethod: MethodSummarizer = (_, def) => functionSummary(def, file)): ClassSummary {
   const name = cls.childForFieldName('name')!.text;
   const superclasses = cls.childForFieldName('superclasses');
   // A subscripted base (`AsyncBaseRepository[Model, Schema]`, `Generic[T]`) is its class.
@@ -429,7 +516,7 @@ function classSummary(cls: Node, file?: SourceFile): ClassSummary {
   for (const stmt of body ? children(body) : []) {
     const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (def?.type === 'function_definition') {
-      const s = functionSummary(def, file);
+      const s = summarizeMethod(stmt, def);
       methods[s.name] = s;
       continue;
     }
@@ -560,6 +647,11 @@ function stringImports(file: SourceFile, isPackage: boolean): ImportBinding[] {
 }
 
 export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
+  return summarizeWithParts(file, isPackage, (stmt) => definitionPart(stmt, file, isPackage));
+}
+
+function summarizeWithParts(file: SourceFile, isPackage: boolean, partOf: (stmt: Node) => DefinitionPart): ModuleSummary {
+  const topLevel: TopLevelStatement[] = children(file.root).map((stmt) => ({ stmt, part: DEFINITION_STATEMENTS.has(stmt.type) ? partOf(stmt) : undefined }));
   const summary: ModuleSummary = {
     path: file.path,
     moduleName: file.moduleName,
@@ -643,15 +735,25 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
       }
     }
   };
-  for (const stmt of children(file.root)) visitStatement(stmt);
+  for (const { stmt, part } of topLevel) {
+    if (!part) visitStatement(stmt);
+    else if (part.function) summary.functions[part.function.name] = part.function;
+    else if (part.class) summary.classes[part.class.name] = part.class;
+  }
   // Imports at any other depth (inside functions to dodge circular imports, in class bodies, loops).
-  for (const stmt of TreeIndex.of(file.tree).nodesOfType('import_statement', 'import_from_statement')) {
-    if (moduleLevelImports.has(stmt.startIndex)) continue;
-    for (const binding of importBindings(stmt, file, isPackage)) if (binding.local !== '*') (summary.nestedImports ??= []).push({ ...binding, nested: true });
+  for (const { stmt, part } of topLevel) {
+    if (part) {
+      if (part.nestedImports.length) (summary.nestedImports ??= []).push(...part.nestedImports);
+      continue;
+    }
+    for (const imp of TreeIndex.of(file.tree).descendantsOfType(stmt, IMPORT_TYPES)) {
+      if (moduleLevelImports.has(imp.startIndex)) continue;
+      for (const binding of importBindings(imp, file, isPackage)) if (binding.local !== '*') (summary.nestedImports ??= []).push({ ...binding, nested: true });
+    }
   }
   const strings = stringImports(file, isPackage);
   if (strings.length) summary.stringImports = strings;
-  const names = moduleNames(file, summary);
+  const names = moduleNames(file, summary, topLevel);
   summary.definedNames = names.definedNames;
   summary.dynamicNames = names.dynamicNames;
   if (names.exports) summary.exports = names.exports;
@@ -660,4 +762,124 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
   summary.routes = routeFacts.routes;
   summary.includes = routeFacts.includes;
   return summary;
+}
+
+/** What the next summary of the same document needs from this one (summarizeIncremental). */
+export interface SummaryState extends ChunkedText {
+  readonly path: string;
+  readonly moduleName: string;
+  readonly isPackage: boolean;
+  /** The part of each top-level definition, by its start offset. */
+  readonly parts: Map<number, { chunk: Chunk; part: DefinitionPart }>;
+  /** The methods of the classes summarised last time, by their statement's type and text (MethodCache). */
+  readonly methods: MethodCache;
+}
+
+/**
+ * Method summaries by their statement's type and text: a method's summary depends on its own
+ * statement alone, positions aside, so editing one method of a large class re-summarises that
+ * method and re-places the others (placeMethod).
+ */
+type MethodCache = Map<string, { summary: FunctionSummary; stmtStart: number }>;
+
+/** A cached method summary at its statement's new place (key order kept). */
+function placeMethod(cached: { summary: FunctionSummary; stmtStart: number }, stmt: Node, def: Node, file: SourceFile): FunctionSummary {
+  const shift = stmt.startIndex - cached.stmtStart;
+  const nameStart = cached.summary.nameStart + shift;
+  const nameEnd = cached.summary.nameEnd + shift;
+  const placed = { ...cached.summary, line: def.startPosition.row + 1, nameStart, nameEnd, nameRange: file.rangeOf(nameStart, nameEnd) };
+  keepPositionFreeJson(cached.summary, placed);
+  return placed;
+}
+
+export interface IncrementalSummary {
+  summary: ModuleSummary;
+  state: SummaryState;
+  /** Top-level definitions summarised again (the others' parts were reused). */
+  summarised: number;
+  /** Methods of those summarised again (the others were re-placed from the method cache). */
+  methodsSummarised: number;
+}
+
+/**
+ * summarize(file, isPackage), reusing the parts of the top-level definitions an edit left
+ * unchanged since `previous` (the state of the same document's last summary), moved by the
+ * edit. Equal to a from-scratch summary, key order included (incremental-analysis.test.ts):
+ * whatever crosses definitions (imports, module variables and names, routes, string imports)
+ * is still computed over the whole module, from its cheap module-level statements.
+ */
+export function summarizeIncremental(file: SourceFile, isPackage: boolean, previous: SummaryState | undefined): IncrementalSummary {
+  const chunks = chunksOf(file);
+  const reusable = new Map<number, { chunk: Chunk; part: DefinitionPart }>();
+  const sameModule = previous !== undefined && previous.path === file.path && previous.moduleName === file.moduleName && previous.isPackage === isPackage;
+  if (previous && sameModule) {
+    const move = moveChunks(previous, file, chunks);
+    for (const [old, chunk] of move.unchanged) {
+      const entry = previous.parts.get(old.start);
+      if (!entry || entry.chunk !== old) continue;
+      // Chunks before the edit kept their offsets; those after it moved by the edit.
+      const part = old.start < move.prefix ? entry.part : movePart(entry.part, move.offsetDelta, move.rowDelta, move.lineDelta);
+      reusable.set(chunk.start, { chunk, part });
+    }
+  }
+  const byStart = new Map(chunks.map((c) => [c.start, c]));
+  const parts = new Map<number, { chunk: Chunk; part: DefinitionPart }>();
+  let summarised = 0;
+  const previousMethods: MethodCache = previous && sameModule ? previous.methods : new Map();
+  const methods: MethodCache = new Map();
+  let methodsSummarised = 0;
+  const summarizeMethod: MethodSummarizer = (stmt, def) => {
+    if (stmt.hasError) return functionSummary(def, file);
+    const key = `${stmt.type}\u0000${file.text.slice(stmt.startIndex, stmt.endIndex)}`;
+    const cached = methods.get(key) ?? previousMethods.get(key);
+    if (cached) {
+      methods.set(key, cached);
+      return placeMethod(cached, stmt, def, file);
+    }
+    const summary = functionSummary(def, file);
+    methods.set(key, { summary, stmtStart: stmt.startIndex });
+    methodsSummarised++;
+    return summary;
+  };
+  const summary = summarizeWithParts(file, isPackage, (stmt) => {
+    const reused = reusable.get(stmt.startIndex);
+    const chunk = byStart.get(stmt.startIndex);
+    let part: DefinitionPart;
+    if (reused && reused.chunk.type === stmt.type && reused.chunk.end === stmt.endIndex) part = reused.part;
+    else {
+      part = definitionPart(stmt, file, isPackage, summarizeMethod);
+      summarised++;
+    }
+    if (chunk) parts.set(chunk.start, { chunk, part });
+    return part;
+  });
+  return { summary, state: { text: file.text, chunks, lineStarts: file.lineStarts, path: file.path, moduleName: file.moduleName, isPackage, parts, methods }, summarised, methodsSummarised };
+}
+
+function moveRange(range: Range, lines: number): Range {
+  return { start: { line: range.start.line + lines, character: range.start.character }, end: { line: range.end.line + lines, character: range.end.character } };
+}
+
+/** A part moved by `offsets` characters, `rows` tree-sitter rows and `lines` LSP lines (key order kept). */
+function movePart(part: DefinitionPart, offsets: number, rows: number, lines: number): DefinitionPart {
+  if (!offsets && !rows && !lines) return part;
+  const moveFunction = (f: FunctionSummary): FunctionSummary => {
+    const moved = { ...f, line: f.line + rows, nameStart: f.nameStart + offsets, nameEnd: f.nameEnd + offsets, nameRange: f.nameRange && moveRange(f.nameRange, lines) };
+    keepPositionFreeJson(f, moved);
+    return moved;
+  };
+  const moved: DefinitionPart = { ...part };
+  if (part.function) moved.function = moveFunction(part.function);
+  if (part.class) {
+    const c = part.class;
+    moved.class = {
+      ...c,
+      line: c.line + rows,
+      methods: Object.fromEntries(Object.entries(c.methods).map(([name, m]) => [name, moveFunction(m)])),
+      nameRange: c.nameRange && moveRange(c.nameRange, lines),
+    };
+    keepPositionFreeJson(c, moved.class);
+  }
+  moved.nestedImports = part.nestedImports.map((b) => ({ ...b, line: b.line + rows, statementStart: b.statementStart + offsets, statementEnd: b.statementEnd + offsets }));
+  return moved;
 }

@@ -13,10 +13,25 @@ export interface TextEdit {
   newText: string;
 }
 
+/** Edits to one file other than the finding's (its path workspace-relative, like Finding.path). */
+export interface FileEdits {
+  path: string;
+  edits: TextEdit[];
+  /** The text the edits were computed against (textBasis): a host applies them only to that text. */
+  basis?: string;
+}
+
 export interface Fix {
   title: string;
+  /** Edits to the finding's own file. */
   edits: TextEdit[];
   applicability: Applicability;
+  /**
+   * Edits to other workspace files that belong to the same fix (a helper's callers in other
+   * modules): applied together with `edits` or not at all. Only produced when the engine was
+   * given those files' texts (WorkspaceIndex.sources).
+   */
+  otherFiles?: FileEdits[];
 }
 
 export interface Position {

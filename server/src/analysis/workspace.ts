@@ -2,7 +2,7 @@
 // imports, module-level instances, classes/methods and sync/async twins.
 import type { AsyncMigrateConfig } from './config';
 import { moduleNamesOf } from './import-roots';
-import { allImportBindings, dynamicImportCovers, importTargets, type ClassSummary, type FunctionSummary, type ImportBinding, type ModuleSummary, type VariableKind, type VariableSummary } from './summary';
+import { allImportBindings, dynamicImportCovers, importTargets, positionFreeJson, type ClassSummary, type FunctionSummary, type ImportBinding, type ModuleSummary, type VariableKind, type VariableSummary } from './summary';
 
 export type ResolvedSymbol =
   | { kind: 'module'; module: string }
@@ -15,6 +15,11 @@ export type ResolvedSymbol =
   | { kind: 'external'; dotted: string };
 
 const MAX_DEPTH = 8;
+
+/** The current text of a workspace file by its workspace-relative path (open editor buffers first). */
+export interface SourceTexts {
+  textOf(path: string): string | undefined;
+}
 
 function applyPattern(pattern: string, name: string): string {
   const capital = name.charAt(0).toUpperCase() + name.slice(1);
@@ -44,14 +49,21 @@ function emptyMemo(generation: number, config: AsyncMigrateConfig | undefined): 
   return { generation, config, names: new Map(), dotted: new Map() };
 }
 
-const POSITION_KEYS = new Set(['line', 'nameStart', 'nameEnd', 'statementStart', 'statementEnd', 'start', 'end', 'outerStart']);
 const signatures = new WeakMap<ModuleSummary, string>();
 
-/** A summary's JSON without positions (computed once per summary): equal signatures mean dependents see no difference. */
+/**
+ * A summary's JSON without positions (computed once per summary): equal signatures mean
+ * dependents see no difference. Definitions are taken one by one (positionFreeJson caches each),
+ * so the summary of a keystroke, which reuses all but the edited definition, costs little.
+ */
 export function summarySignature(summary: ModuleSummary): string {
   let signature = signatures.get(summary);
   if (signature === undefined) {
-    signature = JSON.stringify(summary, (key, value) => (POSITION_KEYS.has(key) ? undefined : value));
+    const { functions, classes, ...rest } = summary;
+    const parts = [positionFreeJson(rest)];
+    for (const [name, f] of Object.entries(functions)) parts.push(`def ${name} ${positionFreeJson(f)}`);
+    for (const [name, c] of Object.entries(classes)) parts.push(`class ${name} ${positionFreeJson(c)}`);
+    signature = parts.join('\n');
     signatures.set(summary, signature);
   }
   return signature;
@@ -84,6 +96,7 @@ class ModuleTable {
   readonly views = new Map<string, WorkspaceIndex>();
   generation = 0;
   contentGeneration = 0;
+  sources: SourceTexts | undefined;
 
   constructor(public config: AsyncMigrateConfig) {}
 
@@ -181,6 +194,18 @@ export class WorkspaceIndex {
    */
   get contentGeneration(): number {
     return this.table.contentGeneration;
+  }
+
+  /**
+   * The texts of the workspace's files, when the host (CLI, language server) supplies them: a fix
+   * that must also edit other files (fixes/other-files.ts) is built only with them.
+   */
+  get sources(): SourceTexts | undefined {
+    return this.table.sources;
+  }
+
+  set sources(sources: SourceTexts | undefined) {
+    this.table.sources = sources;
   }
 
   /** The view that resolves names as code in the file at path sees them (its own project first). */

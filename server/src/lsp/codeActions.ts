@@ -4,8 +4,9 @@
 // while the workspace has no async session dependency, "Set up async infrastructure".
 // Expensive edits (fix-all, migrate) are computed in codeAction/resolve when the client can.
 import { type CodeAction, CodeActionKind, type CodeActionParams, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
-import { fixAllIncludes, fixText } from '../analysis/engine';
+import { fixAllIncludes, fixText, parseSource, summarizeSource } from '../analysis/engine';
 import { minimalEdit } from '../analysis/fixes/edits';
+import { textBasis } from '../analysis/fixes/other-files';
 import type { Node } from '../analysis/parser';
 import type { RouteSummary } from '../analysis/routes';
 import type { Finding, Fix, TextEdit } from '../analysis/types';
@@ -45,15 +46,24 @@ export class CodeActionProvider {
     const doc = this.server.docs.get(uri);
     if (!doc) return [];
     const folder = this.server.folderOf(uri);
-    const findings = this.server.analyzeDocument(doc);
-    if (!findings) return [];
     const only = params.context.only;
     const wants = (kind: string) => (only ? only.some((o) => kind === o || kind.startsWith(o + '.')) : true);
     // Source actions only when asked for (on save, "Fix All", the Source Action menu).
     const wantsExplicitly = (kind: string) => !!only && wants(kind);
     const rangeStart = doc.offsetAt(params.range.start);
     const rangeEnd = doc.offsetAt(params.range.end);
-    const hits = findings.filter((f) => f.code !== 'AM000' && f.start <= rangeEnd && rangeStart <= f.end);
+    const inRange = (all: Finding[]) => all.filter((f) => f.code !== 'AM000' && f.start <= rangeEnd && rangeStart <= f.end);
+    // While typing, the findings of the range are enough unless an action lists the whole file's:
+    // each finding at the range gets "Fix all <its code> in this file" over all the fixable ones.
+    const atRange = this.server.findingsAt(doc, rangeStart, rangeEnd);
+    if (!atRange) return [];
+    let findings = atRange.findings;
+    if (!atRange.complete) {
+      const listsFile = wants(CodeActionKind.QuickFix) && inRange(findings).length > 0;
+      const looksForSafeFix = wantsExplicitly(FIX_ALL_KIND) && !findings.some((f) => f.fix?.applicability === 'safe');
+      if (listsFile || looksForSafeFix) findings = this.server.analyzeDocument(doc) ?? [];
+    }
+    const hits = inRange(findings);
     const actions: CodeAction[] = [];
     const diagnosticFor = (f: Finding): Diagnostic => {
       const match = params.context.diagnostics.find(
@@ -66,11 +76,11 @@ export class CodeActionProvider {
       const doneCodes = new Set<string>();
       for (const f of hits) {
         const diagnostic = diagnosticFor(f);
-        if (f.fix) actions.push(this.fixAction(doc, f.fix, diagnostic, f.fix.applicability === 'safe'));
+        if (f.fix) actions.push(...this.fixAction(doc, f.fix, diagnostic, f.fix.applicability === 'safe'));
         if (f.code === 'AM103' && !f.fix && !doneCodes.has(f.code) && !findAsyncSessionDependency(folder.index, folder.config)) {
           actions.push(this.setUpAsyncAction(uri, diagnostic));
         }
-        for (const s of f.suggestions ?? []) actions.push(this.fixAction(doc, s, diagnostic, false));
+        for (const s of f.suggestions ?? []) actions.push(...this.fixAction(doc, s, diagnostic, false));
         if (f.code === 'AM701' && f.related?.[0]) {
           const twin = f.related[0];
           actions.push({
@@ -157,20 +167,46 @@ export class CodeActionProvider {
       return { error: error instanceof Error ? error.message : String(error) };
     }
     if (!plan.files.length) return { plan, error: [plan.session, plan.redis].filter((p) => p).map((p) => p!.message).join('; ') };
-    let edit: WorkspaceEdit = {};
-    for (const { path, edits } of plan.files) {
+    const edit = this.filesEdit(folder, plan.files, openDocs, readText);
+    return { edit, plan };
+  }
+
+  /**
+   * One WorkspaceEdit over several files of folder (edits as engine offsets into each file's
+   * current text): open documents at their version, the others as on disk.
+   */
+  private filesEdit(folder: Folder, files: readonly { path: string; edits: TextEdit[] }[], openDocs: Map<string, OpenDocument>, readText: (rel: string) => string | undefined): WorkspaceEdit {
+    const edit: WorkspaceEdit = {};
+    for (const { path, edits } of files) {
       const open = openDocs.get(path);
       const lineStarts = open ? undefined : computeLineStarts(readText(path) ?? '');
       const toPosition = open ? (o: number) => open.positionAt(o) : (o: number) => positionAt(lineStarts!, o);
       const one = this.server.workspaceEdit(open?.uri ?? folder.uriOf(path), open?.version ?? null, toLspEdits(edits, toPosition));
-      edit = {
-        documentChanges: one.documentChanges ? [...(edit.documentChanges ?? []), ...one.documentChanges] : undefined,
-        changes: one.changes ? { ...edit.changes, ...one.changes } : undefined,
-      };
+      if (one.documentChanges) edit.documentChanges = [...(edit.documentChanges ?? []), ...one.documentChanges];
+      if (one.changes) edit.changes = { ...edit.changes, ...one.changes };
     }
-    if (!edit.documentChanges) delete edit.documentChanges;
-    if (!edit.changes) delete edit.changes;
-    return { edit, plan };
+    return edit;
+  }
+
+  /** The open documents of folder by path. */
+  private openDocsOf(folder: Folder): Map<string, OpenDocument> {
+    const out = new Map<string, OpenDocument>();
+    for (const doc of this.server.docs.values()) if (this.server.folderOf(doc.uri) === folder) out.set(doc.path, doc);
+    return out;
+  }
+
+  /**
+   * A fix as a WorkspaceEdit: its own document's edits, and those of the other files it edits
+   * (Fix.otherFiles); undefined when one of those files changed since the fix was computed.
+   */
+  private fixEdit(doc: OpenDocument, fix: Pick<Fix, 'edits' | 'otherFiles'>): WorkspaceEdit | undefined {
+    if (!fix.otherFiles?.length) return this.server.workspaceEdit(doc.uri, doc.version, toLspEdits(fix.edits, (o) => doc.positionAt(o)));
+    const folder = this.server.folderOf(doc.uri);
+    const texts = new Map(fix.otherFiles.map((o) => [o.path, folder.sources.textOf(o.path)]));
+    if (fix.otherFiles.some((o) => texts.get(o.path) === undefined || (o.basis && textBasis(texts.get(o.path)!) !== o.basis))) return undefined;
+    const openDocs = this.openDocsOf(folder);
+    openDocs.set(doc.path, doc);
+    return this.filesEdit(folder, [{ path: doc.path, edits: fix.edits }, ...fix.otherFiles], openDocs, (rel) => texts.get(rel));
   }
 
   resolve(action: CodeAction): CodeAction {
@@ -202,16 +238,14 @@ export class CodeActionProvider {
     }
   }
 
-  private fixAction(doc: OpenDocument, fix: Fix, diagnostic: Diagnostic, preferred: boolean): CodeAction {
+  /** None when the fix edits another file that changed since (the next analysis offers it again). */
+  private fixAction(doc: OpenDocument, fix: Fix, diagnostic: Diagnostic, preferred: boolean): CodeAction[] {
     const title = fix.applicability === 'unsafe' && !/unsafe/i.test(fix.title) ? `${fix.title} (unsafe)` : fix.title;
-    const action: CodeAction = {
-      title,
-      kind: CodeActionKind.QuickFix,
-      diagnostics: [diagnostic],
-      edit: this.server.workspaceEdit(doc.uri, doc.version, toLspEdits(fix.edits, (o) => doc.positionAt(o))),
-    };
+    const edit = this.fixEdit(doc, fix);
+    if (!edit) return [];
+    const action: CodeAction = { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit };
     if (preferred) action.isPreferred = true;
-    return action;
+    return [action];
   }
 
   /** The route handler whose definition contains the range (the engine's summary of the current text). */
@@ -256,10 +290,33 @@ export class CodeActionProvider {
     if (!folder.settings.enable || !this.server.analyzeDocument(doc)) return undefined;
     // Inventory hints only when selected ("Fix all AM102"), exactly like `async-migrate fix`.
     const filter = (f: Finding) => fixAllIncludes(f, options.select);
-    const result = withIndexRestored(folder, doc.path, () => fixText(doc.path, doc.text, folder.index, folder.config, { select: options.select, unsafe: options.unsafe, filter }));
-    const edit = minimalEdit(doc.text, result.text);
-    if (!edit) return undefined;
-    return { edit: this.server.workspaceEdit(doc.uri, doc.version, toLspEdits([edit], (o) => doc.positionAt(o))), fixed: result.applied.length };
+    // Fixes that also edit other files are applied with them (one WorkspaceEdit, one undo step).
+    const before = new Map<string, string>();
+    const result = withIndexRestored(folder, doc.path, () => {
+      const fixed = fixText(doc.path, doc.text, folder.index, folder.config, { select: options.select, unsafe: options.unsafe, filter, otherFiles: true });
+      // The index now describes the other files as fixed: back to the texts the editor has.
+      for (const other of fixed.otherTexts.keys()) {
+        const text = folder.sources.textOf(other) ?? '';
+        before.set(other, text);
+        const { file } = parseSource(other, text, folder.config);
+        try {
+          folder.index.upsert(summarizeSource(file));
+        } finally {
+          file.dispose();
+        }
+      }
+      return fixed;
+    });
+    const files = [{ path: doc.path, before: doc.text, after: result.text }, ...[...result.otherTexts].map(([path, after]) => ({ path, before: before.get(path) ?? '', after }))];
+    const changed = files.flatMap((f) => {
+      const edit = minimalEdit(f.before, f.after);
+      return edit ? [{ path: f.path, edits: [edit] }] : [];
+    });
+    if (!changed.length) return undefined;
+    if (changed.length === 1 && changed[0].path === doc.path) return { edit: this.server.workspaceEdit(doc.uri, doc.version, toLspEdits(changed[0].edits, (o) => doc.positionAt(o))), fixed: result.applied.length };
+    const openDocs = this.openDocsOf(folder);
+    openDocs.set(doc.path, doc);
+    return { edit: this.filesEdit(folder, changed, openDocs, (rel) => before.get(rel) ?? folder.sources.textOf(rel)), fixed: result.applied.length };
   }
 
   /** The combined migration edit of the route handler at args (offset, position or function name). */

@@ -20,6 +20,13 @@ export interface Workspace {
 export interface DocumentAnalysis {
   /** Findings for the document's current version; undefined when not analysed (disabled or refused). */
   analyzeDocument(doc: OpenDocument): Finding[] | undefined;
+  /**
+   * Findings of the current version for what touches [start, end] (offsets), without waiting for
+   * the whole file's analysis when it has not run: `complete` false means only the top-level
+   * statements overlapping the range and file-wide rules were analysed (exactly as a full
+   * analysis there); findings elsewhere are missing. undefined as for analyzeDocument.
+   */
+  findingsAt(doc: OpenDocument, start: number, end: number): { findings: Finding[]; complete: boolean } | undefined;
   /** A WorkspaceEdit for one document (versioned when the client supports documentChanges). */
   workspaceEdit(uri: string, version: number | null, edits: LspTextEdit[]): WorkspaceEdit;
 }

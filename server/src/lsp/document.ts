@@ -1,38 +1,15 @@
 // An open document with incremental tree-sitter parsing: each LSP content change is applied to
 // the text and, as a tree-sitter edit, to the last tree; the next parse reuses the edited tree.
 // Offsets and tree-sitter columns are UTF-16 code units (web-tree-sitter parses JS strings as
-// UTF-16); tree-sitter rows count '\n' only, so points are computed here, not from LSP lines.
+// UTF-16); tree-sitter rows count '\n' only, so points come from the text (source.ts pointAt), not from LSP lines.
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { AsyncMigrateConfig } from '../analysis/config';
 import { parseSource } from '../analysis/engine';
 import type { Edit, Tree } from '../analysis/parser';
-import { computeLineStarts, type SourceFile } from '../analysis/source';
+import { advancePoint, computeLineStarts, pointAt, type SourceFile } from '../analysis/source';
 import type { Position } from '../analysis/types';
 
-export interface Point {
-  row: number;
-  column: number;
-}
-
-/** The tree-sitter point of a UTF-16 offset: rows split at '\n' only. */
-export function pointAt(text: string, offset: number): Point {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
-}
-
-/** The point after inserting `inserted` at `start`. */
-export function advancePoint(start: Point, inserted: string): Point {
-  const last = inserted.lastIndexOf('\n');
-  if (last === -1) return { row: start.row, column: start.column + inserted.length };
-  let rows = 0;
-  for (let i = inserted.indexOf('\n'); i !== -1; i = inserted.indexOf('\n', i + 1)) rows++;
-  return { row: start.row + rows, column: inserted.length - last - 1 };
-}
+export { pointAt };
 
 /** LSP position → offset, with LSP's line breaks (\n, \r\n, \r) and clamping like vscode-languageserver-textdocument. */
 export function offsetAt(lineStarts: number[], text: string, position: Position): number {

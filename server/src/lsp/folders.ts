@@ -1,10 +1,11 @@
 // One workspace folder as the server sees it: its root, configuration (pyproject.toml merged
 // with editor settings), workspace index and indexing state.
+import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import { type AsyncMigrateConfig, type ConfigProblem, type ScopedConfig, loadPyprojectConfig } from '../analysis/config';
-import { WorkspaceIndex } from '../analysis/workspace';
-import { withLayout } from '../project';
+import { type SourceTexts, WorkspaceIndex } from '../analysis/workspace';
+import { readPythonFile, withLayout } from '../project';
 import type { IndexingState } from './protocol';
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings, resolveSettings } from './settings';
 
@@ -28,6 +29,32 @@ export class Folder {
   epoch = 0;
   /** Resolves when the current indexing pass completes. */
   ready: Promise<void>;
+  /** The text of an open editor buffer of the folder, by workspace-relative path (set by the server). */
+  openText: (rel: string) => string | undefined = () => undefined;
+  /** What fixes editing other files read (WorkspaceIndex.sources): open buffers first, else the file on disk. */
+  readonly sources: SourceTexts = {
+    textOf: (rel) => {
+      const open = this.openText(rel);
+      if (open !== undefined) return open;
+      const abs = this.absPath(rel);
+      if (!abs) return undefined;
+      // Re-read only when the file changed on disk (the engine may ask on every keystroke).
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(abs);
+      } catch {
+        this.diskTexts.delete(rel);
+        return undefined;
+      }
+      const known = this.diskTexts.get(rel);
+      if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) return known.text;
+      const text = readPythonFile(abs).text;
+      if (text === undefined) this.diskTexts.delete(rel);
+      else this.diskTexts.set(rel, { mtimeMs: stat.mtimeMs, size: stat.size, text });
+      return text;
+    },
+  };
+  private readonly diskTexts = new Map<string, { mtimeMs: number; size: number; text: string }>();
   private resolveReady!: () => void;
 
   constructor(
@@ -39,6 +66,7 @@ export class Folder {
     this.baseConfig = loadPyprojectConfig(undefined).config;
     this.config = this.baseConfig;
     this.index = new WorkspaceIndex(this.config);
+    this.index.sources = this.sources;
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
     if (!root) this.markReady();
   }

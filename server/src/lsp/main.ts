@@ -2,6 +2,7 @@
 // `async-migrate-lsp`). The transport comes from the command line: --stdio, --node-ipc or
 // --socket=<port> (handled by vscode-languageserver's createConnection).
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { InputQueue } from './input';
 import { AsyncMigrateServer } from './server';
 
 function main(): void {
@@ -11,7 +12,9 @@ function main(): void {
     process.stderr.write('async-migrate-lsp: choose a transport: --stdio, --node-ipc or --socket=<port>\n');
     process.exit(2);
   }
-  const connection = createConnection(ProposedFeatures.all);
+  // The server's analyses wait for the messages already received (input.ts).
+  const input = new InputQueue();
+  const connection = createConnection(ProposedFeatures.all, { messageStrategy: input });
   // Last-resort guards: log, never die on a stray exception.
   process.on('uncaughtException', (error) => {
     try {
@@ -27,7 +30,7 @@ function main(): void {
       process.stderr.write(`async-migrate: unhandled rejection: ${reason}\n`);
     }
   });
-  new AsyncMigrateServer(connection).listen();
+  new AsyncMigrateServer(connection, { input }).listen();
 }
 
 main();

@@ -11,6 +11,8 @@ export const STATUS_REQUEST = 'asyncMigrate/status';
  * tree for an open document, to compare the incremental tree with a from-scratch parse.
  */
 export const SYNTAX_TREE_REQUEST = 'asyncMigrate/internal/syntaxTree';
+/** Internal (tests, bench): how code actions and hovers were answered, from the range asked or a whole-file analysis. */
+export const ANSWERED_REQUEST = 'asyncMigrate/internal/answered';
 
 /** workspace/executeCommand ids the server implements (the client registers them automatically). */
 export const COMMANDS = {

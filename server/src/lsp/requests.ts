@@ -4,9 +4,9 @@
 // migration-requests.ts.
 import type { Guard, RequestConnection, Workspace } from './context';
 import { describeTree } from './document';
-import { STATUS_REQUEST, type StatusPayload, SYNTAX_TREE_REQUEST } from './protocol';
+import { ANSWERED_REQUEST, STATUS_REQUEST, type StatusPayload, SYNTAX_TREE_REQUEST } from './protocol';
 
-export function registerRequests(connection: RequestConnection, server: Workspace & { status(): StatusPayload }, guard: Guard): void {
+export function registerRequests(connection: RequestConnection, server: Workspace & { status(): StatusPayload; answered: { range: number; complete: number } }, guard: Guard): void {
   connection.onRequest(
     STATUS_REQUEST,
     guard('status', null as StatusPayload | null, () => server.status()),
@@ -21,5 +21,10 @@ export function registerRequests(connection: RequestConnection, server: Workspac
       const file = doc.file(folder.config);
       return { version: doc.version, tree: file.root.toString(), nodes: describeTree(file.root), incrementalParses: doc.incrementalParses };
     }),
+  );
+
+  connection.onRequest(
+    ANSWERED_REQUEST,
+    guard('answered', null as { range: number; complete: number } | null, () => ({ ...server.answered })),
   );
 }

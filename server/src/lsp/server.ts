@@ -32,9 +32,13 @@ import {
 } from 'vscode-languageserver';
 import type { ConfigProblem } from '../analysis/config';
 import { formatProblem } from '../analysis/config';
-import { analyzeFile, parseSource, summarizeSource } from '../analysis/engine';
-import { analyzeFileIncremental, type IncrementalState } from '../analysis/incremental';
+import { analyzeFile, parseSource, summarizeSource, summarizeSourceIncremental } from '../analysis/engine';
+import { textBasis } from '../analysis/fixes/other-files';
+import { analyzeFileIncremental, type IncrementalState, reusesPrevious } from '../analysis/incremental';
+import { analyzeRange } from '../analysis/range-analysis';
 import { initParser } from '../analysis/parser';
+import type { SourceFile } from '../analysis/source';
+import type { ModuleSummary, SummaryState } from '../analysis/summary';
 import type { Finding } from '../analysis/types';
 import { WorkspaceIndex } from '../analysis/workspace';
 import { MAX_FILE_BYTES, isExcluded, listWorkspace, readPythonFile } from '../project';
@@ -43,6 +47,7 @@ import { CodeActionProvider } from './codeActions';
 import type { DocumentAnalysis, FolderEvents, ServerLog, Workspace } from './context';
 import { ruleHoverMarkdown, toDiagnostic } from './convert';
 import { OpenDocument } from './document';
+import { InputQueue } from './input';
 import { Folder, uriToPath } from './folders';
 import { DashboardRequests } from './dashboard-requests';
 import { MigrationRequests } from './migration-requests';
@@ -64,6 +69,8 @@ export interface ServerOptions {
   chunkSize?: number;
   /** Idle time before a from-scratch reparse of a document with syntax errors (ms). */
   settleDelayMs?: number;
+  /** The connection's message strategy: analyses wait for the messages already received. */
+  input?: InputQueue;
 }
 
 interface Analysis {
@@ -75,6 +82,16 @@ interface Analysis {
   stale: boolean;
 }
 
+/** What a code action or hover on a version not analysed yet computed (analysis/range-analysis.ts). */
+interface RangeWork {
+  file: SourceFile;
+  config: Folder['config'];
+  /** The index's generation (any summary or position elsewhere changed: recompute). */
+  generation: number;
+  /** Raw findings of the file-wide rules for file: shared by the requests on the same version. */
+  fileWide: Finding[];
+}
+
 /** Chunks of indexing work end after this long, so requests stay responsive. */
 const CHUNK_BUDGET_MS = 12;
 
@@ -84,6 +101,15 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
   /** Files outside every workspace folder (and untitled documents). */
   readonly looseFolder = new Folder('async-migrate:loose', undefined, '(no folder)');
   readonly analyses = new Map<string, Analysis>();
+  /** Per open document: its last summary's state, so the next keystroke re-summarises only the definitions it touched. */
+  private readonly summaryStates = new Map<string, SummaryState>();
+  /** Per document: the summary last put into the index for its current parse (not redone per request). */
+  private readonly indexed = new Map<string, { file: SourceFile; summary: ReturnType<typeof summarizeSource> }>();
+  private readonly rangeWork = new Map<string, RangeWork>();
+  /** Per document: the latest analysis run started; an older one still waiting gives up. */
+  private readonly runs = new Map<string, number>();
+  /** How code actions and hovers were answered (the internal stats request; tests check the path taken). */
+  readonly answered = { range: 0, complete: 0 };
   /** Diagnostics currently shown, per URI (for the status counts and clearing). */
   readonly published = new Map<string, Diagnostic[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -107,7 +133,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     readonly connection: Connection,
     options: ServerOptions = {},
   ) {
-    this.options = { editDelayMs: 0, dependentsDelayMs: 150, chunkSize: 64, settleDelayMs: 400, ...options };
+    this.options = { editDelayMs: 0, dependentsDelayMs: 150, chunkSize: 64, settleDelayMs: 400, input: new InputQueue(), ...options };
     this.parserReady = initParser();
     this.parserReady.then(
       () => (this.parserLoaded = true),
@@ -222,7 +248,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
         : params.rootPath
           ? [{ uri: 'file://' + params.rootPath, name: path.basename(params.rootPath) }]
           : [];
-    for (const f of folders) this.folders.set(f.uri, Folder.fromUri(f.uri, f.name));
+    for (const f of folders) this.addFolder(Folder.fromUri(f.uri, f.name));
     for (const key of ['editDelayMs', 'dependentsDelayMs', 'settleDelayMs'] as const) {
       const value = this.initOptions[key];
       if (typeof value === 'number' && value >= 0) this.options[key] = value;
@@ -269,7 +295,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
           }
           for (const added of e.added) {
             const folder = Folder.fromUri(added.uri, added.name);
-            this.folders.set(added.uri, folder);
+            this.addFolder(folder);
             await this.loadFolderSettings(folder);
             void this.indexFolder(folder);
           }
@@ -284,6 +310,15 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
   }
 
   // ------------------------------------------------------------------ folders & settings
+
+  private addFolder(folder: Folder): void {
+    this.folders.set(folder.uri, folder);
+    // Fixes that edit other files read the open buffers first (what the user sees).
+    folder.openText = (rel) => {
+      for (const doc of this.docs.values()) if (doc.path === rel && this.folderOf(doc.uri) === folder) return doc.text;
+      return undefined;
+    };
+  }
 
   folderOf(uri: string): Folder {
     const fsPath = uriToPath(uri);
@@ -387,6 +422,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     folder.filesTotal = files.length;
     // A fresh index: summaries of files that are gone must not linger.
     folder.index = new WorkspaceIndex(folder.config);
+    folder.index.sources = folder.sources;
     this.folderChanges.fire(folder);
     this.notifyStatus();
     const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
@@ -458,7 +494,14 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
 
   private indexOpenDocument(folder: Folder, doc: OpenDocument): void {
     if (this.refuseReason(doc)) return;
-    this.updateIndex(folder, doc.path, summarizeSource(doc.file(folder.config)), false);
+    this.updateIndex(folder, doc.path, this.summarizeOpenDocument(doc, doc.file(folder.config)), false);
+  }
+
+  /** The summary of an open document's current text, reusing its unchanged top-level definitions. */
+  private summarizeOpenDocument(doc: OpenDocument, file: SourceFile): ModuleSummary {
+    const { summary, state } = summarizeSourceIncremental(file, this.summaryStates.get(doc.uri));
+    this.summaryStates.set(doc.uri, state);
+    return summary;
   }
 
   /**
@@ -520,6 +563,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     this.docs.get(uri)?.dispose();
     this.docs.set(uri, doc);
     this.analyses.delete(uri);
+    this.summaryStates.delete(uri);
     this.schedule(uri, 0);
   }
 
@@ -536,6 +580,9 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     if (!doc) return;
     this.docs.delete(uri);
     this.analyses.delete(uri);
+    this.summaryStates.delete(uri);
+    this.indexed.delete(uri);
+    this.rangeWork.delete(uri);
     this.cancel(uri);
     doc.dispose();
     const folder = this.folderOf(uri);
@@ -576,12 +623,20 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
       return;
     }
     await this.parserReady;
+    // Never analyse a superseded version: the messages already received go first (a burst of
+    // changes ends in one analysis; code actions and hovers sent with a keystroke are answered
+    // before it, by analyzeRange when the analysis would be a whole-file one).
+    const run = (this.runs.get(uri) ?? 0) + 1;
+    this.runs.set(uri, run);
+    await this.options.input.drained();
+    if (this.runs.get(uri) !== run || this.timers.has(uri) || this.shuttingDown) return;
     const doc = this.docs.get(uri);
     if (!doc) return this.analyzeClosed(folder, uri);
     const version = doc.version;
     const findings = this.analyzeDocument(doc);
-    // A newer version may have arrived while waiting: never publish stale results.
-    if (!this.docs.has(uri) || doc.version !== version) return;
+    // Nor publish for a version that a change received meanwhile superseded (its own run publishes).
+    await this.options.input.drained();
+    if (this.docs.get(uri) !== doc || doc.version !== version) return;
     if (findings === undefined) return this.publish(uri, [], version);
     this.publishFindings(folder, uri, findings, version);
     if (doc.parsedIncrementally && doc.file(folder.config).root.hasError) this.scheduleSettle(doc, version);
@@ -631,15 +686,62 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     }
     this.refused.delete(doc.uri);
     const cached = this.analyses.get(doc.uri);
-    if (cached && cached.version === doc.version && !cached.stale) return cached.findings;
-    const file = doc.file(folder.config);
-    this.updateIndex(folder, doc.path, summarizeSource(file), folder.state === 'ready');
+    if (cached && this.isCurrent(folder, doc, cached)) return cached.findings;
+    const file = this.indexDocument(folder, doc);
     // Only the top-level definitions the edits touched are re-analysed when the summary and
     // module-level statements are unchanged; a dependency change moves the index's content
     // generation, which makes it a full analysis.
-    const { findings, state } = analyzeFileIncremental(file, folder.index, folder.config, cached?.state);
+    const { findings, state } = analyzeFileIncremental(file, folder.index, folder.config, cached?.state, {}, this.fileWideDone(folder, doc, file));
     this.analyses.set(doc.uri, { version: doc.version, findings, state, stale: false });
     return findings;
+  }
+
+  /**
+   * Puts the summary of the document's current text into the index (once per parse: a code
+   * action, a hover and the analysis of the same version share it) and returns the parsed file.
+   */
+  private indexDocument(folder: Folder, doc: OpenDocument): SourceFile {
+    const file = doc.file(folder.config);
+    const done = this.indexed.get(doc.uri);
+    if (done?.file === file && folder.index.fileByPath(doc.path) === done.summary) return file;
+    const summary = this.summarizeOpenDocument(doc, file);
+    this.updateIndex(folder, doc.path, summary, folder.state === 'ready');
+    this.indexed.set(doc.uri, { file, summary });
+    return file;
+  }
+
+  findingsAt(doc: OpenDocument, start: number, end: number): { findings: Finding[]; complete: boolean } | undefined {
+    const folder = this.folderOf(doc.uri);
+    const cached = this.analyses.get(doc.uri);
+    if (this.isCurrent(folder, doc, cached) || !folder.settings.enable || this.refuseReason(doc)) return this.completeFindings(doc);
+    const file = this.indexDocument(folder, doc);
+    // When the analysis reuses the last one, it re-runs only the edited definitions: cheap, and
+    // it is what the diagnostics of this version need next.
+    if (reusesPrevious(file, folder.index, folder.config, cached?.state)) return this.completeFindings(doc);
+    const range = analyzeRange(file, folder.index, folder.config, start, end, {}, this.fileWideDone(folder, doc, file));
+    this.rangeWork.set(doc.uri, { file, config: folder.config, generation: folder.index.generation, fileWide: range.fileWide });
+    if (!range.findings) return this.completeFindings(doc);
+    this.answered.range++;
+    return { findings: range.findings, complete: false };
+  }
+
+  /** True when the cached analysis answers for the document as it is (and the other files its fixes edit). */
+  private isCurrent(folder: Folder, doc: OpenDocument, cached: Analysis | undefined): boolean {
+    return !!cached && cached.version === doc.version && !cached.stale && !otherFilesChanged(folder, cached.findings);
+  }
+
+  /** The file-wide findings a range request computed for this very text, index and config (and other files' texts), if any. */
+  private fileWideDone(folder: Folder, doc: OpenDocument, file: SourceFile): Finding[] | undefined {
+    const work = this.rangeWork.get(doc.uri);
+    const same = work && work.file === file && work.config === folder.config && work.generation === folder.index.generation;
+    return same && !otherFilesChanged(folder, work.fileWide) ? work.fileWide : undefined;
+  }
+
+  private completeFindings(doc: OpenDocument): { findings: Finding[]; complete: boolean } | undefined {
+    const findings = this.analyzeDocument(doc);
+    if (!findings) return undefined;
+    this.answered.complete++;
+    return { findings, complete: true };
   }
 
   private analyzeClosed(folder: Folder, uri: string): void {
@@ -759,9 +861,9 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
   private hover(params: HoverParams): Hover | null {
     const doc = this.docs.get(params.textDocument.uri);
     if (!doc) return null;
-    const findings = this.analyzeDocument(doc);
-    if (!findings?.length) return null;
     const offset = doc.offsetAt(params.position);
+    const findings = this.findingsAt(doc, offset, offset)?.findings;
+    if (!findings?.length) return null;
     const hits = findings.filter((f) => f.start <= offset && offset <= f.end && f.code !== 'AM000');
     if (!hits.length) return null;
     const folder = this.folderOf(doc.uri);
@@ -915,4 +1017,17 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Whether a fix of findings edits another file whose text changed since it was computed (Fix.otherFiles basis). */
+function otherFilesChanged(folder: Folder, findings: readonly Finding[]): boolean {
+  for (const f of findings) {
+    for (const fix of [f.fix, ...(f.suggestions ?? [])]) {
+      for (const other of fix?.otherFiles ?? []) {
+        const text = folder.sources.textOf(other.path);
+        if (text === undefined || (other.basis !== undefined && textBasis(text) !== other.basis)) return true;
+      }
+    }
+  }
+  return false;
 }

@@ -276,6 +276,8 @@ export async function loadProject(root: string, options: LoadOptions = {}): Prom
   const problems = [...loaded.problems, ...listing.scopes.flatMap((s) => s.problems)];
   const index = new WorkspaceIndex(config);
   const texts = new Map<string, string>();
+  // Fixes that also edit other files (a helper's callers) read them here.
+  index.sources = { textOf: (rel) => texts.get(rel) };
   const skipped: SkippedFile[] = [];
   const warnings: SkippedFile[] = [];
   const kept = new Map<string, SourceFile>();

@@ -252,3 +252,46 @@ describe('fix on a file it must not rewrite', () => {
     assert.deepStrictEqual(fs.readFileSync(path.join(dir, 'app/legacy.py')), latin1, 'bytes unchanged');
   });
 });
+
+describe('fix: a fix that edits several files', () => {
+  const QUERIES = py`
+    from sqlalchemy.ext.asyncio import AsyncSession
+    from app.models import User
+
+    def oldest(db: AsyncSession):
+        return db.query(User).order_by(User.id).first()
+  `;
+  const CALLER = 'from sqlalchemy.ext.asyncio import AsyncSession\nfrom app.queries import oldest\n\n\nasync def first_id(db: AsyncSession):\n    return oldest(db).id\n';
+  const MODELS_PY = 'from sqlalchemy import Column, Integer\nfrom sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n\n\nclass User(Base):\n    __tablename__ = "users"\n    id = Column(Integer, primary_key=True)\n';
+
+  it('writes the helper and its caller in another module; --diff prints both; a second run changes nothing', async () => {
+    const dir = tempWorkspace({ 'app/__init__.py': '', 'app/models.py': MODELS_PY, 'app/queries.py': QUERIES, 'app/api.py': CALLER });
+    const diff = await cli(dir, ['fix', '--diff']);
+    assert.strictEqual(diff.code, 1, diff.stdout + diff.stderr);
+    assert.match(diff.stdout, /^\+\+\+ b\/app\/api\.py$/m);
+    assert.match(diff.stdout, /^\+    return \(await oldest\(db\)\)\.id$/m);
+    assert.match(diff.stdout, /^\+async def oldest\(db: AsyncSession\):$/m);
+    assert.match(diff.stderr, /^app\/api\.py: would be edited by a fix in app\/queries\.py$/m);
+    assert.strictEqual(read(dir, 'app/api.py'), CALLER, '--diff writes nothing');
+    const run = await cli(dir, ['fix']);
+    assert.strictEqual(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /^app\/api\.py: edited by a fix in app\/queries\.py$/m);
+    assert.match(run.stdout, /^app\/queries\.py: fixed 1 \(AM101\)$/m);
+    assert.match(run.stdout, /Fixed 1 finding in 2 files; nothing remaining\./);
+    assert.match(read(dir, 'app/api.py'), /return \(await oldest\(db\)\)\.id/);
+    assert.match(read(dir, 'app/queries.py'), /^async def oldest\(db: AsyncSession\):\n    return \(await db\.execute\(select\(User\)\.order_by\(User\.id\)\.limit\(1\)\)\)\.scalars\(\)\.first\(\)$/m);
+    const again = await cli(dir, ['fix']);
+    assert.match(again.stdout, /Fixed 0 findings in 0 files; nothing remaining\./);
+  });
+
+  it('writes none of a fix\'s files when one of them cannot be written', async () => {
+    const latin1Caller = Buffer.concat([Buffer.from('# -*- coding: latin-1 -*-\nfrom sqlalchemy.ext.asyncio import AsyncSession\nfrom app.queries import oldest\n\nname = "caf'), Buffer.from([0xe9]), Buffer.from('"\n\n\nasync def first_id(db: AsyncSession):\n    return oldest(db).id\n')]);
+    const dir = tempWorkspace({ 'app/__init__.py': '', 'app/models.py': MODELS_PY, 'app/queries.py': QUERIES, 'app/api.py': latin1Caller });
+    const run = await cli(dir, ['fix']);
+    assert.strictEqual(run.code, 1, run.stdout + run.stderr);
+    assert.match(run.stdout, /^app\/api\.py: not written: encoded as latin1/m);
+    assert.match(run.stdout, /^app\/queries\.py: not written: it belongs to one fix with `app\/api\.py`, which was not written$/m);
+    assert.strictEqual(read(dir, 'app/queries.py'), QUERIES);
+    assert.deepStrictEqual(fs.readFileSync(path.join(dir, 'app/api.py')), latin1Caller);
+  });
+});

@@ -283,3 +283,25 @@ export function editsFor(edit: WorkspaceEdit | undefined, uri: string): { edits:
   }
   return { edits: edit.changes?.[uri] ?? [] };
 }
+
+/** Servers on temporary workspaces for one suite: `start` one (indexed), `stopAll` in `after`. */
+export function clientPool(): { clients: LspClient[]; start(files: Record<string, string>, options?: Partial<ClientOptions>): Promise<LspClient>; stopAll(): Promise<void> } {
+  const clients: LspClient[] = [];
+  const roots: string[] = [];
+  return {
+    clients,
+    async start(files, options = {}) {
+      const root = makeWorkspace(files);
+      roots.push(root);
+      const client = new LspClient({ ...options, root });
+      clients.push(client);
+      await client.initialize();
+      await client.waitIndexed();
+      return client;
+    },
+    async stopAll() {
+      for (const c of clients) if (c.proc.exitCode === null) await c.shutdown();
+      for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
+    },
+  };
+}

@@ -2,11 +2,10 @@
 // has no async session dependency (one WorkspaceEdit over every file it touches, open or not),
 // not offered once one exists, and run as a workspace command through workspace/applyEdit.
 import * as assert from 'assert';
-import * as fs from 'fs';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { py } from '../helpers';
 import { TUTORIAL_MAIN } from '../infrastructure/plumbing';
-import { LspClient, applyTextEdits, editsFor, makeWorkspace } from './client';
+import { type LspClient, applyTextEdits, clientPool, editsFor } from './client';
 
 const DATABASE = py`
   from sqlalchemy import create_engine
@@ -24,21 +23,10 @@ async function quickFixes(client: LspClient, uri: string, diagnostic: Diagnostic
 
 describe('LSP: Set up async infrastructure', function () {
   this.timeout(60000);
-  const clients: LspClient[] = [];
-  const roots: string[] = [];
-  async function start(files: Record<string, string>): Promise<LspClient> {
-    const root = makeWorkspace({ 'app/__init__.py': '', ...files });
-    roots.push(root);
-    const client = new LspClient({ root });
-    clients.push(client);
-    await client.initialize();
-    await client.waitIndexed();
-    return client;
-  }
-  after(async () => {
-    for (const c of clients) if (c.proc.exitCode === null) await c.shutdown();
-    for (const r of roots) fs.rmSync(r, { recursive: true, force: true });
-  });
+  const pool = clientPool();
+  const clients = pool.clients;
+  const start = (files: Record<string, string>) => pool.start({ 'app/__init__.py': '', ...files });
+  after(() => pool.stopAll());
 
   it('is the quick fix of AM103 while no async dependency exists: one edit over the open and the closed file', async () => {
     const client = await start({ 'app/database.py': DATABASE, 'app/main.py': MAIN });

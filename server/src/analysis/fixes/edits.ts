@@ -17,17 +17,35 @@ function sameEdit(a: TextEdit, b: TextEdit): boolean {
  * of accepted groups.
  */
 export function selectNonOverlapping(groups: TextEdit[][]): { edits: TextEdit[]; accepted: number[] } {
-  const taken: TextEdit[] = [];
+  const { edits, accepted } = selectNonOverlappingFiles(groups.map((edits) => ({ edits })));
+  return { edits, accepted };
+}
+
+/**
+ * selectNonOverlapping over whole fixes that may edit several files (Fix.otherFiles, keyed by
+ * path; the fixes' own file under ''): a fix is accepted only when none of its edits, in any
+ * file, overlaps an edit already taken in that file.
+ */
+export function selectNonOverlappingFiles(groups: { edits: TextEdit[]; otherFiles?: { path: string; edits: TextEdit[] }[] }[]): { edits: TextEdit[]; otherFiles: Map<string, TextEdit[]>; accepted: number[] } {
+  const taken = new Map<string, TextEdit[]>([['', []]]);
   const accepted: number[] = [];
   groups.forEach((group, i) => {
-    const fresh = group.filter((e) => !taken.some((t) => sameEdit(t, e)));
-    if (fresh.some((e) => taken.some((t) => overlaps(t, e)))) return;
-    // Edits inside one group must not overlap each other either.
-    for (let a = 0; a < fresh.length; a++) for (let b = a + 1; b < fresh.length; b++) if (overlaps(fresh[a], fresh[b]) && !sameEdit(fresh[a], fresh[b])) return;
-    taken.push(...fresh);
+    const parts: [string, TextEdit[]][] = [['', group.edits], ...(group.otherFiles ?? []).map((o): [string, TextEdit[]] => [o.path, o.edits])];
+    const fresh = parts.map(([path, edits]): [string, TextEdit[]] => [path, edits.filter((e) => !(taken.get(path) ?? []).some((t) => sameEdit(t, e)))]);
+    for (const [path, edits] of fresh) {
+      const already = taken.get(path) ?? [];
+      if (edits.some((e) => already.some((t) => overlaps(t, e)))) return;
+      for (let a = 0; a < edits.length; a++) for (let b = a + 1; b < edits.length; b++) if (overlaps(edits[a], edits[b]) && !sameEdit(edits[a], edits[b])) return;
+    }
+    for (const [path, edits] of fresh) {
+      const list = taken.get(path);
+      if (list) list.push(...edits);
+      else taken.set(path, [...edits]);
+    }
     accepted.push(i);
   });
-  return { edits: taken, accepted };
+  const otherFiles = new Map([...taken.entries()].filter(([path, edits]) => path !== '' && edits.length));
+  return { edits: taken.get('')!, otherFiles, accepted };
 }
 
 export function applyEdits(text: string, edits: TextEdit[]): string {

@@ -7,12 +7,15 @@
 import type { Node } from '../parser';
 import type { RuleContext } from '../rule';
 import type { Flavor, FunctionFacts } from '../semantics';
-import { decoratorsPreserve, isLocalName, resolveCall } from '../callee';
+import { decoratorsPreserve, isLocalName, resolveCall, resolveExpression } from '../callee';
 import { children, decoratorsOf, dottedName, isAsyncFunction, keywordArgument, unparen, walk } from '../syntax';
+import { inErrorRegion } from '../source';
+import type { ImportBinding } from '../summary';
 import type { Fix, TextEdit } from '../types';
 import { isAwaitedExpr, makeAsyncEdits, needsParensForAwait } from './await';
 import { awaitBlocker, awaitEdits } from './awaiting';
 import { ensureFromImport, importedLocalName, moduleImportLocal } from './imports';
+import { MAX_OTHER_FILES, groupByFile, otherFileContext, otherFileParsingWorse } from './other-files';
 import {
   calleeLast,
   classOf,
@@ -534,6 +537,15 @@ interface Plan {
   imports: Set<string>;
   /** Names to import from `sqlalchemy.orm` (`aliased`). */
   ormImports?: Set<string>;
+  /** The same for other files the fix edits (a helper's callers in other modules). */
+  others?: OtherFilePlan[];
+}
+
+interface OtherFilePlan {
+  context: RuleContext;
+  edits: TextEdit[];
+  imports?: Set<string>;
+  ormImports?: Set<string>;
 }
 
 class Builder {
@@ -597,8 +609,19 @@ class Builder {
     return name;
   }
 
+  private readonly children = new Map<string, Builder>();
+
+  /** The builder of edits to another file's nodes (its imports are that file's). */
+  forFile(other: RuleContext, near: Node): Builder {
+    if (other.file.path === this.context.file.path) return this;
+    let child = this.children.get(other.file.path);
+    if (!child) this.children.set(other.file.path, (child = new Builder(other, near)));
+    return child;
+  }
+
   plan(): Plan {
-    return { edits: this.edits, imports: this.importNames, ormImports: this.ormImportNames };
+    const others = [...this.children.values()].map((c): OtherFilePlan => ({ context: c.context, edits: c.edits, imports: c.importNames, ormImports: c.ormImportNames }));
+    return { edits: this.edits, imports: this.importNames, ormImports: this.ormImportNames, others: others.length ? others : undefined };
   }
 }
 
@@ -740,7 +763,8 @@ function emitTerminal(
 ): void {
   const text = b.context.file.text;
   const aw = mode === 'await' ? 'await ' : '';
-  const select = b.sqla('select');
+  // Looked up only where written: an execution alone (a helper's caller) needs no `select` import.
+  const select = () => b.sqla('select');
   removeExistingAwait(b, ctx);
   // Replaces the terminal call with `tail`, keeping comments written between the statement and it.
   const replaceTerminal = (tail: string) => {
@@ -761,7 +785,7 @@ function emitTerminal(
       const close = mode === 'await' ? '))' : ')';
       // Legacy first() applied LIMIT 1 to the statement; keep that (and its cost).
       const limit = kind === 'first' ? '.limit(1)' : '';
-      head(open, span.selectText && select);
+      head(open, span.selectText && select());
       const uniquePart = unique ? 'unique().' : '';
       if (kind === 'iterate') {
         b.replace(span.end, span.end, limit + close + (unique ? '.unique()' : '') + (shape.single ? '.scalars()' : ''));
@@ -775,18 +799,18 @@ function emitTerminal(
     case 'count': {
       const paren = mode === 'await' && usedAsPrimary(ctx.outer);
       const func = b.sqla('func');
-      const countSelect = `${select}(${func}.count()).select_from`;
+      const countSelect = `${select()}(${func}.count()).select_from`;
       if (simpleCount) {
         head(`${paren ? '(' : ''}${aw}${receiver}.scalar(`, countSelect);
         replaceTerminal(paren ? '))' : ')');
       } else {
-        head(`${paren ? '(' : ''}${aw}${receiver}.scalar(${countSelect}(`, span.selectText && select);
+        head(`${paren ? '(' : ''}${aw}${receiver}.scalar(${countSelect}(`, span.selectText && select());
         replaceTerminal(`.subquery()))${paren ? ')' : ''}`);
       }
       return;
     }
     case 'subquery': {
-      head('', span.selectText && select);
+      head('', span.selectText && select());
       if (terminal?.name === 'as_scalar') b.replace(terminal.nameNode.startIndex, terminal.nameNode.endIndex, 'scalar_subquery');
       return;
     }
@@ -834,11 +858,15 @@ export function rewriteLegacyQuery(context: RuleContext, q: LegacyQuery, mode: Q
 function planned(context: RuleContext, q: LegacyQuery, mode: QueryMode, plan: () => Plan): RewriteResult {
   try {
     const p = plan();
-    const ormNames = [...(p.ormImports ?? [])].join(', ');
-    const ormEdit = ormNames ? perFile(context.file, `orm-edit:${ormNames}`, () => ensureFromImport(context.file, 'sqlalchemy.orm', ormNames)) : undefined;
-    const edits = [...p.edits, ...mergeInsertions([importEdit(context, p.imports), ormEdit])];
+    const edits = withImports(context, p.edits, p.imports, p.ormImports);
     const title = p.title ?? (mode === 'await' ? 'Rewrite as awaited select() (SQLAlchemy 2.0)' : 'Rewrite as select() (SQLAlchemy 2.0)');
-    return { fix: { title, applicability: 'safe', edits } };
+    const fix: Fix = { title, applicability: 'safe', edits };
+    if (p.others?.length) {
+      fix.otherFiles = groupByFile(new Map(p.others.map((o) => [o.context.file.path, { text: o.context.file.text, edits: withImports(o.context, o.edits, o.imports, o.ormImports) }])));
+      const worse = otherFileParsingWorse(context, fix.otherFiles);
+      if (worse) refuse(`the edit would make \`${worse}\` parse worse (it has syntax errors: fix them first)`);
+    }
+    return { fix };
   } catch (error) {
     if (error instanceof Refusal) return { noFixReason: error.message, suggestion: mode === 'await' ? runSyncSuggestion(context, q) : undefined };
     throw error;
@@ -869,24 +897,41 @@ function planMakeAsync(context: RuleContext, q: LegacyQuery): Plan {
     return !generator;
   });
   if (generator) refuse(`\`${name}\` is a generator (made async it would become an async generator)`);
-  refuseUsersInOtherFiles(context, name, 'is imported by other files, whose calls would then get a coroutine', 'make it async and await those calls together');
+  // Every call in the workspace is awaited in the same edit, other files included.
   const callEdits: TextEdit[] = [];
-  for (const call of callsInFile(context, fn)) {
-    const at = call.startPosition.row + 1;
-    let def: Node | null = call.parent;
-    while (def && def.type !== 'function_definition') def = def.parent;
-    const caller = def?.childForFieldName('name')?.text;
-    const who = caller ? `\`${caller}\` (line ${at})` : `line ${at}`;
-    if (isAwaitedExpr(call)) refuse(`${who} already awaits \`${name}\`, which is sync`);
-    const blocker = awaitBlocker(facts, call);
-    if (blocker) refuse(`${who} calls \`${name}\` and cannot await it once it is async: ${blocker}`);
-    callEdits.push(...awaitEdits(call));
+  const otherEdits = new Map<RuleContext, TextEdit[]>();
+  let awaited = 0;
+  for (const { context: where, call, where: path } of callsInWorkspace(context, fn, 'is imported by other files')) {
+    // Named only when refusing (climbing `.parent` descends from the root each time).
+    const who = () => {
+      const at = call.startPosition.row + 1;
+      let def: Node | null = call.parent;
+      while (def && def.type !== 'function_definition') def = def.parent;
+      const caller = def?.childForFieldName('name')?.text;
+      const line = path ? `${path}:${at}` : `line ${at}`;
+      return caller ? `\`${caller}\` (${line})` : line;
+    };
+    if (isAwaitedExpr(call)) refuse(`${who()} already awaits \`${name}\`, which is sync`);
+    const blocker = awaitBlocker(where.facts, call);
+    if (blocker) refuse(`${who()} calls \`${name}\` and cannot await it once it is async: ${blocker}`);
+    const edits = awaitEdits(call);
+    awaited++;
+    if (!path) callEdits.push(...edits);
+    else otherEdits.set(where, [...(otherEdits.get(where) ?? []), ...edits]);
   }
   const plan = planRewrite(context, q, 'await');
-  const title = callEdits.length
-    ? `Make \`${name}\` async, await its ${callEdits.filter((e) => e.newText.startsWith('(await') || e.newText === 'await ').length} call(s) and rewrite as awaited select()`
-    : `Make \`${name}\` async and rewrite as awaited select()`;
-  return { ...plan, title, edits: [...plan.edits, ...makeAsyncEdits(file, fn.node), ...callEdits] };
+  const elsewhere = [...otherEdits.values()].reduce((n, edits) => n + edits.filter((e) => e.newText.startsWith('await') || e.newText.startsWith('(await')).length, 0);
+  const across = elsewhere ? `, ${elsewhere} in other files,` : '';
+  const title = awaited ? `Make \`${name}\` async, await its ${awaited} call(s)${across} and rewrite as awaited select()` : `Make \`${name}\` async and rewrite as awaited select()`;
+  const others = [...(plan.others ?? []), ...[...otherEdits].map(([other, edits]): OtherFilePlan => ({ context: other, edits }))];
+  return { ...plan, title, edits: [...plan.edits, ...makeAsyncEdits(file, fn.node), ...callEdits], others: others.length ? others : undefined };
+}
+
+/** edits plus the imports they need in context's file. */
+function withImports(context: RuleContext, edits: TextEdit[], imports: Set<string> | undefined, ormImports: Set<string> | undefined): TextEdit[] {
+  const ormNames = [...(ormImports ?? [])].join(', ');
+  const ormEdit = ormNames ? perFile(context.file, `orm-edit:${ormNames}`, () => ensureFromImport(context.file, 'sqlalchemy.orm', ormNames)) : undefined;
+  return [...edits, ...mergeInsertions([importEdit(context, imports ?? new Set()), ormEdit])];
 }
 
 /** Import edits, with two new import lines at the same place written as one insertion (edits of one fix must not overlap). */
@@ -1304,6 +1349,8 @@ function hoistPoint(context: RuleContext, outer: Node, queryStart: number): { st
 
 interface HelperCall {
   call: Node;
+  /** The builder of the caller's file (the helper's own, or another file's). */
+  builder: Builder;
   /** Where the caller runs the Query: the chain on the call itself, or the uses of the name it keeps it in. */
   executions: GroupTerminal[];
   /** `q = q.filter(...)` steps when the caller keeps the Query in a name. */
@@ -1340,37 +1387,69 @@ function helperPlan(b: Builder, q: LegacyQuery, helperSteps: MethodCall[]): () =
   const paramIndex = paramNodes.findIndex((p) => (p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChild(0)))?.text === q.receiver.text);
   if (paramIndex < 0) refuse(`cannot find \`${q.receiver.text}\` among the parameters of \`${fn.name}\``);
 
-  // Callers in other files would keep calling .all() on what is now a Select.
-  refuseUsersInOtherFiles(context, fn.name, 'returns a Query that is used outside this file', 'migrate those callers together by hand, then build a `select()`');
+  // Every caller in the workspace executes the Select: callers in other files are edited too.
   const line = (n: Node) => n.startPosition.row + 1;
-  const calls = callsInFile(context, fn).map((call) => helperCall(b, fn.name, call, paramIndex, q.receiver.text, line));
+  const found = callsInWorkspace(context, fn, 'returns a Query used in other files');
+  const calls = found.map((c) => naming(c.where, () => helperCall(b.forFile(c.context, c.call), fn.name, c.call, paramIndex, q.receiver.text, line)));
   if (!calls.length) refuse(`\`${fn.name}\` returns a Query and has no caller in the workspace to migrate with it`);
+  const elsewhere = found.filter((c) => c.where).length;
 
   const headArgs = q.head.childForFieldName('arguments')!;
   const shape = shapeOf(context, headArgs, fn);
   nestedQueriesFixable(context, q, 'sync');
   return () => {
     for (const c of calls) {
-      for (const steps of c.stepUses) renameSteps(b, steps);
-      // As for a query built over several statements: every step the caller adds counts for each execution.
-      const callerSteps = [...helperSteps, ...c.stepUses.flat(), ...c.executions.flatMap((e) => e.steps)];
-      for (const e of c.executions) {
-        if (['all', 'first', 'one', 'one_or_none', 'iterate'].includes(e.kind) && 'unknown' in shape) refuse(`${shape.unknown}, so the result form (\`.scalars()\` or rows) at line ${line(e.root)} is unknown`);
-        if (e.terminal?.name === 'exists') checkExists(b, headArgs, callerSteps, e.terminal);
-        const unique = e.kind === 'scalar' ? scalarNeedsUnique(context, shape, callerSteps, headArgs) : !('unknown' in shape) && needsUnique(context, shape, callerSteps);
-        if (c.mode === 'await') placeAwait(b, e.root);
-        renameSteps(b, e.steps);
-        const span: StatementSpan = { start: e.root.startIndex, headEnd: e.root.startIndex, selectText: '', end: (e.steps.at(-1)?.call ?? e.root).endIndex };
-        const known: Shape = 'unknown' in shape ? { single: false, hasEntity: false, args: [] } : shape;
-        emitTerminal(b, span, e.kind, e.terminal, c.session.text, c.mode, known, unique, e.ctx, false);
-      }
+      const cb = c.builder;
+      const where = found.find((f) => f.call.id === c.call.id && f.context === cb.context)?.where ?? '';
+      naming(where, () => {
+        for (const steps of c.stepUses) renameSteps(cb, steps);
+        // As for a query built over several statements: every step the caller adds counts for each execution.
+        const ownSteps = [...c.stepUses.flat(), ...c.executions.flatMap((e) => e.steps)];
+        const callerSteps = [...helperSteps, ...ownSteps];
+        // Steps are judged by the facts of the file they are written in.
+        const stepsUnique = (judge: (ctx: RuleContext, steps: MethodCall[]) => boolean) =>
+          cb === b ? judge(context, callerSteps) : judge(context, helperSteps) || judge(cb.context, ownSteps);
+        for (const e of c.executions) {
+          if (['all', 'first', 'one', 'one_or_none', 'iterate'].includes(e.kind) && 'unknown' in shape) refuse(`${shape.unknown}, so the result form (\`.scalars()\` or rows) at line ${line(e.root)} is unknown`);
+          if (e.terminal?.name === 'exists') checkExists(b, headArgs, callerSteps, e.terminal);
+          const unique =
+            e.kind === 'scalar'
+              ? stepsUnique((ctx, steps) => scalarNeedsUnique(ctx, shape, steps, headArgs))
+              : !('unknown' in shape) && stepsUnique((ctx, steps) => needsUnique(ctx, shape, steps));
+          if (c.mode === 'await') placeAwait(cb, e.root);
+          renameSteps(cb, e.steps);
+          const span: StatementSpan = { start: e.root.startIndex, headEnd: e.root.startIndex, selectText: '', end: (e.steps.at(-1)?.call ?? e.root).endIndex };
+          const known: Shape = 'unknown' in shape ? { single: false, hasEntity: false, args: [] } : shape;
+          emitTerminal(cb, span, e.kind, e.terminal, c.session.text, c.mode, known, unique, e.ctx, false);
+        }
+      });
     }
-    return { ...b.plan(), title: `Return a select() from \`${fn.name}\` and execute it at its ${calls.length} call${calls.length === 1 ? '' : 's'} (SQLAlchemy 2.0)` };
+    const across = elsewhere ? `, ${elsewhere} in other files` : '';
+    return { ...b.plan(), title: `Return a select() from \`${fn.name}\` and execute it at its ${calls.length} call${calls.length === 1 ? '' : 's'}${across} (SQLAlchemy 2.0)` };
   };
 }
 
-/** Refuses when another file imports the function (or its module): a fix edits one file. */
-function refuseUsersInOtherFiles(context: RuleContext, name: string, what: string, instead: string): void {
+/** A call of a module-level function found in the workspace, with the context of its file. */
+interface WorkspaceCall {
+  context: RuleContext;
+  call: Node;
+  /** The caller's file when it is not the function's own (refusals name it), else ''. */
+  where: string;
+}
+
+/** Runs part of a plan for a caller in another file: its refusals name that file. */
+function naming<T>(where: string, part: () => T): T {
+  if (!where) return part();
+  try {
+    return part();
+  } catch (error) {
+    if (error instanceof Refusal) refuse(`in \`${where}\`: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The other files importing the function (or its module), with their import bindings; refuses a name exported in `__all__`. */
+function importersInOtherFiles(context: RuleContext, name: string): Map<string, ImportBinding[]> {
   const { index, file } = context;
   const moduleName = index.fileByPath(file.path)?.moduleName ?? file.moduleName;
   const elsewhere = [
@@ -1379,9 +1458,95 @@ function refuseUsersInOtherFiles(context: RuleContext, name: string, what: strin
   ].filter((i) => i.module.path !== file.path);
   // Listed in `__all__`: a public name, possibly called from outside the workspace.
   if (new RegExp(`^__all__\\b[^\\n]*(\\n[ \\t]+[^\\n]*)*['"]${name}['"]`, 'm').test(file.text)) refuse(`\`${name}\` is exported in \`__all__\`, so it may have callers outside the workspace`);
-  if (!elsewhere.length) return;
-  const paths = [...new Set(elsewhere.map((i) => `${i.module.path}:${i.binding.line}`))].sort();
-  refuse(`\`${name}\` ${what} (${paths.join(', ')}); a fix edits one file, so ${instead}`);
+  const out = new Map<string, ImportBinding[]>();
+  for (const i of elsewhere.sort((a, b) => (a.module.path < b.module.path ? -1 : a.module.path > b.module.path ? 1 : a.binding.line - b.binding.line))) {
+    const list = out.get(i.module.path);
+    if (!list) out.set(i.module.path, [i.binding]);
+    else if (!list.includes(i.binding)) list.push(i.binding);
+  }
+  return out;
+}
+
+/**
+ * Every call of fn in the workspace: in this file, and in the other files that import it — read
+ * through the texts the host supplies (WorkspaceIndex.sources). Refuses, naming the files, where
+ * a use cannot be followed (no texts, an import in a string or under TYPE_CHECKING, an import
+ * inside a function, the function used as a value).
+ */
+function callsInWorkspace(context: RuleContext, fn: FunctionFacts, what: string): WorkspaceCall[] {
+  const calls: WorkspaceCall[] = callsInFile(context, fn).map((call) => ({ context, call, where: '' }));
+  const importers = importersInOtherFiles(context, fn.name);
+  if (!importers.size) return calls;
+  const listed = [...importers].map(([path, bindings]) => `${path}:${bindings[0].line}`).join(', ');
+  if (!context.index.sources) refuse(`\`${fn.name}\` ${what} (${listed}), whose texts this analysis was not given: migrate them together by hand`);
+  if (importers.size > MAX_OTHER_FILES) refuse(`\`${fn.name}\` ${what}: ${importers.size} files (${listed}), more than one fix should edit; migrate it by hand`);
+  for (const [path, bindings] of importers) {
+    for (const binding of bindings) {
+      const at = `\`${path}\` line ${binding.line}`;
+      if (binding.via === 'type-checking') refuse(`${at} imports \`${fn.name}\` under \`if TYPE_CHECKING:\`, so its uses cannot all be followed`);
+      if (binding.via) refuse(`${at} names the module in a string, so its uses of \`${fn.name}\` cannot be followed`);
+      if (binding.nested) refuse(`${at} imports it inside a function or class; move that import to the top of the module first`);
+    }
+    const other = otherFileContext(context, path);
+    if (!other) refuse(`\`${fn.name}\` ${what} (${path}), whose text is not available`);
+    for (const call of naming(path, () => callsInOtherFile(context, other, fn.name))) calls.push({ context: other, call, where: path });
+  }
+  return calls;
+}
+
+const IMPORT_STATEMENTS = ['import_statement', 'import_from_statement', 'future_import_statement'];
+
+/** callsInOtherFile's answers per other file's context (reused while that context is: same text, same index content). */
+const otherFileCalls = new WeakMap<RuleContext, Map<string, Node[] | { refusal: string }>>();
+
+/** The calls in another file of the function `name` defined in home's file (by name, by alias or through its module). */
+function callsInOtherFile(home: RuleContext, other: RuleContext, name: string): Node[] {
+  let answers = otherFileCalls.get(other);
+  if (!answers) otherFileCalls.set(other, (answers = new Map()));
+  const key = `${home.file.path}\0${name}`;
+  let answer = answers.get(key);
+  if (!answer) {
+    try {
+      answer = findCallsInOtherFile(home, other, name);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      answer = { refusal: error.message };
+    }
+    answers.set(key, answer);
+  }
+  if ('refusal' in answer) refuse(answer.refusal);
+  return answer;
+}
+
+function findCallsInOtherFile(home: RuleContext, other: RuleContext, name: string): Node[] {
+  const homeModule = home.index.fileByPath(home.file.path)?.moduleName ?? home.file.moduleName;
+  const summary = other.index.fileByPath(other.file.path);
+  // The local names the function may be bound to: its own (star imports, `module.name`) and aliases.
+  const locals = new Set([name]);
+  for (const b of summary?.imports ?? []) if (b.name === name) locals.add(b.local);
+  const { text, root } = other.file;
+  const out: Node[] = [];
+  // Found from the text, then confirmed on the tree: cheaper than visiting every identifier.
+  for (const local of locals) {
+    for (const match of text.matchAll(new RegExp(`(?<![\\w.])${local}\\b|(?<=\\.[ \\t]*)${local}\\b`, 'g'))) {
+      const use = root.descendantForIndex(match.index!, match.index! + local.length);
+      if (use?.type !== 'identifier' || use.text !== local) continue;
+      let holder = use.parent;
+      while (holder && (holder.type === 'dotted_name' || holder.type === 'aliased_import')) holder = holder.parent;
+      if (holder && IMPORT_STATEMENTS.includes(holder.type)) continue;
+      const parent = use.parent!;
+      if (parent.type === 'keyword_argument' && parent.childForFieldName('name')?.id === use.id) continue;
+      const expr = parent.type === 'attribute' && parent.childForFieldName('attribute')?.id === use.id ? parent : use;
+      const sym = resolveExpression(other.facts, expr);
+      if (sym?.kind !== 'function' || sym.name !== name || (sym.module !== homeModule && other.index.module(sym.module)?.path !== home.file.path)) continue;
+      const call = expr.parent?.type === 'call' && expr.parent.childForFieldName('function')?.id === expr.id ? expr.parent : undefined;
+      if (!call) refuse(`\`${name}\` is used as a value on line ${use.startPosition.row + 1}, so not every caller can be migrated`);
+      // Half-typed code in the other file is neither judged nor edited.
+      if (inErrorRegion(call) || methodChain(call).top.hasError) refuse(`the call of \`${name}\` on line ${use.startPosition.row + 1} has a syntax error around it`);
+      out.push(call);
+    }
+  }
+  return out.sort((a, b) => a.startIndex - b.startIndex);
 }
 
 /** Every call of fn in this file; refuses where the name is used otherwise (passed as a value) or may mean something else. */
@@ -1455,7 +1620,7 @@ function helperCall(b: Builder, helper: string, call: Node, paramIndex: number, 
     const callerFn = facts.enclosingFunction(call);
     if (session.type !== 'identifier' || callerFn?.locals.has(session.text)) refuse(`\`${session.text}\` may be rebound before the Query kept from \`${helper}\` runs (line ${line(call)})`);
   }
-  return { call, executions, stepUses, session, mode };
+  return { call, builder: b, executions, stepUses, session, mode };
 }
 
 // ---------------------------------------------------------------------------------------------

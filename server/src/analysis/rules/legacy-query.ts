@@ -44,6 +44,7 @@ export const legacyQuery: Rule = {
     useInstead: 'def get_user(db: Session, user_id: int):\n    return db.execute(select(User).where(User.id == user_id).limit(1)).scalars().first()',
     limits: [
       'Same mapping and same refusals as AM101 (legacy-query-in-async); see its documentation.',
+      'A Query returned by a helper is rewritten with its callers, including those in other modules (one fix editing several files; `fix` writes them together, the editor applies one `WorkspaceEdit`).',
       'Off in CI by default: it is a migration hint, not a bug, while the code is sync.',
     ],
   },

@@ -112,6 +112,66 @@ export function writeFixed(ws: CliWorkspace, rel: string, before: string, after:
   return { ok: true };
 }
 
+interface FixPlan {
+  /** The on-disk text of every file a fix changed (ws.project.texts holds the fixed texts). */
+  original: Map<string, string>;
+  /** Per target: the findings fixed and those left. */
+  results: Map<string, { applied: Finding[]; remaining: Finding[] }>;
+  /** Per changed file: the targets whose fixes changed it. */
+  editedBy: Map<string, string[]>;
+  changed(): string[];
+  /** Groups of files changed by one target's fixes together (a fix with Fix.otherFiles). */
+  linked(): string[][];
+}
+
+/** Fixes every target in memory (ws.project.texts and the index follow the fixed texts). */
+function planFixes(ws: CliWorkspace, runOptions: RunOptions, unsafe: boolean, counted: (f: Finding) => boolean, report: (t: string) => void): FixPlan {
+  const original = new Map<string, string>();
+  const results = new Map<string, { applied: Finding[]; remaining: Finding[] }>();
+  const editedBy = new Map<string, string[]>();
+  const groups: string[][] = [];
+  const texts = ws.project.texts;
+  for (const rel of ws.targets) {
+    const before = texts.get(rel)!;
+    let result;
+    try {
+      result = fixText(rel, before, ws.project.index, ws.config, { ...runOptions, unsafe, filter: counted, otherFiles: true });
+    } catch (error) {
+      report(`${ws.display(rel)}: internal error while fixing, file left unchanged: ${(error as Error).message} (please report it)`);
+      reindex(ws, rel, before);
+      continue;
+    }
+    results.set(rel, { applied: result.applied, remaining: result.remaining.filter(counted) });
+    const changed = new Map([[rel, result.text], ...result.otherTexts]);
+    const group: string[] = [];
+    for (const [p, text] of changed) {
+      if (text === texts.get(p)) continue;
+      if (!original.has(p)) original.set(p, texts.get(p)!);
+      texts.set(p, text);
+      group.push(p);
+      editedBy.set(p, [...(editedBy.get(p) ?? []), rel]);
+    }
+    if (group.length > 1) groups.push(group);
+  }
+  const changedPaths = () => [...original.keys()].filter((p) => original.get(p) !== texts.get(p)).sort();
+  return {
+    original,
+    results,
+    editedBy,
+    changed: changedPaths,
+    linked() {
+      // Groups sharing a file are one group (union by repeated merging; groups are few).
+      const merged: Set<string>[] = [];
+      for (const g of groups) {
+        const set = new Set(g);
+        for (let i = merged.length - 1; i >= 0; i--) if ([...merged[i]].some((p) => set.has(p))) for (const p of merged.splice(i, 1)[0]) set.add(p);
+        merged.push(set);
+      }
+      return merged.map((s) => [...s].sort());
+    },
+  };
+}
+
 export async function run(args: string[], io: CommandIO): Promise<number> {
   const parsed = parseCommandArgs(io, 'fix', args, FIX_OPTIONS, 'async-migrate fix [options] [PATHS...]', DESCRIPTION);
   if (typeof parsed === 'number') return parsed;
@@ -128,41 +188,60 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
   const diff = !!o.diff;
   const unsafe = !!o['unsafe-fixes'];
   const report = diff ? (t: string) => io.err(t) : (t: string) => io.out(t);
+  // Inventory hints (sync endpoints, legacy queries in sync code) are neither fixed nor "left to fix" here.
+  const counted = (f: Finding) => fixAllIncludes(f, runOptions.select);
+  // Every file is fixed in memory first (a fix may edit other files: a helper's callers), then
+  // the changed files are written; files linked by one fix are written together or not at all.
+  const plan = planFixes(ws, runOptions, unsafe, counted, report);
+  const unwritable = new Map<string, string>();
+  if (!diff) {
+    for (const rel of plan.changed()) {
+      const writable = writableAs(ws, rel, plan.original.get(rel)!);
+      if (!writable.ok) unwritable.set(rel, writable.reason);
+    }
+    for (const group of plan.linked()) {
+      const blocked = group.find((rel) => unwritable.has(rel));
+      if (blocked) for (const rel of group) if (!unwritable.has(rel)) unwritable.set(rel, `not written: it belongs to one fix with \`${ws.display(blocked)}\`, which was not written`);
+    }
+  }
   let fixedTotal = 0;
   let filesChanged = 0;
   const remainingAll: Finding[] = [];
-  // Inventory hints (sync endpoints, legacy queries in sync code) are neither fixed nor "left to fix" here.
-  const counted = (f: Finding) => fixAllIncludes(f, runOptions.select);
-  for (const rel of ws.targets) {
-    const before = ws.project.texts.get(rel)!;
-    let result;
-    try {
-      result = fixText(rel, before, ws.project.index, ws.config, { ...runOptions, unsafe, filter: counted });
-    } catch (error) {
-      report(`${ws.display(rel)}: internal error while fixing, file left unchanged: ${(error as Error).message} (please report it)`);
-      continue;
-    }
-    let remaining = result.remaining.filter(counted);
-    let notWritten = false;
+  const reported = new Set<string>();
+  const printFile = (rel: string) => {
+    if (reported.has(rel)) return;
+    reported.add(rel);
     const display = ws.display(rel);
-    if (result.text !== before) {
+    const before = plan.original.get(rel);
+    const after = ws.project.texts.get(rel)!;
+    const entry = plan.results.get(rel);
+    const applied = entry?.applied ?? [];
+    let remaining = entry?.remaining ?? [];
+    let notWritten = false;
+    if (before !== undefined && before !== after) {
+      const by = plan.editedBy.get(rel)?.filter((p) => p !== rel) ?? [];
+      const what = [
+        applied.length ? `${diff ? 'would fix' : 'fixed'} ${applied.length} (${codeCounts(applied)})` : '',
+        by.length ? `${diff ? 'would be edited' : 'edited'} by a fix in ${by.map((p) => ws.display(p)).join(', ')}` : '',
+      ].filter(Boolean).join('; ');
       if (diff) {
         const bom = hasBom(ws.absolute(rel)) ? '\uFEFF' : '';
-        io.out(unifiedDiff(display, bom + before, bom + result.text).replace(/\n$/, ''));
-        report(`${display}: would fix ${result.applied.length} (${codeCounts(result.applied)})`);
-        fixedTotal += result.applied.length;
+        io.out(unifiedDiff(display, bom + before, bom + after).replace(/\n$/, ''));
+        report(`${display}: ${what}`);
+        fixedTotal += applied.length;
         filesChanged++;
       } else {
-        const written = writeFixed(ws, rel, before, result.text);
+        const written = unwritable.has(rel) ? ({ ok: false, reason: unwritable.get(rel)! } as const) : writeFixed(ws, rel, before, after);
         if (written.ok) {
-          report(`${display}: fixed ${result.applied.length} (${codeCounts(result.applied)})`);
-          fixedTotal += result.applied.length;
+          report(`${display}: ${what}`);
+          fixedTotal += applied.length;
           filesChanged++;
         } else {
           report(`${display}: ${written.reason}`);
+          ws.project.texts.set(rel, before);
           reindex(ws, rel, before);
           // Nothing was written: everything found in the original is still there.
-          remaining = [...result.applied, ...result.remaining].filter(counted);
+          remaining = [...applied, ...remaining].filter(counted);
           notWritten = true;
         }
       }
@@ -171,7 +250,8 @@ export async function run(args: string[], io: CommandIO): Promise<number> {
     for (const f of remaining) {
       report(`  ${display}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.code} ${f.message.replace(/\r?\n/g, ' ')} — not fixed: ${notWritten ? 'the file was not written (see above)' : whyNotFixed(f, unsafe)}`);
     }
-  }
+  };
+  for (const rel of [...ws.targets, ...plan.changed()].sort()) printFile(rel);
   for (const s of ws.skipped) report(`skipped ${ws.display(s.path)}: ${s.reason}`);
   const unsafeLeft = remainingAll.filter((f) => f.fix?.applicability === 'unsafe').length;
   const summary = [
