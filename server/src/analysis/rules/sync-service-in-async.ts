@@ -148,9 +148,13 @@ export function twinSwitchReadsOtherUses(facts: FileFacts, call: Node): boolean 
   return root.type === 'identifier' && names.has(root.text);
 }
 
-/** The calls a file-wide part looks at: those whose twin switch may read other uses. */
+const switchCallsCache = new WeakMap<FileFacts, Node[]>();
+
+/** The calls a file-wide part looks at: those whose twin switch may read other uses (per file). */
 export function twinSwitchCalls(facts: FileFacts): Node[] {
-  return twinSwitchNames(facts).size ? facts.calls().filter((call) => twinSwitchReadsOtherUses(facts, call)) : [];
+  let calls = switchCallsCache.get(facts);
+  if (!calls) switchCallsCache.set(facts, (calls = twinSwitchNames(facts).size ? facts.calls().filter((call) => twinSwitchReadsOtherUses(facts, call)) : []));
+  return calls;
 }
 
 interface ImportUse {
