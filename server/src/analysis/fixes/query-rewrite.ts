@@ -4,6 +4,7 @@
 // `(await db.execute(` … `))`), `.filter` becomes `.where`, and the terminal method is renamed
 // or replaced. Everything else — arguments, comments, line breaks — stays byte for byte.
 // A chain it cannot translate exactly gets no fix and a reason instead of a wrong rewrite.
+import { type Chunk, chunkIndexAt, chunksOf } from '../chunks';
 import type { Node } from '../parser';
 import type { RuleContext } from '../rule';
 import type { Flavor, FunctionFacts } from '../semantics';
@@ -191,47 +192,36 @@ export function legacyQueryHeadsBetween(context: RuleContext, start: number, end
   return headsOf(context, candidates, indexRange(firstAtOrAfter(candidates.at, start), firstAtOrAfter(candidates.at, end)));
 }
 
-/** The module's top-level statements by offsets, in order (per file). */
-interface TopLevelStatement {
-  start: number;
-  end: number;
-  node: Node;
-  /** A plain (not `async`) `def`, decorated or not; read when first asked. */
-  plainDef?: boolean;
-}
+/** The module's top-level statements (incremental.ts's chunks), once per file. */
+const chunkCache = new WeakMap<object, Chunk[]>();
+/** Whether a chunk is a plain (not `async`) `def`, decorated or not; read when first asked. */
+const plainDefCache = new WeakMap<Chunk, boolean>();
 
-const topLevelCache = new WeakMap<object, TopLevelStatement[]>();
-
-function topLevelStatements(context: RuleContext): TopLevelStatement[] {
-  let out = topLevelCache.get(context.facts);
-  if (!out) {
-    out = [];
-    for (const node of context.file.root.children) if (node) out.push({ start: node.startIndex, end: node.endIndex, node });
-    topLevelCache.set(context.facts, out);
-  }
-  return out;
+function topLevelStatements(context: RuleContext): Chunk[] {
+  let chunks = chunkCache.get(context.facts);
+  if (!chunks) chunkCache.set(context.facts, (chunks = chunksOf(context.file)));
+  return chunks;
 }
 
 /** The top-level statement holding offset, if any. */
-function topLevelStatementAt(context: RuleContext, offset: number): TopLevelStatement | undefined {
-  const statements = topLevelStatements(context);
-  let low = 0;
-  let high = statements.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (statements[mid].end <= offset) low = mid + 1;
-    else high = mid;
-  }
-  return low < statements.length && statements[low].start <= offset ? statements[low] : undefined;
+function topLevelStatementAt(context: RuleContext, offset: number): Chunk | undefined {
+  const chunks = topLevelStatements(context);
+  let i = chunkIndexAt(chunks, offset);
+  // Statements sharing a line (`a = 1; b = db.query(M)`): the one whose text holds offset.
+  while (i < chunks.length && chunks[i].end <= offset) i++;
+  return i < chunks.length && chunks[i].start <= offset ? chunks[i] : undefined;
 }
 
-function isPlainDef(statement: TopLevelStatement | undefined): boolean {
-  if (!statement) return false;
-  if (statement.plainDef === undefined) {
-    const def = statement.node.type === 'decorated_definition' ? statement.node.childForFieldName('definition') : statement.node;
-    statement.plainDef = def?.type === 'function_definition' && !isAsyncFunction(def);
+function isPlainDef(context: RuleContext, chunk: Chunk | undefined): boolean {
+  if (!chunk || (chunk.type !== 'function_definition' && chunk.type !== 'decorated_definition')) return false;
+  let plain = plainDefCache.get(chunk);
+  if (plain === undefined) {
+    // No child of a definition spans all of it: this is the statement's own node.
+    const statement = context.file.root.descendantForIndex(chunk.start, chunk.end);
+    const def = statement?.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+    plainDefCache.set(chunk, (plain = def?.type === 'function_definition' && !isAsyncFunction(def)));
   }
-  return statement.plainDef;
+  return plain;
 }
 
 /**
@@ -250,7 +240,7 @@ export function scopedLegacyQueryHeads(context: RuleContext): LegacyQuery[] {
 /** The heads inside the module's top-level plain `def`s (where a rewrite may read callers). */
 export function legacyQueryHeadsInPlainDefs(context: RuleContext): LegacyQuery[] {
   const candidates = headCandidates(context);
-  const indexes = candidates.at.map((_, i) => i).filter((i) => isPlainDef(topLevelStatementAt(context, candidates.at[i])));
+  const indexes = candidates.at.map((_, i) => i).filter((i) => isPlainDef(context, topLevelStatementAt(context, candidates.at[i])));
   return headsOf(context, candidates, indexes);
 }
 
@@ -263,7 +253,7 @@ export function legacyQueryHeadsInPlainDefs(context: RuleContext): LegacyQuery[]
  * edit in a caller changes them) and the others per definition (incremental.ts reuses them).
  */
 export function rewriteMayReadCallers(context: RuleContext, q: LegacyQuery, makesAsync: () => boolean): boolean {
-  if (!isPlainDef(topLevelStatementAt(context, q.start))) return false;
+  if (!isPlainDef(context, topLevelStatementAt(context, q.start))) return false;
   return !q.chain.calls.some((c) => TERMINALS.includes(c.name)) || makesAsync();
 }
 
