@@ -5,6 +5,8 @@
 // change an import, a decorator or route, a class member, and edit a body. Seeded; a mismatch fails with the
 // seed, the file and the whole edit sequence (rerun with AM_FUZZ_SEED=<seed>).
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { parseSource, runRules, summarizeSource, summarizeSourceIncremental } from '../../server/src/analysis/engine';
 import { analyzeFileIncremental, type IncrementalState } from '../../server/src/analysis/incremental';
@@ -49,12 +51,27 @@ function structuralEdit(text: string, random: () => number): RandomEdit | undefi
     const end = m.index! + m[0].length;
     return random() < 0.5 ? { start: m.index!, end: end + 1, text: '' } : { start: end, end, text: pick([', datetime', ', Session', ' as renamed']) };
   }
-  // Edit a body line: a statement or a comment at the line's own indentation.
+  return bodyLineEdit(text, random);
+}
+
+/** A statement or a comment inserted after a body line, at its indentation. */
+function bodyLineEdit(text: string, random: () => number): RandomEdit | undefined {
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
   const lines = [...text.matchAll(/^([ \t]+)\S[^\n]*$/gm)];
   if (!lines.length) return undefined;
   const m = pick(lines);
   const at = m.index! + m[0].length;
-  return { start: at, end: at, text: `\n${m[1]}${pick(['# note', 'time.sleep(1)', 'x = datetime.utcnow()', 'db.commit()', 'await asyncio.sleep(0)', 'return None', 'keys = redis.keys("a:*")', 'y = "("'])}` };
+  const statements = ['# note', 'time.sleep(1)', 'x = datetime.utcnow()', 'db.commit()', 'await asyncio.sleep(0)', 'return None', 'keys = redis.keys("a:*")', 'y = "("'];
+  // Another caller of a module-level function (a query helper, a def made async) or another use
+  // of an imported name (a sync service): what AM101/AM102/AM202/AM203 read in other definitions.
+  const moduleDefs = [...text.matchAll(/^(?:async )?def ([A-Za-z_]\w*)\(/gm)].map((d) => d[1]);
+  const imported = [...text.matchAll(/^from [\w.]+ import ([\w, ]+)$/gm)].flatMap((i) => i[1].split(',').map((n) => n.trim().split(' ').pop()!)).filter(Boolean);
+  // (`s` is no known session: handing over `db` changes the function's summary, and then the
+  // whole file is re-analysed, which proves nothing about reuse.)
+  const session = pick(['s', 's', 'db']);
+  if (moduleDefs.length) statements.push(`q = ${pick(moduleDefs)}(${session})`, `n = ${pick(moduleDefs)}(${session}).count()`, `await ${pick(moduleDefs)}(${session})`);
+  if (imported.length) statements.push(`v = ${pick(imported)}`, `r = ${pick(imported)}.get_user(${session}, 1)`, `r = await ${pick(imported)}.count_users(${session})`, `r = ${pick(imported)}(${session}, 1)`);
+  return { start: at, end: at, text: `\n${m[1]}${pick(statements)}` };
 }
 
 /** Edits of what the summary holds beyond names: decorators and routes, class members, nested imports, `global`, `:=`. */
@@ -138,7 +155,7 @@ function assertSameSummary(got: unknown, want: unknown, context: () => string): 
   assert.fail(`${context()}\nthe incremental summary equals a from-scratch one but in another key order (summarySignature compares JSON)`);
 }
 
-async function checkProject(project: LoadedProject, files: string[], seed: number, steps: number): Promise<Stats> {
+async function checkProject(project: LoadedProject, files: string[], seed: number, steps: number, bodyEditShare = 0): Promise<Stats> {
   const random = prng(seed);
   const stats: Stats = { checks: 0, partial: 0, reanalysed: 0, chunks: 0, summarised: 0, definitions: 0, brokenFixes: 0 };
   for (const rel of files) {
@@ -156,6 +173,7 @@ async function checkProject(project: LoadedProject, files: string[], seed: numbe
         let edit: RandomEdit | undefined;
         const undoing = undo.length > 0 && random() < (broken ? 0.85 : 0.3);
         if (undoing) edit = undo.pop()!;
+        else if (random() < bodyEditShare) edit = bodyLineEdit(text, random);
         else edit = random() < 0.6 ? structuralEdit(text, random) : undefined;
         edit ??= randomEdit(text, random);
         if (!undoing) undo.push({ start: edit.start, end: edit.start + edit.text.length, text: text.slice(edit.start, edit.end) });
@@ -209,6 +227,118 @@ async function checkProject(project: LoadedProject, files: string[], seed: numbe
   return stats;
 }
 
+function runRulesOn(project: LoadedProject, rel: string) {
+  const { file } = parseSource(rel, project.texts.get(rel)!, project.config);
+  try {
+    return runRules(file, project.index, project.config);
+  } finally {
+    file.dispose();
+  }
+}
+
+const CROSS_DEFINITION_PROJECT: Record<string, string> = {
+  'pyproject.toml': '[project]\nname = "cross-definition"\n',
+  'app/__init__.py': '',
+  'app/services/__init__.py': '',
+  'app/models.py': `from sqlalchemy import Boolean, Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    name = Column(String(50))
+    active = Column(Boolean, default=True)
+`,
+  'app/services/user.py': `from sqlalchemy.orm import Session
+
+from app.models import User
+
+
+class UserService:
+    def get_user(self, db: Session, user_id: int):
+        return db.query(User).filter(User.id == user_id).first()
+
+    def count_users(self, db: Session):
+        return db.query(User).count()
+
+
+user_service = UserService()
+
+
+def find_user(db: Session, user_id: int):
+    return db.query(User).filter(User.id == user_id).first()
+`,
+  'app/services/async_user.py': `from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import User
+
+
+class AsyncUserService:
+    async def get_user(self, db: AsyncSession, user_id: int):
+        return (await db.execute(select(User).where(User.id == user_id))).scalars().first()
+
+    async def count_users(self, db: AsyncSession):
+        return await db.scalar(select(func.count()).select_from(User))
+
+
+async_user_service = AsyncUserService()
+
+
+async def find_user(db: AsyncSession, user_id: int):
+    return (await db.execute(select(User).where(User.id == user_id))).scalars().first()
+`,
+  'app/queries.py': `from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from app.models import User
+from app.services.user import find_user, user_service
+
+
+def active_users(db: Session):
+    return db.query(User).filter(User.active == True)
+
+
+def list_active(db: Session):
+    return active_users(db).all()
+
+
+def count_active(db: Session):
+    query = active_users(db)
+    return query.count()
+
+
+def names_on(db: AsyncSession):
+    return db.query(User).filter(User.active == True).all()
+
+
+async def read_names(db: AsyncSession):
+    users = names_on(db)
+    return [u.name for u in users]
+
+
+async def read_user(db: AsyncSession, user_id: int):
+    # reading one user
+    return user_service.get_user(db, user_id)
+
+
+async def count_all(db: AsyncSession):
+    total = await user_service.count_users(db)
+    return total
+
+
+async def lookup(db: AsyncSession, user_id: int):
+    return find_user(db, user_id)
+
+
+def sync_lookup(db: Session, user_id: int):
+    return find_user(db, user_id)
+`,
+};
+
 /** The files of a project with the most definition-local findings (the interesting ones to edit). */
 function richestFiles(project: LoadedProject, count: number): string[] {
   const local = new Set(RULES.filter((r) => r.locality === 'definition').map((r) => r.code));
@@ -246,6 +376,27 @@ describe('incremental analysis per definition = from-scratch analysis', function
       for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += stats[k];
     });
   }
+
+  // A module whose findings read other definitions: a query helper and its callers (AM102), a
+  // plain def on an AsyncSession made async with its callers (AM101), a sync service imported and
+  // used in several functions (AM203's module switch, AM202's twin fix). The random body edits add
+  // and remove callers and uses in other functions.
+  it('a module whose fixes read callers and other uses in other definitions: 160 edits', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-incremental-'));
+    try {
+      for (const [rel, text] of Object.entries(CROSS_DEFINITION_PROJECT)) {
+        fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+        fs.writeFileSync(path.join(dir, rel), text);
+      }
+      const project = await loadProject(dir);
+      const codes = new Set(runRulesOn(project, 'app/queries.py').map((f) => f.code));
+      for (const code of ['AM101', 'AM102', 'AM202', 'AM203']) assert.ok(codes.has(code), `the fixture has no ${code} finding`);
+      const stats = await checkProject(project, ['app/queries.py'], seedFromEnv('AM_FUZZ_SEED', 20261208), 160, 0.8);
+      assert.ok(stats.partial >= stats.checks / 3, `only ${stats.partial} of ${stats.checks} analyses were incremental`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('typing inside one function body re-analyses that definition only (and still equals from scratch)', async () => {
     const project = await loadProject(path.join(ROOT, 'examples/gym-app'));

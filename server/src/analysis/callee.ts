@@ -281,8 +281,6 @@ function nearestScope(node: Node): Node | undefined {
   return undefined;
 }
 
-const OTHER_BINDING_TYPES = ['for_statement', 'import_from_statement', 'import_statement', 'named_expression', 'except_clause', 'global_statement', 'nonlocal_statement', 'pattern_list', 'tuple_pattern', 'list_pattern', 'function_definition', 'class_definition'];
-
 function otherBindings(facts: FileFacts, fn: Node): ReadonlySet<string> {
   return functionOtherBindings(facts, fn).all;
 }
@@ -293,64 +291,80 @@ function boundOnlyByLocalImport(facts: FileFacts, fn: Node, name: string): boole
   return bindings.all.has(name) && !bindings.nonImport.has(name);
 }
 
+/** Node types that bind names in a function other than `x = …` / `with … as x` (all served by the TreeIndex, no native walk). */
+const OTHER_BINDING_INDEXED = ['for_statement', 'import_from_statement', 'import_statement', 'named_expression', 'except_clause', 'global_statement', 'nonlocal_statement', 'function_definition', 'class_definition'];
+const TARGET_PATTERNS = new Set(['pattern_list', 'tuple_pattern', 'list_pattern']);
+
+/**
+ * The other bindings of one function, computed when first asked (a keystroke re-analyses one
+ * definition, so only its functions are asked): the binding nodes inside fn whose innermost
+ * non-comprehension scope is fn. Tuple targets are found from their assignment / `with … as`.
+ */
 function functionOtherBindings(facts: FileFacts, fn: Node): OtherBindings {
   let perFile = otherBindingsCache.get(facts);
-  if (!perFile) {
-    // One traversal for the whole file; each binding goes to the function whose body binds it.
-    perFile = new Map();
-    otherBindingsCache.set(facts, perFile);
-    const map = scopeMap(facts);
-    for (const n of facts.file.root.descendantsOfType(OTHER_BINDING_TYPES)) {
-      if (!n) continue;
-      const owner = map.scopesOf(n).find((e) => e.kind !== 'comprehension');
-      if (owner?.kind !== 'function') continue;
-      let entry = perFile.get(owner.node.id);
-      if (!entry) perFile.set(owner.node.id, (entry = { all: new Set(), nonImport: new Set() }));
-      const isImport = n.type === 'import_statement' || n.type === 'import_from_statement';
+  if (!perFile) otherBindingsCache.set(facts, (perFile = new Map()));
+  let entry = perFile.get(fn.id);
+  if (entry) return entry;
+  entry = { all: new Set(), nonImport: new Set() };
+  perFile.set(fn.id, entry);
+  const body = fn.childForFieldName('body');
+  if (!body) return entry;
+  const map = scopeMap(facts);
+  const ownedByFn = (n: Node) => {
+    const owner = map.scopesOf(n).find((e) => e.kind !== 'comprehension');
+    return owner?.kind === 'function' && owner.node.id === fn.id;
+  };
+  const add = (names: Set<string>, isImport: boolean) => {
+    for (const name of names) {
+      entry!.all.add(name);
+      if (!isImport) entry!.nonImport.add(name);
+    }
+  };
+  for (const n of facts.descendantsOfType(body, OTHER_BINDING_INDEXED)) {
+    if (!ownedByFn(n)) continue;
+    const isImport = n.type === 'import_statement' || n.type === 'import_from_statement';
+    const names = new Set<string>();
+    switch (n.type) {
+      case 'function_definition':
+      case 'class_definition':
+        names.add(n.childForFieldName('name')?.text ?? '');
+        break;
+      case 'for_statement':
+        collectTargets(n.childForFieldName('left'), names);
+        break;
+      case 'import_statement':
+      case 'import_from_statement':
+        for (const item of n.childrenForFieldName('name').concat(n.type === 'import_statement' ? n.namedChildren : [])) {
+          if (!item) continue;
+          if (item.type === 'aliased_import') names.add(item.childForFieldName('alias')!.text);
+          else if (item.type === 'dotted_name') names.add(item.text.split('.')[0]);
+        }
+        break;
+      case 'named_expression':
+        names.add(n.childForFieldName('name')?.text ?? '');
+        break;
+      case 'except_clause':
+        for (const c of children(n)) if (c.type === 'as_pattern') collectTargets(c.childForFieldName('alias'), names);
+        break;
+      case 'global_statement':
+      case 'nonlocal_statement':
+        for (const c of children(n)) if (c.type === 'identifier') names.add(c.text);
+        break;
+    }
+    add(names, isImport);
+  }
+  // Tuple targets of assignments / with-as (for targets are handled above; comprehension ones are not the function's).
+  for (const holder of facts.descendantsOfType(body, ['assignment', 'as_pattern_target'])) {
+    const candidates = holder.type === 'assignment' ? [holder.childForFieldName('left'), holder.childForFieldName('right')] : children(holder);
+    for (const target of candidates) {
+      if (!target || !TARGET_PATTERNS.has(target.type) || !ownedByFn(target)) continue;
       const names = new Set<string>();
-      switch (n.type) {
-        case 'function_definition':
-        case 'class_definition':
-          names.add(n.childForFieldName('name')?.text ?? '');
-          break;
-        case 'for_statement':
-          collectTargets(n.childForFieldName('left'), names);
-          break;
-        case 'pattern_list':
-        case 'tuple_pattern':
-        case 'list_pattern':
-          // Tuple targets of assignments / with-as (for targets are handled above; comprehension ones are not the function's).
-          if (n.parent?.type === 'assignment' || n.parent?.type === 'as_pattern_target') collectTargets(n, names);
-          break;
-        case 'import_statement':
-        case 'import_from_statement':
-          for (const item of n.childrenForFieldName('name').concat(n.type === 'import_statement' ? n.namedChildren : [])) {
-            if (!item) continue;
-            if (item.type === 'aliased_import') names.add(item.childForFieldName('alias')!.text);
-            else if (item.type === 'dotted_name') names.add(item.text.split('.')[0]);
-          }
-          break;
-        case 'named_expression':
-          names.add(n.childForFieldName('name')?.text ?? '');
-          break;
-        case 'except_clause':
-          for (const c of children(n)) if (c.type === 'as_pattern') collectTargets(c.childForFieldName('alias'), names);
-          break;
-        case 'global_statement':
-        case 'nonlocal_statement':
-          for (const c of children(n)) if (c.type === 'identifier') names.add(c.text);
-          break;
-      }
-      for (const name of names) {
-        entry.all.add(name);
-        if (!isImport) entry.nonImport.add(name);
-      }
+      collectTargets(target, names);
+      add(names, false);
     }
   }
-  return perFile.get(fn.id) ?? EMPTY;
+  return entry;
 }
-
-const EMPTY: OtherBindings = { all: new Set(), nonImport: new Set() };
 
 /** A function_definition nested directly in fn (at any block depth) named name. */
 function nestedDef(fn: Node, name: string): Node | undefined {
@@ -794,13 +808,18 @@ export function workspaceNames(index: WorkspaceIndex): WorkspaceNames {
 const localDefsCache = new WeakMap<FileFacts, { async: Set<string>; sync: Set<string> }>();
 
 /** Names of functions defined anywhere in this file (nested ones included), by async-ness. */
+const DEF_NAME = /(?:async[ \t]+)?def[ \t]+([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)/uy;
+
 export function fileFunctionNames(facts: FileFacts): { async: Set<string>; sync: Set<string> } {
   let names = localDefsCache.get(facts);
   if (!names) {
     names = { async: new Set(), sync: new Set() };
+    const text = facts.file.text;
     for (const e of scopeMap(facts).entries) {
       if (e.kind !== 'function') continue;
-      const name = e.node.childForFieldName('name')?.text;
+      // Read from the text (`def name(` starts the node): a wasm call per function costs more.
+      DEF_NAME.lastIndex = e.start;
+      const name = DEF_NAME.exec(text)?.[1] ?? e.node.childForFieldName('name')?.text;
       if (name) (e.isAsync ? names.async : names.sync).add(name);
     }
     localDefsCache.set(facts, names);

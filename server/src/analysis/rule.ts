@@ -56,8 +56,10 @@ export type RuleLocality = 'definition' | 'file';
 export interface Rule extends RuleMeta {
   locality: RuleLocality;
   /**
-   * The file-wide part of a 'definition' rule (e.g. its import findings): always run over the
-   * whole file, its findings never reused.
+   * The file-wide part of a 'definition' rule (e.g. its import findings, or the findings whose fix
+   * reads callers or other uses of a name in other definitions): always run over the whole file,
+   * its findings never reused. Which findings belong here must be decided from the finding's own
+   * statement (and what a 'definition' rule may read), identically in check and checkFile.
    */
   checkFile?(context: RuleContext): void;
   check(context: RuleContext): void;

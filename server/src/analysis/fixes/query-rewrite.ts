@@ -4,6 +4,7 @@
 // `(await db.execute(` … `))`), `.filter` becomes `.where`, and the terminal method is renamed
 // or replaced. Everything else — arguments, comments, line breaks — stays byte for byte.
 // A chain it cannot translate exactly gets no fix and a reason instead of a wrong rewrite.
+import { type Chunk, chunkIndexAt, chunksOf } from '../chunks';
 import type { Node } from '../parser';
 import type { RuleContext } from '../rule';
 import type { Flavor, FunctionFacts } from '../semantics';
@@ -115,32 +116,145 @@ export interface LegacyQuery {
   chain: ReturnType<typeof methodChain>;
 }
 
-/** `X.query(...)` calls in the file (not yet filtered by evidence). */
-const headCache = new WeakMap<object, LegacyQuery[]>();
+/**
+ * `X.query(...)` calls in the file (not yet filtered by evidence), found from the text (`.query(`,
+ * cheap) and confirmed on the tree one candidate at a time, when a rule asks for its range: a
+ * keystroke re-analyses one definition and confirms only its candidates.
+ */
+interface HeadCandidates {
+  /** Offsets of the `query` names, in order. */
+  at: number[];
+  /** The confirmed head per candidate (null: not a query call), filled when first asked. */
+  heads: (LegacyQuery | null | undefined)[];
+}
 
-export function legacyQueryHeads(context: RuleContext): LegacyQuery[] {
-  const cached = headCache.get(context.facts);
-  if (cached) return cached;
+const headCache = new WeakMap<object, HeadCandidates>();
+
+function headCandidates(context: RuleContext): HeadCandidates {
+  let cached = headCache.get(context.facts);
+  if (!cached) {
+    const at: number[] = [];
+    for (const match of context.file.text.matchAll(/\.[ \t]*(query)[ \t]*\(/g)) at.push(match.index! + match[0].indexOf('query'));
+    headCache.set(context.facts, (cached = { at, heads: new Array(at.length) }));
+  }
+  return cached;
+}
+
+function confirmHead(context: RuleContext, at: number): LegacyQuery | null {
+  const name = context.file.root.descendantForIndex(at, at + 5);
+  const fn = name?.parent;
+  const call = fn?.parent;
+  if (name?.type !== 'identifier' || fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.id !== name.id) return null;
+  if (call?.type !== 'call' || call.childForFieldName('function')?.id !== fn.id) return null;
+  const receiver = fn.childForFieldName('object');
+  if (!receiver) return null;
+  // A chain with a syntax error anywhere is half-typed code: neither judged nor rewritten.
+  const chain = methodChain(call);
+  const top = chain.top;
+  if (top.hasError) return null;
+  return { head: call, receiver, queryName: name, start: call.startIndex, end: top.endIndex, chain };
+}
+
+function headsOf(context: RuleContext, candidates: HeadCandidates, indexes: Iterable<number>): LegacyQuery[] {
   const out: LegacyQuery[] = [];
-  headCache.set(context.facts, out);
-  // Found from the text (`.query(`), then confirmed on the tree: cheaper than visiting every call.
-  const { text, root } = context.file;
-  for (const match of text.matchAll(/\.[ \t]*(query)[ \t]*\(/g)) {
-    const at = match.index! + match[0].indexOf('query');
-    const name = root.descendantForIndex(at, at + 5);
-    const fn = name?.parent;
-    const call = fn?.parent;
-    if (name?.type !== 'identifier' || fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.id !== name.id) continue;
-    if (call?.type !== 'call' || call.childForFieldName('function')?.id !== fn.id) continue;
-    const receiver = fn.childForFieldName('object');
-    if (!receiver) continue;
-    // A chain with a syntax error anywhere is half-typed code: neither judged nor rewritten.
-    const chain = methodChain(call);
-    const top = chain.top;
-    if (top.hasError) continue;
-    out.push({ head: call, receiver, queryName: name, start: call.startIndex, end: top.endIndex, chain });
+  for (const i of indexes) {
+    let head = candidates.heads[i];
+    if (head === undefined) head = candidates.heads[i] = confirmHead(context, candidates.at[i]);
+    if (head) out.push(head);
   }
   return out;
+}
+
+function firstAtOrAfter(sorted: number[], offset: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid] < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function* indexRange(from: number, to: number): Iterable<number> {
+  for (let i = from; i < to; i++) yield i;
+}
+
+/** Every `X.query(...)` head of the file. */
+export function legacyQueryHeads(context: RuleContext): LegacyQuery[] {
+  const candidates = headCandidates(context);
+  return headsOf(context, candidates, indexRange(0, candidates.at.length));
+}
+
+/** The heads whose `query` name lies in [start, end) (every head inside a node's range among them). */
+export function legacyQueryHeadsBetween(context: RuleContext, start: number, end: number): LegacyQuery[] {
+  const candidates = headCandidates(context);
+  return headsOf(context, candidates, indexRange(firstAtOrAfter(candidates.at, start), firstAtOrAfter(candidates.at, end)));
+}
+
+/** The module's top-level statements (incremental.ts's chunks), once per file. */
+const chunkCache = new WeakMap<object, Chunk[]>();
+/** Whether a chunk is a plain (not `async`) `def`, decorated or not; read when first asked. */
+const plainDefCache = new WeakMap<Chunk, boolean>();
+
+function topLevelStatements(context: RuleContext): Chunk[] {
+  let chunks = chunkCache.get(context.facts);
+  if (!chunks) chunkCache.set(context.facts, (chunks = chunksOf(context.file)));
+  return chunks;
+}
+
+/** The top-level statement holding offset, if any. */
+function topLevelStatementAt(context: RuleContext, offset: number): Chunk | undefined {
+  const chunks = topLevelStatements(context);
+  let i = chunkIndexAt(chunks, offset);
+  // Statements sharing a line (`a = 1; b = db.query(M)`): the one whose text holds offset.
+  while (i < chunks.length && chunks[i].end <= offset) i++;
+  return i < chunks.length && chunks[i].start <= offset ? chunks[i] : undefined;
+}
+
+function isPlainDef(context: RuleContext, chunk: Chunk | undefined): boolean {
+  if (!chunk || (chunk.type !== 'function_definition' && chunk.type !== 'decorated_definition')) return false;
+  let plain = plainDefCache.get(chunk);
+  if (plain === undefined) {
+    // No child of a definition spans all of it: this is the statement's own node.
+    const statement = context.file.root.descendantForIndex(chunk.start, chunk.end);
+    const def = statement?.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+    plainDefCache.set(chunk, (plain = def?.type === 'function_definition' && !isAsyncFunction(def)));
+  }
+  return plain;
+}
+
+/**
+ * The heads a definition-local rule looks at (RuleContext.scoped): those starting in its scope.
+ * Candidates are narrowed by the start of their top-level statement first (a head starts in the
+ * scope only if its statement does: a head's statement starts at or before it on the same chunk
+ * or line), so only those are confirmed on the tree.
+ */
+export function scopedLegacyQueryHeads(context: RuleContext): LegacyQuery[] {
+  const candidates = headCandidates(context);
+  const indexes = candidates.at.map((_, i) => i);
+  const statementStart = (i: number) => topLevelStatementAt(context, candidates.at[i])?.start ?? candidates.at[i];
+  return context.scoped(headsOf(context, candidates, context.scoped(indexes, statementStart)), (q) => q.start);
+}
+
+/** The heads inside the module's top-level plain `def`s (where a rewrite may read callers). */
+export function legacyQueryHeadsInPlainDefs(context: RuleContext): LegacyQuery[] {
+  const candidates = headCandidates(context);
+  const indexes = candidates.at.map((_, i) => i).filter((i) => isPlainDef(context, topLevelStatementAt(context, candidates.at[i])));
+  return headsOf(context, candidates, indexes);
+}
+
+/**
+ * Whether rewriting q may read the callers of its function, in other top-level definitions: a
+ * Query returned from a helper (its callers execute it) and, with `makesAsync`, a plain `def`
+ * made async (its callers await it; `makesAsync` is asked only for a query in such a `def`).
+ * Both need q directly in a module-level plain `def`, and a returned Query has no terminal call.
+ * Decided from q's own definition, so a rule reports these findings from its file-wide part (an
+ * edit in a caller changes them) and the others per definition (incremental.ts reuses them).
+ */
+export function rewriteMayReadCallers(context: RuleContext, q: LegacyQuery, makesAsync: () => boolean): boolean {
+  if (!isPlainDef(context, topLevelStatementAt(context, q.start))) return false;
+  return !q.chain.calls.some((c) => TERMINALS.includes(c.name)) || makesAsync();
 }
 
 /**
@@ -980,7 +1094,7 @@ function assignedNameOf(outer: Node): Node | undefined {
 
 /** Nested legacy queries inside the chain's arguments must themselves be rewritable. */
 function nestedQueriesFixable(context: RuleContext, q: LegacyQuery, mode: QueryMode): void {
-  const nested = legacyQueryHeads(context).filter((n) => n !== q && n.start > q.start && n.end <= q.end && n.receiver.text === q.receiver.text);
+  const nested = legacyQueryHeadsBetween(context, q.start, q.end).filter((n) => n !== q && n.start > q.start && n.end <= q.end && n.receiver.text === q.receiver.text);
   for (const inner of nested) {
     try {
       planRewrite(context, inner, mode);
@@ -1099,7 +1213,7 @@ function planFromSelf(b: Builder, q: LegacyQuery, mode: QueryMode): Plan {
   if (mode === 'await') placeAwait(b, q.head);
   nestedQueriesFixable(context, q, mode);
   const innerEndOffset = (inner.steps.at(-1)?.call ?? q.head).endIndex;
-  if (legacyQueryHeads(context).some((n) => n !== q && n.start > q.start && n.start < innerEndOffset)) refuse('a legacy query nested inside `from_self()`\'s inner query');
+  if (legacyQueryHeadsBetween(context, q.start, q.end).some((n) => n !== q && n.start > q.start && n.start < innerEndOffset)) refuse('a legacy query nested inside `from_self()`\'s inner query');
   const ctx = chainContext(terminal.call);
   const hoist = hoistPoint(context, ctx.outer, q.start);
 
@@ -1672,7 +1786,8 @@ function runSyncSuggestion(context: RuleContext, q: LegacyQuery): Fix | undefine
   }
   if (!context.facts.inAsyncFunction(q.head) || placement.listify) return undefined;
   // The outermost legacy chain only: a nested one is covered by its outer chain's suggestion.
-  for (const outer of legacyQueryHeads(context)) {
+  const statement = topLevelStatementAt(context, q.start);
+  for (const outer of statement ? legacyQueryHeadsBetween(context, statement.start, statement.end) : legacyQueryHeads(context)) {
     if (outer !== q && outer.start < q.start && outer.end >= q.end && outer.receiver.text === q.receiver.text) return undefined;
   }
   // The lambda returns the first value-producing call; anything after it applies to that value.

@@ -1,5 +1,5 @@
 // AM205 await-in-sync-function: `await` / `async with` / `async for` in a plain `def`.
-import { type Callable, decoratorsPreserve, resolveCall } from '../callee';
+import { type Callable, decoratorsPreserve, resolveCall, scopeMap } from '../callee';
 import { isAwaitedExpr, makeAsyncEdits, scopeOf } from '../fixes/await';
 import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
@@ -17,15 +17,46 @@ interface Offender {
   error: string;
 }
 
-/** The async constructs of the file that Python only accepts inside `async def`. */
+/**
+ * The bodies of the file's plain `def`s, merged into sorted disjoint ranges: an offender's
+ * innermost function can be a plain `def` only inside one, so the others are skipped unread.
+ */
+function plainDefBodies(facts: FileFacts): { start: number; end: number }[] {
+  const bodies = scopeMap(facts)
+    .entries.filter((e) => e.kind === 'function' && !e.isAsync && e.bodyStart >= 0)
+    .map((e) => ({ start: e.bodyStart, end: e.bodyEnd }))
+    .sort((a, b) => a.start - b.start);
+  const merged: { start: number; end: number }[] = [];
+  for (const b of bodies) {
+    const last = merged.at(-1);
+    if (last && b.start <= last.end) last.end = Math.max(last.end, b.end);
+    else merged.push({ ...b });
+  }
+  return merged;
+}
+
+function inRanges(ranges: { start: number; end: number }[], offset: number): boolean {
+  let low = 0;
+  let high = ranges.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (ranges[mid].end < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low < ranges.length && ranges[low].start <= offset;
+}
+
+/** The async constructs of the file inside plain `def` bodies, which Python only accepts inside `async def`. */
 function asyncConstructs(facts: FileFacts): Offender[] {
   const out: Offender[] = [];
   const text = facts.file.text;
   const types = [...(text.includes('await') ? ['await'] : []), ...(/\basync\s+(with|for)\b/.test(text) ? ['with_statement', 'for_statement', 'for_in_clause'] : [])];
   if (!types.length) return out;
+  const bodies = plainDefBodies(facts);
+  if (!bodies.length) return out;
   const nodes = types.length === 1 ? facts.nodesOfType('await') : facts.file.root.descendantsOfType(types);
   for (const n of nodes) {
-    if (!n || !n.isNamed) continue; // the `await` keyword token has the same type name
+    if (!n || !inRanges(bodies, n.startIndex) || !n.isNamed) continue; // the `await` keyword token has the same type name
     if (n.type === 'await') out.push({ node: n, what: '`await`', error: "'await' outside async function" });
     else if (n.type === 'with_statement' && n.firstChild?.type === 'async') out.push({ node: n.firstChild, what: '`async with`', error: "'async with' outside async function" });
     else if (n.type === 'for_statement' && n.firstChild?.type === 'async') out.push({ node: n.firstChild, what: '`async for`', error: "'async for' outside async function" });

@@ -6,7 +6,7 @@ import type { Rule, RuleContext } from '../rule';
 import { dottedName, unparen } from '../syntax';
 import type { Fix, RelatedInfo } from '../types';
 import type { WorkspaceIndex } from '../workspace';
-import { methodTwinFix, methodTwinDrift, twinCallSiteFix, twinDrift } from './sync-service-in-async';
+import { methodTwinFix, methodTwinDrift, twinCallSiteFix, twinDrift, twinSwitchCalls, twinSwitchReadsOtherUses } from './sync-service-in-async';
 
 /** True when some workspace class deriving from the method's class overrides it (`self.m()` may then be async). */
 export function overriddenInSubclass(index: WorkspaceIndex, callable: Callable): boolean {
@@ -37,11 +37,24 @@ export function twinRelated(twin: AsyncTwin): RelatedInfo | undefined {
   return twin.fn.nameRange && twin.path ? { path: twin.path, range: twin.fn.nameRange, message: `async twin: \`${twin.className ? `${twin.className}.` : ''}${twin.fn.name}\` is \`async def\` here` } : undefined;
 }
 
+/** Per definition: every awaited sync call of the scope but the twin switches reported file-wide. */
 function check(context: RuleContext): void {
+  checkAwaits(context, 'definition');
+}
+
+/**
+ * File-wide part: an awaited call switched to an async twin through an imported name, whose fix
+ * reads the name's other uses in the module (twinSwitchReadsOtherUses).
+ */
+function checkFile(context: RuleContext): void {
+  if (twinSwitchCalls(context.facts).length) checkAwaits(context, 'file');
+}
+
+function checkAwaits(context: RuleContext, part: 'definition' | 'file'): void {
   const { facts, file, index } = context;
   const names = workspaceNames(index);
   const local = fileFunctionNames(facts);
-  for (const awaitNode of context.scoped(facts.nodesOfType('await'))) {
+  for (const awaitNode of part === 'file' ? facts.nodesOfType('await') : context.scoped(facts.nodesOfType('await'))) {
     if (!awaitNode.isNamed) continue; // the keyword token has the same type name
     const operand = awaitedOperand(awaitNode);
     const call = operand ? unparen(operand) : undefined;
@@ -52,6 +65,8 @@ function check(context: RuleContext): void {
     if (!callable || callable.fn.isAsync) continue;
     if (!isPlainSyncFunction(index, callable)) continue;
     if (callable.viaSelf && overriddenInSubclass(index, callable)) continue;
+    // A generator is reported per definition (no twin switch).
+    if (part === 'file' && callable.fn.isGenerator) continue;
     const calleeText = dottedName(call.childForFieldName('function')) ?? call.childForFieldName('function')!.text;
     const what = describeCallable(callable);
     const related: RelatedInfo[] = [];
@@ -67,6 +82,7 @@ function check(context: RuleContext): void {
       continue;
     }
     const twin = asyncTwinOf(index, callable);
+    if ((part === 'file') !== (!!twin && twinSwitchReadsOtherUses(facts, call))) continue;
     const methodTwin = twin ? undefined : methodTwinOf(index, callable);
     const drift = twin ? twinDrift(call, callable, twin) : methodTwin ? methodTwinDrift(call, callable, methodTwin) : undefined;
     let fix: Fix | undefined;
@@ -118,4 +134,5 @@ export const awaitOnSync: Rule = {
   },
   locality: 'definition',
   check,
+  checkFile,
 };

@@ -5,7 +5,7 @@
 import { asyncReceiverProof } from '../async-evidence';
 import { awaitBlocker, awaitEdits } from '../fixes/awaiting';
 import { ensureModuleImport, moduleImportLocal } from '../fixes/imports';
-import { inLambdaOfAsyncFunction, legacyQueryHeads, rewriteInPlainFunction, rewriteLegacyQuery, rewriteQueryHelper, sessionEvidence, VALUE_TERMINALS, type LegacyQuery } from '../fixes/query-rewrite';
+import { inLambdaOfAsyncFunction, legacyQueryHeadsInPlainDefs, rewriteInPlainFunction, rewriteLegacyQuery, rewriteMayReadCallers, rewriteQueryHelper, scopedLegacyQueryHeads, sessionEvidence, VALUE_TERMINALS, type LegacyQuery } from '../fixes/query-rewrite';
 import type { Rule, RuleContext } from '../rule';
 import type { Fix, TextEdit } from '../types';
 
@@ -31,12 +31,31 @@ function toThreadSuggestion(context: RuleContext, q: LegacyQuery): Fix | undefin
   return { title: 'Run the query in a worker thread: `await asyncio.to_thread(lambda: …)`', applicability: 'unsafe', edits };
 }
 
+/** Per definition: the queries whose rewrite reads only their own definition. */
 function check(context: RuleContext): void {
+  report(context, scopedLegacyQueryHeads(context), false);
+}
+
+/**
+ * File-wide part: a Query returned from a helper, or a plain `def` made async, is rewritten with
+ * its callers, wherever they are.
+ */
+function checkFile(context: RuleContext): void {
+  report(context, legacyQueryHeadsInPlainDefs(context), true);
+}
+
+function inAsyncCode(context: RuleContext, q: LegacyQuery): boolean {
+  return context.facts.inAsyncFunction(q.head) || inLambdaOfAsyncFunction(q);
+}
+
+function report(context: RuleContext, queries: LegacyQuery[], readingCallers: boolean): void {
   const { facts } = context;
-  for (const q of context.scoped(legacyQueryHeads(context), (q) => q.head.startIndex)) {
+  for (const q of queries) {
+    // The same decision in both parts, taken first (it is cheap).
+    if (rewriteMayReadCallers(context, q, () => !inAsyncCode(context, q)) !== readingCallers) continue;
     const evidence = sessionEvidence(context, q);
     if (!evidence) continue;
-    const inAsync = facts.inAsyncFunction(q.head) || inLambdaOfAsyncFunction(q);
+    const inAsync = inAsyncCode(context, q);
     if (!inAsync && evidence.flavor !== 'async') continue;
     const receiver = q.receiver.text;
     const proof = asyncReceiverProof(facts, q.receiver, 'session');
@@ -100,6 +119,7 @@ export const legacyQueryInAsync: Rule = {
       'A receiver counts as a session when its type is known (annotation, `Depends`, session factory, fastapi-sqlalchemy / Flask-SQLAlchemy `db.session`) or when it is named like one (`db`, `session`, `db_session`, …) and `query()` gets a model or column; a name alone is reported but never rewritten.',
     ],
   },
-  locality: 'file',
+  locality: 'definition',
   check,
+  checkFile,
 };

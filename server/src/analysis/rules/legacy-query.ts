@@ -1,11 +1,21 @@
 // AM102 legacy-query: `db.query(...)` in still-sync code — a hint feeding the inventory; its fix
 // is the same 2.0 rewrite without `await`, so the later async switch is a one-line change.
 import type { Rule, RuleContext } from '../rule';
-import { inLambdaOfAsyncFunction, legacyQueryHeads, rewriteLegacyQuery, sessionEvidence } from '../fixes/query-rewrite';
+import { type LegacyQuery, inLambdaOfAsyncFunction, legacyQueryHeadsInPlainDefs, rewriteLegacyQuery, rewriteMayReadCallers, scopedLegacyQueryHeads, sessionEvidence } from '../fixes/query-rewrite';
 
+/** Per definition: the queries whose rewrite reads only their own definition. */
 function check(context: RuleContext): void {
+  report(context, scopedLegacyQueryHeads(context).filter((q) => !rewriteMayReadCallers(context, q, () => false)));
+}
+
+/** File-wide part: a Query returned from a helper is rewritten with its callers, wherever they are. */
+function checkFile(context: RuleContext): void {
+  report(context, legacyQueryHeadsInPlainDefs(context).filter((q) => rewriteMayReadCallers(context, q, () => false)));
+}
+
+function report(context: RuleContext, queries: LegacyQuery[]): void {
   const { facts } = context;
-  for (const q of context.scoped(legacyQueryHeads(context), (q) => q.head.startIndex)) {
+  for (const q of queries) {
     const evidence = sessionEvidence(context, q);
     if (!evidence || evidence.flavor === 'async' || facts.inAsyncFunction(q.head) || inLambdaOfAsyncFunction(q)) continue;
     const receiver = q.receiver.text;
@@ -38,6 +48,7 @@ export const legacyQuery: Rule = {
       'Off in CI by default: it is a migration hint, not a bug, while the code is sync.',
     ],
   },
-  locality: 'file',
+  locality: 'definition',
   check,
+  checkFile,
 };

@@ -144,15 +144,28 @@ function renameFix(suggestion: Suggestion | undefined, edits: TextEdit[]): Fix |
   return { title: `Rename to \`${suggestion.name}\``, applicability: suggestion.byTwinPattern ? 'safe' : 'unsafe', edits };
 }
 
+/** A name at the start of an assignment, and the character after it. */
+const ASSIGNED_NAME = /([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)[ \t]*(.)/uy;
+/** After a name (`a.b =`, `a[0] =`, `a, b =`) or first (`(a, b) =`, `[a] =`): no plain name on the left. */
+const NOT_A_PLAIN_LEFT = '.[,([';
+
 function checkCalls(context: RuleContext): void {
   const { facts, index } = context;
   const summary = index.fileByPath(facts.file.path);
   // Names bound at module level, and by imports inside functions (resolved in their function's scope).
   const defined = new Set([...(summary?.definedNames ?? []), ...(summary?.nestedImports ?? []).map((b) => b.local.split('.')[0])]);
   const assigned = new Set<string>();
+  const text = facts.file.text;
   for (const a of facts.nodesOfType('assignment')) {
-    const left = a.childForFieldName('left');
-    if (left?.type === 'identifier') assigned.add(left.text);
+    // `name =` / `name: T =` starts the node when its left side is a plain name: read from the
+    // text (two wasm calls per assignment of the file cost more than the rest of the rule).
+    ASSIGNED_NAME.lastIndex = a.startIndex;
+    const m = ASSIGNED_NAME.exec(text);
+    if (m && (m[2] === ':' || m[2] === '=')) assigned.add(m[1]);
+    else if (!(m && NOT_A_PLAIN_LEFT.includes(m[2])) && !NOT_A_PLAIN_LEFT.includes(text.charAt(a.startIndex))) {
+      const left = a.childForFieldName('left');
+      if (left?.type === 'identifier') assigned.add(left.text);
+    }
   }
   for (const call of context.scoped(facts.calls())) {
     // From the callee's text (cached): a plain name is no member access, and a dotted name's

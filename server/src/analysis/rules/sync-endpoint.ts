@@ -133,7 +133,9 @@ function check(context: RuleContext): void {
     list.push(route);
     byFunction.set(route.start, list);
   }
-  for (const routes of byFunction.values()) {
+  // Each finding reads its handler and the summary's routes: per definition (in document order).
+  const handlers = [...byFunction.values()].sort((a, b) => a[0].start - b[0].start);
+  for (const routes of context.scoped(handlers, (rs) => rs[0].start)) {
     const route = routes[0];
     let fnNode: Node | null = file.root.descendantForIndex(route.start, route.start);
     while (fnNode && !(fnNode.type === 'function_definition' && fnNode.startIndex === route.start)) fnNode = fnNode.parent;
@@ -172,6 +174,6 @@ export const syncEndpoint: Rule = {
       'Off in CI by default; select AM702 explicitly to count sync endpoints there.',
     ],
   },
-  locality: 'file',
+  locality: 'definition',
   check,
 };

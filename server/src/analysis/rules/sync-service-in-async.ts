@@ -105,6 +105,58 @@ function twinRelatedInfo(twin: AsyncTwin): RelatedInfo[] {
   return twin.fn.nameRange && twin.path ? [{ path: twin.path, range: twin.fn.nameRange, message: `async twin: \`${twin.fn.name}\` is \`async def\` here` }] : [];
 }
 
+const switchNamesCache = new WeakMap<FileFacts, Set<string>>();
+
+/**
+ * Module-level `from … import` names whose symbol may have an async twin (per file, from the
+ * summary and the index). A twin switch through one of them reads the name's other uses in the
+ * module (the whole-module switch, whether the sync import goes), so such findings are file-wide.
+ */
+function twinSwitchNames(facts: FileFacts): Set<string> {
+  let names = switchNamesCache.get(facts);
+  if (names) return names;
+  names = new Set();
+  const { index } = facts;
+  for (const binding of index.fileByPath(facts.file.path)?.imports ?? []) {
+    if (binding.name === undefined || names.has(binding.local)) continue;
+    const sym = index.resolveBinding(binding);
+    if (!sym || (sym.kind !== 'instance' && sym.kind !== 'class' && sym.kind !== 'function')) continue;
+    if (twinHolderCandidates(index, sym.module, sym.name, sym.kind).some(({ module, name }) => {
+      const twin = index.resolveName(module, name);
+      return !!twin && !sameSymbol(twin, sym);
+    })) names.add(binding.local);
+  }
+  switchNamesCache.set(facts, names);
+  return names;
+}
+
+/**
+ * Whether a twin fix at this call may read other uses of an imported name (twinCallSiteFix
+ * renames the callee `f(…)` or the receiver `obj.method(…)`): decided from the call's own text,
+ * so AM202/AM203 report the call from their file-wide part exactly when this holds.
+ */
+export function twinSwitchReadsOtherUses(facts: FileFacts, call: Node): boolean {
+  const names = twinSwitchNames(facts);
+  if (!names.size) return false;
+  const dotted = facts.calleeName(call);
+  if (dotted !== undefined) {
+    const parts = dotted.split('.');
+    return parts.length <= 2 && names.has(parts[0]);
+  }
+  const fn = unparen(call.childForFieldName('function')!);
+  const root = fn.type === 'attribute' ? unparen(fn.childForFieldName('object')!) : fn;
+  return root.type === 'identifier' && names.has(root.text);
+}
+
+const switchCallsCache = new WeakMap<FileFacts, Node[]>();
+
+/** The calls a file-wide part looks at: those whose twin switch may read other uses (per file). */
+export function twinSwitchCalls(facts: FileFacts): Node[] {
+  let calls = switchCallsCache.get(facts);
+  if (!calls) switchCallsCache.set(facts, (calls = twinSwitchNames(facts).size ? facts.calls().filter((call) => twinSwitchReadsOtherUses(facts, call)) : []));
+  return calls;
+}
+
 interface ImportUse {
   id: Node;
   call?: Node;
@@ -112,10 +164,16 @@ interface ImportUse {
   twin?: AsyncTwin;
 }
 
-function checkCalls(context: RuleContext, reported: Set<number>): void {
+/**
+ * (0) Calls of a sync service whose async twin exists. Per definition (`part` 'definition') every
+ * call of the scope is judged and marked reported, but a twin finding whose fix may read other
+ * uses of the import (twinSwitchReadsOtherUses) is reported by the file-wide part instead.
+ */
+function checkCalls(context: RuleContext, reported: Set<number>, part: 'definition' | 'file'): void {
   const { facts, index } = context;
   const names = workspaceNames(index).twinSyncNames;
-  for (const call of facts.calls()) {
+  const calls = part === 'file' ? twinSwitchCalls(facts) : context.scoped(facts.calls());
+  for (const call of calls) {
     const last = calleeLastName(call);
     if (!last || !names.has(last)) continue;
     const scope = scopeOf(call, facts);
@@ -132,6 +190,7 @@ function checkCalls(context: RuleContext, reported: Set<number>): void {
       const service = serviceTwinOf(index, callable);
       if (!service) continue;
       reported.add(call.id);
+      if (part === 'file') continue;
       context.report({
         node: call,
         message: `\`${calleeText}(…)\` calls the sync \`${syncName}\` from async code, blocking the event loop; the async twin \`${service.name}\` (\`${service.module}\`) exists but has no \`async def ${callable.name}\`: port it there or use one of its methods`,
@@ -140,6 +199,7 @@ function checkCalls(context: RuleContext, reported: Set<number>): void {
       continue;
     }
     reported.add(call.id);
+    if ((part === 'file') !== twinSwitchReadsOtherUses(facts, call)) continue;
     const label = twinLabel(twin, callable.name);
     const message = `\`${calleeText}(…)\` calls the sync \`${syncName}\` from async code, blocking the event loop; its async twin \`${label}\` (\`${twin.module}\`) exists: \`await ${label}(…)\``;
     const blocker = awaitBlocker(facts, call);
@@ -300,7 +360,7 @@ function checkMethodTwins(context: RuleContext, reported: Set<number>): void {
   const { facts, index } = context;
   const names = workspaceNames(index);
   const patterns = index.config.twins.methodPatterns;
-  for (const call of facts.calls()) {
+  for (const call of context.scoped(facts.calls())) {
     if (reported.has(call.id)) continue;
     const last = calleeLastName(call);
     if (!last || !names.syncNames.has(last) || !patterns.some((p) => names.asyncNames.has(p.replace(/\{name\}/g, last)))) continue;
@@ -346,7 +406,7 @@ function isSyncSessionAnnotation(context: RuleContext, module: string, annotatio
  */
 function checkSessionHandoffs(context: RuleContext, reported: Set<number>): void {
   const { facts } = context;
-  for (const fnNode of facts.nodesOfType('function_definition')) {
+  for (const fnNode of context.scoped(facts.nodesOfType('function_definition'))) {
     const fn = facts.functionFacts(fnNode);
     if (!fn.isAsync) continue;
     const sessions = new Set([...fn.params.keys(), ...fn.locals.keys()].filter((n) => !n.includes('.')));
@@ -415,11 +475,17 @@ function sessionReceiver(context: RuleContext, call: Node, position?: number, ke
   return isSyncSessionAnnotation(context, module, annotation) ? { label, param, annotated: true, annotation, isClass } : { label, param, annotated: false, isClass };
 }
 
+/** Per definition: calls, method twins and session hand-offs of the definitions in scope. */
 function check(context: RuleContext): void {
   const reported = new Set<number>();
-  checkCalls(context, reported);
+  checkCalls(context, reported, 'definition');
   checkMethodTwins(context, reported);
   checkSessionHandoffs(context, reported);
+}
+
+/** File-wide part: the imports, and the twin calls whose switch reads the import's other uses. */
+function checkFile(context: RuleContext): void {
+  checkCalls(context, new Set(), 'file');
   checkImports(context);
 }
 
@@ -440,6 +506,7 @@ export const syncServiceInAsync: Rule = {
       'The switch is offered only when the call fits the twin: its arguments bind to the twin\'s parameters, and it passes no sync `Session` (the `async def` twin would await its methods and crash). Switch the session first (AM103), or use "Migrate this endpoint", which does both.',
     ],
   },
-  locality: 'file',
+  locality: 'definition',
   check,
+  checkFile,
 };

@@ -9,7 +9,7 @@ import { children, dottedName, isAsyncFunction, keywordArgument, walk } from '..
 import { isCoroutineFunction, resolveCall } from '../callee';
 import { isAwaitedExpr } from '../fixes/await';
 import { awaitBlocker } from '../fixes/awaiting';
-import { legacyQueryHeads, rewriteLegacyQuery } from '../fixes/query-rewrite';
+import { legacyQueryHeadsBetween, rewriteLegacyQuery } from '../fixes/query-rewrite';
 import type { Fix, TextEdit } from '../types';
 import { findAsyncSessionDependency, SET_UP_ASYNC_INFRASTRUCTURE } from '../infrastructure/async-dependency';
 import { ASYNC_SESSION_COROUTINES } from '../async-evidence';
@@ -149,7 +149,7 @@ function sessionSwitchBlocker(context: RuleContext, fn: FunctionFacts, name: str
   const { facts } = context;
   const body = fn.node.childForFieldName('body');
   if (!body) return undefined;
-  const queries = legacyQueryHeads(context);
+  const queries = legacyQueryHeadsBetween(context, body.startIndex, body.endIndex);
   const line = (n: Node) => `line ${n.startPosition.row + 1}`;
   for (const id of facts.descendantsOfType(body, 'identifier')) {
     if (id.text !== name) continue;

@@ -22,7 +22,7 @@ function implicitFirst(callable: Callable): boolean | undefined {
 function check(context: RuleContext): void {
   const { facts, index } = context;
   const names = workspaceNames(index);
-  for (const call of facts.calls()) {
+  for (const call of context.scoped(facts.calls())) {
     const last = calleeLastName(call);
     if (!last || !(names.syncNames.has(last) || names.asyncNames.has(last))) continue;
     const shape = callShape(call);
@@ -64,6 +64,7 @@ export const twinSignatureMismatch: Rule = {
       'No fix: which values the callee needs is a decision for you. AM203 offers a switch to an async twin only when the call binds to the twin\'s signature.',
     ],
   },
-  locality: 'file',
+  // A call's finding reads the call and the callee's summary (in the index), nothing else of this file.
+  locality: 'definition',
   check,
 };
