@@ -35,6 +35,8 @@ function corpus(): string[] {
     'x = f(a)(b)\ny = a.b(c).d(e)\nz = a . b (c)\nw = f[0](1)\nv = (g)(h)\nprint(x)\nNone.x()\n"s".join(x)\nq = é.utcnow()\n',
     'x = ' + '('.repeat(400) + '1' + ')'.repeat(400) + '\n',
     'def f(:\n    yield\n',
+    // Top-level statements that touch (no line break between them) and an unfinished last one.
+    'a = f(1);b = g(2);c = [h(i) for i in j]\nif x: y = k(3); z = lambda: m(4)\nclass D: e = n(5); p = q(6)\nr = s(',
   ];
   return [...texts, ...broken, ...odd];
 }
@@ -87,6 +89,75 @@ describe('shared fast paths = the walks they replace', function () {
       } finally {
         tree.delete();
       }
+    }
+  });
+
+  it('TreeIndex per top-level statement = one traversal of the whole tree, whatever is asked first', () => {
+    // The index builds a top-level statement's part when a query meets it. Nodes are visited in
+    // reverse document order, so statements are built out of order, and root-wide lists are asked
+    // last, over a partly built index. Every indexed type inside every node, scopes, ancestors,
+    // end offsets and callees must equal native traversals. Example app, fixtures, broken
+    // variants and the real-world corpus (test/corpus, every other node).
+    const realWorld = pythonFiles(path.join(ROOT, 'test/corpus')).map((f) => fs.readFileSync(f, 'utf8'));
+    const scopeTypes = ['function_definition', 'lambda', 'class_definition'];
+    const blocking = ['generator_expression', 'lambda', 'function_definition', 'class_definition'];
+    let queries = 0;
+    for (const [n, text] of [...texts, ...realWorld].entries()) {
+      const sampled = n >= texts.length;
+      const file = new SourceFile('app/x.py', 'app.x', text, parsePython(text));
+      try {
+        const tree = file.tree;
+        const names = tree.language.types;
+        const index = TreeIndex.of(tree);
+        assert.strictEqual(index.statementsIndexed, 0, 'nothing indexed before a query');
+        const nodes: Node[] = [];
+        let k = 0;
+        everyNode(tree.rootNode, (node) => {
+          if (!sampled || k++ % 2 === 0 || node.startIndex === node.endIndex) nodes.push(node);
+        });
+        for (const node of nodes.reverse()) {
+          const inside = node.descendantsOfType(INDEXED_TYPES as string[]).filter((d): d is Node => d !== null);
+          for (const type of INDEXED_TYPES) {
+            assert.strictEqual(ids(index.descendantsOfType(node, type)), ids(inside.filter((d) => names[d.typeId] === type)), `${type} in ${node.type}@${node.startIndex}`);
+            queries++;
+          }
+          assert.strictEqual(ids(index.descendantsOfType(node, ['assignment', 'with_statement'])), ids(node.descendantsOfType(['assignment', 'with_statement'])));
+          let scope: Node | undefined;
+          for (let p = node.parent; p && !scope; p = p.parent) if (scopeTypes.includes(p.type)) scope = p;
+          assert.strictEqual(index.enclosingScope(node)?.node.id, scope?.id, `scope of ${node.type}@${node.startIndex}`);
+          let blocker: Node | undefined;
+          for (let p = node.parent; p && !blocker; p = p.parent) if (blocking.includes(p.type)) blocker = p;
+          assert.strictEqual(index.innermostAncestor(node, blocking)?.node.id, blocker?.id, `ancestor of ${node.type}@${node.startIndex}`);
+          assert.strictEqual(index.endIndexOf(node), node.endIndex);
+          if (node.type === 'call') {
+            const fn = node.childForFieldName('function');
+            const last = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+            assert.deepStrictEqual(index.callee(node), { dotted: dottedName(fn), last }, JSON.stringify(node.text.slice(0, 60)));
+          }
+        }
+        for (const type of INDEXED_TYPES) assert.strictEqual(ids(index.nodesOfType(type)), ids(tree.rootNode.descendantsOfType(type)), type);
+        assert.strictEqual(ids(index.nodesOfType('import_statement', 'import_from_statement')), ids(tree.rootNode.descendantsOfType(['import_statement', 'import_from_statement'])));
+        assert.strictEqual(index.statementsIndexed, tree.rootNode.childCount);
+      } finally {
+        file.dispose();
+      }
+    }
+    assert.ok(queries > 100000, `${queries} queries`);
+  });
+
+  it('a query inside one top-level statement indexes that statement only', () => {
+    const text = 'import os\n\n\ndef f(a):\n    return g(a)\n\n\nclass C:\n    def m(self):\n        return h(lambda x: x)\n\n\nx = [k(i) for i in y]\n';
+    const file = SourceFile.parse('app/x.py', 'app.x', text);
+    try {
+      const index = TreeIndex.of(file.tree);
+      const method = file.root.descendantsOfType('function_definition')[1]!;
+      assert.deepStrictEqual(index.descendantsOfType(method, 'call').map((c) => c.text), ['h(lambda x: x)']);
+      assert.strictEqual(index.enclosingScope(method)?.node.type, 'class_definition');
+      assert.strictEqual(index.statementsIndexed, 1);
+      assert.deepStrictEqual(index.nodesOfType('call').map((c) => c.text), ['g(a)', 'h(lambda x: x)', 'k(i)']);
+      assert.strictEqual(index.statementsIndexed, 4);
+    } finally {
+      file.dispose();
     }
   });
 

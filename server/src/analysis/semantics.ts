@@ -7,7 +7,7 @@ import type { Node } from './parser';
 import type { SourceFile } from './source';
 import { children, dottedName, isAsyncFunction, keywordArgument, walk } from './syntax';
 import { TreeIndex } from './tree-index';
-import { importBindings, type FunctionSummary, type ImportBinding } from './summary';
+import { IMPORT_TYPES, importBindings, type FunctionSummary, type ImportBinding } from './summary';
 import { redisClientFlavor, type ResolvedSymbol, type WorkspaceIndex } from './workspace';
 
 export type Flavor = 'async' | 'sync';
@@ -273,34 +273,34 @@ export class FileFacts {
     return locals;
   }
 
-  private localImportsByFunction?: Map<number, ImportBinding[]>;
+  private readonly localImportsByFunction = new Map<number, ImportBinding[]>();
 
   /**
    * Import bindings of the statements directly in fn's body (not in nested defs): a name
-   * imported inside `f` is visible in `f` and the functions nested in it, not in `g`.
+   * imported inside `f` is visible in `f` and the functions nested in it, not in `g`. Read from
+   * fn's own statement (cached per function): a keystroke's analysis indexes only what it edits.
    */
   localImports(fn: Node): ImportBinding[] {
-    if (!this.localImportsByFunction) {
-      const byFunction = new Map<number, ImportBinding[]>();
+    let list = this.localImportsByFunction.get(fn.id);
+    if (list) return list;
+    list = [];
+    const mentionsImport = this.file.text.indexOf('import', fn.startIndex);
+    if (mentionsImport !== -1 && mentionsImport < this.nodes.endIndexOf(fn) && fn.type === 'function_definition') {
       const isPackage = /(^|\/)__init__\.pyi?$/.test(this.file.path);
-      for (const stmt of this.nodesOfType('import_statement', 'import_from_statement')) {
-        const scope = this.nodes.enclosingScope(stmt);
-        if (scope?.type !== 'function_definition') continue;
-        const list = byFunction.get(scope.node.id) ?? [];
+      for (const stmt of this.nodes.descendantsOfType(fn, IMPORT_TYPES)) {
+        if (this.nodes.enclosingScope(stmt)?.node.id !== fn.id) continue;
         list.push(...importBindings(stmt, this.file, isPackage).filter((b) => b.local !== '*'));
-        byFunction.set(scope.node.id, list);
       }
-      this.localImportsByFunction = byFunction;
     }
-    return this.localImportsByFunction.get(fn.id) ?? [];
+    this.localImportsByFunction.set(fn.id, list);
+    return list;
   }
 
   /** Resolves `dotted` as written at node: through the enclosing functions' own imports, else module-level names. */
   private resolveDottedAt(node: Node | null | undefined, dotted: string): ResolvedSymbol | undefined {
     const root = dotted.split('.')[0];
     if (node && this.isShadowedLocally(node, root)) return undefined;
-    // (Once computed, a file without function-local imports skips the walk.)
-    if (node && this.localImportsByFunction?.size !== 0) {
+    if (node) {
       for (let fn = this.enclosingFunction(node); fn; fn = this.enclosingFunction(fn.node)) {
         const imports = this.localImports(fn.node);
         if (imports.some((b) => b.local.split('.')[0] === root)) return this.index.resolveThroughImports(imports, dotted);

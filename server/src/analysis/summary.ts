@@ -438,7 +438,8 @@ function moduleWalrusNames(stmt: Node, text: string): string[] {
   return out;
 }
 
-const IMPORT_TYPES = ['import_statement', 'import_from_statement'];
+/** The statement types that import names. */
+export const IMPORT_TYPES: readonly string[] = ['import_statement', 'import_from_statement'];
 
 /**
  * What a top-level function or class definition contributes to its module's summary. A pure
