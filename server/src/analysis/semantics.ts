@@ -3,7 +3,9 @@
 // Everything answers "unknown" (undefined) when the evidence is not there.
 import { annotationType } from './annotation';
 import type { AsyncMigrateConfig } from './config';
+import { type Chunk, chunksOf } from './chunks';
 import type { Node } from './parser';
+import type { RuleContext } from './rule';
 import type { SourceFile } from './source';
 import { children, dottedName, isAsyncFunction, keywordArgument, walk } from './syntax';
 import { TreeIndex } from './tree-index';
@@ -152,6 +154,27 @@ export class FileFacts {
    */
   nodesOfType(...types: string[]): Node[] {
     return this.nodes.nodesOfType(...types);
+  }
+
+  private statements?: Chunk[];
+
+  /**
+   * `context.scoped(this.nodesOfType(type))` for an indexed type, without indexing the top-level
+   * statements outside the scope (TreeIndex indexes a statement when a query meets it): in a
+   * keystroke's analysis, the nodes of the edited definitions only.
+   */
+  scopedNodesOfType(context: Pick<RuleContext, 'scoped'>, type: string): Node[] {
+    const statements = (this.statements ??= chunksOf(this.file));
+    // The statements starting in the scope hold (at least) every node the scope keeps.
+    const candidates = context.scoped(statements, (c) => c.start);
+    if (candidates.length === statements.length) return context.scoped(this.nodesOfType(type));
+    const nodes: Node[] = [];
+    let from = 0;
+    for (const c of candidates) {
+      nodes.push(...this.nodes.nodesOfTypeStartingIn(type, Math.max(from, c.start), c.lineEnd));
+      from = Math.max(from, c.lineEnd + 1);
+    }
+    return context.scoped(nodes);
   }
 
   /** `node.descendantsOfType(types)` without another native traversal (document order, node included). */

@@ -227,6 +227,16 @@ export class TreeIndex {
     return list;
   }
 
+  /** The nodes of an indexed type starting in [start, end], in document order (indexes only the statements there). */
+  nodesOfTypeStartingIn(type: string, start: number, end: number): Node[] {
+    const out: Node[] = [];
+    for (const k of this.statementsOverlapping(start, end)) {
+      const { nodes, types } = this.segment(k);
+      for (let i = firstAtOrAfter(nodes, start); i < nodes.length && nodes[i].startIndex <= end; i++) if (types[i] === type) out.push(nodes[i]);
+    }
+    return out;
+  }
+
   /** `node.descendantsOfType(types)` (node itself included when it matches), in document order. */
   descendantsOfType(node: Node, types: string | readonly string[]): Node[] {
     const list = typeof types === 'string' ? [types] : types;

@@ -54,7 +54,7 @@ function checkAwaits(context: RuleContext, part: 'definition' | 'file'): void {
   const { facts, file, index } = context;
   const names = workspaceNames(index);
   const local = fileFunctionNames(facts);
-  for (const awaitNode of part === 'file' ? facts.nodesOfType('await') : context.scoped(facts.nodesOfType('await'))) {
+  for (const awaitNode of part === 'file' ? facts.nodesOfType('await') : facts.scopedNodesOfType(context, 'await')) {
     if (!awaitNode.isNamed) continue; // the keyword token has the same type name
     const operand = awaitedOperand(awaitNode);
     const call = operand ? unparen(operand) : undefined;

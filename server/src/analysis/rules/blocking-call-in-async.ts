@@ -245,7 +245,7 @@ function check(context: RuleContext): void {
     const edit = ensureModuleImport(file, 'asyncio');
     return { local: moduleImportLocal(file, 'asyncio') ?? 'asyncio', imports: edit ? [edit] : ([] as TextEdit[]) };
   });
-  for (const call of context.scoped(facts.calls())) {
+  for (const call of facts.scopedNodesOfType(context, 'call')) {
     // The nearest def (from offsets, cached) first: only calls in an async def's body matter.
     if (!facts.enclosingFunction(call)?.isAsync) continue;
     const fn = enclosingBodyFunction(call);

@@ -109,7 +109,7 @@ function check(context: RuleContext): void {
   };
   const importsFastapi = () => (context.index.fileByPath(file.path)?.imports ?? []).some((b) => b.module === 'fastapi' || b.module.startsWith('fastapi.'));
 
-  for (const clause of context.scoped(facts.nodesOfType('except_clause'))) {
+  for (const clause of facts.scopedNodesOfType(context, 'except_clause')) {
     const fn = facts.enclosingFunction(clause);
     if (!fn?.isAsync) continue;
     const { type, alias, asPattern, block, colon } = clauseParts(clause);

@@ -80,7 +80,7 @@ function check(context: RuleContext): void {
   const { facts, file, index } = context;
   if (!file.text.includes('.commit(')) return;
   const routeStarts = new Set((index.fileByPath(file.path)?.routes ?? []).map((r) => r.start));
-  for (const node of context.scoped(facts.nodesOfType('function_definition'))) {
+  for (const node of facts.scopedNodesOfType(context, 'function_definition')) {
     const fn = facts.functionFacts(node);
     if (!fn.isAsync || !node.text.includes('.commit(')) continue;
     const candidates = [...fn.params.keys(), ...fn.locals.keys()].filter((n) => node.text.includes(`${n}.commit(`));

@@ -30,7 +30,7 @@ function check(context: RuleContext): void {
   // Findings need a joinedload/contains_eager call, whose name is written in the text.
   if (!JOINED_LOADERS.some((name) => file.text.includes(name))) return;
   const reported = new Set<number>();
-  for (const call of context.scoped(facts.calls())) {
+  for (const call of facts.scopedNodesOfType(context, 'call')) {
     const exec = executionOf(call, ['execute', 'scalars']);
     if (!exec || exec.call.hasError) continue;
     const statement = statementOf(facts, firstArgument(exec.args));

@@ -262,7 +262,7 @@ function check(context: RuleContext): void {
   if (!relationshipNames.some((name) => file.text.includes(name))) return;
   // Only functions that await a session execution can hold loaded objects.
   const candidates = new Map<number, FunctionFacts>();
-  for (const call of context.scoped(facts.calls())) {
+  for (const call of facts.scopedNodesOfType(context, 'call')) {
     // The callee's last name comes from the text (cached): most calls are skipped without the tree.
     const last = facts.calleeLastName(call);
     if (last === undefined || !LOADING_METHODS.includes(last)) continue;

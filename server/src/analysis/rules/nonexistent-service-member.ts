@@ -167,7 +167,7 @@ function checkCalls(context: RuleContext): void {
       if (left?.type === 'identifier') assigned.add(left.text);
     }
   }
-  for (const call of context.scoped(facts.calls())) {
+  for (const call of facts.scopedNodesOfType(context, 'call')) {
     // From the callee's text (cached): a plain name is no member access, and a dotted name's
     // root must pass the pre-filter below before the tree is looked at.
     const dotted = facts.calleeName(call);

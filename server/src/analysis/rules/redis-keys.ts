@@ -29,7 +29,7 @@ function patternText(call: Node): string | undefined {
 function check(context: RuleContext): void {
   const { facts } = context;
   if (!context.file.text.includes('keys')) return;
-  for (const call of context.scoped(facts.calls())) {
+  for (const call of facts.scopedNodesOfType(context, 'call')) {
     // The callee's name comes from the text (cached): only `….keys(…)` calls touch the tree.
     if (facts.calleeLastName(call) !== 'keys') continue;
     const callee = call.childForFieldName('function');

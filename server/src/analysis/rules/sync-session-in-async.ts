@@ -301,7 +301,7 @@ function sessionFactoryNames(context: RuleContext): Set<string> {
 function checkLocalSessions(context: RuleContext): void {
   const { facts, config } = context;
   const candidates = sessionFactoryNames(context);
-  for (const call of context.scoped(facts.calls())) {
+  for (const call of facts.scopedNodesOfType(context, 'call')) {
     const callee = facts.calleeName(call);
     if (!callee) continue;
     const last = callee.split('.').pop()!;
@@ -331,7 +331,7 @@ function check(context: RuleContext): void {
   // Cheap text prefilter: only parameter lists that mention a session type or Depends are analysed.
   const words = [...config.session.syncTypes, ...config.session.asyncTypes, ...config.session.syncDependencies].map((t) => t.split('.').pop()!);
   words.push('Depends');
-  for (const node of context.scoped(facts.nodesOfType('function_definition'))) {
+  for (const node of facts.scopedNodesOfType(context, 'function_definition')) {
     if (!isAsyncFunction(node)) continue;
     const paramsText = node.childForFieldName('parameters')?.text ?? '';
     if (!words.some((w) => paramsText.includes(w))) continue;

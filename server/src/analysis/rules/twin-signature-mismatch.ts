@@ -22,7 +22,7 @@ function implicitFirst(callable: Callable): boolean | undefined {
 function check(context: RuleContext): void {
   const { facts, index } = context;
   const names = workspaceNames(index);
-  for (const call of context.scoped(facts.calls())) {
+  for (const call of facts.scopedNodesOfType(context, 'call')) {
     const last = calleeLastName(call);
     if (!last || !(names.syncNames.has(last) || names.asyncNames.has(last))) continue;
     const shape = callShape(call);

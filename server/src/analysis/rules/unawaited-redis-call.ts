@@ -128,7 +128,7 @@ function legitimateUse(facts: FileFacts, call: Node): boolean {
 
 function check(context: RuleContext): void {
   const { facts } = context;
-  for (const call of context.scoped(facts.calls())) {
+  for (const call of facts.scopedNodesOfType(context, 'call')) {
     // The callee's last name comes from the text (cached): most calls are skipped without the tree.
     const command = facts.calleeLastName(call);
     if (command === undefined || !REDIS_COMMANDS.has(command)) continue;
