@@ -648,6 +648,8 @@ function stringImports(file: SourceFile, isPackage: boolean): ImportBinding[] {
 }
 
 export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
+  // A summary from scratch reads every definition: index the tree in one traversal, not per statement.
+  TreeIndex.of(file.tree).indexAll();
   return summarizeWithParts(file, isPackage, (stmt) => definitionPart(stmt, file, isPackage));
 }
 

@@ -121,16 +121,17 @@ export class TreeIndex {
   }
 
   private segment(k: number): Segment {
-    let segment = this.segments[k];
-    if (segment) return segment;
-    const nodes = this.statements[k].descendantsOfType(INDEXED_TYPES as string[]).filter((n): n is Node => n !== null);
+    return this.segments[k] ?? this.buildSegment(k, this.statements[k].descendantsOfType(INDEXED_TYPES as string[]).filter((n): n is Node => n !== null));
+  }
+
+  private buildSegment(k: number, nodes: Node[]): Segment {
     const names = this.tree.language.types;
     const types = nodes.map((n) => names[n.typeId] ?? 'ERROR');
     const positions = new Map<number, number>();
     nodes.forEach((n, i) => {
       if (isHeapNode(n)) positions.set(n.id, i);
     });
-    segment = { nodes, types, ends: new Array<number>(nodes.length).fill(-1), positions, ancestorTables: new Map() };
+    const segment = { nodes, types, ends: new Array<number>(nodes.length).fill(-1), positions, ancestorTables: new Map() };
     this.segments[k] = segment;
     this.unbuilt--;
     return segment;
@@ -158,7 +159,39 @@ export class TreeIndex {
     return out.reverse();
   }
 
+  /**
+   * Indexes every top-level statement. When none is indexed yet: one native traversal of the
+   * whole tree, split by statement (each `descendantsOfType` call has a fixed cost: converting
+   * the type names to symbols), unless two statements touch (a zero-width node at the edge
+   * could belong to either).
+   */
+  indexAll(): void {
+    if (this.unbuilt === 0) return;
+    const count = this.statements.length;
+    let touching = false;
+    for (let k = 0; k + 1 < count && !touching; k++) touching = this.statementEnd(k) >= this.statementStarts[k + 1];
+    if (this.unbuilt === count && !touching) {
+      const all = this.tree.rootNode.descendantsOfType(INDEXED_TYPES as string[]);
+      const parts: Node[][] = this.statements.map(() => []);
+      let k = 0;
+      let split = true;
+      for (const node of all) {
+        if (!node) continue;
+        const start = node.startIndex;
+        while (k < count && start > this.statementEnd(k)) k++;
+        if (k === count || start < this.statementStarts[k]) {
+          split = false;
+          break;
+        }
+        parts[k].push(node);
+      }
+      if (split) parts.forEach((nodes, i) => this.buildSegment(i, nodes));
+    }
+    for (let k = 0; k < count; k++) this.segment(k);
+  }
+
   private allSegments(): Segment[] {
+    this.indexAll();
     const out: Segment[] = [];
     for (let k = 0; k < this.statements.length; k++) out.push(this.segment(k));
     return out;
