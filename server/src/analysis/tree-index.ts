@@ -160,17 +160,17 @@ export class TreeIndex {
   }
 
   /**
-   * Indexes every top-level statement. When none is indexed yet: one native traversal of the
-   * whole tree, split by statement (each `descendantsOfType` call has a fixed cost: converting
-   * the type names to symbols), unless two statements touch (a zero-width node at the edge
-   * could belong to either).
+   * Indexes every top-level statement. When most are not indexed yet: one native traversal of
+   * the whole tree, split by statement (each `descendantsOfType` call has a fixed cost: it
+   * converts the type names to symbols), unless two statements touch (a zero-width node at the
+   * edge could belong to either).
    */
   indexAll(): void {
     if (this.unbuilt === 0) return;
     const count = this.statements.length;
     let touching = false;
     for (let k = 0; k + 1 < count && !touching; k++) touching = this.statementEnd(k) >= this.statementStarts[k + 1];
-    if (this.unbuilt === count && !touching) {
+    if (this.unbuilt > 8 && !touching) {
       const all = this.tree.rootNode.descendantsOfType(INDEXED_TYPES as string[]);
       const parts: Node[][] = this.statements.map(() => []);
       let k = 0;
@@ -185,7 +185,7 @@ export class TreeIndex {
         }
         parts[k].push(node);
       }
-      if (split) parts.forEach((nodes, i) => this.buildSegment(i, nodes));
+      if (split) parts.forEach((nodes, i) => this.segments[i] ?? this.buildSegment(i, nodes));
     }
     for (let k = 0; k < count; k++) this.segment(k);
   }
