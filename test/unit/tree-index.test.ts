@@ -56,6 +56,20 @@ function everyNode(root: Node, visit: (node: Node) => void): void {
 
 const ids = (nodes: (Node | null)[]) => nodes.map((n) => n!.id).join(',');
 
+const SCOPE_TYPES = ['function_definition', 'lambda', 'class_definition'];
+const BLOCKING = ['generator_expression', 'lambda', 'function_definition', 'class_definition'];
+
+/** The index's enclosing scope, innermost blocking ancestor and end offset of node = the tree's. */
+function assertAncestorsAndEnd(index: TreeIndex, node: Node): void {
+  let scope: Node | undefined;
+  for (let p = node.parent; p && !scope; p = p.parent) if (SCOPE_TYPES.includes(p.type)) scope = p;
+  assert.strictEqual(index.enclosingScope(node)?.node.id, scope?.id, `scope of ${node.type}@${node.startIndex}`);
+  let blocker: Node | undefined;
+  for (let p = node.parent; p && !blocker; p = p.parent) if (BLOCKING.includes(p.type)) blocker = p;
+  assert.strictEqual(index.innermostAncestor(node, BLOCKING)?.node.id, blocker?.id, `ancestor of ${node.type}@${node.startIndex}`);
+  assert.strictEqual(index.endIndexOf(node), node.endIndex);
+}
+
 describe('shared fast paths = the walks they replace', function () {
   this.timeout(120000);
   let texts: string[] = [];
@@ -66,8 +80,6 @@ describe('shared fast paths = the walks they replace', function () {
   });
 
   it('TreeIndex: node lists, subtree queries, enclosing scopes and ancestors', () => {
-    const scopeTypes = ['function_definition', 'lambda', 'class_definition'];
-    const blocking = ['generator_expression', 'lambda', 'function_definition', 'class_definition'];
     const subtreeQueries: string[][] = [['call'], ['return_statement'], ['assignment', 'with_statement'], ['yield'], ['as_pattern']];
     for (const text of texts) {
       const tree = parsePython(text);
@@ -78,13 +90,7 @@ describe('shared fast paths = the walks they replace', function () {
         everyNode(tree.rootNode, (node) => {
           if (k++ % 3 !== 0 && node.startIndex !== node.endIndex) return;
           for (const types of subtreeQueries) assert.strictEqual(ids(index.descendantsOfType(node, types)), ids(node.descendantsOfType(types)), `${types} in ${node.type}@${node.startIndex}`);
-          let scope: Node | undefined;
-          for (let p = node.parent; p && !scope; p = p.parent) if (scopeTypes.includes(p.type)) scope = p;
-          assert.strictEqual(index.enclosingScope(node)?.node.id, scope?.id, `scope of ${node.type}@${node.startIndex}`);
-          let blocker: Node | undefined;
-          for (let p = node.parent; p && !blocker; p = p.parent) if (blocking.includes(p.type)) blocker = p;
-          assert.strictEqual(index.innermostAncestor(node, blocking)?.node.id, blocker?.id, `ancestor of ${node.type}@${node.startIndex}`);
-          assert.strictEqual(index.endIndexOf(node), node.endIndex);
+          assertAncestorsAndEnd(index, node);
         });
       } finally {
         tree.delete();
@@ -99,8 +105,6 @@ describe('shared fast paths = the walks they replace', function () {
     // end offsets and callees must equal native traversals. Example app, fixtures, broken
     // variants and the real-world corpus (test/corpus, every other node).
     const realWorld = pythonFiles(path.join(ROOT, 'test/corpus')).map((f) => fs.readFileSync(f, 'utf8'));
-    const scopeTypes = ['function_definition', 'lambda', 'class_definition'];
-    const blocking = ['generator_expression', 'lambda', 'function_definition', 'class_definition'];
     let queries = 0;
     for (const [n, text] of [...texts, ...realWorld].entries()) {
       const sampled = n >= texts.length;
@@ -122,13 +126,7 @@ describe('shared fast paths = the walks they replace', function () {
             queries++;
           }
           assert.strictEqual(ids(index.descendantsOfType(node, ['assignment', 'with_statement'])), ids(node.descendantsOfType(['assignment', 'with_statement'])));
-          let scope: Node | undefined;
-          for (let p = node.parent; p && !scope; p = p.parent) if (scopeTypes.includes(p.type)) scope = p;
-          assert.strictEqual(index.enclosingScope(node)?.node.id, scope?.id, `scope of ${node.type}@${node.startIndex}`);
-          let blocker: Node | undefined;
-          for (let p = node.parent; p && !blocker; p = p.parent) if (blocking.includes(p.type)) blocker = p;
-          assert.strictEqual(index.innermostAncestor(node, blocking)?.node.id, blocker?.id, `ancestor of ${node.type}@${node.startIndex}`);
-          assert.strictEqual(index.endIndexOf(node), node.endIndex);
+          assertAncestorsAndEnd(index, node);
           if (node.type === 'call') {
             const fn = node.childForFieldName('function');
             const last = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
