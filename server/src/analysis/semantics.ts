@@ -307,8 +307,7 @@ export class FileFacts {
     let list = this.localImportsByFunction.get(fn.id);
     if (list) return list;
     list = [];
-    const mentionsImport = this.file.text.indexOf('import', fn.startIndex);
-    if (mentionsImport !== -1 && mentionsImport < this.nodes.endIndexOf(fn) && fn.type === 'function_definition') {
+    if (this.mentionsImport(fn.startIndex, this.nodes.endIndexOf(fn)) && fn.type === 'function_definition') {
       const isPackage = /(^|\/)__init__\.pyi?$/.test(this.file.path);
       for (const stmt of this.nodes.descendantsOfType(fn, IMPORT_TYPES)) {
         if (this.nodes.enclosingScope(stmt)?.node.id !== fn.id) continue;
@@ -319,11 +318,44 @@ export class FileFacts {
     return list;
   }
 
+  /** Whether the top-level statement holding node mentions `import`, by statement start. */
+  private readonly statementImports = new Map<number, boolean>();
+
+  /**
+   * False when no function around node can import a name: the top-level statement holding it
+   * never says `import` (most statements; skips the walk over the enclosing functions).
+   */
+  private mayImportLocally(node: Node): boolean {
+    // An empty node at a statement's edge may belong to the statement before.
+    if (node.startIndex === this.nodes.endIndexOf(node)) return true;
+    const statement = this.nodes.statementAround(node.startIndex);
+    if (!statement) return false;
+    let mentions = this.statementImports.get(statement.start);
+    if (mentions === undefined) this.statementImports.set(statement.start, (mentions = this.mentionsImport(statement.start, statement.end)));
+    return mentions;
+  }
+
+  /** Offsets of the word `import` in the file's text (read once). */
+  private importWords?: number[];
+
+  /** Whether the text in [start, end) contains the word `import`. */
+  private mentionsImport(start: number, end: number): boolean {
+    const at = (this.importWords ??= [...this.file.text.matchAll(/import/g)].map((m) => m.index!));
+    let low = 0;
+    let high = at.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (at[mid] < start) low = mid + 1;
+      else high = mid;
+    }
+    return low < at.length && at[low] < end;
+  }
+
   /** Resolves `dotted` as written at node: through the enclosing functions' own imports, else module-level names. */
   private resolveDottedAt(node: Node | null | undefined, dotted: string): ResolvedSymbol | undefined {
     const root = dotted.split('.')[0];
     if (node && this.isShadowedLocally(node, root)) return undefined;
-    if (node) {
+    if (node && this.mayImportLocally(node)) {
       for (let fn = this.enclosingFunction(node); fn; fn = this.enclosingFunction(fn.node)) {
         const imports = this.localImports(fn.node);
         if (imports.some((b) => b.local.split('.')[0] === root)) return this.index.resolveThroughImports(imports, dotted);

@@ -1,8 +1,11 @@
-// One native traversal per tree for every node type the engine looks up, shared by the summary,
-// FileFacts and the rules. Each `descendantsOfType` call walks its whole subtree in wasm (on the
-// root that costs about a quarter of parsing the file), and `node.parent` descends from the
-// root in web-tree-sitter 0.25; so the engine asks once for the union of the types below and
-// answers "nodes of type T (inside node N)" and "innermost scope around N" from offsets.
+// One native traversal per top-level statement for every node type the engine looks up, shared
+// by the summary, FileFacts and the rules. Each `descendantsOfType` call walks its whole subtree
+// in wasm (on the root that costs about a quarter of parsing the file), and `node.parent`
+// descends from the root in web-tree-sitter 0.25; so the engine asks once for the union of the
+// types below and answers "nodes of type T (inside node N)" and "innermost scope around N" from
+// offsets. The index of a top-level statement is built when a query first meets it: a keystroke
+// that re-analyses one definition indexes that definition, not the file (a root-wide query
+// indexes the rest, in one traversal of the tree when most of it is left).
 import type { Node, Tree } from './parser';
 import { dottedName } from './syntax';
 import { treeCache } from './tree-caches';
@@ -143,19 +146,29 @@ export class TreeIndex {
     return end;
   }
 
-  /** Indexes (ascending) of the top-level statements whose range meets [start, end]. */
-  private statementsOverlapping(start: number, end: number): number[] {
+  /** The last top-level statement starting at or before offset (-1 if none). */
+  private lastStartingAtOrBefore(offset: number): number {
     const starts = this.statementStarts;
-    // First statement starting after end.
     let low = 0;
     let high = starts.length;
     while (low < high) {
       const mid = (low + high) >> 1;
-      if (starts[mid] <= end) low = mid + 1;
+      if (starts[mid] <= offset) low = mid + 1;
       else high = mid;
     }
+    return low - 1;
+  }
+
+  /** The offsets of the top-level statement holding a non-empty node that starts at offset (none for the root). */
+  statementAround(offset: number): { start: number; end: number } | undefined {
+    const k = this.lastStartingAtOrBefore(offset);
+    return k < 0 ? undefined : { start: this.statementStarts[k], end: this.statementEnd(k) };
+  }
+
+  /** Indexes (ascending) of the top-level statements whose range meets [start, end]. */
+  private statementsOverlapping(start: number, end: number): number[] {
     const out: number[] = [];
-    for (let k = low - 1; k >= 0 && this.statementEnd(k) >= start; k--) out.push(k);
+    for (let k = this.lastStartingAtOrBefore(end); k >= 0 && this.statementEnd(k) >= start; k--) out.push(k);
     return out.reverse();
   }
 
@@ -215,7 +228,8 @@ export class TreeIndex {
   endIndexOf(node: Node): number {
     if (isHeapNode(node)) {
       const start = node.startIndex;
-      for (const k of this.statementsOverlapping(start, start)) {
+      // (statementsOverlapping(start, start), without an array: this runs for most lookups.)
+      for (let k = this.lastStartingAtOrBefore(start); k >= 0 && this.statementEnd(k) >= start; k--) {
         const segment = this.segment(k);
         const i = segment.positions.get(node.id);
         if (i !== undefined) return endAt(segment, i);
@@ -314,22 +328,19 @@ export class TreeIndex {
   private nextCallStartsAtSameOffset(call: Node): boolean | undefined {
     if (!isHeapNode(call)) return undefined;
     const start = call.startIndex;
-    const overlapping = this.statementsOverlapping(start, start);
-    for (let j = 0; j < overlapping.length; j++) {
-      const k = overlapping[j];
-      const i = this.segment(k).positions.get(call.id);
-      if (i === undefined) continue;
-      // Scan on in document order (into the next statements only while they start at or before it).
-      for (let m = k, from = i + 1; m < this.statements.length && (m === k || this.statementStarts[m] <= start); m++, from = 0) {
-        const { nodes, types } = this.segment(m);
-        for (let n = from; n < nodes.length; n++) {
-          if (nodes[n].startIndex > start) return false;
-          if (types[n] === 'call') return nodes[n].startIndex === start;
-        }
+    // A call is never empty: the statement holding it is the last one starting at or before it.
+    const k = this.lastStartingAtOrBefore(start);
+    const i = k < 0 ? undefined : this.segment(k).positions.get(call.id);
+    if (i === undefined) return undefined;
+    // Scan on in document order (into the next statements only while they start at or before it).
+    for (let m = k, from = i + 1; m < this.statements.length && (m === k || this.statementStarts[m] <= start); m++, from = 0) {
+      const { nodes, types } = this.segment(m);
+      for (let n = from; n < nodes.length; n++) {
+        if (nodes[n].startIndex > start) return false;
+        if (types[n] === 'call') return nodes[n].startIndex === start;
       }
-      return false;
     }
-    return undefined;
+    return false;
   }
 
   private fastCallee(call: Node): CalleeInfo | undefined {
@@ -380,8 +391,10 @@ export class TreeIndex {
     if (start === end) return slowInnermostAncestor(node, types);
     const key = this.ancestorKey(types);
     if (key === undefined) return slowInnermostAncestor(node, types);
-    // The ancestors of a non-empty node lie in the one top-level statement holding it.
-    for (const k of this.statementsOverlapping(start, end)) {
+    // The ancestors of a non-empty node lie in the one top-level statement holding it: the last
+    // one starting at or before it (none holds the root).
+    const k = this.lastStartingAtOrBefore(start);
+    if (k >= 0 && this.statementEnd(k) >= end) {
       const { starts, ends, parent, refs } = this.ancestorTable(this.segment(k), key, types);
       let low = 0;
       let high = starts.length - 1;
