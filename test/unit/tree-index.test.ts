@@ -10,6 +10,12 @@ import { initParser, parsePython, type Node } from '../../server/src/analysis/pa
 import { SourceFile, inErrorRegion } from '../../server/src/analysis/source';
 import { dottedName, walk } from '../../server/src/analysis/syntax';
 import { treeCache } from '../../server/src/analysis/tree-caches';
+import { chunksOf } from '../../server/src/analysis/chunks';
+import { DEFAULT_CONFIG } from '../../server/src/analysis/config';
+import { chunkScope } from '../../server/src/analysis/incremental';
+import { FileFacts } from '../../server/src/analysis/semantics';
+import { WorkspaceIndex } from '../../server/src/analysis/workspace';
+import { prng } from './lsp/random-edits';
 import { INDEXED_TYPES, TreeIndex } from '../../server/src/analysis/tree-index';
 import { checkProject } from '../../server/src/project';
 
@@ -157,6 +163,44 @@ describe('shared fast paths = the walks they replace', function () {
     } finally {
       file.dispose();
     }
+  });
+
+  it('scopedNodesOfType = the scope applied to the whole-file list, indexing only the statements in scope', () => {
+    const types = ['call', 'await', 'function_definition', 'except_clause'];
+    const random = prng(13);
+    let checked = 0;
+    for (const text of texts.slice(0, 80)) {
+      const file = SourceFile.parse('app/x.py', 'app.x', text);
+      const whole = SourceFile.parse('app/x.py', 'app.x', text);
+      try {
+        const chunks = chunksOf(file);
+        if (chunks.length < 3) continue;
+        // A few chunks re-analysed (as after an edit), the others reused.
+        const dirty = chunks.filter(() => random() < 0.2);
+        if (!dirty.length) dirty.push(chunks[Math.floor(random() * chunks.length)]);
+        const scope = chunkScope(dirty, chunks.filter((c) => !dirty.includes(c)));
+        const context = { scoped: <T>(nodes: T[], startOf?: (node: T) => number) => scope.filter(nodes, startOf) };
+        const facts = new FileFacts(file, new WorkspaceIndex(DEFAULT_CONFIG), DEFAULT_CONFIG);
+        const expected = new FileFacts(whole, new WorkspaceIndex(DEFAULT_CONFIG), DEFAULT_CONFIG);
+        for (const type of types) {
+          assert.deepStrictEqual(
+            facts.scopedNodesOfType(context, type).map((n) => `${n.startIndex}:${n.type}`),
+            scope.filter(expected.nodesOfType(type)).map((n) => `${n.startIndex}:${n.type}`),
+            type,
+          );
+        }
+        // Only the statements meeting the re-analysed chunks (and the lines they share) were indexed.
+        const meeting = chunks.filter((c) => dirty.some((d) => c.start <= d.lineEnd && d.start <= c.lineEnd)).length;
+        assert.ok(facts.nodes.statementsIndexed <= meeting, `${facts.nodes.statementsIndexed} statements indexed, ${meeting} in scope`);
+        // Without a scope: the whole-file list itself.
+        assert.strictEqual(expected.scopedNodesOfType({ scoped: (nodes) => nodes }, 'call'), expected.nodesOfType('call'));
+        checked++;
+      } finally {
+        file.dispose();
+        whole.dispose();
+      }
+    }
+    assert.ok(checked > 20, `${checked} files`);
   });
 
   it('callee names read from the text = read from the tree', () => {
