@@ -258,7 +258,7 @@ function check(context: RuleContext): void {
   const { facts, file, index } = context;
   const names = workspaceNames(index);
   const local = fileFunctionNames(facts);
-  for (const call of context.scoped(facts.calls())) {
+  for (const call of facts.scopedNodesOfType(context, 'call')) {
     const last = calleeLastName(call);
     if (!last || !(names.asyncNames.has(last) || local.async.has(last) || ASYNC_SESSION_COROUTINES.has(last) || HTTP_COROUTINES.has(last) || EXTERNAL_COROUTINE_NAMES.has(last))) continue;
     if (isAwaitedExpr(call)) continue;

@@ -172,7 +172,7 @@ interface ImportUse {
 function checkCalls(context: RuleContext, reported: Set<number>, part: 'definition' | 'file'): void {
   const { facts, index } = context;
   const names = workspaceNames(index).twinSyncNames;
-  const calls = part === 'file' ? twinSwitchCalls(facts) : context.scoped(facts.calls());
+  const calls = part === 'file' ? twinSwitchCalls(facts) : facts.scopedNodesOfType(context, 'call');
   for (const call of calls) {
     const last = calleeLastName(call);
     if (!last || !names.has(last)) continue;
@@ -360,7 +360,7 @@ function checkMethodTwins(context: RuleContext, reported: Set<number>): void {
   const { facts, index } = context;
   const names = workspaceNames(index);
   const patterns = index.config.twins.methodPatterns;
-  for (const call of context.scoped(facts.calls())) {
+  for (const call of facts.scopedNodesOfType(context, 'call')) {
     if (reported.has(call.id)) continue;
     const last = calleeLastName(call);
     if (!last || !names.syncNames.has(last) || !patterns.some((p) => names.asyncNames.has(p.replace(/\{name\}/g, last)))) continue;
@@ -406,7 +406,7 @@ function isSyncSessionAnnotation(context: RuleContext, module: string, annotatio
  */
 function checkSessionHandoffs(context: RuleContext, reported: Set<number>): void {
   const { facts } = context;
-  for (const fnNode of context.scoped(facts.nodesOfType('function_definition'))) {
+  for (const fnNode of facts.scopedNodesOfType(context, 'function_definition')) {
     const fn = facts.functionFacts(fnNode);
     if (!fn.isAsync) continue;
     const sessions = new Set([...fn.params.keys(), ...fn.locals.keys()].filter((n) => !n.includes('.')));
