@@ -10,6 +10,7 @@ import { children, decoratorsOf, dottedName, isAsyncFunction, unparen } from './
 import { TreeIndex } from './tree-index';
 import { moduleHasTwins } from './twin-names';
 import type { ResolvedSymbol, WorkspaceIndex } from './workspace';
+import { lastStartingAtOrBefore } from './sorted';
 
 const MAX_DEPTH = 6;
 
@@ -201,16 +202,7 @@ export class ScopeMap {
 
   /** Scopes evaluating the range [start, end), innermost first. */
   scopesAt(start: number, end: number, self?: Node): ScopeEntry[] {
-    let low = 0;
-    let high = this.entries.length - 1;
-    let found = -1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      if (this.entries[mid].start <= start) {
-        found = mid;
-        low = mid + 1;
-      } else high = mid - 1;
-    }
+    const found = lastStartingAtOrBefore(this.entries.length, (i) => this.entries[i].start, start);
     const out: ScopeEntry[] = [];
     for (let i = found; i >= 0; i = this.entries[i].parent) {
       const e = this.entries[i];

@@ -6,6 +6,7 @@ import { minimalEdit } from './fixes/edits';
 import type { Node } from './parser';
 import { type SourceFile, positionAt } from './source';
 import type { Position } from './types';
+import { firstIndexNotBefore } from './sorted';
 
 /** One top-level statement of the module (or comment), by offsets. */
 export interface Chunk {
@@ -43,14 +44,7 @@ export function atLineStart(text: string, offset: number): boolean {
 
 /** First index of sorted chunks whose lineEnd >= offset. */
 export function chunkIndexAt(chunks: Chunk[], offset: number): number {
-  let low = 0;
-  let high = chunks.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (chunks[mid].lineEnd < offset) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  return firstIndexNotBefore(chunks.length, (i) => chunks[i].lineEnd < offset);
 }
 
 /** How one edit (the changed span between a common prefix and suffix) moved an old version's chunks. */

@@ -21,6 +21,7 @@ import { RULES } from './rules/registry';
 import type { SourceFile } from './source';
 import type { Finding, Fix, Position, RelatedInfo, TextEdit } from './types';
 import type { WorkspaceIndex } from './workspace';
+import { firstIndexNotBefore } from './sorted';
 
 /** What the next analysis of the same document needs from this one. */
 export interface IncrementalState {
@@ -165,14 +166,7 @@ export function chunkScope(dirty: Chunk[], clean: Chunk[]): RuleScope {
       let next = 0;
       for (const c of dirty) {
         // nodes are in document order: binary search the first starting in c.
-        let low = next;
-        let high = nodes.length;
-        while (low < high) {
-          const mid = (low + high) >> 1;
-          if (startOf(nodes[mid]) < c.start) low = mid + 1;
-          else high = mid;
-        }
-        let i = low;
+        let i = firstIndexNotBefore(nodes.length, (k) => startOf(nodes[k]) < c.start, next);
         for (; i < nodes.length && startOf(nodes[i]) <= c.lineEnd; i++) out.push(nodes[i]);
         next = i;
       }

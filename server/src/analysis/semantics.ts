@@ -11,6 +11,7 @@ import { children, dottedName, isAsyncFunction, keywordArgument, walk } from './
 import { TreeIndex } from './tree-index';
 import { IMPORT_TYPES, importBindings, type FunctionSummary, type ImportBinding } from './summary';
 import { redisClientFlavor, type ResolvedSymbol, type WorkspaceIndex } from './workspace';
+import { firstIndexNotBefore } from './sorted';
 
 export type Flavor = 'async' | 'sync';
 
@@ -341,14 +342,8 @@ export class FileFacts {
   /** Whether the text in [start, end) contains the word `import`. */
   private mentionsImport(start: number, end: number): boolean {
     const at = (this.importWords ??= [...this.file.text.matchAll(/import/g)].map((m) => m.index!));
-    let low = 0;
-    let high = at.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (at[mid] < start) low = mid + 1;
-      else high = mid;
-    }
-    return low < at.length && at[low] < end;
+    const i = firstIndexNotBefore(at.length, (k) => at[k] < start);
+    return i < at.length && at[i] < end;
   }
 
   /** Resolves `dotted` as written at node: through the enclosing functions' own imports, else module-level names. */

@@ -3,6 +3,7 @@
 import { applyEdits } from './fixes/edits';
 import type { Edit, Node, Tree } from './parser';
 import { parsePython } from './parser';
+import { lastStartingAtOrBefore } from './sorted';
 import { registerTreeText } from './tree-index';
 import { releaseTreeCaches, treeCache } from './tree-caches';
 import type { Position, Range, TextEdit } from './types';
@@ -85,14 +86,8 @@ export function computeLineStarts(text: string): number[] {
 }
 
 export function positionAt(lineStarts: number[], offset: number): Position {
-  let low = 0;
-  let high = lineStarts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (lineStarts[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return { line: low, character: offset - lineStarts[low] };
+  const line = Math.max(0, lastStartingAtOrBefore(lineStarts.length, (i) => lineStarts[i], offset));
+  return { line, character: offset - lineStarts[line] };
 }
 
 const treeHasError = treeCache<boolean>();

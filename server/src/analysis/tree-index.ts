@@ -9,6 +9,7 @@
 import type { Node, Tree } from './parser';
 import { dottedName } from './syntax';
 import { treeCache } from './tree-caches';
+import { firstIndexNotBefore, lastStartingAtOrBefore } from './sorted';
 
 /** The types collected by the single traversal (others fall back to a native query, cached). */
 export const INDEXED_TYPES: readonly string[] = [
@@ -149,14 +150,7 @@ export class TreeIndex {
   /** The last top-level statement starting at or before offset (-1 if none). */
   private lastStartingAtOrBefore(offset: number): number {
     const starts = this.statementStarts;
-    let low = 0;
-    let high = starts.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (starts[mid] <= offset) low = mid + 1;
-      else high = mid;
-    }
-    return low - 1;
+    return lastStartingAtOrBefore(starts.length, (i) => starts[i], offset);
   }
 
   /** The offsets of the top-level statement holding a non-empty node that starts at offset (none for the root). */
@@ -396,16 +390,7 @@ export class TreeIndex {
     const k = this.lastStartingAtOrBefore(start);
     if (k >= 0 && this.statementEnd(k) >= end) {
       const { starts, ends, parent, refs } = this.ancestorTable(this.segment(k), key, types);
-      let low = 0;
-      let high = starts.length - 1;
-      let found = -1;
-      while (low <= high) {
-        const mid = (low + high) >> 1;
-        if (starts[mid] <= start) {
-          found = mid;
-          low = mid + 1;
-        } else high = mid - 1;
-      }
+      const found = lastStartingAtOrBefore(starts.length, (i) => starts[i], start);
       // A container of node is an ancestor, in this table, of the last entry starting before node.
       for (let i = found; i >= 0; i = parent[i]) {
         if (!(starts[i] <= start && end <= ends[i]) || refs[i].node.id === node.id) continue;
@@ -461,14 +446,7 @@ function endAt(segment: Segment, i: number): number {
 
 /** First index of nodes (in document order) starting at or after offset. */
 function firstAtOrAfter(nodes: Node[], offset: number): number {
-  let low = 0;
-  let high = nodes.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (nodes[mid].startIndex < offset) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  return firstIndexNotBefore(nodes.length, (i) => nodes[i].startIndex < offset);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { AsyncMigrateConfig } from '../analysis/config';
 import { parseSource } from '../analysis/engine';
 import type { Edit, Tree } from '../analysis/parser';
-import { advancePoint, computeLineStarts, pointAt, type SourceFile } from '../analysis/source';
+import { advancePoint, computeLineStarts, pointAt, positionAt, type SourceFile } from '../analysis/source';
 import type { Position } from '../analysis/types';
 
 export { pointAt };
@@ -58,15 +58,8 @@ export class OpenDocument {
   }
 
   positionAt(offset: number): Position {
-    let low = 0;
-    let high = this.lineStarts_.length - 1;
     const clamped = Math.max(0, Math.min(offset, this.text_.length));
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.lineStarts_[mid] <= clamped) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low, character: clamped - this.lineStarts_[low] };
+    return positionAt(this.lineStarts_, clamped);
   }
 
   /** Applies LSP content changes in order (incremental ranges or full text). */

@@ -28,6 +28,7 @@ import {
   relationshipOf,
   type MethodCall,
 } from './query-models';
+import { firstIndexNotBefore } from '../sorted';
 
 export type QueryMode = 'await' | 'sync';
 
@@ -166,14 +167,7 @@ function headsOf(context: RuleContext, candidates: HeadCandidates, indexes: Iter
 }
 
 function firstAtOrAfter(sorted: number[], offset: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (sorted[mid] < offset) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  return firstIndexNotBefore(sorted.length, (i) => sorted[i] < offset);
 }
 
 function* indexRange(from: number, to: number): Iterable<number> {

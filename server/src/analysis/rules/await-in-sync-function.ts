@@ -6,6 +6,7 @@ import type { Rule, RuleContext } from '../rule';
 import type { FileFacts } from '../semantics';
 import { decoratorsOf, dottedName } from '../syntax';
 import type { RelatedInfo } from '../types';
+import { firstIndexNotBefore } from '../sorted';
 
 const CONSUMERS = new Set(['run', 'run_until_complete', 'gather', 'create_task', 'ensure_future', 'wait_for', 'shield', 'run_coroutine_threadsafe']);
 const ROUTE = /\.(get|post|put|patch|delete|head|options|api_route|websocket|route)\s*\(/;
@@ -36,14 +37,8 @@ function plainDefBodies(facts: FileFacts): { start: number; end: number }[] {
 }
 
 function inRanges(ranges: { start: number; end: number }[], offset: number): boolean {
-  let low = 0;
-  let high = ranges.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (ranges[mid].end < offset) low = mid + 1;
-    else high = mid;
-  }
-  return low < ranges.length && ranges[low].start <= offset;
+  const i = firstIndexNotBefore(ranges.length, (k) => ranges[k].end < offset);
+  return i < ranges.length && ranges[i].start <= offset;
 }
 
 /** The async constructs of the file inside plain `def` bodies, which Python only accepts inside `async def`. */
