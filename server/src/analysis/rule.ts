@@ -1,7 +1,7 @@
 // The contract between the engine and one rule module.
 import type { AsyncMigrateConfig } from './config';
 import type { Node } from './parser';
-import type { FileFacts } from './semantics';
+import type { FileFacts, NodeScope } from './semantics';
 import type { SourceFile } from './source';
 import type { Fix, FindingTag, RelatedInfo, RuleMeta } from './types';
 import type { WorkspaceIndex } from './workspace';
@@ -19,7 +19,7 @@ export interface Report {
   tags?: FindingTag[];
 }
 
-export interface RuleContext {
+export interface RuleContext extends NodeScope {
   readonly file: SourceFile;
   readonly facts: FileFacts;
   readonly index: WorkspaceIndex;

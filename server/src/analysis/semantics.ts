@@ -5,13 +5,17 @@ import { annotationType } from './annotation';
 import type { AsyncMigrateConfig } from './config';
 import { type Chunk, chunksOf } from './chunks';
 import type { Node } from './parser';
-import type { RuleContext } from './rule';
 import type { SourceFile } from './source';
 import { children, dottedName, isAsyncFunction, keywordArgument, walk } from './syntax';
 import { TreeIndex } from './tree-index';
 import { IMPORT_TYPES, importBindings, type FunctionSummary, type ImportBinding } from './summary';
 import { redisClientFlavor, type ResolvedSymbol, type WorkspaceIndex } from './workspace';
 import { firstIndexNotBefore } from './sorted';
+
+/** What a rule's outer loop is limited to (RuleContext.scoped, rule.ts). */
+export interface NodeScope {
+  scoped<T>(nodes: T[], startOf?: (node: T) => number): T[];
+}
 
 export type Flavor = 'async' | 'sync';
 
@@ -164,7 +168,7 @@ export class FileFacts {
    * statements outside the scope (TreeIndex indexes a statement when a query meets it): in a
    * keystroke's analysis, the nodes of the edited definitions only.
    */
-  scopedNodesOfType(context: Pick<RuleContext, 'scoped'>, type: string): Node[] {
+  scopedNodesOfType(context: NodeScope, type: string): Node[] {
     const statements = (this.statements ??= chunksOf(this.file));
     // The statements starting in the scope hold (at least) every node the scope keeps.
     const candidates = context.scoped(statements, (c) => c.start);
