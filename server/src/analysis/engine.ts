@@ -140,7 +140,7 @@ export function runRules(file: SourceFile, index: WorkspaceIndex, workspaceConfi
     if (rule.locality === 'definition') run(rule, 'definition');
     if (rule.locality === 'file' || rule.checkFile) run(rule, 'file');
   }
-  return raw ? sortFindings(findings) : finishFindings(file, config, findings);
+  return raw ? sortFindings(findings) : finishFindings(file, findings);
 }
 
 /**
@@ -148,7 +148,7 @@ export function runRules(file: SourceFile, index: WorkspaceIndex, workspaceConfi
  * dropped (this reads the whole file, so an incremental analysis keeps the raw findings and
  * applies it to copies each time).
  */
-export function finishFindings(file: SourceFile, config: AsyncMigrateConfig, findings: Finding[]): Finding[] {
+export function finishFindings(file: SourceFile, findings: Finding[]): Finding[] {
   if (file.root.hasError) dropFixesThatParseWorse(file, findings);
   return sortFindings(findings);
 }

@@ -56,8 +56,8 @@ function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): s
 }
 
 /** The findings as published, finished (engine.ts) on copies: raw findings stay reusable. */
-export function finishCopies(file: SourceFile, config: AsyncMigrateConfig, raw: Finding[]): Finding[] {
-  return finishFindings(file, config, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)));
+export function finishCopies(file: SourceFile, raw: Finding[]): Finding[] {
+  return finishFindings(file, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)));
 }
 
 /** True when `previous` still holds for file (its context is the same): analyzeFileIncremental reuses it. */
@@ -106,7 +106,7 @@ export function analyzeFileIncremental(
 ): IncrementalResult {
   const chunks = chunksOf(file);
   const key = contextKey(file, chunks, index);
-  const publish = (raw: Finding[]) => finishCopies(file, config, raw);
+  const publish = (raw: Finding[]) => finishCopies(file, raw);
   const run = (scope: RuleScope | undefined) => (fileWide ? runRulesWith(file, index, config, options, scope, fileWide).raw : runRules(file, index, config, options, scope, true));
   const full = (): IncrementalResult => {
     const raw = run(undefined);

@@ -51,7 +51,7 @@ export function analyzeRange(
   // In a broken file, fixes survive only after a check whose limit counts the whole file's fixes.
   const undecided = file.root.hasError && raw.some((f) => f.fix || f.suggestions?.length) && !fixesNotCheckedInBrokenFile(raw);
   return {
-    findings: undecided ? undefined : finishCopies(file, config, raw),
+    findings: undecided ? undefined : finishCopies(file, raw),
     start: touched.length ? touched[0].start : start,
     end: touched.length ? touched[touched.length - 1].lineEnd : start,
     fileWide: wide,
