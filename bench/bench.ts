@@ -133,7 +133,9 @@ async function startServer(root: string): Promise<{ client: LspClient; startMs: 
   const serverJs = process.env.AM_BENCH_SERVER ?? path.join(ROOT, 'dist/server/server.js');
   const t0 = performance.now();
   // With the flags the VS Code client starts it with.
-  const proc = spawn(process.execPath, [...SERVER_EXEC_ARGV, serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // AM_BENCH_SERVER_FLAGS: extra node flags for the server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+  const extraFlags = (process.env.AM_BENCH_SERVER_FLAGS ?? '').split(/\s+/).filter(Boolean);
+  const proc = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...extraFlags, serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const client = new LspClient(proc);
   const indexed = client.waitFor((m, p) => m === '$/progress' && p?.value?.kind === 'end', 300000).catch(() => undefined);
   await client.request('initialize', {
@@ -156,6 +158,11 @@ async function startServer(root: string): Promise<{ client: LspClient; startMs: 
 async function stopServer(client: LspClient) {
   await client.request('shutdown', null).catch(() => undefined);
   client.notify('exit', null);
+  // Let it exit on its own (a --cpu-prof profile is written at exit), then make sure.
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 5000);
+    client.proc.once('exit', () => (clearTimeout(timer), resolve()));
+  });
   client.proc.kill();
 }
 
@@ -277,19 +284,22 @@ async function realFileKeystrokes(edits: number): Promise<unknown[]> {
   return [await keystrokeBench(real.lines, 'typing', edits, real)];
 }
 
-/** `--keystrokes <lines>`: only the keystroke rows for one file size, and the real file (no results.json written). */
-async function keystrokesOnly(lines: number) {
+/** `--keystrokes <lines> [--kinds a,b]`: only the keystroke rows for one file size, and the real file (no results.json written). */
+async function keystrokesOnly(lines: number, kinds: string[]) {
   await initParser();
-  await keystrokeBench(lines, 'typing', 200);
-  await keystrokeBench(lines, 'bracket', 60);
-  await keystrokeBench(lines, 'quote', 60);
-  await keystrokeBench(lines, 'def-name', 60);
-  await realFileKeystrokes(200);
+  const wanted = (kind: string) => kinds.length === 0 || kinds.includes(kind);
+  if (wanted('typing')) await keystrokeBench(lines, 'typing', 200);
+  if (wanted('bracket')) await keystrokeBench(lines, 'bracket', 60);
+  if (wanted('quote')) await keystrokeBench(lines, 'quote', 60);
+  if (wanted('def-name')) await keystrokeBench(lines, 'def-name', 60);
+  if (wanted('real')) await realFileKeystrokes(200);
 }
 
 async function main() {
   const only = process.argv.indexOf('--keystrokes');
-  if (only !== -1) return keystrokesOnly(Number(process.argv[only + 1] ?? 5000));
+  // `--kinds typing,bracket,quote,def-name,real`: only those rows.
+  const kinds = process.argv.indexOf('--kinds');
+  if (only !== -1) return keystrokesOnly(Number(process.argv[only + 1] ?? 5000), kinds === -1 ? [] : process.argv[kinds + 1].split(','));
   await initParser();
   console.log(`async-migrate benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
   const runs = quick ? 1 : 3;
