@@ -14,7 +14,7 @@ import type { Node } from './parser';
 import type { RouteSummary } from './routes';
 import { FileFacts } from './semantics';
 import { syntaxErrorCount, type SourceFile } from './source';
-import { defKeyword, isAwaited, walk } from './syntax';
+import { defKeyword, functionDefinitionAt, isAwaited, walk } from './syntax';
 import type { Finding, TextEdit } from './types';
 import type { WorkspaceIndex } from './workspace';
 
@@ -122,12 +122,6 @@ function findRoute(routes: RouteSummary[], target: EndpointTarget): RouteSummary
   return routes.filter((r) => r.outerStart <= target.offset && target.offset <= r.end).sort((a, b) => b.outerStart - a.outerStart)[0];
 }
 
-function functionNodeAt(file: SourceFile, start: number): Node | undefined {
-  let node: Node | null = file.root.descendantForIndex(start, start);
-  while (node && !(node.type === 'function_definition' && node.startIndex === start)) node = node.parent;
-  return node ?? undefined;
-}
-
 function lineOf(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
@@ -186,7 +180,7 @@ function migrate(trees: Trees, path: string, text: string, index: WorkspaceIndex
 
   // 1. def → async def.
   if (!route.isAsync) {
-    const fn = functionNodeAt(originalFile, route.start);
+    const fn = functionDefinitionAt(originalFile.root, route.start);
     const kw = fn && defKeyword(fn);
     if (kw) {
       current = text.slice(0, kw.startIndex) + 'async ' + text.slice(kw.startIndex);
@@ -272,7 +266,7 @@ function migrate(trees: Trees, path: string, text: string, index: WorkspaceIndex
       else if (f.suggestions?.length) why = ` (suggestion: ${f.suggestions[0].title})`;
       notDone.push({ message: `${f.code} ${f.message}${why}`, line: f.range.start.line + 1, code: f.code });
     }
-    const fnNode = range ? functionNodeAt(file, range.start) : undefined;
+    const fnNode = range ? functionDefinitionAt(file.root, range.start) : undefined;
     for (const handoff of fnNode ? syncCallsReceivingSession(file, fnNode, index, config, remaining) : []) {
       blockers.push({ message: handoff.message, line: atOriginal(handoff.start, handoff.end) });
     }
@@ -401,7 +395,7 @@ function switchRedisDependencies(file: SourceFile, handler: string, index: Works
   index.upsert(summarizeSource(file));
   const facts = new FileFacts(file, index, config);
   const route = index.fileByPath(file.path)?.routes.find((r) => r.function === handler);
-  const fn = route && functionNodeAt(file, route.start);
+  const fn = route && functionDefinitionAt(file.root, route.start);
   if (!fn) return { text, applied: [] };
   const edits: TextEdit[] = [];
   const applied: string[] = [];

@@ -69,6 +69,13 @@ export function isAwaited(node: Node): boolean {
   return p?.type === 'await';
 }
 
+/** The function_definition starting exactly at `start` (a summary's `start` of a definition), if any. */
+export function functionDefinitionAt(root: Node, start: number): Node | undefined {
+  let node: Node | null = root.descendantForIndex(start, start);
+  while (node && !(node.type === 'function_definition' && node.startIndex === start)) node = node.parent;
+  return node ?? undefined;
+}
+
 export function isAsyncFunction(fn: Node): boolean {
   return fn.type === 'function_definition' && fn.firstChild?.type === 'async';
 }

@@ -32,11 +32,19 @@ export function ruleDocsUrl(code: string, baseUrl = ''): string | undefined {
   if (!rule) return undefined;
   const file = ruleDocFileName(rule);
   if (baseUrl) return baseUrl.replace(/\/?$/, '/') + file;
-  const root = packageRoot();
-  const local = root && path.join(root, RULE_DOCS_DIR, file);
-  if (local && fs.existsSync(local)) return pathToFileURL(local).toString();
-  return packagedRuleDocsUrl(rule);
+  let url = localDocsUrls.get(file);
+  if (url === undefined) {
+    // Asked for every diagnostic of every publish: look at the disk once per rule.
+    const root = packageRoot();
+    const local = root && path.join(root, RULE_DOCS_DIR, file);
+    url = local && fs.existsSync(local) ? pathToFileURL(local).toString() : null;
+    localDocsUrls.set(file, url);
+  }
+  return url ?? packagedRuleDocsUrl(rule);
 }
+
+/** The packaged docs file of each rule (null: not shipped, use the published docs). */
+const localDocsUrls = new Map<string, string | null>();
 
 export interface ToDiagnosticContext {
   version: number | null;

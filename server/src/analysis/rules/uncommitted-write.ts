@@ -5,7 +5,7 @@ import type { Node } from '../parser';
 import type { Rule, RuleContext } from '../rule';
 import { sessionEvents } from '../session-effects';
 import { asyncSessionDependency, handoffEffect, type SessionDependency } from '../session-flow';
-import { children } from '../syntax';
+import { children, functionDefinitionAt } from '../syntax';
 import type { Fix, TextEdit } from '../types';
 
 interface Write {
@@ -16,9 +16,9 @@ interface Write {
 /** Route handler definitions of this file (async only: sync handlers use a sync Session). */
 function asyncHandlers(context: RuleContext): Node[] {
   const summary = context.index.fileByPath(context.file.path);
-  const starts = new Set((summary?.routes ?? []).filter((r) => r.isAsync).map((r) => r.start));
-  if (!starts.size) return [];
-  return context.facts.nodesOfType('function_definition').filter((fn) => starts.has(fn.startIndex));
+  // Found from the summary's offsets: indexing every definition of the file costs more per keystroke than the rule.
+  const starts = [...new Set((summary?.routes ?? []).filter((r) => r.isAsync).map((r) => r.start))].sort((a, b) => a - b);
+  return starts.map((start) => functionDefinitionAt(context.file.root, start)).filter((fn): fn is Node => !!fn);
 }
 
 /** `await db.commit()` before the handler's only, final return (or after its last statement). */
