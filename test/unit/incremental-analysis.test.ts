@@ -19,6 +19,7 @@ import type { Finding } from '../../server/src/analysis/types';
 import { summarySignature } from '../../server/src/analysis/workspace';
 import { loadProject, type LoadedProject } from '../../server/src/project';
 import { type RandomEdit, applyEdit, prng, randomEdit, seedFromEnv } from './lsp/random-edits';
+import { generateLargeFile } from '../../bench/synthetic';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -101,6 +102,65 @@ function memberEdit(text: string, random: () => number): RandomEdit | undefined 
   return { start: at, end: at, text: `${line}\n${m[2]}` };
 }
 
+/**
+ * Edits that change the summary or a module-level statement but leave most definitions' text
+ * alone (what incremental.ts re-analyses by the names that changed): rename a def that others
+ * call (or to a twin name), add or drop a method others call, change a signature, bind or rebind
+ * a module-level name others use, and open a bracket or quote in a body (module-level ERROR
+ * statements, a class whose methods become functions; mostly undone by the caller).
+ */
+function summaryEdit(text: string, random: () => number): RandomEdit | undefined {
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+  const r = random();
+  const called = [...new Set([...text.matchAll(/\.?([A-Za-z_]\w*)\(/g)].map((m) => m[1]))];
+  if (r < 0.2) {
+    // Rename a def whose name is used elsewhere: to a fresh name, a twin name or another used name.
+    const defs = [...text.matchAll(/def ([A-Za-z_]\w*)\(/g)].filter((m) => text.split(m[1]).length > 2);
+    if (!defs.length) return undefined;
+    const m = pick(defs);
+    const at = m.index! + 4;
+    return { start: at, end: at + m[1].length, text: pick([`${m[1]}x`, `a${m[1]}`, `${m[1]}_async`, pick(called) ?? 'other']) };
+  }
+  if (r < 0.4) {
+    // Add a method named like something called elsewhere (or a near miss of it), sync or async.
+    const classes = [...text.matchAll(/^class [^\n]*:[ \t]*\n/gm)];
+    if (!classes.length || !called.length) return undefined;
+    const m = pick(classes);
+    const name = pick(called);
+    const at = m.index! + m[0].length;
+    return { start: at, end: at, text: `    ${pick(['', 'async '])}def ${pick([name, `${name}s`, `a${name}`])}(self, db):\n        return db\n\n` };
+  }
+  if (r < 0.55) {
+    // Drop a method (its header and body).
+    const methods = [...text.matchAll(/^    (?:async )?def [^\n]*\n(?:(?:        [^\n]*)?\n)*/gm)];
+    if (!methods.length) return undefined;
+    const m = pick(methods);
+    return { start: m.index!, end: m.index! + m[0].length, text: '' };
+  }
+  if (r < 0.7) {
+    // Change a signature: a parameter added or renamed.
+    const params = [...text.matchAll(/def [A-Za-z_]\w*\((self, |cls, )?([A-Za-z_]\w*)/g)];
+    if (!params.length) return undefined;
+    const m = pick(params);
+    const at = m.index! + m[0].length - m[2].length;
+    return random() < 0.5 ? { start: at, end: at, text: 'extra, ' } : { start: at, end: at + m[2].length, text: 'renamed_param' };
+  }
+  if (r < 0.85) {
+    // Bind or rebind a module-level name that definitions use.
+    const tops = [...text.matchAll(/^(?:async def|def|class|[A-Za-z_]\w* =) /gm)];
+    const used = [...new Set([...text.matchAll(/\b([A-Za-z_]\w*)\b/g)].map((m) => m[1]))].filter((n) => n.length > 2);
+    if (!tops.length || !used.length) return undefined;
+    const at = pick(tops).index!;
+    return { start: at, end: at, text: `${pick(used)} = ${pick(['None', 'redis.Redis()', 'AsyncSessionLocal()', 'UserService()', `${pick(used)}()`])}\n\n` };
+  }
+  // An open bracket or quote at the end of a line in a class or function body.
+  const lines = [...text.matchAll(/^ {4,}\S[^\n]*$/gm)];
+  if (!lines.length) return undefined;
+  const m = pick(lines);
+  const at = m.index! + m[0].length;
+  return { start: at, end: at, text: pick(['(', '[', '"', "'''"]) };
+}
+
 function describeEdits(edits: RandomEdit[]): string {
   return edits.map((e, i) => `  ${i + 1}. [${e.start}, ${e.end}) ← ${JSON.stringify(e.text)}`).join('\n');
 }
@@ -115,6 +175,8 @@ interface Stats {
   definitions: number;
   /** Fixes offered in files with syntax errors (each checked against a from-scratch parse). */
   brokenFixes: number;
+  /** Incremental analyses of an edit that changed the file's summary (summary-dependents.ts). */
+  summaryPartial: number;
 }
 
 /**
@@ -155,9 +217,9 @@ function assertSameSummary(got: unknown, want: unknown, context: () => string): 
   assert.fail(`${context()}\nthe incremental summary equals a from-scratch one but in another key order (summarySignature compares JSON)`);
 }
 
-async function checkProject(project: LoadedProject, files: string[], seed: number, steps: number, bodyEditShare = 0): Promise<Stats> {
+async function checkProject(project: LoadedProject, files: string[], seed: number, steps: number, bodyEditShare = 0, summaryEditShare = 0): Promise<Stats> {
   const random = prng(seed);
-  const stats: Stats = { checks: 0, partial: 0, reanalysed: 0, chunks: 0, summarised: 0, definitions: 0, brokenFixes: 0 };
+  const stats: Stats = { checks: 0, partial: 0, reanalysed: 0, chunks: 0, summarised: 0, definitions: 0, brokenFixes: 0, summaryPartial: 0 };
   for (const rel of files) {
     const original = project.texts.get(rel)!;
     let text = original;
@@ -174,6 +236,7 @@ async function checkProject(project: LoadedProject, files: string[], seed: numbe
         const undoing = undo.length > 0 && random() < (broken ? 0.85 : 0.3);
         if (undoing) edit = undo.pop()!;
         else if (random() < bodyEditShare) edit = bodyLineEdit(text, random);
+        else if (random() < summaryEditShare) edit = summaryEdit(text, random);
         else edit = random() < 0.6 ? structuralEdit(text, random) : undefined;
         edit ??= randomEdit(text, random);
         if (!undoing) undo.push({ start: edit.start, end: edit.start + edit.text.length, text: text.slice(edit.start, edit.end) });
@@ -193,8 +256,10 @@ async function checkProject(project: LoadedProject, files: string[], seed: numbe
           stats.definitions += summarised.state.parts.size;
         }
         summaryState = summarised.state;
+        const signatureBefore = state?.summary && summarySignature(state.summary);
         project.index.upsert(summarised.summary);
         const result = analyzeFileIncremental(file, project.index, project.config, state);
+        if (!result.full && signatureBefore !== summarySignature(summarised.summary)) stats.summaryPartial++;
         state = result.state;
         broken = file.root.hasError;
         const expected = runRules(file, project.index, project.config);
@@ -365,7 +430,7 @@ describe('incremental analysis per definition = from-scratch analysis', function
     ['test/corpus/chat-service', 3, 40],
     ['test/corpus/clinic-api', 2, 40],
   ];
-  const total: Stats = { checks: 0, partial: 0, reanalysed: 0, chunks: 0, summarised: 0, definitions: 0, brokenFixes: 0 };
+  const total: Stats = { checks: 0, partial: 0, reanalysed: 0, chunks: 0, summarised: 0, definitions: 0, brokenFixes: 0, summaryPartial: 0 };
   for (const [dir, fileCount, steps] of cases) {
     it(`${dir}: ${fileCount} files × ${steps} edits`, async () => {
       const seed = seedFromEnv('AM_FUZZ_SEED', 20261207);
@@ -461,6 +526,147 @@ describe('incremental analysis per definition = from-scratch analysis', function
       }
     }
     assert.strictEqual(checked, 9);
+  });
+
+  // Edits aimed at the reuse across summary changes: only the statements naming what changed are
+  // re-analysed, so a rename, a dropped method or a rebound module name must reach every reader.
+  const summaryCases: [string, number, number][] = [
+    ['examples/gym-app', 6, 60],
+    ['test/corpus/fastapi-shop', 3, 40],
+    ['test/corpus/chat-service', 2, 40],
+  ];
+  for (const [dir, fileCount, steps] of summaryCases) {
+    it(`${dir}: ${fileCount} files × ${steps} edits to names, members, signatures and module-level statements`, async () => {
+      const project = await loadProject(path.join(ROOT, dir));
+      const stats = await checkProject(project, richestFiles(project, fileCount), seedFromEnv('AM_FUZZ_SEED', 20261209), steps, 0, 0.7);
+      assert.ok(stats.summaryPartial > 0, `no edit that changed the summary was analysed incrementally (${JSON.stringify(stats)})`);
+      for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += stats[k];
+    });
+  }
+
+  it('a generated service module (the bench\'s shape): 80 edits to names, members, signatures and module-level statements', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-incremental-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'app'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[project]\nname = "generated"\n');
+      fs.writeFileSync(path.join(dir, 'app/big.py'), generateLargeFile(700));
+      const project = await loadProject(dir);
+      const stats = await checkProject(project, ['app/big.py'], seedFromEnv('AM_FUZZ_SEED', 20261210), 80, 0.2, 0.7);
+      assert.ok(stats.summaryPartial > 0, `no edit that changed the summary was analysed incrementally (${JSON.stringify(stats)})`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('typing a method\'s name re-analyses only the statements naming it (and equals from scratch)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-incremental-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'app'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[project]\nname = "generated"\n');
+      let text = generateLargeFile(700);
+      fs.writeFileSync(path.join(dir, 'app/big.py'), text);
+      const project = await loadProject(dir);
+      const def = /^    def (get_\w+)\(/m.exec(text.slice(text.length / 2))!;
+      let at = text.length / 2 + def.index + def[0].length - 1;
+      let state: IncrementalState | undefined;
+      for (let i = 0; i < 8; i++) {
+        if (i > 0) text = text.slice(0, at) + 'x' + text.slice(at++);
+        const { file } = parseSource('app/big.py', text, project.config);
+        try {
+          project.index.upsert(summarizeSource(file));
+          const result = analyzeFileIncremental(file, project.index, project.config, state);
+          state = result.state;
+          if (i > 0) {
+            assert.strictEqual(result.full, false, `keystroke ${i} in ${def[1]}'s name was analysed from scratch`);
+            assert.ok(result.reanalysed <= 3, `keystroke ${i} in ${def[1]}'s name re-analysed ${result.reanalysed} of ${result.chunks} statements`);
+          }
+          assert.deepStrictEqual(result.findings, runRules(file, project.index, project.config));
+        } finally {
+          file.dispose();
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // Readers that name what changed only through a twin pattern (`aget_user` appears: the caller
+  // of `get_user` gets AM203) or a chain (`list_items` → `helper` → `helper2`), a member that
+  // disappears (AM204 at its callers, whose "did you mean" reads the whole member set) and a
+  // module-level instance rebound: each edit analysed from the last one, never from scratch.
+  it('renames, twins, async-ness, members and module-level names reach every statement that reads them', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-incremental-'));
+    try {
+      let text = [
+        'from sqlalchemy.orm import Session',
+        '',
+        '',
+        'class UserService:',
+        '    def get_user(self, db: Session, user_id: int):',
+        '        return db.get(User, user_id)',
+        '',
+        '    async def aget_userx(self, db, user_id: int):',
+        '        return None',
+        '',
+        '',
+        'user_service = UserService()',
+        '',
+        '',
+        'async def read_user(db: Session, user_id: int):',
+        '    return user_service.get_user(db, user_id)',
+        '',
+        '',
+        'def helper2(db: Session):',
+        '    db.commit()',
+        '',
+        '',
+        'def helper(db: Session):',
+        '    return helper2(db)',
+        '',
+        '',
+        'async def list_items(db: Session):',
+        '    return helper(db)',
+        '',
+        '',
+        'async def other(db: Session):',
+        '    return user_service.get_usr(db, 1)',
+        '',
+      ].join('\n');
+      fs.mkdirSync(path.join(dir, 'app'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[project]\nname = "summary-edits"\n');
+      fs.writeFileSync(path.join(dir, 'app/services.py'), text);
+      const project = await loadProject(dir);
+      const edits: [string, string][] = [
+        ['aget_userx', 'aget_user'],
+        ['def helper2', 'async def helper2'],
+        ['aget_user(', 'aget_userx('],
+        ['async def helper2', 'def helper2'],
+        ['def get_user(self', 'def get_usr2(self'],
+        ['def get_usr2(self', 'def get_usr(self'],
+        ['user_service = UserService()', 'user_service = None'],
+        ['user_service = None', 'user_service = UserService()'],
+      ];
+      let state: IncrementalState | undefined;
+      const codes = new Set<string>();
+      for (let i = 0; i <= edits.length; i++) {
+        if (i > 0) text = text.replace(...edits[i - 1]);
+        const { file } = parseSource('app/services.py', text, project.config);
+        try {
+          project.index.upsert(summarizeSource(file));
+          const result = analyzeFileIncremental(file, project.index, project.config, state);
+          state = result.state;
+          const expected = runRules(file, project.index, project.config);
+          expected.forEach((f) => codes.add(f.code));
+          assert.deepStrictEqual(result.findings, expected, `after edit ${i} (${JSON.stringify(edits[i - 1])})`);
+          if (i > 0) assert.ok(!result.full && result.reanalysed < result.chunks, `edit ${i} (${JSON.stringify(edits[i - 1])}) re-analysed ${result.full ? 'everything' : `${result.reanalysed} of ${result.chunks}`}`);
+        } finally {
+          file.dispose();
+        }
+      }
+      for (const code of ['AM103', 'AM203', 'AM204']) assert.ok(codes.has(code), `the edits never produced ${code}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // The test must exercise the incremental path, not only full re-analyses (a broken module-level

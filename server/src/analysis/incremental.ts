@@ -2,12 +2,13 @@
 // one top-level statement (a function body, a comment, a string): definition-local rules
 // (rule.ts RuleLocality) re-run over the statements the edit touched, the findings of the other
 // statements are reused (their offsets, lines and fix edits shifted by the edit), and file-wide
-// rules re-run over the whole file. Everything is recomputed when what a definition-local rule
-// may read outside its own statement changed: the file's summary as the index sees it
-// (contentGeneration: definitions, imports, signatures, async-ness, routes), the text of the
-// top-level statements that are not definitions (imports, module variables), file-wide
-// suppressions, the line-break style, the config or the rules run. Statements with syntax errors
-// are always re-analysed. In a file with errors, the check that a fix parses no worse runs over
+// rules re-run over the whole file. When the file's summary (definitions, signatures,
+// async-ness, members) or a top-level statement that is not a definition (module variables)
+// changed, the statements that name what changed are re-analysed too (summary-dependents.ts);
+// everything is recomputed when that cannot be told by names (imports, routes, syntax errors
+// appearing), when another file's summary changed (the index's contentGenerationOutside), or
+// file-wide suppressions, the line-break style, the config or the rules run changed. Statements
+// with syntax errors are always re-analysed. In a file with errors, the check that a fix parses no worse runs over
 // the combined findings, reused ones included: tree-sitter's error recovery is not local, so an
 // edit elsewhere can change a verdict; each check re-parses only around the fix's edits
 // (source.ts reparseWithEdits). The summary is made incremental the same way (summary.ts
@@ -19,6 +20,8 @@ import type { Node } from './parser';
 import type { RuleScope } from './rule';
 import { RULES } from './rules/registry';
 import type { SourceFile } from './source';
+import type { ModuleSummary } from './summary';
+import { changedNames, chunksNaming } from './summary-dependents';
 import type { Finding, Fix, Position, RelatedInfo, TextEdit } from './types';
 import type { WorkspaceIndex } from './workspace';
 import { firstIndexNotBefore } from './sorted';
@@ -32,6 +35,8 @@ export interface IncrementalState {
   readonly chunks: Chunk[];
   readonly lineStarts: number[];
   readonly findings: Finding[];
+  /** The file's summary in the index when analysed (diffed by the next analysis). */
+  readonly summary: ModuleSummary | undefined;
 }
 
 export interface IncrementalResult {
@@ -45,14 +50,59 @@ export interface IncrementalResult {
 
 const DEFINITION_TYPES = new Set(['function_definition', 'class_definition', 'decorated_definition', 'comment']);
 
-/** What definition-local rules read outside their own statement (see the header). */
-function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): string {
+/**
+ * What definition-local rules read outside their own statement and the summary-dependents diff
+ * does not cover (see the header): other files' summaries, names, line breaks, suppressions.
+ */
+function contextKey(file: SourceFile, index: WorkspaceIndex): string {
   // Fixes write the file's line break style (any '\r\n' in the file makes it CRLF).
-  const parts = [String(index.contentGeneration), file.path, file.moduleName, String(file.text.includes('\r\n')), String(file.text.includes('\r'))];
-  for (const c of chunks) if (!DEFINITION_TYPES.has(c.type)) parts.push(file.text.slice(c.start, c.end));
+  const parts = [String(index.contentGenerationOutside(file.path)), file.path, file.moduleName, String(file.text.includes('\r\n')), String(file.text.includes('\r'))];
   // `ignore-file` directives apply everywhere.
   for (const m of file.text.matchAll(/#\s*async-migrate:\s*ignore-file[^\r\n]*/gi)) parts.push(m[0]);
   return parts.join('\u0000');
+}
+
+/** The text of each top-level statement that is not a definition (imports, module variables, errors). */
+function moduleStatements(text: string, chunks: Chunk[]): string[] {
+  const out: string[] = [];
+  for (const c of chunks) if (!DEFINITION_TYPES.has(c.type)) out.push(text.slice(c.start, c.end));
+  return out;
+}
+
+/** Rules whose findings read a whole set of member names (AM204's "did you mean"), not only the names a statement mentions. */
+const MEMBER_SET_READERS = new Set(['AM204']);
+/** Rules that read whether the file has syntax errors (AM204: which members exist is then unknown). */
+const SYNTAX_ERROR_READERS = ['AM204'];
+
+/** What a summary or module-level change makes dirty: chunks, and rules to re-run over every chunk. */
+interface SummaryDependents {
+  chunks: Set<Chunk>;
+  rules: string[];
+}
+
+/**
+ * The chunks of file whose definition-local findings may differ from `previous`'s because the
+ * summary or a module-level statement changed (summary-dependents.ts); undefined: all of them.
+ */
+function summaryDependents(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState): SummaryDependents | undefined {
+  const summary = index.fileByPath(file.path);
+  const before = moduleStatements(previous.text, previous.chunks);
+  const after = moduleStatements(file.text, chunks);
+  if (summary === previous.summary && before.length === after.length && before.every((s, i) => s === after[i])) return { chunks: new Set(), rules: [] };
+  const changed = changedNames(previous.summary, summary, before, after, index, config);
+  if (!changed) return undefined;
+  const out = chunksNaming(file.text, chunks, changed.names);
+  if (changed.memberSets) {
+    // Their "closest existing member" reads the whole set: the statements where they reported.
+    const { mapOffset } = moveChunks(previous, file, chunks);
+    for (const f of previous.findings) {
+      if (!MEMBER_SET_READERS.has(f.code)) continue;
+      const at = mapOffset(f.start);
+      const chunk = at === undefined ? undefined : chunks[chunkIndexAt(chunks, at)];
+      if (chunk) out.add(chunk);
+    }
+  }
+  return { chunks: out, rules: changed.syntaxErrors ? SYNTAX_ERROR_READERS : [] };
 }
 
 /** The findings as published, finished (engine.ts) on copies: raw findings stay reusable. */
@@ -62,7 +112,8 @@ export function finishCopies(file: SourceFile, raw: Finding[]): Finding[] {
 
 /** True when `previous` still holds for file (its context is the same): analyzeFileIncremental reuses it. */
 export function reusesPrevious(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState | undefined, options: RunOptions = {}): boolean {
-  return sameContext(previous, contextKey(file, chunksOf(file), index), config, options);
+  if (!sameContext(previous, contextKey(file, index), config, options)) return false;
+  return summaryDependents(file, chunksOf(file), index, config, previous) !== undefined;
 }
 
 function sameContext(previous: IncrementalState | undefined, key: string, config: AsyncMigrateConfig, options: RunOptions): previous is IncrementalState {
@@ -105,14 +156,17 @@ export function analyzeFileIncremental(
   fileWide?: Finding[],
 ): IncrementalResult {
   const chunks = chunksOf(file);
-  const key = contextKey(file, chunks, index);
+  const key = contextKey(file, index);
+  const summary = index.fileByPath(file.path);
   const publish = (raw: Finding[]) => finishCopies(file, raw);
-  const run = (scope: RuleScope | undefined) => (fileWide ? runRulesWith(file, index, config, options, scope, fileWide).raw : runRules(file, index, config, options, scope, true));
+  const run = (scope: RuleScope | undefined, runOptions = options) => (fileWide ? runRulesWith(file, index, config, runOptions, scope, fileWide).raw : runRules(file, index, config, runOptions, scope, true));
   const full = (): IncrementalResult => {
     const raw = run(undefined);
-    return { findings: publish(raw), state: { text: file.text, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw }, reanalysed: chunks.length, chunks: chunks.length, full: true };
+    return { findings: publish(raw), state: { text: file.text, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw, summary }, reanalysed: chunks.length, chunks: chunks.length, full: true };
   };
   if (!sameContext(previous, key, config, options)) return full();
+  const dependents = summaryDependents(file, chunks, index, config, previous);
+  if (!dependents) return full();
 
   const { unchanged: cleanOld, mapOffset, mapPosition, lineDelta } = moveChunks(previous, file, chunks);
   const newText = file.text;
@@ -127,7 +181,7 @@ export function analyzeFileIncremental(
     const old = previous.chunks[at];
     if (!old || f.start < old.start) continue;
     const clean = cleanOld.get(old);
-    if (!clean || dirtyAfterAll.has(clean)) continue;
+    if (!clean || dirtyAfterAll.has(clean) || dependents.chunks.has(clean) || dependents.rules.includes(f.code)) continue;
     // A message naming a line number (`loaded at line 12`) is only reusable when no line moved.
     const moved = lineDelta !== 0 && mentionsLine(f) ? undefined : shiftFinding(f, file.path, mapOffset, mapPosition);
     if (!moved) {
@@ -140,13 +194,19 @@ export function analyzeFileIncremental(
     reused.set(clean, list);
   }
 
-  const cleanNew = new Set([...cleanOld.values()].filter((c) => !dirtyAfterAll.has(c)));
+  const cleanNew = new Set([...cleanOld.values()].filter((c) => !dirtyAfterAll.has(c) && !dependents.chunks.has(c)));
   const dirty = chunks.filter((c) => !cleanNew.has(c));
   const scope = chunkScope(dirty, chunks.filter((c) => cleanNew.has(c)));
-  const raw = run(scope);
+  let raw: Finding[];
+  if (dependents.rules.length) {
+    // Those rules over every statement, the others over the dirty ones (selected as runRulesWith does).
+    raw = run(scope, { ...options, ignore: [...(options.ignore ?? []), ...dependents.rules] });
+    const whole = dependents.rules.filter((code) => ruleEnabled(code, config, options));
+    if (whole.length) raw.push(...runRules(file, index, config, { ...options, ci: false, select: whole, ignore: undefined }, undefined, true));
+  } else raw = run(scope);
   for (const [chunk, list] of reused) if (cleanNew.has(chunk)) raw.push(...list);
   sortFindings(raw);
-  return { findings: publish(raw), state: { text: newText, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw }, reanalysed: dirty.length, chunks: chunks.length, full: false };
+  return { findings: publish(raw), state: { text: newText, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw, summary }, reanalysed: dirty.length, chunks: chunks.length, full: false };
 }
 
 /** Sorted chunks: the one whose [start, lineEnd] holds offset, if any. */

@@ -21,13 +21,13 @@ export interface SourceTexts {
   textOf(path: string): string | undefined;
 }
 
-function applyPattern(pattern: string, name: string): string {
+export function applyPattern(pattern: string, name: string): string {
   const capital = name.charAt(0).toUpperCase() + name.slice(1);
   return pattern.replace(/\{name\}/g, name).replace(/\{Name\}/g, capital);
 }
 
 /** Inverse of applyPattern: the {name} that pattern would turn into value, if any. */
-function matchPattern(pattern: string, value: string): string | undefined {
+export function matchPattern(pattern: string, value: string): string | undefined {
   const hasCapital = pattern.includes('{Name}');
   const [before, after] = pattern.split(hasCapital ? '{Name}' : '{name}');
   if (after === undefined) return undefined;
@@ -96,6 +96,8 @@ class ModuleTable {
   readonly views = new Map<string, WorkspaceIndex>();
   generation = 0;
   contentGeneration = 0;
+  /** How many of contentGeneration's bumps each path made (contentGenerationOutside). */
+  readonly contentChanges = new Map<string, number>();
   sources: SourceTexts | undefined;
 
   constructor(public config: AsyncMigrateConfig) {}
@@ -235,7 +237,20 @@ export class WorkspaceIndex {
     table.byPath.set(summary.path, summary);
     table.register(summary);
     table.generation++;
-    if (!previous || previous.moduleName !== summary.moduleName || summarySignature(previous) !== summarySignature(summary)) table.contentGeneration++;
+    if (!previous || previous.moduleName !== summary.moduleName || summarySignature(previous) !== summarySignature(summary)) this.bumpContent(summary.path);
+  }
+
+  private bumpContent(path: string): void {
+    this.table.contentGeneration++;
+    this.table.contentChanges.set(path, (this.table.contentChanges.get(path) ?? 0) + 1);
+  }
+
+  /**
+   * contentGeneration without the bumps made by the file at path: unchanged while only that file's
+   * summary changed (the incremental analysis of that file then diffs its summary: incremental.ts).
+   */
+  contentGenerationOutside(path: string): number {
+    return this.table.contentGeneration - (this.table.contentChanges.get(path) ?? 0);
   }
 
   remove(path: string): void {
@@ -244,7 +259,7 @@ export class WorkspaceIndex {
     table.byPath.delete(path);
     table.unregister(path);
     table.generation++;
-    table.contentGeneration++;
+    this.bumpContent(path);
   }
 
   module(moduleName: string): ModuleSummary | undefined {
