@@ -14,7 +14,7 @@
 // (source.ts reparseWithEdits). The summary is made incremental the same way (summary.ts
 // summarizeIncremental, chunks.ts). Pure: text in, findings out.
 import type { AsyncMigrateConfig } from './config';
-import { type Chunk, chunkIndexAt, chunksOf, moveChunks } from './chunks';
+import { type Chunk, type ChunkMove, chunkIndexAt, chunksOf, moveChunks } from './chunks';
 import { type RunOptions, finishFindings, isFileWide, ruleEnabled, runRules, sortFindings } from './engine';
 import type { Node } from './parser';
 import type { RuleScope } from './rule';
@@ -84,7 +84,7 @@ interface SummaryDependents {
  * The chunks of file whose definition-local findings may differ from `previous`'s because the
  * summary or a module-level statement changed (summary-dependents.ts); undefined: all of them.
  */
-function summaryDependents(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState): SummaryDependents | undefined {
+function summaryDependents(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState, move: ChunkMove): SummaryDependents | undefined {
   const summary = index.fileByPath(file.path);
   const before = moduleStatements(previous.text, previous.chunks);
   const after = moduleStatements(file.text, chunks);
@@ -94,15 +94,21 @@ function summaryDependents(file: SourceFile, chunks: Chunk[], index: WorkspaceIn
   const out = chunksNaming(file.text, chunks, changed.names);
   if (changed.memberSets) {
     // Their "closest existing member" reads the whole set: the statements where they reported.
-    const { mapOffset } = moveChunks(previous, file, chunks);
     for (const f of previous.findings) {
       if (!MEMBER_SET_READERS.has(f.code)) continue;
-      const at = mapOffset(f.start);
+      const at = move.mapOffset(f.start);
       const chunk = at === undefined ? undefined : chunks[chunkIndexAt(chunks, at)];
       if (chunk) out.add(chunk);
     }
   }
-  return { chunks: out, rules: changed.syntaxErrors ? SYNTAX_ERROR_READERS : [] };
+  if (!changed.syntaxErrors) return { chunks: out, rules: [] };
+  // Those rules over every statement and the others over a large part of the file (a bracket
+  // that reshaped it) cost more than everything at once (measured on the bench's file;
+  // statements with syntax errors cost little).
+  const clean = new Set(move.unchanged.values());
+  let dirtyLength = 0;
+  for (const c of chunks) if (!c.hasError && (out.has(c) || !clean.has(c))) dirtyLength += c.end - c.start;
+  return dirtyLength > file.text.length * 0.3 ? undefined : { chunks: out, rules: SYNTAX_ERROR_READERS };
 }
 
 /** The findings as published, finished (engine.ts) on copies: raw findings stay reusable. */
@@ -113,7 +119,8 @@ export function finishCopies(file: SourceFile, raw: Finding[]): Finding[] {
 /** True when `previous` still holds for file (its context is the same): analyzeFileIncremental reuses it. */
 export function reusesPrevious(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState | undefined, options: RunOptions = {}): boolean {
   if (!sameContext(previous, contextKey(file, index), config, options)) return false;
-  return summaryDependents(file, chunksOf(file), index, config, previous) !== undefined;
+  const chunks = chunksOf(file);
+  return summaryDependents(file, chunks, index, config, previous, moveChunks(previous, file, chunks)) !== undefined;
 }
 
 function sameContext(previous: IncrementalState | undefined, key: string, config: AsyncMigrateConfig, options: RunOptions): previous is IncrementalState {
@@ -165,10 +172,11 @@ export function analyzeFileIncremental(
     return { findings: publish(raw), state: { text: file.text, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw, summary }, reanalysed: chunks.length, chunks: chunks.length, full: true };
   };
   if (!sameContext(previous, key, config, options)) return full();
-  const dependents = summaryDependents(file, chunks, index, config, previous);
+  const move = moveChunks(previous, file, chunks);
+  const dependents = summaryDependents(file, chunks, index, config, previous, move);
   if (!dependents) return full();
 
-  const { unchanged: cleanOld, mapOffset, mapPosition, lineDelta } = moveChunks(previous, file, chunks);
+  const { unchanged: cleanOld, mapOffset, mapPosition, lineDelta } = move;
   const newText = file.text;
 
   // Reuse the old definition-local findings of clean chunks; a finding whose edits or related
@@ -196,13 +204,6 @@ export function analyzeFileIncremental(
 
   const cleanNew = new Set([...cleanOld.values()].filter((c) => !dirtyAfterAll.has(c) && !dependents.chunks.has(c)));
   const dirty = chunks.filter((c) => !cleanNew.has(c));
-  if (dependents.rules.length) {
-    // Some rules over every statement, the others over a large part of the file (a bracket that
-    // reshaped it): at once costs less (measured on the bench's file; statements with errors cost little).
-    let dirtyLength = 0;
-    for (const c of dirty) if (!c.hasError) dirtyLength += c.end - c.start;
-    if (dirtyLength > newText.length * 0.3) return full();
-  }
   const scope = chunkScope(dirty, chunks.filter((c) => cleanNew.has(c)));
   let raw: Finding[];
   if (dependents.rules.length) {
