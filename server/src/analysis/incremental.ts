@@ -10,7 +10,8 @@
 // are always re-analysed. In a file with errors, the check that a fix parses no worse runs over
 // the combined findings, reused ones included: tree-sitter's error recovery is not local, so an
 // edit elsewhere can change a verdict; each check re-parses only around the fix's edits
-// (source.ts reparseWithEdits). The summary is made incremental the same way (summary.ts
+// (source.ts reparseWithEdits). The editor leaves that check to the fixes it uses
+// (`checkFixes` false; engine.ts withFixVerdicts). The summary is made incremental the same way (summary.ts
 // summarizeIncremental, chunks.ts). Pure: text in, findings out.
 import type { AsyncMigrateConfig } from './config';
 import { type Chunk, chunkIndexAt, chunksOf, moveChunks } from './chunks';
@@ -56,8 +57,8 @@ function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): s
 }
 
 /** The findings as published, finished (engine.ts) on copies: raw findings stay reusable. */
-export function finishCopies(file: SourceFile, raw: Finding[]): Finding[] {
-  return finishFindings(file, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)));
+export function finishCopies(file: SourceFile, raw: Finding[], checkFixes = true): Finding[] {
+  return finishFindings(file, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)), checkFixes);
 }
 
 /** True when `previous` still holds for file (its context is the same): analyzeFileIncremental reuses it. */
@@ -94,7 +95,8 @@ export function runRulesWith(
  * Analyses file, reusing `previous` (the state of the same document's last analysis) where the
  * edit left top-level statements unchanged. Equal to analyzeFile(file, …) (incremental.test.ts).
  * `fileWide`: the raw findings of the file-wide rules for this very text, index and config, when
- * a code action or hover computed them already (runRulesWith).
+ * a code action or hover computed them already (runRulesWith). `checkFixes` false: in a file with
+ * syntax errors, the fixes are not checked against it (engine.ts finishFindings).
  */
 export function analyzeFileIncremental(
   file: SourceFile,
@@ -103,10 +105,11 @@ export function analyzeFileIncremental(
   previous: IncrementalState | undefined,
   options: RunOptions = {},
   fileWide?: Finding[],
+  checkFixes = true,
 ): IncrementalResult {
   const chunks = chunksOf(file);
   const key = contextKey(file, chunks, index);
-  const publish = (raw: Finding[]) => finishCopies(file, raw);
+  const publish = (raw: Finding[]) => finishCopies(file, raw, checkFixes);
   const run = (scope: RuleScope | undefined) => (fileWide ? runRulesWith(file, index, config, options, scope, fileWide).raw : runRules(file, index, config, options, scope, true));
   const full = (): IncrementalResult => {
     const raw = run(undefined);
