@@ -6,6 +6,8 @@ import { isAwaitedExpr } from '../fixes/await';
 import type { Node } from '../parser';
 import { usesOf } from '../fixes/twins';
 import type { Rule, RuleContext } from '../rule';
+import type { FileFacts } from '../semantics';
+import { StatementMemo } from '../statement-memo';
 import { resolveRelativeModule } from '../summary';
 import type { FunctionSummary } from '../summary';
 import { unparen } from '../syntax';
@@ -149,24 +151,38 @@ const ASSIGNED_NAME = /([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)[ \
 /** After a name (`a.b =`, `a[0] =`, `a, b =`) or first (`(a, b) =`, `[a] =`): no plain name on the left. */
 const NOT_A_PLAIN_LEFT = '.[,([';
 
+/** Names assigned by a top-level statement (anywhere inside it), remembered by the statement's text. */
+const statementAssignedNames = new StatementMemo<string[]>();
+
+/** Names assigned anywhere in the file by a plain `name = …` / `name: T = …` (a keystroke reads the statement it changed only). */
+function assignedNames(facts: FileFacts): Set<string> {
+  const text = facts.file.text;
+  const assigned = new Set<string>();
+  const perStatement = statementAssignedNames.valuesOf(facts.file, facts.nodes, (statement) => {
+    const names: string[] = [];
+    for (const a of facts.nodes.nodesOfTypeStartingIn('assignment', statement.start, statement.end)) {
+      // `name =` / `name: T =` starts the node when its left side is a plain name: read from the
+      // text (two wasm calls per assignment of the file cost more than the rest of the rule).
+      ASSIGNED_NAME.lastIndex = a.startIndex;
+      const m = ASSIGNED_NAME.exec(text);
+      if (m && (m[2] === ':' || m[2] === '=')) names.push(m[1]);
+      else if (!(m && NOT_A_PLAIN_LEFT.includes(m[2])) && !NOT_A_PLAIN_LEFT.includes(text.charAt(a.startIndex))) {
+        const left = a.childForFieldName('left');
+        if (left?.type === 'identifier') names.push(left.text);
+      }
+    }
+    return names;
+  });
+  for (const { value } of perStatement) for (const name of value) assigned.add(name);
+  return assigned;
+}
+
 function checkCalls(context: RuleContext): void {
   const { facts, index } = context;
   const summary = index.fileByPath(facts.file.path);
   // Names bound at module level, and by imports inside functions (resolved in their function's scope).
   const defined = new Set([...(summary?.definedNames ?? []), ...(summary?.nestedImports ?? []).map((b) => b.local.split('.')[0])]);
-  const assigned = new Set<string>();
-  const text = facts.file.text;
-  for (const a of facts.nodesOfType('assignment')) {
-    // `name =` / `name: T =` starts the node when its left side is a plain name: read from the
-    // text (two wasm calls per assignment of the file cost more than the rest of the rule).
-    ASSIGNED_NAME.lastIndex = a.startIndex;
-    const m = ASSIGNED_NAME.exec(text);
-    if (m && (m[2] === ':' || m[2] === '=')) assigned.add(m[1]);
-    else if (!(m && NOT_A_PLAIN_LEFT.includes(m[2])) && !NOT_A_PLAIN_LEFT.includes(text.charAt(a.startIndex))) {
-      const left = a.childForFieldName('left');
-      if (left?.type === 'identifier') assigned.add(left.text);
-    }
-  }
+  const assigned = assignedNames(facts);
   for (const call of facts.scopedNodesOfType(context, 'call')) {
     // From the callee's text (cached): a plain name is no member access, and a dotted name's
     // root must pass the pre-filter below before the tree is looked at.
@@ -218,10 +234,12 @@ function checkCalls(context: RuleContext): void {
   }
 }
 
+const IMPORT_KEYWORD = /\bimport\b/g;
+
 function checkImports(context: RuleContext): void {
   const { facts, index, file } = context;
   const isPackage = /(^|\/)__init__\.pyi?$/.test(file.path);
-  for (const stmt of facts.nodesOfType('import_from_statement')) {
+  for (const stmt of facts.nodesOfTypeContaining('import_from_statement', IMPORT_KEYWORD)) {
     const moduleNode = stmt.childForFieldName('module_name');
     if (!moduleNode) continue;
     const module = resolveRelativeModule(file.moduleName, isPackage, moduleNode.text.replace(/\s+/g, ''));
