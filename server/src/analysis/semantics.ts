@@ -3,7 +3,7 @@
 // Everything answers "unknown" (undefined) when the evidence is not there.
 import { annotationType } from './annotation';
 import type { AsyncMigrateConfig } from './config';
-import { type Chunk, chunkIndexAt, chunksOf } from './chunks';
+import { type Chunk, chunksOf } from './chunks';
 import type { Node } from './parser';
 import type { SourceFile } from './source';
 import { children, dottedName, isAsyncFunction, keywordArgument, walk } from './syntax';
@@ -180,28 +180,6 @@ export class FileFacts {
       from = Math.max(from, c.lineEnd + 1);
     }
     return context.scoped(nodes);
-  }
-
-  /**
-   * `this.nodesOfType(type)` where every node of the type contains a match of `word` (a global
-   * regex, e.g. the type's keyword): only the top-level statements whose text matches are indexed,
-   * so a file-wide query costs a text search per keystroke, not an index of the whole tree.
-   */
-  nodesOfTypeContaining(type: string, word: RegExp): Node[] {
-    const statements = (this.statements ??= chunksOf(this.file));
-    const nodes: Node[] = [];
-    let next = 0;
-    let from = 0;
-    for (const m of this.file.text.matchAll(word)) {
-      const k = chunkIndexAt(statements, m.index!);
-      // Its statement is done, or the match lies between statements (in no node).
-      if (k < next || k >= statements.length || statements[k].start > m.index!) continue;
-      // Chunks sharing a line overlap by their lineEnd: never hand a node out twice.
-      nodes.push(...this.nodes.nodesOfTypeStartingIn(type, Math.max(from, statements[k].start), statements[k].lineEnd));
-      from = Math.max(from, statements[k].lineEnd + 1);
-      next = k + 1;
-    }
-    return nodes;
   }
 
   /** `node.descendantsOfType(types)` without another native traversal (document order, node included). */
