@@ -748,6 +748,8 @@ function summarizeWithParts(file: SourceFile, isPackage: boolean, partOf: (stmt:
       if (part.nestedImports.length) (summary.nestedImports ??= []).push(...part.nestedImports);
       continue;
     }
+    // Most module-level statements import nothing: a text test spares indexing them per keystroke.
+    if (!file.text.slice(stmt.startIndex, stmt.endIndex).includes('import')) continue;
     for (const imp of TreeIndex.of(file.tree).descendantsOfType(stmt, IMPORT_TYPES)) {
       if (moduleLevelImports.has(imp.startIndex)) continue;
       for (const binding of importBindings(imp, file, isPackage)) if (binding.local !== '*') (summary.nestedImports ??= []).push({ ...binding, nested: true });
