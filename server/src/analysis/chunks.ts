@@ -5,7 +5,7 @@
 import { minimalEdit } from './fixes/edits';
 import type { Node } from './parser';
 import { type SourceFile, positionAt } from './source';
-import type { Position } from './types';
+import type { Position, TextEdit } from './types';
 import { firstIndexNotBefore } from './sorted';
 
 /** One top-level statement of the module (or comment), by offsets. */
@@ -70,13 +70,23 @@ function countNewlines(text: string, from: number, to: number): number {
   return n;
 }
 
+/** The last diff: the summary and the analysis of a version both diff it against the same previous text. */
+let lastChange: { oldText: string; newText: string; change: TextEdit } | undefined;
+
+function changeBetween(oldText: string, newText: string): TextEdit {
+  if (lastChange && lastChange.oldText === oldText && lastChange.newText === newText) return lastChange.change;
+  const change = minimalEdit(oldText, newText) ?? { start: oldText.length, end: oldText.length, newText: '' };
+  lastChange = { oldText, newText, change };
+  return change;
+}
+
 /** Which chunks of `previous` survive unchanged in `file` (whose chunks are `chunks`), and how positions moved. */
 export function moveChunks(previous: ChunkedText, file: SourceFile, chunks: Chunk[]): ChunkMove {
   const oldText = previous.text;
   const newText = file.text;
   const delta = newText.length - oldText.length;
   // Old offsets in [oldChangeEnd, oldText.length) move by delta; those before prefix stay.
-  const change = minimalEdit(oldText, newText) ?? { start: oldText.length, end: oldText.length, newText: '' };
+  const change = changeBetween(oldText, newText);
   const prefix = change.start;
   const oldChangeEnd = change.end;
   const newChangeStart = prefix;

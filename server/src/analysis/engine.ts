@@ -51,9 +51,9 @@ export function ruleEnabled(code: string, config: AsyncMigrateConfig, options: R
 }
 
 /** Parses text into a SourceFile whose module name follows the import roots (import-roots.ts). */
-export function parseSource(path: string, text: string, config: AsyncMigrateConfig, oldTree?: SourceFile['tree']): { file: SourceFile; isPackage: boolean } {
+export function parseSource(path: string, text: string, config: AsyncMigrateConfig, oldTree?: SourceFile['tree'], lineStarts?: number[]): { file: SourceFile; isPackage: boolean } {
   const { moduleName, isPackage } = moduleNamesOf(path, config);
-  return { file: SourceFile.parse(path, moduleName, text, oldTree), isPackage };
+  return { file: SourceFile.parse(path, moduleName, text, oldTree, lineStarts), isPackage };
 }
 
 const PACKAGE_INIT = /(^|\/)__init__\.pyi?$/;
