@@ -76,19 +76,19 @@ ${name}_service = ${M}Service()
 `;
 }
 
-function asyncService(name: string, rnd: () => number): string {
+/** `migrated`: every call awaited and no `keys` (no findings), as in a module that is mostly migrated. */
+function asyncService(name: string, rnd: () => number, migrated = false): string {
   const M = cap(name);
   const methods: string[] = [];
   for (let i = 0; i < 4 + Math.floor(rnd() * 6); i++) {
     methods.push(`    async def get_${name}_${i}(self, db: AsyncSession, ${name}_id: int, gym_id: int):
         result = await db.execute(select(${M}).where(${M}.id == ${name}_id, ${M}.gym_id == gym_id))
         item = result.scalar_one_or_none()
-        cached = ${i % 3 === 0 ? '' : 'await '}async_redis.get(f"${name}:{${name}_id}")
+        cached = ${i % 3 === 0 && !migrated ? '' : 'await '}async_redis.get(f"${name}:{${name}_id}")
         return cached or item
 
     async def list_${name}s_${i}(self, db: AsyncSession, gym_id: int):
-        keys = await async_redis.keys("${name}:*")
-        result = await db.execute(select(${M}).where(${M}.gym_id == gym_id).limit(50))
+${migrated ? '' : `        keys = await async_redis.keys("${name}:*")\n`}        result = await db.execute(select(${M}).where(${M}.gym_id == gym_id).limit(50))
         return result.scalars().all()
 `);
   }
@@ -271,25 +271,6 @@ export function generateLargeFile(lines: number, seed = 7): string {
   return parts.join('\n\n');
 }
 
-/** An async service whose every call is awaited (no findings): the bulk of a file that is mostly migrated. */
-function migratedService(name: string, rnd: () => number): string {
-  const M = cap(name);
-  const methods: string[] = [];
-  for (let i = 0; i < 4 + Math.floor(rnd() * 6); i++) {
-    methods.push(`    async def get_${name}_${i}(self, db: AsyncSession, ${name}_id: int, gym_id: int):
-        result = await db.execute(select(${M}).where(${M}.id == ${name}_id, ${M}.gym_id == gym_id))
-        item = result.scalar_one_or_none()
-        cached = await async_redis.get(f"${name}:{${name}_id}")
-        return cached or item
-
-    async def list_${name}s_${i}(self, db: AsyncSession, gym_id: int):
-        result = await db.execute(select(${M}).where(${M}.gym_id == gym_id).limit(50))
-        return result.scalars().all()
-`);
-  }
-  return `class Async${M}Service:\n${methods.join('\n')}\n\nasync_${name}_service = Async${M}Service()\n`;
-}
-
 /**
  * A file of about `lines` lines with a syntax error near the top (an `if` without its colon) and
  * a few findings with fixes below it (`time.sleep`, an unawaited Redis call, `utcnow`, a
@@ -337,7 +318,8 @@ ${
   let i = 0;
   while (n < lines) {
     // Two handlers with fixes, a third and two thirds of the way down.
-    const body = i === 3 || i === 50 ? fixable(i) : migratedService(`thing${i}`, rnd);
+    const service = i === 3 || i === 50 ? '' : asyncService(`thing${i}`, rnd, true);
+    const body = service ? service.slice(service.indexOf('class ')) : fixable(i);
     parts.push(body);
     n += body.split('\n').length;
     i++;
