@@ -7,6 +7,7 @@ import type { Node } from './parser';
 import { type SourceFile, positionAt } from './source';
 import type { Position, TextEdit } from './types';
 import { firstIndexNotBefore } from './sorted';
+import { treeCache } from './tree-caches';
 
 /** One top-level statement of the module (or comment), by offsets. */
 export interface Chunk {
@@ -25,17 +26,113 @@ export interface ChunkedText {
   readonly lineStarts: number[];
 }
 
+const topLevelChunks = treeCache<Chunk[]>();
+const analysisChunks = treeCache<Chunk[]>();
+
+/** The module's top-level statements (computed once per tree: the summary, the analysis and the facts all ask). */
 export function chunksOf(file: SourceFile): Chunk[] {
+  let chunks = topLevelChunks.get(file.tree);
+  if (chunks) return chunks;
   const text = file.text;
-  const out: Chunk[] = [];
+  chunks = [];
   for (const node of file.root.children as (Node | null)[]) {
     if (!node) continue;
     const end = node.endIndex;
-    let lineEnd = end;
-    while (lineEnd < text.length && text.charCodeAt(lineEnd) !== 10 && text.charCodeAt(lineEnd) !== 13) lineEnd++;
-    out.push({ start: node.startIndex, end, lineEnd, type: node.type, hasError: node.hasError });
+    chunks.push({ start: node.startIndex, end, lineEnd: lineEndAt(text, end), type: node.type, hasError: node.hasError });
+  }
+  topLevelChunks.set(file.tree, chunks);
+  return chunks;
+}
+
+function lineEndAt(text: string, offset: number): number {
+  let lineEnd = offset;
+  while (lineEnd < text.length && text.charCodeAt(lineEnd) !== 10 && text.charCodeAt(lineEnd) !== 13) lineEnd++;
+  return lineEnd;
+}
+
+/** The start of offset's line when only spaces and tabs precede it there, else -1. */
+function indentedLineStart(text: string, offset: number): number {
+  let i = offset;
+  while (i > 0 && (text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) i--;
+  return atLineStart(text, i) ? i : -1;
+}
+
+/**
+ * The unit of reuse of the incremental analysis: the top-level statements, with each class split
+ * into its header (decorators, `class X(...):`) and the statements of its body, each from the
+ * start of its line (a method is to a class what a function is to its module: typing in one
+ * method of a large service class re-analyses that method). A class whose body statements share
+ * a line with each other or with the header stays whole. The header is never a definition
+ * (contextKey keeps its text, like a module-level statement's).
+ */
+export function analysisChunksOf(file: SourceFile): Chunk[] {
+  let chunks = analysisChunks.get(file.tree);
+  if (chunks) return chunks;
+  chunks = [];
+  const text = file.text;
+  const top = chunksOf(file);
+  const statements = file.root.children as (Node | null)[];
+  for (let k = 0, n = 0; k < statements.length; k++) {
+    const node = statements[k];
+    if (!node) continue;
+    const chunk = top[n++];
+    const parts = chunk.hasError ? undefined : classParts(node, chunk, text);
+    if (parts) chunks.push(...parts);
+    else chunks.push(chunk);
+  }
+  analysisChunks.set(file.tree, chunks);
+  return chunks;
+}
+
+/** A method's first parameter (`self`), read from its text: `@deco\n    async def name(self, …`. */
+const FIRST_PARAMETER = /^(?:[ \t]*@[^\n]*\n)*[ \t]*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([ \t\r\n]*([A-Za-z_]\w*)/;
+
+/**
+ * The text of the class members that bind attributes of their first parameter (`self.repo = …`,
+ * `with … as self.x`, `for self.x in …`): the engine resolves `self.x` in any method from every
+ * method's assignments (callee.ts selfAttribute, semantics.ts selfAttributeFlavor), so such a
+ * member is context for its siblings and a change to it re-analyses the file (incremental.ts).
+ */
+export function selfBindingMembers(file: SourceFile, chunks: Chunk[]): string[] {
+  const out: string[] = [];
+  const top = new Set(chunksOf(file).map((c) => c.start));
+  for (const c of chunks) {
+    if (top.has(c.start) || (c.type !== 'function_definition' && c.type !== 'decorated_definition')) continue;
+    const member = file.text.slice(c.start, c.end);
+    const self = FIRST_PARAMETER.exec(member)?.[1];
+    if (!self) continue;
+    // `self.x = …`, `self.x: T = …`, `self.x += …`, `a, self.x = …` at a line's start; `as self.x`; `for self.x in`.
+    const binds = new RegExp(`^[ \\t]*[(\\[]?(?:[^\\n=]*,[ \\t]*)?${self}[ \\t]*\\.[ \\t]*\\w+[\\w. \\t]*(?::[^\\n=]*)?[-+*/%&|^@<>]*=(?!=)|\\bas[ \\t(]+${self}[ \\t]*\\.|\\bfor\\b[^\\n]*\\b${self}[ \\t]*\\.`, 'm');
+    if (binds.test(member)) out.push(member);
   }
   return out;
+}
+
+function classParts(node: Node, chunk: Chunk, text: string): Chunk[] | undefined {
+  const cls = node.type === 'decorated_definition' ? node.childForFieldName('definition') : node;
+  if (cls?.type !== 'class_definition') return undefined;
+  const body = cls.childForFieldName('body');
+  if (!body) return undefined;
+  const members = (body.children as (Node | null)[]).filter((c): c is Node => c !== null);
+  if (members.length < 2) return undefined;
+  const parts: Chunk[] = [];
+  let previousEnd = -1;
+  for (const member of members) {
+    const start = indentedLineStart(text, member.startIndex);
+    const end = member.endIndex;
+    // Each member on lines of its own (and the first below the header line).
+    if (start < 0 || start <= (previousEnd < 0 ? chunk.start : previousEnd)) return undefined;
+    if (!parts.length) {
+      // The header: up to the end of the line before the first member.
+      const headerEnd = text.charCodeAt(start - 1) === 10 && text.charCodeAt(start - 2) === 13 ? start - 2 : start - 1;
+      if (headerEnd <= chunk.start) return undefined;
+      parts.push({ start: chunk.start, end: headerEnd, lineEnd: headerEnd, type: 'class_header', hasError: false });
+    }
+    parts.push({ start, end, lineEnd: lineEndAt(text, end), type: member.type, hasError: member.hasError });
+    previousEnd = lineEndAt(text, end);
+  }
+  // Whatever follows the last member on its line belongs to it (the class's own end is the last member's).
+  return parts;
 }
 
 export function atLineStart(text: string, offset: number): boolean {

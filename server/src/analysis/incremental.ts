@@ -14,7 +14,7 @@
 // (`checkFixes` false; engine.ts withFixVerdicts). The summary is made incremental the same way (summary.ts
 // summarizeIncremental, chunks.ts). Pure: text in, findings out.
 import type { AsyncMigrateConfig } from './config';
-import { type Chunk, chunkIndexAt, chunksOf, moveChunks } from './chunks';
+import { type Chunk, analysisChunksOf, chunkIndexAt, moveChunks, selfBindingMembers } from './chunks';
 import { type RunOptions, finishFindings, isFileWide, ruleEnabled, runRules, sortFindings } from './engine';
 import type { Node } from './parser';
 import type { RuleScope } from './rule';
@@ -51,6 +51,8 @@ function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): s
   // Fixes write the file's line break style (any '\r\n' in the file makes it CRLF).
   const parts = [String(index.contentGeneration), file.path, file.moduleName, String(file.text.includes('\r\n')), String(file.text.includes('\r'))];
   for (const c of chunks) if (!DEFINITION_TYPES.has(c.type)) parts.push(file.text.slice(c.start, c.end));
+  // Methods binding `self.x` are read by their siblings (chunks.ts selfBindingMembers).
+  parts.push(...selfBindingMembers(file, chunks));
   // `ignore-file` directives apply everywhere.
   for (const m of file.text.matchAll(/#\s*async-migrate:\s*ignore-file[^\r\n]*/gi)) parts.push(m[0]);
   return parts.join('\u0000');
@@ -63,7 +65,7 @@ export function finishCopies(file: SourceFile, raw: Finding[], checkFixes = true
 
 /** True when `previous` still holds for file (its context is the same): analyzeFileIncremental reuses it. */
 export function reusesPrevious(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState | undefined, options: RunOptions = {}): boolean {
-  return sameContext(previous, contextKey(file, chunksOf(file), index), config, options);
+  return sameContext(previous, contextKey(file, analysisChunksOf(file), index), config, options);
 }
 
 function sameContext(previous: IncrementalState | undefined, key: string, config: AsyncMigrateConfig, options: RunOptions): previous is IncrementalState {
@@ -107,7 +109,7 @@ export function analyzeFileIncremental(
   fileWide?: Finding[],
   checkFixes = true,
 ): IncrementalResult {
-  const chunks = chunksOf(file);
+  const chunks = analysisChunksOf(file);
   const key = contextKey(file, chunks, index);
   const publish = (raw: Finding[]) => finishCopies(file, raw, checkFixes);
   const run = (scope: RuleScope | undefined) => (fileWide ? runRulesWith(file, index, config, options, scope, fileWide).raw : runRules(file, index, config, options, scope, true));
