@@ -88,22 +88,43 @@ export function analysisChunksOf(file: SourceFile): Chunk[] {
 const FIRST_PARAMETER = /^(?:[ \t]*@[^\n]*\n)*[ \t]*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([ \t\r\n]*([A-Za-z_]\w*)/;
 
 /**
+ * An attribute bound: `x.attr =`, `x.attr: T =`, `x.attr += …`, `x.attr[k] =` (matched from the
+ * dot: the object is read backwards), or `as x.` / `for x.` / `for a, x.` (group 1: the object).
+ */
+const ATTRIBUTE_BINDING = /\.[ \t]*[A-Za-z_]\w*[ \t]*(?:\[[^\n\]]*\][ \t]*)?(?::[^=\n]+)?(?:[-+*/%&|^@]|\/\/|>>|<<|\*\*)?=(?!=)|\b(?:as|for)[ \t(]+(?:[A-Za-z_]\w*[ \t]*,[ \t]*)*([A-Za-z_]\w*)[ \t]*\./g;
+
+/** The identifier ending just before offset (spaces skipped), if any. */
+function identifierBefore(text: string, offset: number): string {
+  let end = offset;
+  while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
+  let start = end;
+  while (start > 0 && /\w/.test(text.charAt(start - 1))) start--;
+  return text.slice(start, end);
+}
+
+/**
  * The text of the class members that bind attributes of their first parameter (`self.repo = …`,
  * `with … as self.x`, `for self.x in …`): the engine resolves `self.x` in any method from every
  * method's assignments (callee.ts selfAttribute, semantics.ts selfAttributeFlavor), so such a
  * member is context for its siblings and a change to it re-analyses the file (incremental.ts).
+ * One text search per version, then a look at the members it hits.
  */
 export function selfBindingMembers(file: SourceFile, chunks: Chunk[]): string[] {
+  const text = file.text;
+  const top = chunksOf(file);
+  if (top.length === chunks.length) return []; // no class was split into members
   const out: string[] = [];
-  const top = new Set(chunksOf(file).map((c) => c.start));
-  for (const c of chunks) {
-    if (top.has(c.start) || (c.type !== 'function_definition' && c.type !== 'decorated_definition')) continue;
-    const member = file.text.slice(c.start, c.end);
-    const self = FIRST_PARAMETER.exec(member)?.[1];
-    if (!self) continue;
-    // `self.x = …`, `self.x: T = …`, `self.x += …`, `a, self.x = …` at a line's start; `as self.x`; `for self.x in`.
-    const binds = new RegExp(`^[ \\t]*[(\\[]?(?:[^\\n=]*,[ \\t]*)?${self}[ \\t]*\\.[ \\t]*\\w+[\\w. \\t]*(?::[^\\n=]*)?[-+*/%&|^@<>]*=(?!=)|\\bas[ \\t(]+${self}[ \\t]*\\.|\\bfor\\b[^\\n]*\\b${self}[ \\t]*\\.`, 'm');
-    if (binds.test(member)) out.push(member);
+  let last: Chunk | undefined;
+  for (const m of text.matchAll(ATTRIBUTE_BINDING)) {
+    const chunk = chunks[chunkIndexAt(chunks, m.index!)];
+    if (!chunk || chunk === last || chunk.start > m.index! || (chunk.type !== 'function_definition' && chunk.type !== 'decorated_definition')) continue;
+    if (top[chunkIndexAt(top, chunk.start)]?.start === chunk.start) continue; // a module-level def
+    const object = m[1] ?? identifierBefore(text, m.index!);
+    const member = text.slice(chunk.start, chunk.end);
+    if (object && FIRST_PARAMETER.exec(member)?.[1] === object) {
+      out.push(member);
+      last = chunk;
+    }
   }
   return out;
 }
