@@ -106,7 +106,7 @@ function memberEdit(text: string, random: () => number): RandomEdit | undefined 
  * Edits that change the summary or a module-level statement but leave most definitions' text
  * alone (what incremental.ts re-analyses by the names that changed): rename a def that others
  * call (or to a twin name), add or drop a method others call, change a signature, bind or rebind
- * a module-level name others use, and open a bracket or quote in a body (module-level ERROR
+ * a module-level name others use, change a class's bases, and open a bracket or quote in a body (module-level ERROR
  * statements, a class whose methods become functions; mostly undone by the caller).
  */
 function summaryEdit(text: string, random: () => number): RandomEdit | undefined {
@@ -152,6 +152,14 @@ function summaryEdit(text: string, random: () => number): RandomEdit | undefined
     if (!tops.length || !used.length) return undefined;
     const at = pick(tops).index!;
     return { start: at, end: at, text: `${pick(used)} = ${pick(['None', 'redis.Redis()', 'AsyncSessionLocal()', 'UserService()', `${pick(used)}()`])}\n\n` };
+  }
+  if (r < 0.92) {
+    // Give a class other bases (another class of the file, or none): its methods' `self.x` resolve anew.
+    const headers = [...text.matchAll(/^class ([A-Za-z_]\w*)(\([^)\n]*\))?:/gm)];
+    if (!headers.length) return undefined;
+    const m = pick(headers);
+    const at = m.index! + 6 + m[1].length;
+    return { start: at, end: at + (m[2]?.length ?? 0), text: pick(['', `(${pick(headers)[1]})`, '(Base)']) };
   }
   // An open bracket or quote at the end of a line in a class or function body.
   const lines = [...text.matchAll(/^ {4,}\S[^\n]*$/gm)];
@@ -492,6 +500,46 @@ describe('incremental analysis per definition = from-scratch analysis', function
         file.dispose();
       }
     }
+  });
+
+  // Each member of a class is a chunk of its own (chunks.ts analysisChunksOf), except that a
+  // method binding `self.x` is read by its siblings (`self.redis` in another method resolves
+  // through `__init__`): editing it must re-analyse them.
+  it('typing inside one method of a class re-analyses that method only; editing a `self.x = …` re-analyses its readers', async () => {
+    const project = await loadProject(path.join(ROOT, 'examples/gym-app'));
+    const rel = 'app/services/cache_typing.py';
+    let text =
+      'import redis\nimport redis.asyncio as aioredis\n\nasync_client = aioredis.from_url("redis://")\nsync_client = redis.Redis.from_url("redis://")\n\n\nclass CacheService:\n' +
+      '    def __init__(self):\n        self.client = async_client\n\n' +
+      '    async def read(self, key: str):\n        # typing here\n        return self.client.get(key)\n\n' +
+      '    async def write(self, key: str, value: str):\n        await self.client.set(key, value)\n';
+    let state: IncrementalState | undefined;
+    const analyse = () => {
+      const { file } = parseSource(rel, text, project.config);
+      try {
+        project.index.upsert(summarizeSource(file));
+        const result = analyzeFileIncremental(file, project.index, project.config, state);
+        state = result.state;
+        assert.deepStrictEqual(result.findings, runRules(file, project.index, project.config), `incremental != from scratch for:\n${text}`);
+        return result;
+      } finally {
+        file.dispose();
+      }
+    };
+    assert.deepStrictEqual(analyse().findings.map((f) => f.code), ['AM302'], 'the unawaited get on the async client is reported');
+    // Typing in the comment of `read`: that method alone is re-analysed.
+    let at = text.indexOf('# typing here') + '# typing here'.length;
+    for (let i = 0; i < 4; i++) {
+      text = text.slice(0, at) + 'x' + text.slice(at);
+      at++;
+      const result = analyse();
+      assert.strictEqual(result.full, false);
+      assert.strictEqual(result.reanalysed, 1, `keystroke ${i} re-analysed ${result.reanalysed} of ${result.chunks} chunks`);
+    }
+    // The client becomes the sync one in `__init__` (the module's summary does not change): `read`'s
+    // finding goes away, as from scratch.
+    text = text.replace('self.client = async_client', 'self.client = sync_client');
+    assert.deepStrictEqual(analyse().findings.map((f) => f.code), [], 'a sync client needs no await: nothing left to report');
   });
 
   it('typing inside one method of a class re-summarises that method only (and equals a from-scratch summary)', async () => {

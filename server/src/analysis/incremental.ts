@@ -11,17 +11,18 @@
 // with syntax errors are always re-analysed. In a file with errors, the check that a fix parses no worse runs over
 // the combined findings, reused ones included: tree-sitter's error recovery is not local, so an
 // edit elsewhere can change a verdict; each check re-parses only around the fix's edits
-// (source.ts reparseWithEdits). The summary is made incremental the same way (summary.ts
+// (source.ts reparseWithEdits). The editor leaves that check to the fixes it uses
+// (`checkFixes` false; engine.ts withFixVerdicts). The summary is made incremental the same way (summary.ts
 // summarizeIncremental, chunks.ts). Pure: text in, findings out.
 import type { AsyncMigrateConfig } from './config';
-import { type Chunk, type ChunkMove, chunkIndexAt, chunksOf, moveChunks } from './chunks';
+import { type Chunk, type ChunkMove, analysisChunksOf, chunkIndexAt, chunksOf, moveChunks, selfBindingMembers } from './chunks';
 import { type RunOptions, finishFindings, isFileWide, ruleEnabled, runRules, sortFindings } from './engine';
 import type { Node } from './parser';
 import type { RuleScope } from './rule';
 import { RULES } from './rules/registry';
 import type { SourceFile } from './source';
 import type { ModuleSummary } from './summary';
-import { changedNames, chunksNaming } from './summary-dependents';
+import { changedNames, chunksNaming, classNameOf } from './summary-dependents';
 import type { Finding, Fix, Position, RelatedInfo, TextEdit } from './types';
 import type { WorkspaceIndex } from './workspace';
 import { firstIndexNotBefore } from './sorted';
@@ -54,9 +55,11 @@ const DEFINITION_TYPES = new Set(['function_definition', 'class_definition', 'de
  * What definition-local rules read outside their own statement and the summary-dependents diff
  * does not cover (see the header): other files' summaries, names, line breaks, suppressions.
  */
-function contextKey(file: SourceFile, index: WorkspaceIndex): string {
+function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): string {
   // Fixes write the file's line break style (any '\r\n' in the file makes it CRLF).
   const parts = [String(index.contentGenerationOutside(file.path)), file.path, file.moduleName, String(file.text.includes('\r\n')), String(file.text.includes('\r'))];
+  // Methods binding `self.x` are read by their siblings (chunks.ts selfBindingMembers).
+  parts.push(...selfBindingMembers(file, chunks));
   // `ignore-file` directives apply everywhere.
   for (const m of file.text.matchAll(/#\s*async-migrate:\s*ignore-file[^\r\n]*/gi)) parts.push(m[0]);
   return parts.join('\u0000');
@@ -92,6 +95,15 @@ function summaryDependents(file: SourceFile, chunks: Chunk[], index: WorkspaceIn
   const changed = changedNames(previous.summary, summary, before, after, index, config);
   if (!changed) return undefined;
   const out = chunksNaming(file.text, chunks, changed.names);
+  if (changed.classes.size) {
+    // Every statement of those classes (their methods resolve `self.x` through the bases).
+    for (const top of chunksOf(file)) {
+      if (top.type !== 'class_definition' && top.type !== 'decorated_definition') continue;
+      const name = classNameOf(file.text.slice(top.start, top.end));
+      if (!name || !changed.classes.has(name)) continue;
+      for (const c of chunks) if (c.start >= top.start && c.start <= top.end) out.add(c);
+    }
+  }
   if (changed.memberSets) {
     // Their "closest existing member" reads the whole set: the statements where they reported.
     for (const f of previous.findings) {
@@ -112,14 +124,14 @@ function summaryDependents(file: SourceFile, chunks: Chunk[], index: WorkspaceIn
 }
 
 /** The findings as published, finished (engine.ts) on copies: raw findings stay reusable. */
-export function finishCopies(file: SourceFile, raw: Finding[]): Finding[] {
-  return finishFindings(file, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)));
+export function finishCopies(file: SourceFile, raw: Finding[], checkFixes = true): Finding[] {
+  return finishFindings(file, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)), checkFixes);
 }
 
 /** True when `previous` still holds for file (its context is the same): analyzeFileIncremental reuses it. */
 export function reusesPrevious(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState | undefined, options: RunOptions = {}): boolean {
-  if (!sameContext(previous, contextKey(file, index), config, options)) return false;
-  const chunks = chunksOf(file);
+  const chunks = analysisChunksOf(file);
+  if (!sameContext(previous, contextKey(file, chunks, index), config, options)) return false;
   return summaryDependents(file, chunks, index, config, previous, moveChunks(previous, file, chunks)) !== undefined;
 }
 
@@ -152,7 +164,8 @@ export function runRulesWith(
  * Analyses file, reusing `previous` (the state of the same document's last analysis) where the
  * edit left top-level statements unchanged. Equal to analyzeFile(file, …) (incremental.test.ts).
  * `fileWide`: the raw findings of the file-wide rules for this very text, index and config, when
- * a code action or hover computed them already (runRulesWith).
+ * a code action or hover computed them already (runRulesWith). `checkFixes` false: in a file with
+ * syntax errors, the fixes are not checked against it (engine.ts finishFindings).
  */
 export function analyzeFileIncremental(
   file: SourceFile,
@@ -161,11 +174,12 @@ export function analyzeFileIncremental(
   previous: IncrementalState | undefined,
   options: RunOptions = {},
   fileWide?: Finding[],
+  checkFixes = true,
 ): IncrementalResult {
-  const chunks = chunksOf(file);
-  const key = contextKey(file, index);
+  const chunks = analysisChunksOf(file);
+  const key = contextKey(file, chunks, index);
   const summary = index.fileByPath(file.path);
-  const publish = (raw: Finding[]) => finishCopies(file, raw);
+  const publish = (raw: Finding[]) => finishCopies(file, raw, checkFixes);
   const run = (scope: RuleScope | undefined, runOptions = options) => (fileWide ? runRulesWith(file, index, config, runOptions, scope, fileWide).raw : runRules(file, index, config, runOptions, scope, true));
   const full = (): IncrementalResult => {
     const raw = run(undefined);

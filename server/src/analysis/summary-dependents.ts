@@ -24,6 +24,8 @@ import { applyPattern, matchPattern, summarySignature, type WorkspaceIndex } fro
  */
 export interface ChangedNames {
   names: Set<string>;
+  /** Classes of this file whose every member may resolve differently (bases, decorators, header): all their statements re-run. */
+  classes: Set<string>;
   memberSets: boolean;
   syntaxErrors: boolean;
 }
@@ -36,6 +38,13 @@ const MEMBER_PARTS = new Set(['methods', 'attributes', 'relationships', 'attribu
 
 const IDENTIFIER = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/gu;
 const IDENTIFIER_CHAR = /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]/u;
+
+const CLASS_NAME = /(?:^|\n)[ \t]*class[ \t]+([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)/u;
+
+/** The name of the class a statement (or class header) defines, read from its text (decorators first). */
+export function classNameOf(statement: string): string | undefined {
+  return CLASS_NAME.exec(statement)?.[1];
+}
 
 function identifiersOf(text: string, out: Set<string>): void {
   for (const m of text.matchAll(IDENTIFIER)) out.add(m[0]);
@@ -88,6 +97,7 @@ function diffClass(name: string, before: ClassSummary | undefined, after: ClassS
   const restOf = (c: ClassSummary) => json(Object.fromEntries(Object.entries(c).filter(([k]) => !MEMBER_PARTS.has(k))));
   if (!before || !after || restOf(before) !== restOf(after)) {
     // Added, removed, or its bases / kind changed: every member may resolve differently.
+    changed.classes.add(name);
     memberNamesOf(before, changed.names);
     memberNamesOf(after, changed.names);
     changed.memberSets = true;
@@ -140,7 +150,7 @@ export function changedNames(
   index: WorkspaceIndex,
   config: AsyncMigrateConfig,
 ): ChangedNames | undefined {
-  const changed: ChangedNames = { names: new Set(), memberSets: false, syntaxErrors: false };
+  const changed: ChangedNames = { names: new Set(), classes: new Set(), memberSets: false, syntaxErrors: false };
   // Module-level statements: the names in those that changed (a multiset difference).
   const counts = new Map<string, number>();
   for (const s of statementsBefore) counts.set(s, (counts.get(s) ?? 0) + 1);
@@ -150,6 +160,9 @@ export function changedNames(
     // An import (or `__all__`, `TYPE_CHECKING`…) is read by facts about the whole file.
     if (/\bimport\b|__all__|__getattr__|globals|TYPE_CHECKING|__future__/.test(statement)) return undefined;
     identifiersOf(statement, changed.names);
+    // A class header (chunks.ts analysisChunksOf): its members read it.
+    const header = classNameOf(statement);
+    if (header) changed.classes.add(header);
   }
   if (before !== after && !(before && after && summarySignature(before) === summarySignature(after))) {
     if (!before || !after || before.moduleName !== after.moduleName) return undefined;
@@ -195,7 +208,10 @@ export function changedNames(
         for (const [method, f] of Object.entries(c.methods)) if (mentions.test(f)) (changed.names.add(method), (byMember = true));
         for (const [relationship, r] of Object.entries(c.relationships)) if (mentions.test(r)) (changed.names.add(relationship), (byMember = true));
         const rest = { ...c, name: '', methods: {}, relationships: {}, attributes: [] };
-        if (!byMember || mentions.test(rest)) memberNamesOf(c, changed.names);
+        if (!byMember || mentions.test(rest)) {
+          memberNamesOf(c, changed.names);
+          changed.classes.add(name);
+        }
       }
     }
   }
