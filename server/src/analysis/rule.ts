@@ -48,8 +48,10 @@ export interface RuleScope {
 /**
  * 'definition': the rule's findings inside one top-level statement depend only on that
  * statement's text, the file's top-level non-definition statements (imports, module variables),
- * the file's summary and the workspace index; a keystroke re-runs it over the edited
- * definitions only. 'file': anything else (module-wide switches, callers, the whole text).
+ * the file's summary and the workspace index, reached through the names the statement contains
+ * (summary-dependents.ts); a keystroke re-runs it over the edited definitions and those naming
+ * what the edit changed in the summary. 'file': anything else (module-wide switches, callers,
+ * the whole text).
  */
 export type RuleLocality = 'definition' | 'file';
 
