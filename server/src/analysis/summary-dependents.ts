@@ -218,7 +218,7 @@ export function changedNames(
   const configured = wordsOfConfig(config);
   for (const n of changed.names) if (configured.has(n)) return undefined;
   // Through other modules back into this one (`from b import f` where b imports this file).
-  if (after && importsReach(index, after)) return undefined;
+  if (after && importsReach(index.forFile(after.path), after)) return undefined;
   return changed;
 }
 
