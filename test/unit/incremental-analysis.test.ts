@@ -244,7 +244,7 @@ async function checkProject(project: LoadedProject, files: string[], seed: numbe
         const undoing = undo.length > 0 && random() < (broken ? 0.85 : 0.3);
         if (undoing) edit = undo.pop()!;
         else if (random() < bodyEditShare) edit = bodyLineEdit(text, random);
-        else if (random() < summaryEditShare) edit = summaryEdit(text, random);
+        else if (summaryEditShare && random() < summaryEditShare) edit = summaryEdit(text, random);
         else edit = random() < 0.6 ? structuralEdit(text, random) : undefined;
         edit ??= randomEdit(text, random);
         if (!undoing) undo.push({ start: edit.start, end: edit.start + edit.text.length, text: text.slice(edit.start, edit.end) });
