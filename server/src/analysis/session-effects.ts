@@ -4,7 +4,7 @@
 // read in order inside a handler.
 import type { Node } from './parser';
 import { children, dottedName } from './syntax';
-import { TreeIndex } from './tree-index';
+import { TreeIndex, isIdentifierChar } from './tree-index';
 
 /** Session methods that leave pending changes the next commit writes (or flush writes now). */
 const WRITE_METHODS = new Set(['add', 'add_all', 'delete', 'flush', 'merge', 'bulk_save_objects', 'bulk_insert_mappings', 'bulk_update_mappings']);
@@ -69,11 +69,14 @@ function isWriteStatement(arg: Node | undefined): boolean {
 export function sessionEvents(fn: Node, sessions: ReadonlySet<string>): SessionEvent[] {
   const body = fn.childForFieldName('body');
   if (!body || !sessions.size) return [];
-  const text = body.text;
-  if (![...sessions].some((name) => text.includes(name))) return [];
+  // Every event names a session as an identifier inside its call: calls without one are skipped
+  // before any node of theirs is read (most calls of a body).
+  const mentions = identifierMentions(body.text, body.startIndex, sessions);
+  if (!mentions.length) return [];
   const nodes = TreeIndex.of(fn.tree);
   const events: SessionEvent[] = [];
   for (const call of nodes.descendantsOfType(body, 'call')) {
+    if (!mentionedWithin(mentions, call.startIndex, call.endIndex)) continue;
     if (nodes.enclosingScope(call)?.node.id !== fn.id) continue;
     const callee = call.childForFieldName('function');
     const args = call.childForFieldName('arguments');
@@ -107,6 +110,33 @@ export function sessionEvents(fn: Node, sessions: ReadonlySet<string>): SessionE
     }
   }
   return events;
+}
+
+/**
+ * The offsets (sorted, from `base`) where one of names stands in text with no ASCII identifier
+ * character on either side: a superset of the identifiers spelled so.
+ */
+function identifierMentions(text: string, base: number, names: ReadonlySet<string>): number[] {
+  const offsets: number[] = [];
+  for (const name of names) {
+    if (!name) continue;
+    for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1)) {
+      if (!isIdentifierChar(text.charCodeAt(i - 1)) && !isIdentifierChar(text.charCodeAt(i + name.length))) offsets.push(base + i);
+    }
+  }
+  return names.size > 1 ? offsets.sort((a, b) => a - b) : offsets;
+}
+
+/** Whether one of the sorted offsets lies in [start, end). */
+function mentionedWithin(offsets: readonly number[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsets[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < offsets.length && offsets[lo] < end;
 }
 
 /** Methods an AsyncSession only offers as coroutines: called without `await`, the session is a sync one. */

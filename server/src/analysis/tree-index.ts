@@ -457,7 +457,8 @@ function isHeapNode(node: Node): boolean {
   return (node.id & 1) === 0;
 }
 
-function isIdentifierChar(c: number): boolean {
+/** An ASCII letter, digit or underscore. */
+export function isIdentifierChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
