@@ -3,8 +3,8 @@
 // function for AM106 (a write no one commits) and AM107 (objects expired by a commit), and
 // read in order inside a handler.
 import type { Node } from './parser';
-import { children, dottedName } from './syntax';
-import { TreeIndex, isIdentifierChar } from './tree-index';
+import { children, dottedName, isIdentifierChar } from './syntax';
+import { TreeIndex } from './tree-index';
 
 /** Session methods that leave pending changes the next commit writes (or flush writes now). */
 const WRITE_METHODS = new Set(['add', 'add_all', 'delete', 'flush', 'merge', 'bulk_save_objects', 'bulk_insert_mappings', 'bulk_update_mappings']);

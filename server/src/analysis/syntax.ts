@@ -116,3 +116,24 @@ export function positionalArguments(args: Node | null | undefined): Node[] {
   if (!args) return [];
   return children(args).filter((a) => a.type !== 'keyword_argument' && a.type !== 'comment');
 }
+
+/** An ASCII letter, digit or underscore. */
+export function isIdentifierChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/**
+ * False when no call in text can end its callee with `name` (`name(…)`, `x.name(…)`): read from
+ * the text alone, true wherever name is followed by an argument list (or a comment, which may
+ * stand before one inside brackets).
+ */
+export function mayBeCalledIn(text: string, name: string): boolean {
+  if (!name) return false;
+  for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1)) {
+    if (isIdentifierChar(text.charCodeAt(i - 1))) continue;
+    let k = i + name.length;
+    while (k < text.length && ' \t\f\r\n\\'.includes(text[k])) k++;
+    if (text[k] === '(' || text[k] === '#') return true;
+  }
+  return false;
+}

@@ -11,6 +11,7 @@ import type { Flavor, FunctionFacts } from '../semantics';
 import { decoratorsPreserve, isLocalName, resolveCall, resolveExpression } from '../callee';
 import { children, decoratorsOf, dottedName, isAsyncFunction, keywordArgument, unparen, walk } from '../syntax';
 import { inErrorRegion } from '../source';
+import { TreeIndex } from '../tree-index';
 import type { ImportBinding } from '../summary';
 import type { Fix, TextEdit } from '../types';
 import { isAwaitedExpr, makeAsyncEdits, needsParensForAwait } from './await';
@@ -262,6 +263,9 @@ export function inLambdaOfAsyncFunction(q: LegacyQuery): boolean {
 }
 
 function inLambdaOfAsyncFunctionNode(node: Node, root = ''): boolean {
+  // Most nodes are in no lambda: told from offsets, before any `.parent` (each descends from the
+  // root). A lambda cannot hold a class, so only an innermost lambda can lead to `true`.
+  if (TreeIndex.of(node.tree).enclosingScope(node)?.type !== 'lambda') return false;
   let lambda = false;
   for (let p = node.parent; p; p = p.parent) {
     if (p.type === 'lambda') {
@@ -425,8 +429,31 @@ function mentionsOtherEntities(context: RuleContext, steps: MethodCall[], shape:
       const model = classOf(context.facts, n);
       if (model?.cls.isModel || (!model && /^[A-Z][A-Za-z0-9]*$/.test(text) && !/^[A-Z0-9_]+$/.test(text))) found = true;
     });
-  for (const step of steps) if (step.name !== 'options') visit(step.args);
+  for (const step of steps) if (step.name !== 'options' && mayNameOtherEntity(step.args.text, own)) visit(step.args);
   return found;
+}
+
+/** A maximal run of identifier characters (ASCII letters, digits, `_`, anything non-ASCII). */
+const IDENTIFIER_RUN = /[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+/g;
+
+/**
+ * False only when mentionsOtherEntities' walk cannot find anything in text (read before any
+ * node is): every capitalised name in it is one of the selected entities or a constant
+ * (`True`, `False`, `None`) and none follows a `.` (the walk would judge the whole attribute).
+ * A comment could hide a `.` before a name, so text with one is always walked.
+ */
+function mayNameOtherEntity(text: string, own: ReadonlySet<string>): boolean {
+  if (text.includes('#')) return true;
+  for (const match of text.matchAll(IDENTIFIER_RUN)) {
+    const name = match[0];
+    const c = name.charCodeAt(0);
+    if (c < 65 || c > 90) continue;
+    let k = match.index! - 1;
+    while (k >= 0 && ' \t\r\n\f\\'.includes(text[k])) k--;
+    if (text[k] === '.') return true;
+    if (!own.has(name) && name !== 'True' && name !== 'False' && name !== 'None') return true;
+  }
+  return false;
 }
 
 /**
