@@ -8,7 +8,7 @@ import * as path from 'path';
 import { enclosingBodyFunction } from '../../server/src/analysis/fixes/awaiting';
 import { initParser, parsePython, type Node } from '../../server/src/analysis/parser';
 import { SourceFile, inErrorRegion } from '../../server/src/analysis/source';
-import { dottedName, walk } from '../../server/src/analysis/syntax';
+import { dottedName, mayBeCalledIn, walk } from '../../server/src/analysis/syntax';
 import { treeCache } from '../../server/src/analysis/tree-caches';
 import { chunksOf } from '../../server/src/analysis/chunks';
 import { DEFAULT_CONFIG } from '../../server/src/analysis/config';
@@ -291,6 +291,35 @@ describe('shared fast paths = the walks they replace', function () {
     const partial = await checkProject(app, { within: (rel) => rel.startsWith('app/api/') });
     assert.deepStrictEqual(partial.findings, once.findings.filter((f) => f.path.startsWith('app/api/')));
     assert.strictEqual(partial.project.kept.size, 0);
+  });
+
+  it('mayBeCalledIn never misses a call of a file without syntax errors: every callee last name of the corpus', () => {
+    const realWorld = pythonFiles(path.join(ROOT, 'test/corpus')).map((f) => fs.readFileSync(f, 'utf8'));
+    let calls = 0;
+    for (const text of [...texts, ...realWorld]) {
+      const tree = parsePython(text);
+      try {
+        // Error recovery builds calls the text does not spell (the rule reads every call there).
+        if (tree.rootNode.hasError) continue;
+        for (const call of tree.rootNode.descendantsOfType('call')) {
+          const fn = call?.childForFieldName('function');
+          const last = fn?.type === 'identifier' ? fn.text : fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+          if (!last) continue;
+          calls++;
+          assert.ok(mayBeCalledIn(text, last), `${last} at ${call!.startIndex}: ${call!.text.slice(0, 80)}`);
+        }
+      } finally {
+        tree.delete();
+      }
+    }
+    assert.ok(calls > 1000, `only ${calls} calls checked`);
+    // Near misses: named but not called, or called under a longer name.
+    for (const text of ['x = SessionLocal\n', 'x = SessionLocal.kw(1)\n', 'x = MySessionLocal()\n', 'x = SessionLocal_2()\n', 'run(SessionLocal)\n', '']) {
+      assert.strictEqual(mayBeCalledIn(text, 'SessionLocal'), false, text);
+    }
+    for (const text of ['x = SessionLocal ()\n', 'x = a.SessionLocal\\\n  ()\n', 'x = (SessionLocal  # c\n  ())\n', '(SessionLocal(']) {
+      assert.strictEqual(mayBeCalledIn(text, 'SessionLocal'), true, text);
+    }
   });
 
   it('disposing a file empties the caches of its tree (nothing waits for a full collection)', () => {

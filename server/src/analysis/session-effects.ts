@@ -71,7 +71,7 @@ export function sessionEvents(fn: Node, sessions: ReadonlySet<string>): SessionE
   if (!body || !sessions.size) return [];
   // Every event names a session as an identifier inside its call: calls without one are skipped
   // before any node of theirs is read (most calls of a body).
-  const mentions = identifierMentions(body.text, body.startIndex, sessions);
+  const mentions = identifierMentions(body.text, body.startIndex, sessions, !fn.tree.rootNode.hasError);
   if (!mentions.length) return [];
   const nodes = TreeIndex.of(fn.tree);
   const events: SessionEvent[] = [];
@@ -113,15 +113,16 @@ export function sessionEvents(fn: Node, sessions: ReadonlySet<string>): SessionE
 }
 
 /**
- * The offsets (sorted, from `base`) where one of names stands in text with no ASCII identifier
- * character on either side: a superset of the identifiers spelled so.
+ * The offsets (sorted, from `base`) where one of names is written in text: a superset of the
+ * identifiers spelled so. With `whole`, only where no ASCII identifier character stands on either
+ * side (a parse without errors lexes identifiers whole; error recovery is not trusted to).
  */
-function identifierMentions(text: string, base: number, names: ReadonlySet<string>): number[] {
+function identifierMentions(text: string, base: number, names: ReadonlySet<string>, whole: boolean): number[] {
   const offsets: number[] = [];
   for (const name of names) {
     if (!name) continue;
     for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1)) {
-      if (!isIdentifierChar(text.charCodeAt(i - 1)) && !isIdentifierChar(text.charCodeAt(i + name.length))) offsets.push(base + i);
+      if (!whole || (!isIdentifierChar(text.charCodeAt(i - 1)) && !isIdentifierChar(text.charCodeAt(i + name.length)))) offsets.push(base + i);
     }
   }
   return names.size > 1 ? offsets.sort((a, b) => a - b) : offsets;

@@ -429,7 +429,9 @@ function mentionsOtherEntities(context: RuleContext, steps: MethodCall[], shape:
       const model = classOf(context.facts, n);
       if (model?.cls.isModel || (!model && /^[A-Z][A-Za-z0-9]*$/.test(text) && !/^[A-Z0-9_]+$/.test(text))) found = true;
     });
-  for (const step of steps) if (step.name !== 'options' && mayNameOtherEntity(step.args.text, own)) visit(step.args);
+  // Error recovery is not trusted to lex names whole: a file with syntax errors is always walked.
+  const prefilter = !context.file.root.hasError;
+  for (const step of steps) if (step.name !== 'options' && (!prefilter || mayNameOtherEntity(step.args.text, own))) visit(step.args);
   return found;
 }
 

@@ -287,8 +287,9 @@ function boundNameOf(call: Node): string | undefined {
 /** Names that may create a sync session here: configured factories plus module names bound to one. */
 function sessionFactoryNames(context: RuleContext): Set<string> {
   const { config, index, file } = context;
-  // Only names the text calls can match a call: the others are neither kept nor resolved.
-  const called = (name: string) => mayBeCalledIn(file.text, name);
+  // Only names the text calls can match a call: the others are neither kept nor resolved. Error
+  // recovery builds calls the text does not spell, so a file with syntax errors keeps them all.
+  const called = file.root.hasError ? () => true : (name: string) => mayBeCalledIn(file.text, name);
   const names = new Set(config.session.syncFactories.filter((n) => n !== 'sessionmaker' && called(n)));
   const mod = index.fileByPath(file.path);
   for (const local of [...(mod?.imports.map((b) => b.local) ?? []), ...Object.keys(mod?.variables ?? {})]) {
