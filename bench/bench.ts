@@ -12,7 +12,7 @@ import { performance } from 'perf_hooks';
 import { initParser, parsePython } from '../server/src/analysis/parser';
 import { SERVER_EXEC_ARGV } from '../server/src/lsp/runtime-flags';
 import { checkProject, findPythonFiles, readPythonFile, loadConfig } from '../server/src/project';
-import { generateLargeFile, generateWorkspace } from './synthetic';
+import { generateBrokenFile, generateLargeFile, generateWorkspace } from './synthetic';
 
 const ROOT = path.resolve(__dirname, '..');
 const quick = process.argv.includes('--quick');
@@ -169,9 +169,11 @@ async function stopServer(client: LspClient) {
 /**
  * typing: a character appended to a line of a function body; quote/bracket: opened then closed
  * (re-parses large regions); def-name: a character typed into a def's name (the module's summary
- * changes, so each analysis is whole-file: code actions and hovers come from analyzeRange).
+ * changes, so each analysis is whole-file: code actions and hovers come from analyzeRange);
+ * broken: typing as above in a file with a syntax error near the top and 7 fixes below it
+ * (synthetic.ts generateBrokenFile: few enough that each one's "parses no worse" is checked).
  */
-type EditKind = 'typing' | 'quote' | 'bracket' | 'def-name';
+type EditKind = 'typing' | 'quote' | 'bracket' | 'def-name' | 'broken';
 
 /**
  * didChange → publishDiagnostics(version) latency for a series of edits; right after each
@@ -179,7 +181,7 @@ type EditKind = 'typing' | 'quote' | 'bracket' | 'def-name';
  */
 async function keystrokeBench(lines: number, kind: EditKind, edits: number, real?: { text: string; label: string }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-keys-'));
-  const text = real?.text ?? generateLargeFile(lines);
+  const text = real?.text ?? (kind === 'broken' ? generateBrokenFile(lines) : generateLargeFile(lines));
   const rel = real ? 'app/real_module.py' : `app/big_${lines}.py`;
   fs.mkdirSync(path.join(dir, 'app'), { recursive: true });
   fs.writeFileSync(path.join(dir, rel), text);
@@ -205,7 +207,7 @@ async function keystrokeBench(lines: number, kind: EditKind, edits: number, real
   for (let i = 0; i < edits; i++) {
     const version = i + 2;
     // typing: append a char to a line; quote/bracket: open then close (re-parses large regions).
-    const insert = kind === 'typing' || kind === 'def-name' ? 'x' : kind === 'quote' ? (i % 2 ? '"' : '"') : i % 2 ? ')' : '(';
+    const insert = kind === 'typing' || kind === 'def-name' || kind === 'broken' ? 'x' : kind === 'quote' ? (i % 2 ? '"' : '"') : i % 2 ? ')' : '(';
     const character = col + i;
     const change = { range: { start: { line, character }, end: { line, character } }, text: insert };
     const waiter = client.waitFor((m, p) => m === 'textDocument/publishDiagnostics' && p.uri === uri && p.version === version, 30000);
@@ -292,12 +294,13 @@ async function keystrokesOnly(lines: number, kinds: string[]) {
   if (wanted('bracket')) await keystrokeBench(lines, 'bracket', 60);
   if (wanted('quote')) await keystrokeBench(lines, 'quote', 60);
   if (wanted('def-name')) await keystrokeBench(lines, 'def-name', 60);
+  if (wanted('broken')) await keystrokeBench(lines, 'broken', 60);
   if (wanted('real')) await realFileKeystrokes(200);
 }
 
 async function main() {
   const only = process.argv.indexOf('--keystrokes');
-  // `--kinds typing,bracket,quote,def-name,real`: only those rows.
+  // `--kinds typing,bracket,quote,def-name,broken,real`: only those rows.
   const kinds = process.argv.indexOf('--kinds');
   if (only !== -1) return keystrokesOnly(Number(process.argv[only + 1] ?? 5000), kinds === -1 ? [] : process.argv[kinds + 1].split(','));
   await initParser();
@@ -334,6 +337,7 @@ async function main() {
       keystrokes.push(await keystrokeBench(lines, 'bracket', Math.min(edits, 60)));
       keystrokes.push(await keystrokeBench(lines, 'quote', Math.min(edits, 60)));
       if (lines === 5000) keystrokes.push(await keystrokeBench(lines, 'def-name', Math.min(edits, 60)));
+      if (lines === 5000) keystrokes.push(await keystrokeBench(lines, 'broken', Math.min(edits, 60)));
     }
     keystrokes.push(...(await realFileKeystrokes(edits)));
     results.keystrokes = keystrokes;

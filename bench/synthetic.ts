@@ -76,19 +76,19 @@ ${name}_service = ${M}Service()
 `;
 }
 
-function asyncService(name: string, rnd: () => number): string {
+/** `migrated`: every call awaited and no `keys` (no findings), as in a module that is mostly migrated. */
+function asyncService(name: string, rnd: () => number, migrated = false): string {
   const M = cap(name);
   const methods: string[] = [];
   for (let i = 0; i < 4 + Math.floor(rnd() * 6); i++) {
     methods.push(`    async def get_${name}_${i}(self, db: AsyncSession, ${name}_id: int, gym_id: int):
         result = await db.execute(select(${M}).where(${M}.id == ${name}_id, ${M}.gym_id == gym_id))
         item = result.scalar_one_or_none()
-        cached = ${i % 3 === 0 ? '' : 'await '}async_redis.get(f"${name}:{${name}_id}")
+        cached = ${i % 3 === 0 && !migrated ? '' : 'await '}async_redis.get(f"${name}:{${name}_id}")
         return cached or item
 
     async def list_${name}s_${i}(self, db: AsyncSession, gym_id: int):
-        keys = await async_redis.keys("${name}:*")
-        result = await db.execute(select(${M}).where(${M}.gym_id == gym_id).limit(50))
+${migrated ? '' : `        keys = await async_redis.keys("${name}:*")\n`}        result = await db.execute(select(${M}).where(${M}.gym_id == gym_id).limit(50))
         return result.scalars().all()
 `);
   }
@@ -264,6 +264,62 @@ export function generateLargeFile(lines: number, seed = 7): string {
     const chunk = i % 2 ? asyncService(`thing${i}`, rnd) : syncService(`thing${i}`, rnd);
     // Keep imports only once: strip the header of later chunks.
     const body = chunk.slice(chunk.indexOf('class '));
+    parts.push(body);
+    n += body.split('\n').length;
+    i++;
+  }
+  return parts.join('\n\n');
+}
+
+/**
+ * A file of about `lines` lines with a syntax error near the top (an `if` without its colon) and
+ * a few findings with fixes below it (`time.sleep`, an unawaited Redis call, `utcnow`, a
+ * swallowed exception): few enough that each fix is checked against the broken file (at most 8
+ * in the file, engine.ts), in an otherwise migrated module.
+ */
+export function generateBrokenFile(lines: number, seed = 11): string {
+  const rnd = prng(seed);
+  const header = `import time
+from datetime import datetime
+
+from fastapi import APIRouter, Depends
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.redis import async_redis
+from app.db.session import get_async_db
+from app.models.thing import Thing
+
+router = APIRouter()
+
+
+def gym_is_open(gym_id: int) -> bool:
+    if gym_id
+        return True
+    return False
+`;
+  // 5 fixes and suggestions in the first handler, 2 in the second.
+  const fixable = (i: number) => `@router.get("/things/v${i}")
+async def read_thing_${i}(thing_id: int, db: AsyncSession = Depends(get_async_db)):
+    time.sleep(0.01)
+    cached = async_redis.get(f"thing:{thing_id}")
+${
+  i === 3
+    ? `    try:
+        result = await db.execute(select(Thing).where(Thing.id == thing_id))
+    except Exception:
+        pass
+    return {"item": cached, "at": datetime.utcnow().isoformat()}`
+    : '    return {"item": cached}'
+}
+`;
+  const parts: string[] = [header];
+  let n = header.split('\n').length;
+  let i = 0;
+  while (n < lines) {
+    // Two handlers with fixes, a third and two thirds of the way down.
+    const service = i === 3 || i === 50 ? '' : asyncService(`thing${i}`, rnd, true);
+    const body = service ? service.slice(service.indexOf('class ')) : fixable(i);
     parts.push(body);
     n += body.split('\n').length;
     i++;

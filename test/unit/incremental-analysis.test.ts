@@ -429,6 +429,46 @@ describe('incremental analysis per definition = from-scratch analysis', function
     }
   });
 
+  // Each member of a class is a chunk of its own (chunks.ts analysisChunksOf), except that a
+  // method binding `self.x` is read by its siblings (`self.redis` in another method resolves
+  // through `__init__`): editing it must re-analyse them.
+  it('typing inside one method of a class re-analyses that method only; editing a `self.x = …` re-analyses its readers', async () => {
+    const project = await loadProject(path.join(ROOT, 'examples/gym-app'));
+    const rel = 'app/services/cache_typing.py';
+    let text =
+      'import redis\nimport redis.asyncio as aioredis\n\nasync_client = aioredis.from_url("redis://")\nsync_client = redis.Redis.from_url("redis://")\n\n\nclass CacheService:\n' +
+      '    def __init__(self):\n        self.client = async_client\n\n' +
+      '    async def read(self, key: str):\n        # typing here\n        return self.client.get(key)\n\n' +
+      '    async def write(self, key: str, value: str):\n        await self.client.set(key, value)\n';
+    let state: IncrementalState | undefined;
+    const analyse = () => {
+      const { file } = parseSource(rel, text, project.config);
+      try {
+        project.index.upsert(summarizeSource(file));
+        const result = analyzeFileIncremental(file, project.index, project.config, state);
+        state = result.state;
+        assert.deepStrictEqual(result.findings, runRules(file, project.index, project.config), `incremental != from scratch for:\n${text}`);
+        return result;
+      } finally {
+        file.dispose();
+      }
+    };
+    assert.deepStrictEqual(analyse().findings.map((f) => f.code), ['AM302'], 'the unawaited get on the async client is reported');
+    // Typing in the comment of `read`: that method alone is re-analysed.
+    let at = text.indexOf('# typing here') + '# typing here'.length;
+    for (let i = 0; i < 4; i++) {
+      text = text.slice(0, at) + 'x' + text.slice(at);
+      at++;
+      const result = analyse();
+      assert.strictEqual(result.full, false);
+      assert.strictEqual(result.reanalysed, 1, `keystroke ${i} re-analysed ${result.reanalysed} of ${result.chunks} chunks`);
+    }
+    // The client becomes the sync one in `__init__` (the module's summary does not change): `read`'s
+    // finding goes away, as from scratch.
+    text = text.replace('self.client = async_client', 'self.client = sync_client');
+    assert.deepStrictEqual(analyse().findings.map((f) => f.code), [], 'a sync client needs no await: nothing left to report');
+  });
+
   it('typing inside one method of a class re-summarises that method only (and equals a from-scratch summary)', async () => {
     const project = await loadProject(path.join(ROOT, 'examples/gym-app'));
     const method = (name: string, body: string) => `    async def ${name}(self, db: AsyncSession, item_id: int):\n        ${body}\n        return item_id\n\n`;

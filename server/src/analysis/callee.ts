@@ -7,6 +7,7 @@ import type { Node } from './parser';
 import type { FileFacts, FunctionFacts, LocalBinding, ParamFacts } from './semantics';
 import { functionSummary, type ClassSummary, type FunctionSummary, type ModuleSummary } from './summary';
 import { children, decoratorsOf, dottedName, isAsyncFunction, unparen } from './syntax';
+import { StatementMemo } from './statement-memo';
 import { TreeIndex } from './tree-index';
 import { moduleHasTwins } from './twin-names';
 import type { ResolvedSymbol, WorkspaceIndex } from './workspace';
@@ -145,71 +146,90 @@ export interface ScopeEntry {
 
 const SCOPE_TYPES = ['function_definition', 'lambda', 'class_definition', 'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression'];
 
+function scopeEntry(node: Node): ScopeEntry {
+  const kind: ScopeKind = node.type === 'function_definition' ? 'function' : node.type === 'lambda' ? 'lambda' : node.type === 'class_definition' ? 'class' : 'comprehension';
+  let bodyStart = node.startIndex;
+  let bodyEnd = node.endIndex;
+  let outerStart = -1;
+  let outerEnd = -1;
+  if (kind === 'comprehension') {
+    const first = node.namedChildren.find((c) => c?.type === 'for_in_clause');
+    const iterable = first?.childForFieldName('right');
+    if (iterable) {
+      outerStart = iterable.startIndex;
+      outerEnd = iterable.endIndex;
+    }
+  } else {
+    const body = node.childForFieldName('body');
+    if (body) {
+      bodyStart = body.startIndex;
+      bodyEnd = body.endIndex;
+    } else bodyStart = bodyEnd = -1;
+  }
+  return {
+    node,
+    kind,
+    start: node.startIndex,
+    end: node.endIndex,
+    bodyStart,
+    bodyEnd,
+    outerStart,
+    outerEnd,
+    isGeneratorExpression: node.type === 'generator_expression',
+    isAsync: kind === 'function' && isAsyncFunction(node),
+    parent: -1,
+  };
+}
+
 /**
  * Every scope of a file by offsets, so "which scopes evaluate this node" is a binary search plus
  * a few parent links instead of a walk up the tree (each `.parent` costs a descent from the root
- * in web-tree-sitter).
+ * in web-tree-sitter). Built per top-level statement when a lookup first meets it (no scope spans
+ * two of them): a keystroke's analysis reads the scopes of the statements it re-analyses only.
  */
 export class ScopeMap {
-  readonly entries: ScopeEntry[] = [];
+  /** Per top-level statement (by start offset): its scopes sorted by start, `parent` indexing the same list. */
+  private readonly perStatement = new Map<number, ScopeEntry[]>();
   private readonly targets = new Map<number, Set<string>>();
 
-  constructor(facts: FileFacts) {
-    // One native traversal for all scope types (per-type queries would walk the tree once each).
-    for (const node of facts.nodesOfType(...SCOPE_TYPES)) {
-      if (!node) continue;
-      const kind: ScopeKind = node.type === 'function_definition' ? 'function' : node.type === 'lambda' ? 'lambda' : node.type === 'class_definition' ? 'class' : 'comprehension';
-      let bodyStart = node.startIndex;
-      let bodyEnd = node.endIndex;
-      let outerStart = -1;
-      let outerEnd = -1;
-      if (kind === 'comprehension') {
-        const first = node.namedChildren.find((c) => c?.type === 'for_in_clause');
-        const iterable = first?.childForFieldName('right');
-        if (iterable) {
-          outerStart = iterable.startIndex;
-          outerEnd = iterable.endIndex;
-        }
-      } else {
-        const body = node.childForFieldName('body');
-        if (body) {
-          bodyStart = body.startIndex;
-          bodyEnd = body.endIndex;
-        } else bodyStart = bodyEnd = -1;
-      }
-      this.entries.push({
-        node,
-        kind,
-        start: node.startIndex,
-        end: node.endIndex,
-        bodyStart,
-        bodyEnd,
-        outerStart,
-        outerEnd,
-        isGeneratorExpression: node.type === 'generator_expression',
-        isAsync: kind === 'function' && isAsyncFunction(node),
-        parent: -1,
-      });
-    }
-    this.entries.sort((a, b) => a.start - b.start || b.end - a.end);
+  constructor(private readonly facts: FileFacts) {}
+
+  /** The scopes of the top-level statement spanning [start, end]. */
+  statementScopes(statement: { start: number; end: number }): ScopeEntry[] {
+    let entries = this.perStatement.get(statement.start);
+    if (entries) return entries;
+    entries = [];
+    // One pass over the statement's indexed nodes for all scope types.
+    for (const node of this.facts.nodes.nodesOfTypeStartingIn(SCOPE_TYPES, statement.start, statement.end)) entries.push(scopeEntry(node));
+    entries.sort((a, b) => a.start - b.start || b.end - a.end);
     const stack: number[] = [];
-    this.entries.forEach((e, i) => {
-      while (stack.length && !(this.entries[stack[stack.length - 1]].start <= e.start && e.end <= this.entries[stack[stack.length - 1]].end)) stack.pop();
+    entries.forEach((e, i) => {
+      while (stack.length && !(entries![stack[stack.length - 1]].start <= e.start && e.end <= entries![stack[stack.length - 1]].end)) stack.pop();
       e.parent = stack.length ? stack[stack.length - 1] : -1;
       stack.push(i);
     });
+    this.perStatement.set(statement.start, entries);
+    return entries;
+  }
+
+  /** Every scope of the file (indexes every top-level statement). */
+  allEntries(): ScopeEntry[] {
+    return this.facts.nodes.statementRanges().flatMap((statement) => this.statementScopes(statement));
   }
 
   /** Scopes evaluating the range [start, end), innermost first. */
   scopesAt(start: number, end: number, self?: Node): ScopeEntry[] {
-    const found = lastStartingAtOrBefore(this.entries.length, (i) => this.entries[i].start, start);
     const out: ScopeEntry[] = [];
-    for (let i = found; i >= 0; i = this.entries[i].parent) {
-      const e = this.entries[i];
-      if (!(e.start <= start && end <= e.end) || (self && e.node.id === self.id)) continue;
-      const inOuter = e.outerStart >= 0 && e.outerStart <= start && end <= e.outerEnd;
-      const inBody = e.bodyStart >= 0 && e.bodyStart <= start && end <= e.bodyEnd;
-      if (e.kind === 'comprehension' ? !inOuter : inBody) out.push(e);
+    for (const statement of this.facts.nodes.statementsMeeting(start, end)) {
+      const entries = this.statementScopes(statement);
+      const found = lastStartingAtOrBefore(entries.length, (i) => entries[i].start, start);
+      for (let i = found; i >= 0; i = entries[i].parent) {
+        const e = entries[i];
+        if (!(e.start <= start && end <= e.end) || (self && e.node.id === self.id)) continue;
+        const inOuter = e.outerStart >= 0 && e.outerStart <= start && end <= e.outerEnd;
+        const inBody = e.bodyStart >= 0 && e.bodyStart <= start && end <= e.bodyEnd;
+        if (e.kind === 'comprehension' ? !inOuter : inBody) out.push(e);
+      }
     }
     return out;
   }
@@ -798,6 +818,7 @@ export function workspaceNames(index: WorkspaceIndex): WorkspaceNames {
 }
 
 const localDefsCache = new WeakMap<FileFacts, { async: Set<string>; sync: Set<string> }>();
+const statementDefs = new StatementMemo<{ async: string[]; sync: string[] }>();
 
 /** Names of functions defined anywhere in this file (nested ones included), by async-ness. */
 const DEF_NAME = /(?:async[ \t]+)?def[ \t]+([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)/uy;
@@ -807,12 +828,22 @@ export function fileFunctionNames(facts: FileFacts): { async: Set<string>; sync:
   if (!names) {
     names = { async: new Set(), sync: new Set() };
     const text = facts.file.text;
-    for (const e of scopeMap(facts).entries) {
-      if (e.kind !== 'function') continue;
-      // Read from the text (`def name(` starts the node): a wasm call per function costs more.
-      DEF_NAME.lastIndex = e.start;
-      const name = DEF_NAME.exec(text)?.[1] ?? e.node.childForFieldName('name')?.text;
-      if (name) (e.isAsync ? names.async : names.sync).add(name);
+    const map = scopeMap(facts);
+    // Per top-level statement, remembered by its text: a keystroke reads the scopes of the statement it changed only.
+    const perStatement = statementDefs.valuesOf(facts.file, facts.nodes, (statement) => {
+      const defs = { async: [] as string[], sync: [] as string[] };
+      for (const e of map.statementScopes(statement)) {
+        if (e.kind !== 'function') continue;
+        // Read from the text (`def name(` starts the node): a wasm call per function costs more.
+        DEF_NAME.lastIndex = e.start;
+        const name = DEF_NAME.exec(text)?.[1] ?? e.node.childForFieldName('name')?.text;
+        if (name) (e.isAsync ? defs.async : defs.sync).push(name);
+      }
+      return defs;
+    });
+    for (const { value } of perStatement) {
+      for (const name of value.async) names.async.add(name);
+      for (const name of value.sync) names.sync.add(name);
     }
     localDefsCache.set(facts, names);
   }

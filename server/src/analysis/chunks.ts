@@ -5,8 +5,9 @@
 import { minimalEdit } from './fixes/edits';
 import type { Node } from './parser';
 import { type SourceFile, positionAt } from './source';
-import type { Position } from './types';
+import type { Position, TextEdit } from './types';
 import { firstIndexNotBefore } from './sorted';
+import { treeCache } from './tree-caches';
 
 /** One top-level statement of the module (or comment), by offsets. */
 export interface Chunk {
@@ -25,17 +26,134 @@ export interface ChunkedText {
   readonly lineStarts: number[];
 }
 
+const topLevelChunks = treeCache<Chunk[]>();
+const analysisChunks = treeCache<Chunk[]>();
+
+/** The module's top-level statements (computed once per tree: the summary, the analysis and the facts all ask). */
 export function chunksOf(file: SourceFile): Chunk[] {
+  let chunks = topLevelChunks.get(file.tree);
+  if (chunks) return chunks;
   const text = file.text;
-  const out: Chunk[] = [];
+  chunks = [];
   for (const node of file.root.children as (Node | null)[]) {
     if (!node) continue;
     const end = node.endIndex;
-    let lineEnd = end;
-    while (lineEnd < text.length && text.charCodeAt(lineEnd) !== 10 && text.charCodeAt(lineEnd) !== 13) lineEnd++;
-    out.push({ start: node.startIndex, end, lineEnd, type: node.type, hasError: node.hasError });
+    chunks.push({ start: node.startIndex, end, lineEnd: lineEndAt(text, end), type: node.type, hasError: node.hasError });
+  }
+  topLevelChunks.set(file.tree, chunks);
+  return chunks;
+}
+
+function lineEndAt(text: string, offset: number): number {
+  let lineEnd = offset;
+  while (lineEnd < text.length && text.charCodeAt(lineEnd) !== 10 && text.charCodeAt(lineEnd) !== 13) lineEnd++;
+  return lineEnd;
+}
+
+/** The start of offset's line when only spaces and tabs precede it there, else -1. */
+function indentedLineStart(text: string, offset: number): number {
+  let i = offset;
+  while (i > 0 && (text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) i--;
+  return atLineStart(text, i) ? i : -1;
+}
+
+/**
+ * The unit of reuse of the incremental analysis: the top-level statements, with each class split
+ * into its header (decorators, `class X(...):`) and the statements of its body, each from the
+ * start of its line (a method is to a class what a function is to its module: typing in one
+ * method of a large service class re-analyses that method). A class whose body statements share
+ * a line with each other or with the header stays whole. The header is never a definition
+ * (contextKey keeps its text, like a module-level statement's).
+ */
+export function analysisChunksOf(file: SourceFile): Chunk[] {
+  let chunks = analysisChunks.get(file.tree);
+  if (chunks) return chunks;
+  chunks = [];
+  const text = file.text;
+  const top = chunksOf(file);
+  const statements = file.root.children as (Node | null)[];
+  for (let k = 0, n = 0; k < statements.length; k++) {
+    const node = statements[k];
+    if (!node) continue;
+    const chunk = top[n++];
+    const parts = chunk.hasError ? undefined : classParts(node, chunk, text);
+    if (parts) chunks.push(...parts);
+    else chunks.push(chunk);
+  }
+  analysisChunks.set(file.tree, chunks);
+  return chunks;
+}
+
+/** A method's first parameter (`self`), read from its text: `@deco\n    async def name(self, …`. */
+const FIRST_PARAMETER = /^(?:[ \t]*@[^\n]*\n)*[ \t]*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([ \t\r\n]*([A-Za-z_]\w*)/;
+
+/**
+ * An attribute bound: `x.attr =`, `x.attr: T =`, `x.attr += …`, `x.attr[k] =` (matched from the
+ * dot: the object is read backwards), or `as x.` / `for x.` / `for a, x.` (group 1: the object).
+ */
+const ATTRIBUTE_BINDING = /\.[ \t]*[A-Za-z_]\w*[ \t]*(?:\[[^\n\]]*\][ \t]*)?(?::[^=\n]+)?(?:[-+*/%&|^@]|\/\/|>>|<<|\*\*)?=(?!=)|\b(?:as|for)[ \t(]+(?:[A-Za-z_]\w*[ \t]*,[ \t]*)*([A-Za-z_]\w*)[ \t]*\./g;
+
+/** The identifier ending just before offset (spaces skipped), if any. */
+function identifierBefore(text: string, offset: number): string {
+  let end = offset;
+  while (end > 0 && (text.charCodeAt(end - 1) === 32 || text.charCodeAt(end - 1) === 9)) end--;
+  let start = end;
+  while (start > 0 && /\w/.test(text.charAt(start - 1))) start--;
+  return text.slice(start, end);
+}
+
+/**
+ * The text of the class members that bind attributes of their first parameter (`self.repo = …`,
+ * `with … as self.x`, `for self.x in …`): the engine resolves `self.x` in any method from every
+ * method's assignments (callee.ts selfAttribute, semantics.ts selfAttributeFlavor), so such a
+ * member is context for its siblings and a change to it re-analyses the file (incremental.ts).
+ * One text search per version, then a look at the members it hits.
+ */
+export function selfBindingMembers(file: SourceFile, chunks: Chunk[]): string[] {
+  const text = file.text;
+  const top = chunksOf(file);
+  if (top.length === chunks.length) return []; // no class was split into members
+  const out: string[] = [];
+  let last: Chunk | undefined;
+  for (const m of text.matchAll(ATTRIBUTE_BINDING)) {
+    const chunk = chunks[chunkIndexAt(chunks, m.index!)];
+    if (!chunk || chunk === last || chunk.start > m.index! || (chunk.type !== 'function_definition' && chunk.type !== 'decorated_definition')) continue;
+    if (top[chunkIndexAt(top, chunk.start)]?.start === chunk.start) continue; // a module-level def
+    const object = m[1] ?? identifierBefore(text, m.index!);
+    const member = text.slice(chunk.start, chunk.end);
+    if (object && FIRST_PARAMETER.exec(member)?.[1] === object) {
+      out.push(member);
+      last = chunk;
+    }
   }
   return out;
+}
+
+function classParts(node: Node, chunk: Chunk, text: string): Chunk[] | undefined {
+  const cls = node.type === 'decorated_definition' ? node.childForFieldName('definition') : node;
+  if (cls?.type !== 'class_definition') return undefined;
+  const body = cls.childForFieldName('body');
+  if (!body) return undefined;
+  const members = (body.children as (Node | null)[]).filter((c): c is Node => c !== null);
+  if (members.length < 2) return undefined;
+  const parts: Chunk[] = [];
+  let previousEnd = -1;
+  for (const member of members) {
+    const start = indentedLineStart(text, member.startIndex);
+    const end = member.endIndex;
+    // Each member on lines of its own (and the first below the header line).
+    if (start < 0 || start <= (previousEnd < 0 ? chunk.start : previousEnd)) return undefined;
+    if (!parts.length) {
+      // The header: up to the end of the line before the first member.
+      const headerEnd = text.charCodeAt(start - 1) === 10 && text.charCodeAt(start - 2) === 13 ? start - 2 : start - 1;
+      if (headerEnd <= chunk.start) return undefined;
+      parts.push({ start: chunk.start, end: headerEnd, lineEnd: headerEnd, type: 'class_header', hasError: false });
+    }
+    parts.push({ start, end, lineEnd: lineEndAt(text, end), type: member.type, hasError: member.hasError });
+    previousEnd = lineEndAt(text, end);
+  }
+  // Whatever follows the last member on its line belongs to it (the class's own end is the last member's).
+  return parts;
 }
 
 export function atLineStart(text: string, offset: number): boolean {
@@ -70,13 +188,23 @@ function countNewlines(text: string, from: number, to: number): number {
   return n;
 }
 
+/** The last diff: the summary and the analysis of a version both diff it against the same previous text. */
+let lastChange: { oldText: string; newText: string; change: TextEdit } | undefined;
+
+function changeBetween(oldText: string, newText: string): TextEdit {
+  if (lastChange && lastChange.oldText === oldText && lastChange.newText === newText) return lastChange.change;
+  const change = minimalEdit(oldText, newText) ?? { start: oldText.length, end: oldText.length, newText: '' };
+  lastChange = { oldText, newText, change };
+  return change;
+}
+
 /** Which chunks of `previous` survive unchanged in `file` (whose chunks are `chunks`), and how positions moved. */
 export function moveChunks(previous: ChunkedText, file: SourceFile, chunks: Chunk[]): ChunkMove {
   const oldText = previous.text;
   const newText = file.text;
   const delta = newText.length - oldText.length;
   // Old offsets in [oldChangeEnd, oldText.length) move by delta; those before prefix stay.
-  const change = minimalEdit(oldText, newText) ?? { start: oldText.length, end: oldText.length, newText: '' };
+  const change = changeBetween(oldText, newText);
   const prefix = change.start;
   const oldChangeEnd = change.end;
   const newChangeStart = prefix;

@@ -55,9 +55,9 @@ function enabledRule(rule: Rule, config: AsyncMigrateConfig, options: RunOptions
 }
 
 /** Parses text into a SourceFile whose module name follows the import roots (import-roots.ts). */
-export function parseSource(path: string, text: string, config: AsyncMigrateConfig, oldTree?: SourceFile['tree']): { file: SourceFile; isPackage: boolean } {
+export function parseSource(path: string, text: string, config: AsyncMigrateConfig, oldTree?: SourceFile['tree'], lineStarts?: number[]): { file: SourceFile; isPackage: boolean } {
   const { moduleName, isPackage } = moduleNamesOf(path, config);
-  return { file: SourceFile.parse(path, moduleName, text, oldTree), isPackage };
+  return { file: SourceFile.parse(path, moduleName, text, oldTree, lineStarts), isPackage };
 }
 
 const PACKAGE_INIT = /(^|\/)__init__\.pyi?$/;
@@ -150,10 +150,17 @@ export function runRules(file: SourceFile, index: WorkspaceIndex, workspaceConfi
 /**
  * The findings as published: in a file with syntax errors, fixes that make it parse worse are
  * dropped (this reads the whole file, so an incremental analysis keeps the raw findings and
- * applies it to copies each time).
+ * applies it to copies each time). `checkFixes` false leaves that check (a reparse per fix) to
+ * whoever uses a fix (withFixVerdicts): only the limit on how many fixes a broken file may
+ * carry applies, which is a count.
  */
-export function finishFindings(file: SourceFile, findings: Finding[]): Finding[] {
-  if (file.root.hasError) dropFixesThatParseWorse(file, findings);
+export function finishFindings(file: SourceFile, findings: Finding[], checkFixes = true): Finding[] {
+  if (file.root.hasError && !dropFixesOverLimit(findings) && checkFixes) {
+    for (const finding of findings) {
+      const checked = withFixVerdict(file, finding);
+      if (checked !== finding) Object.assign(finding, checked);
+    }
+  }
   return sortFindings(findings);
 }
 
@@ -189,40 +196,67 @@ export function fixesNotCheckedInBrokenFile(findings: Finding[]): boolean {
 }
 
 /**
- * In a file that already has syntax errors, tree-sitter's recovery can turn a local, correct
- * edit into more errors elsewhere: a fix (or suggestion) is offered only when the file parses
- * no worse after it, and none while the file has more fixes than are worth checking (they come
- * back once it parses). Clean files are guarded in the fix loop.
+ * In a file with syntax errors, no fix is offered while the file has more than are worth
+ * checking (they come back once it parses). True when it dropped them.
  */
-function dropFixesThatParseWorse(file: SourceFile, findings: Finding[]): void {
+function dropFixesOverLimit(findings: Finding[]): boolean {
   const withFixes = findings.filter((f) => f.fix || f.suggestions?.length);
-  if (!withFixes.length) return;
-  if (fixesNotCheckedInBrokenFile(withFixes)) {
-    for (const finding of withFixes) {
-      if (finding.fix) finding.noFixReason = 'the file has syntax errors: its fixes come back once it parses';
-      finding.fix = undefined;
-      finding.suggestions = undefined;
-    }
-    return;
+  if (!fixesNotCheckedInBrokenFile(withFixes)) return false;
+  for (const finding of withFixes) {
+    if (finding.fix) finding.noFixReason = 'the file has syntax errors: its fixes come back once it parses';
+    finding.fix = undefined;
+    finding.suggestions = undefined;
   }
-  const base = syntaxErrorCount(file.root);
-  // The fixed text re-parsed from this tree, edited (as the editor re-parses after applying it):
-  // each check costs a reparse around the fix, not a whole parse of the file.
-  const parsesNoWorse = (fix: Fix): boolean => {
+  return true;
+}
+
+/**
+ * The findings with the fixes a user may apply: in a file that already has syntax errors,
+ * tree-sitter's recovery can turn a local, correct edit into more errors elsewhere, so a fix (or
+ * suggestion) is kept only when the file parses no worse after it (the refused fix's finding
+ * says why). A copy for each finding that loses a fix, the finding itself otherwise. Each verdict
+ * costs a reparse and is remembered for this parse of the file: the editor asks it for the fixes
+ * at a code action's range, not the diagnostics (finishFindings' `checkFixes`). Clean files are
+ * guarded in the fix loop.
+ */
+export function withFixVerdicts(file: SourceFile, findings: readonly Finding[]): Finding[] {
+  if (!file.root.hasError) return [...findings];
+  return findings.map((f) => withFixVerdict(file, f));
+}
+
+function withFixVerdict(file: SourceFile, finding: Finding): Finding {
+  if (!finding.fix && !finding.suggestions?.length) return finding;
+  const fixKept = !finding.fix || parsesNoWorse(file, finding.fix);
+  const suggestions = finding.suggestions?.length ? finding.suggestions.filter((s) => parsesNoWorse(file, s)) : finding.suggestions;
+  if (fixKept && suggestions?.length === finding.suggestions?.length) return finding;
+  const checked: Finding = { ...finding };
+  if (suggestions !== finding.suggestions) checked.suggestions = suggestions;
+  if (!fixKept) {
+    checked.fix = undefined;
+    checked.noFixReason = BROKEN_FILE_REASON;
+  }
+  return checked;
+}
+
+/** Per parse of a broken file: its syntax error count and the verdict of each fix checked against it. */
+const verdicts = new WeakMap<SourceFile, { errors: number; byFix: WeakMap<Fix, boolean> }>();
+
+function parsesNoWorse(file: SourceFile, fix: Fix): boolean {
+  let known = verdicts.get(file);
+  if (!known) verdicts.set(file, (known = { errors: syntaxErrorCount(file.root), byFix: new WeakMap() }));
+  let verdict = known.byFix.get(fix);
+  if (verdict === undefined) {
+    // The fixed text re-parsed from this tree, edited (as the editor re-parses after applying it):
+    // each check costs a reparse around the fix, not a whole parse of the file.
     const after = reparseWithEdits(file.tree, file.text, fix.edits);
     try {
-      return syntaxErrorCount(after.rootNode) <= base;
+      verdict = syntaxErrorCount(after.rootNode) <= known.errors;
     } finally {
       after.delete();
     }
-  };
-  for (const finding of withFixes) {
-    if (finding.fix && !parsesNoWorse(finding.fix)) {
-      finding.fix = undefined;
-      finding.noFixReason = BROKEN_FILE_REASON;
-    }
-    if (finding.suggestions?.length) finding.suggestions = finding.suggestions.filter(parsesNoWorse);
+    known.byFix.set(fix, verdict);
   }
+  return verdict;
 }
 
 function internalErrorFinding(file: SourceFile, code: string, error: unknown): Finding {

@@ -10,10 +10,11 @@
 // are always re-analysed. In a file with errors, the check that a fix parses no worse runs over
 // the combined findings, reused ones included: tree-sitter's error recovery is not local, so an
 // edit elsewhere can change a verdict; each check re-parses only around the fix's edits
-// (source.ts reparseWithEdits). The summary is made incremental the same way (summary.ts
+// (source.ts reparseWithEdits). The editor leaves that check to the fixes it uses
+// (`checkFixes` false; engine.ts withFixVerdicts). The summary is made incremental the same way (summary.ts
 // summarizeIncremental, chunks.ts). Pure: text in, findings out.
 import type { AsyncMigrateConfig } from './config';
-import { type Chunk, chunkIndexAt, chunksOf, moveChunks } from './chunks';
+import { type Chunk, analysisChunksOf, chunkIndexAt, moveChunks, selfBindingMembers } from './chunks';
 import { type RunOptions, finishFindings, isFileWide, ruleEnabled, runRules, sortFindings } from './engine';
 import type { Node } from './parser';
 import type { RuleScope } from './rule';
@@ -50,19 +51,21 @@ function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): s
   // Fixes write the file's line break style (any '\r\n' in the file makes it CRLF).
   const parts = [String(index.contentGeneration), file.path, file.moduleName, String(file.text.includes('\r\n')), String(file.text.includes('\r'))];
   for (const c of chunks) if (!DEFINITION_TYPES.has(c.type)) parts.push(file.text.slice(c.start, c.end));
+  // Methods binding `self.x` are read by their siblings (chunks.ts selfBindingMembers).
+  parts.push(...selfBindingMembers(file, chunks));
   // `ignore-file` directives apply everywhere.
   for (const m of file.text.matchAll(/#\s*async-migrate:\s*ignore-file[^\r\n]*/gi)) parts.push(m[0]);
   return parts.join('\u0000');
 }
 
 /** The findings as published, finished (engine.ts) on copies: raw findings stay reusable. */
-export function finishCopies(file: SourceFile, raw: Finding[]): Finding[] {
-  return finishFindings(file, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)));
+export function finishCopies(file: SourceFile, raw: Finding[], checkFixes = true): Finding[] {
+  return finishFindings(file, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)), checkFixes);
 }
 
 /** True when `previous` still holds for file (its context is the same): analyzeFileIncremental reuses it. */
 export function reusesPrevious(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState | undefined, options: RunOptions = {}): boolean {
-  return sameContext(previous, contextKey(file, chunksOf(file), index), config, options);
+  return sameContext(previous, contextKey(file, analysisChunksOf(file), index), config, options);
 }
 
 function sameContext(previous: IncrementalState | undefined, key: string, config: AsyncMigrateConfig, options: RunOptions): previous is IncrementalState {
@@ -94,7 +97,8 @@ export function runRulesWith(
  * Analyses file, reusing `previous` (the state of the same document's last analysis) where the
  * edit left top-level statements unchanged. Equal to analyzeFile(file, …) (incremental.test.ts).
  * `fileWide`: the raw findings of the file-wide rules for this very text, index and config, when
- * a code action or hover computed them already (runRulesWith).
+ * a code action or hover computed them already (runRulesWith). `checkFixes` false: in a file with
+ * syntax errors, the fixes are not checked against it (engine.ts finishFindings).
  */
 export function analyzeFileIncremental(
   file: SourceFile,
@@ -103,10 +107,11 @@ export function analyzeFileIncremental(
   previous: IncrementalState | undefined,
   options: RunOptions = {},
   fileWide?: Finding[],
+  checkFixes = true,
 ): IncrementalResult {
-  const chunks = chunksOf(file);
+  const chunks = analysisChunksOf(file);
   const key = contextKey(file, chunks, index);
-  const publish = (raw: Finding[]) => finishCopies(file, raw);
+  const publish = (raw: Finding[]) => finishCopies(file, raw, checkFixes);
   const run = (scope: RuleScope | undefined) => (fileWide ? runRulesWith(file, index, config, options, scope, fileWide).raw : runRules(file, index, config, options, scope, true));
   const full = (): IncrementalResult => {
     const raw = run(undefined);

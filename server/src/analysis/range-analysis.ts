@@ -6,7 +6,7 @@
 // statements the result is exactly what analyzeFile gives there (range-analysis.test.ts). Pure.
 import type { AsyncMigrateConfig } from './config';
 import { type RunOptions, fixesNotCheckedInBrokenFile } from './engine';
-import { chunksOf } from './chunks';
+import { analysisChunksOf } from './chunks';
 import { chunkScope, finishCopies, runRulesWith } from './incremental';
 import type { SourceFile } from './source';
 import type { Finding } from './types';
@@ -42,7 +42,7 @@ export function analyzeRange(
   options: RunOptions = {},
   fileWide?: Finding[],
 ): RangeAnalysis {
-  const chunks = chunksOf(file);
+  const chunks = analysisChunksOf(file);
   const touched = chunks.filter((c) => c.start <= end && start <= c.lineEnd);
   const others = chunks.filter((c) => !touched.includes(c));
   // Definition-local rules (and the file-wide parts of some) in the statements touched, and the

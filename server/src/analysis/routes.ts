@@ -73,10 +73,12 @@ export function prefixInfo(args: Node | null, constants: Constants = new Map()):
 /** Top-level statements that are not definitions: the only places a module-level assignment can be. */
 const DEFINITIONS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
 
-function moduleConstants(root: Node): Constants {
+function moduleConstants(root: Node, text: string): Constants {
   const seen = new Map<string, string | null>();
   const nodes = TreeIndex.of(root.tree);
-  const assignments = children(root).filter((stmt) => !DEFINITIONS.has(stmt.type)).flatMap((stmt) => nodes.descendantsOfType(stmt, 'assignment'));
+  // A text test first: most module-level statements (comments, imports, calls) assign nothing.
+  const assigns = (stmt: Node) => !DEFINITIONS.has(stmt.type) && text.slice(stmt.startIndex, stmt.endIndex).includes('=');
+  const assignments = children(root).filter(assigns).flatMap((stmt) => nodes.descendantsOfType(stmt, 'assignment'));
   for (const node of assignments) {
     if (insideFunctionOrClass(node)) continue;
     const left = node.childForFieldName('left');
@@ -180,7 +182,7 @@ function computeRoutes(file: SourceFile): ModuleRoutes {
   const otherBindings = new Map<string, string>();
   // Only needed once something route-like is found (most modules have none).
   let lazyConstants: Constants | undefined;
-  const constants = () => (lazyConstants ??= moduleConstants(file.root));
+  const constants = () => (lazyConstants ??= moduleConstants(file.root, file.text));
 
   for (const stmt of children(file.root)) {
     if (stmt.type === 'expression_statement') {

@@ -3,7 +3,7 @@
 // Everything answers "unknown" (undefined) when the evidence is not there.
 import { annotationType } from './annotation';
 import type { AsyncMigrateConfig } from './config';
-import { type Chunk, chunksOf } from './chunks';
+import { type Chunk, analysisChunksOf } from './chunks';
 import type { Node } from './parser';
 import type { SourceFile } from './source';
 import { children, dottedName, isAsyncFunction, keywordArgument, walk } from './syntax';
@@ -169,7 +169,7 @@ export class FileFacts {
    * keystroke's analysis, the nodes of the edited definitions only.
    */
   scopedNodesOfType(context: NodeScope, type: string): Node[] {
-    const statements = (this.statements ??= chunksOf(this.file));
+    const statements = (this.statements ??= analysisChunksOf(this.file));
     // The statements starting in the scope hold (at least) every node the scope keeps.
     const candidates = context.scoped(statements, (c) => c.start);
     if (candidates.length === statements.length) return context.scoped(this.nodesOfType(type));

@@ -19,13 +19,15 @@ export class SourceFile {
     readonly moduleName: string,
     readonly text: string,
     readonly tree: Tree,
+    /** computeLineStarts(text), when the caller keeps them already (an open document). */
+    lineStarts?: number[],
   ) {
-    this.lineStarts = computeLineStarts(text);
+    this.lineStarts = lineStarts ?? computeLineStarts(text);
     registerTreeText(tree, text);
   }
 
-  static parse(path: string, moduleName: string, text: string, oldTree?: Tree | null): SourceFile {
-    return new SourceFile(path, moduleName, text, parsePython(text, oldTree));
+  static parse(path: string, moduleName: string, text: string, oldTree?: Tree | null, lineStarts?: number[]): SourceFile {
+    return new SourceFile(path, moduleName, text, parsePython(text, oldTree), lineStarts);
   }
 
   get root(): Node {

@@ -428,8 +428,8 @@ function globalNames(stmt: Node): string[] {
 
 /** Names bound at module level by `:=` in stmt (outside any function, lambda or class). */
 function moduleWalrusNames(stmt: Node, text: string): string[] {
-  const walrus = text.indexOf(':=', stmt.startIndex);
-  if (walrus === -1 || walrus >= stmt.endIndex) return [];
+  // Searched within the statement only (an indexOf from its start would scan the rest of the file when there is none).
+  if (!text.slice(stmt.startIndex, stmt.endIndex).includes(':=')) return [];
   const out: string[] = [];
   for (const w of TreeIndex.of(stmt.tree).descendantsOfType(stmt, 'named_expression')) {
     const n = w.childForFieldName('name');
@@ -465,10 +465,9 @@ function definitionPart(stmt: Node, file: SourceFile, isPackage: boolean, summar
   if (def?.type === 'function_definition') part.function = functionSummary(def, file);
   else if (def?.type === 'class_definition') part.class = classSummary(def, file, summarizeMethod);
   const text = file.text;
-  const mentions = (word: string) => {
-    const at = text.indexOf(word, stmt.startIndex);
-    return at !== -1 && at < stmt.endIndex;
-  };
+  // Within the statement only (an indexOf from its start would scan the rest of the file).
+  const own = text.slice(stmt.startIndex, stmt.endIndex);
+  const mentions = (word: string) => own.includes(word);
   if (mentions('import')) {
     for (const imp of TreeIndex.of(stmt.tree).descendantsOfType(stmt, IMPORT_TYPES)) {
       for (const binding of importBindings(imp, file, isPackage)) if (binding.local !== '*') part.nestedImports.push({ ...binding, nested: true });
@@ -749,6 +748,8 @@ function summarizeWithParts(file: SourceFile, isPackage: boolean, partOf: (stmt:
       if (part.nestedImports.length) (summary.nestedImports ??= []).push(...part.nestedImports);
       continue;
     }
+    // Most module-level statements import nothing: a text test spares indexing them per keystroke.
+    if (!file.text.slice(stmt.startIndex, stmt.endIndex).includes('import')) continue;
     for (const imp of TreeIndex.of(file.tree).descendantsOfType(stmt, IMPORT_TYPES)) {
       if (moduleLevelImports.has(imp.startIndex)) continue;
       for (const binding of importBindings(imp, file, isPackage)) if (binding.local !== '*') (summary.nestedImports ??= []).push({ ...binding, nested: true });

@@ -268,14 +268,30 @@ export class TreeIndex {
     return list;
   }
 
-  /** The nodes of an indexed type starting in [start, end], in document order (indexes only the statements there). */
-  nodesOfTypeStartingIn(type: string, start: number, end: number): Node[] {
+  /** The nodes of indexed types starting in [start, end], in document order (indexes only the statements there). */
+  nodesOfTypeStartingIn(type: string | readonly string[], start: number, end: number): Node[] {
+    const wanted = typeof type === 'string' ? undefined : new Set(type);
     const out: Node[] = [];
     for (const k of this.statementsOverlapping(start, end)) {
       const { nodes, types } = this.segment(k);
-      for (let i = firstAtOrAfter(nodes, start); i < nodes.length && nodes[i].startIndex <= end; i++) if (types[i] === type) out.push(nodes[i]);
+      for (let i = firstAtOrAfter(nodes, start); i < nodes.length && nodes[i].startIndex <= end; i++) if (wanted ? wanted.has(types[i]) : types[i] === type) out.push(nodes[i]);
     }
     return out;
+  }
+
+  /** The offsets of every top-level statement (and comment), in order. */
+  statementRanges(): { start: number; end: number }[] {
+    return this.statements.map((_, k) => ({ start: this.statementStarts[k], end: this.statementEnd(k) }));
+  }
+
+  /** Whether each top-level statement holds a syntax error (a wasm call each). */
+  statementErrors(): boolean[] {
+    return this.statements.map((n) => n.hasError);
+  }
+
+  /** The offsets of the top-level statements whose range meets [start, end], in order. */
+  statementsMeeting(start: number, end: number): { start: number; end: number }[] {
+    return this.statementsOverlapping(start, end).map((k) => ({ start: this.statementStarts[k], end: this.statementEnd(k) }));
   }
 
   /** `node.descendantsOfType(types)` (node itself included when it matches), in document order. */

@@ -63,7 +63,11 @@ export class CodeActionProvider {
       const looksForSafeFix = wantsExplicitly(FIX_ALL_KIND) && !findings.some((f) => f.fix?.applicability === 'safe');
       if (listsFile || looksForSafeFix) findings = this.server.analyzeDocument(doc) ?? [];
     }
-    const hits = inRange(findings);
+    // In a file with syntax errors, only fixes that leave it parsing no worse are offered: checked
+    // here, for the fixes an action offers (the diagnostics do not check them).
+    const checked = (list: Finding[]) => this.server.checkedFixes(doc, list);
+    const anyFix = (list: Finding[], has: (f: Finding) => boolean) => list.some((f) => has(f) && has(checked([f])[0]));
+    const hits = checked(inRange(findings));
     const actions: CodeAction[] = [];
     const diagnosticFor = (f: Finding): Diagnostic => {
       const match = params.context.diagnostics.find(
@@ -92,7 +96,8 @@ export class CodeActionProvider {
         }
         if (doneCodes.has(f.code)) continue;
         doneCodes.add(f.code);
-        const fixableOfCode = findings.filter((o) => o.code === f.code && o.fix);
+        let fixableOfCode = findings.filter((o) => o.code === f.code && o.fix);
+        if (fixableOfCode.length >= 2) fixableOfCode = checked(fixableOfCode).filter((o) => o.fix);
         if (fixableOfCode.length >= 2) {
           const unsafe = fixableOfCode.some((o) => o.fix!.applicability === 'unsafe');
           const title = `Fix all ${f.code} in this file${unsafe ? ' (includes unsafe fixes)' : ''}`;
@@ -105,7 +110,7 @@ export class CodeActionProvider {
       }
     }
 
-    if (wantsExplicitly(FIX_ALL_KIND) && findings.some((f) => f.fix?.applicability === 'safe')) {
+    if (wantsExplicitly(FIX_ALL_KIND) && anyFix(findings, (f) => f.fix?.applicability === 'safe')) {
       actions.push(this.lazy({ title: 'Fix all safe async-migrate findings', kind: FIX_ALL_KIND }, { asyncMigrate: 'fixAll', uri, version: doc.version }, doc));
     }
 
@@ -113,7 +118,7 @@ export class CodeActionProvider {
       const route = this.routeAt(folder, doc, rangeStart, rangeEnd);
       if (route) {
         const inHandler = findings.filter((f) => f.start >= route.start && f.end <= route.end);
-        if (!route.isAsync || inHandler.some((f) => f.fix)) {
+        if (!route.isAsync || anyFix(inHandler, (f) => !!f.fix)) {
           const title = `Migrate this endpoint to async (${route.function})`;
           const sync = inHandler.filter((f) => f.code === 'AM702').map(diagnosticFor);
           const action = this.lazy({ title, kind: CodeActionKind.RefactorRewrite, diagnostics: sync.length ? sync : undefined }, { asyncMigrate: 'migrate', uri, version: doc.version, offset: route.nameStart }, doc);

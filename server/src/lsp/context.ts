@@ -27,6 +27,13 @@ export interface DocumentAnalysis {
    * analysis there); findings elsewhere are missing. undefined as for analyzeDocument.
    */
   findingsAt(doc: OpenDocument, start: number, end: number): { findings: Finding[]; complete: boolean } | undefined;
+  /**
+   * Findings of the current version (from analyzeDocument or findingsAt) with only the fixes
+   * that may be applied to it: in a file with syntax errors, those that would make it parse
+   * worse are dropped (engine.ts withFixVerdicts; the diagnostics do not check them). Ask it for
+   * the findings whose fixes are offered, not for all.
+   */
+  checkedFixes(doc: OpenDocument, findings: readonly Finding[]): Finding[];
   /** A WorkspaceEdit for one document (versioned when the client supports documentChanges). */
   workspaceEdit(uri: string, version: number | null, edits: LspTextEdit[]): WorkspaceEdit;
 }

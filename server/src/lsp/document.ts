@@ -104,7 +104,7 @@ export class OpenDocument {
   file(config: AsyncMigrateConfig): SourceFile {
     if (this.file_ && this.file_.path === this.path) return this.file_;
     const old = this.tree;
-    const { file } = parseSource(this.path, this.text_, config, old);
+    const { file } = parseSource(this.path, this.text_, config, old, this.lineStarts_);
     if (old) {
       this.incrementalParses++;
       old.delete();
@@ -146,15 +146,13 @@ export class OpenDocument {
 
 /**
  * Recomputes line starts after replacing [start, end) of before with inserted. Only the lines
- * around the edit are rescanned; a change next to '\r' or '\n' falls back to a full scan
- * (a '\r' + '\n' pair may merge or split).
+ * around the edit are rescanned; a change right after a '\r', or inserting one, falls back to a
+ * full scan (a '\r' + '\n' pair may merge or split).
  */
 function updateLineStarts(old: number[], before: string, after: string, start: number, end: number, inserted: string): number[] {
-  const touchesBreak = (i: number) => {
-    const c = before.charCodeAt(i);
-    return c === 13 || c === 10;
-  };
-  if (touchesBreak(start - 1) || touchesBreak(end) || inserted.includes('\r')) return computeLineStarts(after);
+  // A '\r' before the edit may pair with a '\n' after it (or lose its pair); an inserted '\r' may
+  // pair with the '\n' after it. Anything else keeps each break a break of its own.
+  if (before.charCodeAt(start - 1) === 13 || inserted.includes('\r')) return computeLineStarts(after);
   const delta = inserted.length - (end - start);
   const out: number[] = [];
   let i = 0;

@@ -32,7 +32,7 @@ import {
 } from 'vscode-languageserver';
 import type { ConfigProblem } from '../analysis/config';
 import { formatProblem } from '../analysis/config';
-import { analyzeFile, parseSource, summarizeSource, summarizeSourceIncremental } from '../analysis/engine';
+import { analyzeFile, parseSource, summarizeSource, summarizeSourceIncremental, withFixVerdicts } from '../analysis/engine';
 import { detachStrings } from '../analysis/detach';
 import { textBasis } from '../analysis/fixes/other-files';
 import { analyzeFileIncremental, type IncrementalState, reusesPrevious } from '../analysis/incremental';
@@ -641,33 +641,43 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     if (this.docs.get(uri) !== doc || doc.version !== version) return;
     if (findings === undefined) return this.publish(uri, [], version);
     this.publishFindings(folder, uri, findings, version);
-    if (doc.parsedIncrementally && doc.file(folder.config).root.hasError) this.scheduleSettle(doc, version);
+    if (doc.file(folder.config).root.hasError) this.scheduleSettle(doc, version);
   }
 
   /**
    * After typing stops in broken code, reparse from scratch (error recovery of an incremental
-   * parse may differ) and republish when the diagnostics differ.
+   * parse may differ), check the diagnostics' fixes against the file (analyzeDocument leaves
+   * that to code actions: it costs a reparse per fix), and republish when the diagnostics differ.
    */
   private scheduleSettle(doc: OpenDocument, version: number): void {
     const key = `settle:${doc.uri}`;
     this.cancel(key);
     const timer = setTimeout(() => {
       this.timers.delete(key);
-      try {
-        if (this.shuttingDown || this.docs.get(doc.uri) !== doc || doc.version !== version) return;
-        const folder = this.folderOf(doc.uri);
-        if (!doc.settle(folder.config)) return;
-        this.analyses.delete(doc.uri);
-        const findings = this.analyzeDocument(doc);
-        if (!findings) return;
-        const context = { version, docsBaseUrl: folder.settings.docsBaseUrl, uriOf: (p: string) => folder.uriOf(p) };
-        const diagnostics = findings.map((f) => toDiagnostic(f, context));
-        if (JSON.stringify(diagnostics) !== JSON.stringify(this.published.get(doc.uri) ?? [])) this.publish(doc.uri, diagnostics, version);
-      } catch (error) {
-        this.logError(`settling ${doc.uri}`, error);
-      }
+      void this.settle(doc, version).catch((error) => this.logError(`settling ${doc.uri}`, error));
     }, this.options.settleDelayMs);
     this.timers.set(key, timer);
+  }
+
+  private async settle(doc: OpenDocument, version: number): Promise<void> {
+    const current = () => !this.shuttingDown && this.docs.get(doc.uri) === doc && doc.version === version;
+    if (!current()) return;
+    const folder = this.folderOf(doc.uri);
+    if (doc.settle(folder.config)) this.analyses.delete(doc.uri);
+    const findings = this.analyzeDocument(doc);
+    if (!findings) return;
+    const checked: Finding[] = [];
+    for (const finding of findings) {
+      // One fix's reparse per turn of the event loop: a keystroke meanwhile does not wait for them all.
+      if (finding.fix || finding.suggestions?.length) {
+        await yieldToEventLoop();
+        if (!current()) return;
+      }
+      checked.push(...this.checkedFixes(doc, [finding]));
+    }
+    const context = { version, docsBaseUrl: folder.settings.docsBaseUrl, uriOf: (p: string) => folder.uriOf(p) };
+    const diagnostics = checked.map((f) => toDiagnostic(f, context));
+    if (JSON.stringify(diagnostics) !== JSON.stringify(this.published.get(doc.uri) ?? [])) this.publish(doc.uri, diagnostics, version);
   }
 
   /**
@@ -692,8 +702,9 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     const file = this.indexDocument(folder, doc);
     // Only the top-level definitions the edits touched are re-analysed when the summary and
     // module-level statements are unchanged; a dependency change moves the index's content
-    // generation, which makes it a full analysis.
-    const { findings, state } = analyzeFileIncremental(file, folder.index, folder.config, cached?.state, {}, this.fileWideDone(folder, doc, file));
+    // generation, which makes it a full analysis. In a file with syntax errors, whether a fix
+    // parses no worse is checked when it is offered (checkedFixes), not for every keystroke.
+    const { findings, state } = analyzeFileIncremental(file, folder.index, folder.config, cached?.state, {}, this.fileWideDone(folder, doc, file), false);
     this.analyses.set(doc.uri, { version: doc.version, findings, state, stale: false });
     return findings;
   }
@@ -725,6 +736,10 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     if (!range.findings) return this.completeFindings(doc);
     this.answered.range++;
     return { findings: range.findings, complete: false };
+  }
+
+  checkedFixes(doc: OpenDocument, findings: readonly Finding[]): Finding[] {
+    return withFixVerdicts(doc.file(this.folderOf(doc.uri).config), findings);
   }
 
   /** True when the cached analysis answers for the document as it is (and the other files its fixes edit). */
@@ -866,7 +881,8 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     const offset = doc.offsetAt(params.position);
     const findings = this.findingsAt(doc, offset, offset)?.findings;
     if (!findings?.length) return null;
-    const hits = findings.filter((f) => f.start <= offset && offset <= f.end && f.code !== 'AM000');
+    // The hover says why a fix is not offered (checkedFixes: in a broken file, one that parses worse).
+    const hits = this.checkedFixes(doc, findings.filter((f) => f.start <= offset && offset <= f.end && f.code !== 'AM000'));
     if (!hits.length) return null;
     const folder = this.folderOf(doc.uri);
     const seen = new Set<string>();

@@ -4,7 +4,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { py } from '../helpers';
-import { cli, read, tempWorkspace, writeFiles } from './workspace';
+import { BROKEN_FILE_WITH_FIXES, REFUSED_REASON } from '../robustness/broken-file';
+import { cli, positionOf, read, tempWorkspace, writeFiles } from './workspace';
 
 const MODELS = py`
   from datetime import datetime
@@ -128,6 +129,28 @@ describe('fix', () => {
     const r = await cli(dir, ['fix']);
     assert.strictEqual(read(dir, 'app/broken.py'), broken.replace('r.keys("session:*")', 'list(r.scan_iter(match="session:*", count=100))'));
     assert.match(r.stdout, /skipped app\/blob\.py: binary file/);
+  });
+
+  it('in a file with syntax errors, applies the fix that parses no worse and says why the other is not applied (fix, --diff, check)', async () => {
+    const dir = tempWorkspace({ 'app/services/user.py': BROKEN_FILE_WITH_FIXES });
+    // Reported where it is after the applied fix (which adds `import asyncio`).
+    const where = positionOf(BROKEN_FILE_WITH_FIXES, 'db.query(User).get(user_id)');
+    const notFixed = new RegExp(`^ {2}app/services/user\\.py:${where.line + 1}:${where.column}: AM102 .* — not fixed: ${REFUSED_REASON.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm');
+    const check = await cli(dir, ['check', '--select', 'AM102,AM601', '--format', 'json']);
+    const fixable = (JSON.parse(check.stdout) as { code: string; fixable: boolean }[]).map((f) => `${f.code} ${f.fixable}`);
+    assert.deepStrictEqual(fixable, ['AM102 false', 'AM601 true']);
+    const diff = await cli(dir, ['fix', '--diff', '--select', 'AM102,AM601']);
+    assert.strictEqual(diff.code, 1);
+    assert.match(diff.stdout, /^\+ {4}await asyncio\.sleep\(1\)$/m);
+    assert.doesNotMatch(diff.stdout, /select\(User\)/);
+    assert.match(diff.stderr, notFixed);
+    const r = await cli(dir, ['fix', '--select', 'AM102,AM601']);
+    assert.strictEqual(r.code, 1, 'AM102 remains');
+    assert.match(r.stdout, /^app\/services\/user\.py: fixed 1 \(AM601\)$/m);
+    assert.match(r.stdout, notFixed);
+    const fixed = read(dir, 'app/services/user.py');
+    assert.match(fixed, /^ {4}await asyncio\.sleep\(1\)$/m);
+    assert.ok(fixed.includes('return db.query(User).get(user_id)'));
   });
 
   it('usage errors exit 2', async () => {

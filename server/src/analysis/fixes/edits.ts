@@ -56,12 +56,21 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
 }
 
 /** One edit turning before into after, spanning only the changed middle. */
+const DIFF_BLOCK = 512;
+
 export function minimalEdit(before: string, after: string): TextEdit | undefined {
   if (before === after) return undefined;
+  // Blocks first (a native comparison each), then characters: a keystroke in a large file diffs it twice.
   let start = 0;
-  while (start < before.length && start < after.length && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  const shorter = Math.min(before.length, after.length);
+  while (start + DIFF_BLOCK <= shorter && after.startsWith(before.slice(start, start + DIFF_BLOCK), start)) start += DIFF_BLOCK;
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let endBefore = before.length;
   let endAfter = after.length;
+  while (endBefore - DIFF_BLOCK >= start && endAfter - DIFF_BLOCK >= start && before.slice(endBefore - DIFF_BLOCK, endBefore) === after.slice(endAfter - DIFF_BLOCK, endAfter)) {
+    endBefore -= DIFF_BLOCK;
+    endAfter -= DIFF_BLOCK;
+  }
   while (endBefore > start && endAfter > start && before.charCodeAt(endBefore - 1) === after.charCodeAt(endAfter - 1)) {
     endBefore--;
     endAfter--;

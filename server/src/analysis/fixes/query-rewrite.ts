@@ -4,7 +4,7 @@
 // `(await db.execute(` … `))`), `.filter` becomes `.where`, and the terminal method is renamed
 // or replaced. Everything else — arguments, comments, line breaks — stays byte for byte.
 // A chain it cannot translate exactly gets no fix and a reason instead of a wrong rewrite.
-import { type Chunk, chunkIndexAt, chunksOf } from '../chunks';
+import { type Chunk, analysisChunksOf, chunkIndexAt, chunksOf } from '../chunks';
 import type { Node } from '../parser';
 import type { RuleContext } from '../rule';
 import type { Flavor, FunctionFacts } from '../semantics';
@@ -187,20 +187,21 @@ export function legacyQueryHeadsBetween(context: RuleContext, start: number, end
   return headsOf(context, candidates, indexRange(firstAtOrAfter(candidates.at, start), firstAtOrAfter(candidates.at, end)));
 }
 
-/** The module's top-level statements (incremental.ts's chunks), once per file. */
-const chunkCache = new WeakMap<object, Chunk[]>();
 /** Whether a chunk is a plain (not `async`) `def`, decorated or not; read when first asked. */
 const plainDefCache = new WeakMap<Chunk, boolean>();
 
+/** The module's top-level statements (cached per tree by chunksOf). */
 function topLevelStatements(context: RuleContext): Chunk[] {
-  let chunks = chunkCache.get(context.facts);
-  if (!chunks) chunkCache.set(context.facts, (chunks = chunksOf(context.file)));
-  return chunks;
+  return chunksOf(context.file);
 }
 
 /** The top-level statement holding offset, if any. */
 function topLevelStatementAt(context: RuleContext, offset: number): Chunk | undefined {
-  const chunks = topLevelStatements(context);
+  return statementAt(topLevelStatements(context), offset);
+}
+
+/** The chunk holding offset, if any. */
+function statementAt(chunks: Chunk[], offset: number): Chunk | undefined {
   let i = chunkIndexAt(chunks, offset);
   // Statements sharing a line (`a = 1; b = db.query(M)`): the one whose text holds offset.
   while (i < chunks.length && chunks[i].end <= offset) i++;
@@ -228,7 +229,8 @@ function isPlainDef(context: RuleContext, chunk: Chunk | undefined): boolean {
 export function scopedLegacyQueryHeads(context: RuleContext): LegacyQuery[] {
   const candidates = headCandidates(context);
   const indexes = candidates.at.map((_, i) => i);
-  const statementStart = (i: number) => topLevelStatementAt(context, candidates.at[i])?.start ?? candidates.at[i];
+  // The unit of the scope is the incremental analysis's chunk (a class's members are chunks of their own).
+  const statementStart = (i: number) => statementAt(analysisChunksOf(context.file), candidates.at[i])?.start ?? candidates.at[i];
   return context.scoped(headsOf(context, candidates, context.scoped(indexes, statementStart)), (q) => q.start);
 }
 

@@ -7,6 +7,7 @@ import type { FileFacts } from '../semantics';
 import { decoratorsOf, dottedName } from '../syntax';
 import type { RelatedInfo } from '../types';
 import { firstIndexNotBefore } from '../sorted';
+import { type StatementRange, StatementMemo } from '../statement-memo';
 
 const CONSUMERS = new Set(['run', 'run_until_complete', 'gather', 'create_task', 'ensure_future', 'wait_for', 'shield', 'run_coroutine_threadsafe']);
 const ROUTE = /\.(get|post|put|patch|delete|head|options|api_route|websocket|route)\s*\(/;
@@ -19,12 +20,13 @@ interface Offender {
 }
 
 /**
- * The bodies of the file's plain `def`s, merged into sorted disjoint ranges: an offender's
+ * The bodies of a statement's plain `def`s, merged into sorted disjoint ranges: an offender's
  * innermost function can be a plain `def` only inside one, so the others are skipped unread.
  */
-function plainDefBodies(facts: FileFacts): { start: number; end: number }[] {
+function plainDefBodies(facts: FileFacts, statement: StatementRange): { start: number; end: number }[] {
   const bodies = scopeMap(facts)
-    .entries.filter((e) => e.kind === 'function' && !e.isAsync && e.bodyStart >= 0)
+    .statementScopes(statement)
+    .filter((e) => e.kind === 'function' && !e.isAsync && e.bodyStart >= 0)
     .map((e) => ({ start: e.bodyStart, end: e.bodyEnd }))
     .sort((a, b) => a.start - b.start);
   const merged: { start: number; end: number }[] = [];
@@ -41,17 +43,18 @@ function inRanges(ranges: { start: number; end: number }[], offset: number): boo
   return i < ranges.length && ranges[i].start <= offset;
 }
 
-/** The async constructs of the file inside plain `def` bodies, which Python only accepts inside `async def`. */
-function asyncConstructs(facts: FileFacts): Offender[] {
+const ASYNC_CONSTRUCT_TYPES = ['await', 'with_statement', 'for_statement', 'for_in_clause'];
+const ASYNC_WITH_OR_FOR = /\basync\s+(with|for)\b/;
+
+/** The async constructs of a top-level statement inside plain `def` bodies, which Python only accepts inside `async def`. */
+function asyncConstructsIn(facts: FileFacts, statement: StatementRange): Offender[] {
   const out: Offender[] = [];
-  const text = facts.file.text;
-  const types = [...(text.includes('await') ? ['await'] : []), ...(/\basync\s+(with|for)\b/.test(text) ? ['with_statement', 'for_statement', 'for_in_clause'] : [])];
-  if (!types.length) return out;
-  const bodies = plainDefBodies(facts);
+  const text = facts.file.text.slice(statement.start, statement.end);
+  if (!text.includes('await') && !ASYNC_WITH_OR_FOR.test(text)) return out;
+  const bodies = plainDefBodies(facts, statement);
   if (!bodies.length) return out;
-  const nodes = types.length === 1 ? facts.nodesOfType('await') : facts.file.root.descendantsOfType(types);
-  for (const n of nodes) {
-    if (!n || !inRanges(bodies, n.startIndex) || !n.isNamed) continue; // the `await` keyword token has the same type name
+  for (const n of facts.nodes.nodesOfTypeStartingIn(ASYNC_CONSTRUCT_TYPES, statement.start, statement.end)) {
+    if (!inRanges(bodies, n.startIndex) || !n.isNamed) continue; // the `await` keyword token has the same type name
     if (n.type === 'await') out.push({ node: n, what: '`await`', error: "'await' outside async function" });
     else if (n.type === 'with_statement' && n.firstChild?.type === 'async') out.push({ node: n.firstChild, what: '`async with`', error: "'async with' outside async function" });
     else if (n.type === 'for_statement' && n.firstChild?.type === 'async') out.push({ node: n.firstChild, what: '`async for`', error: "'async for' outside async function" });
@@ -59,6 +62,19 @@ function asyncConstructs(facts: FileFacts): Offender[] {
       out.push({ node: n, what: 'an async comprehension', error: 'asynchronous comprehension outside of an asynchronous function' });
     }
   }
+  return out;
+}
+
+/** Whether a top-level statement holds an async construct in a plain `def` body, remembered by the statement's text. */
+const statementHasOffenders = new StatementMemo<boolean>();
+
+/** The async constructs of the file inside plain `def` bodies (a keystroke reads the tree of the statement it changed only). */
+function asyncConstructs(facts: FileFacts): Offender[] {
+  const text = facts.file.text;
+  if (!text.includes('await') && !ASYNC_WITH_OR_FOR.test(text)) return [];
+  const out: Offender[] = [];
+  const flagged = statementHasOffenders.valuesOf(facts.file, facts.nodes, (statement) => asyncConstructsIn(facts, statement).length > 0);
+  for (const { statement, value } of flagged) if (value) out.push(...asyncConstructsIn(facts, statement));
   return out;
 }
 

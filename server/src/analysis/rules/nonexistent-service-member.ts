@@ -6,6 +6,8 @@ import { isAwaitedExpr } from '../fixes/await';
 import type { Node } from '../parser';
 import { usesOf } from '../fixes/twins';
 import type { Rule, RuleContext } from '../rule';
+import type { FileFacts } from '../semantics';
+import { type StatementRange, StatementMemo } from '../statement-memo';
 import { resolveRelativeModule } from '../summary';
 import type { FunctionSummary } from '../summary';
 import { unparen } from '../syntax';
@@ -149,24 +151,38 @@ const ASSIGNED_NAME = /([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)[ \
 /** After a name (`a.b =`, `a[0] =`, `a, b =`) or first (`(a, b) =`, `[a] =`): no plain name on the left. */
 const NOT_A_PLAIN_LEFT = '.[,([';
 
+/** Names assigned by a top-level statement (anywhere inside it), remembered by the statement's text. */
+const statementAssignedNames = new StatementMemo<string[]>();
+
+/** Names assigned anywhere in the file by a plain `name = …` / `name: T = …` (a keystroke reads the statement it changed only). */
+function assignedNames(facts: FileFacts): Set<string> {
+  const text = facts.file.text;
+  const assigned = new Set<string>();
+  const perStatement = statementAssignedNames.valuesOf(facts.file, facts.nodes, (statement) => {
+    const names: string[] = [];
+    for (const a of facts.nodes.nodesOfTypeStartingIn('assignment', statement.start, statement.end)) {
+      // `name =` / `name: T =` starts the node when its left side is a plain name: read from the
+      // text (two wasm calls per assignment of the file cost more than the rest of the rule).
+      ASSIGNED_NAME.lastIndex = a.startIndex;
+      const m = ASSIGNED_NAME.exec(text);
+      if (m && (m[2] === ':' || m[2] === '=')) names.push(m[1]);
+      else if (!(m && NOT_A_PLAIN_LEFT.includes(m[2])) && !NOT_A_PLAIN_LEFT.includes(text.charAt(a.startIndex))) {
+        const left = a.childForFieldName('left');
+        if (left?.type === 'identifier') names.push(left.text);
+      }
+    }
+    return names;
+  });
+  for (const { value } of perStatement) for (const name of value) assigned.add(name);
+  return assigned;
+}
+
 function checkCalls(context: RuleContext): void {
   const { facts, index } = context;
   const summary = index.fileByPath(facts.file.path);
   // Names bound at module level, and by imports inside functions (resolved in their function's scope).
   const defined = new Set([...(summary?.definedNames ?? []), ...(summary?.nestedImports ?? []).map((b) => b.local.split('.')[0])]);
-  const assigned = new Set<string>();
-  const text = facts.file.text;
-  for (const a of facts.nodesOfType('assignment')) {
-    // `name =` / `name: T =` starts the node when its left side is a plain name: read from the
-    // text (two wasm calls per assignment of the file cost more than the rest of the rule).
-    ASSIGNED_NAME.lastIndex = a.startIndex;
-    const m = ASSIGNED_NAME.exec(text);
-    if (m && (m[2] === ':' || m[2] === '=')) assigned.add(m[1]);
-    else if (!(m && NOT_A_PLAIN_LEFT.includes(m[2])) && !NOT_A_PLAIN_LEFT.includes(text.charAt(a.startIndex))) {
-      const left = a.childForFieldName('left');
-      if (left?.type === 'identifier') assigned.add(left.text);
-    }
-  }
+  const assigned = assignedNames(facts);
   for (const call of facts.scopedNodesOfType(context, 'call')) {
     // From the callee's text (cached): a plain name is no member access, and a dotted name's
     // root must pass the pre-filter below before the tree is looked at.
@@ -218,20 +234,47 @@ function checkCalls(context: RuleContext): void {
   }
 }
 
-function checkImports(context: RuleContext): void {
-  const { facts, index, file } = context;
-  const isPackage = /(^|\/)__init__\.pyi?$/.test(file.path);
-  for (const stmt of facts.nodesOfType('import_from_statement')) {
+/** A `from module import a, b as c` of a statement, by offsets relative to the statement. */
+interface ImportFrom {
+  module: string;
+  /** The statement itself (a module-level import), not nested in a function, class or `if`. */
+  topLevel: boolean;
+  names: { name: string; start: number; end: number; aliased: boolean }[];
+}
+
+/** The `from … import …` statements of a top-level statement, remembered by its text. */
+const statementImportFroms = new StatementMemo<ImportFrom[]>();
+
+function importFromsOf(facts: FileFacts, statement: StatementRange): ImportFrom[] {
+  if (!facts.file.text.slice(statement.start, statement.end).includes('import')) return [];
+  const out: ImportFrom[] = [];
+  for (const stmt of facts.nodes.nodesOfTypeStartingIn('import_from_statement', statement.start, statement.end)) {
     const moduleNode = stmt.childForFieldName('module_name');
     if (!moduleNode) continue;
-    const module = resolveRelativeModule(file.moduleName, isPackage, moduleNode.text.replace(/\s+/g, ''));
-    if (!index.module(module)) continue;
-    const receiver: ResolvedSymbol = { kind: 'module', module };
-    const topLevel = stmt.parent?.type === 'module';
+    const names: ImportFrom['names'] = [];
     for (const item of stmt.childrenForFieldName('name')) {
       if (!item) continue;
       const nameNode = item.type === 'aliased_import' ? item.childForFieldName('name')! : item;
-      const name = nameNode.text;
+      names.push({ name: nameNode.text, start: nameNode.startIndex - statement.start, end: nameNode.endIndex - statement.start, aliased: item.type === 'aliased_import' });
+    }
+    out.push({ module: moduleNode.text.replace(/\s+/g, ''), topLevel: stmt.parent?.type === 'module', names });
+  }
+  return out;
+}
+
+function checkImports(context: RuleContext): void {
+  const { facts, index, file } = context;
+  const isPackage = /(^|\/)__init__\.pyi?$/.test(file.path);
+  // A keystroke reads the tree of the statement it changed only; the others' imports come from the memo.
+  for (const { statement, value } of statementImportFroms.valuesOf(file, facts.nodes, (st) => importFromsOf(facts, st))) for (const imported of value) {
+    const module = resolveRelativeModule(file.moduleName, isPackage, imported.module);
+    if (!index.module(module)) continue;
+    const receiver: ResolvedSymbol = { kind: 'module', module };
+    const topLevel = imported.topLevel;
+    for (const item of imported.names) {
+      const name = item.name;
+      const nameStart = statement.start + item.start;
+      const nameEnd = statement.start + item.end;
       if (name.includes('.') || memberExists(index, receiver, name) !== false) continue;
       const suggestion = closestMember(index, name, memberNames(index, receiver).filter((n) => !n.startsWith('_') || name.startsWith('_')));
       const onSync = syncTwinHas(index, receiver, name);
@@ -240,16 +283,17 @@ function checkImports(context: RuleContext): void {
       if (onSync) message += ` (\`${onSync}\` exists only in the sync twin module)`;
       const edits: TextEdit[] = [];
       if (suggestion) {
-        edits.push({ start: nameNode.startIndex, end: nameNode.endIndex, newText: suggestion.name });
+        edits.push({ start: nameStart, end: nameEnd, newText: suggestion.name });
         // Not aliased: the uses of the name in this module are renamed too.
-        if (item.type !== 'aliased_import') {
+        if (!item.aliased) {
           if (!topLevel || facts.index.resolveName(file.moduleName, suggestion.name) || index.fileByPath(file.path)?.definedNames?.includes(suggestion.name)) edits.length = 0;
           else for (const use of usesOf(facts, name)) edits.push({ start: use.startIndex, end: use.endIndex, newText: suggestion.name });
         }
       }
       const def = definitionOf(index, receiver);
       context.report({
-        node: nameNode,
+        start: nameStart,
+        end: nameEnd,
         message,
         fix: renameFix(suggestion, edits),
         noFixReason: edits.length ? undefined : suggestion ? `\`${suggestion.name}\` is already bound in this module` : 'no unique close match among the names the module defines',

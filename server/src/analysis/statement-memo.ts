@@ -1,0 +1,64 @@
+// Facts of a top-level statement that follow from its text alone (names it defines, whether it
+// holds a construct a rule looks for), remembered across versions of a document. A file-wide
+// fact is the union of its statements' facts: a keystroke changes one statement, so only that one
+// is read from the new tree and the rest come from the memo — no whole-tree index per keystroke.
+// Keyed by a 64-bit hash of the statement's text and its length (not by the text: a key sliced
+// from a document would keep that whole version alive). A statement holding a syntax error is
+// always read from the tree (its recovery depends on what surrounds it); an error-free one parses
+// the same wherever it stands, as the incremental analysis assumes (chunks.ts).
+import type { SourceFile } from './source';
+import type { TreeIndex } from './tree-index';
+import { treeCache } from './tree-caches';
+
+export interface StatementRange {
+  start: number;
+  end: number;
+}
+
+/** Two 32-bit string hashes (FNV-1a and a multiplicative one) and the length. */
+export function textKey(text: string, start: number, end: number): string {
+  let fnv = 0x811c9dc5;
+  let mul = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    fnv = Math.imul(fnv ^ c, 0x01000193);
+    mul = (Math.imul(mul, 31) + c) | 0;
+  }
+  return `${end - start}:${fnv >>> 0}:${mul >>> 0}`;
+}
+
+/** The keys of a tree's top-level statements, computed once per tree. */
+const keysOfTree = treeCache<string[]>();
+
+export class StatementMemo<T> {
+  // Two generations bound the memory: when the current one is full it becomes the previous one.
+  private current = new Map<string, T>();
+  private previous = new Map<string, T>();
+
+  constructor(private readonly limit = 4096) {}
+
+  /** compute(statement) for every top-level statement of file, in order, from the memo where the statement's text was seen before. */
+  valuesOf(file: SourceFile, index: TreeIndex, compute: (statement: StatementRange) => T): { statement: StatementRange; value: T }[] {
+    const statements = index.statementRanges();
+    let keys = keysOfTree.get(file.tree);
+    if (!keys) {
+      const errors = file.root.hasError ? index.statementErrors() : undefined;
+      keys = statements.map((s, k) => (errors?.[k] ? '' : textKey(file.text, s.start, s.end)));
+      keysOfTree.set(file.tree, keys);
+    }
+    return statements.map((statement, k) => ({ statement, value: keys![k] ? this.lookup(keys![k], () => compute(statement)) : compute(statement) }));
+  }
+
+  private lookup(key: string, compute: () => T): T {
+    let value = this.current.get(key);
+    if (value !== undefined) return value;
+    value = this.previous.get(key);
+    if (value === undefined) value = compute();
+    if (this.current.size >= this.limit) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(key, value);
+    return value;
+  }
+}
