@@ -132,8 +132,17 @@ export function mayBeCalledIn(text: string, name: string): boolean {
   for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1)) {
     if (isIdentifierChar(text.charCodeAt(i - 1))) continue;
     let k = i + name.length;
-    while (k < text.length && ' \t\f\r\n\\'.includes(text[k])) k++;
+    while (k < text.length && isBlank(text.charCodeAt(k))) k++;
     if (text[k] === '(' || text[k] === '#') return true;
   }
   return false;
+}
+
+/**
+ * What a parse without errors may hold between two tokens besides comments: spaces, tabs, form
+ * and vertical feeds, line breaks, a line continuation's backslash, and the zero-width characters
+ * tree-sitter-python skips (U+2060, U+200B, U+FEFF; other Unicode spaces are errors).
+ */
+export function isBlank(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 92 || c === 0x2060 || c === 0x200b || c === 0xfeff;
 }

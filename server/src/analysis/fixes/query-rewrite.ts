@@ -9,7 +9,7 @@ import type { Node } from '../parser';
 import type { RuleContext } from '../rule';
 import type { Flavor, FunctionFacts } from '../semantics';
 import { decoratorsPreserve, isLocalName, resolveCall, resolveExpression } from '../callee';
-import { children, decoratorsOf, dottedName, isAsyncFunction, keywordArgument, unparen, walk } from '../syntax';
+import { children, decoratorsOf, dottedName, isAsyncFunction, isBlank, keywordArgument, unparen, walk } from '../syntax';
 import { inErrorRegion } from '../source';
 import { TreeIndex } from '../tree-index';
 import type { ImportBinding } from '../summary';
@@ -437,23 +437,24 @@ function mentionsOtherEntities(context: RuleContext, steps: MethodCall[], shape:
   return found;
 }
 
-/** A maximal run of identifier characters (ASCII letters, digits, `_`, anything non-ASCII). */
-const IDENTIFIER_RUN = /[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+/g;
-
 /**
  * False only when mentionsOtherEntities' walk cannot find anything in text (read before any
  * node is): every capitalised name in it is one of the selected entities or a constant
  * (`True`, `False`, `None`) and none follows a `.` (the walk would judge the whole attribute).
- * A comment could hide a `.` before a name, so text with one is always walked.
+ * Names are read as runs of ASCII identifier characters; a run touching any other character
+ * (part of a longer Unicode name, or after a zero-width blank) and a comment (it could hide a
+ * `.` before a name) make the text walked.
  */
 function mayNameOtherEntity(text: string, own: ReadonlySet<string>): boolean {
   if (text.includes('#')) return true;
-  for (const match of text.matchAll(IDENTIFIER_RUN)) {
+  for (const match of text.matchAll(/[A-Za-z0-9_]+/g)) {
     const name = match[0];
     const c = name.charCodeAt(0);
     if (c < 65 || c > 90) continue;
-    let k = match.index! - 1;
-    while (k >= 0 && ' \t\r\n\f\\'.includes(text[k])) k--;
+    const start = match.index!;
+    if (text.charCodeAt(start - 1) > 127 || text.charCodeAt(start + name.length) > 127) return true;
+    let k = start - 1;
+    while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
     if (text[k] === '.') return true;
     if (!own.has(name) && name !== 'True' && name !== 'False' && name !== 'None') return true;
   }
