@@ -4,6 +4,7 @@
 // read in order inside a handler.
 import type { Node } from './parser';
 import { children, dottedName, isIdentifierChar } from './syntax';
+import { someInRange } from './sorted';
 import { TreeIndex } from './tree-index';
 
 /** Session methods that leave pending changes the next commit writes (or flush writes now). */
@@ -76,7 +77,7 @@ export function sessionEvents(fn: Node, sessions: ReadonlySet<string>): SessionE
   const nodes = TreeIndex.of(fn.tree);
   const events: SessionEvent[] = [];
   for (const call of nodes.descendantsOfType(body, 'call')) {
-    if (!mentionedWithin(mentions, call.startIndex, call.endIndex)) continue;
+    if (!someInRange(mentions, call.startIndex, call.endIndex)) continue;
     if (nodes.enclosingScope(call)?.node.id !== fn.id) continue;
     const callee = call.childForFieldName('function');
     const args = call.childForFieldName('arguments');
@@ -126,18 +127,6 @@ function identifierMentions(text: string, base: number, names: ReadonlySet<strin
     }
   }
   return names.size > 1 ? offsets.sort((a, b) => a - b) : offsets;
-}
-
-/** Whether one of the sorted offsets lies in [start, end). */
-function mentionedWithin(offsets: readonly number[], start: number, end: number): boolean {
-  let lo = 0;
-  let hi = offsets.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (offsets[mid] < start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < offsets.length && offsets[lo] < end;
 }
 
 /** Methods an AsyncSession only offers as coroutines: called without `await`, the session is a sync one. */

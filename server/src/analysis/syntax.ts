@@ -146,3 +146,28 @@ export function mayBeCalledIn(text: string, name: string): boolean {
 export function isBlank(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 92 || c === 0x2060 || c === 0x200b || c === 0xfeff;
 }
+
+/**
+ * The offsets (ascending) of the names in text for which `wanted` holds and that an argument list
+ * (or a comment) follows: the only places where a call of a tree without syntax errors may end its
+ * callee with one of them (as in mayBeCalledIn). Undefined for text that is not all ASCII (names
+ * are read as runs of ASCII identifier characters).
+ */
+export function calledNameOffsets(text: string, wanted: (name: string) => boolean): number[] | undefined {
+  if (/[^\x00-\x7f]/.test(text)) return undefined;
+  const offsets: number[] = [];
+  // From each `(` and `#` back over blanks to the name before it (far fewer than the names).
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 40 /* ( */ && c !== 35 /* # */) continue;
+    let end = i;
+    while (end > 0 && isBlank(text.charCodeAt(end - 1))) end--;
+    let start = end;
+    while (start > 0 && isIdentifierChar(text.charCodeAt(start - 1))) start--;
+    // A name never starts with a digit (`1e5(`).
+    while (start < end && text.charCodeAt(start) >= 48 && text.charCodeAt(start) <= 57) start++;
+    if (start < end && wanted(text.slice(start, end))) offsets.push(start);
+  }
+  // Found in the order of what follows the names: a name before a comment before `(` comes twice.
+  return offsets.sort((a, b) => a - b);
+}
