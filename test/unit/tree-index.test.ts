@@ -10,7 +10,7 @@ import { initParser, parsePython, type Node } from '../../server/src/analysis/pa
 import { SourceFile, inErrorRegion } from '../../server/src/analysis/source';
 import { calledNameOffsets, dottedName, mayBeCalledIn, walk } from '../../server/src/analysis/syntax';
 import { treeCache } from '../../server/src/analysis/tree-caches';
-import { chunksOf } from '../../server/src/analysis/chunks';
+import { analysisChunksOf, chunksOf } from '../../server/src/analysis/chunks';
 import { DEFAULT_CONFIG } from '../../server/src/analysis/config';
 import { chunkScope } from '../../server/src/analysis/incremental';
 import { FileFacts } from '../../server/src/analysis/semantics';
@@ -173,7 +173,8 @@ describe('shared fast paths = the walks they replace', function () {
       const file = SourceFile.parse('app/x.py', 'app.x', text);
       const whole = SourceFile.parse('app/x.py', 'app.x', text);
       try {
-        const chunks = chunksOf(file);
+        // The unit of the incremental analysis: top-level statements, class members apart.
+        const chunks = analysisChunksOf(file);
         if (chunks.length < 3) continue;
         // A few chunks re-analysed (as after an edit), the others reused.
         const dirty = chunks.filter(() => random() < 0.2);
@@ -190,10 +191,44 @@ describe('shared fast paths = the walks they replace', function () {
           );
         }
         // Only the statements meeting the re-analysed chunks (and the lines they share) were indexed.
-        const meeting = chunks.filter((c) => dirty.some((d) => c.start <= d.lineEnd && d.start <= c.lineEnd)).length;
+        const meeting = chunksOf(file).filter((c) => dirty.some((d) => c.start <= d.lineEnd && d.start <= c.lineEnd)).length;
         assert.ok(facts.nodes.statementsIndexed <= meeting, `${facts.nodes.statementsIndexed} statements indexed, ${meeting} in scope`);
         // Without a scope: the whole-file list itself.
         assert.strictEqual(expected.scopedNodesOfType({ scoped: (nodes) => nodes }, 'call'), expected.nodesOfType('call'));
+        checked++;
+      } finally {
+        file.dispose();
+        whole.dispose();
+      }
+    }
+    assert.ok(checked > 20, `${checked} files`);
+  });
+
+  it('nodesOfTypeMentioning = the whole-file list kept where the node\'s chunk mentions a name', () => {
+    const random = prng(17);
+    let checked = 0;
+    for (const text of texts.slice(0, 80)) {
+      const file = SourceFile.parse('app/x.py', 'app.x', text);
+      const whole = SourceFile.parse('app/x.py', 'app.x', text);
+      try {
+        const words = [...new Set(text.match(/[A-Za-z_]\w*/g) ?? [])];
+        if (words.length < 5) continue;
+        const names = new Set(words.filter(() => random() < 0.05));
+        const chunks = analysisChunksOf(whole);
+        const mentions = (offset: number) => {
+          const c = chunks.find((k) => k.start <= offset && offset <= k.lineEnd);
+          return !!c && [...names].some((n) => new RegExp(`(?<![\\w])${n}(?![\\w])`).test(text.slice(c.start, c.lineEnd)));
+        };
+        const facts = new FileFacts(file, new WorkspaceIndex(DEFAULT_CONFIG), DEFAULT_CONFIG);
+        const expected = new FileFacts(whole, new WorkspaceIndex(DEFAULT_CONFIG), DEFAULT_CONFIG);
+        for (const type of ['call', 'assignment']) {
+          assert.deepStrictEqual(
+            facts.nodesOfTypeMentioning(type, names).map((n) => `${n.startIndex}:${n.type}`),
+            expected.nodesOfType(type).filter((n) => mentions(n.startIndex)).map((n) => `${n.startIndex}:${n.type}`),
+            `${type} mentioning ${[...names].join(', ')}`,
+          );
+        }
+        assert.deepStrictEqual(facts.nodesOfTypeMentioning('call', new Set()), []);
         checked++;
       } finally {
         file.dispose();

@@ -5,6 +5,7 @@ import type { SourceFile } from './source';
 import { treeCache } from './tree-caches';
 import { children, dottedName, keywordArgument, positionalArguments, stringValue, isAsyncFunction } from './syntax';
 import { TreeIndex } from './tree-index';
+import { type StatementRange, StatementMemo } from './statement-memo';
 
 export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'trace'] as const;
 
@@ -70,22 +71,32 @@ export function prefixInfo(args: Node | null, constants: Constants = new Map()):
   return value === undefined ? { prefix: null, prefixExpr: prefix.text } : { prefix: value };
 }
 
-/** Top-level statements that are not definitions: the only places a module-level assignment can be. */
-const DEFINITIONS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
+/** A definition's first word (its assignments are in a function or class: never a module-level binding). */
+const DEFINITION_START = /@|def\b|async[ \t]+def\b|class\b/y;
 
-function moduleConstants(root: Node, text: string): Constants {
+/** The module-level `name = value` bindings of a top-level statement (value: a string literal's, else undefined), remembered by its text. */
+const statementBindings = new StatementMemo<[string, string | undefined][]>();
+
+function moduleConstants(file: SourceFile): Constants {
   const seen = new Map<string, string | null>();
-  const nodes = TreeIndex.of(root.tree);
-  // A text test first: most module-level statements (comments, imports, calls) assign nothing.
-  const assigns = (stmt: Node) => !DEFINITIONS.has(stmt.type) && text.slice(stmt.startIndex, stmt.endIndex).includes('=');
-  const assignments = children(root).filter(assigns).flatMap((stmt) => nodes.descendantsOfType(stmt, 'assignment'));
-  for (const node of assignments) {
-    if (insideFunctionOrClass(node)) continue;
-    const left = node.childForFieldName('left');
-    if (left?.type !== 'identifier') continue;
-    const value = stringValue(node.childForFieldName('right'));
+  const nodes = TreeIndex.of(file.tree);
+  const text = file.text;
+  const bindingsOf = (statement: StatementRange): [string, string | undefined][] => {
+    // Text tests first: definitions and most other statements (comments, imports, calls) bind nothing here.
+    DEFINITION_START.lastIndex = statement.start;
+    if (DEFINITION_START.test(text) || !text.slice(statement.start, statement.end).includes('=')) return [];
+    const out: [string, string | undefined][] = [];
+    for (const node of nodes.nodesOfTypeStartingIn('assignment', statement.start, statement.end)) {
+      if (insideFunctionOrClass(node)) continue;
+      const left = node.childForFieldName('left');
+      if (left?.type !== 'identifier') continue;
+      out.push([left.text, stringValue(node.childForFieldName('right'))]);
+    }
+    return out;
+  };
+  for (const { value: bindings } of statementBindings.valuesOf(file, nodes, bindingsOf)) {
     // Bound twice (or conditionally to something else): not a constant.
-    seen.set(left.text, seen.has(left.text) || value === undefined ? null : value);
+    for (const [name, value] of bindings) seen.set(name, seen.has(name) || value === undefined ? null : value);
   }
   const out: Constants = new Map();
   for (const [k, v] of seen) if (v !== null) out.set(k, v);
@@ -182,7 +193,7 @@ function computeRoutes(file: SourceFile): ModuleRoutes {
   const otherBindings = new Map<string, string>();
   // Only needed once something route-like is found (most modules have none).
   let lazyConstants: Constants | undefined;
-  const constants = () => (lazyConstants ??= moduleConstants(file.root, file.text));
+  const constants = () => (lazyConstants ??= moduleConstants(file));
 
   for (const stmt of children(file.root)) {
     if (stmt.type === 'expression_statement') {

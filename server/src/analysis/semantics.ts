@@ -3,7 +3,7 @@
 // Everything answers "unknown" (undefined) when the evidence is not there.
 import { annotationType } from './annotation';
 import type { AsyncMigrateConfig } from './config';
-import { type Chunk, analysisChunksOf } from './chunks';
+import { type Chunk, analysisChunksOf, chunkIndexAt } from './chunks';
 import type { Node } from './parser';
 import type { SourceFile } from './source';
 import { children, dottedName, isAsyncFunction, keywordArgument, walk } from './syntax';
@@ -180,6 +180,31 @@ export class FileFacts {
       from = Math.max(from, c.lineEnd + 1);
     }
     return context.scoped(nodes);
+  }
+
+  /**
+   * The nodes of an indexed type in the statements (analysis chunks) whose text mentions one of
+   * `names` as a whole word, in document order: a file-wide query about a few names costs a text
+   * search per keystroke, not an index of the whole tree.
+   */
+  nodesOfTypeMentioning(type: string, names: ReadonlySet<string>): Node[] {
+    if (!names.size) return [];
+    const statements = (this.statements ??= analysisChunksOf(this.file));
+    const escaped = [...names].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const word = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${escaped.join('|')})(?![\\p{L}\\p{N}_])`, 'gu');
+    const nodes: Node[] = [];
+    let next = 0;
+    let from = 0;
+    for (const m of this.file.text.matchAll(word)) {
+      const k = chunkIndexAt(statements, m.index!);
+      // Its statement is done, or the match lies between statements (in no node).
+      if (k < next || k >= statements.length || statements[k].start > m.index!) continue;
+      // Chunks sharing a line overlap by their lineEnd: never hand a node out twice.
+      nodes.push(...this.nodes.nodesOfTypeStartingIn(type, Math.max(from, statements[k].start), statements[k].lineEnd));
+      from = Math.max(from, statements[k].lineEnd + 1);
+      next = k + 1;
+    }
+    return nodes;
   }
 
   /** `node.descendantsOfType(types)` without another native traversal (document order, node included). */

@@ -154,7 +154,8 @@ const switchCallsCache = new WeakMap<FileFacts, Node[]>();
 /** The calls a file-wide part looks at: those whose twin switch may read other uses (per file). */
 export function twinSwitchCalls(facts: FileFacts): Node[] {
   let calls = switchCallsCache.get(facts);
-  if (!calls) switchCallsCache.set(facts, (calls = twinSwitchNames(facts).size ? facts.calls().filter((call) => twinSwitchReadsOtherUses(facts, call)) : []));
+  // Only the statements naming one of the imports are read (a keystroke would otherwise index the whole tree).
+  if (!calls) switchCallsCache.set(facts, (calls = facts.nodesOfTypeMentioning('call', twinSwitchNames(facts)).filter((call) => twinSwitchReadsOtherUses(facts, call))));
   return calls;
 }
 
