@@ -8,7 +8,7 @@ import * as path from 'path';
 import { enclosingBodyFunction } from '../../server/src/analysis/fixes/awaiting';
 import { initParser, parsePython, type Node } from '../../server/src/analysis/parser';
 import { SourceFile, inErrorRegion } from '../../server/src/analysis/source';
-import { dottedName, walk } from '../../server/src/analysis/syntax';
+import { calledNameOffsets, dottedName, mayBeCalledIn, walk } from '../../server/src/analysis/syntax';
 import { treeCache } from '../../server/src/analysis/tree-caches';
 import { analysisChunksOf, chunksOf } from '../../server/src/analysis/chunks';
 import { DEFAULT_CONFIG } from '../../server/src/analysis/config';
@@ -326,6 +326,43 @@ describe('shared fast paths = the walks they replace', function () {
     const partial = await checkProject(app, { within: (rel) => rel.startsWith('app/api/') });
     assert.deepStrictEqual(partial.findings, once.findings.filter((f) => f.path.startsWith('app/api/')));
     assert.strictEqual(partial.project.kept.size, 0);
+  });
+
+  it('mayBeCalledIn and calledNameOffsets never miss a call of a file without syntax errors: every callee last name of the corpus', () => {
+    const realWorld = pythonFiles(path.join(ROOT, 'test/corpus')).map((f) => fs.readFileSync(f, 'utf8'));
+    // Zero-width blanks tree-sitter skips between a callee and its arguments.
+    const blanks = texts.slice(0, 20).map((t, i) => t.replace(/\(/g, ['\u200b(', '\u2060 (', '\ufeff\v('][i % 3]));
+    let calls = 0;
+    for (const text of [...texts, ...realWorld, ...blanks]) {
+      const tree = parsePython(text);
+      try {
+        // Error recovery builds calls the text does not spell (the rule reads every call there).
+        if (tree.rootNode.hasError) continue;
+        const offsets = calledNameOffsets(text, () => true);
+        const written = new Set(offsets);
+        for (const call of tree.rootNode.descendantsOfType('call')) {
+          const fn = call?.childForFieldName('function');
+          const nameNode = fn?.type === 'identifier' ? fn : fn?.type === 'attribute' ? fn.childForFieldName('attribute') : undefined;
+          const last = nameNode?.text;
+          if (!last) continue;
+          calls++;
+          assert.ok(mayBeCalledIn(text, last), `${last} at ${call!.startIndex}: ${call!.text.slice(0, 80)}`);
+          if (offsets) assert.ok(written.has(nameNode!.startIndex), `calledNameOffsets misses ${last} at ${nameNode!.startIndex}: ${call!.text.slice(0, 80)}`);
+        }
+      } finally {
+        tree.delete();
+      }
+    }
+    assert.ok(calls > 1000, `only ${calls} calls checked`);
+    // Near misses: named but not called, or called under a longer name.
+    for (const text of ['x = SessionLocal\n', 'x = SessionLocal.kw(1)\n', 'x = MySessionLocal()\n', 'x = SessionLocal_2()\n', 'run(SessionLocal)\n', '']) {
+      assert.strictEqual(mayBeCalledIn(text, 'SessionLocal'), false, text);
+    }
+    assert.deepStrictEqual(calledNameOffsets('a = f(1) + g.h  # c\n(2)\nk = m[0](n)\n', (n) => n !== 'g'), [4, 13, 18]); // 18: the comment's last word before a `(` (a superset is fine)
+    assert.strictEqual(calledNameOffsets('é = f(1)\n', () => true), undefined);
+    for (const text of ['x = SessionLocal ()\n', 'x = a.SessionLocal\\\n  ()\n', 'x = (SessionLocal  # c\n  ())\n', '(SessionLocal(', 'x = SessionLocal\u2060\v()\n', 'x = SessionLocal\u200b\ufeff()\n']) {
+      assert.strictEqual(mayBeCalledIn(text, 'SessionLocal'), true, text);
+    }
   });
 
   it('disposing a file empties the caches of its tree (nothing waits for a full collection)', () => {

@@ -41,7 +41,11 @@ export function fixAllIncludes(finding: Finding, select?: string[]): boolean {
 
 export function ruleEnabled(code: string, config: AsyncMigrateConfig, options: RunOptions = {}): boolean {
   const rule = RULES.find((r) => r.code === code);
-  if (!rule) return false;
+  return !!rule && enabledRule(rule, config, options);
+}
+
+function enabledRule(rule: Rule, config: AsyncMigrateConfig, options: RunOptions): boolean {
+  const code = rule.code;
   if (!codeSelected(config, code, options.select, options.ignore)) return false;
   if (options.ci && rule.offInCiByDefault) {
     const explicit = options.select ?? config.select;
@@ -136,7 +140,7 @@ export function runRules(file: SourceFile, index: WorkspaceIndex, workspaceConfi
     }
   };
   for (const rule of RULES) {
-    if (!ruleEnabled(rule.code, config, options)) continue;
+    if (!enabledRule(rule, config, options)) continue;
     if (rule.locality === 'definition') run(rule, 'definition');
     if (rule.locality === 'file' || rule.checkFile) run(rule, 'file');
   }

@@ -3,7 +3,8 @@
 // function for AM106 (a write no one commits) and AM107 (objects expired by a commit), and
 // read in order inside a handler.
 import type { Node } from './parser';
-import { children, dottedName } from './syntax';
+import { children, dottedName, isIdentifierChar } from './syntax';
+import { someInRange } from './sorted';
 import { TreeIndex } from './tree-index';
 
 /** Session methods that leave pending changes the next commit writes (or flush writes now). */
@@ -69,11 +70,14 @@ function isWriteStatement(arg: Node | undefined): boolean {
 export function sessionEvents(fn: Node, sessions: ReadonlySet<string>): SessionEvent[] {
   const body = fn.childForFieldName('body');
   if (!body || !sessions.size) return [];
-  const text = body.text;
-  if (![...sessions].some((name) => text.includes(name))) return [];
+  // Every event names a session as an identifier inside its call: calls without one are skipped
+  // before any node of theirs is read (most calls of a body).
+  const mentions = identifierMentions(body.text, body.startIndex, sessions, !fn.tree.rootNode.hasError);
+  if (!mentions.length) return [];
   const nodes = TreeIndex.of(fn.tree);
   const events: SessionEvent[] = [];
   for (const call of nodes.descendantsOfType(body, 'call')) {
+    if (!someInRange(mentions, call.startIndex, call.endIndex)) continue;
     if (nodes.enclosingScope(call)?.node.id !== fn.id) continue;
     const callee = call.childForFieldName('function');
     const args = call.childForFieldName('arguments');
@@ -107,6 +111,22 @@ export function sessionEvents(fn: Node, sessions: ReadonlySet<string>): SessionE
     }
   }
   return events;
+}
+
+/**
+ * The offsets (sorted, from `base`) where one of names is written in text: a superset of the
+ * identifiers spelled so. With `whole`, only where no ASCII identifier character stands on either
+ * side (a parse without errors lexes identifiers whole; error recovery is not trusted to).
+ */
+function identifierMentions(text: string, base: number, names: ReadonlySet<string>, whole: boolean): number[] {
+  const offsets: number[] = [];
+  for (const name of names) {
+    if (!name) continue;
+    for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1)) {
+      if (!whole || (!isIdentifierChar(text.charCodeAt(i - 1)) && !isIdentifierChar(text.charCodeAt(i + name.length)))) offsets.push(base + i);
+    }
+  }
+  return names.size > 1 ? offsets.sort((a, b) => a - b) : offsets;
 }
 
 /** Methods an AsyncSession only offers as coroutines: called without `await`, the session is a sync one. */

@@ -19,3 +19,9 @@ export function firstIndexNotBefore(length: number, before: (i: number) => boole
 export function lastStartingAtOrBefore(length: number, startOf: (i: number) => number, offset: number): number {
   return firstIndexNotBefore(length, (i) => startOf(i) <= offset) - 1;
 }
+
+/** Whether one of the ascending offsets lies in [start, end). */
+export function someInRange(sorted: readonly number[], start: number, end: number): boolean {
+  const i = firstIndexNotBefore(sorted.length, (k) => sorted[k] < start);
+  return i < sorted.length && sorted[i] < end;
+}

@@ -116,3 +116,58 @@ export function positionalArguments(args: Node | null | undefined): Node[] {
   if (!args) return [];
   return children(args).filter((a) => a.type !== 'keyword_argument' && a.type !== 'comment');
 }
+
+/** An ASCII letter, digit or underscore. */
+export function isIdentifierChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/**
+ * False when no call in text can end its callee with `name` (`name(…)`, `x.name(…)`): read from
+ * the text alone, true wherever name is followed by an argument list (or a comment, which may
+ * stand before one inside brackets).
+ */
+export function mayBeCalledIn(text: string, name: string): boolean {
+  if (!name) return false;
+  for (let i = text.indexOf(name); i !== -1; i = text.indexOf(name, i + 1)) {
+    if (isIdentifierChar(text.charCodeAt(i - 1))) continue;
+    let k = i + name.length;
+    while (k < text.length && isBlank(text.charCodeAt(k))) k++;
+    if (text[k] === '(' || text[k] === '#') return true;
+  }
+  return false;
+}
+
+/**
+ * What a parse without errors may hold between two tokens besides comments: spaces, tabs, form
+ * and vertical feeds, line breaks, a line continuation's backslash, and the zero-width characters
+ * tree-sitter-python skips (U+2060, U+200B, U+FEFF; other Unicode spaces are errors).
+ */
+export function isBlank(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 92 || c === 0x2060 || c === 0x200b || c === 0xfeff;
+}
+
+/**
+ * The offsets (ascending) of the names in text for which `wanted` holds and that an argument list
+ * (or a comment) follows: the only places where a call of a tree without syntax errors may end its
+ * callee with one of them (as in mayBeCalledIn). Undefined for text that is not all ASCII (names
+ * are read as runs of ASCII identifier characters).
+ */
+export function calledNameOffsets(text: string, wanted: (name: string) => boolean): number[] | undefined {
+  if (/[^\x00-\x7f]/.test(text)) return undefined;
+  const offsets: number[] = [];
+  // From each `(` and `#` back over blanks to the name before it (far fewer than the names).
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 40 /* ( */ && c !== 35 /* # */) continue;
+    let end = i;
+    while (end > 0 && isBlank(text.charCodeAt(end - 1))) end--;
+    let start = end;
+    while (start > 0 && isIdentifierChar(text.charCodeAt(start - 1))) start--;
+    // A name never starts with a digit (`1e5(`).
+    while (start < end && text.charCodeAt(start) >= 48 && text.charCodeAt(start) <= 57) start++;
+    if (start < end && wanted(text.slice(start, end))) offsets.push(start);
+  }
+  // Found in the order of what follows the names: a name before a comment before `(` comes twice.
+  return offsets.sort((a, b) => a - b);
+}

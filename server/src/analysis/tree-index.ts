@@ -7,7 +7,7 @@
 // that re-analyses one definition indexes that definition, not the file (a root-wide query
 // indexes the rest, in one traversal of the tree when most of it is left).
 import type { Node, Tree } from './parser';
-import { dottedName } from './syntax';
+import { dottedName, isIdentifierChar } from './syntax';
 import { treeCache } from './tree-caches';
 import { firstIndexNotBefore, lastStartingAtOrBefore } from './sorted';
 
@@ -471,10 +471,6 @@ function firstAtOrAfter(nodes: Node[], offset: number): number {
  */
 function isHeapNode(node: Node): boolean {
   return (node.id & 1) === 0;
-}
-
-function isIdentifierChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 function slowCallee(call: Node): CalleeInfo {

@@ -57,7 +57,13 @@ export async function openWorkspace(io: CommandIO, paths: string[], options: Ope
   for (let i = 0; i < absPaths.length; i++) {
     if (!isInside(root, absPaths[i])) throw new UsageError(`${paths[i]} is outside the project root ${root} (run async-migrate once per project)`);
   }
-  const display = (rel: string) => toPosix(path.relative(io.cwd, path.join(root, rel))) || '.';
+  // Asked once per finding by the formatters: each file's name is computed once.
+  const displayNames = new Map<string, string>();
+  const display = (rel: string) => {
+    let shown = displayNames.get(rel);
+    if (shown === undefined) displayNames.set(rel, (shown = toPosix(path.relative(io.cwd, path.join(root, rel))) || '.'));
+    return shown;
+  };
   const absolute = (rel: string) => path.join(root, rel);
   const { config: loadedConfig, problems } = loadConfig(root);
   // Each problem names its file as the user sees it (`backend/pyproject.toml` for a sub-project's).

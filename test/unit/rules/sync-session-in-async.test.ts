@@ -424,7 +424,50 @@ ruleTester('AM103', {
       errors: ['4:10', '5:10'],
       message: 'opens a sync `Session` in `async def nightly`',
     },
+    {
+      // The factory names are found in the text first: a call spelled with a space or a line
+      // continuation before its argument list is still one.
+      name: 'a sync factory called with whitespace or a line continuation before its arguments, imported under an alias',
+      files: {
+        'app/db/session.py': sessionModule,
+        'app/workers/jobs.py': [
+          'from app.db import session as dbs',
+          'from app.db.session import SessionLocal as Local',
+          '',
+          'async def nightly():',
+          '    db = Local ()',
+          '    other = dbs.SessionLocal \\',
+          '        ()',
+          '',
+        ].join('\n'),
+      },
+      path: 'app/workers/jobs.py',
+      errors: ['5:10', '6:13'],
+      message: 'opens a sync `Session` in `async def nightly`',
+    },
   ],
+});
+
+ruleTester('AM103', {
+  valid: [
+    {
+      name: 'a sync factory named but never called in async def (passed on, or a longer name that ends like it)',
+      files: {
+        'app/db/session.py': sessionModule,
+        'app/workers/jobs.py': py`
+          from app.db.session import SessionLocal
+
+          async def nightly(run):
+              factory = SessionLocal
+              db = run(SessionLocal)
+              other = MySessionLocal()
+              third = SessionLocalFactory()
+        `,
+      },
+      path: 'app/workers/jobs.py',
+    },
+  ],
+  invalid: [],
 });
 
 describe('session evidence', () => {

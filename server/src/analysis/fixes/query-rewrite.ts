@@ -9,8 +9,9 @@ import type { Node } from '../parser';
 import type { RuleContext } from '../rule';
 import type { Flavor, FunctionFacts } from '../semantics';
 import { decoratorsPreserve, isLocalName, resolveCall, resolveExpression } from '../callee';
-import { children, decoratorsOf, dottedName, isAsyncFunction, keywordArgument, unparen, walk } from '../syntax';
+import { children, decoratorsOf, dottedName, isAsyncFunction, isBlank, keywordArgument, unparen, walk } from '../syntax';
 import { inErrorRegion } from '../source';
+import { TreeIndex } from '../tree-index';
 import type { ImportBinding } from '../summary';
 import type { Fix, TextEdit } from '../types';
 import { isAwaitedExpr, makeAsyncEdits, needsParensForAwait } from './await';
@@ -264,6 +265,9 @@ export function inLambdaOfAsyncFunction(q: LegacyQuery): boolean {
 }
 
 function inLambdaOfAsyncFunctionNode(node: Node, root = ''): boolean {
+  // Most nodes are in no lambda: told from offsets, before any `.parent` (each descends from the
+  // root). A lambda cannot hold a class, so only an innermost lambda can lead to `true`.
+  if (TreeIndex.of(node.tree).enclosingScope(node)?.type !== 'lambda') return false;
   let lambda = false;
   for (let p = node.parent; p; p = p.parent) {
     if (p.type === 'lambda') {
@@ -427,8 +431,34 @@ function mentionsOtherEntities(context: RuleContext, steps: MethodCall[], shape:
       const model = classOf(context.facts, n);
       if (model?.cls.isModel || (!model && /^[A-Z][A-Za-z0-9]*$/.test(text) && !/^[A-Z0-9_]+$/.test(text))) found = true;
     });
-  for (const step of steps) if (step.name !== 'options') visit(step.args);
+  // Error recovery is not trusted to lex names whole: a file with syntax errors is always walked.
+  const prefilter = !context.file.root.hasError;
+  for (const step of steps) if (step.name !== 'options' && (!prefilter || mayNameOtherEntity(step.args.text, own))) visit(step.args);
   return found;
+}
+
+/**
+ * False only when mentionsOtherEntities' walk cannot find anything in text (read before any
+ * node is): every capitalised name in it is one of the selected entities or a constant
+ * (`True`, `False`, `None`) and none follows a `.` (the walk would judge the whole attribute).
+ * Names are read as runs of ASCII identifier characters; a run touching any other character
+ * (part of a longer Unicode name, or after a zero-width blank) and a comment (it could hide a
+ * `.` before a name) make the text walked.
+ */
+function mayNameOtherEntity(text: string, own: ReadonlySet<string>): boolean {
+  if (text.includes('#')) return true;
+  for (const match of text.matchAll(/[A-Za-z0-9_]+/g)) {
+    const name = match[0];
+    const c = name.charCodeAt(0);
+    if (c < 65 || c > 90) continue;
+    const start = match.index!;
+    if (text.charCodeAt(start - 1) > 127 || text.charCodeAt(start + name.length) > 127) return true;
+    let k = start - 1;
+    while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
+    if (text[k] === '.') return true;
+    if (!own.has(name) && name !== 'True' && name !== 'False' && name !== 'None') return true;
+  }
+  return false;
 }
 
 /**

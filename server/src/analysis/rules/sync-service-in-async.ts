@@ -24,7 +24,8 @@ import { twinHolderCandidates } from '../twin-names';
 import { sessionEvents } from '../session-effects';
 import type { Rule, RuleContext } from '../rule';
 import type { FileFacts } from '../semantics';
-import { children, dottedName, unparen } from '../syntax';
+import { calledNameOffsets, children, dottedName, unparen } from '../syntax';
+import { someInRange } from '../sorted';
 import type { FunctionSummary, ImportBinding } from '../summary';
 import type { Fix, RelatedInfo, TextEdit } from '../types';
 import type { ResolvedSymbol } from '../workspace';
@@ -174,7 +175,10 @@ function checkCalls(context: RuleContext, reported: Set<number>, part: 'definiti
   const { facts, index } = context;
   const names = workspaceNames(index).twinSyncNames;
   const calls = part === 'file' ? twinSwitchCalls(facts) : facts.scopedNodesOfType(context, 'call');
+  // As AM201: a call holding no such name before an argument list is skipped unread.
+  const written = context.file.root.hasError ? undefined : calledNameOffsets(context.file.text, (name) => names.has(name));
   for (const call of calls) {
+    if (written && !someInRange(written, call.startIndex, facts.nodes.endIndexOf(call))) continue;
     const last = calleeLastName(call);
     if (!last || !names.has(last)) continue;
     const scope = scopeOf(call, facts);
@@ -361,10 +365,13 @@ function checkMethodTwins(context: RuleContext, reported: Set<number>): void {
   const { facts, index } = context;
   const names = workspaceNames(index);
   const patterns = index.config.twins.methodPatterns;
+  const hasMethodTwin = (last: string) => names.syncNames.has(last) && patterns.some((p) => names.asyncNames.has(p.replace(/\{name\}/g, last)));
+  const written = context.file.root.hasError ? undefined : calledNameOffsets(context.file.text, hasMethodTwin);
   for (const call of facts.scopedNodesOfType(context, 'call')) {
     if (reported.has(call.id)) continue;
+    if (written && !someInRange(written, call.startIndex, facts.nodes.endIndexOf(call))) continue;
     const last = calleeLastName(call);
-    if (!last || !names.syncNames.has(last) || !patterns.some((p) => names.asyncNames.has(p.replace(/\{name\}/g, last)))) continue;
+    if (!last || !hasMethodTwin(last)) continue;
     const scope = scopeOf(call, facts);
     if (scope.kind !== 'function' || !scope.isAsync || isAwaitedExpr(call)) continue;
     const callable = resolveCall(facts, call);

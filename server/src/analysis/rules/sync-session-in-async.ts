@@ -5,7 +5,7 @@ import type { Rule, RuleContext } from '../rule';
 import type { FunctionFacts, ParamFacts } from '../semantics';
 import { ensureFromImport, importedLocalName } from '../fixes/imports';
 import { enclosingBodyFunction } from '../fixes/awaiting';
-import { children, dottedName, isAsyncFunction, keywordArgument, walk } from '../syntax';
+import { children, dottedName, isAsyncFunction, keywordArgument, mayBeCalledIn, walk } from '../syntax';
 import { isCoroutineFunction, resolveCall } from '../callee';
 import { isAwaitedExpr } from '../fixes/await';
 import { awaitBlocker } from '../fixes/awaiting';
@@ -287,10 +287,13 @@ function boundNameOf(call: Node): string | undefined {
 /** Names that may create a sync session here: configured factories plus module names bound to one. */
 function sessionFactoryNames(context: RuleContext): Set<string> {
   const { config, index, file } = context;
-  const names = new Set(config.session.syncFactories.filter((n) => n !== 'sessionmaker'));
+  // Only names the text calls can match a call: the others are neither kept nor resolved. Error
+  // recovery builds calls the text does not spell, so a file with syntax errors keeps them all.
+  const called = file.root.hasError ? () => true : (name: string) => mayBeCalledIn(file.text, name);
+  const names = new Set(config.session.syncFactories.filter((n) => n !== 'sessionmaker' && called(n)));
   const mod = index.fileByPath(file.path);
   for (const local of [...(mod?.imports.map((b) => b.local) ?? []), ...Object.keys(mod?.variables ?? {})]) {
-    if (names.has(local) || local.includes('.')) continue;
+    if (names.has(local) || local.includes('.') || !called(local)) continue;
     const sym = index.resolveName(file.moduleName, local);
     if ((sym?.kind === 'variable' && sym.variableKind === 'syncSessionFactory') || (sym?.kind === 'external' && /^sqlalchemy\.orm\.(session\.)?Session$/.test(sym.dotted))) names.add(local);
   }
@@ -301,6 +304,7 @@ function sessionFactoryNames(context: RuleContext): Set<string> {
 function checkLocalSessions(context: RuleContext): void {
   const { facts, config } = context;
   const candidates = sessionFactoryNames(context);
+  if (!candidates.size) return;
   for (const call of facts.scopedNodesOfType(context, 'call')) {
     const callee = facts.calleeName(call);
     if (!callee) continue;
