@@ -86,4 +86,46 @@ describe('fix verdicts in a broken file, checked when used = checked with the di
       file.dispose();
     }
   });
+
+  // Found by the random summary edits (seed 102), minimised: re-parsing the fixed text from the
+  // file's tree recovered with 2 errors, a fresh parse (what `check` and the settled editor see)
+  // with 4. The verdict is a fresh parse's.
+  it('judges a fix by parsing the fixed text from scratch, as `check` and the settled editor will', async () => {
+    const text = [
+      '"""Feed de actividad async (redis.asyncio).',
+      '"""',
+      '        return [json.loads(raw) for raw in raw_items]',
+      '    async def get_summary(self, redis: Redis, gym_id: int) -> dict[str, int]:',
+      '        if cached:',
+      '        redis.expire(summary_cache_key(gym_id), SUMMARY_CA"""CHE_TTL)',
+      '        return summary',
+      '    async def get_item(self, rediss, m_id: int, index: int) -> Optional[dict[str, Any]]:',
+      '        try:',
+      '        except:',
+      '            return None',
+    ].join('\n');
+    const project = await loadProject(path.join(ROOT, 'examples/gym-app'));
+    const { file } = parseSource('app/services/feed.py', text, project.config);
+    try {
+      const fresh = (t: string) => {
+        const { file: f } = parseSource('app/services/feed.py', t, project.config);
+        try {
+          return syntaxErrorCount(f.root);
+        } finally {
+          f.dispose();
+        }
+      };
+      const base = fresh(text);
+      const raw = runRules(file, project.index, project.config, {}, undefined, true);
+      const worse = raw.flatMap((f) => [f.fix, ...(f.suggestions ?? [])]).filter((x) => x && fresh(applyEdits(text, x.edits)) > base);
+      assert.ok(worse.length > 0, 'the case no longer has a fix that parses worse: pick another');
+      for (const findings of [runRules(file, project.index, project.config), withFixVerdicts(file, finishFindings(file, raw.map((f) => ({ ...f })), false))]) {
+        for (const f of findings) {
+          for (const x of [f.fix, ...(f.suggestions ?? [])]) if (x) assert.ok(fresh(applyEdits(text, x.edits)) <= base, `${f.code} "${x.title}" is offered but parses worse`);
+        }
+      }
+    } finally {
+      file.dispose();
+    }
+  });
 });

@@ -2,11 +2,11 @@
 import type { AsyncMigrateConfig } from './config';
 import { codeSelected, configForPath } from './config';
 import { applyEdits, selectNonOverlappingFiles } from './fixes/edits';
-import type { Node } from './parser';
+import { type Node, parsePython } from './parser';
 import type { Report, Rule, RuleContext, RuleScope } from './rule';
 import { RULES } from './rules/registry';
 import { FileFacts } from './semantics';
-import { SourceFile, inErrorRegion, reparseWithEdits, syntaxErrorCount } from './source';
+import { SourceFile, inErrorRegion, syntaxErrorCount } from './source';
 import { moduleNamesOf } from './import-roots';
 import { summarize, summarizeIncremental, type IncrementalSummary, type ModuleSummary, type SummaryState } from './summary';
 import { collectSuppressions, isSuppressed } from './suppression';
@@ -241,22 +241,31 @@ function withFixVerdict(file: SourceFile, finding: Finding): Finding {
 /** Per parse of a broken file: its syntax error count and the verdict of each fix checked against it. */
 const verdicts = new WeakMap<SourceFile, { errors: number; byFix: WeakMap<Fix, boolean> }>();
 
+/**
+ * Whether the file parses no worse with the fix applied, both parsed from scratch: that is how
+ * `check`, the next `fix` and the editor once typing stops (settle) see them. An incremental
+ * reparse of the edited tree recovers from errors differently (an AM501 suggestion re-parsed
+ * from the tree counted 2 errors where a fresh parse counts 4); the verdict runs where a fix is
+ * offered or applied, not per keystroke, so it can afford whole parses.
+ */
 function parsesNoWorse(file: SourceFile, fix: Fix): boolean {
   let known = verdicts.get(file);
-  if (!known) verdicts.set(file, (known = { errors: syntaxErrorCount(file.root), byFix: new WeakMap() }));
+  if (!known) verdicts.set(file, (known = { errors: freshErrorCount(file.text), byFix: new WeakMap() }));
   let verdict = known.byFix.get(fix);
   if (verdict === undefined) {
-    // The fixed text re-parsed from this tree, edited (as the editor re-parses after applying it):
-    // each check costs a reparse around the fix, not a whole parse of the file.
-    const after = reparseWithEdits(file.tree, file.text, fix.edits);
-    try {
-      verdict = syntaxErrorCount(after.rootNode) <= known.errors;
-    } finally {
-      after.delete();
-    }
+    verdict = freshErrorCount(applyEdits(file.text, fix.edits)) <= known.errors;
     known.byFix.set(fix, verdict);
   }
   return verdict;
+}
+
+function freshErrorCount(text: string): number {
+  const tree = parsePython(text);
+  try {
+    return syntaxErrorCount(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
 }
 
 function internalErrorFinding(file: SourceFile, code: string, error: unknown): Finding {

@@ -10,8 +10,8 @@
 // file-wide suppressions, the line-break style, the config or the rules run changed. Statements
 // with syntax errors are always re-analysed. In a file with errors, the check that a fix parses no worse runs over
 // the combined findings, reused ones included: tree-sitter's error recovery is not local, so an
-// edit elsewhere can change a verdict; each check re-parses only around the fix's edits
-// (source.ts reparseWithEdits). The editor leaves that check to the fixes it uses
+// edit elsewhere can change a verdict; each check parses the fixed text from scratch. The
+// editor leaves that check to the fixes it uses
 // (`checkFixes` false; engine.ts withFixVerdicts). The summary is made incremental the same way (summary.ts
 // summarizeIncremental, chunks.ts). Pure: text in, findings out.
 import type { AsyncMigrateConfig } from './config';

@@ -1,12 +1,11 @@
 // A parsed Python file plus position helpers. The tree is owned by the SourceFile and must be
 // released with dispose() (wasm memory is not garbage-collected).
-import { applyEdits } from './fixes/edits';
 import type { Edit, Node, Tree } from './parser';
 import { parsePython } from './parser';
 import { lastStartingAtOrBefore } from './sorted';
 import { registerTreeText } from './tree-index';
 import { releaseTreeCaches, treeCache } from './tree-caches';
-import type { Position, Range, TextEdit } from './types';
+import type { Position, Range } from './types';
 
 export class SourceFile {
   readonly lineStarts: number[];
@@ -143,21 +142,3 @@ export function advancePoint(start: Edit['startPosition'], inserted: string): Ed
   return { row: start.row + rows, column: inserted.length - last - 1 };
 }
 
-/**
- * `text` with `edits` applied, parsed by reusing `tree` (the parse of `text`) with each edit
- * marked on it: tree-sitter re-parses only around the edits (a few ms where a whole parse of a
- * large file costs tens). `tree` is left as it was; the caller deletes the returned tree.
- */
-export function reparseWithEdits(tree: Tree, text: string, edits: TextEdit[]): Tree {
-  const copy = tree.copy();
-  try {
-    // Last edit first: the offsets and points of the earlier ones stay those of `text`.
-    for (const e of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
-      const startPosition = pointAt(text, e.start);
-      copy.edit({ startIndex: e.start, oldEndIndex: e.end, newEndIndex: e.start + e.newText.length, startPosition, oldEndPosition: pointAt(text, e.end), newEndPosition: advancePoint(startPosition, e.newText) });
-    }
-    return parsePython(applyEdits(text, edits), copy);
-  } finally {
-    copy.delete();
-  }
-}
