@@ -14,6 +14,7 @@ import { analysisChunksOf, chunksOf } from '../../server/src/analysis/chunks';
 import { DEFAULT_CONFIG } from '../../server/src/analysis/config';
 import { chunkScope } from '../../server/src/analysis/incremental';
 import { FileFacts } from '../../server/src/analysis/semantics';
+import { collectSuppressions } from '../../server/src/analysis/suppression';
 import { WorkspaceIndex } from '../../server/src/analysis/workspace';
 import { prng } from './lsp/random-edits';
 import { INDEXED_TYPES, TreeIndex } from '../../server/src/analysis/tree-index';
@@ -233,6 +234,34 @@ describe('shared fast paths = the walks they replace', function () {
       } finally {
         file.dispose();
         whole.dispose();
+      }
+    }
+    assert.ok(checked > 20, `${checked} files`);
+  });
+
+  it('suppressions found from the text = read from every comment', () => {
+    const DIRECTIVE = /#\s*async-migrate:\s*(ignore-file|ignore)(?:\[([^\]]*)\])?/i;
+    const directives = ['# async-migrate: ignore', '#async-migrate:ignore[AM101, am2]', '# ASYNC-MIGRATE: ignore-file[AM401]', '# async-migrate:\tignore-file'];
+    const random = prng(23);
+    let checked = 0;
+    for (const text of texts.slice(0, 60)) {
+      // Directives at line ends (comments), inside strings (not comments) and at a line's start.
+      const lines = text.split('\n').map((l) => (random() < 0.15 ? `${l}  ${directives[Math.floor(random() * directives.length)]}` : random() < 0.05 ? `${l} "${directives[0]}"` : l));
+      const edited = lines.join('\n');
+      const file = SourceFile.parse('app/x.py', 'app.x', edited);
+      try {
+        const expected = { lines: new Map<number, Set<string>>(), file: new Set<string>() };
+        for (const node of file.root.descendantsOfType('comment')) {
+          const m = node && DIRECTIVE.exec(node.text);
+          if (!node || !m) continue;
+          const codes = m[2] ? m[2].split(',').map((c) => c.trim().toUpperCase()).filter(Boolean) : ['*'];
+          const target = m[1].toLowerCase() === 'ignore-file' ? expected.file : expected.lines.get(node.startPosition.row) ?? expected.lines.set(node.startPosition.row, new Set()).get(node.startPosition.row)!;
+          codes.forEach((c) => target.add(c));
+        }
+        assert.deepStrictEqual(collectSuppressions(file), expected);
+        if (expected.lines.size) checked++;
+      } finally {
+        file.dispose();
       }
     }
     assert.ok(checked > 20, `${checked} files`);

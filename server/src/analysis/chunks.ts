@@ -110,6 +110,16 @@ function identifierBefore(text: string, offset: number): string {
  * One text search per version, then a look at the members it hits.
  */
 export function selfBindingMembers(file: SourceFile, chunks: Chunk[]): string[] {
+  // Asked twice per version (a code action's reusesPrevious, then the analysis).
+  if (lastSelfBindings?.chunks === chunks && lastSelfBindings.text === file.text) return lastSelfBindings.members;
+  const members = findSelfBindingMembers(file, chunks);
+  lastSelfBindings = { text: file.text, chunks, members };
+  return members;
+}
+
+let lastSelfBindings: { text: string; chunks: Chunk[]; members: string[] } | undefined;
+
+function findSelfBindingMembers(file: SourceFile, chunks: Chunk[]): string[] {
   const text = file.text;
   const top = chunksOf(file);
   if (top.length === chunks.length) return []; // no class was split into members

@@ -61,7 +61,7 @@ function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): s
   // Methods binding `self.x` are read by their siblings (chunks.ts selfBindingMembers).
   parts.push(...selfBindingMembers(file, chunks));
   // `ignore-file` directives apply everywhere.
-  for (const m of file.text.matchAll(/#\s*async-migrate:\s*ignore-file[^\r\n]*/gi)) parts.push(m[0]);
+  if (/ignore-file/i.test(file.text)) for (const m of file.text.matchAll(/#\s*async-migrate:\s*ignore-file[^\r\n]*/gi)) parts.push(m[0]);
   return parts.join('\u0000');
 }
 

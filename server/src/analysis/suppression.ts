@@ -1,8 +1,10 @@
 // `# async-migrate: ignore[AM101, AM201]` (or bare `ignore`) on a line suppresses findings that
 // start or end on that line; `# async-migrate: ignore-file[...]` anywhere suppresses in the file.
 import type { SourceFile } from './source';
+import type { Node } from './parser';
 
 const DIRECTIVE = /#\s*async-migrate:\s*(ignore-file|ignore)(?:\[([^\]]*)\])?/i;
+const DIRECTIVES = new RegExp(DIRECTIVE.source, 'gi');
 
 export interface Suppressions {
   /** line (0-based) → codes, or '*' for all. */
@@ -12,10 +14,16 @@ export interface Suppressions {
 
 export function collectSuppressions(file: SourceFile): Suppressions {
   const result: Suppressions = { lines: new Map(), file: new Set() };
-  if (!file.text.includes('async-migrate')) return result;
-  // One native query for comments: walking every node from JS costs far more.
-  for (const node of file.root.descendantsOfType('comment')) {
-    if (!node) continue;
+  // Directives are case-insensitive (`# ASYNC-MIGRATE: ignore` too).
+  if (!/async-migrate/i.test(file.text)) return result;
+  // The comments holding a directive, found from the text (a query for every comment of a large
+  // file costs a keystroke more than the rest of this): a directive in a comment matches there.
+  const comments: Node[] = [];
+  for (const found of file.text.matchAll(DIRECTIVES)) {
+    const node = file.root.descendantForIndex(found.index!, found.index! + 1);
+    if (node?.type === 'comment' && node.startIndex !== comments.at(-1)?.startIndex) comments.push(node);
+  }
+  for (const node of comments) {
     const m = DIRECTIVE.exec(node.text);
     if (!m) continue;
     const codes = m[2] ? m[2].split(',').map((c) => c.trim().toUpperCase()).filter(Boolean) : ['*'];
