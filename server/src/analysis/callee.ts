@@ -7,6 +7,7 @@ import type { Node } from './parser';
 import type { FileFacts, FunctionFacts, LocalBinding, ParamFacts } from './semantics';
 import { functionSummary, type ClassSummary, type FunctionSummary, type ModuleSummary } from './summary';
 import { children, decoratorsOf, dottedName, isAsyncFunction, unparen } from './syntax';
+import { chunksOf } from './chunks';
 import { StatementMemo } from './statement-memo';
 import { TreeIndex } from './tree-index';
 import { moduleHasTwins } from './twin-names';
@@ -214,7 +215,7 @@ export class ScopeMap {
 
   /** Every scope of the file (indexes every top-level statement). */
   allEntries(): ScopeEntry[] {
-    return this.facts.nodes.statementRanges().flatMap((statement) => this.statementScopes(statement));
+    return chunksOf(this.facts.file).flatMap((statement) => this.statementScopes(statement));
   }
 
   /** Scopes evaluating the range [start, end), innermost first. */
@@ -830,7 +831,7 @@ export function fileFunctionNames(facts: FileFacts): { async: Set<string>; sync:
     const text = facts.file.text;
     const map = scopeMap(facts);
     // Per top-level statement, remembered by its text: a keystroke reads the scopes of the statement it changed only.
-    const perStatement = statementDefs.valuesOf(facts.file, facts.nodes, (statement) => {
+    const perStatement = statementDefs.valuesOf(facts.file, (statement) => {
       const defs = { async: [] as string[], sync: [] as string[] };
       for (const e of map.statementScopes(statement)) {
         if (e.kind !== 'function') continue;

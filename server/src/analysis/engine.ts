@@ -350,7 +350,7 @@ export function fixText(path: string, text: string, index: WorkspaceIndex, confi
         if (next === current && others.every((o) => o.after === o.before)) break;
         // A fix must never make a file parse worse: reject the pass if it introduces errors.
         const { file: check } = parseSource(path, next, config);
-        if ((!file.root.hasError && check.root.hasError) || others.some((o) => parsesWorse(o.path, o.before, o.after, config))) {
+        if ((!file.root.hasError && check.root.hasError) || others.some((o) => parsesWorse(o.before, o.after))) {
           check.dispose();
           remaining = findings;
           break;
@@ -383,17 +383,7 @@ export function fixText(path: string, text: string, index: WorkspaceIndex, confi
   return { text: current, applied, remaining, passes, tree: kept, otherTexts };
 }
 
-function parsesWorse(path: string, before: string, after: string, config: AsyncMigrateConfig): boolean {
-  const { file: a } = parseSource(path, after, config);
-  try {
-    if (!a.root.hasError) return false;
-    const { file: b } = parseSource(path, before, config);
-    try {
-      return syntaxErrorCount(a.root) > syntaxErrorCount(b.root);
-    } finally {
-      b.dispose();
-    }
-  } finally {
-    a.dispose();
-  }
+function parsesWorse(before: string, after: string): boolean {
+  const errors = freshErrorCount(after);
+  return errors > 0 && errors > freshErrorCount(before);
 }

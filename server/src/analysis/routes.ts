@@ -71,8 +71,8 @@ export function prefixInfo(args: Node | null, constants: Constants = new Map()):
   return value === undefined ? { prefix: null, prefixExpr: prefix.text } : { prefix: value };
 }
 
-/** A definition's first word (its assignments are in a function or class: never a module-level binding). */
-const DEFINITION_START = /@|def\b|async[ \t]+def\b|class\b/y;
+/** Statements whose assignments are all in a function or class: never a module-level binding. */
+const DEFINITIONS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
 
 /** The module-level `name = value` bindings of a top-level statement (value: a string literal's, else undefined), remembered by its text. */
 const statementBindings = new StatementMemo<[string, string | undefined][]>();
@@ -82,9 +82,8 @@ function moduleConstants(file: SourceFile): Constants {
   const nodes = TreeIndex.of(file.tree);
   const text = file.text;
   const bindingsOf = (statement: StatementRange): [string, string | undefined][] => {
-    // Text tests first: definitions and most other statements (comments, imports, calls) bind nothing here.
-    DEFINITION_START.lastIndex = statement.start;
-    if (DEFINITION_START.test(text) || !text.slice(statement.start, statement.end).includes('=')) return [];
+    // Definitions, and most other statements (comments, imports, calls), bind nothing here.
+    if (DEFINITIONS.has(statement.type) || !text.slice(statement.start, statement.end).includes('=')) return [];
     const out: [string, string | undefined][] = [];
     for (const node of nodes.nodesOfTypeStartingIn('assignment', statement.start, statement.end)) {
       if (insideFunctionOrClass(node)) continue;
@@ -94,7 +93,7 @@ function moduleConstants(file: SourceFile): Constants {
     }
     return out;
   };
-  for (const { value: bindings } of statementBindings.valuesOf(file, nodes, bindingsOf)) {
+  for (const { value: bindings } of statementBindings.valuesOf(file, bindingsOf)) {
     // Bound twice (or conditionally to something else): not a constant.
     for (const [name, value] of bindings) seen.set(name, seen.has(name) || value === undefined ? null : value);
   }

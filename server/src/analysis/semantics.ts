@@ -173,13 +173,19 @@ export class FileFacts {
     // The statements starting in the scope hold (at least) every node the scope keeps.
     const candidates = context.scoped(statements, (c) => c.start);
     if (candidates.length === statements.length) return context.scoped(this.nodesOfType(type));
+    return context.scoped(this.nodesOfTypeIn(type, candidates));
+  }
+
+  /** The nodes of an indexed type starting in the given chunks (sorted), in document order. */
+  private nodesOfTypeIn(type: string, chunks: Chunk[]): Node[] {
     const nodes: Node[] = [];
     let from = 0;
-    for (const c of candidates) {
+    for (const c of chunks) {
+      // Chunks sharing a line overlap by their lineEnd: never hand a node out twice.
       nodes.push(...this.nodes.nodesOfTypeStartingIn(type, Math.max(from, c.start), c.lineEnd));
       from = Math.max(from, c.lineEnd + 1);
     }
-    return context.scoped(nodes);
+    return nodes;
   }
 
   /**
@@ -192,19 +198,14 @@ export class FileFacts {
     const statements = (this.statements ??= analysisChunksOf(this.file));
     const escaped = [...names].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     const word = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${escaped.join('|')})(?![\\p{L}\\p{N}_])`, 'gu');
-    const nodes: Node[] = [];
-    let next = 0;
-    let from = 0;
+    const mentioning: Chunk[] = [];
     for (const m of this.file.text.matchAll(word)) {
       const k = chunkIndexAt(statements, m.index!);
-      // Its statement is done, or the match lies between statements (in no node).
-      if (k < next || k >= statements.length || statements[k].start > m.index!) continue;
-      // Chunks sharing a line overlap by their lineEnd: never hand a node out twice.
-      nodes.push(...this.nodes.nodesOfTypeStartingIn(type, Math.max(from, statements[k].start), statements[k].lineEnd));
-      from = Math.max(from, statements[k].lineEnd + 1);
-      next = k + 1;
+      // Its statement is taken, or the match lies between statements (in no node).
+      if (k >= statements.length || statements[k] === mentioning.at(-1) || statements[k].start > m.index!) continue;
+      mentioning.push(statements[k]);
     }
-    return nodes;
+    return this.nodesOfTypeIn(type, mentioning);
   }
 
   /** `node.descendantsOfType(types)` without another native traversal (document order, node included). */

@@ -6,14 +6,12 @@
 // from a document would keep that whole version alive). A statement holding a syntax error is
 // always read from the tree (its recovery depends on what surrounds it); an error-free one parses
 // the same wherever it stands, as the incremental analysis assumes (chunks.ts).
+import { type Chunk, chunksOf } from './chunks';
 import type { SourceFile } from './source';
-import type { TreeIndex } from './tree-index';
 import { treeCache } from './tree-caches';
 
-export interface StatementRange {
-  start: number;
-  end: number;
-}
+/** A top-level statement (chunks.ts): its offsets, type and whether it holds a syntax error. */
+export type StatementRange = Chunk;
 
 /** Two 32-bit string hashes (FNV-1a and a multiplicative one) and the length. */
 export function textKey(text: string, start: number, end: number): string {
@@ -38,12 +36,11 @@ export class StatementMemo<T> {
   constructor(private readonly limit = 4096) {}
 
   /** compute(statement) for every top-level statement of file, in order, from the memo where the statement's text was seen before. */
-  valuesOf(file: SourceFile, index: TreeIndex, compute: (statement: StatementRange) => T): { statement: StatementRange; value: T }[] {
-    const statements = index.statementRanges();
+  valuesOf(file: SourceFile, compute: (statement: StatementRange) => T): { statement: StatementRange; value: T }[] {
+    const statements = chunksOf(file);
     let keys = keysOfTree.get(file.tree);
     if (!keys) {
-      const errors = file.root.hasError ? index.statementErrors() : undefined;
-      keys = statements.map((s, k) => (errors?.[k] ? '' : textKey(file.text, s.start, s.end)));
+      keys = statements.map((s) => (s.hasError ? '' : textKey(file.text, s.start, s.end)));
       keysOfTree.set(file.tree, keys);
     }
     return statements.map((statement, k) => ({ statement, value: keys![k] ? this.lookup(keys![k], () => compute(statement)) : compute(statement) }));

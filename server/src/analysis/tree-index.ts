@@ -279,16 +279,6 @@ export class TreeIndex {
     return out;
   }
 
-  /** The offsets of every top-level statement (and comment), in order. */
-  statementRanges(): { start: number; end: number }[] {
-    return this.statements.map((_, k) => ({ start: this.statementStarts[k], end: this.statementEnd(k) }));
-  }
-
-  /** Whether each top-level statement holds a syntax error (a wasm call each). */
-  statementErrors(): boolean[] {
-    return this.statements.map((n) => n.hasError);
-  }
-
   /** The offsets of the top-level statements whose range meets [start, end], in order. */
   statementsMeeting(start: number, end: number): { start: number; end: number }[] {
     return this.statementsOverlapping(start, end).map((k) => ({ start: this.statementStarts[k], end: this.statementEnd(k) }));

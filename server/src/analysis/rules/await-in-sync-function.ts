@@ -73,7 +73,7 @@ function asyncConstructs(facts: FileFacts): Offender[] {
   const text = facts.file.text;
   if (!text.includes('await') && !ASYNC_WITH_OR_FOR.test(text)) return [];
   const out: Offender[] = [];
-  const flagged = statementHasOffenders.valuesOf(facts.file, facts.nodes, (statement) => asyncConstructsIn(facts, statement).length > 0);
+  const flagged = statementHasOffenders.valuesOf(facts.file, (statement) => asyncConstructsIn(facts, statement).length > 0);
   for (const { statement, value } of flagged) if (value) out.push(...asyncConstructsIn(facts, statement));
   return out;
 }

@@ -158,7 +158,7 @@ const statementAssignedNames = new StatementMemo<string[]>();
 function assignedNames(facts: FileFacts): Set<string> {
   const text = facts.file.text;
   const assigned = new Set<string>();
-  const perStatement = statementAssignedNames.valuesOf(facts.file, facts.nodes, (statement) => {
+  const perStatement = statementAssignedNames.valuesOf(facts.file, (statement) => {
     const names: string[] = [];
     for (const a of facts.nodes.nodesOfTypeStartingIn('assignment', statement.start, statement.end)) {
       // `name =` / `name: T =` starts the node when its left side is a plain name: read from the
@@ -266,7 +266,7 @@ function checkImports(context: RuleContext): void {
   const { facts, index, file } = context;
   const isPackage = /(^|\/)__init__\.pyi?$/.test(file.path);
   // A keystroke reads the tree of the statement it changed only; the others' imports come from the memo.
-  for (const { statement, value } of statementImportFroms.valuesOf(file, facts.nodes, (st) => importFromsOf(facts, st))) for (const imported of value) {
+  for (const { statement, value } of statementImportFroms.valuesOf(file, (st) => importFromsOf(facts, st))) for (const imported of value) {
     const module = resolveRelativeModule(file.moduleName, isPackage, imported.module);
     if (!index.module(module)) continue;
     const receiver: ResolvedSymbol = { kind: 'module', module };
