@@ -31,12 +31,35 @@ function wasmCandidates(file: string, pkg: string, sub: string): string[] {
   return list;
 }
 
+/**
+ * web-tree-sitter moves every node in and out of wasm through `setValue` / `getValue`
+ * (`marshalNode`, `unmarshalNode`: five 32-bit words per node), generic helpers that compare the
+ * type string and go through a DataView on each call: about 4 % of a whole-workspace `check`.
+ * The emscripten module is the options object given to `Parser.init` (web-tree-sitter looks the
+ * helpers up on it at each call), so the 32-bit case is answered here from the module's Int32Array
+ * view, which it replaces whenever the wasm memory grows. Only on little-endian hosts, where the
+ * view reads what the DataView reads; every other type goes to the original helper.
+ */
+function fastInt32Access(runtime: Record<string, unknown>): void {
+  const getValue = runtime.getValue as ((ptr: number, type?: string) => number) | undefined;
+  const setValue = runtime.setValue as ((ptr: number, value: number, type?: string) => void) | undefined;
+  const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+  if (!littleEndian || typeof getValue !== 'function' || typeof setValue !== 'function' || !(runtime.HEAP32 instanceof Int32Array)) return;
+  runtime.getValue = (ptr: number, type?: string) => (type === 'i32' && (ptr & 3) === 0 ? (runtime.HEAP32 as Int32Array)[ptr >> 2] : getValue(ptr, type));
+  runtime.setValue = (ptr: number, value: number, type?: string) => {
+    if (type === 'i32' && (ptr & 3) === 0) (runtime.HEAP32 as Int32Array)[ptr >> 2] = value;
+    else setValue(ptr, value, type);
+  };
+}
+
 /** Initialises web-tree-sitter and the Python grammar; safe to call many times. */
 export function initParser(): Promise<Language> {
   if (!languagePromise) {
     languagePromise = (async () => {
       const runtimeWasm = findFile(wasmCandidates('tree-sitter.wasm', 'web-tree-sitter', ''));
-      await Parser.init({ locateFile: () => runtimeWasm });
+      const runtime: Record<string, unknown> = { locateFile: () => runtimeWasm };
+      await Parser.init(runtime);
+      fastInt32Access(runtime);
       const grammar = findFile(wasmCandidates('tree-sitter-python.wasm', 'tree-sitter-wasms', 'out'));
       python = await Language.load(grammar);
       return python;
