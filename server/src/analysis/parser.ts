@@ -52,6 +52,32 @@ function fastInt32Access(runtime: Record<string, unknown>): void {
   };
 }
 
+/**
+ * A node's type and end offset are each a wasm call (the node marshalled in first) on every read,
+ * and the engine reads them again and again on the same node object (`unparen`, `dottedName`,
+ * `.text`: a whole-workspace `check` of 500 files reads `type` about a million times, half of
+ * them again on a node already asked). A tree never changes under its nodes (the language server
+ * edits a tree only to reparse it, and then drops the old one's nodes and caches), so the first
+ * answer is kept on the node object.
+ */
+function memoizeNodeGetters(): void {
+  const proto = Node.prototype as unknown as Record<string, unknown>;
+  for (const [name, slot] of [['type', '_amType'], ['endIndex', '_amEndIndex']] as const) {
+    const get = Object.getOwnPropertyDescriptor(proto, name)?.get;
+    if (!get || Object.getOwnPropertyDescriptor(proto, slot)) continue;
+    Object.defineProperty(proto, slot, { value: undefined, writable: true, configurable: true });
+    Object.defineProperty(proto, name, {
+      configurable: true,
+      enumerable: false,
+      get(this: Record<string, unknown>) {
+        let value = this[slot];
+        if (value === undefined) this[slot] = value = get.call(this);
+        return value;
+      },
+    });
+  }
+}
+
 /** Initialises web-tree-sitter and the Python grammar; safe to call many times. */
 export function initParser(): Promise<Language> {
   if (!languagePromise) {
@@ -60,6 +86,7 @@ export function initParser(): Promise<Language> {
       const runtime: Record<string, unknown> = { locateFile: () => runtimeWasm };
       await Parser.init(runtime);
       fastInt32Access(runtime);
+      memoizeNodeGetters();
       const grammar = findFile(wasmCandidates('tree-sitter-python.wasm', 'tree-sitter-wasms', 'out'));
       python = await Language.load(grammar);
       return python;
