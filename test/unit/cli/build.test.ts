@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { SERVER_EXEC_ARGV } from '../../../server/src/lsp/runtime-flags';
-import { tempWorkspace } from './workspace';
+import { cli, tempWorkspace } from './workspace';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -32,6 +32,20 @@ describe('build and bin', function () {
     assert.deepStrictEqual(findings.map((f: { code: string; line: number; column: number }) => `${f.code} ${f.line}:${f.column}`), ['AM401 3:5']);
     const version = spawnSync(process.execPath, [path.join(out, 'server/cli.js'), '--version'], { encoding: 'utf8' });
     assert.strictEqual(version.stdout.trim(), JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  it("bundles web-tree-sitter with the Node handle in a named field, and the bundle's check equals the unbundled one (example app)", async () => {
+    const bundle = fs.readFileSync(path.join(out, 'server/cli.js'), 'utf8');
+    const nodeClass = bundle.slice(bundle.indexOf('var Node = class {'), bundle.indexOf('function marshalTreeCursor'));
+    assert.match(nodeClass, /this\._handle = other;/);
+    assert.match(nodeClass, /C\.setValue\(address, node\._handle, "i32"\);/);
+    assert.doesNotMatch(nodeClass, /node\[0\]|this\[0\] = other|^ {2}\[0\] = 0;/m);
+    const app = path.join(ROOT, 'examples/gym-app');
+    const bundled = spawnSync(process.execPath, [path.join(out, 'server/cli.js'), 'check', '--format', 'json', '.'], { cwd: app, encoding: 'utf8', env: { ...process.env, CI: '' } });
+    const unbundled = await cli(app, ['check', '--format', 'json', '.']);
+    assert.strictEqual(bundled.status, unbundled.code, bundled.stderr);
+    assert.ok(JSON.parse(unbundled.stdout).length > 20);
+    assert.strictEqual(bundled.stdout, unbundled.stdout);
   });
 
   it('bundles the language server', () => {
