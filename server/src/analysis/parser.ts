@@ -62,20 +62,24 @@ function fastInt32Access(runtime: Record<string, unknown>): void {
  */
 function memoizeNodeGetters(): void {
   const proto = Node.prototype as unknown as Record<string, unknown>;
-  for (const [name, slot] of [['type', '_amType'], ['endIndex', '_amEndIndex']] as const) {
-    const get = Object.getOwnPropertyDescriptor(proto, name)?.get;
-    if (!get || Object.getOwnPropertyDescriptor(proto, slot)) continue;
-    Object.defineProperty(proto, slot, { value: undefined, writable: true, configurable: true });
-    Object.defineProperty(proto, name, {
-      configurable: true,
-      enumerable: false,
-      get(this: Record<string, unknown>) {
-        let value = this[slot];
-        if (value === undefined) this[slot] = value = get.call(this);
-        return value;
-      },
-    });
-  }
+  const type = Object.getOwnPropertyDescriptor(proto, 'type')?.get;
+  const endIndex = Object.getOwnPropertyDescriptor(proto, 'endIndex')?.get;
+  if (!type || !endIndex || '_amType' in proto) return;
+  // Named slots (not `this[name]`): the getters run millions of times.
+  Object.defineProperty(proto, '_amType', { value: undefined, writable: true, configurable: true });
+  Object.defineProperty(proto, '_amEndIndex', { value: undefined, writable: true, configurable: true });
+  Object.defineProperty(proto, 'type', {
+    configurable: true,
+    get(this: { _amType: string | undefined }) {
+      return this._amType ?? (this._amType = type.call(this) as string);
+    },
+  });
+  Object.defineProperty(proto, 'endIndex', {
+    configurable: true,
+    get(this: { _amEndIndex: number | undefined }) {
+      return this._amEndIndex ?? (this._amEndIndex = endIndex.call(this) as number);
+    },
+  });
 }
 
 /** Initialises web-tree-sitter and the Python grammar; safe to call many times. */
