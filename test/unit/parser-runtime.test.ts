@@ -9,6 +9,8 @@ import * as path from 'path';
 import { initParser, parsePython, type Node, type Tree } from '../../server/src/analysis/parser';
 
 const ROOT = path.resolve(__dirname, '../..');
+/** The fields the engine asks for most, and names that are no field of the grammar. */
+const FIELDS = ['name', 'body', 'function', 'arguments', 'object', 'attribute', 'left', 'right', 'value', 'parameters', 'return_type', 'condition', 'alternative', 'no_such_field', ''];
 
 function pythonFiles(dir: string, out: string[] = []): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -36,7 +38,7 @@ describe('parser runtime (transfer buffer and node getters)', function () {
     await initParser();
   });
 
-  it('type, endIndex, text and children read the same on every read as through a cursor, valid and broken files', () => {
+  it('type, endIndex, text, children and field children read the same on every read as through a cursor, valid and broken files', () => {
     const texts = pythonFiles(path.join(ROOT, 'examples/gym-app')).map((f) => fs.readFileSync(f, 'utf8'));
     // Broken variants too: error and missing nodes go through the same getters.
     const all = [...texts, ...texts.slice(0, 10).map((t) => t.replace(/\):/, ')').replace(/"/, ''))];
@@ -55,6 +57,14 @@ describe('parser runtime (transfer buffer and node getters)', function () {
             node.children.map((c) => [c?.type, c?.startIndex, c?.endIndex]),
             Array.from({ length: node.childCount }, (_, i) => node.child(i)).map((c) => [c?.type, c?.startIndex, c?.endIndex]),
           );
+          if (node.isNamed) {
+            for (const field of FIELDS) {
+              const id = tree.language.fields.indexOf(field);
+              const expected = id < 0 ? null : node.childForFieldId(id);
+              const actual = node.childForFieldName(field);
+              assert.deepStrictEqual(actual && [actual.id, actual.type, actual.startIndex], expected && [expected.id, expected.type, expected.startIndex], `${field} of ${type}`);
+            }
+          }
           checked++;
         }
       } finally {

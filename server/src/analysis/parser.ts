@@ -80,6 +80,20 @@ function memoizeNodeGetters(): void {
       return this._amEndIndex ?? (this._amEndIndex = endIndex.call(this) as number);
     },
   });
+  // `childForFieldName` looks the field's name up with `indexOf` over the grammar's field names
+  // on every call (hundreds of thousands in a check): a map of the same first indexes instead.
+  let fields: readonly (string | null)[] | undefined;
+  let fieldIds = new Map<string, number>();
+  proto.childForFieldName = function (this: Node, name: string): Node | null {
+    const names = this.tree.language.fields;
+    if (names !== fields) {
+      fields = names;
+      fieldIds = new Map();
+      names.forEach((field, id) => field !== null && !fieldIds.has(field) && fieldIds.set(field, id));
+    }
+    const id = fieldIds.get(name);
+    return id === undefined ? null : this.childForFieldId(id);
+  };
 }
 
 /** Initialises web-tree-sitter and the Python grammar; safe to call many times. */
