@@ -166,8 +166,8 @@ function trackedObjects(context: RuleContext, fn: FunctionFacts): TrackedObject[
     const loaded = loadedBy(context, fn, bindings[0].value, bindings[0].viaAsync);
     if (loaded?.state === 'one') out.push({ name, source: loaded.source, scope: fn.node, after: bindings[0].statement.endIndex });
   }
-  // descendantsOfType runs natively and marshals only the loops (a JS walk marshals every token).
-  for (const loop of descendants(fn.node, ['for_statement', 'for_in_clause'])) {
+  // From the node index (no native traversal of the function per call).
+  for (const loop of context.facts.descendantsOfType(fn.node, ['for_statement', 'for_in_clause'])) {
     const left = loop.childForFieldName('left');
     const right = loop.childForFieldName('right');
     if (left?.type !== 'identifier' || !right || fn.locals.has(left.text)) continue;
