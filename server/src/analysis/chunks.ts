@@ -17,6 +17,8 @@ export interface Chunk {
   lineEnd: number;
   type: string;
   hasError: boolean;
+  /** A statement of a class body (analysisChunksOf splits classes into their header and members). */
+  inClass?: boolean;
 }
 
 /** What the diff of the next version needs from this one. */
@@ -159,11 +161,22 @@ function classParts(node: Node, chunk: Chunk, text: string): Chunk[] | undefined
       if (headerEnd <= chunk.start) return undefined;
       parts.push({ start: chunk.start, end: headerEnd, lineEnd: headerEnd, type: 'class_header', hasError: false });
     }
-    parts.push({ start, end, lineEnd: lineEndAt(text, end), type: member.type, hasError: member.hasError });
+    parts.push({ start, end, lineEnd: lineEndAt(text, end), type: member.type, hasError: member.hasError, inClass: true });
     previousEnd = lineEndAt(text, end);
   }
   // Whatever follows the last member on its line belongs to it (the class's own end is the last member's).
   return parts;
+}
+
+/** Where the body of a function chunk (a def, decorated or not) starts; undefined for other chunks and chunks with errors. */
+export function functionBodyStart(file: SourceFile, chunk: Chunk): number | undefined {
+  if (chunk.hasError || (chunk.type !== 'function_definition' && chunk.type !== 'decorated_definition')) return undefined;
+  let start = chunk.start;
+  while (file.text.charCodeAt(start) === 32 || file.text.charCodeAt(start) === 9) start++;
+  let node: Node | null = file.root.descendantForIndex(start, start);
+  while (node && !(node.startIndex === start && (node.type === 'function_definition' || node.type === 'decorated_definition'))) node = node.parent;
+  const fn = node?.type === 'decorated_definition' ? node.childForFieldName('definition') : node;
+  return fn?.type === 'function_definition' ? fn.childForFieldName('body')?.startIndex : undefined;
 }
 
 export function atLineStart(text: string, offset: number): boolean {
@@ -198,14 +211,56 @@ function countNewlines(text: string, from: number, to: number): number {
   return n;
 }
 
-/** The last diff: the summary and the analysis of a version both diff it against the same previous text. */
-let lastChange: { oldText: string; newText: string; change: TextEdit } | undefined;
+/** The last diffs: the summary and the analysis of a version both diff it against the same retained versions. */
+const lastChanges: { oldText: string; newText: string; change: TextEdit }[] = [];
 
 function changeBetween(oldText: string, newText: string): TextEdit {
-  if (lastChange && lastChange.oldText === oldText && lastChange.newText === newText) return lastChange.change;
+  // Identity first: equal texts of the same document are usually the same string.
+  const known = lastChanges.find((c) => c.newText === newText && c.oldText === oldText);
+  if (known) return known.change;
   const change = minimalEdit(oldText, newText) ?? { start: oldText.length, end: oldText.length, newText: '' };
-  lastChange = { oldText, newText, change };
+  lastChanges.unshift({ oldText, newText, change });
+  lastChanges.length = Math.min(lastChanges.length, 4);
   return change;
+}
+
+/**
+ * Versions of a document kept besides the last one, for reuse: a bracket or a quote typed and
+ * closed again (or typed again) returns to a tree seen before, which the last version's tree —
+ * reshaped by tree-sitter's error recovery — no longer resembles.
+ */
+export interface RetainedVersions<S> {
+  /** The version before the last one. */
+  readonly earlier?: S;
+  /** The last version without syntax errors (an unclosed quote reshapes the rest of the file for several keystrokes). */
+  readonly lastClean?: S;
+}
+
+type Retaining<S> = ChunkedText & RetainedVersions<S>;
+
+/** What a new version retains of `previous`, the last one (each retained version without retained versions of its own). */
+export function retainVersions<S extends Retaining<S>>(previous: S | undefined): RetainedVersions<S> {
+  if (!previous) return {};
+  const bare: S = { ...previous, earlier: undefined, lastClean: undefined };
+  return { earlier: bare, lastClean: previous.chunks.some((c) => c.hasError) ? previous.lastClean : bare };
+}
+
+/**
+ * The versions the next one may reuse (`previous` and what it retains), each with how the edit
+ * moved its chunks, most reusable first (unchanged chunk text; `previous` first on ties). When
+ * `previous` leaves at most one chunk to redo (typing), the others are not diffed.
+ */
+export function reusableVersions<S extends Retaining<S>>(previous: S | undefined, file: SourceFile, chunks: Chunk[], usable: (version: S) => boolean = () => true): { version: S; move: ChunkMove }[] {
+  const ranked: { version: S; move: ChunkMove; reused: number }[] = [];
+  for (const version of previous ? [previous, previous.earlier, previous.lastClean] : []) {
+    if (!version || !usable(version) || ranked.some((r) => r.version.text === version.text)) continue;
+    const move = moveChunks(version, file, chunks);
+    let reused = 0;
+    for (const c of move.unchanged.values()) reused += c.end - c.start;
+    ranked.push({ version, move, reused });
+    if (version === previous && move.unchanged.size >= chunks.length - 1) break;
+  }
+  return ranked.sort((a, b) => b.reused - a.reused);
 }
 
 /** Which chunks of `previous` survive unchanged in `file` (whose chunks are `chunks`), and how positions moved. */
@@ -221,17 +276,20 @@ export function moveChunks(previous: ChunkedText, file: SourceFile, chunks: Chun
   const newChangeEnd = prefix + change.newText.length;
 
   // Old chunk (by start) of each clean new chunk: same type and extent, untouched lines, no error.
+  // A chunk may start after its line's indentation (a method that error recovery made a module-level def).
   const oldByStart = new Map(previous.chunks.map((c) => [c.start, c]));
   const unchanged = new Map<Chunk, Chunk>();
   for (const c of chunks) {
-    if (c.hasError || !atLineStart(newText, c.start)) continue;
+    if (c.hasError) continue;
+    const lineStart = indentedLineStart(newText, c.start);
+    if (lineStart < 0) continue;
     let oldStart: number;
     if (c.lineEnd < newChangeStart) oldStart = c.start;
-    else if (c.start >= newChangeEnd) oldStart = c.start - delta;
+    else if (lineStart >= newChangeEnd) oldStart = c.start - delta;
     else continue;
     const old = oldByStart.get(oldStart);
     if (!old || old.hasError || old.type !== c.type || old.end - old.start !== c.end - c.start || old.lineEnd - old.start !== c.lineEnd - c.start) continue;
-    if (!atLineStart(oldText, old.start)) continue;
+    if (old.start - indentedLineStart(oldText, old.start) !== c.start - lineStart) continue;
     unchanged.set(old, c);
   }
 
