@@ -45,6 +45,8 @@ const WHOLE_PARTS = ['isPackage', 'dynamicNames', 'exports', 'imports', 'starImp
 const MEMBER_PARTS = new Set(['methods', 'attributes', 'relationships', 'attributeSources', 'stringConstants']);
 
 const IDENTIFIER = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/gu;
+/** The same in a text that is all ASCII (three times faster than the Unicode classes). */
+const ASCII_IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 const IDENTIFIER_CHAR = /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]/u;
 
 const CLASS_NAME = /(?:^|\n)[ \t]*class[ \t]+([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)/u;
@@ -340,20 +342,23 @@ export function chunksNaming(
 ): Set<Chunk> {
   const { names, memberOnly } = changed;
   const out = new Set<Chunk>();
+  const bodies = new Map<Chunk, number | undefined>();
   /** The chunk of the occurrence at `at` when it reads `name` (and was added), else undefined. */
   const add = (at: number, name: string) => {
     const chunk = chunks[chunkIndexAt(chunks, at)];
     if (!chunk || chunk.start > at) return undefined;
     if (memberOnly.has(name) && !afterDot(text, at)) {
-      const body = bodyStart(chunk);
+      if (!bodies.has(chunk)) bodies.set(chunk, bodyStart(chunk));
+      const body = bodies.get(chunk);
       if (body !== undefined && at >= body) return undefined;
     }
     out.add(chunk);
     return chunk;
   };
-  if (names.size > 40) {
+  const ascii = !/[^\x00-\x7f]/.test(text);
+  if (names.size > (ascii ? 20 : 40)) {
     // Many names: one pass over the identifiers of the text.
-    for (const m of text.matchAll(IDENTIFIER)) if (names.has(m[0]) && (m.index === 0 || !IDENTIFIER_CHAR.test(text.charAt(m.index! - 1)))) add(m.index!, m[0]);
+    for (const m of text.matchAll(ascii ? ASCII_IDENTIFIER : IDENTIFIER)) if (names.has(m[0]) && (m.index === 0 || !IDENTIFIER_CHAR.test(text.charAt(m.index! - 1)))) add(m.index!, m[0]);
     return out;
   }
   for (const name of names) {
