@@ -19,6 +19,8 @@ export interface Chunk {
   hasError: boolean;
   /** A statement of a class body (analysisChunksOf splits classes into their header and members). */
   inClass?: boolean;
+  /** For a statement of a class body: its class's header chunk. */
+  header?: Chunk;
 }
 
 /** What the diff of the next version needs from this one. */
@@ -65,7 +67,9 @@ function indentedLineStart(text: string, offset: number): number {
  * start of its line (a method is to a class what a function is to its module: typing in one
  * method of a large service class re-analyses that method). A class whose body statements share
  * a line with each other or with the header stays whole. The header is never a definition
- * (contextKey keeps its text, like a module-level statement's).
+ * (contextKey keeps its text, like a module-level statement's). A class with a syntax error is
+ * split too (typing leaves one method broken at a time): the member holding the error is always
+ * re-analysed, the others are reused like any error-free statement.
  */
 export function analysisChunksOf(file: SourceFile): Chunk[] {
   let chunks = analysisChunks.get(file.tree);
@@ -78,7 +82,7 @@ export function analysisChunksOf(file: SourceFile): Chunk[] {
     const node = statements[k];
     if (!node) continue;
     const chunk = top[n++];
-    const parts = chunk.hasError ? undefined : classParts(node, chunk, text);
+    const parts = classParts(node, chunk, text);
     if (parts) chunks.push(...parts);
     else chunks.push(chunk);
   }
@@ -161,9 +165,12 @@ function classParts(node: Node, chunk: Chunk, text: string): Chunk[] | undefined
       if (headerEnd <= chunk.start) return undefined;
       parts.push({ start: chunk.start, end: headerEnd, lineEnd: headerEnd, type: 'class_header', hasError: false });
     }
-    parts.push({ start, end, lineEnd: lineEndAt(text, end), type: member.type, hasError: member.hasError, inClass: true });
+    parts.push({ start, end, lineEnd: lineEndAt(text, end), type: member.type, hasError: member.hasError, inClass: true, header: parts[0] });
     previousEnd = lineEndAt(text, end);
   }
+  // A class with a syntax error in one member keeps its other members reusable; an error that no
+  // member holds is in the header (decorators, bases).
+  if (chunk.hasError && !parts.some((p) => p.hasError)) parts[0].hasError = true;
   // Whatever follows the last member on its line belongs to it (the class's own end is the last member's).
   return parts;
 }
@@ -290,6 +297,8 @@ export function moveChunks(previous: ChunkedText, file: SourceFile, chunks: Chun
     const old = oldByStart.get(oldStart);
     if (!old || old.hasError || old.type !== c.type || old.end - old.start !== c.end - c.start || old.lineEnd - old.start !== c.lineEnd - c.start) continue;
     if (old.start - indentedLineStart(oldText, old.start) !== c.start - lineStart) continue;
+    // A member stays a member of the same class (error recovery can move methods into the class above).
+    if (!!old.header !== !!c.header || (c.header && oldText.slice(old.header!.start, old.header!.end) !== newText.slice(c.header.start, c.header.end))) continue;
     unchanged.set(old, c);
   }
 
