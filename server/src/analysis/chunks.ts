@@ -253,19 +253,29 @@ export function retainVersions<S extends Retaining<S>>(previous: S | undefined):
 }
 
 /**
+ * What reusing a version with syntax errors for a file without costs besides its changed chunks,
+ * as a share of the file: the rules reading whether the file has errors re-run over every
+ * statement (incremental.ts; AM204 is about a seventh of a full analysis of the bench's file).
+ */
+const ERRORS_GONE_COST = 0.15;
+
+/**
  * The versions the next one may reuse (`previous` and what it retains), each with how the edit
- * moved its chunks, most reusable first (unchanged chunk text; `previous` first on ties). When
- * `previous` leaves at most one chunk to redo (typing), the others are not diffed.
+ * moved its chunks, most reusable first (unchanged chunk text, less ERRORS_GONE_COST; `previous`
+ * first on ties). When `previous` leaves at most one chunk to redo (typing), the others are not diffed.
  */
 export function reusableVersions<S extends Retaining<S>>(previous: S | undefined, file: SourceFile, chunks: Chunk[], usable: (version: S) => boolean = () => true): { version: S; move: ChunkMove }[] {
   const ranked: { version: S; move: ChunkMove; reused: number }[] = [];
+  const clean = !chunks.some((c) => c.hasError);
   for (const version of previous ? [previous, previous.earlier, previous.lastClean] : []) {
     if (!version || !usable(version) || ranked.some((r) => r.version.text === version.text)) continue;
     const move = moveChunks(version, file, chunks);
     let reused = 0;
     for (const c of move.unchanged.values()) reused += c.end - c.start;
+    const errorsGone = clean && version.chunks.some((c) => c.hasError);
+    if (errorsGone) reused -= ERRORS_GONE_COST * file.text.length;
     ranked.push({ version, move, reused });
-    if (version === previous && move.unchanged.size >= chunks.length - 1) break;
+    if (version === previous && move.unchanged.size >= chunks.length - 1 && !errorsGone) break;
   }
   return ranked.sort((a, b) => b.reused - a.reused);
 }
