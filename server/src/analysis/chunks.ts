@@ -7,6 +7,7 @@ import type { Node } from './parser';
 import { type SourceFile, positionAt } from './source';
 import type { Position, TextEdit } from './types';
 import { firstIndexNotBefore } from './sorted';
+import { StatementMemo } from './statement-memo';
 import { treeCache } from './tree-caches';
 
 /** One top-level statement of the module (or comment), by offsets. */
@@ -77,17 +78,48 @@ export function analysisChunksOf(file: SourceFile): Chunk[] {
   chunks = [];
   const text = file.text;
   const top = chunksOf(file);
-  const statements = file.root.children as (Node | null)[];
-  for (let k = 0, n = 0; k < statements.length; k++) {
-    const node = statements[k];
-    if (!node) continue;
-    const chunk = top[n++];
-    const parts = classParts(node, chunk, text);
-    if (parts) chunks.push(...parts);
-    else chunks.push(chunk);
+  // The statements' nodes, only for classes whose parts are not remembered from their text.
+  let nodes: Node[] | undefined;
+  let indexes: Map<Chunk, number> | undefined;
+  const nodeOf = (chunk: Chunk) => {
+    nodes ??= (file.root.children as (Node | null)[]).filter((n): n is Node => n !== null);
+    indexes ??= new Map(top.map((c, i) => [c, i]));
+    return nodes[indexes.get(chunk)!];
+  };
+  classPartsByText ??= new StatementMemo();
+  for (const { statement, value } of classPartsByText.valuesOf(file, (chunk) => (CLASS_TYPES.has(chunk.type) ? relativeParts(classParts(nodeOf(chunk), chunk, text), chunk) : null))) {
+    if (!value) chunks.push(statement);
+    else chunks.push(...placeParts(value, statement));
   }
   analysisChunks.set(file.tree, chunks);
   return chunks;
+}
+
+/** analysisChunksOf read from the tree alone, without what is remembered from other versions (the reference of its tests). */
+export function analysisChunksFromTree(file: SourceFile): Chunk[] {
+  const top = chunksOf(file);
+  const nodes = (file.root.children as (Node | null)[]).filter((n): n is Node => n !== null);
+  return top.flatMap((chunk, i) => classParts(nodes[i], chunk, file.text) ?? [chunk]);
+}
+
+const CLASS_TYPES = new Set(['class_definition', 'decorated_definition']);
+
+/** A class's parts with offsets from its start: a class of the same text (and no syntax error) splits the same anywhere. */
+let classPartsByText: StatementMemo<Chunk[] | null> | undefined;
+
+function relativeParts(parts: Chunk[] | undefined, chunk: Chunk): Chunk[] | null {
+  if (!parts) return null;
+  return parts.map((p) => ({ ...p, start: p.start - chunk.start, end: p.end - chunk.start, lineEnd: p.lineEnd - chunk.start, header: undefined }));
+}
+
+/** Relative parts placed at chunk (the last one ends its line where the chunk does: what follows on that line is the file's). */
+function placeParts(relative: Chunk[], chunk: Chunk): Chunk[] {
+  const parts: Chunk[] = [];
+  relative.forEach((p, i) => {
+    const lineEnd = i === relative.length - 1 ? chunk.lineEnd : p.lineEnd + chunk.start;
+    parts.push({ ...p, start: p.start + chunk.start, end: p.end + chunk.start, lineEnd, header: p.inClass ? parts[0] : undefined });
+  });
+  return parts;
 }
 
 /** A method's first parameter (`self`), read from its text: `@deco\n    async def name(self, …`. */
@@ -294,7 +326,11 @@ export function moveChunks(previous: ChunkedText, file: SourceFile, chunks: Chun
 
   // Old chunk (by start) of each clean new chunk: same type and extent, untouched lines, no error.
   // A chunk may start after its line's indentation (a method that error recovery made a module-level def).
-  const oldByStart = new Map(previous.chunks.map((c) => [c.start, c]));
+  const oldChunks = previous.chunks;
+  const oldAt = (start: number): Chunk | undefined => {
+    const old = oldChunks[firstIndexNotBefore(oldChunks.length, (i) => oldChunks[i].start < start)];
+    return old?.start === start ? old : undefined;
+  };
   const unchanged = new Map<Chunk, Chunk>();
   for (const c of chunks) {
     if (c.hasError) continue;
@@ -304,7 +340,7 @@ export function moveChunks(previous: ChunkedText, file: SourceFile, chunks: Chun
     if (c.lineEnd < newChangeStart) oldStart = c.start;
     else if (lineStart >= newChangeEnd) oldStart = c.start - delta;
     else continue;
-    const old = oldByStart.get(oldStart);
+    const old = oldAt(oldStart);
     if (!old || old.hasError || old.type !== c.type || old.end - old.start !== c.end - c.start || old.lineEnd - old.start !== c.lineEnd - c.start) continue;
     if (old.start - indentedLineStart(oldText, old.start) !== c.start - lineStart) continue;
     // A member stays a member of the same class (error recovery can move methods into the class above).

@@ -139,13 +139,27 @@ export function finishCopies(file: SourceFile, raw: Finding[], checkFixes = true
   return finishFindings(file, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)), checkFixes);
 }
 
+type ReusableBase = { version: IncrementalState; move: ChunkMove; dependents: SummaryDependents } | undefined;
+
+/** The last answer of reusableBase: a code action asks (reusesPrevious) right before the analysis of the same version does. */
+let lastBase: { file: SourceFile; previous: IncrementalState | undefined; key: string; config: AsyncMigrateConfig; options: string; summary: ModuleSummary | undefined; base: ReusableBase } | undefined;
+
 /** A version analyzeFileIncremental reuses for file, with what it reuses; undefined: it analyses the whole file. */
-function reusableBase(file: SourceFile, chunks: Chunk[], key: string, index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState | undefined, options: RunOptions) {
+function reusableBase(file: SourceFile, chunks: Chunk[], key: string, index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState | undefined, options: RunOptions): ReusableBase {
+  const summary = index.fileByPath(file.path);
+  const optionsKey = JSON.stringify(options);
+  const last = lastBase;
+  if (last && last.file === file && last.previous === previous && last.key === key && last.config === config && last.options === optionsKey && last.summary === summary) return last.base;
+  let base: ReusableBase;
   for (const { version, move } of reusableVersions(previous, file, chunks, (v) => sameContext(v, key, config, options))) {
     const dependents = summaryDependents(file, chunks, index, config, version, move);
-    if (dependents) return { version, move, dependents };
+    if (dependents) {
+      base = { version, move, dependents };
+      break;
+    }
   }
-  return undefined;
+  lastBase = { file, previous, key, config, options: optionsKey, summary, base };
+  return base;
 }
 
 /** True when analyzeFileIncremental reuses `previous` (or a version it retains) for file. */
