@@ -357,7 +357,7 @@ export function moveChunks(previous: ChunkedText, file: SourceFile, chunks: Chun
     unchanged,
     // Offsets at the edge of the change are ambiguous (before or after an insertion): not mapped.
     mapOffset: (offset) => (offset < prefix ? offset : offset > oldChangeEnd || (offset === oldChangeEnd && oldChangeEnd > prefix) ? offset + delta : undefined),
-    mapPosition: (p) => (p.line <= lastUnchangedLine ? p : p.line >= firstMovedOldLine ? { line: p.line + lineDelta, character: p.character } : undefined),
+    mapPosition: (p) => (p.line <= lastUnchangedLine || (lineDelta === 0 && p.line >= firstMovedOldLine) ? p : p.line >= firstMovedOldLine ? { line: p.line + lineDelta, character: p.character } : undefined),
     lineDelta,
     rowDelta: countNewlines(newText, prefix, newChangeEnd) - countNewlines(oldText, prefix, oldChangeEnd),
     prefix,

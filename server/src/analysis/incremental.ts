@@ -295,22 +295,29 @@ function mentionsLine(f: Finding): boolean {
 }
 
 function shiftEdits(edits: TextEdit[], mapOffset: (o: number) => number | undefined): TextEdit[] | undefined {
-  const out: TextEdit[] = [];
-  for (const e of edits) {
+  let out: TextEdit[] | undefined;
+  for (let i = 0; i < edits.length; i++) {
+    const e = edits[i];
     const start = mapOffset(e.start);
     const end = mapOffset(e.end);
     if (start === undefined || end === undefined) return undefined;
+    if (!out && start === e.start && end === e.end) continue;
+    out ??= edits.slice(0, i);
     out.push({ ...e, start, end });
   }
-  return out;
+  return out ?? edits;
 }
 
 function shiftFix(fix: Fix, mapOffset: (o: number) => number | undefined): Fix | undefined {
   const edits = shiftEdits(fix.edits, mapOffset);
-  return edits && { ...fix, edits };
+  return edits && (edits === fix.edits ? fix : { ...fix, edits });
 }
 
-/** The finding moved from the old text to the new one, or undefined when part of it falls in the change. */
+/**
+ * The finding moved from the old text to the new one, or undefined when part of it falls in the
+ * change. What did not move is kept as it was (the finding itself when nothing moved: most
+ * findings before the edit), so a keystroke copies only what it shifts.
+ */
 function shiftFinding(
   f: Finding,
   path: string,
@@ -322,34 +329,42 @@ function shiftFinding(
   const rangeStart = mapPosition(f.range.start);
   const rangeEnd = mapPosition(f.range.end);
   if (start === undefined || end === undefined || !rangeStart || !rangeEnd) return undefined;
-  const moved: Finding = { ...f, start, end, range: { start: rangeStart, end: rangeEnd } };
-  if (f.fix) {
-    const fix = shiftFix(f.fix, mapOffset);
+  let changed = start !== f.start || end !== f.end || rangeStart !== f.range.start || rangeEnd !== f.range.end;
+  let fix = f.fix;
+  if (fix) {
+    fix = shiftFix(fix, mapOffset);
     if (!fix) return undefined;
-    moved.fix = fix;
+    changed ||= fix !== f.fix;
   }
-  if (f.suggestions) {
-    const suggestions: Fix[] = [];
-    for (const s of f.suggestions) {
-      const shifted = shiftFix(s, mapOffset);
-      if (!shifted) return undefined;
-      suggestions.push(shifted);
+  let suggestions = f.suggestions;
+  if (suggestions) {
+    const shifted: Fix[] = [];
+    for (const s of suggestions) {
+      const moved = shiftFix(s, mapOffset);
+      if (!moved) return undefined;
+      shifted.push(moved);
     }
-    moved.suggestions = suggestions;
+    if (shifted.some((s, i) => s !== suggestions![i])) (suggestions = shifted), (changed = true);
   }
-  if (f.related) {
-    const related: RelatedInfo[] = [];
-    for (const r of f.related) {
+  let related = f.related;
+  if (related) {
+    const shifted: RelatedInfo[] = [];
+    for (const r of related) {
       if (r.path !== path) {
-        related.push(r);
+        shifted.push(r);
         continue;
       }
       const s = mapPosition(r.range.start);
       const e = mapPosition(r.range.end);
       if (!s || !e) return undefined;
-      related.push({ ...r, range: { start: s, end: e } });
+      shifted.push(s === r.range.start && e === r.range.end ? r : { ...r, range: { start: s, end: e } });
     }
-    moved.related = related;
+    if (shifted.some((r, i) => r !== related![i])) (related = shifted), (changed = true);
   }
+  if (!changed) return f;
+  const moved: Finding = { ...f, start, end, range: rangeStart === f.range.start && rangeEnd === f.range.end ? f.range : { start: rangeStart, end: rangeEnd } };
+  if (fix) moved.fix = fix;
+  if (suggestions) moved.suggestions = suggestions;
+  if (related) moved.related = related;
   return moved;
 }
