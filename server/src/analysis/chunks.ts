@@ -253,7 +253,8 @@ function countNewlines(text: string, from: number, to: number): number {
 /** The last diffs: the summary and the analysis of a version both diff it against the same retained versions. */
 const lastChanges: { oldText: string; newText: string; change: TextEdit }[] = [];
 
-function changeBetween(oldText: string, newText: string): TextEdit {
+/** The one edit turning oldText into newText (common prefix and suffix), remembered for the last few pairs. */
+export function changeBetween(oldText: string, newText: string): TextEdit {
   // Identity first: equal texts of the same document are usually the same string.
   const known = lastChanges.find((c) => c.newText === newText && c.oldText === oldText);
   if (known) return known.change;
