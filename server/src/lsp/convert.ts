@@ -54,6 +54,7 @@ function codeDescriptionOf(code: string, docsBaseUrl: string): CodeDescription |
   return description ?? undefined;
 }
 
+/** The one definition of a finding's diagnostic: whatever it reads from the finding, sameButRange compares too (DiagnosticReuse). */
 export function toDiagnostic(finding: Finding, context: ToDiagnosticContext): Diagnostic {
   let message = finding.message;
   if (finding.noFixReason && !message.includes(finding.noFixReason)) message += ` (no automatic fix: ${finding.noFixReason})`;

@@ -48,26 +48,40 @@ describe('diagnostics reused from the last publish', () => {
     });
 
     it('converts again whatever toDiagnostic shows that changed (near misses of the same message)', () => {
-      const variants: Partial<Finding>[] = [
-        { severity: 'error' },
-        { code: 'AM602' },
-        { noFixReason: 'the sleep is in a lambda' },
-        { fix: SAFE_FIX },
-        { fix: { ...SAFE_FIX, applicability: 'unsafe' } },
-        { suggestions: [SAFE_FIX] },
-        { tags: ['deprecated'] },
-        { message: '`time.sleep()` blocks the event loop of `read_user`' },
-        { related: [{ path: 'app/other.py', message: 'defined here', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } } }] },
-      ];
-      for (const variant of variants) {
-        const reuse = new DiagnosticReuse();
-        const base = finding(2, variant.fix?.applicability === 'unsafe' ? { fix: SAFE_FIX } : {});
-        const [old] = reuse.convert([base], context);
-        const changed = finding(2, variant);
-        const [now] = reuse.convert([changed], context);
-        assert.deepStrictEqual(now, toDiagnostic(changed, context), JSON.stringify(variant));
-        assert.notDeepStrictEqual(now, old, `${JSON.stringify(variant)} shows no difference`);
+      // Every field of a finding (a new one fails to compile here until it is listed), changed from
+      // a finding with a fix, or from one without: the result is toDiagnostic's either way.
+      const related = [{ path: 'app/other.py', message: 'defined here', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } } }];
+      const variants: Record<keyof Finding, Partial<Finding>[]> = {
+        path: [{ path: 'app/other.py' }],
+        code: [{ code: 'AM602' }],
+        rule: [{ rule: 'another-rule' }],
+        severity: [{ severity: 'error' }, { severity: 'hint' }],
+        message: [{ message: '`time.sleep()` blocks the event loop of `read_user`' }],
+        start: [{ start: 3 }],
+        end: [{ end: 99 }],
+        range: [{ range: { start: { line: 2, character: 0 }, end: { line: 3, character: 1 } } }],
+        fix: [{ fix: SAFE_FIX }, { fix: { ...SAFE_FIX, applicability: 'unsafe' } }, { fix: undefined }],
+        noFixReason: [{ noFixReason: 'the sleep is in a lambda' }],
+        suggestions: [{ suggestions: [SAFE_FIX] }, { suggestions: [SAFE_FIX, SAFE_FIX] }],
+        related: [{ related }],
+        tags: [{ tags: ['deprecated'] }, { tags: ['unnecessary'] }],
+      };
+      let shown = 0;
+      for (const [field, list] of Object.entries(variants)) {
+        for (const variant of list) {
+          for (const base of [finding(2), finding(2, { fix: SAFE_FIX, suggestions: [SAFE_FIX], tags: ['unnecessary'] })]) {
+            const reuse = new DiagnosticReuse();
+            const [old] = reuse.convert([base], context);
+            const changed = { ...base, ...variant };
+            const [now] = reuse.convert([changed], context);
+            const what = `${field}: ${JSON.stringify(variant)} from ${JSON.stringify(base)}`;
+            assert.deepStrictEqual(now, toDiagnostic(changed, context), what);
+            assert.strictEqual(JSON.stringify(now), JSON.stringify(toDiagnostic(changed, context)), what);
+            if (JSON.stringify(now) !== JSON.stringify(old)) shown++;
+          }
+        }
       }
+      assert.ok(shown >= 15, `only ${shown} variants change the diagnostic`);
     });
 
     it('pairs findings of the same message in document order, one diagnostic each', () => {
