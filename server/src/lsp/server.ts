@@ -40,7 +40,7 @@ import { analyzeRange } from '../analysis/range-analysis';
 import { initParser } from '../analysis/parser';
 import type { SourceFile } from '../analysis/source';
 import type { ModuleSummary, SummaryState } from '../analysis/summary';
-import type { Finding } from '../analysis/types';
+import type { Finding, Fix } from '../analysis/types';
 import { WorkspaceIndex } from '../analysis/workspace';
 import { MAX_FILE_BYTES, isExcluded, listWorkspace, readPythonFile } from '../project';
 import { PROJECT_MARKERS, discoverImportRoots } from '../analysis/import-roots';
@@ -1052,13 +1052,19 @@ function yieldToEventLoop(): Promise<void> {
 
 /** Whether a fix of findings edits another file whose text changed since it was computed (Fix.otherFiles basis). */
 function otherFilesChanged(folder: Folder, findings: readonly Finding[]): boolean {
-  for (const f of findings) {
-    for (const fix of [f.fix, ...(f.suggestions ?? [])]) {
-      for (const other of fix?.otherFiles ?? []) {
-        const text = folder.sources.textOf(other.path);
-        if (text === undefined || (other.basis !== undefined && textBasis(text) !== other.basis)) return true;
-      }
+  // Asked several times per keystroke over every finding: no array per finding.
+  const changed = (fix: Fix | undefined) => {
+    for (const other of fix?.otherFiles ?? NONE) {
+      const text = folder.sources.textOf(other.path);
+      if (text === undefined || (other.basis !== undefined && textBasis(text) !== other.basis)) return true;
     }
+    return false;
+  };
+  for (const f of findings) {
+    if (changed(f.fix)) return true;
+    if (f.suggestions) for (const s of f.suggestions) if (changed(s)) return true;
   }
   return false;
 }
+
+const NONE: readonly never[] = [];
