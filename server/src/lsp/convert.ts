@@ -21,7 +21,7 @@ export function ruleDocsUrl(code: string, baseUrl = ''): string | undefined {
   if (baseUrl) return baseUrl.replace(/\/?$/, '/') + file;
   let url = localDocsUrls.get(file);
   if (url === undefined) {
-    // Asked for every diagnostic of every publish: look at the disk once per rule.
+    // Asked for diagnostics and hovers: look at the disk once per rule.
     const root = packageRoot();
     const local = root && path.join(root, RULE_DOCS_DIR, file);
     url = local && fs.existsSync(local) ? pathToFileURL(local).toString() : null;
