@@ -7,6 +7,7 @@ import type { Node } from './parser';
 import { type SourceFile, positionAt } from './source';
 import type { Position, TextEdit } from './types';
 import { firstIndexNotBefore } from './sorted';
+import { StatementMemo } from './statement-memo';
 import { treeCache } from './tree-caches';
 
 /** One top-level statement of the module (or comment), by offsets. */
@@ -77,17 +78,48 @@ export function analysisChunksOf(file: SourceFile): Chunk[] {
   chunks = [];
   const text = file.text;
   const top = chunksOf(file);
-  const statements = file.root.children as (Node | null)[];
-  for (let k = 0, n = 0; k < statements.length; k++) {
-    const node = statements[k];
-    if (!node) continue;
-    const chunk = top[n++];
-    const parts = classParts(node, chunk, text);
-    if (parts) chunks.push(...parts);
-    else chunks.push(chunk);
+  // The statements' nodes, only for classes whose parts are not remembered from their text.
+  let nodes: Node[] | undefined;
+  let indexes: Map<Chunk, number> | undefined;
+  const nodeOf = (chunk: Chunk) => {
+    nodes ??= (file.root.children as (Node | null)[]).filter((n): n is Node => n !== null);
+    indexes ??= new Map(top.map((c, i) => [c, i]));
+    return nodes[indexes.get(chunk)!];
+  };
+  classPartsByText ??= new StatementMemo();
+  for (const { statement, value } of classPartsByText.valuesOf(file, (chunk) => (CLASS_TYPES.has(chunk.type) ? relativeParts(classParts(nodeOf(chunk), chunk, text), chunk) : null))) {
+    if (!value) chunks.push(statement);
+    else chunks.push(...placeParts(value, statement));
   }
   analysisChunks.set(file.tree, chunks);
   return chunks;
+}
+
+/** analysisChunksOf read from the tree alone, without what is remembered from other versions (the reference of its tests). */
+export function analysisChunksFromTree(file: SourceFile): Chunk[] {
+  const top = chunksOf(file);
+  const nodes = (file.root.children as (Node | null)[]).filter((n): n is Node => n !== null);
+  return top.flatMap((chunk, i) => classParts(nodes[i], chunk, file.text) ?? [chunk]);
+}
+
+const CLASS_TYPES = new Set(['class_definition', 'decorated_definition']);
+
+/** A class's parts with offsets from its start: a class of the same text (and no syntax error) splits the same anywhere. */
+let classPartsByText: StatementMemo<Chunk[] | null> | undefined;
+
+function relativeParts(parts: Chunk[] | undefined, chunk: Chunk): Chunk[] | null {
+  if (!parts) return null;
+  return parts.map((p) => ({ ...p, start: p.start - chunk.start, end: p.end - chunk.start, lineEnd: p.lineEnd - chunk.start, header: undefined }));
+}
+
+/** Relative parts placed at chunk (the last one ends its line where the chunk does: what follows on that line is the file's). */
+function placeParts(relative: Chunk[], chunk: Chunk): Chunk[] {
+  const parts: Chunk[] = [];
+  relative.forEach((p, i) => {
+    const lineEnd = i === relative.length - 1 ? chunk.lineEnd : p.lineEnd + chunk.start;
+    parts.push({ ...p, start: p.start + chunk.start, end: p.end + chunk.start, lineEnd, header: p.inClass ? parts[0] : undefined });
+  });
+  return parts;
 }
 
 /** A method's first parameter (`self`), read from its text: `@deco\n    async def name(self, …`. */
@@ -221,7 +253,8 @@ function countNewlines(text: string, from: number, to: number): number {
 /** The last diffs: the summary and the analysis of a version both diff it against the same retained versions. */
 const lastChanges: { oldText: string; newText: string; change: TextEdit }[] = [];
 
-function changeBetween(oldText: string, newText: string): TextEdit {
+/** The one edit turning oldText into newText (common prefix and suffix), remembered for the last few pairs. */
+export function changeBetween(oldText: string, newText: string): TextEdit {
   // Identity first: equal texts of the same document are usually the same string.
   const known = lastChanges.find((c) => c.newText === newText && c.oldText === oldText);
   if (known) return known.change;
@@ -253,19 +286,29 @@ export function retainVersions<S extends Retaining<S>>(previous: S | undefined):
 }
 
 /**
+ * What reusing a version with syntax errors for a file without costs besides its changed chunks,
+ * as a share of the file: the rules reading whether the file has errors re-run over every
+ * statement (incremental.ts; AM204 is about a seventh of a full analysis of the bench's file).
+ */
+const ERRORS_GONE_COST = 0.15;
+
+/**
  * The versions the next one may reuse (`previous` and what it retains), each with how the edit
- * moved its chunks, most reusable first (unchanged chunk text; `previous` first on ties). When
- * `previous` leaves at most one chunk to redo (typing), the others are not diffed.
+ * moved its chunks, most reusable first (unchanged chunk text, less ERRORS_GONE_COST; `previous`
+ * first on ties). When `previous` leaves at most one chunk to redo (typing), the others are not diffed.
  */
 export function reusableVersions<S extends Retaining<S>>(previous: S | undefined, file: SourceFile, chunks: Chunk[], usable: (version: S) => boolean = () => true): { version: S; move: ChunkMove }[] {
   const ranked: { version: S; move: ChunkMove; reused: number }[] = [];
+  const clean = !chunks.some((c) => c.hasError);
   for (const version of previous ? [previous, previous.earlier, previous.lastClean] : []) {
     if (!version || !usable(version) || ranked.some((r) => r.version.text === version.text)) continue;
     const move = moveChunks(version, file, chunks);
     let reused = 0;
     for (const c of move.unchanged.values()) reused += c.end - c.start;
+    const errorsGone = clean && version.chunks.some((c) => c.hasError);
+    if (errorsGone) reused -= ERRORS_GONE_COST * file.text.length;
     ranked.push({ version, move, reused });
-    if (version === previous && move.unchanged.size >= chunks.length - 1) break;
+    if (version === previous && move.unchanged.size >= chunks.length - 1 && !errorsGone) break;
   }
   return ranked.sort((a, b) => b.reused - a.reused);
 }
@@ -284,7 +327,11 @@ export function moveChunks(previous: ChunkedText, file: SourceFile, chunks: Chun
 
   // Old chunk (by start) of each clean new chunk: same type and extent, untouched lines, no error.
   // A chunk may start after its line's indentation (a method that error recovery made a module-level def).
-  const oldByStart = new Map(previous.chunks.map((c) => [c.start, c]));
+  const oldChunks = previous.chunks;
+  const oldAt = (start: number): Chunk | undefined => {
+    const old = oldChunks[firstIndexNotBefore(oldChunks.length, (i) => oldChunks[i].start < start)];
+    return old?.start === start ? old : undefined;
+  };
   const unchanged = new Map<Chunk, Chunk>();
   for (const c of chunks) {
     if (c.hasError) continue;
@@ -294,7 +341,7 @@ export function moveChunks(previous: ChunkedText, file: SourceFile, chunks: Chun
     if (c.lineEnd < newChangeStart) oldStart = c.start;
     else if (lineStart >= newChangeEnd) oldStart = c.start - delta;
     else continue;
-    const old = oldByStart.get(oldStart);
+    const old = oldAt(oldStart);
     if (!old || old.hasError || old.type !== c.type || old.end - old.start !== c.end - c.start || old.lineEnd - old.start !== c.lineEnd - c.start) continue;
     if (old.start - indentedLineStart(oldText, old.start) !== c.start - lineStart) continue;
     // A member stays a member of the same class (error recovery can move methods into the class above).
@@ -311,7 +358,7 @@ export function moveChunks(previous: ChunkedText, file: SourceFile, chunks: Chun
     unchanged,
     // Offsets at the edge of the change are ambiguous (before or after an insertion): not mapped.
     mapOffset: (offset) => (offset < prefix ? offset : offset > oldChangeEnd || (offset === oldChangeEnd && oldChangeEnd > prefix) ? offset + delta : undefined),
-    mapPosition: (p) => (p.line <= lastUnchangedLine ? p : p.line >= firstMovedOldLine ? { line: p.line + lineDelta, character: p.character } : undefined),
+    mapPosition: (p) => (p.line <= lastUnchangedLine || (lineDelta === 0 && p.line >= firstMovedOldLine) ? p : p.line >= firstMovedOldLine ? { line: p.line + lineDelta, character: p.character } : undefined),
     lineDelta,
     rowDelta: countNewlines(newText, prefix, newChangeEnd) - countNewlines(oldText, prefix, oldChangeEnd),
     prefix,

@@ -139,13 +139,27 @@ export function finishCopies(file: SourceFile, raw: Finding[], checkFixes = true
   return finishFindings(file, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)), checkFixes);
 }
 
+type ReusableBase = { version: IncrementalState; move: ChunkMove; dependents: SummaryDependents } | undefined;
+
+/** The last answer of reusableBase: a code action asks (reusesPrevious) right before the analysis of the same version does. */
+let lastBase: { file: SourceFile; previous: IncrementalState | undefined; key: string; config: AsyncMigrateConfig; options: string; summary: ModuleSummary | undefined; base: ReusableBase } | undefined;
+
 /** A version analyzeFileIncremental reuses for file, with what it reuses; undefined: it analyses the whole file. */
-function reusableBase(file: SourceFile, chunks: Chunk[], key: string, index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState | undefined, options: RunOptions) {
+function reusableBase(file: SourceFile, chunks: Chunk[], key: string, index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState | undefined, options: RunOptions): ReusableBase {
+  const summary = index.fileByPath(file.path);
+  const optionsKey = JSON.stringify(options);
+  const last = lastBase;
+  if (last && last.file === file && last.previous === previous && last.key === key && last.config === config && last.options === optionsKey && last.summary === summary) return last.base;
+  let base: ReusableBase;
   for (const { version, move } of reusableVersions(previous, file, chunks, (v) => sameContext(v, key, config, options))) {
     const dependents = summaryDependents(file, chunks, index, config, version, move);
-    if (dependents) return { version, move, dependents };
+    if (dependents) {
+      base = { version, move, dependents };
+      break;
+    }
   }
-  return undefined;
+  lastBase = { file, previous, key, config, options: optionsKey, summary, base };
+  return base;
 }
 
 /** True when analyzeFileIncremental reuses `previous` (or a version it retains) for file. */
@@ -281,22 +295,29 @@ function mentionsLine(f: Finding): boolean {
 }
 
 function shiftEdits(edits: TextEdit[], mapOffset: (o: number) => number | undefined): TextEdit[] | undefined {
-  const out: TextEdit[] = [];
-  for (const e of edits) {
+  let out: TextEdit[] | undefined;
+  for (let i = 0; i < edits.length; i++) {
+    const e = edits[i];
     const start = mapOffset(e.start);
     const end = mapOffset(e.end);
     if (start === undefined || end === undefined) return undefined;
+    if (!out && start === e.start && end === e.end) continue;
+    out ??= edits.slice(0, i);
     out.push({ ...e, start, end });
   }
-  return out;
+  return out ?? edits;
 }
 
 function shiftFix(fix: Fix, mapOffset: (o: number) => number | undefined): Fix | undefined {
   const edits = shiftEdits(fix.edits, mapOffset);
-  return edits && { ...fix, edits };
+  return edits && (edits === fix.edits ? fix : { ...fix, edits });
 }
 
-/** The finding moved from the old text to the new one, or undefined when part of it falls in the change. */
+/**
+ * The finding moved from the old text to the new one, or undefined when part of it falls in the
+ * change. What did not move is kept as it was (the finding itself when nothing moved: most
+ * findings before the edit), so a keystroke copies only what it shifts.
+ */
 function shiftFinding(
   f: Finding,
   path: string,
@@ -308,34 +329,42 @@ function shiftFinding(
   const rangeStart = mapPosition(f.range.start);
   const rangeEnd = mapPosition(f.range.end);
   if (start === undefined || end === undefined || !rangeStart || !rangeEnd) return undefined;
-  const moved: Finding = { ...f, start, end, range: { start: rangeStart, end: rangeEnd } };
-  if (f.fix) {
-    const fix = shiftFix(f.fix, mapOffset);
+  let changed = start !== f.start || end !== f.end || rangeStart !== f.range.start || rangeEnd !== f.range.end;
+  let fix = f.fix;
+  if (fix) {
+    fix = shiftFix(fix, mapOffset);
     if (!fix) return undefined;
-    moved.fix = fix;
+    changed ||= fix !== f.fix;
   }
-  if (f.suggestions) {
-    const suggestions: Fix[] = [];
-    for (const s of f.suggestions) {
-      const shifted = shiftFix(s, mapOffset);
-      if (!shifted) return undefined;
-      suggestions.push(shifted);
+  let suggestions = f.suggestions;
+  if (suggestions) {
+    const shifted: Fix[] = [];
+    for (const s of suggestions) {
+      const moved = shiftFix(s, mapOffset);
+      if (!moved) return undefined;
+      shifted.push(moved);
     }
-    moved.suggestions = suggestions;
+    if (shifted.some((s, i) => s !== suggestions![i])) (suggestions = shifted), (changed = true);
   }
-  if (f.related) {
-    const related: RelatedInfo[] = [];
-    for (const r of f.related) {
+  let related = f.related;
+  if (related) {
+    const shifted: RelatedInfo[] = [];
+    for (const r of related) {
       if (r.path !== path) {
-        related.push(r);
+        shifted.push(r);
         continue;
       }
       const s = mapPosition(r.range.start);
       const e = mapPosition(r.range.end);
       if (!s || !e) return undefined;
-      related.push({ ...r, range: { start: s, end: e } });
+      shifted.push(s === r.range.start && e === r.range.end ? r : { ...r, range: { start: s, end: e } });
     }
-    moved.related = related;
+    if (shifted.some((r, i) => r !== related![i])) (related = shifted), (changed = true);
   }
+  if (!changed) return f;
+  const moved: Finding = { ...f, start, end, range: rangeStart === f.range.start && rangeEnd === f.range.end ? f.range : { start: rangeStart, end: rangeEnd } };
+  if (fix) moved.fix = fix;
+  if (suggestions) moved.suggestions = suggestions;
+  if (related) moved.related = related;
   return moved;
 }

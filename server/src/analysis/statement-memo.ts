@@ -6,7 +6,8 @@
 // from a document would keep that whole version alive). A statement holding a syntax error is
 // always read from the tree (its recovery depends on what surrounds it); an error-free one parses
 // the same wherever it stands, as the incremental analysis assumes (chunks.ts).
-import { type Chunk, chunksOf } from './chunks';
+import { type Chunk, changeBetween, chunksOf } from './chunks';
+import { firstIndexNotBefore } from './sorted';
 import type { SourceFile } from './source';
 import { treeCache } from './tree-caches';
 
@@ -28,6 +29,39 @@ export function textKey(text: string, start: number, end: number): string {
 /** The keys of a tree's top-level statements, computed once per tree. */
 const keysOfTree = treeCache<string[]>();
 
+/**
+ * The keys of the last text keyed: a statement lying wholly in the common prefix or suffix of that
+ * text and this one has the same text, hence the same key (a keystroke hashes the statement it
+ * changed, not the whole file; any two texts give correct keys).
+ */
+let lastKeys: { text: string; statements: Chunk[]; keys: string[] } | undefined;
+
+/** The key of each top-level statement of file ('' for one with a syntax error): textKey of its text. */
+export function statementKeys(file: SourceFile, statements: Chunk[] = chunksOf(file)): string[] {
+  let keys = keysOfTree.get(file.tree);
+  if (keys) return keys;
+  const text = file.text;
+  const last = lastKeys;
+  const change = last ? changeBetween(last.text, text) : undefined;
+  const changeEnd = change ? change.start + change.newText.length : 0;
+  const delta = last ? text.length - last.text.length : 0;
+  keys = statements.map((s) => {
+    if (s.hasError) return '';
+    if (last && change) {
+      const oldStart = s.end <= change.start ? s.start : s.start >= changeEnd ? s.start - delta : -1;
+      if (oldStart >= 0) {
+        const k = firstIndexNotBefore(last.statements.length, (i) => last.statements[i].start < oldStart);
+        const old = last.statements[k];
+        if (old && old.start === oldStart && old.end - old.start === s.end - s.start && last.keys[k]) return last.keys[k];
+      }
+    }
+    return textKey(text, s.start, s.end);
+  });
+  keysOfTree.set(file.tree, keys);
+  lastKeys = { text, statements, keys };
+  return keys;
+}
+
 export class StatementMemo<T> {
   // Two generations bound the memory: when the current one is full it becomes the previous one.
   private current = new Map<string, T>();
@@ -38,11 +72,7 @@ export class StatementMemo<T> {
   /** compute(statement) for every top-level statement of file, in order, from the memo where the statement's text was seen before. */
   valuesOf(file: SourceFile, compute: (statement: StatementRange) => T): { statement: StatementRange; value: T }[] {
     const statements = chunksOf(file);
-    let keys = keysOfTree.get(file.tree);
-    if (!keys) {
-      keys = statements.map((s) => (s.hasError ? '' : textKey(file.text, s.start, s.end)));
-      keysOfTree.set(file.tree, keys);
-    }
+    const keys = statementKeys(file, statements);
     return statements.map((statement, k) => ({ statement, value: keys![k] ? this.lookup(keys![k], () => compute(statement)) : compute(statement) }));
   }
 

@@ -163,15 +163,21 @@ function twinRelated(config: AsyncMigrateConfig, name: string, out: Set<string>)
   }
 }
 
-const identifiersOfEntry = new WeakMap<object, string[]>();
+/**
+ * The identifiers of summary entries, by their position-free JSON: an entry moved by an edit above
+ * it is a new object with the same JSON (summary.ts keeps it), and a keystroke moves half the file's.
+ */
+let identifiersOfJson = new Map<string, string[]>();
 
 /** Whether the summary entry's position-free JSON names any of names. */
 function mentionsAny(entry: object, names: Set<string>): boolean {
-  let ids = identifiersOfEntry.get(entry);
+  const text = json(entry);
+  let ids = identifiersOfJson.get(text);
   if (!ids) {
     const found = new Set<string>();
-    identifiersOf(json(entry), found);
-    identifiersOfEntry.set(entry, (ids = [...found]));
+    identifiersOf(text, found);
+    if (identifiersOfJson.size > 20000) identifiersOfJson = new Map();
+    identifiersOfJson.set(text, (ids = [...found]));
   }
   return ids.some((id) => names.has(id));
 }
