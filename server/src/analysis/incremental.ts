@@ -134,8 +134,13 @@ function summaryDependents(file: SourceFile, chunks: Chunk[], index: WorkspaceIn
   return dirtyLength > file.text.length * 0.3 ? undefined : { chunks: out, rules: [...SYNTAX_ERROR_READERS] };
 }
 
-/** The findings as published, finished (engine.ts) on copies: raw findings stay reusable. */
+/**
+ * The findings as published, finished (engine.ts) on copies: raw findings stay reusable. Only a
+ * file with syntax errors has fixes to drop or check (finishFindings), so only there are findings
+ * with fixes copied.
+ */
 export function finishCopies(file: SourceFile, raw: Finding[], checkFixes = true): Finding[] {
+  if (!file.root.hasError) return finishFindings(file, [...raw], checkFixes);
   return finishFindings(file, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)), checkFixes);
 }
 
