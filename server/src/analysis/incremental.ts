@@ -15,7 +15,8 @@
 // (`checkFixes` false; engine.ts withFixVerdicts). The summary is made incremental the same way (summary.ts
 // summarizeIncremental, chunks.ts). Pure: text in, findings out.
 import type { AsyncMigrateConfig } from './config';
-import { type Chunk, type ChunkMove, type RetainedVersions, analysisChunksOf, chunkIndexAt, chunksOf, functionBodyStart, retainVersions, reusableVersions, selfBindingMembers } from './chunks';
+import { type Chunk, type ChunkMove, type RetainedVersions, chunkIndexAt, chunksOf, functionBodyStart, retainVersions, reusableVersions } from './chunks';
+import { analysisChunksOf, selfBindingMembers } from './class-members';
 import { type RunOptions, finishFindings, isFileWide, ruleEnabled, runRules, sortFindings } from './engine';
 import type { Node } from './parser';
 import type { RuleScope } from './rule';
@@ -58,7 +59,7 @@ const DEFINITION_TYPES = new Set(['function_definition', 'class_definition', 'de
 function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): string {
   // Fixes write the file's line break style (any '\r\n' in the file makes it CRLF).
   const parts = [String(index.contentGenerationOutside(file.path)), file.path, file.moduleName, String(file.text.includes('\r\n')), String(file.text.includes('\r'))];
-  // Methods binding `self.x` are read by their siblings (chunks.ts selfBindingMembers).
+  // Methods binding `self.x` are read by their siblings (class-members.ts selfBindingMembers).
   parts.push(...selfBindingMembers(file, chunks));
   // `ignore-file` directives apply everywhere.
   if (/ignore-file/i.test(file.text)) for (const m of file.text.matchAll(/#\s*async-migrate:\s*ignore-file[^\r\n]*/gi)) parts.push(m[0]);

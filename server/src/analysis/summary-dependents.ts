@@ -233,7 +233,7 @@ export function changedNames(
     const bound = new Set<string>();
     identifiersOf(boundPart(statement), bound);
     for (const n of bound) if (!PYTHON_KEYWORDS.has(n)) (inClass ? changed.member(n) : changed.module(n));
-    // A class header (chunks.ts analysisChunksOf): its members read it.
+    // A class header (class-members.ts analysisChunksOf): its members read it.
     const header = classNameOf(statement);
     if (header) changed.classes.add(header);
   }
