@@ -28,6 +28,68 @@ export function textKey(text: string, start: number, end: number): string {
 /** The keys of a tree's top-level statements, computed once per tree. */
 const keysOfTree = treeCache<string[]>();
 
+/** The last keyed version of recently edited documents, by path (a few: the open ones being typed in). */
+const lastKeyed = new Map<string, { text: string; statements: StatementRange[]; keys: string[] }>();
+const LAST_KEYED_LIMIT = 8;
+
+/**
+ * The keys of file's top-level statements. A statement whose text the previous version of the
+ * same document had at the same offset (before the edit) or at the same distance from the end
+ * (after it) keeps that key: comparing two texts natively costs far less than hashing them, so
+ * a keystroke hashes the statement it changed, not the file.
+ */
+function keysOf(file: SourceFile, statements: StatementRange[]): string[] {
+  let keys = keysOfTree.get(file.tree);
+  if (keys) return keys;
+  const text = file.text;
+  const last = lastKeyed.get(file.path);
+  const byStart = last && new Map(last.statements.map((s, k) => [s.start, k]));
+  const delta = last ? text.length - last.text.length : 0;
+  const keyOf = (s: StatementRange): string => {
+    if (s.hasError) return '';
+    if (last) {
+      for (const oldStart of delta ? [s.start, s.start - delta] : [s.start]) {
+        const k = byStart!.get(oldStart);
+        if (k === undefined) continue;
+        const old = last.statements[k];
+        if (!old.hasError && old.end - old.start === s.end - s.start && last.text.slice(old.start, old.end) === text.slice(s.start, s.end)) return last.keys[k];
+      }
+    }
+    return textKey(text, s.start, s.end);
+  };
+  keys = statements.map(keyOf);
+  keysOfTree.set(file.tree, keys);
+  lastKeyed.delete(file.path);
+  if (lastKeyed.size >= LAST_KEYED_LIMIT) lastKeyed.delete(lastKeyed.keys().next().value!);
+  lastKeyed.set(file.path, { text, statements, keys });
+  return keys;
+}
+
+const loneCarriageReturns = treeCache<boolean>();
+
+/** The tree-sitter row of offset (rows end at `\n` only, LSP lines also at a lone `\r`): where facts remembered relative to their statement are placed. */
+export function rowAt(file: SourceFile, offset: number): number {
+  let lone = loneCarriageReturns.get(file.tree);
+  if (lone === undefined) loneCarriageReturns.set(file.tree, (lone = /\r(?!\n)/.test(file.text)));
+  if (!lone) return file.positionAt(offset).line;
+  let rows = 0;
+  for (let i = file.text.indexOf('\n'); i !== -1 && i < offset; i = file.text.indexOf('\n', i + 1)) rows++;
+  return rows;
+}
+
+let bypassed = false;
+
+/** f() with every statement's facts read from its tree, none from a memo (tests: a from-scratch reference). */
+export function withoutStatementMemos<T>(f: () => T): T {
+  const was = bypassed;
+  bypassed = true;
+  try {
+    return f();
+  } finally {
+    bypassed = was;
+  }
+}
+
 export class StatementMemo<T> {
   // Two generations bound the memory: when the current one is full it becomes the previous one.
   private current = new Map<string, T>();
@@ -38,12 +100,8 @@ export class StatementMemo<T> {
   /** compute(statement) for every top-level statement of file, in order, from the memo where the statement's text was seen before. */
   valuesOf(file: SourceFile, compute: (statement: StatementRange) => T): { statement: StatementRange; value: T }[] {
     const statements = chunksOf(file);
-    let keys = keysOfTree.get(file.tree);
-    if (!keys) {
-      keys = statements.map((s) => (s.hasError ? '' : textKey(file.text, s.start, s.end)));
-      keysOfTree.set(file.tree, keys);
-    }
-    return statements.map((statement, k) => ({ statement, value: keys![k] ? this.lookup(keys![k], () => compute(statement)) : compute(statement) }));
+    const keys = bypassed ? statements.map(() => '') : keysOf(file, statements);
+    return statements.map((statement, k) => ({ statement, value: keys[k] ? this.lookup(keys[k], () => compute(statement)) : compute(statement) }));
   }
 
   private lookup(key: string, compute: () => T): T {
