@@ -913,3 +913,119 @@ describe('incremental summary of routes = from-scratch summary', function () {
     assert.deepStrictEqual(s.routes.map((r) => r.function), ['list_items', 'create_item', 'settings']);
   });
 });
+
+/** A module whose module-level statements carry most of the summary: conditional and TYPE_CHECKING imports, star imports, `__all__`, globals, walrus names, module path strings. */
+const MODULE_LEVEL_MODULE = `"""Settings and wiring."""
+import os
+import redis.asyncio as redis
+from typing import TYPE_CHECKING
+from . import models
+from .db import *
+
+if TYPE_CHECKING:
+    from .services import UserService
+
+try:
+    import orjson as json
+except ImportError:
+    import json
+
+__all__ = ["engine", "Session"]
+NAME = "app.workers.tasks"
+APP = "app.main:app"
+engine = create_engine(os.environ["DB"])
+Session = sessionmaker(bind=engine, expire_on_commit=False)
+cache = redis.Redis()
+if (debug := os.environ.get("DEBUG")):
+    level = "debug"
+else:
+    level = "info"
+    def fallback():
+        return None
+
+with open("x") as handle:
+    content = handle.read()
+
+for item, value in os.environ.items():
+    pass
+
+
+def configure():
+    global CONFIGURED
+    import importlib
+    CONFIGURED = importlib.import_module("app.plugins.base")
+`;
+
+/** Edits to module-level statements: imports, bindings, conditions, `__all__`, strings. */
+function moduleLevelEdit(text: string, random: () => number): RandomEdit | undefined {
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+  const lines = [...text.matchAll(/^[^\s#][^\n]*\n/gm)];
+  const r = random();
+  if (r < 0.5 || !lines.length) {
+    const at = lines.length ? pick(lines).index! : 0;
+    return {
+      start: at,
+      end: at,
+      text: pick([
+        'from .models import User\n',
+        'from .. import sibling\n',
+        'import a.b.c\n',
+        'from x import *\n',
+        '__all__ = ("one",)\n',
+        'NAME = "app.other"\n',
+        'engine = None\n',
+        'if TYPE_CHECKING:\n    import typing_only\n',
+        'try:\n    from fast import loads\nexcept ImportError:\n    def loads(x):\n        return x\n',
+        'Session = async_sessionmaker(engine, class_=AsyncSession)\n',
+        'WORKER = "celery.app:worker"\n',
+        'global OTHER\n',
+        '(walrus := 1)\n',
+        'class Late:\n    pass\n',
+        'x: int = 1\n',
+        'y = z = "a.b"\n',
+      ]),
+    };
+  }
+  const m = pick(lines);
+  if (r < 0.75) return { start: m.index!, end: m.index! + m[0].length, text: '' };
+  // Retype a name or a string in the line.
+  const word = [...m[0].matchAll(/[A-Za-z_]\w*|"[^"\n]*"/g)];
+  if (!word.length) return undefined;
+  const w = pick(word);
+  const at = m.index! + w.index!;
+  return { start: at, end: at + w[0].length, text: pick(['renamed', '"app.x.y"', '"plain"', 'TYPE_CHECKING', 'engine']) };
+}
+
+describe('incremental summary of module-level statements = from-scratch summary', function () {
+  this.timeout(120000);
+  before(() => initParser());
+
+  for (const [rel, label] of [['app/core/settings.py', 'a module'], ['app/core/__init__.py', 'a package']] as const) {
+    it(`${label}: 300 edits to imports, bindings, conditions, __all__ and strings`, async () => {
+      const project = await loadProject(path.join(ROOT, 'examples/gym-app'));
+      const random = prng(seedFromEnv('AM_FUZZ_SEED', 20261214));
+      let text = MODULE_LEVEL_MODULE;
+      let state: SummaryState | undefined;
+      const history: RandomEdit[] = [];
+      const seen = new Set<string>();
+      for (let step = 0; step <= 300; step++) {
+        if (step > 0) {
+          const edit = (random() < 0.85 ? moduleLevelEdit(text, random) : undefined) ?? randomEdit(text, random);
+          history.push(edit);
+          text = applyEdit(text, edit);
+        }
+        const { file } = parseSource(rel, text, project.config);
+        try {
+          const result = summarizeSourceIncremental(file, state);
+          state = result.state;
+          assertSameSummary(result.summary, scratchSummary(rel, text, project.config), () => `after ${history.length} edits (rerun with AM_FUZZ_SEED):\n${describeEdits(history)}\n${text}`);
+          const { imports, starImports, nestedImports, stringImports, variables, definedNames, exports, functions } = result.summary;
+          seen.add(JSON.stringify([imports, starImports, nestedImports, stringImports, variables, definedNames, exports, Object.keys(functions)]));
+        } finally {
+          file.dispose();
+        }
+      }
+      assert.ok(seen.size > 150, `only ${seen.size} distinct module-level summaries`);
+    });
+  }
+});

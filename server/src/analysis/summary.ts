@@ -426,15 +426,12 @@ function moduleNames(file: SourceFile, summary: ModuleSummary, topLevel: TopLeve
       if (name === '__getattr__' && part.function) dynamicNames = true;
     }
   }
-  if (file.text.includes('global ')) {
-    for (const { part, facts } of topLevel) for (const name of part ? part.globals : (facts?.globals ?? [])) names.add(name);
-  }
+  // Each statement's own: a scan of the whole text per keystroke would cost more than the lists.
+  for (const { part, facts } of topLevel) for (const name of part ? part.globals : (facts?.globals ?? [])) names.add(name);
   if (/\bglobals\s*\(\s*\)|\bsys\.modules\b/.test(file.text)) dynamicNames = true;
   // Newer syntax the grammar may not know (PEP 695 / 696 aliases with defaults): a `type NAME` line still defines NAME.
   if (file.root.hasError && file.text.includes('type')) for (const m of file.text.matchAll(TYPE_ALIAS_LINE)) names.add(m[1]);
-  if (file.text.includes(':=')) {
-    for (const { part, facts } of topLevel) for (const name of part ? part.walrusNames : (facts?.walrusNames ?? [])) names.add(name);
-  }
+  for (const { part, facts } of topLevel) for (const name of part ? part.walrusNames : (facts?.walrusNames ?? [])) names.add(name);
   return { definedNames: [...names], dynamicNames, exports };
 }
 
@@ -652,8 +649,9 @@ function modulePathStrings(text: string): ModulePathString[] {
   return out;
 }
 
-/** The module path strings of each top-level statement (definitions included), remembered by its text. */
-const statementStrings = new StatementMemo<ModulePathString[]>();
+/** The module path strings of each top-level statement (definitions included) and whether it names import_module / __import__, remembered by its text. */
+const statementStrings = new StatementMemo<{ strings: ModulePathString[]; importCall: boolean }>();
+const IMPORT_CALL_WORD = /import_module|__import__/;
 /** A character a MODULE_PATH_STRING match may hold. */
 const PATH_STRING_CHAR = /["'\w.:]/;
 
@@ -678,13 +676,20 @@ function stringImports(file: SourceFile, isPackage: boolean): ImportBinding[] {
   const out: ImportBinding[] = [];
   const lineAt = (offset: number) => file.rangeOf(offset, offset).start.line + 1;
   const push = (start: number, end: number, module: string, name: string | undefined) => out.push({ local: '', module, name, line: lineAt(start), statementStart: start, statementEnd: end, via: 'string' });
-  const perStatement = statementStrings.valuesOf(file, (s) => modulePathStrings(text.slice(s.start, s.end)));
+  const perStatement = statementStrings.valuesOf(file, (s) => {
+    const own = text.slice(s.start, s.end);
+    return { strings: modulePathStrings(own), importCall: IMPORT_CALL_WORD.test(own) };
+  });
+  let importCall: boolean;
   if (matchesStayInStatements(text, perStatement.map((s) => s.statement))) {
-    for (const { statement, value } of perStatement) for (const s of value) push(statement.start + s.start, statement.start + s.end, s.module, s.name);
+    for (const { statement, value } of perStatement) for (const s of value.strings) push(statement.start + s.start, statement.start + s.end, s.module, s.name);
+    // The words hold no character of a gap, so they lie within one statement.
+    importCall = perStatement.some((s) => s.value.importCall);
   } else {
     for (const s of modulePathStrings(text)) push(s.start, s.end, s.module, s.name);
+    importCall = IMPORT_CALL_WORD.test(text);
   }
-  if (text.includes('import_module') || text.includes('__import__')) {
+  if (importCall) {
     for (const m of text.matchAll(IMPORT_MODULE_CALL)) {
       const [whole, fstring, , literal, , packageLiteral, packageName] = m;
       const start = m.index!;
