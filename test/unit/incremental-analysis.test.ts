@@ -15,9 +15,9 @@ import { RULES } from '../../server/src/analysis/rules/registry';
 import { applyEdits } from '../../server/src/analysis/fixes/edits';
 import { syntaxErrorCount } from '../../server/src/analysis/source';
 import { withoutStatementMemos } from '../../server/src/analysis/statement-memo';
-import type { SummaryState } from '../../server/src/analysis/summary';
+import type { ModuleSummary, SummaryState } from '../../server/src/analysis/summary';
 import type { Finding } from '../../server/src/analysis/types';
-import { summarySignature } from '../../server/src/analysis/workspace';
+import { sameSummarySignature, summarySignature } from '../../server/src/analysis/workspace';
 import { loadProject, type LoadedProject } from '../../server/src/project';
 import { type RandomEdit, applyEdit, prng, randomEdit, seedFromEnv } from './lsp/random-edits';
 import { generateLargeFile } from '../../bench/synthetic';
@@ -1006,6 +1006,8 @@ describe('incremental summary of module-level statements = from-scratch summary'
       const random = prng(seedFromEnv('AM_FUZZ_SEED', 20261214));
       let text = MODULE_LEVEL_MODULE;
       let state: SummaryState | undefined;
+      let previous: ModuleSummary | undefined;
+      const signatureOutcomes = new Set<boolean>();
       const history: RandomEdit[] = [];
       const seen = new Set<string>();
       for (let step = 0; step <= 300; step++) {
@@ -1019,6 +1021,13 @@ describe('incremental summary of module-level statements = from-scratch summary'
           const result = summarizeSourceIncremental(file, state);
           state = result.state;
           assertSameSummary(result.summary, scratchSummary(rel, text, project.config), () => `after ${history.length} edits (rerun with AM_FUZZ_SEED):\n${describeEdits(history)}\n${text}`);
+          if (previous) {
+            // Compared part by part before either signature is built (then it would compare the strings).
+            const same = sameSummarySignature(previous, result.summary);
+            assert.strictEqual(same, summarySignature(previous) === summarySignature(result.summary), `sameSummarySignature after ${history.length} edits`);
+            signatureOutcomes.add(same);
+          }
+          previous = result.summary;
           const { imports, starImports, nestedImports, stringImports, variables, definedNames, exports, functions } = result.summary;
           seen.add(JSON.stringify([imports, starImports, nestedImports, stringImports, variables, definedNames, exports, Object.keys(functions)]));
         } finally {
@@ -1026,6 +1035,7 @@ describe('incremental summary of module-level statements = from-scratch summary'
         }
       }
       assert.ok(seen.size > 150, `only ${seen.size} distinct module-level summaries`);
+      assert.strictEqual(signatureOutcomes.size, 2, 'sameSummarySignature answered one way only');
     });
   }
 });
