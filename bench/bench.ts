@@ -16,6 +16,8 @@ import { generateBrokenFile, generateLargeFile, generateWorkspace } from './synt
 
 const ROOT = path.resolve(__dirname, '..');
 const quick = process.argv.includes('--quick');
+/** `--each`: print every keystroke's latencies (diagnostics / code action or hover), to see which edits are slow. */
+const each = process.argv.includes('--each');
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
@@ -223,6 +225,7 @@ async function keystrokeBench(lines: number, kind: EditKind, edits: number, real
     await waiter;
     latencies.push(performance.now() - t0);
     await action;
+    if (each) console.log(`  ${kind} #${i} ${JSON.stringify(insert)}: diagnostics ${ms(latencies[i])} ms, ${i % 2 === 0 ? 'code action' : 'hover'} ${ms((i % 2 === 0 ? codeActions : hovers).at(-1)!)} ms`);
     // The floor: tree-sitter's own incremental reparse of the same edit.
     const offset = current.split('\n').slice(0, line).reduce((n, l) => n + l.length + 1, 0) + character;
     current = current.slice(0, offset) + insert + current.slice(offset);

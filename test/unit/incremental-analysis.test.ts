@@ -731,6 +731,131 @@ describe('incremental analysis per definition = from-scratch analysis', function
     }
   });
 
+  /** A temporary project holding one file; `body(project)` runs in it. */
+  async function withProject(rel: string, text: string, body: (project: LoadedProject) => Promise<void>): Promise<void> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'am-incremental-'));
+    try {
+      fs.mkdirSync(path.join(dir, path.dirname(rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[project]\nname = "incremental"\n');
+      fs.writeFileSync(path.join(dir, rel), text);
+      await body(await loadProject(dir));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Analyses successive versions of one document as the editor does (incremental summary and analysis), each checked against from scratch. */
+  function documentSession(project: LoadedProject, rel: string) {
+    let state: IncrementalState | undefined;
+    let summaryState: SummaryState | undefined;
+    return (text: string, context: string) => {
+      const { file } = parseSource(rel, text, project.config);
+      try {
+        const summarised = summarizeSourceIncremental(file, summaryState);
+        summaryState = summarised.state;
+        assertSameSummary(summarised.summary, summarizeSource(file), () => context);
+        project.index.upsert(summarised.summary);
+        const result = analyzeFileIncremental(file, project.index, project.config, state);
+        state = result.state;
+        assert.deepStrictEqual(result.findings, runRules(file, project.index, project.config), `${context}: incremental != from scratch`);
+        return { ...result, summarised: summarised.summarised };
+      } finally {
+        file.dispose();
+      }
+    };
+  }
+
+  // The bench's bracket and quote edits: tree-sitter's error recovery reshapes the rest of a class
+  // (its methods become module-level defs) or of the file (an unclosed triple quote), and closing
+  // them returns to a tree seen before. The versions before the last one are kept (chunks.ts
+  // RetainedVersions): each keystroke after the first reuses one of them.
+  for (const kind of ['bracket', 'quote'] as const) {
+    it(`a ${kind} typed and closed again, over and over, reuses the versions before it (and equals from scratch)`, async () => {
+      let text = generateLargeFile(700);
+      await withProject('app/big.py', text, async (project) => {
+        const analyse = documentSession(project, 'app/big.py');
+        const lines = text.split('\n');
+        let line = Math.floor(lines.length / 2);
+        while (!/^\s{8}\S/.test(lines[line])) line++;
+        const at = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0) + lines[line].length;
+        analyse(text, 'the file as generated');
+        const shapes = new Set<number>();
+        for (let i = 0; i < 14; i++) {
+          const typed = kind === 'quote' ? '"' : i % 2 ? ')' : '(';
+          text = text.slice(0, at + i) + typed + text.slice(at + i);
+          const result = analyse(text, `keystroke ${i} (${JSON.stringify(text.slice(at, at + i + 1))})`);
+          shapes.add(result.chunks);
+          assert.strictEqual(result.full, false, `keystroke ${i} was analysed from scratch`);
+          // The first time a shape is seen its reshaped statements are new; after that, only the edited one.
+          if (i >= (kind === 'quote' ? 6 : 2)) {
+            assert.ok(result.reanalysed <= 3, `keystroke ${i} re-analysed ${result.reanalysed} of ${result.chunks} statements`);
+            assert.ok(result.summarised <= 3, `keystroke ${i} re-summarised ${result.summarised} definitions`);
+          }
+        }
+        assert.ok(shapes.size > 1, 'the edits never reshaped the tree: the test proves nothing');
+      });
+    });
+  }
+
+  // A class attribute appearing or disappearing is read as `x.name` (or in a class body), never by
+  // a function that binds the same name itself; and errors appearing only silence AM204 where it
+  // reported, so neither re-analyses the file.
+  it('a changed class member re-analyses its readers, not the functions using a local of the same name', async () => {
+    const locals = Array.from({ length: 12 }, (_, i) => `def local_${i}(db: Session):\n    cached = db.get(Thing, ${i})\n    return cached\n\n\n`).join('');
+    let text = [
+      'from sqlalchemy.orm import Session',
+      '',
+      '',
+      'class Thing:',
+      '    pass',
+      '',
+      '',
+      'class Service:',
+      '    def load(self, db: Session):',
+      '        return db.get(Thing, 1)',
+      '',
+      '',
+      'service = Service()',
+      '',
+      '',
+      'async def reader():',
+      '    return service.cached()',
+      '',
+      '',
+      `${locals}def shadow(cached=None):`,
+      '    return cached',
+      '',
+    ].join('\n');
+    await withProject('app/services.py', text, async (project) => {
+      const analyse = documentSession(project, 'app/services.py');
+      assert.ok(analyse(text, 'as written').findings.some((f) => f.code === 'AM204'), '`service.cached()` is reported: Service has no such member');
+      // The member appears, is read in the class body, disappears: `reader` (and the class) are
+      // re-analysed each time, never the 12 functions with a local `cached`.
+      const steps: [string, string][] = [
+        ['class Service:\n', 'class Service:\n    cached = None\n\n'],
+        ['    cached = None\n\n', '    cached = None\n    other = cached\n\n'],
+        ['    cached = None\n    other = cached\n\n', ''],
+      ];
+      for (const [from, to] of steps) {
+        text = text.replace(from, to);
+        const result = analyse(text, `after ${JSON.stringify(from)} → ${JSON.stringify(to)}`);
+        assert.strictEqual(result.full, false);
+        assert.strictEqual(result.findings.some((f) => f.code === 'AM204'), !text.includes('cached = None\n'), `AM204 at \`service.cached()\` after ${JSON.stringify(to)}`);
+        // The class's statements, `service = Service()`, `reader`, and `shadow` (a default value is not in the body).
+        assert.ok(result.reanalysed <= 8, `${JSON.stringify(to)} re-analysed ${result.reanalysed} of ${result.chunks} statements`);
+      }
+      // Errors appear in another function: AM204 stops reporting at `reader` (members are unknown), as from scratch.
+      text = text.replace('def local_3(db: Session):\n    cached = db.get(Thing, 3)', 'def local_3(db: Session):\n    cached = db.get(Thing, 3');
+      const broken = analyse(text, 'a bracket left open in local_3');
+      assert.ok(!broken.findings.some((f) => f.code === 'AM204'), 'AM204 is silent in a file with syntax errors');
+      assert.strictEqual(broken.full, false);
+      assert.ok(broken.reanalysed <= 4, `the error re-analysed ${broken.reanalysed} of ${broken.chunks} statements`);
+      // Closed differently than before (a version never seen): AM204 reports again.
+      text = text.replace('cached = db.get(Thing, 3', 'cached = db.get(Thing, 3 )');
+      assert.ok(analyse(text, 'the bracket closed').findings.some((f) => f.code === 'AM204'));
+    });
+  });
+
   // The test must exercise the incremental path, not only full re-analyses (a broken module-level
   // statement or an edited import makes the analyses after it full, which is right but proves nothing).
   it('took the incremental path often, re-analysing few definitions', () => {

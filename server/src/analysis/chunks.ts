@@ -7,6 +7,7 @@ import type { Node } from './parser';
 import { type SourceFile, positionAt } from './source';
 import type { Position, TextEdit } from './types';
 import { firstIndexNotBefore } from './sorted';
+import { StatementMemo } from './statement-memo';
 import { treeCache } from './tree-caches';
 
 /** One top-level statement of the module (or comment), by offsets. */
@@ -17,6 +18,10 @@ export interface Chunk {
   lineEnd: number;
   type: string;
   hasError: boolean;
+  /** A statement of a class body (analysisChunksOf splits classes into their header and members). */
+  inClass?: boolean;
+  /** For a statement of a class body: its class's header chunk. */
+  header?: Chunk;
 }
 
 /** What the diff of the next version needs from this one. */
@@ -63,7 +68,9 @@ function indentedLineStart(text: string, offset: number): number {
  * start of its line (a method is to a class what a function is to its module: typing in one
  * method of a large service class re-analyses that method). A class whose body statements share
  * a line with each other or with the header stays whole. The header is never a definition
- * (contextKey keeps its text, like a module-level statement's).
+ * (contextKey keeps its text, like a module-level statement's). A class with a syntax error is
+ * split too (typing leaves one method broken at a time): the member holding the error is always
+ * re-analysed, the others are reused like any error-free statement.
  */
 export function analysisChunksOf(file: SourceFile): Chunk[] {
   let chunks = analysisChunks.get(file.tree);
@@ -71,17 +78,48 @@ export function analysisChunksOf(file: SourceFile): Chunk[] {
   chunks = [];
   const text = file.text;
   const top = chunksOf(file);
-  const statements = file.root.children as (Node | null)[];
-  for (let k = 0, n = 0; k < statements.length; k++) {
-    const node = statements[k];
-    if (!node) continue;
-    const chunk = top[n++];
-    const parts = chunk.hasError ? undefined : classParts(node, chunk, text);
-    if (parts) chunks.push(...parts);
-    else chunks.push(chunk);
+  // The statements' nodes, only for classes whose parts are not remembered from their text.
+  let nodes: Node[] | undefined;
+  let indexes: Map<Chunk, number> | undefined;
+  const nodeOf = (chunk: Chunk) => {
+    nodes ??= (file.root.children as (Node | null)[]).filter((n): n is Node => n !== null);
+    indexes ??= new Map(top.map((c, i) => [c, i]));
+    return nodes[indexes.get(chunk)!];
+  };
+  classPartsByText ??= new StatementMemo();
+  for (const { statement, value } of classPartsByText.valuesOf(file, (chunk) => (CLASS_TYPES.has(chunk.type) ? relativeParts(classParts(nodeOf(chunk), chunk, text), chunk) : null))) {
+    if (!value) chunks.push(statement);
+    else chunks.push(...placeParts(value, statement));
   }
   analysisChunks.set(file.tree, chunks);
   return chunks;
+}
+
+/** analysisChunksOf read from the tree alone, without what is remembered from other versions (the reference of its tests). */
+export function analysisChunksFromTree(file: SourceFile): Chunk[] {
+  const top = chunksOf(file);
+  const nodes = (file.root.children as (Node | null)[]).filter((n): n is Node => n !== null);
+  return top.flatMap((chunk, i) => classParts(nodes[i], chunk, file.text) ?? [chunk]);
+}
+
+const CLASS_TYPES = new Set(['class_definition', 'decorated_definition']);
+
+/** A class's parts with offsets from its start: a class of the same text (and no syntax error) splits the same anywhere. */
+let classPartsByText: StatementMemo<Chunk[] | null> | undefined;
+
+function relativeParts(parts: Chunk[] | undefined, chunk: Chunk): Chunk[] | null {
+  if (!parts) return null;
+  return parts.map((p) => ({ ...p, start: p.start - chunk.start, end: p.end - chunk.start, lineEnd: p.lineEnd - chunk.start, header: undefined }));
+}
+
+/** Relative parts placed at chunk (the last one ends its line where the chunk does: what follows on that line is the file's). */
+function placeParts(relative: Chunk[], chunk: Chunk): Chunk[] {
+  const parts: Chunk[] = [];
+  relative.forEach((p, i) => {
+    const lineEnd = i === relative.length - 1 ? chunk.lineEnd : p.lineEnd + chunk.start;
+    parts.push({ ...p, start: p.start + chunk.start, end: p.end + chunk.start, lineEnd, header: p.inClass ? parts[0] : undefined });
+  });
+  return parts;
 }
 
 /** A method's first parameter (`self`), read from its text: `@deco\n    async def name(self, …`. */
@@ -159,11 +197,25 @@ function classParts(node: Node, chunk: Chunk, text: string): Chunk[] | undefined
       if (headerEnd <= chunk.start) return undefined;
       parts.push({ start: chunk.start, end: headerEnd, lineEnd: headerEnd, type: 'class_header', hasError: false });
     }
-    parts.push({ start, end, lineEnd: lineEndAt(text, end), type: member.type, hasError: member.hasError });
+    parts.push({ start, end, lineEnd: lineEndAt(text, end), type: member.type, hasError: member.hasError, inClass: true, header: parts[0] });
     previousEnd = lineEndAt(text, end);
   }
+  // A class with a syntax error in one member keeps its other members reusable; an error that no
+  // member holds is in the header (decorators, bases).
+  if (chunk.hasError && !parts.some((p) => p.hasError)) parts[0].hasError = true;
   // Whatever follows the last member on its line belongs to it (the class's own end is the last member's).
   return parts;
+}
+
+/** Where the body of a function chunk (a def, decorated or not) starts; undefined for other chunks and chunks with errors. */
+export function functionBodyStart(file: SourceFile, chunk: Chunk): number | undefined {
+  if (chunk.hasError || (chunk.type !== 'function_definition' && chunk.type !== 'decorated_definition')) return undefined;
+  let start = chunk.start;
+  while (file.text.charCodeAt(start) === 32 || file.text.charCodeAt(start) === 9) start++;
+  let node: Node | null = file.root.descendantForIndex(start, start);
+  while (node && !(node.startIndex === start && (node.type === 'function_definition' || node.type === 'decorated_definition'))) node = node.parent;
+  const fn = node?.type === 'decorated_definition' ? node.childForFieldName('definition') : node;
+  return fn?.type === 'function_definition' ? fn.childForFieldName('body')?.startIndex : undefined;
 }
 
 export function atLineStart(text: string, offset: number): boolean {
@@ -198,14 +250,67 @@ function countNewlines(text: string, from: number, to: number): number {
   return n;
 }
 
-/** The last diff: the summary and the analysis of a version both diff it against the same previous text. */
-let lastChange: { oldText: string; newText: string; change: TextEdit } | undefined;
+/** The last diffs: the summary and the analysis of a version both diff it against the same retained versions. */
+const lastChanges: { oldText: string; newText: string; change: TextEdit }[] = [];
 
-function changeBetween(oldText: string, newText: string): TextEdit {
-  if (lastChange && lastChange.oldText === oldText && lastChange.newText === newText) return lastChange.change;
+/** The one edit turning oldText into newText (common prefix and suffix), remembered for the last few pairs. */
+export function changeBetween(oldText: string, newText: string): TextEdit {
+  // Identity first: equal texts of the same document are usually the same string.
+  const known = lastChanges.find((c) => c.newText === newText && c.oldText === oldText);
+  if (known) return known.change;
   const change = minimalEdit(oldText, newText) ?? { start: oldText.length, end: oldText.length, newText: '' };
-  lastChange = { oldText, newText, change };
+  lastChanges.unshift({ oldText, newText, change });
+  lastChanges.length = Math.min(lastChanges.length, 4);
   return change;
+}
+
+/**
+ * Versions of a document kept besides the last one, for reuse: a bracket or a quote typed and
+ * closed again (or typed again) returns to a tree seen before, which the last version's tree —
+ * reshaped by tree-sitter's error recovery — no longer resembles.
+ */
+export interface RetainedVersions<S> {
+  /** The version before the last one. */
+  readonly earlier?: S;
+  /** The last version without syntax errors (an unclosed quote reshapes the rest of the file for several keystrokes). */
+  readonly lastClean?: S;
+}
+
+type Retaining<S> = ChunkedText & RetainedVersions<S>;
+
+/** What a new version retains of `previous`, the last one (each retained version without retained versions of its own). */
+export function retainVersions<S extends Retaining<S>>(previous: S | undefined): RetainedVersions<S> {
+  if (!previous) return {};
+  const bare: S = { ...previous, earlier: undefined, lastClean: undefined };
+  return { earlier: bare, lastClean: previous.chunks.some((c) => c.hasError) ? previous.lastClean : bare };
+}
+
+/**
+ * What reusing a version with syntax errors for a file without costs besides its changed chunks,
+ * as a share of the file: the rules reading whether the file has errors re-run over every
+ * statement (incremental.ts; AM204 is about a seventh of a full analysis of the bench's file).
+ */
+const ERRORS_GONE_COST = 0.15;
+
+/**
+ * The versions the next one may reuse (`previous` and what it retains), each with how the edit
+ * moved its chunks, most reusable first (unchanged chunk text, less ERRORS_GONE_COST; `previous`
+ * first on ties). When `previous` leaves at most one chunk to redo (typing), the others are not diffed.
+ */
+export function reusableVersions<S extends Retaining<S>>(previous: S | undefined, file: SourceFile, chunks: Chunk[], usable: (version: S) => boolean = () => true): { version: S; move: ChunkMove }[] {
+  const ranked: { version: S; move: ChunkMove; reused: number }[] = [];
+  const clean = !chunks.some((c) => c.hasError);
+  for (const version of previous ? [previous, previous.earlier, previous.lastClean] : []) {
+    if (!version || !usable(version) || ranked.some((r) => r.version.text === version.text)) continue;
+    const move = moveChunks(version, file, chunks);
+    let reused = 0;
+    for (const c of move.unchanged.values()) reused += c.end - c.start;
+    const errorsGone = clean && version.chunks.some((c) => c.hasError);
+    if (errorsGone) reused -= ERRORS_GONE_COST * file.text.length;
+    ranked.push({ version, move, reused });
+    if (version === previous && move.unchanged.size >= chunks.length - 1 && !errorsGone) break;
+  }
+  return ranked.sort((a, b) => b.reused - a.reused);
 }
 
 /** Which chunks of `previous` survive unchanged in `file` (whose chunks are `chunks`), and how positions moved. */
@@ -221,17 +326,26 @@ export function moveChunks(previous: ChunkedText, file: SourceFile, chunks: Chun
   const newChangeEnd = prefix + change.newText.length;
 
   // Old chunk (by start) of each clean new chunk: same type and extent, untouched lines, no error.
-  const oldByStart = new Map(previous.chunks.map((c) => [c.start, c]));
+  // A chunk may start after its line's indentation (a method that error recovery made a module-level def).
+  const oldChunks = previous.chunks;
+  const oldAt = (start: number): Chunk | undefined => {
+    const old = oldChunks[firstIndexNotBefore(oldChunks.length, (i) => oldChunks[i].start < start)];
+    return old?.start === start ? old : undefined;
+  };
   const unchanged = new Map<Chunk, Chunk>();
   for (const c of chunks) {
-    if (c.hasError || !atLineStart(newText, c.start)) continue;
+    if (c.hasError) continue;
+    const lineStart = indentedLineStart(newText, c.start);
+    if (lineStart < 0) continue;
     let oldStart: number;
     if (c.lineEnd < newChangeStart) oldStart = c.start;
-    else if (c.start >= newChangeEnd) oldStart = c.start - delta;
+    else if (lineStart >= newChangeEnd) oldStart = c.start - delta;
     else continue;
-    const old = oldByStart.get(oldStart);
+    const old = oldAt(oldStart);
     if (!old || old.hasError || old.type !== c.type || old.end - old.start !== c.end - c.start || old.lineEnd - old.start !== c.lineEnd - c.start) continue;
-    if (!atLineStart(oldText, old.start)) continue;
+    if (old.start - indentedLineStart(oldText, old.start) !== c.start - lineStart) continue;
+    // A member stays a member of the same class (error recovery can move methods into the class above).
+    if (!!old.header !== !!c.header || (c.header && oldText.slice(old.header!.start, old.header!.end) !== newText.slice(c.header.start, c.header.end))) continue;
     unchanged.set(old, c);
   }
 
@@ -244,7 +358,7 @@ export function moveChunks(previous: ChunkedText, file: SourceFile, chunks: Chun
     unchanged,
     // Offsets at the edge of the change are ambiguous (before or after an insertion): not mapped.
     mapOffset: (offset) => (offset < prefix ? offset : offset > oldChangeEnd || (offset === oldChangeEnd && oldChangeEnd > prefix) ? offset + delta : undefined),
-    mapPosition: (p) => (p.line <= lastUnchangedLine ? p : p.line >= firstMovedOldLine ? { line: p.line + lineDelta, character: p.character } : undefined),
+    mapPosition: (p) => (p.line <= lastUnchangedLine || (lineDelta === 0 && p.line >= firstMovedOldLine) ? p : p.line >= firstMovedOldLine ? { line: p.line + lineDelta, character: p.character } : undefined),
     lineDelta,
     rowDelta: countNewlines(newText, prefix, newChangeEnd) - countNewlines(oldText, prefix, oldChangeEnd),
     prefix,

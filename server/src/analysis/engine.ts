@@ -97,6 +97,7 @@ export function runRules(file: SourceFile, index: WorkspaceIndex, workspaceConfi
       index,
       config,
       scoped: scoped ? (nodes, startOf) => scoped.filter(nodes, startOf) : (nodes) => nodes,
+      partial: !!scoped,
       endpointMigration: !!options.endpointMigration,
       report(report: Report) {
         const start = report.node ? report.node.startIndex : (report.start ?? 0);

@@ -15,20 +15,20 @@
 // (`checkFixes` false; engine.ts withFixVerdicts). The summary is made incremental the same way (summary.ts
 // summarizeIncremental, chunks.ts). Pure: text in, findings out.
 import type { AsyncMigrateConfig } from './config';
-import { type Chunk, type ChunkMove, analysisChunksOf, chunkIndexAt, chunksOf, moveChunks, selfBindingMembers } from './chunks';
+import { type Chunk, type ChunkMove, type RetainedVersions, analysisChunksOf, chunkIndexAt, chunksOf, functionBodyStart, retainVersions, reusableVersions, selfBindingMembers } from './chunks';
 import { type RunOptions, finishFindings, isFileWide, ruleEnabled, runRules, sortFindings } from './engine';
 import type { Node } from './parser';
 import type { RuleScope } from './rule';
 import { RULES } from './rules/registry';
 import type { SourceFile } from './source';
 import type { ModuleSummary } from './summary';
-import { changedNames, chunksNaming, classNameOf } from './summary-dependents';
+import { type Statement, changedNames, chunksNaming, classNameOf } from './summary-dependents';
 import type { Finding, Fix, Position, RelatedInfo, TextEdit } from './types';
 import type { WorkspaceIndex } from './workspace';
 import { firstIndexNotBefore } from './sorted';
 
-/** What the next analysis of the same document needs from this one. */
-export interface IncrementalState {
+/** What the next analysis of the same document needs from this one (and from the versions it retains: chunks.ts). */
+export interface IncrementalState extends RetainedVersions<IncrementalState> {
   readonly text: string;
   readonly key: string;
   readonly config: AsyncMigrateConfig;
@@ -65,17 +65,20 @@ function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): s
   return parts.join('\u0000');
 }
 
-/** The text of each top-level statement that is not a definition (imports, module variables, errors). */
-function moduleStatements(text: string, chunks: Chunk[]): string[] {
-  const out: string[] = [];
-  for (const c of chunks) if (!DEFINITION_TYPES.has(c.type)) out.push(text.slice(c.start, c.end));
+/** Each statement that is not a definition (imports, module variables, errors; class attributes). */
+function moduleStatements(text: string, chunks: Chunk[]): Statement[] {
+  const out: Statement[] = [];
+  for (const c of chunks) if (!DEFINITION_TYPES.has(c.type)) out.push({ text: text.slice(c.start, c.end), inClass: !!c.inClass });
   return out;
 }
 
 /** Rules whose findings read a whole set of member names (AM204's "did you mean"), not only the names a statement mentions. */
 const MEMBER_SET_READERS = new Set(['AM204']);
-/** Rules that read whether the file has syntax errors (AM204: which members exist is then unknown). */
-const SYNTAX_ERROR_READERS = ['AM204'];
+/**
+ * Rules that read whether the file has syntax errors (AM204: which members exist is then
+ * unknown, and it does not report).
+ */
+const SYNTAX_ERROR_READERS = new Set(['AM204']);
 
 /** What a summary or module-level change makes dirty: chunks, and rules to re-run over every chunk. */
 interface SummaryDependents {
@@ -91,10 +94,10 @@ function summaryDependents(file: SourceFile, chunks: Chunk[], index: WorkspaceIn
   const summary = index.fileByPath(file.path);
   const before = moduleStatements(previous.text, previous.chunks);
   const after = moduleStatements(file.text, chunks);
-  if (summary === previous.summary && before.length === after.length && before.every((s, i) => s === after[i])) return { chunks: new Set(), rules: [] };
+  if (summary === previous.summary && before.length === after.length && before.every((s, i) => s.text === after[i].text && s.inClass === after[i].inClass)) return { chunks: new Set(), rules: [] };
   const changed = changedNames(previous.summary, summary, before, after, index, config);
   if (!changed) return undefined;
-  const out = chunksNaming(file.text, chunks, changed.names);
+  const out = chunksNaming(file.text, chunks, changed, (c) => functionBodyStart(file, c));
   if (changed.classes.size) {
     // Every statement of those classes (their methods resolve `self.x` through the bases).
     for (const top of chunksOf(file)) {
@@ -104,23 +107,31 @@ function summaryDependents(file: SourceFile, chunks: Chunk[], index: WorkspaceIn
       for (const c of chunks) if (c.start >= top.start && c.start <= top.end) out.add(c);
     }
   }
-  if (changed.memberSets) {
-    // Their "closest existing member" reads the whole set: the statements where they reported.
+  /** The statements where rules `codes` reported in `previous`. */
+  const addReporters = (codes: Set<string>) => {
     for (const f of previous.findings) {
-      if (!MEMBER_SET_READERS.has(f.code)) continue;
+      if (!codes.has(f.code)) continue;
       const at = move.mapOffset(f.start);
       const chunk = at === undefined ? undefined : chunks[chunkIndexAt(chunks, at)];
       if (chunk) out.add(chunk);
     }
-  }
+  };
+  // Their "closest existing member" reads the whole set: the statements where they reported.
+  if (changed.memberSets) addReporters(MEMBER_SET_READERS);
   if (!changed.syntaxErrors) return { chunks: out, rules: [] };
+  // Syntax errors appeared: which members exist becomes unknown, so those rules only stop
+  // reporting (callee.ts memberExists), where they reported.
+  if (summary?.hasSyntaxErrors) {
+    addReporters(SYNTAX_ERROR_READERS);
+    return { chunks: out, rules: [] };
+  }
   // Those rules over every statement and the others over a large part of the file (a bracket
   // that reshaped it) cost more than everything at once (measured on the bench's file;
   // statements with syntax errors cost little).
   const clean = new Set(move.unchanged.values());
   let dirtyLength = 0;
   for (const c of chunks) if (!c.hasError && (out.has(c) || !clean.has(c))) dirtyLength += c.end - c.start;
-  return dirtyLength > file.text.length * 0.3 ? undefined : { chunks: out, rules: SYNTAX_ERROR_READERS };
+  return dirtyLength > file.text.length * 0.3 ? undefined : { chunks: out, rules: [...SYNTAX_ERROR_READERS] };
 }
 
 /** The findings as published, finished (engine.ts) on copies: raw findings stay reusable. */
@@ -128,11 +139,33 @@ export function finishCopies(file: SourceFile, raw: Finding[], checkFixes = true
   return finishFindings(file, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)), checkFixes);
 }
 
-/** True when `previous` still holds for file (its context is the same): analyzeFileIncremental reuses it. */
+type ReusableBase = { version: IncrementalState; move: ChunkMove; dependents: SummaryDependents } | undefined;
+
+/** The last answer of reusableBase: a code action asks (reusesPrevious) right before the analysis of the same version does. */
+let lastBase: { file: SourceFile; previous: IncrementalState | undefined; key: string; config: AsyncMigrateConfig; options: string; summary: ModuleSummary | undefined; base: ReusableBase } | undefined;
+
+/** A version analyzeFileIncremental reuses for file, with what it reuses; undefined: it analyses the whole file. */
+function reusableBase(file: SourceFile, chunks: Chunk[], key: string, index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState | undefined, options: RunOptions): ReusableBase {
+  const summary = index.fileByPath(file.path);
+  const optionsKey = JSON.stringify(options);
+  const last = lastBase;
+  if (last && last.file === file && last.previous === previous && last.key === key && last.config === config && last.options === optionsKey && last.summary === summary) return last.base;
+  let base: ReusableBase;
+  for (const { version, move } of reusableVersions(previous, file, chunks, (v) => sameContext(v, key, config, options))) {
+    const dependents = summaryDependents(file, chunks, index, config, version, move);
+    if (dependents) {
+      base = { version, move, dependents };
+      break;
+    }
+  }
+  lastBase = { file, previous, key, config, options: optionsKey, summary, base };
+  return base;
+}
+
+/** True when analyzeFileIncremental reuses `previous` (or a version it retains) for file. */
 export function reusesPrevious(file: SourceFile, index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState | undefined, options: RunOptions = {}): boolean {
   const chunks = analysisChunksOf(file);
-  if (!sameContext(previous, contextKey(file, chunks, index), config, options)) return false;
-  return summaryDependents(file, chunks, index, config, previous, moveChunks(previous, file, chunks)) !== undefined;
+  return reusableBase(file, chunks, contextKey(file, chunks, index), index, config, previous, options) !== undefined;
 }
 
 function sameContext(previous: IncrementalState | undefined, key: string, config: AsyncMigrateConfig, options: RunOptions): previous is IncrementalState {
@@ -161,8 +194,9 @@ export function runRulesWith(
 }
 
 /**
- * Analyses file, reusing `previous` (the state of the same document's last analysis) where the
- * edit left top-level statements unchanged. Equal to analyzeFile(file, …) (incremental.test.ts).
+ * Analyses file, reusing `previous` (the state of the same document's last analysis), or one of
+ * the versions it retains, where the edits since left top-level statements unchanged. Equal to
+ * analyzeFile(file, …) (incremental.test.ts).
  * `fileWide`: the raw findings of the file-wide rules for this very text, index and config, when
  * a code action or hover computed them already (runRulesWith). `checkFixes` false: in a file with
  * syntax errors, the fixes are not checked against it (engine.ts finishFindings).
@@ -181,26 +215,23 @@ export function analyzeFileIncremental(
   const summary = index.fileByPath(file.path);
   const publish = (raw: Finding[]) => finishCopies(file, raw, checkFixes);
   const run = (scope: RuleScope | undefined, runOptions = options) => (fileWide ? runRulesWith(file, index, config, runOptions, scope, fileWide).raw : runRules(file, index, config, runOptions, scope, true));
-  const full = (): IncrementalResult => {
+  const state = (raw: Finding[]): IncrementalState => ({ text: file.text, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw, summary, ...retainVersions(previous) });
+  const base = reusableBase(file, chunks, key, index, config, previous, options);
+  if (!base) {
     const raw = run(undefined);
-    return { findings: publish(raw), state: { text: file.text, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw, summary }, reanalysed: chunks.length, chunks: chunks.length, full: true };
-  };
-  if (!sameContext(previous, key, config, options)) return full();
-  const move = moveChunks(previous, file, chunks);
-  const dependents = summaryDependents(file, chunks, index, config, previous, move);
-  if (!dependents) return full();
-
+    return { findings: publish(raw), state: state(raw), reanalysed: chunks.length, chunks: chunks.length, full: true };
+  }
+  const { version: reusedVersion, move, dependents } = base;
   const { unchanged: cleanOld, mapOffset, mapPosition, lineDelta } = move;
-  const newText = file.text;
 
   // Reuse the old definition-local findings of clean chunks; a finding whose edits or related
   // locations fall into the changed text makes its chunk dirty.
   const reused = new Map<Chunk, Finding[]>();
   const dirtyAfterAll = new Set<Chunk>();
-  for (const f of previous.findings) {
+  for (const f of reusedVersion.findings) {
     if (isFileWide(f)) continue;
-    const at = chunkIndexAt(previous.chunks, f.start);
-    const old = previous.chunks[at];
+    const at = chunkIndexAt(reusedVersion.chunks, f.start);
+    const old = reusedVersion.chunks[at];
     if (!old || f.start < old.start) continue;
     const clean = cleanOld.get(old);
     if (!clean || dirtyAfterAll.has(clean) || dependents.chunks.has(clean) || dependents.rules.includes(f.code)) continue;
@@ -228,7 +259,7 @@ export function analyzeFileIncremental(
   } else raw = run(scope);
   for (const [chunk, list] of reused) if (cleanNew.has(chunk)) raw.push(...list);
   sortFindings(raw);
-  return { findings: publish(raw), state: { text: newText, key, config, options, chunks, lineStarts: file.lineStarts, findings: raw, summary }, reanalysed: dirty.length, chunks: chunks.length, full: false };
+  return { findings: publish(raw), state: state(raw), reanalysed: dirty.length, chunks: chunks.length, full: false };
 }
 
 /** Sorted chunks: the one whose [start, lineEnd] holds offset, if any. */
@@ -264,22 +295,29 @@ function mentionsLine(f: Finding): boolean {
 }
 
 function shiftEdits(edits: TextEdit[], mapOffset: (o: number) => number | undefined): TextEdit[] | undefined {
-  const out: TextEdit[] = [];
-  for (const e of edits) {
+  let out: TextEdit[] | undefined;
+  for (let i = 0; i < edits.length; i++) {
+    const e = edits[i];
     const start = mapOffset(e.start);
     const end = mapOffset(e.end);
     if (start === undefined || end === undefined) return undefined;
+    if (!out && start === e.start && end === e.end) continue;
+    out ??= edits.slice(0, i);
     out.push({ ...e, start, end });
   }
-  return out;
+  return out ?? edits;
 }
 
 function shiftFix(fix: Fix, mapOffset: (o: number) => number | undefined): Fix | undefined {
   const edits = shiftEdits(fix.edits, mapOffset);
-  return edits && { ...fix, edits };
+  return edits && (edits === fix.edits ? fix : { ...fix, edits });
 }
 
-/** The finding moved from the old text to the new one, or undefined when part of it falls in the change. */
+/**
+ * The finding moved from the old text to the new one, or undefined when part of it falls in the
+ * change. What did not move is kept as it was (the finding itself when nothing moved: most
+ * findings before the edit), so a keystroke copies only what it shifts.
+ */
 function shiftFinding(
   f: Finding,
   path: string,
@@ -291,34 +329,42 @@ function shiftFinding(
   const rangeStart = mapPosition(f.range.start);
   const rangeEnd = mapPosition(f.range.end);
   if (start === undefined || end === undefined || !rangeStart || !rangeEnd) return undefined;
-  const moved: Finding = { ...f, start, end, range: { start: rangeStart, end: rangeEnd } };
-  if (f.fix) {
-    const fix = shiftFix(f.fix, mapOffset);
+  let changed = start !== f.start || end !== f.end || rangeStart !== f.range.start || rangeEnd !== f.range.end;
+  let fix = f.fix;
+  if (fix) {
+    fix = shiftFix(fix, mapOffset);
     if (!fix) return undefined;
-    moved.fix = fix;
+    changed ||= fix !== f.fix;
   }
-  if (f.suggestions) {
-    const suggestions: Fix[] = [];
-    for (const s of f.suggestions) {
-      const shifted = shiftFix(s, mapOffset);
-      if (!shifted) return undefined;
-      suggestions.push(shifted);
+  let suggestions = f.suggestions;
+  if (suggestions) {
+    const shifted: Fix[] = [];
+    for (const s of suggestions) {
+      const moved = shiftFix(s, mapOffset);
+      if (!moved) return undefined;
+      shifted.push(moved);
     }
-    moved.suggestions = suggestions;
+    if (shifted.some((s, i) => s !== suggestions![i])) (suggestions = shifted), (changed = true);
   }
-  if (f.related) {
-    const related: RelatedInfo[] = [];
-    for (const r of f.related) {
+  let related = f.related;
+  if (related) {
+    const shifted: RelatedInfo[] = [];
+    for (const r of related) {
       if (r.path !== path) {
-        related.push(r);
+        shifted.push(r);
         continue;
       }
       const s = mapPosition(r.range.start);
       const e = mapPosition(r.range.end);
       if (!s || !e) return undefined;
-      related.push({ ...r, range: { start: s, end: e } });
+      shifted.push(s === r.range.start && e === r.range.end ? r : { ...r, range: { start: s, end: e } });
     }
-    moved.related = related;
+    if (shifted.some((r, i) => r !== related![i])) (related = shifted), (changed = true);
   }
+  if (!changed) return f;
+  const moved: Finding = { ...f, start, end, range: rangeStart === f.range.start && rangeEnd === f.range.end ? f.range : { start: rangeStart, end: rangeEnd } };
+  if (fix) moved.fix = fix;
+  if (suggestions) moved.suggestions = suggestions;
+  if (related) moved.related = related;
   return moved;
 }

@@ -37,6 +37,11 @@ export interface RuleContext extends NodeScope {
    * one (incremental.ts). Apply it to the rule's outer loop, never to facts it looks up.
    */
   scoped<T>(nodes: T[], startOf?: (node: T) => number): T[];
+  /**
+   * True when `scoped` keeps only some statements (an incremental analysis): a prefilter read
+   * from the whole text (syntax.ts calledNameOffsets) then costs more than the few nodes it skips.
+   */
+  readonly partial: boolean;
 }
 
 /** The top-level chunks an incremental analysis re-runs definition-local rules over. */

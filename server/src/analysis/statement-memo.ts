@@ -6,7 +6,8 @@
 // from a document would keep that whole version alive). A statement holding a syntax error is
 // always read from the tree (its recovery depends on what surrounds it); an error-free one parses
 // the same wherever it stands, as the incremental analysis assumes (chunks.ts).
-import { type Chunk, chunksOf } from './chunks';
+import { type Chunk, changeBetween, chunksOf } from './chunks';
+import { firstIndexNotBefore } from './sorted';
 import type { SourceFile } from './source';
 import { treeCache } from './tree-caches';
 
@@ -28,40 +29,36 @@ export function textKey(text: string, start: number, end: number): string {
 /** The keys of a tree's top-level statements, computed once per tree. */
 const keysOfTree = treeCache<string[]>();
 
-/** The last keyed version of recently edited documents, by path (a few: the open ones being typed in). */
-const lastKeyed = new Map<string, { text: string; statements: StatementRange[]; keys: string[] }>();
-const LAST_KEYED_LIMIT = 8;
-
 /**
- * The keys of file's top-level statements. A statement whose text the previous version of the
- * same document had at the same offset (before the edit) or at the same distance from the end
- * (after it) keeps that key: comparing two texts natively costs far less than hashing them, so
- * a keystroke hashes the statement it changed, not the file.
+ * The keys of the last text keyed: a statement lying wholly in the common prefix or suffix of that
+ * text and this one has the same text, hence the same key (a keystroke hashes the statement it
+ * changed, not the whole file; any two texts give correct keys).
  */
-function keysOf(file: SourceFile, statements: StatementRange[]): string[] {
+let lastKeys: { text: string; statements: Chunk[]; keys: string[] } | undefined;
+
+/** The key of each top-level statement of file ('' for one with a syntax error): textKey of its text. */
+export function statementKeys(file: SourceFile, statements: Chunk[] = chunksOf(file)): string[] {
   let keys = keysOfTree.get(file.tree);
   if (keys) return keys;
   const text = file.text;
-  const last = lastKeyed.get(file.path);
-  const byStart = last && new Map(last.statements.map((s, k) => [s.start, k]));
+  const last = lastKeys;
+  const change = last ? changeBetween(last.text, text) : undefined;
+  const changeEnd = change ? change.start + change.newText.length : 0;
   const delta = last ? text.length - last.text.length : 0;
-  const keyOf = (s: StatementRange): string => {
+  keys = statements.map((s) => {
     if (s.hasError) return '';
-    if (last) {
-      for (const oldStart of delta ? [s.start, s.start - delta] : [s.start]) {
-        const k = byStart!.get(oldStart);
-        if (k === undefined) continue;
+    if (last && change) {
+      const oldStart = s.end <= change.start ? s.start : s.start >= changeEnd ? s.start - delta : -1;
+      if (oldStart >= 0) {
+        const k = firstIndexNotBefore(last.statements.length, (i) => last.statements[i].start < oldStart);
         const old = last.statements[k];
-        if (!old.hasError && old.end - old.start === s.end - s.start && last.text.slice(old.start, old.end) === text.slice(s.start, s.end)) return last.keys[k];
+        if (old && old.start === oldStart && old.end - old.start === s.end - s.start && last.keys[k]) return last.keys[k];
       }
     }
     return textKey(text, s.start, s.end);
-  };
-  keys = statements.map(keyOf);
+  });
   keysOfTree.set(file.tree, keys);
-  lastKeyed.delete(file.path);
-  if (lastKeyed.size >= LAST_KEYED_LIMIT) lastKeyed.delete(lastKeyed.keys().next().value!);
-  lastKeyed.set(file.path, { text, statements, keys });
+  lastKeys = { text, statements, keys };
   return keys;
 }
 
@@ -100,8 +97,8 @@ export class StatementMemo<T> {
   /** compute(statement) for every top-level statement of file, in order, from the memo where the statement's text was seen before. */
   valuesOf(file: SourceFile, compute: (statement: StatementRange) => T): { statement: StatementRange; value: T }[] {
     const statements = chunksOf(file);
-    const keys = bypassed ? statements.map(() => '') : keysOf(file, statements);
-    return statements.map((statement, k) => ({ statement, value: keys[k] ? this.lookup(keys[k], () => compute(statement)) : compute(statement) }));
+    const keys = bypassed ? statements.map(() => '') : statementKeys(file, statements);
+    return statements.map((statement, k) => ({ statement, value: keys![k] ? this.lookup(keys![k], () => compute(statement)) : compute(statement) }));
   }
 
   private lookup(key: string, compute: () => T): T {

@@ -14,6 +14,7 @@ import type { AsyncMigrateConfig } from './config';
 import type { Chunk } from './chunks';
 import { chunkIndexAt } from './chunks';
 import { allImportBindings, importTargets, positionFreeJson, type ClassSummary, type ModuleSummary } from './summary';
+import { PYTHON_KEYWORDS } from './syntax';
 import { moduleHasTwins } from './twin-names';
 import { applyPattern, matchPattern, summarySignature, type WorkspaceIndex } from './workspace';
 
@@ -23,7 +24,14 @@ import { applyPattern, matchPattern, summarySignature, type WorkspaceIndex } fro
  * then unknown: rules that ask read every statement).
  */
 export interface ChangedNames {
+  /** Every changed name (module-level names and class members). */
   names: Set<string>;
+  /**
+   * Those that changed only as members of this file's classes (a method, an attribute): read as
+   * `x.name`, or bare in a class body, a decorator or a signature — never bare in a function's
+   * body, where a bare name is a local or a module-level name (chunksNaming).
+   */
+  memberOnly: Set<string>;
   /** Classes of this file whose every member may resolve differently (bases, decorators, header): all their statements re-run. */
   classes: Set<string>;
   memberSets: boolean;
@@ -37,6 +45,8 @@ const WHOLE_PARTS = ['isPackage', 'dynamicNames', 'exports', 'imports', 'starImp
 const MEMBER_PARTS = new Set(['methods', 'attributes', 'relationships', 'attributeSources', 'stringConstants']);
 
 const IDENTIFIER = /[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*/gu;
+/** The same in a text that is all ASCII (three times faster than the Unicode classes). */
+const ASCII_IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 const IDENTIFIER_CHAR = /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]/u;
 
 const CLASS_NAME = /(?:^|\n)[ \t]*class[ \t]+([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)/u;
@@ -76,13 +86,42 @@ function json(value: unknown): string {
   return value !== null && typeof value === 'object' ? positionFreeJson(value) : JSON.stringify(value ?? null);
 }
 
-function memberNamesOf(cls: ClassSummary | undefined, out: Set<string>): void {
+/** The changed names being collected, each as a module-level name or as a class member. */
+class NameCollector {
+  readonly names = new Set<string>();
+  private readonly moduleLevel = new Set<string>();
+  private readonly members = new Set<string>();
+  classes = new Set<string>();
+  memberSets = false;
+  syntaxErrors = false;
+
+  module(name: string): void {
+    this.names.add(name);
+    this.moduleLevel.add(name);
+  }
+
+  member(name: string): void {
+    this.names.add(name);
+    this.members.add(name);
+  }
+
+  isMember(name: string): boolean {
+    return this.members.has(name) && !this.moduleLevel.has(name);
+  }
+
+  result(): ChangedNames {
+    const memberOnly = new Set([...this.members].filter((n) => !this.moduleLevel.has(n)));
+    return { names: this.names, memberOnly, classes: this.classes, memberSets: this.memberSets, syntaxErrors: this.syntaxErrors };
+  }
+}
+
+function memberNamesOf(cls: ClassSummary | undefined, changed: NameCollector): void {
   if (!cls) return;
-  for (const n of Object.keys(cls.methods)) out.add(n);
-  for (const n of cls.attributes ?? []) out.add(n);
-  for (const n of Object.keys(cls.relationships)) out.add(n);
-  for (const n of Object.keys(cls.attributeSources ?? {})) out.add(n);
-  for (const n of Object.keys(cls.stringConstants ?? {})) out.add(n);
+  for (const n of Object.keys(cls.methods)) changed.member(n);
+  for (const n of cls.attributes ?? []) changed.member(n);
+  for (const n of Object.keys(cls.relationships)) changed.member(n);
+  for (const n of Object.keys(cls.attributeSources ?? {})) changed.member(n);
+  for (const n of Object.keys(cls.stringConstants ?? {})) changed.member(n);
 }
 
 function sameKeys(a: object | undefined, b: object | undefined): boolean {
@@ -91,15 +130,15 @@ function sameKeys(a: object | undefined, b: object | undefined): boolean {
   return ka.length === kb.size && ka.every((k) => kb.has(k));
 }
 
-function diffClass(name: string, before: ClassSummary | undefined, after: ClassSummary | undefined, changed: ChangedNames): void {
+function diffClass(name: string, before: ClassSummary | undefined, after: ClassSummary | undefined, changed: NameCollector): void {
   if (before && after && json(before) === json(after)) return;
-  changed.names.add(name);
+  changed.module(name);
   const restOf = (c: ClassSummary) => json(Object.fromEntries(Object.entries(c).filter(([k]) => !MEMBER_PARTS.has(k))));
   if (!before || !after || restOf(before) !== restOf(after)) {
     // Added, removed, or its bases / kind changed: every member may resolve differently.
     changed.classes.add(name);
-    memberNamesOf(before, changed.names);
-    memberNamesOf(after, changed.names);
+    memberNamesOf(before, changed);
+    memberNamesOf(after, changed);
     changed.memberSets = true;
     return;
   }
@@ -107,12 +146,12 @@ function diffClass(name: string, before: ClassSummary | undefined, after: ClassS
     const a = before[key] as Record<string, unknown> | undefined;
     const b = after[key] as Record<string, unknown> | undefined;
     if (!sameKeys(a, b)) changed.memberSets = true;
-    for (const k of keysOf(a, b)) if (json(a?.[k]) !== json(b?.[k])) changed.names.add(k);
+    for (const k of keysOf(a, b)) if (json(a?.[k]) !== json(b?.[k])) changed.member(k);
   }
   const attrsBefore = new Set(before.attributes ?? []);
   const attrsAfter = new Set(after.attributes ?? []);
-  for (const a of attrsBefore) if (!attrsAfter.has(a)) (changed.names.add(a), (changed.memberSets = true));
-  for (const a of attrsAfter) if (!attrsBefore.has(a)) (changed.names.add(a), (changed.memberSets = true));
+  for (const a of attrsBefore) if (!attrsAfter.has(a)) (changed.member(a), (changed.memberSets = true));
+  for (const a of attrsAfter) if (!attrsBefore.has(a)) (changed.member(a), (changed.memberSets = true));
 }
 
 /** The names related to `name` by the twin naming patterns, both ways. */
@@ -124,42 +163,63 @@ function twinRelated(config: AsyncMigrateConfig, name: string, out: Set<string>)
   }
 }
 
-const identifiersOfEntry = new WeakMap<object, string[]>();
+/**
+ * The identifiers of summary entries, by their position-free JSON: an entry moved by an edit above
+ * it is a new object with the same JSON (summary.ts keeps it), and a keystroke moves half the file's.
+ */
+let identifiersOfJson = new Map<string, string[]>();
 
 /** Whether the summary entry's position-free JSON names any of names. */
 function mentionsAny(entry: object, names: Set<string>): boolean {
-  let ids = identifiersOfEntry.get(entry);
+  const text = json(entry);
+  let ids = identifiersOfJson.get(text);
   if (!ids) {
     const found = new Set<string>();
-    identifiersOf(json(entry), found);
-    identifiersOfEntry.set(entry, (ids = [...found]));
+    identifiersOf(text, found);
+    if (identifiersOfJson.size > 20000) identifiersOfJson = new Map();
+    identifiersOfJson.set(text, (ids = [...found]));
   }
   return ids.some((id) => names.has(id));
 }
 
+/** A statement that is not a definition: at module level, or in a class body (`inClass`). */
+export interface Statement {
+  text: string;
+  inClass: boolean;
+}
+
 /**
- * What changed between two summaries of one file and between its module-level statements
- * (`statementsBefore` / `statementsAfter`: the text of each top-level statement that is not a
- * definition), or undefined when readers cannot be told by a name.
+ * What changed between two summaries of one file and between its statements that are not
+ * definitions (`statementsBefore` / `statementsAfter`), or undefined when readers cannot be
+ * told by a name. The names in a changed statement of a class body are members: what it binds
+ * is read as `x.name` or in the class body (a bare name in a method is never a class attribute).
  */
 export function changedNames(
   before: ModuleSummary | undefined,
   after: ModuleSummary | undefined,
-  statementsBefore: string[],
-  statementsAfter: string[],
+  statementsBefore: Statement[],
+  statementsAfter: Statement[],
   index: WorkspaceIndex,
   config: AsyncMigrateConfig,
 ): ChangedNames | undefined {
-  const changed: ChangedNames = { names: new Set(), classes: new Set(), memberSets: false, syntaxErrors: false };
+  const changed = new NameCollector();
   // Module-level statements: the names in those that changed (a multiset difference).
-  const counts = new Map<string, number>();
-  for (const s of statementsBefore) counts.set(s, (counts.get(s) ?? 0) + 1);
-  for (const s of statementsAfter) counts.set(s, (counts.get(s) ?? 0) - 1);
-  for (const [statement, n] of counts) {
+  const counts = new Map<string, { statement: Statement; n: number }>();
+  const count = (s: Statement, by: number) => {
+    const key = `${s.inClass ? 'class' : 'module'}\u0000${s.text}`;
+    const entry = counts.get(key) ?? { statement: s, n: 0 };
+    entry.n += by;
+    counts.set(key, entry);
+  };
+  for (const s of statementsBefore) count(s, 1);
+  for (const s of statementsAfter) count(s, -1);
+  for (const { statement: { text: statement, inClass }, n } of counts.values()) {
     if (n === 0) continue;
     // An import (or `__all__`, `TYPE_CHECKING`…) is read by facts about the whole file.
     if (/\bimport\b|__all__|__getattr__|globals|TYPE_CHECKING|__future__/.test(statement)) return undefined;
-    identifiersOf(statement, changed.names);
+    const names = new Set<string>();
+    identifiersOf(statement, names);
+    for (const n of names) if (!PYTHON_KEYWORDS.has(n)) (inClass ? changed.member(n) : changed.module(n));
     // A class header (chunks.ts analysisChunksOf): its members read it.
     const header = classNameOf(statement);
     if (header) changed.classes.add(header);
@@ -171,45 +231,62 @@ export function changedNames(
     for (const name of keysOf(before.functions, after.functions)) {
       const a = before.functions[name];
       const b = after.functions[name];
-      if (!a || !b || json(a) !== json(b)) changed.names.add(name);
+      if (!a || !b || json(a) !== json(b)) changed.module(name);
     }
     for (const name of keysOf(before.classes, after.classes)) diffClass(name, before.classes[name], after.classes[name], changed);
     for (const name of keysOf(before.variables, after.variables)) {
       const a = before.variables[name];
       const b = after.variables[name];
-      if (!a || !b || json(a) !== json(b)) changed.names.add(name);
+      if (!a || !b || json(a) !== json(b)) changed.module(name);
     }
     const definedBefore = new Set(before.definedNames ?? []);
     const definedAfter = new Set(after.definedNames ?? []);
-    for (const n of definedBefore) if (!definedAfter.has(n)) (changed.names.add(n), (changed.memberSets = true));
-    for (const n of definedAfter) if (!definedBefore.has(n)) (changed.names.add(n), (changed.memberSets = true));
+    for (const n of definedBefore) if (!definedAfter.has(n)) (changed.module(n), (changed.memberSets = true));
+    for (const n of definedAfter) if (!definedBefore.has(n)) (changed.module(n), (changed.memberSets = true));
     if (moduleHasTwins(index, before) !== moduleHasTwins(index, after)) return undefined;
   }
-  if (!changed.names.size) return changed;
+  if (!changed.names.size) return changed.result();
   // Closed over the summary entries that mention a changed name, and over twin names.
   // Twin names are one step from a changed name (their readers name the other twin): never expanded again.
   const expanded = new Set<string>();
   for (let size = -1; size !== changed.names.size; ) {
-    const twins = new Set<string>();
-    for (const n of changed.names) if (!expanded.has(n)) (expanded.add(n), twinRelated(config, n, twins));
-    for (const t of twins) if (!changed.names.has(t)) (expanded.add(t), changed.names.add(t));
+    // A twin of a member is a member (`get_user` ↔ `aget_user` on one service class).
+    const twins = new Map<string, boolean>();
+    for (const n of changed.names) {
+      if (expanded.has(n)) continue;
+      expanded.add(n);
+      const related = new Set<string>();
+      twinRelated(config, n, related);
+      const member = changed.isMember(n);
+      for (const t of related) twins.set(t, (twins.get(t) ?? true) && member);
+    }
+    for (const [t, member] of twins) {
+      if (changed.names.has(t)) {
+        // Already there: only a module-level twin of a member-only name changes what it is.
+        if (!member && changed.isMember(t)) changed.module(t);
+        continue;
+      }
+      expanded.add(t);
+      if (member) changed.member(t);
+      else changed.module(t);
+    }
     size = changed.names.size;
     const mentions = { test: (entry: object) => mentionsAny(entry, changed.names) };
     for (const summary of [before, after]) {
       if (!summary) continue;
-      for (const [name, f] of Object.entries(summary.functions)) if (mentions.test(f)) changed.names.add(name);
-      for (const [name, v] of Object.entries(summary.variables)) if (mentions.test(v)) changed.names.add(name);
+      for (const [name, f] of Object.entries(summary.functions)) if (mentions.test(f)) changed.module(name);
+      for (const [name, v] of Object.entries(summary.variables)) if (mentions.test(v)) changed.module(name);
       for (const [name, c] of Object.entries(summary.classes)) {
         if (!mentions.test(c)) continue;
-        changed.names.add(name);
+        changed.module(name);
         // A member that mentions it changes (and is read by its name); anything else about the
         // class (bases, decorators, attribute sources) may change every member.
         let byMember = false;
-        for (const [method, f] of Object.entries(c.methods)) if (mentions.test(f)) (changed.names.add(method), (byMember = true));
-        for (const [relationship, r] of Object.entries(c.relationships)) if (mentions.test(r)) (changed.names.add(relationship), (byMember = true));
+        for (const [method, f] of Object.entries(c.methods)) if (mentions.test(f)) (changed.member(method), (byMember = true));
+        for (const [relationship, r] of Object.entries(c.relationships)) if (mentions.test(r)) (changed.member(relationship), (byMember = true));
         const rest = { ...c, name: '', methods: {}, relationships: {}, attributes: [] };
         if (!byMember || mentions.test(rest)) {
-          memberNamesOf(c, changed.names);
+          memberNamesOf(c, changed);
           changed.classes.add(name);
         }
       }
@@ -219,7 +296,7 @@ export function changedNames(
   for (const n of changed.names) if (configured.has(n)) return undefined;
   // Through other modules back into this one (`from b import f` where b imports this file).
   if (after && importsReach(index.forFile(after.path), after)) return undefined;
-  return changed;
+  return changed.result();
 }
 
 /** Whether the modules `summary` imports reach its own module again (or may: a dynamic import). */
@@ -246,17 +323,48 @@ function importsReach(index: WorkspaceIndex, summary: ModuleSummary): boolean {
   return false;
 }
 
-/** The chunks (sorted, of text) whose text names any of names as a whole identifier. */
-export function chunksNaming(text: string, chunks: Chunk[], names: Set<string>): Set<Chunk> {
+/** Whether the name at offset is an attribute: `x.name`, `x . name`, or across a line continuation. */
+function afterDot(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0) {
+    const c = text.charCodeAt(i);
+    // spaces, tabs, line breaks and backslash continuations
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 92) i--;
+    else return c === 46;
+  }
+  return false;
+}
+
+/**
+ * The chunks (sorted, of text) whose text names any of `changed.names` as a whole identifier. A
+ * member-only name (ChangedNames.memberOnly) counts bare only outside a function's body:
+ * `bodyStart(chunk)` gives where the body of a function chunk starts (undefined for other chunks).
+ */
+export function chunksNaming(
+  text: string,
+  chunks: Chunk[],
+  changed: Pick<ChangedNames, 'names' | 'memberOnly'>,
+  bodyStart: (chunk: Chunk) => number | undefined = () => undefined,
+): Set<Chunk> {
+  const { names, memberOnly } = changed;
   const out = new Set<Chunk>();
-  const add = (at: number) => {
+  const bodies = new Map<Chunk, number | undefined>();
+  /** The chunk of the occurrence at `at` when it reads `name` (and was added), else undefined. */
+  const add = (at: number, name: string) => {
     const chunk = chunks[chunkIndexAt(chunks, at)];
-    if (chunk && chunk.start <= at) out.add(chunk);
+    if (!chunk || chunk.start > at) return undefined;
+    if (memberOnly.has(name) && !afterDot(text, at)) {
+      if (!bodies.has(chunk)) bodies.set(chunk, bodyStart(chunk));
+      const body = bodies.get(chunk);
+      if (body !== undefined && at >= body) return undefined;
+    }
+    out.add(chunk);
     return chunk;
   };
-  if (names.size > 40) {
+  const ascii = !/[^\x00-\x7f]/.test(text);
+  if (names.size > (ascii ? 20 : 40)) {
     // Many names: one pass over the identifiers of the text.
-    for (const m of text.matchAll(IDENTIFIER)) if (names.has(m[0]) && (m.index === 0 || !IDENTIFIER_CHAR.test(text.charAt(m.index! - 1)))) add(m.index!);
+    for (const m of text.matchAll(ascii ? ASCII_IDENTIFIER : IDENTIFIER)) if (names.has(m[0]) && (m.index === 0 || !IDENTIFIER_CHAR.test(text.charAt(m.index! - 1)))) add(m.index!, m[0]);
     return out;
   }
   for (const name of names) {
@@ -265,9 +373,9 @@ export function chunksNaming(text: string, chunks: Chunk[], names: Set<string>):
       if (at > 0 && IDENTIFIER_CHAR.test(text.charAt(at - 1))) continue;
       const after = at + name.length;
       if (after < text.length && IDENTIFIER_CHAR.test(text.charAt(after))) continue;
-      const chunk = add(at);
+      const chunk = add(at, name);
       // Nothing more to learn in this chunk for this name.
-      if (chunk && chunk.start <= at) at = Math.max(at, chunk.lineEnd);
+      if (chunk) at = Math.max(at, chunk.lineEnd);
     }
   }
   return out;

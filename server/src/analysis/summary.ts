@@ -1,6 +1,6 @@
 // Per-module facts the workspace index needs for cross-file resolution. Summaries are plain
 // data (no tree references), so a file's tree can be freed once its summary is taken.
-import { type Chunk, type ChunkedText, chunksOf, moveChunks } from './chunks';
+import { type Chunk, type ChunkedText, type RetainedVersions, chunksOf, retainVersions, reusableVersions } from './chunks';
 import type { Node } from './parser';
 import type { SourceFile } from './source';
 import type { Range } from './types';
@@ -915,8 +915,8 @@ function summarizeWithParts(file: SourceFile, isPackage: boolean, partOf: (stmt:
   return summary;
 }
 
-/** What the next summary of the same document needs from this one (summarizeIncremental). */
-export interface SummaryState extends ChunkedText {
+/** What the next summary of the same document needs from this one (and from the versions it retains: chunks.ts). */
+export interface SummaryState extends ChunkedText, RetainedVersions<SummaryState> {
   readonly path: string;
   readonly moduleName: string;
   readonly isPackage: boolean;
@@ -962,11 +962,12 @@ export interface IncrementalSummary {
 export function summarizeIncremental(file: SourceFile, isPackage: boolean, previous: SummaryState | undefined): IncrementalSummary {
   const chunks = chunksOf(file);
   const reusable = new Map<number, { chunk: Chunk; part: DefinitionPart }>();
-  const sameModule = previous !== undefined && previous.path === file.path && previous.moduleName === file.moduleName && previous.isPackage === isPackage;
-  if (previous && sameModule) {
-    const move = moveChunks(previous, file, chunks);
+  const sameModule = (version: SummaryState) => version.path === file.path && version.moduleName === file.moduleName && version.isPackage === isPackage;
+  const versions = reusableVersions(previous, file, chunks, sameModule);
+  if (versions.length) {
+    const { version: base, move } = versions[0];
     for (const [old, chunk] of move.unchanged) {
-      const entry = previous.parts.get(old.start);
+      const entry = base.parts.get(old.start);
       if (!entry || entry.chunk !== old) continue;
       // Chunks before the edit kept their offsets; those after it moved by the edit.
       const part = old.start < move.prefix ? entry.part : movePart(entry.part, move.offsetDelta, move.rowDelta, move.lineDelta);
@@ -976,13 +977,13 @@ export function summarizeIncremental(file: SourceFile, isPackage: boolean, previ
   const byStart = new Map(chunks.map((c) => [c.start, c]));
   const parts = new Map<number, { chunk: Chunk; part: DefinitionPart }>();
   let summarised = 0;
-  const previousMethods: MethodCache = previous && sameModule ? previous.methods : new Map();
   const methods: MethodCache = new Map();
   let methodsSummarised = 0;
   const summarizeMethod: MethodSummarizer = (stmt, def) => {
     if (stmt.hasError) return functionSummary(def, file);
     const key = `${stmt.type}\u0000${file.text.slice(stmt.startIndex, stmt.endIndex)}`;
-    const cached = methods.get(key) ?? previousMethods.get(key);
+    let cached = methods.get(key);
+    for (let i = 0; !cached && i < versions.length; i++) cached = versions[i].version.methods.get(key);
     if (cached) {
       methods.set(key, cached);
       return placeMethod(cached, stmt, def, file);
@@ -1004,7 +1005,8 @@ export function summarizeIncremental(file: SourceFile, isPackage: boolean, previ
     if (chunk) parts.set(chunk.start, { chunk, part });
     return part;
   });
-  return { summary, state: { text: file.text, chunks, lineStarts: file.lineStarts, path: file.path, moduleName: file.moduleName, isPackage, parts, methods }, summarised, methodsSummarised };
+  const state: SummaryState = { text: file.text, chunks, lineStarts: file.lineStarts, path: file.path, moduleName: file.moduleName, isPackage, parts, methods, ...retainVersions(previous) };
+  return { summary, state, summarised, methodsSummarised };
 }
 
 function moveRange(range: Range, lines: number): Range {

@@ -2,6 +2,13 @@
 import type { Node } from './parser';
 import { treeCache } from './tree-caches';
 
+/** Python's keywords: words that are never names (soft keywords such as `match` and `type` can be). */
+export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set([
+  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except',
+  'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try',
+  'while', 'with', 'yield',
+]);
+
 export function children(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null);
 }

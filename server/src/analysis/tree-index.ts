@@ -7,7 +7,7 @@
 // that re-analyses one definition indexes that definition, not the file (a root-wide query
 // indexes the rest, in one traversal of the tree when most of it is left).
 import type { Node, Tree } from './parser';
-import { dottedName, isIdentifierChar } from './syntax';
+import { PYTHON_KEYWORDS, dottedName, isIdentifierChar } from './syntax';
 import { treeCache } from './tree-caches';
 import { firstIndexNotBefore, lastStartingAtOrBefore } from './sorted';
 
@@ -77,11 +77,7 @@ export interface CalleeInfo {
 
 const DOTTED_CALL = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\(/y;
 /** Words that are not plain identifiers in tree-sitter-python's grammar (or might not be). */
-const NOT_IDENTIFIERS = new Set([
-  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except',
-  'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try',
-  'while', 'with', 'yield', 'match', 'case', 'type', 'print', 'exec',
-]);
+const NOT_IDENTIFIERS = new Set([...PYTHON_KEYWORDS, 'match', 'case', 'type', 'print', 'exec']);
 
 /** The indexed nodes of one top-level statement, in document (pre-)order. */
 interface Segment {

@@ -66,7 +66,7 @@ export function otherFileContext(context: RuleContext, path: string): RuleContex
   const cached = contextsByFile.get(file);
   if (cached && cached.generation === context.index.contentGeneration && cached.index === context.index && cached.config === config) return cached.context;
   const facts = new FileFacts(file, context.index, config);
-  const other: RuleContext = { file, facts, index: facts.index, config, endpointMigration: context.endpointMigration, report: () => undefined, scoped: (nodes) => nodes };
+  const other: RuleContext = { file, facts, index: facts.index, config, endpointMigration: context.endpointMigration, report: () => undefined, scoped: (nodes) => nodes, partial: false };
   contextsByFile.set(file, { generation: context.index.contentGeneration, index: context.index, config, context: other });
   return other;
 }

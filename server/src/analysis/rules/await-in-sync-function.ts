@@ -83,7 +83,8 @@ function unawaitedCallersInFile(facts: FileFacts, fnNode: Node): Node[] {
   const name = fnNode.childForFieldName('name')?.text;
   if (!name) return [];
   const out: Node[] = [];
-  for (const call of facts.calls()) {
+  // Only statements spelling the name can call it (a whole-file index of calls is not needed).
+  for (const call of facts.nodesOfTypeMentioning('call', new Set([name]))) {
     const fn = call.childForFieldName('function');
     const last = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
     if (last !== name || isAwaitedExpr(call)) continue;

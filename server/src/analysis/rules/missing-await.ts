@@ -262,7 +262,7 @@ function check(context: RuleContext): void {
   const coroutineName = (last: string) => names.asyncNames.has(last) || local.async.has(last) || ASYNC_SESSION_COROUTINES.has(last) || HTTP_COROUTINES.has(last) || EXTERNAL_COROUTINE_NAMES.has(last);
   // Where the parse has no errors, a call's last name is written before its arguments: a call
   // holding no such name is skipped before its callee is read (most calls of a file).
-  const written = file.root.hasError ? undefined : calledNameOffsets(file.text, coroutineName);
+  const written = file.root.hasError || context.partial ? undefined : calledNameOffsets(file.text, coroutineName);
   for (const call of facts.scopedNodesOfType(context, 'call')) {
     if (written && !someInRange(written, call.startIndex, facts.nodes.endIndexOf(call))) continue;
     const last = calleeLastName(call);

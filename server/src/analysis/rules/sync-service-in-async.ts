@@ -176,7 +176,8 @@ function checkCalls(context: RuleContext, reported: Set<number>, part: 'definiti
   const names = workspaceNames(index).twinSyncNames;
   const calls = part === 'file' ? twinSwitchCalls(facts) : facts.scopedNodesOfType(context, 'call');
   // As AM201: a call holding no such name before an argument list is skipped unread.
-  const written = context.file.root.hasError ? undefined : calledNameOffsets(context.file.text, (name) => names.has(name));
+  // (The file-wide part reads few calls: statements naming a switched import.)
+  const written = context.file.root.hasError || context.partial || part === 'file' ? undefined : calledNameOffsets(context.file.text, (name) => names.has(name));
   for (const call of calls) {
     if (written && !someInRange(written, call.startIndex, facts.nodes.endIndexOf(call))) continue;
     const last = calleeLastName(call);
@@ -366,7 +367,7 @@ function checkMethodTwins(context: RuleContext, reported: Set<number>): void {
   const names = workspaceNames(index);
   const patterns = index.config.twins.methodPatterns;
   const hasMethodTwin = (last: string) => names.syncNames.has(last) && patterns.some((p) => names.asyncNames.has(p.replace(/\{name\}/g, last)));
-  const written = context.file.root.hasError ? undefined : calledNameOffsets(context.file.text, hasMethodTwin);
+  const written = context.file.root.hasError || context.partial ? undefined : calledNameOffsets(context.file.text, hasMethodTwin);
   for (const call of facts.scopedNodesOfType(context, 'call')) {
     if (reported.has(call.id)) continue;
     if (written && !someInRange(written, call.startIndex, facts.nodes.endIndexOf(call))) continue;

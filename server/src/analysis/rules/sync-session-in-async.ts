@@ -288,8 +288,9 @@ function boundNameOf(call: Node): string | undefined {
 function sessionFactoryNames(context: RuleContext): Set<string> {
   const { config, index, file } = context;
   // Only names the text calls can match a call: the others are neither kept nor resolved. Error
-  // recovery builds calls the text does not spell, so a file with syntax errors keeps them all.
-  const called = file.root.hasError ? () => true : (name: string) => mayBeCalledIn(file.text, name);
+  // recovery builds calls the text does not spell, so a file with syntax errors keeps them all
+  // (and so does an analysis of a few statements: the whole text is then not worth reading).
+  const called = file.root.hasError || context.partial ? () => true : (name: string) => mayBeCalledIn(file.text, name);
   const names = new Set(config.session.syncFactories.filter((n) => n !== 'sessionmaker' && called(n)));
   const mod = index.fileByPath(file.path);
   for (const local of [...(mod?.imports.map((b) => b.local) ?? []), ...Object.keys(mod?.variables ?? {})]) {
