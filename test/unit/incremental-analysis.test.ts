@@ -962,38 +962,46 @@ function routeEdit(text: string, random: () => number): RandomEdit | undefined {
   return m[1] ? { start: m.index!, end: m.index! + 6, text: '' } : { start: m.index!, end: m.index!, text: 'async ' };
 }
 
+/**
+ * Summarises a document after each of `steps` seeded edits (mostly aimed ones), checking each
+ * incremental summary against a from-scratch one; check sees every summary.
+ */
+async function fuzzSummaries(rel: string, original: string, seed: number, steps: number, aimed: (text: string, random: () => number) => RandomEdit | undefined, check: (result: ReturnType<typeof summarizeSourceIncremental>, step: number, context: () => string) => void): Promise<void> {
+  const project = await loadProject(path.join(ROOT, 'examples/gym-app'));
+  const random = prng(seed);
+  let text = original;
+  let state: SummaryState | undefined;
+  const history: RandomEdit[] = [];
+  for (let step = 0; step <= steps; step++) {
+    if (step > 0) {
+      const edit = (random() < 0.85 ? aimed(text, random) : undefined) ?? randomEdit(text, random);
+      history.push(edit);
+      text = applyEdit(text, edit);
+    }
+    const { file } = parseSource(rel, text, project.config);
+    try {
+      const result = summarizeSourceIncremental(file, state);
+      state = result.state;
+      const context = () => `seed ${seed} (rerun with AM_FUZZ_SEED=${seed}), ${rel}, after ${history.length} edits:\n${describeEdits(history)}\n${text}`;
+      assertSameSummary(result.summary, scratchSummary(rel, text, project.config), context);
+      check(result, step, context);
+    } finally {
+      file.dispose();
+    }
+  }
+}
+
 describe('incremental summary of routes = from-scratch summary', function () {
   this.timeout(120000);
   before(() => initParser());
 
   it('300 edits to constants, routers, decorators, registrations and handlers', async () => {
-    const project = await loadProject(path.join(ROOT, 'examples/gym-app'));
-    const random = prng(seedFromEnv('AM_FUZZ_SEED', 20261213));
-    const rel = 'app/api/routes_fuzz.py';
-    let text = ROUTES_MODULE;
-    let state: SummaryState | undefined;
-    const history: RandomEdit[] = [];
     const seenRoutes = new Set<string>();
     let reused = 0;
-    for (let step = 0; step <= 300; step++) {
-      if (step > 0) {
-        const edit = (random() < 0.85 ? routeEdit(text, random) : undefined) ?? randomEdit(text, random);
-        history.push(edit);
-        text = applyEdit(text, edit);
-        // Keep it mostly parseable: a broken file proves little about reuse (start over from the last good text rarely needed).
-      }
-      const { file } = parseSource(rel, text, project.config);
-      try {
-        const result = summarizeSourceIncremental(file, state);
-        state = result.state;
-        const context = () => `after ${history.length} edits (rerun with AM_FUZZ_SEED):\n${describeEdits(history)}\n${text}`;
-        assertSameSummary(result.summary, scratchSummary(rel, text, project.config), context);
-        seenRoutes.add(JSON.stringify([result.summary.routers, result.summary.routes, result.summary.includes]));
-        if (step > 0 && result.summarised < result.state.parts.size) reused++;
-      } finally {
-        file.dispose();
-      }
-    }
+    await fuzzSummaries('app/api/routes_fuzz.py', ROUTES_MODULE, seedFromEnv('AM_FUZZ_SEED', 20261213), 300, routeEdit, (result, step) => {
+      seenRoutes.add(JSON.stringify([result.summary.routers, result.summary.routes, result.summary.includes]));
+      if (step > 0 && result.summarised < result.state.parts.size) reused++;
+    });
     // The edits must have changed the routes often and reused most definitions.
     assert.ok(seenRoutes.size > 100, `only ${seenRoutes.size} distinct route summaries`);
     assert.ok(reused > 150, `only ${reused} summaries reused a definition`);
@@ -1127,38 +1135,20 @@ describe('incremental summary of module-level statements = from-scratch summary'
 
   for (const [rel, label] of [['app/core/settings.py', 'a module'], ['app/core/__init__.py', 'a package']] as const) {
     it(`${label}: 300 edits to imports, bindings, conditions, __all__ and strings`, async () => {
-      const project = await loadProject(path.join(ROOT, 'examples/gym-app'));
-      const random = prng(seedFromEnv('AM_FUZZ_SEED', 20261214));
-      let text = MODULE_LEVEL_MODULE;
-      let state: SummaryState | undefined;
       let previous: ModuleSummary | undefined;
       const signatureOutcomes = new Set<boolean>();
-      const history: RandomEdit[] = [];
       const seen = new Set<string>();
-      for (let step = 0; step <= 300; step++) {
-        if (step > 0) {
-          const edit = (random() < 0.85 ? moduleLevelEdit(text, random) : undefined) ?? randomEdit(text, random);
-          history.push(edit);
-          text = applyEdit(text, edit);
+      await fuzzSummaries(rel, MODULE_LEVEL_MODULE, seedFromEnv('AM_FUZZ_SEED', 20261214), 300, moduleLevelEdit, (result, _step, context) => {
+        const { imports, starImports, nestedImports, stringImports, variables, definedNames, exports, functions } = result.summary;
+        seen.add(JSON.stringify([imports, starImports, nestedImports, stringImports, variables, definedNames, exports, Object.keys(functions)]));
+        if (previous) {
+          // Compared part by part before either signature is built (then it would compare the strings).
+          const same = sameSummarySignature(previous, result.summary);
+          assert.strictEqual(same, summarySignature(previous) === summarySignature(result.summary), `${context()}\nsameSummarySignature differs from comparing the signatures`);
+          signatureOutcomes.add(same);
         }
-        const { file } = parseSource(rel, text, project.config);
-        try {
-          const result = summarizeSourceIncremental(file, state);
-          state = result.state;
-          assertSameSummary(result.summary, scratchSummary(rel, text, project.config), () => `after ${history.length} edits (rerun with AM_FUZZ_SEED):\n${describeEdits(history)}\n${text}`);
-          if (previous) {
-            // Compared part by part before either signature is built (then it would compare the strings).
-            const same = sameSummarySignature(previous, result.summary);
-            assert.strictEqual(same, summarySignature(previous) === summarySignature(result.summary), `sameSummarySignature after ${history.length} edits`);
-            signatureOutcomes.add(same);
-          }
-          previous = result.summary;
-          const { imports, starImports, nestedImports, stringImports, variables, definedNames, exports, functions } = result.summary;
-          seen.add(JSON.stringify([imports, starImports, nestedImports, stringImports, variables, definedNames, exports, Object.keys(functions)]));
-        } finally {
-          file.dispose();
-        }
-      }
+        previous = result.summary;
+      });
       assert.ok(seen.size > 150, `only ${seen.size} distinct module-level summaries`);
       assert.strictEqual(signatureOutcomes.size, 2, 'sameSummarySignature answered one way only');
     });

@@ -187,16 +187,7 @@ export function routeFromDecorator(decorator: Node, constants: Constants = new M
 }
 
 /** Where a handler is: offsets from its top-level statement's start, rows from its first row. */
-interface HandlerPlace {
-  function: string;
-  row: number;
-  isAsync: boolean;
-  start: number;
-  end: number;
-  outerStart: number;
-  nameStart: number;
-  nameEnd: number;
-}
+type HandlerPlace = Pick<RouteSummary, 'function' | 'isAsync' | 'start' | 'end' | 'outerStart' | 'nameStart' | 'nameEnd'> & { row: number };
 
 function handlerPlace(def: Node, offset: number, row: number): HandlerPlace | undefined {
   const nameNode = def.childForFieldName('name');
