@@ -856,6 +856,19 @@ describe('incremental analysis per definition = from-scratch analysis', function
     });
   });
 
+  // Found by the random edits (seed 5, test/corpus/scripts): an unclosed f-string made the root
+  // node itself an ERROR, so nothing is reported anywhere — not even in the statements before it.
+  it('an edit that makes the whole module an error region reuses nothing', async () => {
+    let text = 'import json\n\n\nasync def a(raw):\n    try:\n        return json.loads(raw)\n    except Exception:\n        return None\n\n\nasync def b(redis, user_id: int) -> dict:\n    try:\n        raw = await redis.get(f"prefs:{user_id}")\n        return json.loads(raw) if raw else {}\n    except Exception:\n        return None\n';
+    await withProject('app/prefs.py', text, async (project) => {
+      const analyse = documentSession(project, 'app/prefs.py');
+      assert.ok(analyse(text, 'as written').findings.some((f) => f.code === 'AM501' && f.start < text.indexOf('async def b')), 'AM501 in `a`');
+      const at = text.indexOf('id}")');
+      text = text.slice(0, at) + text.slice(at + 7);
+      assert.deepStrictEqual(analyse(text, 'the f-string left open').findings, []);
+    });
+  });
+
   // The test must exercise the incremental path, not only full re-analyses (a broken module-level
   // statement or an edited import makes the analyses after it full, which is right but proves nothing).
   it('took the incremental path often, re-analysing few definitions', () => {

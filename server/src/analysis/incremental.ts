@@ -151,7 +151,9 @@ function reusableBase(file: SourceFile, chunks: Chunk[], key: string, index: Wor
   const last = lastBase;
   if (last && last.file === file && last.previous === previous && last.key === key && last.config === config && last.options === optionsKey && last.summary === summary) return last.base;
   let base: ReusableBase;
-  for (const { version, move } of reusableVersions(previous, file, chunks, (v) => sameContext(v, key, config, options))) {
+  // Error recovery can make the root itself an ERROR node: then nothing is reported anywhere (engine.ts report), whatever the statements' text.
+  const versions = file.root.type === 'module' ? reusableVersions(previous, file, chunks, (v) => sameContext(v, key, config, options)) : [];
+  for (const { version, move } of versions) {
     const dependents = summaryDependents(file, chunks, index, config, version, move);
     if (dependents) {
       base = { version, move, dependents };
