@@ -161,16 +161,29 @@ function findSelfBindingMembers(file: SourceFile, chunks: Chunk[]): string[] {
   const text = file.text;
   const top = chunksOf(file);
   if (top.length === chunks.length) return []; // no class was split into members
+  selfBindingsByText ??= new StatementMemo();
   const out: string[] = [];
+  for (const { statement, value } of selfBindingsByText.valuesOf(file, (s) => (CLASS_TYPES.has(s.type) ? selfBindingsIn(text, s, chunks) : NO_BINDINGS))) {
+    for (let i = 0; i < value.length; i += 2) out.push(text.slice(statement.start + value[i], statement.start + value[i + 1]));
+  }
+  return out;
+}
+
+const NO_BINDINGS: number[] = [];
+
+/** Per class statement, by its text: its members binding `self.x`, as offsets from its start (one text search per keystroke for the statement typed in). */
+let selfBindingsByText: StatementMemo<number[]> | undefined;
+
+function selfBindingsIn(text: string, statement: Chunk, chunks: Chunk[]): number[] {
+  const out: number[] = [];
   let last: Chunk | undefined;
-  for (const m of text.matchAll(ATTRIBUTE_BINDING)) {
-    const chunk = chunks[chunkIndexAt(chunks, m.index!)];
-    if (!chunk || chunk === last || chunk.start > m.index! || (chunk.type !== 'function_definition' && chunk.type !== 'decorated_definition')) continue;
-    if (top[chunkIndexAt(top, chunk.start)]?.start === chunk.start) continue; // a module-level def
-    const object = m[1] ?? identifierBefore(text, m.index!);
-    const member = text.slice(chunk.start, chunk.end);
-    if (object && FIRST_PARAMETER.exec(member)?.[1] === object) {
-      out.push(member);
+  ATTRIBUTE_BINDING.lastIndex = statement.start;
+  for (let m = ATTRIBUTE_BINDING.exec(text); m && m.index < statement.end; m = ATTRIBUTE_BINDING.exec(text)) {
+    const chunk = chunks[chunkIndexAt(chunks, m.index)];
+    if (!chunk || chunk === last || chunk.start > m.index || !chunk.inClass || (chunk.type !== 'function_definition' && chunk.type !== 'decorated_definition')) continue;
+    const object = m[1] ?? identifierBefore(text, m.index);
+    if (object && FIRST_PARAMETER.exec(text.slice(chunk.start, chunk.end))?.[1] === object) {
+      out.push(chunk.start - statement.start, chunk.end - statement.start);
       last = chunk;
     }
   }
