@@ -17,7 +17,7 @@ import { chunkIndexAt } from './chunks';
 import { allImportBindings, importTargets, positionFreeJson, type ClassSummary, type ModuleSummary } from './summary';
 import { PYTHON_KEYWORDS } from './syntax';
 import { moduleHasTwins } from './twin-names';
-import { applyPattern, matchPattern, summarySignature, type WorkspaceIndex } from './workspace';
+import { applyPattern, matchPattern, sameSummarySignature, type WorkspaceIndex } from './workspace';
 
 /**
  * What changed, by name; `memberSets`: some class's (or the module's) set of member names
@@ -237,7 +237,7 @@ export function changedNames(
     const header = classNameOf(statement);
     if (header) changed.classes.add(header);
   }
-  if (before !== after && !(before && after && summarySignature(before) === summarySignature(after))) {
+  if (before !== after && !(before && after && sameSummarySignature(before, after))) {
     if (!before || !after || before.moduleName !== after.moduleName) return undefined;
     for (const part of WHOLE_PARTS) if (json(before[part]) !== json(after[part])) return undefined;
     changed.syntaxErrors = before.hasSyntaxErrors !== after.hasSyntaxErrors;

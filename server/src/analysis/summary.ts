@@ -954,10 +954,11 @@ export interface IncrementalSummary {
 
 /**
  * summarize(file, isPackage), reusing the parts of the top-level definitions an edit left
- * unchanged since `previous` (the state of the same document's last summary), moved by the
- * edit. Equal to a from-scratch summary, key order included (incremental-analysis.test.ts):
- * whatever crosses definitions (imports, module variables and names, routes, string imports)
- * is still computed over the whole module, from its cheap module-level statements.
+ * unchanged since `previous` (the state of the same document's last summary) or a version it
+ * retains (chunks.ts RetainedVersions), moved by the edit. Equal to a from-scratch summary, key
+ * order included (incremental-analysis.test.ts): whatever crosses definitions (imports, module
+ * variables and names, routes, string imports) is assembled over the whole module from each
+ * statement's facts, remembered by its text (statementFactsOf, routes.ts).
  */
 export function summarizeIncremental(file: SourceFile, isPackage: boolean, previous: SummaryState | undefined): IncrementalSummary {
   const chunks = chunksOf(file);
