@@ -14,9 +14,10 @@ import { initParser } from '../../server/src/analysis/parser';
 import { RULES } from '../../server/src/analysis/rules/registry';
 import { applyEdits } from '../../server/src/analysis/fixes/edits';
 import { syntaxErrorCount } from '../../server/src/analysis/source';
-import type { SummaryState } from '../../server/src/analysis/summary';
+import { withoutStatementMemos } from '../../server/src/analysis/statement-memo';
+import type { ModuleSummary, SummaryState } from '../../server/src/analysis/summary';
 import type { Finding } from '../../server/src/analysis/types';
-import { summarySignature } from '../../server/src/analysis/workspace';
+import { sameSummarySignature, summarySignature } from '../../server/src/analysis/workspace';
 import { loadProject, type LoadedProject } from '../../server/src/project';
 import { type RandomEdit, applyEdit, prng, randomEdit, seedFromEnv } from './lsp/random-edits';
 import { generateLargeFile } from '../../bench/synthetic';
@@ -214,6 +215,19 @@ function assertFixesParseNoWorse(rel: string, text: string, findings: Finding[],
   return checked;
 }
 
+/**
+ * A summary from scratch: a tree of its own (nothing cached per tree is shared with the summary
+ * under test) and every statement's facts read from that tree (none from a statement memo).
+ */
+function scratchSummary(rel: string, text: string, config: LoadedProject['config']) {
+  const { file } = parseSource(rel, text, config);
+  try {
+    return withoutStatementMemos(() => summarizeSource(file));
+  } finally {
+    file.dispose();
+  }
+}
+
 /** Fails with the first differing field when the incremental summary is not the from-scratch one (key order included). */
 function assertSameSummary(got: unknown, want: unknown, context: () => string): void {
   if (JSON.stringify(got) === JSON.stringify(want)) return;
@@ -255,7 +269,7 @@ async function checkProject(project: LoadedProject, files: string[], seed: numbe
       try {
         const context = () => `seed ${seed} (rerun with AM_FUZZ_SEED=${seed}), ${rel}, after ${history.length} edits\nedits:\n${describeEdits(history)}`;
         const summarised = summarizeSourceIncremental(file, summaryState);
-        const scratch = summarizeSource(file);
+        const scratch = scratchSummary(rel, text, project.config);
         assertSameSummary(summarised.summary, scratch, context);
         // The signature reuses the position-free JSON of moved definitions: still the from-scratch one.
         assert.strictEqual(summarySignature(summarised.summary), summarySignature(scratch), `${context()}\nthe incremental summary's signature differs`);
@@ -560,7 +574,7 @@ describe('incremental analysis per definition = from-scratch analysis', function
       try {
         const result = summarizeSourceIncremental(file, state);
         state = result.state;
-        assertSameSummary(result.summary, summarizeSource(file), () => `after ${i} keystrokes:\n${text}`);
+        assertSameSummary(result.summary, scratchSummary('app/services/typing.py', text, project.config), () => `after ${i} keystrokes:\n${text}`);
         assert.deepStrictEqual(Object.keys(result.summary.classes.Service.methods), ['get', 'update', 'delete']);
         if (i >= 5) assert.ok(result.summary.classes.Service.attributes?.includes('cache'), 'the new attribute is in the class summary');
         assert.ok(!file.root.hasError, `keystroke ${i} broke the file:\n${text}`);
@@ -842,6 +856,19 @@ describe('incremental analysis per definition = from-scratch analysis', function
     });
   });
 
+  // Found by the random edits (seed 5, test/corpus/scripts): an unclosed f-string made the root
+  // node itself an ERROR, so nothing is reported anywhere — not even in the statements before it.
+  it('an edit that makes the whole module an error region reuses nothing', async () => {
+    let text = 'import json\n\n\nasync def a(raw):\n    try:\n        return json.loads(raw)\n    except Exception:\n        return None\n\n\nasync def b(redis, user_id: int) -> dict:\n    try:\n        raw = await redis.get(f"prefs:{user_id}")\n        return json.loads(raw) if raw else {}\n    except Exception:\n        return None\n';
+    await withProject('app/prefs.py', text, async (project) => {
+      const analyse = documentSession(project, 'app/prefs.py');
+      assert.ok(analyse(text, 'as written').findings.some((f) => f.code === 'AM501' && f.start < text.indexOf('async def b')), 'AM501 in `a`');
+      const at = text.indexOf('id}")');
+      text = text.slice(0, at) + text.slice(at + 7);
+      assert.deepStrictEqual(analyse(text, 'the f-string left open').findings, []);
+    });
+  });
+
   // The test must exercise the incremental path, not only full re-analyses (a broken module-level
   // statement or an edited import makes the analyses after it full, which is right but proves nothing).
   it('took the incremental path often, re-analysing few definitions', () => {
@@ -851,4 +878,292 @@ describe('incremental analysis per definition = from-scratch analysis', function
     assert.ok(total.brokenFixes > 0, 'no fix was offered in a file with syntax errors: the parse-no-worse check went unexercised');
     assert.ok(total.definitions > 0 && total.summarised * 2 < total.definitions, `incremental summaries re-summarised ${total.summarised} of ${total.definitions} top-level definitions`);
   });
+});
+
+/** A FastAPI module whose routes depend on other statements: prefixes and paths from module constants, handlers registered elsewhere. */
+const ROUTES_MODULE = `from fastapi import APIRouter, FastAPI
+from app.api import users
+
+API_V1 = "/api/v1"
+ITEMS = "/items"
+
+app = FastAPI()
+router = APIRouter(prefix=API_V1)
+admin = APIRouter(prefix="/admin")
+
+
+@router.get(ITEMS)
+async def list_items(limit: int = 10):
+    return []
+
+
+@router.post("/items/{item_id}")
+def create_item(item_id: int):
+    return {"id": item_id}
+
+
+@admin.api_route(API_V1, methods=["GET", "PUT"])
+async def settings():
+    return {}
+
+
+def health():
+    return "ok"
+
+
+app.add_api_route(ITEMS + "/health", health, methods=["GET"])
+app.add_api_route(API_V1, endpoint=health)
+app.include_router(router)
+if API_V1:
+    app.include_router(admin, prefix=API_V1)
+app.include_router(users.router, prefix="/users")
+`;
+
+/** Edits to what routes are made of: constants, routers, decorators, registrations, handler names, and lines moving them. */
+function routeEdit(text: string, random: () => number): RandomEdit | undefined {
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+  const line = (pattern: RegExp) => {
+    const lines = [...text.matchAll(pattern)];
+    return lines.length ? pick(lines) : undefined;
+  };
+  const r = random();
+  if (r < 0.15) {
+    // Rebind a constant (another value, not a literal, or a second binding: no longer a constant) or drop it.
+    const m = line(/^(API_V1|ITEMS|PREFIX) = [^\n]*\n/gm);
+    if (!m) return { start: 0, end: 0, text: `${pick(['PREFIX', 'ITEMS', 'API_V1'])} = "/p"\n` };
+    return { start: m.index!, end: m.index! + m[0].length, text: pick(['', `${m[1]} = "/v2"\n`, `${m[1]} = settings.PREFIX\n`, `${m[0]}${m[1]} = "/again"\n`]) };
+  }
+  if (r < 0.3) {
+    // A decorator's method, path or router.
+    const m = line(/^@(\w+)\.(get|post|put|delete|api_route)\(([^\n]*)\)$/gm);
+    if (!m) return undefined;
+    const replacement = pick([`@${m[1]}.${pick(['get', 'patch', 'head'])}(${m[3]})`, `@${pick(['router', 'admin', 'app', 'other'])}.${m[2]}(${m[3]})`, `@${m[1]}.${m[2]}(${pick(['ITEMS', 'API_V1', 'PREFIX', '"/x"', 'f"/{ITEMS}"', 'path="/kw"'])})`, `@${m[1]}.${m[2]}(${m[3]})\n@cache`]);
+    return { start: m.index!, end: m.index! + m[0].length, text: replacement };
+  }
+  if (r < 0.45) {
+    // A router added, dropped or given another prefix.
+    const m = line(/^(\w+) = (APIRouter|FastAPI)\([^\n]*\)\n/gm);
+    if (!m || random() < 0.3) return { start: m?.index ?? 0, end: m?.index ?? 0, text: `extra = APIRouter(prefix=${pick(['API_V1', '"/extra"', 'PREFIX', 'ITEMS + "/x"'])})\n` };
+    return { start: m.index!, end: m.index! + m[0].length, text: pick(['', `${m[1]} = ${m[2]}(prefix=${pick(['ITEMS', '"/p"', 'PREFIX'])})\n`, `${m[1]} = Blueprint("x")\n`]) };
+  }
+  if (r < 0.6) {
+    // A registration added or dropped: include_router (maybe conditional) or add_api_route naming a handler.
+    const m = line(/^(?:if [^\n]*:\n)?[ \t]*app\.(include_router|add_api_route)\([^\n]*\)\n/gm);
+    if (m && random() < 0.4) return { start: m.index!, end: m.index! + m[0].length, text: '' };
+    const handlers = [...text.matchAll(/^(?:async )?def (\w+)/gm)].map((h) => h[1]);
+    const call = pick([`app.include_router(${pick(['router', 'admin', 'users.router'])}, prefix=${pick(['API_V1', 'ITEMS', '"/i"'])})`, `app.add_api_route(${pick(['ITEMS', '"/h"', 'API_V1'])}, ${pick(handlers.length ? handlers : ['health'])})`, `try:\n    app.include_router(admin)\nexcept ImportError:\n    pass`]);
+    const at = random() < 0.5 ? text.length : (line(/^app\.[^\n]*\n/gm)?.index ?? text.length);
+    return { start: at, end: at, text: `${call}\n` };
+  }
+  if (r < 0.7) {
+    // Rename a handler (add_api_route may no longer find it).
+    const m = line(/^(?:async )?def (\w+)/gm);
+    if (!m) return undefined;
+    const at = m.index! + m[0].length;
+    return { start: at, end: at, text: pick(['_v2', 'x']) };
+  }
+  if (r < 0.85) {
+    // Type in a handler's body, or add lines above: routes and registrations after it move.
+    const m = line(/^    return [^\n]*$/gm);
+    if (!m) return undefined;
+    const at = m.index! + m[0].length;
+    return { start: at, end: at, text: pick(['  # note', '\n    x = 1', '\n\n    y = "/a"\r\n', ' or None']) };
+  }
+  // Switch a handler's async-ness.
+  const m = line(/^(async )?def /gm);
+  if (!m) return undefined;
+  return m[1] ? { start: m.index!, end: m.index! + 6, text: '' } : { start: m.index!, end: m.index!, text: 'async ' };
+}
+
+/**
+ * Summarises a document after each of `steps` seeded edits (mostly aimed ones), checking each
+ * incremental summary against a from-scratch one; check sees every summary.
+ */
+async function fuzzSummaries(rel: string, original: string, seed: number, steps: number, aimed: (text: string, random: () => number) => RandomEdit | undefined, check: (result: ReturnType<typeof summarizeSourceIncremental>, step: number, context: () => string) => void): Promise<void> {
+  const project = await loadProject(path.join(ROOT, 'examples/gym-app'));
+  const random = prng(seed);
+  let text = original;
+  let state: SummaryState | undefined;
+  const history: RandomEdit[] = [];
+  for (let step = 0; step <= steps; step++) {
+    if (step > 0) {
+      const edit = (random() < 0.85 ? aimed(text, random) : undefined) ?? randomEdit(text, random);
+      history.push(edit);
+      text = applyEdit(text, edit);
+    }
+    const { file } = parseSource(rel, text, project.config);
+    try {
+      const result = summarizeSourceIncremental(file, state);
+      state = result.state;
+      const context = () => `seed ${seed} (rerun with AM_FUZZ_SEED=${seed}), ${rel}, after ${history.length} edits:\n${describeEdits(history)}\n${text}`;
+      assertSameSummary(result.summary, scratchSummary(rel, text, project.config), context);
+      check(result, step, context);
+    } finally {
+      file.dispose();
+    }
+  }
+}
+
+describe('incremental summary of routes = from-scratch summary', function () {
+  this.timeout(120000);
+  before(() => initParser());
+
+  it('300 edits to constants, routers, decorators, registrations and handlers', async () => {
+    const seenRoutes = new Set<string>();
+    let reused = 0;
+    await fuzzSummaries('app/api/routes_fuzz.py', ROUTES_MODULE, seedFromEnv('AM_FUZZ_SEED', 20261213), 300, routeEdit, (result, step) => {
+      seenRoutes.add(JSON.stringify([result.summary.routers, result.summary.routes, result.summary.includes]));
+      if (step > 0 && result.summarised < result.state.parts.size) reused++;
+    });
+    // The edits must have changed the routes often and reused most definitions.
+    assert.ok(seenRoutes.size > 100, `only ${seenRoutes.size} distinct route summaries`);
+    assert.ok(reused > 150, `only ${reused} summaries reused a definition`);
+  });
+
+  it('a prefix or a path from a module constant follows the constant, wherever it is edited', async () => {
+    const project = await loadProject(path.join(ROOT, 'examples/gym-app'));
+    let state: SummaryState | undefined;
+    const summarise = (text: string) => {
+      const { file } = parseSource('app/api/consts.py', text, project.config);
+      try {
+        const result = summarizeSourceIncremental(file, state);
+        state = result.state;
+        assertSameSummary(result.summary, scratchSummary('app/api/consts.py', text, project.config), () => text);
+        return result.summary;
+      } finally {
+        file.dispose();
+      }
+    };
+    const base = ROUTES_MODULE;
+    let s = summarise(base);
+    assert.deepStrictEqual(s.routers.map((r) => [r.name, r.prefix]), [['app', ''], ['router', '/api/v1'], ['admin', '/admin']]);
+    assert.deepStrictEqual(s.routes.map((r) => [r.function, r.methods.join(','), r.path, r.line]), [
+      ['list_items', 'GET', '/items', 13],
+      ['create_item', 'POST', '/items/{item_id}', 18],
+      ['settings', 'GET,PUT', '/api/v1', 23],
+      ['health', 'GET', null, 27],
+      ['health', 'GET', '/api/v1', 27],
+    ]);
+    assert.deepStrictEqual(s.includes.map((i) => [i.router, i.prefix, i.condition ?? '', i.line]), [['router', '', '', 33], ['admin', '/api/v1', 'if API_V1', 35], ['users.router', '/users', '', 36]]);
+    // The constant changes: every prefix and path naming it follows; nothing else was re-read.
+    s = summarise(base.replace('API_V1 = "/api/v1"', 'API_V1 = "/api/v2"'));
+    assert.deepStrictEqual([s.routers[1].prefix, s.routes[2].path, s.routes[4].path, s.includes[1].prefix], ['/api/v2', '/api/v2', '/api/v2', '/api/v2']);
+    // Bound twice: no longer a constant.
+    s = summarise(base.replace('ITEMS = "/items"\n', 'ITEMS = "/items"\nITEMS = "/things"\n'));
+    assert.deepStrictEqual([s.routes[0].path, s.routes[0].pathExpr], [null, 'ITEMS']);
+    // Lines above move every route and registration.
+    s = summarise(`# header\n\n${base}`);
+    assert.deepStrictEqual([s.routes[0].line, s.includes[2].line], [15, 38]);
+    // The handler add_api_route names is renamed: its routes go.
+    s = summarise(`# header\n\n${base}`.replace('def health', 'def healthz'));
+    assert.deepStrictEqual(s.routes.map((r) => r.function), ['list_items', 'create_item', 'settings']);
+  });
+});
+
+/** A module whose module-level statements carry most of the summary: conditional and TYPE_CHECKING imports, star imports, `__all__`, globals, walrus names, module path strings. */
+const MODULE_LEVEL_MODULE = `"""Settings and wiring."""
+import os
+import redis.asyncio as redis
+from typing import TYPE_CHECKING
+from . import models
+from .db import *
+
+if TYPE_CHECKING:
+    from .services import UserService
+
+try:
+    import orjson as json
+except ImportError:
+    import json
+
+__all__ = ["engine", "Session"]
+NAME = "app.workers.tasks"
+APP = "app.main:app"
+engine = create_engine(os.environ["DB"])
+Session = sessionmaker(bind=engine, expire_on_commit=False)
+cache = redis.Redis()
+if (debug := os.environ.get("DEBUG")):
+    level = "debug"
+else:
+    level = "info"
+    def fallback():
+        return None
+
+with open("x") as handle:
+    content = handle.read()
+
+for item, value in os.environ.items():
+    pass
+
+
+def configure():
+    global CONFIGURED
+    import importlib
+    CONFIGURED = importlib.import_module("app.plugins.base")
+`;
+
+/** Edits to module-level statements: imports, bindings, conditions, `__all__`, strings. */
+function moduleLevelEdit(text: string, random: () => number): RandomEdit | undefined {
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
+  const lines = [...text.matchAll(/^[^\s#][^\n]*\n/gm)];
+  const r = random();
+  if (r < 0.5 || !lines.length) {
+    const at = lines.length ? pick(lines).index! : 0;
+    return {
+      start: at,
+      end: at,
+      text: pick([
+        'from .models import User\n',
+        'from .. import sibling\n',
+        'import a.b.c\n',
+        'from x import *\n',
+        '__all__ = ("one",)\n',
+        'NAME = "app.other"\n',
+        'engine = None\n',
+        'if TYPE_CHECKING:\n    import typing_only\n',
+        'try:\n    from fast import loads\nexcept ImportError:\n    def loads(x):\n        return x\n',
+        'Session = async_sessionmaker(engine, class_=AsyncSession)\n',
+        'WORKER = "celery.app:worker"\n',
+        'global OTHER\n',
+        '(walrus := 1)\n',
+        'class Late:\n    pass\n',
+        'x: int = 1\n',
+        'y = z = "a.b"\n',
+      ]),
+    };
+  }
+  const m = pick(lines);
+  if (r < 0.75) return { start: m.index!, end: m.index! + m[0].length, text: '' };
+  // Retype a name or a string in the line.
+  const word = [...m[0].matchAll(/[A-Za-z_]\w*|"[^"\n]*"/g)];
+  if (!word.length) return undefined;
+  const w = pick(word);
+  const at = m.index! + w.index!;
+  return { start: at, end: at + w[0].length, text: pick(['renamed', '"app.x.y"', '"plain"', 'TYPE_CHECKING', 'engine']) };
+}
+
+describe('incremental summary of module-level statements = from-scratch summary', function () {
+  this.timeout(120000);
+  before(() => initParser());
+
+  for (const [rel, label] of [['app/core/settings.py', 'a module'], ['app/core/__init__.py', 'a package']] as const) {
+    it(`${label}: 300 edits to imports, bindings, conditions, __all__ and strings`, async () => {
+      let previous: ModuleSummary | undefined;
+      const signatureOutcomes = new Set<boolean>();
+      const seen = new Set<string>();
+      await fuzzSummaries(rel, MODULE_LEVEL_MODULE, seedFromEnv('AM_FUZZ_SEED', 20261214), 300, moduleLevelEdit, (result, _step, context) => {
+        const { imports, starImports, nestedImports, stringImports, variables, definedNames, exports, functions } = result.summary;
+        seen.add(JSON.stringify([imports, starImports, nestedImports, stringImports, variables, definedNames, exports, Object.keys(functions)]));
+        if (previous) {
+          // Compared part by part before either signature is built (then it would compare the strings).
+          const same = sameSummarySignature(previous, result.summary);
+          assert.strictEqual(same, summarySignature(previous) === summarySignature(result.summary), `${context()}\nsameSummarySignature differs from comparing the signatures`);
+          signatureOutcomes.add(same);
+        }
+        previous = result.summary;
+      });
+      assert.ok(seen.size > 150, `only ${seen.size} distinct module-level summaries`);
+      assert.strictEqual(signatureOutcomes.size, 2, 'sameSummarySignature answered one way only');
+    });
+  }
 });

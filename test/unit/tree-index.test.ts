@@ -10,7 +10,8 @@ import { initParser, parsePython, type Node } from '../../server/src/analysis/pa
 import { SourceFile, inErrorRegion } from '../../server/src/analysis/source';
 import { calledNameOffsets, dottedName, mayBeCalledIn, walk } from '../../server/src/analysis/syntax';
 import { treeCache } from '../../server/src/analysis/tree-caches';
-import { analysisChunksFromTree, analysisChunksOf, chunksOf } from '../../server/src/analysis/chunks';
+import { chunksOf } from '../../server/src/analysis/chunks';
+import { analysisChunksFromTree, analysisChunksOf } from '../../server/src/analysis/class-members';
 import { statementKeys, textKey } from '../../server/src/analysis/statement-memo';
 import { DEFAULT_CONFIG } from '../../server/src/analysis/config';
 import { chunkScope } from '../../server/src/analysis/incremental';

@@ -15,7 +15,8 @@
 // (`checkFixes` false; engine.ts withFixVerdicts). The summary is made incremental the same way (summary.ts
 // summarizeIncremental, chunks.ts). Pure: text in, findings out.
 import type { AsyncMigrateConfig } from './config';
-import { type Chunk, type ChunkMove, type RetainedVersions, analysisChunksOf, chunkIndexAt, chunksOf, functionBodyStart, retainVersions, reusableVersions, selfBindingMembers } from './chunks';
+import { type Chunk, type ChunkMove, type RetainedVersions, chunkIndexAt, chunksOf, functionBodyStart, retainVersions, reusableVersions } from './chunks';
+import { analysisChunksOf, selfBindingMembers } from './class-members';
 import { type RunOptions, finishFindings, isFileWide, ruleEnabled, runRules, sortFindings } from './engine';
 import type { Node } from './parser';
 import type { RuleScope } from './rule';
@@ -58,7 +59,7 @@ const DEFINITION_TYPES = new Set(['function_definition', 'class_definition', 'de
 function contextKey(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex): string {
   // Fixes write the file's line break style (any '\r\n' in the file makes it CRLF).
   const parts = [String(index.contentGenerationOutside(file.path)), file.path, file.moduleName, String(file.text.includes('\r\n')), String(file.text.includes('\r'))];
-  // Methods binding `self.x` are read by their siblings (chunks.ts selfBindingMembers).
+  // Methods binding `self.x` are read by their siblings (class-members.ts selfBindingMembers).
   parts.push(...selfBindingMembers(file, chunks));
   // `ignore-file` directives apply everywhere.
   if (/ignore-file/i.test(file.text)) for (const m of file.text.matchAll(/#\s*async-migrate:\s*ignore-file[^\r\n]*/gi)) parts.push(m[0]);
@@ -134,8 +135,13 @@ function summaryDependents(file: SourceFile, chunks: Chunk[], index: WorkspaceIn
   return dirtyLength > file.text.length * 0.3 ? undefined : { chunks: out, rules: [...SYNTAX_ERROR_READERS] };
 }
 
-/** The findings as published, finished (engine.ts) on copies: raw findings stay reusable. */
+/**
+ * The findings as published, finished (engine.ts) on copies: raw findings stay reusable. Only a
+ * file with syntax errors has fixes to drop or check (finishFindings), so only there are findings
+ * with fixes copied.
+ */
 export function finishCopies(file: SourceFile, raw: Finding[], checkFixes = true): Finding[] {
+  if (!file.root.hasError) return finishFindings(file, [...raw], checkFixes);
   return finishFindings(file, raw.map((f) => (f.fix || f.suggestions?.length ? { ...f } : f)), checkFixes);
 }
 
@@ -151,7 +157,9 @@ function reusableBase(file: SourceFile, chunks: Chunk[], key: string, index: Wor
   const last = lastBase;
   if (last && last.file === file && last.previous === previous && last.key === key && last.config === config && last.options === optionsKey && last.summary === summary) return last.base;
   let base: ReusableBase;
-  for (const { version, move } of reusableVersions(previous, file, chunks, (v) => sameContext(v, key, config, options))) {
+  // Error recovery can make the root itself an ERROR node: then nothing is reported anywhere (engine.ts report), whatever the statements' text.
+  const versions = file.root.type === 'module' ? reusableVersions(previous, file, chunks, (v) => sameContext(v, key, config, options)) : [];
+  for (const { version, move } of versions) {
     const dependents = summaryDependents(file, chunks, index, config, version, move);
     if (dependents) {
       base = { version, move, dependents };

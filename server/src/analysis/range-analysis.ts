@@ -6,7 +6,7 @@
 // statements the result is exactly what analyzeFile gives there (range-analysis.test.ts). Pure.
 import type { AsyncMigrateConfig } from './config';
 import { type RunOptions, fixesNotCheckedInBrokenFile } from './engine';
-import { analysisChunksOf } from './chunks';
+import { analysisChunksOf } from './class-members';
 import { chunkScope, finishCopies, runRulesWith } from './incremental';
 import type { SourceFile } from './source';
 import type { Finding } from './types';

@@ -5,7 +5,7 @@ import type { SourceFile } from './source';
 import { treeCache } from './tree-caches';
 import { children, dottedName, keywordArgument, positionalArguments, stringValue, isAsyncFunction } from './syntax';
 import { TreeIndex } from './tree-index';
-import { type StatementRange, StatementMemo } from './statement-memo';
+import { type StatementRange, StatementMemo, rowAt } from './statement-memo';
 
 export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete', 'options', 'head', 'trace'] as const;
 
@@ -58,17 +58,40 @@ export interface IncludeSummary {
 /** Module-level names bound exactly once to a plain string literal (`API_V1 = "/api/v1"`). */
 export type Constants = Map<string, string>;
 
-function staticString(node: Node | null | undefined, constants: Constants): string | undefined {
-  if (!node) return undefined;
-  if (node.type === 'identifier' && constants.has(node.text)) return constants.get(node.text);
-  return stringValue(node);
+/**
+ * An argument as written (a path, a prefix): a literal's value, or a name resolved against the
+ * module's constants when the routes are assembled (constants span statements, so a statement's
+ * remembered facts hold the name, not its value).
+ */
+interface ArgumentText {
+  identifier?: string;
+  literal?: string;
+  text: string;
+}
+
+function argumentText(node: Node | null | undefined): ArgumentText | undefined {
+  return node ? { identifier: node.type === 'identifier' ? node.text : undefined, literal: stringValue(node), text: node.text } : undefined;
+}
+
+function staticArgument(arg: ArgumentText, constants: Constants): string | undefined {
+  return arg.identifier !== undefined && constants.has(arg.identifier) ? constants.get(arg.identifier) : arg.literal;
+}
+
+/** A `prefix=` argument's value ('' when absent), or null and its text when not static. */
+function prefixOf(prefix: ArgumentText | undefined, constants: Constants): { prefix: string | null; prefixExpr?: string } {
+  if (!prefix) return { prefix: '' };
+  const value = staticArgument(prefix, constants);
+  return value === undefined ? { prefix: null, prefixExpr: prefix.text } : { prefix: value };
+}
+
+/** A path argument's value, or null and its text ('' when absent) when not static. */
+function pathOf(path: ArgumentText | undefined, constants: Constants): { path: string | null; pathExpr?: string } {
+  const value = path ? (staticArgument(path, constants) ?? null) : null;
+  return { path: value, pathExpr: value === null ? (path?.text ?? '') : undefined };
 }
 
 export function prefixInfo(args: Node | null, constants: Constants = new Map()): { prefix: string | null; prefixExpr?: string } {
-  const prefix = keywordArgument(args, 'prefix');
-  if (!prefix) return { prefix: '' };
-  const value = staticString(prefix, constants);
-  return value === undefined ? { prefix: null, prefixExpr: prefix.text } : { prefix: value };
+  return prefixOf(argumentText(keywordArgument(args, 'prefix')), constants);
 }
 
 /** Statements whose assignments are all in a function or class: never a module-level binding. */
@@ -126,13 +149,20 @@ export interface DecoratorRoute {
   pathExpr?: string;
 }
 
+/** A route decorator as written (its path not yet resolved against the module's constants). */
+interface DecoratorRouteText {
+  router: string;
+  methods: string[];
+  path?: ArgumentText;
+}
+
 /** The upper-case `methods=[...]` of api_route / add_api_route; GET when not given. */
 function methodsArgument(args: Node | null): string[] {
   const methodsArg = keywordArgument(args, 'methods');
   return methodsArg ? children(methodsArg).map((m) => stringValue(m)?.toUpperCase()).filter((m): m is string => !!m) : ['GET'];
 }
 
-export function routeFromDecorator(decorator: Node, constants: Constants = new Map()): DecoratorRoute | undefined {
+function decoratorRouteText(decorator: Node): DecoratorRouteText | undefined {
   const call = decorator.namedChildren.find((c) => c?.type === 'call');
   if (!call) return undefined;
   const fn = call.childForFieldName('function');
@@ -141,37 +171,152 @@ export function routeFromDecorator(decorator: Node, constants: Constants = new M
   const router = dottedName(fn.childForFieldName('object'));
   if (!router) return undefined;
   const args = call.childForFieldName('arguments');
-  const pathArg = positionalArguments(args)[0] ?? keywordArgument(args, 'path');
-  const path = pathArg ? (staticString(pathArg, constants) ?? null) : null;
-  const pathExpr = path === null ? (pathArg?.text ?? '') : undefined;
-  if ((HTTP_METHODS as readonly string[]).includes(method)) return { router, methods: [method.toUpperCase()], path, pathExpr };
-  if (method === 'api_route') return { router, methods: methodsArgument(args), path, pathExpr };
+  const path = argumentText(positionalArguments(args)[0] ?? keywordArgument(args, 'path'));
+  if ((HTTP_METHODS as readonly string[]).includes(method)) return { router, methods: [method.toUpperCase()], path };
+  if (method === 'api_route') return { router, methods: methodsArgument(args), path };
   return undefined;
 }
 
-/** The summary of handler `def` registered by `route` on `router` (by decorator or add_api_route). */
-export function routeSummary(def: Node, route: DecoratorRoute, router: string): RouteSummary {
-  const nameNode = def.childForFieldName('name')!;
+function resolveDecoratorRoute(route: DecoratorRouteText, constants: Constants): DecoratorRoute {
+  return { router: route.router, methods: route.methods, ...pathOf(route.path, constants) };
+}
+
+export function routeFromDecorator(decorator: Node, constants: Constants = new Map()): DecoratorRoute | undefined {
+  const route = decoratorRouteText(decorator);
+  return route && resolveDecoratorRoute(route, constants);
+}
+
+/** Where a handler is: offsets from its top-level statement's start, rows from its first row. */
+type HandlerPlace = Pick<RouteSummary, 'function' | 'isAsync' | 'start' | 'end' | 'outerStart' | 'nameStart' | 'nameEnd'> & { row: number };
+
+function handlerPlace(def: Node, offset: number, row: number): HandlerPlace | undefined {
+  const nameNode = def.childForFieldName('name');
+  if (!nameNode) return undefined;
   return {
     function: nameNode.text,
+    row: def.startPosition.row - row,
+    isAsync: isAsyncFunction(def),
+    start: def.startIndex - offset,
+    end: def.endIndex - offset,
+    outerStart: (def.parent?.type === 'decorated_definition' ? def.parent.startIndex : def.startIndex) - offset,
+    nameStart: nameNode.startIndex - offset,
+    nameEnd: nameNode.endIndex - offset,
+  };
+}
+
+/** The route of `handler` (placed in a statement starting at offset, on row) registered by `route` on `router`. */
+function placedRoute(handler: HandlerPlace, route: DecoratorRoute, router: string, offset: number, row: number): RouteSummary {
+  return {
+    function: handler.function,
     methods: route.methods,
     path: route.path,
     ...(route.pathExpr !== undefined ? { pathExpr: route.pathExpr } : {}),
     router,
-    line: def.startPosition.row + 1,
-    isAsync: isAsyncFunction(def),
-    start: def.startIndex,
-    end: def.endIndex,
-    outerStart: def.parent?.type === 'decorated_definition' ? def.parent.startIndex : def.startIndex,
-    nameStart: nameNode.startIndex,
-    nameEnd: nameNode.endIndex,
+    line: row + handler.row + 1,
+    isAsync: handler.isAsync,
+    start: offset + handler.start,
+    end: offset + handler.end,
+    outerStart: offset + handler.outerStart,
+    nameStart: offset + handler.nameStart,
+    nameEnd: offset + handler.nameEnd,
   };
+}
+
+/** The summary of handler `def` registered by `route` on `router` (by decorator or add_api_route). */
+export function routeSummary(def: Node, route: DecoratorRoute, router: string): RouteSummary {
+  return placedRoute(handlerPlace(def, 0, 0)!, route, router, 0, 0);
 }
 
 export interface ModuleRoutes {
   routers: RouterSummary[];
   routes: RouteSummary[];
   includes: IncludeSummary[];
+}
+
+/** An `include_router` / `add_api_route` call at module level, as written (row from its statement's first row). */
+type RegistrationText =
+  | { kind: 'include'; owner: string; router: string; prefix?: ArgumentText; condition?: string; row: number }
+  | { kind: 'add'; owner: string; methods: string[]; path?: ArgumentText; endpoint?: string };
+
+/**
+ * What one top-level statement contributes to its module's routes, relative to the statement's
+ * start (offsets) and first row: a function of its text alone, so remembered by it (a keystroke
+ * reads the statement it changed; the others' facts come from the memo and are placed anew).
+ */
+interface StatementRoutes {
+  /** `name = APIRouter(...)` / `FastAPI(...)`. */
+  router?: { name: string; kind: 'APIRouter' | 'FastAPI'; prefix?: ArgumentText; row: number };
+  /** `name = callee(...)` with another callee (a Flask app, a Blueprint…). */
+  binding?: [name: string, callee: string];
+  /** A top-level function (decorated or not): its routes, or the endpoint an add_api_route names. */
+  handler?: HandlerPlace;
+  decoratorRoutes?: DecoratorRouteText[];
+  registrations?: RegistrationText[];
+  /** A top-level import statement's local name → imported dotted name pairs (moduleImports). */
+  imports?: [local: string, dotted: string][];
+}
+
+const NO_ROUTES: StatementRoutes = {};
+const statementRoutes = new StatementMemo<StatementRoutes>();
+const REGISTRATION = /include_router|add_api_route/;
+/** The node types routeFactsOf reads, all starting a top-level statement but call. */
+const ROUTE_NODE_TYPES: readonly string[] = ['decorated_definition', 'function_definition', 'assignment', 'import_statement', 'import_from_statement', 'call'];
+
+function routeFactsOf(file: SourceFile, statement: StatementRange): StatementRoutes {
+  const text = file.text.slice(statement.start, statement.end);
+  const type = statement.type;
+  const registers = REGISTRATION.test(text);
+  const relevant = registers || type === 'decorated_definition' || type === 'function_definition' || type === 'import_statement' || type === 'import_from_statement' || (type === 'expression_statement' && text.includes('='));
+  if (!relevant) return NO_ROUTES;
+  const nodes = TreeIndex.of(file.tree).nodesOfTypeStartingIn(ROUTE_NODE_TYPES, statement.start, statement.end);
+  const top = nodes.find((n) => n.startIndex === statement.start && n.type !== 'call');
+  const offset = statement.start;
+  const row = rowAt(file, offset);
+  const facts: StatementRoutes = {};
+  if (type === 'expression_statement' && top?.type === 'assignment' && top.childForFieldName('left')?.type === 'identifier') {
+    const name = top.childForFieldName('left')!.text;
+    const right = top.childForFieldName('right');
+    const callee = right?.type === 'call' ? dottedName(right.childForFieldName('function')) : undefined;
+    const kind = callee?.split('.').pop();
+    if (kind === 'APIRouter' || kind === 'FastAPI') facts.router = { name, kind, prefix: argumentText(keywordArgument(right!.childForFieldName('arguments'), 'prefix')), row: 0 };
+    else if (callee) facts.binding = [name, callee];
+  }
+  if (top && type === top.type && (type === 'decorated_definition' || type === 'function_definition')) {
+    const def = type === 'decorated_definition' ? top.childForFieldName('definition') : top;
+    if (def?.type === 'function_definition') {
+      facts.handler = handlerPlace(def, offset, row);
+      for (const decorator of type === 'decorated_definition' ? children(top).filter((c) => c.type === 'decorator') : []) {
+        // A route decorator names its HTTP method (or api_route): skip the rest without a look.
+        if (!ROUTE_METHOD_WORD.test(decorator.text)) continue;
+        const route = decoratorRouteText(decorator);
+        if (route) (facts.decoratorRoutes ??= []).push(route);
+      }
+    }
+  }
+  if (top && type === top.type && (type === 'import_statement' || type === 'import_from_statement')) facts.imports = importPairs(top);
+  // include_router / add_api_route calls anywhere at module level (also inside `if` blocks).
+  if (registers) {
+    for (const node of nodes) {
+      if (node.type !== 'call') continue;
+      if (!/\.(include_router|add_api_route)\s*\($/.test(file.text.slice(node.startIndex, node.childForFieldName('arguments')?.startIndex ?? node.startIndex) + '(')) continue;
+      if (insideFunctionOrClass(node)) continue;
+      const fn = node.childForFieldName('function');
+      if (fn?.type !== 'attribute') continue;
+      const method = fn.childForFieldName('attribute')!.text;
+      const owner = dottedName(fn.childForFieldName('object'));
+      const args = node.childForFieldName('arguments');
+      if (!owner) continue;
+      if (method === 'include_router') {
+        const target = dottedName(positionalArguments(args)[0] ?? keywordArgument(args, 'router'));
+        if (target) (facts.registrations ??= []).push({ kind: 'include', owner, router: target, prefix: argumentText(keywordArgument(args, 'prefix')), condition: conditionOf(node), row: node.startPosition.row - row });
+      } else if (method === 'add_api_route') {
+        const positional = positionalArguments(args);
+        const endpoint = positional[1] ?? keywordArgument(args, 'endpoint');
+        (facts.registrations ??= []).push({ kind: 'add', owner, methods: methodsArgument(args), path: argumentText(positional[0] ?? keywordArgument(args, 'path')), endpoint: endpoint?.type === 'identifier' ? endpoint.text : undefined });
+      }
+    }
+  }
+  return Object.keys(facts).length ? facts : NO_ROUTES;
 }
 
 const routesByTree = treeCache<ModuleRoutes>();
@@ -187,63 +332,33 @@ function computeRoutes(file: SourceFile): ModuleRoutes {
   const routers: RouterSummary[] = [];
   const routes: RouteSummary[] = [];
   const includes: IncludeSummary[] = [];
-  const functionsByName = new Map<string, Node>();
+  const handlers = new Map<string, { handler: HandlerPlace; offset: number; row: number }>();
   /** Module-level `name = callee(...)` bindings other than APIRouter/FastAPI (a Flask app, a Blueprint…). */
   const otherBindings = new Map<string, string>();
   // Only needed once something route-like is found (most modules have none).
   let lazyConstants: Constants | undefined;
   const constants = () => (lazyConstants ??= moduleConstants(file));
-
-  for (const stmt of children(file.root)) {
-    if (stmt.type === 'expression_statement') {
-      const assign = stmt.namedChild(0);
-      if (assign?.type === 'assignment' && assign.childForFieldName('left')?.type === 'identifier') {
-        const right = assign.childForFieldName('right');
-        const callee = right?.type === 'call' ? dottedName(right.childForFieldName('function')) : undefined;
-        const kind = callee?.split('.').pop();
-        if (kind === 'APIRouter' || kind === 'FastAPI') {
-          routers.push({ name: assign.childForFieldName('left')!.text, kind, ...prefixInfo(right!.childForFieldName('arguments'), constants()), line: stmt.startPosition.row + 1 });
-        } else if (callee) otherBindings.set(assign.childForFieldName('left')!.text, callee);
-      }
-    }
-    const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
-    if (def?.type === 'function_definition') functionsByName.set(def.childForFieldName('name')!.text, def);
-    if (stmt.type === 'decorated_definition' && def?.type === 'function_definition') {
-      for (const decorator of children(stmt).filter((c) => c.type === 'decorator')) {
-        // A route decorator names its HTTP method (or api_route): skip the rest without a look.
-        if (!ROUTE_METHOD_WORD.test(decorator.text)) continue;
-        const route = routeFromDecorator(decorator, constants());
-        if (!route) continue;
-        routes.push(routeSummary(def, route, route.router));
-      }
-    }
+  const statements = statementRoutes.valuesOf(file, (statement) => routeFactsOf(file, statement));
+  const rowOf = (offset: number) => rowAt(file, offset);
+  for (const { statement, value: facts } of statements) {
+    if (facts === NO_ROUTES) continue;
+    if (facts.router) routers.push({ name: facts.router.name, kind: facts.router.kind, ...prefixOf(facts.router.prefix, constants()), line: rowOf(statement.start) + facts.router.row + 1 });
+    else if (facts.binding) otherBindings.set(...facts.binding);
+    if (!facts.handler) continue;
+    const row = facts.decoratorRoutes ? rowOf(statement.start) : -1;
+    handlers.set(facts.handler.function, { handler: facts.handler, offset: statement.start, row });
+    for (const route of facts.decoratorRoutes ?? []) routes.push(placedRoute(facts.handler, resolveDecoratorRoute(route, constants()), route.router, statement.start, row));
   }
-
-  // include_router / add_api_route calls anywhere at module level (also inside `if` blocks);
-  // the text tests first avoid looking at every call of the file.
-  const mayRegister = file.text.includes('include_router') || file.text.includes('add_api_route');
-  for (const node of mayRegister ? TreeIndex.of(file.tree).nodesOfType('call') : []) {
-    if (!/\.(include_router|add_api_route)\s*\($/.test(file.text.slice(node.startIndex, node.childForFieldName('arguments')?.startIndex ?? node.startIndex) + '(')) continue;
-    if (insideFunctionOrClass(node)) continue;
-    const fn = node.childForFieldName('function');
-    if (fn?.type !== 'attribute') continue;
-    const method = fn.childForFieldName('attribute')!.text;
-    const owner = dottedName(fn.childForFieldName('object'));
-    const args = node.childForFieldName('arguments');
-    if (!owner) continue;
-    if (method === 'include_router') {
-      const target = dottedName(positionalArguments(args)[0] ?? keywordArgument(args, 'router'));
-      const condition = conditionOf(node);
-      if (target) includes.push({ owner, router: target, ...prefixInfo(args, constants()), ...(condition ? { condition } : {}), line: node.startPosition.row + 1 });
-    } else if (method === 'add_api_route') {
-      const positional = positionalArguments(args);
-      const pathArg = positional[0] ?? keywordArgument(args, 'path');
-      const endpointArg = positional[1] ?? keywordArgument(args, 'endpoint');
-      const handler = endpointArg?.type === 'identifier' ? functionsByName.get(endpointArg.text) : undefined;
-      if (!handler) continue;
-      const path = pathArg ? (staticString(pathArg, constants()) ?? null) : null;
-      const pathExpr = pathArg && path === null ? pathArg.text : undefined;
-      routes.push(routeSummary(handler, { router: owner, methods: methodsArgument(args), path, pathExpr }, owner));
+  for (const { statement, value: facts } of statements) {
+    for (const call of facts.registrations ?? []) {
+      if (call.kind === 'include') {
+        includes.push({ owner: call.owner, router: call.router, ...prefixOf(call.prefix, constants()), ...(call.condition ? { condition: call.condition } : {}), line: rowOf(statement.start) + call.row + 1 });
+        continue;
+      }
+      const target = call.endpoint !== undefined ? handlers.get(call.endpoint) : undefined;
+      if (!target) continue;
+      const { path } = pathOf(call.path, constants());
+      routes.push(placedRoute(target.handler, { router: call.owner, methods: call.methods, path, pathExpr: call.path && path === null ? call.path.text : undefined }, call.owner, target.offset, target.row < 0 ? rowOf(target.offset) : target.row));
     }
   }
   return { routers, routes: withoutForeignRoutes(file, routes, otherBindings), includes };
@@ -303,27 +418,32 @@ const FOREIGN_FRAMEWORK = /^(flask|flask_smorest|apiflask|quart|sanic|aiohttp\.w
 /** Local name → imported dotted name, for the module's top-level imports (`from flask import Blueprint` → Blueprint: flask.Blueprint). */
 function moduleImports(file: SourceFile): Map<string, string> {
   const out = new Map<string, string>();
-  for (const stmt of children(file.root)) {
-    if (stmt.type === 'import_statement') {
-      for (const item of children(stmt)) {
-        if (item.type === 'dotted_name') out.set(item.text.split('.')[0], item.text.split('.')[0]);
-        else if (item.type === 'aliased_import') {
-          const alias = item.childForFieldName('alias')?.text;
-          const name = item.childForFieldName('name')?.text;
-          if (alias && name) out.set(alias, name);
-        }
+  for (const { value } of statementRoutes.valuesOf(file, (statement) => routeFactsOf(file, statement))) for (const [local, dotted] of value.imports ?? []) out.set(local, dotted);
+  return out;
+}
+
+/** The local name → imported dotted name pairs of an import statement, in order. */
+function importPairs(stmt: Node): [string, string][] {
+  const out: [string, string][] = [];
+  if (stmt.type === 'import_statement') {
+    for (const item of children(stmt)) {
+      if (item.type === 'dotted_name') out.push([item.text.split('.')[0], item.text.split('.')[0]]);
+      else if (item.type === 'aliased_import') {
+        const alias = item.childForFieldName('alias')?.text;
+        const name = item.childForFieldName('name')?.text;
+        if (alias && name) out.push([alias, name]);
       }
-    } else if (stmt.type === 'import_from_statement') {
-      const module = stmt.childForFieldName('module_name');
-      if (module?.type !== 'dotted_name') continue; // relative imports are the project's own modules
-      for (const item of children(stmt)) {
-        if (item.id === module.id) continue;
-        if (item.type === 'dotted_name') out.set(item.text, `${module.text}.${item.text}`);
-        else if (item.type === 'aliased_import') {
-          const alias = item.childForFieldName('alias')?.text;
-          const name = item.childForFieldName('name')?.text;
-          if (alias && name) out.set(alias, `${module.text}.${name}`);
-        }
+    }
+  } else if (stmt.type === 'import_from_statement') {
+    const module = stmt.childForFieldName('module_name');
+    if (module?.type !== 'dotted_name') return out; // relative imports are the project's own modules
+    for (const item of children(stmt)) {
+      if (item.id === module.id) continue;
+      if (item.type === 'dotted_name') out.push([item.text, `${module.text}.${item.text}`]);
+      else if (item.type === 'aliased_import') {
+        const alias = item.childForFieldName('alias')?.text;
+        const name = item.childForFieldName('name')?.text;
+        if (alias && name) out.push([alias, `${module.text}.${name}`]);
       }
     }
   }

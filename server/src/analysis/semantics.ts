@@ -3,7 +3,8 @@
 // Everything answers "unknown" (undefined) when the evidence is not there.
 import { annotationType } from './annotation';
 import type { AsyncMigrateConfig } from './config';
-import { type Chunk, analysisChunksOf, chunkIndexAt } from './chunks';
+import { type Chunk, chunkIndexAt } from './chunks';
+import { analysisChunksOf } from './class-members';
 import type { Node } from './parser';
 import type { SourceFile } from './source';
 import { children, dottedName, isAsyncFunction, isIdentifierChar, keywordArgument, walk } from './syntax';

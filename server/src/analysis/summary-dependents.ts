@@ -4,7 +4,8 @@
 // summary (the index) and module-level statements by the names they bind (rule.ts
 // RuleLocality), so a statement whose text names nothing that changed keeps its findings. What
 // changed is a set of names: the definitions, class members, variables and module-level names
-// whose position-free summary differs, the names in changed module-level statements, closed over
+// whose position-free summary differs, the names changed module-level statements may bind (not
+// those they only read; a class body's are members), closed over
 // summary entries that mention them (`return helper()`, a base class, an alias: facts that
 // follow a chain of definitions) and over the twin naming patterns (`get_user` ↔ `aget_user`).
 // Anything whose readers cannot be told by a name (imports, routes, syntax errors, star imports,
@@ -16,7 +17,7 @@ import { chunkIndexAt } from './chunks';
 import { allImportBindings, importTargets, positionFreeJson, type ClassSummary, type ModuleSummary } from './summary';
 import { PYTHON_KEYWORDS } from './syntax';
 import { moduleHasTwins } from './twin-names';
-import { applyPattern, matchPattern, summarySignature, type WorkspaceIndex } from './workspace';
+import { applyPattern, matchPattern, sameSummarySignature, type WorkspaceIndex } from './workspace';
 
 /**
  * What changed, by name; `memberSets`: some class's (or the module's) set of member names
@@ -50,6 +51,17 @@ const ASCII_IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 const IDENTIFIER_CHAR = /[\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]/u;
 
 const CLASS_NAME = /(?:^|\n)[ \t]*class[ \t]+([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)/u;
+
+/**
+ * The part of a statement's text that may bind names: before its first `=` (not `==`, `<=`…),
+ * and what follows `as`, `for`, `global`, `nonlocal`, `def`, `class` (a walrus binds too).
+ */
+function boundPart(statement: string): string {
+  const assign = /(?<![=!<>:])=(?!=)/.exec(statement);
+  const parts = [assign ? statement.slice(0, assign.index) : ''];
+  for (const m of statement.matchAll(/\b(?:as|for|global|nonlocal|def|class)\s+([^:=\n]*)|([\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*)\s*:=/gu)) parts.push(m[1] ?? m[2]);
+  return parts.join('\n');
+}
 
 /** The name of the class a statement (or class header) defines, read from its text (decorators first). */
 export function classNameOf(statement: string): string | undefined {
@@ -217,14 +229,15 @@ export function changedNames(
     if (n === 0) continue;
     // An import (or `__all__`, `TYPE_CHECKING`…) is read by facts about the whole file.
     if (/\bimport\b|__all__|__getattr__|globals|TYPE_CHECKING|__future__/.test(statement)) return undefined;
-    const names = new Set<string>();
-    identifiersOf(statement, names);
-    for (const n of names) if (!PYTHON_KEYWORDS.has(n)) (inClass ? changed.member(n) : changed.module(n));
-    // A class header (chunks.ts analysisChunksOf): its members read it.
+    // What it binds changes; what it only reads (`redis_client.ping()`) names nothing that changed.
+    const bound = new Set<string>();
+    identifiersOf(boundPart(statement), bound);
+    for (const n of bound) if (!PYTHON_KEYWORDS.has(n)) (inClass ? changed.member(n) : changed.module(n));
+    // A class header (class-members.ts analysisChunksOf): its members read it.
     const header = classNameOf(statement);
     if (header) changed.classes.add(header);
   }
-  if (before !== after && !(before && after && summarySignature(before) === summarySignature(after))) {
+  if (before !== after && !(before && after && sameSummarySignature(before, after))) {
     if (!before || !after || before.moduleName !== after.moduleName) return undefined;
     for (const part of WHOLE_PARTS) if (json(before[part]) !== json(after[part])) return undefined;
     changed.syntaxErrors = before.hasSyntaxErrors !== after.hasSyntaxErrors;
@@ -292,6 +305,7 @@ export function changedNames(
       }
     }
   }
+  // A name the configuration gives a meaning may be read where it is not written (a fix inserting the configured dependency).
   const configured = wordsOfConfig(config);
   for (const n of changed.names) if (configured.has(n)) return undefined;
   // Through other modules back into this one (`from b import f` where b imports this file).

@@ -8,6 +8,7 @@ import { children, dottedName, isAsyncFunction, decoratorsOf, keywordArgument, s
 import { extractRoutes, type RouteSummary, type RouterSummary, type IncludeSummary } from './routes';
 import { sessionEffects, type SessionEffects } from './session-effects';
 import { TreeIndex } from './tree-index';
+import { StatementMemo, rowAt } from './statement-memo';
 
 export interface ImportBinding {
   /** Name bound in this module. */
@@ -342,19 +343,23 @@ function typeAliasName(stmt: Node): string | undefined {
 /** `type NAME` lines at column 0, for files whose `type` statements the grammar could not parse. */
 const TYPE_ALIAS_LINE = /^type[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:\[|=)/gm;
 
-/** Names bound at module level, and whether the module creates names dynamically. */
-function moduleNames(file: SourceFile, summary: ModuleSummary, topLevel: TopLevelStatement[]): { definedNames: string[]; dynamicNames: boolean; exports?: string[] } {
-  const names = new Set<string>();
-  let dynamicNames = false;
-  let exports: string[] | undefined;
-  for (const b of summary.imports) names.add(b.local.split('.')[0]);
+/** The names a module-level statement binds (in order, maybe repeated), whether it creates names dynamically, and its `__all__` lists. */
+interface StatementNames {
+  names: string[];
+  dynamicNames: boolean;
+  exports: string[][];
+}
+
+function statementNames(stmt: Node): StatementNames {
+  const found = new Set<string>();
+  const out: StatementNames = { names: [], dynamicNames: false, exports: [] };
   const visit = (stmt: Node): void => {
     switch (stmt.type) {
       case 'function_definition':
       case 'class_definition': {
         const n = stmt.childForFieldName('name');
-        if (n) names.add(n.text);
-        if (n?.text === '__getattr__' && stmt.type === 'function_definition') dynamicNames = true;
+        if (n) found.add(n.text);
+        if (n?.text === '__getattr__' && stmt.type === 'function_definition') out.dynamicNames = true;
         return;
       }
       case 'decorated_definition': {
@@ -363,34 +368,34 @@ function moduleNames(file: SourceFile, summary: ModuleSummary, topLevel: TopLeve
         return;
       }
       case 'import_from_statement':
-        if (children(stmt).some((c) => c.type === 'wildcard_import')) dynamicNames = true;
+        if (children(stmt).some((c) => c.type === 'wildcard_import')) out.dynamicNames = true;
         return;
       case 'expression_statement': {
         let assign = stmt.namedChild(0);
         while (assign?.type === 'assignment' || assign?.type === 'augmented_assignment') {
           const left = assign.childForFieldName('left');
-          targetNames(left, names);
+          targetNames(left, found);
           const right = assign.childForFieldName('right');
           if (left?.text === '__all__' && right && (right.type === 'list' || right.type === 'tuple')) {
-            exports = [...(exports ?? []), ...children(right).map((c) => stringValue(c)).filter((v): v is string => v !== undefined)];
+            out.exports.push(children(right).map((c) => stringValue(c)).filter((v): v is string => v !== undefined));
           }
           assign = right?.type === 'assignment' ? right : null;
         }
         return;
       }
       case 'for_statement':
-        targetNames(stmt.childForFieldName('left'), names);
+        targetNames(stmt.childForFieldName('left'), found);
         break;
       case 'with_statement':
-        for (const alias of TreeIndex.of(stmt.tree).descendantsOfType(stmt, 'as_pattern_target')) if (nearestScope(alias) === undefined) targetNames(alias, names);
+        for (const alias of TreeIndex.of(stmt.tree).descendantsOfType(stmt, 'as_pattern_target')) if (nearestScope(alias) === undefined) targetNames(alias, found);
         break;
       case 'except_clause':
-        for (const c of children(stmt)) if (c.type === 'as_pattern') targetNames(c.childForFieldName('alias'), names);
+        for (const c of children(stmt)) if (c.type === 'as_pattern') targetNames(c.childForFieldName('alias'), found);
         break;
       case 'type_alias_statement': {
         // `type X = …` and PEP 695 `type X[T] = …` (the name is the generic_type's first identifier).
         const name = typeAliasName(stmt);
-        if (name) names.add(name);
+        if (name) found.add(name);
         return;
       }
     }
@@ -399,23 +404,34 @@ function moduleNames(file: SourceFile, summary: ModuleSummary, topLevel: TopLeve
       if (c.type === 'block' || c.type.endsWith('_clause')) for (const inner of c.type === 'block' ? children(c) : [c]) visit(inner);
     }
   };
-  for (const { stmt, part } of topLevel) {
-    if (!part) visit(stmt);
-    else if (part.function || part.class) {
+  visit(stmt);
+  out.names = [...found];
+  return out;
+}
+
+/** Names bound at module level, and whether the module creates names dynamically. */
+function moduleNames(file: SourceFile, summary: ModuleSummary, topLevel: TopLevelStatement[]): { definedNames: string[]; dynamicNames: boolean; exports?: string[] } {
+  const names = new Set<string>();
+  let dynamicNames = false;
+  let exports: string[] | undefined;
+  for (const b of summary.imports) names.add(b.local.split('.')[0]);
+  for (const { part, facts } of topLevel) {
+    if (facts) {
+      for (const name of facts.names.names) names.add(name);
+      if (facts.names.dynamicNames) dynamicNames = true;
+      for (const list of facts.names.exports) exports = [...(exports ?? []), ...list];
+    } else if (part?.function || part?.class) {
       const name = (part.function ?? part.class)!.name;
       names.add(name);
       if (name === '__getattr__' && part.function) dynamicNames = true;
     }
   }
-  if (file.text.includes('global ')) {
-    for (const { stmt, part } of topLevel) for (const name of part ? part.globals : globalNames(stmt)) names.add(name);
-  }
+  // Each statement's own: a scan of the whole text per keystroke would cost more than the lists.
+  for (const { part, facts } of topLevel) for (const name of part ? part.globals : (facts?.globals ?? [])) names.add(name);
   if (/\bglobals\s*\(\s*\)|\bsys\.modules\b/.test(file.text)) dynamicNames = true;
   // Newer syntax the grammar may not know (PEP 695 / 696 aliases with defaults): a `type NAME` line still defines NAME.
   if (file.root.hasError && file.text.includes('type')) for (const m of file.text.matchAll(TYPE_ALIAS_LINE)) names.add(m[1]);
-  if (file.text.includes(':=')) {
-    for (const { stmt, part } of topLevel) for (const name of part ? part.walrusNames : moduleWalrusNames(stmt, file.text)) names.add(name);
-  }
+  for (const { part, facts } of topLevel) for (const name of part ? part.walrusNames : (facts?.walrusNames ?? [])) names.add(name);
   return { definedNames: [...names], dynamicNames, exports };
 }
 
@@ -478,10 +494,11 @@ function definitionPart(stmt: Node, file: SourceFile, isPackage: boolean, summar
   return part;
 }
 
-/** A top-level statement and, for a definition, its part of the summary. */
+/** A top-level statement and, for a definition, its part of the summary; for any other statement, its facts. */
 interface TopLevelStatement {
   stmt: Node;
   part?: DefinitionPart;
+  facts?: StatementFacts;
 }
 
 function relationshipSummary(call: Node): RelationshipSummary | undefined {
@@ -567,7 +584,7 @@ function classSummary(cls: Node, file?: SourceFile, summarizeMethod: MethodSumma
 }
 
 /** The names one import statement binds (relative modules made absolute). */
-export function importBindings(stmt: Node, file: SourceFile, isPackage: boolean): ImportBinding[] {
+export function importBindings(stmt: Node, file: SourceFile, isPackage: boolean, resolved = true): ImportBinding[] {
   const out: ImportBinding[] = [];
   const base = { line: stmt.startPosition.row + 1, statementStart: stmt.startIndex, statementEnd: stmt.endIndex };
   if (stmt.type === 'import_statement') {
@@ -586,7 +603,8 @@ export function importBindings(stmt: Node, file: SourceFile, isPackage: boolean)
   } else if (stmt.type === 'import_from_statement') {
     const moduleNode = stmt.childForFieldName('module_name');
     if (!moduleNode) return out;
-    const module = resolveRelativeModule(file.moduleName, isPackage, moduleNode.text.replace(/\s+/g, ''));
+    const written = moduleNode.text.replace(/\s+/g, '');
+    const module = resolved ? resolveRelativeModule(file.moduleName, isPackage, written) : written;
     if (children(stmt).some((c) => c.type === 'wildcard_import')) return [{ ...base, local: '*', module, name: '*' }];
     for (const item of stmt.childrenForFieldName('name')) {
       if (!item) continue;
@@ -613,17 +631,65 @@ const IMPORT_MODULE_CALL = /\b(?:import_module|__import__)\s*\(\s*(f?)(["'])([^"
  * literal prefix of `import_module(f"app.plugins.{name}")`. Read from the text: cheap, and a
  * match in a comment only makes "safe to delete" more careful.
  */
+/** A dotted module path in a string literal (MODULE_PATH_STRING), by offsets from its statement's start. */
+interface ModulePathString {
+  start: number;
+  end: number;
+  module: string;
+  name?: string;
+}
+
+function modulePathStrings(text: string): ModulePathString[] {
+  const out: ModulePathString[] = [];
+  for (const m of text.matchAll(MODULE_PATH_STRING)) {
+    const [whole, , module, attr] = m;
+    if (!module.includes('.') && attr === undefined) continue;
+    out.push({ start: m.index!, end: m.index! + whole.length, module, name: attr });
+  }
+  return out;
+}
+
+/** The module path strings of each top-level statement (definitions included) and whether it names import_module / __import__, remembered by its text. */
+const statementStrings = new StatementMemo<{ strings: ModulePathString[]; importCall: boolean }>();
+const IMPORT_CALL_WORD = /import_module|__import__/;
+/** A character a MODULE_PATH_STRING match may hold. */
+const PATH_STRING_CHAR = /["'\w.:]/;
+
+/**
+ * Whether no match of MODULE_PATH_STRING in the whole text can span two statements: each gap
+ * between them is non-empty and holds no character a match may hold (then the matches in the
+ * whole text are those in each statement's).
+ */
+function matchesStayInStatements(text: string, statements: { start: number; end: number }[]): boolean {
+  let from = 0;
+  for (let k = 0; k <= statements.length; k++) {
+    const to = k < statements.length ? statements[k].start : text.length;
+    if (to < from || (to === from && k > 0 && k < statements.length)) return false;
+    for (let i = from; i < to; i++) if (PATH_STRING_CHAR.test(text[i])) return false;
+    if (k < statements.length) from = statements[k].end;
+  }
+  return true;
+}
+
 function stringImports(file: SourceFile, isPackage: boolean): ImportBinding[] {
   const text = file.text;
   const out: ImportBinding[] = [];
   const lineAt = (offset: number) => file.rangeOf(offset, offset).start.line + 1;
-  for (const m of text.matchAll(MODULE_PATH_STRING)) {
-    const [whole, , module, attr] = m;
-    if (!module.includes('.') && attr === undefined) continue;
-    const start = m.index!;
-    out.push({ local: '', module, name: attr, line: lineAt(start), statementStart: start, statementEnd: start + whole.length, via: 'string' });
+  const push = (start: number, end: number, module: string, name: string | undefined) => out.push({ local: '', module, name, line: lineAt(start), statementStart: start, statementEnd: end, via: 'string' });
+  const perStatement = statementStrings.valuesOf(file, (s) => {
+    const own = text.slice(s.start, s.end);
+    return { strings: modulePathStrings(own), importCall: IMPORT_CALL_WORD.test(own) };
+  });
+  let importCall: boolean;
+  if (matchesStayInStatements(text, perStatement.map((s) => s.statement))) {
+    for (const { statement, value } of perStatement) for (const s of value.strings) push(statement.start + s.start, statement.start + s.end, s.module, s.name);
+    // The words hold no character of a gap, so they lie within one statement.
+    importCall = perStatement.some((s) => s.value.importCall);
+  } else {
+    for (const s of modulePathStrings(text)) push(s.start, s.end, s.module, s.name);
+    importCall = IMPORT_CALL_WORD.test(text);
   }
-  if (text.includes('import_module') || text.includes('__import__')) {
+  if (importCall) {
     for (const m of text.matchAll(IMPORT_MODULE_CALL)) {
       const [whole, fstring, , literal, , packageLiteral, packageName] = m;
       const start = m.index!;
@@ -646,6 +712,121 @@ function stringImports(file: SourceFile, isPackage: boolean): ImportBinding[] {
   return out;
 }
 
+/**
+ * What a module-level statement other than a definition contributes to its module's summary,
+ * relative to the statement's start (offsets) and first row (lines), with import modules as
+ * written (relative ones resolved when placed): a function of its text alone, so remembered by it
+ * (statement-memo.ts) and placed anew on each keystroke instead of read from the tree.
+ */
+interface StatementFacts {
+  /** Holds a function or class definition (under `if` / `try`): those are summarised from the tree when placed. */
+  definesSomething: boolean;
+  /** Its module-level imports, star imports included (`local` '*'), in order. */
+  imports: ImportBinding[];
+  /** Its module-level `name = …` bindings in order; `stringValue` is set when placed (it depends on earlier bindings). */
+  variables: { variable: VariableSummary; literal?: string; topLevel: boolean }[];
+  /** Its imports below module level (in a loop, a nested function…). */
+  nestedImports: ImportBinding[];
+  names: StatementNames;
+  globals: string[];
+  walrusNames: string[];
+}
+
+const statementFacts = new StatementMemo<StatementFacts>();
+/** The memo's value for definitions (their parts are summarised apart) and statements not among the root's named children. */
+const NO_FACTS = {} as StatementFacts;
+
+/** The module-level statements inside stmt (itself, or those of its blocks: conditional imports and definitions still bind names), with whether they sit under `if TYPE_CHECKING:`. */
+function forEachModuleLevel(stmt: Node, leaf: (stmt: Node, typeChecking: boolean) => void, typeChecking = false): void {
+  switch (stmt.type) {
+    case 'decorated_definition': {
+      const def = stmt.childForFieldName('definition');
+      if (def) leaf(def, typeChecking);
+      return;
+    }
+    case 'if_statement': {
+      // `if TYPE_CHECKING:` imports bind names for annotations but never run.
+      const consequence = stmt.childForFieldName('consequence');
+      const underTypeChecking = typeChecking || TYPE_CHECKING.test(stmt.childForFieldName('condition')?.text ?? '');
+      for (const c of children(stmt)) if (c.type !== 'comment') forEachModuleLevel(c, leaf, c.id === consequence?.id ? underTypeChecking : typeChecking);
+      return;
+    }
+    case 'try_statement':
+    case 'with_statement':
+    case 'block':
+    case 'else_clause':
+    case 'elif_clause':
+    case 'except_clause':
+    case 'finally_clause':
+      // Conditional imports / definitions (`try: import x except ImportError`) still bind names.
+      for (const c of children(stmt)) if (c.type !== 'comment') forEachModuleLevel(c, leaf, typeChecking);
+      return;
+    default:
+      leaf(stmt, typeChecking);
+  }
+}
+
+function statementFactsOf(stmt: Node, file: SourceFile, isPackage: boolean): StatementFacts {
+  const offset = stmt.startIndex;
+  const row = stmt.startPosition.row;
+  const relative = (b: ImportBinding): ImportBinding => ({ ...b, line: b.line - row, statementStart: b.statementStart - offset, statementEnd: b.statementEnd - offset });
+  const facts: StatementFacts = { definesSomething: false, imports: [], variables: [], nestedImports: [], names: statementNames(stmt), globals: [], walrusNames: [] };
+  const moduleLevelImports = new Set<number>();
+  forEachModuleLevel(stmt, (leaf, typeChecking) => {
+    switch (leaf.type) {
+      case 'import_statement':
+      case 'import_from_statement':
+        moduleLevelImports.add(leaf.startIndex);
+        for (const binding of importBindings(leaf, file, isPackage, false)) {
+          if (typeChecking) binding.via = 'type-checking';
+          facts.imports.push(relative(binding));
+        }
+        return;
+      case 'function_definition':
+      case 'class_definition':
+        facts.definesSomething = true;
+        return;
+      case 'expression_statement': {
+        const assign = leaf.namedChild(0);
+        if (assign?.type !== 'assignment') return;
+        const left = assign.childForFieldName('left');
+        if (left?.type !== 'identifier') return;
+        const right = assign.childForFieldName('right');
+        const v: VariableSummary = { name: left.text, line: leaf.startPosition.row + 1 - row };
+        const type = assign.childForFieldName('type');
+        if (type) v.annotation = type.text;
+        if (right?.type === 'call') {
+          v.callee = dottedName(right.childForFieldName('function'));
+          const classKw = keywordArgument(right.childForFieldName('arguments'), 'class_');
+          if (classKw) v.classKeyword = classKw.text;
+          const expire = keywordArgument(right.childForFieldName('arguments'), 'expire_on_commit');
+          if (expire) v.expireOnCommit = expire.text === 'True' ? true : expire.text === 'False' ? false : null;
+        } else if (right && (right.type === 'identifier' || right.type === 'attribute')) {
+          v.aliasOf = dottedName(right);
+        }
+        facts.variables.push({ variable: v, literal: stringValue(right), topLevel: leaf.id === stmt.id });
+        return;
+      }
+    }
+  });
+  const text = file.text.slice(stmt.startIndex, stmt.endIndex);
+  // Imports at any other depth (inside functions to dodge circular imports, in class bodies, loops).
+  if (text.includes('import')) {
+    for (const imp of TreeIndex.of(file.tree).descendantsOfType(stmt, IMPORT_TYPES)) {
+      if (moduleLevelImports.has(imp.startIndex)) continue;
+      for (const binding of importBindings(imp, file, isPackage, false)) if (binding.local !== '*') facts.nestedImports.push(relative({ ...binding, nested: true }));
+    }
+  }
+  if (text.includes('global')) facts.globals = globalNames(stmt);
+  facts.walrusNames = moduleWalrusNames(stmt, file.text);
+  return facts;
+}
+
+/** An import binding of a statement's facts, at the statement's place in this version. */
+function placeBinding(b: ImportBinding, offset: number, row: number, file: SourceFile, isPackage: boolean): ImportBinding {
+  return { ...b, line: b.line + row, statementStart: b.statementStart + offset, statementEnd: b.statementEnd + offset, module: resolveRelativeModule(file.moduleName, isPackage, b.module) };
+}
+
 export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
   // A summary from scratch reads every definition: index the tree in one traversal, not per statement.
   TreeIndex.of(file.tree).indexAll();
@@ -653,7 +834,19 @@ export function summarize(file: SourceFile, isPackage: boolean): ModuleSummary {
 }
 
 function summarizeWithParts(file: SourceFile, isPackage: boolean, partOf: (stmt: Node) => DefinitionPart): ModuleSummary {
-  const topLevel: TopLevelStatement[] = children(file.root).map((stmt) => ({ stmt, part: DEFINITION_STATEMENTS.has(stmt.type) ? partOf(stmt) : undefined }));
+  const nodes = children(file.root);
+  const byStart = new Map(nodes.map((stmt) => [stmt.startIndex, stmt]));
+  // Every other statement's facts, from the memo where its text was seen before.
+  const remembered = new Map<number, StatementFacts>();
+  for (const { statement, value } of statementFacts.valuesOf(file, (statement) => {
+    const stmt = byStart.get(statement.start);
+    return stmt && stmt.type === statement.type && !DEFINITION_STATEMENTS.has(stmt.type) ? statementFactsOf(stmt, file, isPackage) : NO_FACTS;
+  })) {
+    if (value !== NO_FACTS) remembered.set(statement.start, value);
+  }
+  const topLevel: TopLevelStatement[] = nodes.map((stmt) =>
+    DEFINITION_STATEMENTS.has(stmt.type) ? { stmt, part: partOf(stmt) } : { stmt, facts: remembered.get(stmt.startIndex) ?? statementFactsOf(stmt, file, isPackage) },
+  );
   const summary: ModuleSummary = {
     path: file.path,
     moduleName: file.moduleName,
@@ -667,93 +860,47 @@ function summarizeWithParts(file: SourceFile, isPackage: boolean, partOf: (stmt:
     includes: [],
     hasSyntaxErrors: file.root.hasError,
   };
-  const moduleLevelImports = new Set<number>();
-  const visitStatement = (stmt: Node, typeChecking = false) => {
-    switch (stmt.type) {
-      case 'import_statement':
-      case 'import_from_statement':
-        moduleLevelImports.add(stmt.startIndex);
-        for (const binding of importBindings(stmt, file, isPackage)) {
-          if (typeChecking) binding.via = 'type-checking';
-          if (binding.local === '*') (summary.starImports ??= []).push(binding);
-          else summary.imports.push(binding);
-        }
-        return;
-      case 'decorated_definition': {
-        const def = stmt.childForFieldName('definition');
-        if (def) visitStatement(def);
-        return;
-      }
-      case 'function_definition': {
-        const s = functionSummary(stmt, file);
-        summary.functions[s.name] = s;
-        return;
-      }
-      case 'class_definition': {
-        const s = classSummary(stmt, file);
-        summary.classes[s.name] = s;
-        return;
-      }
-      case 'if_statement': {
-        // `if TYPE_CHECKING:` imports bind names for annotations but never run.
-        const consequence = stmt.childForFieldName('consequence');
-        const underTypeChecking = typeChecking || TYPE_CHECKING.test(stmt.childForFieldName('condition')?.text ?? '');
-        for (const c of children(stmt)) if (c.type !== 'comment') visitStatement(c, c.id === consequence?.id ? underTypeChecking : typeChecking);
-        return;
-      }
-      case 'try_statement':
-      case 'with_statement':
-      case 'block':
-      case 'else_clause':
-      case 'elif_clause':
-      case 'except_clause':
-      case 'finally_clause':
-        // Conditional imports / definitions (`try: import x except ImportError`) still bind names.
-        for (const c of children(stmt)) if (c.type !== 'comment') visitStatement(c, typeChecking);
-        return;
-      case 'expression_statement': {
-        const assign = stmt.namedChild(0);
-        if (assign?.type !== 'assignment') return;
-        const left = assign.childForFieldName('left');
-        if (left?.type !== 'identifier') return;
-        const right = assign.childForFieldName('right');
-        const v: VariableSummary = { name: left.text, line: stmt.startPosition.row + 1 };
-        const type = assign.childForFieldName('type');
-        if (type) v.annotation = type.text;
-        if (right?.type === 'call') {
-          v.callee = dottedName(right.childForFieldName('function'));
-          const classKw = keywordArgument(right.childForFieldName('arguments'), 'class_');
-          if (classKw) v.classKeyword = classKw.text;
-          const expire = keywordArgument(right.childForFieldName('arguments'), 'expire_on_commit');
-          if (expire) v.expireOnCommit = expire.text === 'True' ? true : expire.text === 'False' ? false : null;
-        } else if (right && (right.type === 'identifier' || right.type === 'attribute')) {
-          v.aliasOf = dottedName(right);
-        }
-        const literal = stringValue(right);
-        // A name bound twice (or conditionally to something else) is not a constant.
-        if (literal !== undefined && !summary.variables[v.name] && stmt.parent?.type === 'module') v.stringValue = literal;
-        summary.variables[v.name] = v;
-        return;
-      }
-    }
+  const rows = new Map<TopLevelStatement, number>();
+  const rowOf = (statement: TopLevelStatement) => {
+    let row = rows.get(statement);
+    if (row === undefined) rows.set(statement, (row = rowAt(file, statement.stmt.startIndex)));
+    return row;
   };
-  for (const { stmt, part } of topLevel) {
-    if (!part) visitStatement(stmt);
-    else if (part.function) summary.functions[part.function.name] = part.function;
-    else if (part.class) summary.classes[part.class.name] = part.class;
-  }
-  // Imports at any other depth (inside functions to dodge circular imports, in class bodies, loops).
-  for (const { stmt, part } of topLevel) {
+  for (const statement of topLevel) {
+    const { stmt, part, facts } = statement;
     if (part) {
-      if (part.nestedImports.length) (summary.nestedImports ??= []).push(...part.nestedImports);
+      if (part.function) summary.functions[part.function.name] = part.function;
+      else if (part.class) summary.classes[part.class.name] = part.class;
       continue;
     }
-    // Most module-level statements import nothing: a text test spares indexing them per keystroke.
-    if (!file.text.slice(stmt.startIndex, stmt.endIndex).includes('import')) continue;
-    for (const imp of TreeIndex.of(file.tree).descendantsOfType(stmt, IMPORT_TYPES)) {
-      if (moduleLevelImports.has(imp.startIndex)) continue;
-      for (const binding of importBindings(imp, file, isPackage)) if (binding.local !== '*') (summary.nestedImports ??= []).push({ ...binding, nested: true });
+    if (!facts) continue;
+    for (const binding of facts.imports) {
+      const placed = placeBinding(binding, stmt.startIndex, rowOf(statement), file, isPackage);
+      if (placed.local === '*') (summary.starImports ??= []).push(placed);
+      else summary.imports.push(placed);
     }
+    for (const { variable, literal, topLevel: atModuleLevel } of facts.variables) {
+      const v: VariableSummary = { ...variable, line: variable.line + rowOf(statement) };
+      // A name bound twice (or conditionally to something else) is not a constant.
+      if (literal !== undefined && !summary.variables[v.name] && atModuleLevel) v.stringValue = literal;
+      summary.variables[v.name] = v;
+    }
+    if (facts.definesSomething) {
+      forEachModuleLevel(stmt, (leaf) => {
+        if (leaf.type === 'function_definition') {
+          const s = functionSummary(leaf, file);
+          summary.functions[s.name] = s;
+        } else if (leaf.type === 'class_definition') {
+          const s = classSummary(leaf, file);
+          summary.classes[s.name] = s;
+        }
+      });
+    }
+  }
+  for (const statement of topLevel) {
+    const { stmt, part, facts } = statement;
+    const nested = part ? part.nestedImports : (facts?.nestedImports ?? []).map((b) => placeBinding(b, stmt.startIndex, rowOf(statement), file, isPackage));
+    if (nested.length) (summary.nestedImports ??= []).push(...nested);
   }
   const strings = stringImports(file, isPackage);
   if (strings.length) summary.stringImports = strings;
@@ -807,10 +954,11 @@ export interface IncrementalSummary {
 
 /**
  * summarize(file, isPackage), reusing the parts of the top-level definitions an edit left
- * unchanged since `previous` (the state of the same document's last summary), moved by the
- * edit. Equal to a from-scratch summary, key order included (incremental-analysis.test.ts):
- * whatever crosses definitions (imports, module variables and names, routes, string imports)
- * is still computed over the whole module, from its cheap module-level statements.
+ * unchanged since `previous` (the state of the same document's last summary) or a version it
+ * retains (chunks.ts RetainedVersions), moved by the edit. Equal to a from-scratch summary, key
+ * order included (incremental-analysis.test.ts): whatever crosses definitions (imports, module
+ * variables and names, routes, string imports) is assembled over the whole module from each
+ * statement's facts, remembered by its text (statementFactsOf, routes.ts).
  */
 export function summarizeIncremental(file: SourceFile, isPackage: boolean, previous: SummaryState | undefined): IncrementalSummary {
   const chunks = chunksOf(file);

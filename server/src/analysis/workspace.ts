@@ -50,6 +50,17 @@ function emptyMemo(generation: number, config: AsyncMigrateConfig | undefined): 
 }
 
 const signatures = new WeakMap<ModuleSummary, string>();
+const restJsons = new WeakMap<ModuleSummary, string>();
+
+/** The position-free JSON of a summary but its definitions (computed once per summary). */
+function restJson(summary: ModuleSummary): string {
+  let json = restJsons.get(summary);
+  if (json === undefined) {
+    const { functions: _functions, classes: _classes, ...rest } = summary;
+    restJsons.set(summary, (json = positionFreeJson(rest)));
+  }
+  return json;
+}
 
 /**
  * A summary's JSON without positions (computed once per summary): equal signatures mean
@@ -59,14 +70,33 @@ const signatures = new WeakMap<ModuleSummary, string>();
 export function summarySignature(summary: ModuleSummary): string {
   let signature = signatures.get(summary);
   if (signature === undefined) {
-    const { functions, classes, ...rest } = summary;
-    const parts = [positionFreeJson(rest)];
-    for (const [name, f] of Object.entries(functions)) parts.push(`def ${name} ${positionFreeJson(f)}`);
-    for (const [name, c] of Object.entries(classes)) parts.push(`class ${name} ${positionFreeJson(c)}`);
+    const parts = [restJson(summary)];
+    for (const [name, f] of Object.entries(summary.functions)) parts.push(`def ${name} ${positionFreeJson(f)}`);
+    for (const [name, c] of Object.entries(summary.classes)) parts.push(`class ${name} ${positionFreeJson(c)}`);
     signature = parts.join('\n');
     signatures.set(summary, signature);
   }
   return signature;
+}
+
+/**
+ * summarySignature(a) === summarySignature(b) without building the signatures: the definitions
+ * compared one by one, most by reference (a definition a keystroke did not touch keeps its JSON
+ * string: summary.ts movePart), so a keystroke costs its edited definition and the rest's JSON.
+ */
+export function sameSummarySignature(a: ModuleSummary, b: ModuleSummary): boolean {
+  const signatureA = signatures.get(a);
+  const signatureB = signatures.get(b);
+  if (signatureA !== undefined && signatureB !== undefined) return signatureA === signatureB;
+  if (restJson(a) !== restJson(b)) return false;
+  const sameDefinitions = (x: Record<string, object>, y: Record<string, object>): boolean => {
+    const keysX = Object.keys(x);
+    const keysY = Object.keys(y);
+    if (keysX.length !== keysY.length) return false;
+    for (let i = 0; i < keysX.length; i++) if (keysX[i] !== keysY[i] || positionFreeJson(x[keysX[i]]) !== positionFreeJson(y[keysY[i]])) return false;
+    return true;
+  };
+  return sameDefinitions(a.functions, b.functions) && sameDefinitions(a.classes, b.classes);
 }
 
 /** Whether a canonical callee creates an async or a sync Redis client (one list for every caller). */
@@ -237,7 +267,7 @@ export class WorkspaceIndex {
     table.byPath.set(summary.path, summary);
     table.register(summary);
     table.generation++;
-    if (!previous || previous.moduleName !== summary.moduleName || summarySignature(previous) !== summarySignature(summary)) this.bumpContent(summary.path);
+    if (!previous || previous.moduleName !== summary.moduleName || !sameSummarySignature(previous, summary)) this.bumpContent(summary.path);
   }
 
   private bumpContent(path: string): void {

@@ -73,7 +73,7 @@ export class CodeActionProvider {
       const match = params.context.diagnostics.find(
         (d) => d.code === f.code && d.range.start.line === f.range.start.line && d.range.start.character === f.range.start.character && d.range.end.line === f.range.end.line && d.range.end.character === f.range.end.character,
       );
-      return match ?? toDiagnostic(f, { version: doc.version, docsBaseUrl: folder.settings.docsBaseUrl, uriOf: (p) => folder.uriOf(p) });
+      return match ?? toDiagnostic(f, { docsBaseUrl: folder.settings.docsBaseUrl, uriOf: (p) => folder.uriOf(p) });
     };
 
     if (wants(CodeActionKind.QuickFix)) {

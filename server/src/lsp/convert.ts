@@ -2,26 +2,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { type Diagnostic, DiagnosticSeverity, DiagnosticTag, type TextEdit as LspTextEdit } from 'vscode-languageserver';
+import { type CodeDescription, type Diagnostic, DiagnosticSeverity, DiagnosticTag, type TextEdit as LspTextEdit } from 'vscode-languageserver';
 import { ruleByCode } from '../analysis/rules/registry';
-import type { Finding, Severity, TextEdit } from '../analysis/types';
+import type { Finding, Range, Severity, TextEdit } from '../analysis/types';
 import { RULE_DOCS_DIR, packageRoot, ruleDocFileName, ruleDocsUrl as packagedRuleDocsUrl, undocumented } from '../project/rule-docs-location';
 import type { DiagnosticData } from './protocol';
 
 export const SOURCE = 'async-migrate';
-
-export function lspSeverity(severity: Severity): DiagnosticSeverity {
-  switch (severity) {
-    case 'error':
-      return DiagnosticSeverity.Error;
-    case 'warning':
-      return DiagnosticSeverity.Warning;
-    case 'info':
-      return DiagnosticSeverity.Information;
-    default:
-      return DiagnosticSeverity.Hint;
-  }
-}
 
 /**
  * The URL of a rule's documentation page: under `asyncMigrate.docsBaseUrl` when set, else the
@@ -34,7 +21,7 @@ export function ruleDocsUrl(code: string, baseUrl = ''): string | undefined {
   if (baseUrl) return baseUrl.replace(/\/?$/, '/') + file;
   let url = localDocsUrls.get(file);
   if (url === undefined) {
-    // Asked for every diagnostic of every publish: look at the disk once per rule.
+    // Asked for diagnostics and hovers: look at the disk once per rule.
     const root = packageRoot();
     const local = root && path.join(root, RULE_DOCS_DIR, file);
     url = local && fs.existsSync(local) ? pathToFileURL(local).toString() : null;
@@ -47,29 +34,41 @@ export function ruleDocsUrl(code: string, baseUrl = ''): string | undefined {
 const localDocsUrls = new Map<string, string | null>();
 
 export interface ToDiagnosticContext {
-  version: number | null;
   docsBaseUrl: string;
   /** Workspace-relative path → URI (for related information). */
   uriOf(relPath: string): string;
 }
 
+const SEVERITIES: Record<Severity, DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
+
+/** One CodeDescription object per rule and docs base URL, shared by the diagnostics that link to it (null: no page). */
+const codeDescriptions = new Map<string, CodeDescription | null>();
+
+function codeDescriptionOf(code: string, docsBaseUrl: string): CodeDescription | undefined {
+  const key = `${docsBaseUrl}\0${code}`;
+  let description = codeDescriptions.get(key);
+  if (description === undefined) {
+    const href = ruleDocsUrl(code, docsBaseUrl);
+    codeDescriptions.set(key, (description = href ? { href } : null));
+  }
+  return description ?? undefined;
+}
+
+/** The one definition of a finding's diagnostic: whatever it reads from the finding, sameButRange compares too (DiagnosticReuse). */
 export function toDiagnostic(finding: Finding, context: ToDiagnosticContext): Diagnostic {
-  const data: DiagnosticData = { version: context.version, code: finding.code, start: finding.start, end: finding.end };
-  if (finding.fix) data.fix = finding.fix.applicability;
-  if (finding.suggestions?.length) data.suggestions = finding.suggestions.length;
-  if (finding.noFixReason) data.noFixReason = finding.noFixReason;
   let message = finding.message;
   if (finding.noFixReason && !message.includes(finding.noFixReason)) message += ` (no automatic fix: ${finding.noFixReason})`;
-  const diagnostic: Diagnostic = {
-    range: finding.range,
-    severity: lspSeverity(finding.severity),
-    code: finding.code,
-    source: SOURCE,
-    message,
-    data,
-  };
-  const href = ruleDocsUrl(finding.code, context.docsBaseUrl);
-  if (href) diagnostic.codeDescription = { href };
+  const diagnostic: Diagnostic = { range: finding.range, severity: SEVERITIES[finding.severity] ?? DiagnosticSeverity.Hint, code: finding.code, source: SOURCE, message };
+  // Only what a client may act on without asking the server (the code actions find their
+  // finding by code and range): the message already says why there is no fix.
+  if (finding.fix || finding.suggestions?.length) {
+    const data: DiagnosticData = {};
+    if (finding.fix) data.fix = finding.fix.applicability;
+    if (finding.suggestions?.length) data.suggestions = finding.suggestions.length;
+    diagnostic.data = data;
+  }
+  const codeDescription = codeDescriptionOf(finding.code, context.docsBaseUrl);
+  if (codeDescription) diagnostic.codeDescription = codeDescription;
   if (finding.related?.length) {
     diagnostic.relatedInformation = finding.related.map((r) => ({ location: { uri: context.uriOf(r.path), range: r.range }, message: r.message }));
   }
@@ -78,6 +77,79 @@ export function toDiagnostic(finding: Finding, context: ToDiagnosticContext): Di
   if (finding.tags?.includes('deprecated')) tags.push(DiagnosticTag.Deprecated);
   if (tags.length) diagnostic.tags = tags;
   return diagnostic;
+}
+
+/**
+ * The diagnostics of one document's last publish, reused for its next one: while typing, the
+ * incremental analysis carries most findings over with their message and fixes unchanged (and
+ * their position shifted), so converting each one again and holding a new object per finding
+ * only fed the garbage collector. A finding equal in everything toDiagnostic reads but its range
+ * gets the previous Diagnostic object when the range is equal too, else a copy with its range.
+ * The result is always what toDiagnostic gives (test/unit/lsp/publish-reuse.test.ts).
+ */
+export class DiagnosticReuse {
+  private previous = new Map<string, ReuseGroup>();
+  private docsBaseUrl: string | undefined;
+
+  convert(findings: readonly Finding[], context: ToDiagnosticContext): Diagnostic[] {
+    // A new docs base URL changes every link: nothing is reused.
+    const previous = context.docsBaseUrl === this.docsBaseUrl ? this.previous : undefined;
+    const next = new Map<string, ReuseGroup>();
+    const out: Diagnostic[] = new Array(findings.length);
+    for (let i = 0; i < findings.length; i++) {
+      const finding = findings[i];
+      // Related locations have ranges and URIs of their own: converted each time (rare).
+      if (finding.related?.length) {
+        out[i] = toDiagnostic(finding, context);
+        continue;
+      }
+      // Findings with the same message are paired in document order (both lists are sorted).
+      const group = previous?.get(finding.message);
+      const candidate = group && group.next < group.entries.length ? group.entries[group.next] : undefined;
+      let diagnostic: Diagnostic;
+      if (candidate && sameButRange(candidate.finding, finding)) {
+        group!.next++;
+        diagnostic = sameRange(candidate.diagnostic.range, finding.range) ? candidate.diagnostic : { ...candidate.diagnostic, range: finding.range };
+      } else diagnostic = toDiagnostic(finding, context);
+      out[i] = diagnostic;
+      const entry = { finding, diagnostic };
+      const mine = next.get(finding.message);
+      if (mine) mine.entries.push(entry);
+      else next.set(finding.message, { entries: [entry], next: 0 });
+    }
+    this.previous = next;
+    this.docsBaseUrl = context.docsBaseUrl;
+    return out;
+  }
+}
+
+interface ReuseGroup {
+  entries: { finding: Finding; diagnostic: Diagnostic }[];
+  /** The first entry not paired yet with a finding of the next publish. */
+  next: number;
+}
+
+/** Equal in everything toDiagnostic reads but the range (the message is the group's key; neither has related locations). */
+function sameButRange(a: Finding, b: Finding): boolean {
+  return (
+    a.code === b.code &&
+    a.severity === b.severity &&
+    a.message === b.message &&
+    a.noFixReason === b.noFixReason &&
+    a.fix?.applicability === b.fix?.applicability &&
+    (a.suggestions?.length ?? 0) === (b.suggestions?.length ?? 0) &&
+    sameTags(a.tags, b.tags)
+  );
+}
+
+function sameTags(a: Finding['tags'], b: Finding['tags']): boolean {
+  if (a === b) return true;
+  if ((a?.length ?? 0) !== (b?.length ?? 0)) return false;
+  return !a || a.every((t, i) => t === b![i]);
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
 /** Offsets → LSP ranges through a position function of the text the edits apply to. */

@@ -81,17 +81,15 @@ export interface FixAllArgs {
   unsafe?: boolean;
 }
 
-/** What the server puts in Diagnostic.data (read back by code actions). */
+/**
+ * What the server puts in Diagnostic.data, only on a diagnostic with a fix or suggestions (code
+ * actions find their finding by code and range; the message says why there is no fix).
+ */
 export interface DiagnosticData {
-  /** Document version the diagnostic was computed for. */
-  version: number | null;
-  code: string;
-  start: number;
-  end: number;
   /** Has an automatic fix (and whether it is safe). */
   fix?: 'safe' | 'unsafe';
+  /** How many further fixes are offered as explicit quick fixes. */
   suggestions?: number;
-  noFixReason?: string;
 }
 
 /** Settings the language server reads from `workspace/configuration` section `asyncMigrate`. */

@@ -40,13 +40,13 @@ import { analyzeRange } from '../analysis/range-analysis';
 import { initParser } from '../analysis/parser';
 import type { SourceFile } from '../analysis/source';
 import type { ModuleSummary, SummaryState } from '../analysis/summary';
-import type { Finding } from '../analysis/types';
+import type { Finding, Fix } from '../analysis/types';
 import { WorkspaceIndex } from '../analysis/workspace';
 import { MAX_FILE_BYTES, isExcluded, listWorkspace, readPythonFile } from '../project';
 import { PROJECT_MARKERS, discoverImportRoots } from '../analysis/import-roots';
 import { CodeActionProvider } from './codeActions';
 import type { DocumentAnalysis, FolderEvents, ServerLog, Workspace } from './context';
-import { ruleHoverMarkdown, toDiagnostic } from './convert';
+import { DiagnosticReuse, type ToDiagnosticContext, ruleHoverMarkdown, toDiagnostic } from './convert';
 import { OpenDocument } from './document';
 import { InputQueue } from './input';
 import { Folder, uriToPath } from './folders';
@@ -113,6 +113,8 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
   readonly answered = { range: 0, complete: 0 };
   /** Diagnostics currently shown, per URI (for the status counts and clearing). */
   readonly published = new Map<string, Diagnostic[]>();
+  /** Per open document: its last diagnostics, reused by the next publish where the findings are unchanged. */
+  private readonly diagnosticReuse = new Map<string, DiagnosticReuse>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly reported = new Set<string>();
   private readonly refused = new Set<string>();
@@ -385,6 +387,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
       const before = folder.config;
       const wasEnabled = folder.settings.enable;
       const scope = folder.settings.diagnosticsScope;
+      const docsBaseUrl = folder.settings.docsBaseUrl;
       const raw = await this.fetchSettings(folder);
       this.reportProblems(folder, folder.applySettings(raw));
       this.folderChanges.fire(folder);
@@ -392,7 +395,9 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
         void this.indexFolder(folder);
         continue;
       }
-      if (JSON.stringify(before) !== JSON.stringify(folder.config) || wasEnabled !== folder.settings.enable || scope !== folder.settings.diagnosticsScope) {
+      // A new docs base URL changes every diagnostic's link.
+      const settingsChanged = wasEnabled !== folder.settings.enable || scope !== folder.settings.diagnosticsScope || docsBaseUrl !== folder.settings.docsBaseUrl;
+      if (JSON.stringify(before) !== JSON.stringify(folder.config) || settingsChanged) {
         this.reanalyzeFolder(folder);
       }
     }
@@ -585,6 +590,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
     this.summaryStates.delete(uri);
     this.indexed.delete(uri);
     this.rangeWork.delete(uri);
+    this.diagnosticReuse.delete(uri);
     this.cancel(uri);
     doc.dispose();
     const folder = this.folderOf(uri);
@@ -675,8 +681,7 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
       }
       checked.push(...this.checkedFixes(doc, [finding]));
     }
-    const context = { version, docsBaseUrl: folder.settings.docsBaseUrl, uriOf: (p: string) => folder.uriOf(p) };
-    const diagnostics = checked.map((f) => toDiagnostic(f, context));
+    const diagnostics = this.toDiagnostics(folder, doc.uri, checked);
     if (JSON.stringify(diagnostics) !== JSON.stringify(this.published.get(doc.uri) ?? [])) this.publish(doc.uri, diagnostics, version);
   }
 
@@ -777,8 +782,16 @@ export class AsyncMigrateServer implements Workspace, DocumentAnalysis, ServerLo
   }
 
   private publishFindings(folder: Folder, uri: string, findings: Finding[], version: number | null): void {
-    const context = { version, docsBaseUrl: folder.settings.docsBaseUrl, uriOf: (p: string) => folder.uriOf(p) };
-    this.publish(uri, findings.map((f) => toDiagnostic(f, context)), version);
+    this.publish(uri, this.toDiagnostics(folder, uri, findings), version);
+  }
+
+  /** The findings as LSP diagnostics; an open document's reuse those of its last publish (DiagnosticReuse). */
+  private toDiagnostics(folder: Folder, uri: string, findings: readonly Finding[]): Diagnostic[] {
+    const context: ToDiagnosticContext = { docsBaseUrl: folder.settings.docsBaseUrl, uriOf: (p: string) => folder.uriOf(p) };
+    if (!this.docs.has(uri)) return findings.map((f) => toDiagnostic(f, context));
+    let reuse = this.diagnosticReuse.get(uri);
+    if (!reuse) this.diagnosticReuse.set(uri, (reuse = new DiagnosticReuse()));
+    return reuse.convert(findings, context);
   }
 
   private publish(uri: string, diagnostics: Diagnostic[], version: number | null): void {
@@ -1039,13 +1052,19 @@ function yieldToEventLoop(): Promise<void> {
 
 /** Whether a fix of findings edits another file whose text changed since it was computed (Fix.otherFiles basis). */
 function otherFilesChanged(folder: Folder, findings: readonly Finding[]): boolean {
-  for (const f of findings) {
-    for (const fix of [f.fix, ...(f.suggestions ?? [])]) {
-      for (const other of fix?.otherFiles ?? []) {
-        const text = folder.sources.textOf(other.path);
-        if (text === undefined || (other.basis !== undefined && textBasis(text) !== other.basis)) return true;
-      }
+  // Asked several times per keystroke over every finding: no array per finding.
+  const changed = (fix: Fix | undefined) => {
+    for (const other of fix?.otherFiles ?? NONE) {
+      const text = folder.sources.textOf(other.path);
+      if (text === undefined || (other.basis !== undefined && textBasis(text) !== other.basis)) return true;
     }
+    return false;
+  };
+  for (const f of findings) {
+    if (changed(f.fix)) return true;
+    if (f.suggestions) for (const s of f.suggestions) if (changed(s)) return true;
   }
   return false;
 }
+
+const NONE: readonly never[] = [];

@@ -1,5 +1,12 @@
 // The small FastAPI workspace the LSP tests run against.
+import * as path from 'path';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { loadPyprojectConfig } from '../../../server/src/analysis/config';
+import { analyzeFile, parseSource, summarizeSource } from '../../../server/src/analysis/engine';
+import { WorkspaceIndex } from '../../../server/src/analysis/workspace';
+import { toDiagnostic } from '../../../server/src/lsp/convert';
 import { py } from '../helpers';
+import { fileUri } from './client';
 
 export const API = py`
   import time
@@ -39,3 +46,23 @@ export const FILES = {
   'app/models.py': 'class User:\n    pass\n',
   'app/api.py': API,
 };
+
+/** Diagnostics of a from-scratch analysis: a fresh index of the workspace (at root) with `text` for app/api.py. */
+export function fromScratch(root: string, text: string, docsBaseUrl = ''): Diagnostic[] {
+  const { config } = loadPyprojectConfig(FILES['pyproject.toml']);
+  const index = new WorkspaceIndex(config);
+  const files: Record<string, string> = { ...FILES, 'app/api.py': text };
+  delete files['pyproject.toml'];
+  for (const [rel, content] of Object.entries(files)) {
+    const { file } = parseSource(rel, content, config);
+    index.upsert(summarizeSource(file));
+    file.dispose();
+  }
+  const { file } = parseSource('app/api.py', text, config);
+  try {
+    const uriOf = (p: string) => fileUri(path.join(root, ...p.split('/')));
+    return analyzeFile(file, index, config).map((f) => toDiagnostic(f, { docsBaseUrl, uriOf }));
+  } finally {
+    file.dispose();
+  }
+}

@@ -4,40 +4,15 @@
 // failure (rerun with AM_FUZZ_SEED=<seed>).
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as path from 'path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { loadPyprojectConfig } from '../../../server/src/analysis/config';
-import { analyzeFile, parseSource, summarizeSource } from '../../../server/src/analysis/engine';
 import { initParser, parsePython } from '../../../server/src/analysis/parser';
-import { WorkspaceIndex } from '../../../server/src/analysis/workspace';
-import { toDiagnostic } from '../../../server/src/lsp/convert';
 import { describeTree } from '../../../server/src/lsp/document';
-import { LspClient, fileUri, makeWorkspace } from './client';
-import { API, FILES } from './fixture';
+import { LspClient, makeWorkspace } from './client';
+import { API, FILES, fromScratch } from './fixture';
 import { type RandomEdit, applyEdit, lspPosition, prng, randomEdit, seedFromEnv } from './random-edits';
 
 function applyAll(text: string, edits: RandomEdit[]): string {
   return edits.reduce(applyEdit, text);
-}
-
-/** Diagnostics of a from-scratch analysis: a fresh index of the workspace with `text` for api.py. */
-function fromScratch(root: string, text: string, version: number): Diagnostic[] {
-  const { config } = loadPyprojectConfig(FILES['pyproject.toml']);
-  const index = new WorkspaceIndex(config);
-  const files: Record<string, string> = { ...FILES, 'app/api.py': text };
-  delete files['pyproject.toml'];
-  for (const [rel, content] of Object.entries(files)) {
-    const { file } = parseSource(rel, content, config);
-    index.upsert(summarizeSource(file));
-    file.dispose();
-  }
-  const { file } = parseSource('app/api.py', text, config);
-  try {
-    const uriOf = (p: string) => fileUri(path.join(root, ...p.split('/')));
-    return analyzeFile(file, index, config).map((f) => toDiagnostic(f, { version, docsBaseUrl: '', uriOf }));
-  } finally {
-    file.dispose();
-  }
 }
 
 const show = (d: Diagnostic[]) => d.map((x) => `${x.code}@${x.range.start.line}:${x.range.start.character}-${x.range.end.line}:${x.range.end.character} ${x.message}`).join('\n');
@@ -133,13 +108,13 @@ describe('language server: random incremental edits = from-scratch analysis', fu
       currentValid = valid;
       if (valid && step % 2 === 0) {
         // Valid code: the very first diagnostics of this version are exact (no settling involved).
-        const expected = fromScratch(root, text, version);
+        const expected = fromScratch(root, text);
         const first = await client.waitFor(() => client.published.slice(published).find((p) => p.uri === uri && p.version === version), 8000, `diagnostics of v${version}`).catch(() => undefined);
         if (!first) fail(step, `no diagnostics for version ${version}`, expected);
         if (JSON.stringify(first!.diagnostics) !== JSON.stringify(expected)) fail(step, 'first diagnostics of valid code differ from a from-scratch analysis', expected);
         exactChecks++;
       } else if (step % 25 === 0 || step === 400) {
-        const expected = fromScratch(root, text, version);
+        const expected = fromScratch(root, text);
         const ok = await client
           .waitFor(() => {
             const last = client.lastDiagnostics(uri);

@@ -87,7 +87,11 @@ describe('language server over JSON-RPC', function () {
     assert.strictEqual(utc.severity, 2);
     assert.deepStrictEqual(utc.tags, [2]); // Deprecated
     assert.match(utc.codeDescription!.href, /docs\/rules\/AM401-datetime-utcnow\.md$/);
-    assert.deepStrictEqual(utc.data, { version: 1, code: 'AM401', start: apiText.indexOf('datetime.utcnow()'), end: apiText.indexOf('datetime.utcnow()') + 17, fix: 'unsafe' });
+    // data: only what a client may act on without asking (code actions find findings by code and range).
+    assert.deepStrictEqual(utc.data, { fix: 'unsafe' });
+    const sync = diags.find((d) => d.code === 'AM702')!;
+    assert.strictEqual(sync.data, undefined, 'no data without a fix: the message says why');
+    assert.match(sync.message, /\(no automatic fix: it uses a sync Session/);
     assert.strictEqual(diags.find((d) => d.code === 'AM201')!.severity, 1);
   });
 

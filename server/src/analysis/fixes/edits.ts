@@ -60,16 +60,28 @@ const DIFF_BLOCK = 512;
 
 export function minimalEdit(before: string, after: string): TextEdit | undefined {
   if (before === after) return undefined;
-  // Blocks first (a native comparison each), then characters: a keystroke in a large file diffs it twice.
+  // Blocks first (a native comparison each, doubling while they match: a keystroke in a large
+  // file costs a few dozen comparisons, not one per block), then characters.
   let start = 0;
   const shorter = Math.min(before.length, after.length);
-  while (start + DIFF_BLOCK <= shorter && after.startsWith(before.slice(start, start + DIFF_BLOCK), start)) start += DIFF_BLOCK;
+  for (let block = DIFF_BLOCK; block >= DIFF_BLOCK && start + DIFF_BLOCK <= shorter; ) {
+    const size = Math.min(block, shorter - start);
+    // Slices compared with === (a memcmp); startsWith compares character by character.
+    if (before.slice(start, start + size) === after.slice(start, start + size)) {
+      start += size;
+      block *= 2;
+    } else block = size >> 1;
+  }
   while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let endBefore = before.length;
   let endAfter = after.length;
-  while (endBefore - DIFF_BLOCK >= start && endAfter - DIFF_BLOCK >= start && before.slice(endBefore - DIFF_BLOCK, endBefore) === after.slice(endAfter - DIFF_BLOCK, endAfter)) {
-    endBefore -= DIFF_BLOCK;
-    endAfter -= DIFF_BLOCK;
+  for (let block = DIFF_BLOCK; block >= DIFF_BLOCK && endBefore - DIFF_BLOCK >= start && endAfter - DIFF_BLOCK >= start; ) {
+    const size = Math.min(block, endBefore - start, endAfter - start);
+    if (before.slice(endBefore - size, endBefore) === after.slice(endAfter - size, endAfter)) {
+      endBefore -= size;
+      endAfter -= size;
+      block *= 2;
+    } else block = size >> 1;
   }
   while (endBefore > start && endAfter > start && before.charCodeAt(endBefore - 1) === after.charCodeAt(endAfter - 1)) {
     endBefore--;

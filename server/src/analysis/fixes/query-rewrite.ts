@@ -4,7 +4,8 @@
 // `(await db.execute(` … `))`), `.filter` becomes `.where`, and the terminal method is renamed
 // or replaced. Everything else — arguments, comments, line breaks — stays byte for byte.
 // A chain it cannot translate exactly gets no fix and a reason instead of a wrong rewrite.
-import { type Chunk, analysisChunksOf, chunkIndexAt, chunksOf } from '../chunks';
+import { type Chunk, chunkIndexAt, chunksOf } from '../chunks';
+import { analysisChunksOf } from '../class-members';
 import type { Node } from '../parser';
 import type { RuleContext } from '../rule';
 import type { Flavor, FunctionFacts } from '../semantics';
