@@ -241,53 +241,51 @@ describe('shared fast paths = the walks they replace', function () {
     assert.ok(checked > 20, `${checked} files`);
   });
 
-  // Classes are split into members once per text (chunks.ts): a class moved by an edit above it,
-  // or next to a broken one, gets the parts read from its tree.
-  it('analysisChunksOf, remembered per class text = read from the tree, across versions', () => {
-    const random = prng(20261208);
-    for (const original of texts.slice(0, 80)) {
+  /** check(file) on versions of the corpus files made by edit(text, random), each parsed afresh. */
+  function acrossVersions(files: number, versions: number, seed: number, edit: (text: string, random: () => number) => string, check: (file: SourceFile, context: string) => void): void {
+    const random = prng(seed);
+    for (const original of texts.slice(0, files)) {
       let text = original;
-      for (let step = 0; step < 4; step++) {
+      for (let step = 0; step < versions; step++) {
         const file = SourceFile.parse('app/x.py', 'app.x', text);
         try {
-          const strip = (chunks: ReturnType<typeof analysisChunksOf>) => chunks.map((c) => ({ ...c, header: c.header && { start: c.header.start, end: c.header.end } }));
-          assert.deepStrictEqual(strip(analysisChunksOf(file)), strip(analysisChunksFromTree(file)), `after ${step} edits of:\n${original.slice(0, 200)}`);
+          check(file, `after ${step} edits of:\n${original.slice(0, 200)}`);
         } finally {
           file.dispose();
         }
-        // Lines inserted or removed above a class, or a bracket left open.
-        const at = text.indexOf('\n', Math.floor(random() * text.length));
-        if (at === -1) break;
-        text = text.slice(0, at) + (random() < 0.5 ? '\n# moved' : random() < 0.5 ? '(' : '\n\n') + text.slice(at);
+        text = edit(text, random);
       }
     }
+  }
+
+  // Classes are split into members once per text (class-members.ts): a class moved by an edit
+  // above it, or next to a broken one, gets the parts read from its tree.
+  it('analysisChunksOf, remembered per class text = read from the tree, across versions', () => {
+    const strip = (chunks: ReturnType<typeof analysisChunksOf>) => chunks.map((c) => ({ ...c, header: c.header && { start: c.header.start, end: c.header.end } }));
+    // Lines inserted or removed above a class, or a bracket left open.
+    const edit = (text: string, random: () => number) => {
+      const at = text.indexOf('\n', Math.floor(random() * text.length));
+      return at === -1 ? text : text.slice(0, at) + (random() < 0.5 ? '\n# moved' : random() < 0.5 ? '(' : '\n\n') + text.slice(at);
+    };
+    acrossVersions(80, 4, 20261208, edit, (file, context) => assert.deepStrictEqual(strip(analysisChunksOf(file)), strip(analysisChunksFromTree(file)), context));
   });
 
+  // Versions of one file, then other files (whose common prefix and suffix with the last are short).
   it('statement keys carried over from the last version = hashes of each statement\'s text', () => {
-    const random = prng(20261209);
-    // Versions of one file, then other files (whose common prefix and suffix with the last are short).
-    for (const original of texts.slice(0, 40)) {
-      let text = original;
-      for (let step = 0; step < 5; step++) {
-        const file = SourceFile.parse('app/x.py', 'app.x', text);
-        try {
-          const statements = chunksOf(file);
-          assert.deepStrictEqual(statementKeys(file), statements.map((c) => (c.hasError ? '' : textKey(text, c.start, c.end))), `after ${step} edits of:\n${original.slice(0, 200)}`);
-        } finally {
-          file.dispose();
-        }
-        // An insertion, a deletion, or a character replaced (same extent: only the text tells).
-        const at = Math.floor(random() * text.length);
-        const r = random();
-        if (r < 0.4) text = text.slice(0, at) + (random() < 0.5 ? 'x' : '\n\n') + text.slice(at);
-        else if (r < 0.6) text = text.slice(0, at) + text.slice(at + Math.floor(random() * 40));
-        else {
-          // Near a statement's end (the edge an off-by-one would get wrong).
-          const end = text.lastIndexOf('\n', at) - 1;
-          if (end > 0) text = text.slice(0, end) + (text[end] === 'z' ? 'y' : 'z') + text.slice(end + 1);
-        }
-      }
-    }
+    // An insertion, a deletion, or a character replaced (same extent: only the text tells).
+    const edit = (text: string, random: () => number) => {
+      const at = Math.floor(random() * text.length);
+      const r = random();
+      if (r < 0.4) return text.slice(0, at) + (random() < 0.5 ? 'x' : '\n\n') + text.slice(at);
+      if (r < 0.6) return text.slice(0, at) + text.slice(at + Math.floor(random() * 40));
+      // Near a statement's end (the edge an off-by-one would get wrong).
+      const end = text.lastIndexOf('\n', at) - 1;
+      return end > 0 ? text.slice(0, end) + (text[end] === 'z' ? 'y' : 'z') + text.slice(end + 1) : text;
+    };
+    acrossVersions(40, 5, 20261209, edit, (file, context) => {
+      const expected = chunksOf(file).map((c) => (c.hasError ? '' : textKey(file.text, c.start, c.end)));
+      assert.deepStrictEqual(statementKeys(file), expected, context);
+    });
   });
 
   it('suppressions found from the text = read from every comment', () => {
