@@ -283,7 +283,7 @@ describe('shared fast paths = the walks they replace', function () {
       return end > 0 ? text.slice(0, end) + (text[end] === 'z' ? 'y' : 'z') + text.slice(end + 1) : text;
     };
     acrossVersions(40, 5, 20261209, edit, (file, context) => {
-      const expected = chunksOf(file).map((c) => (c.hasError ? '' : textKey(file.text, c.start, c.end)));
+      const expected = chunksOf(file).map((c) => (c.hasError ? '' : `${c.type}:${textKey(file.text, c.start, c.end)}`));
       assert.deepStrictEqual(statementKeys(file), expected, context);
     });
   });

@@ -23,7 +23,7 @@ import type { RuleScope } from './rule';
 import { RULES } from './rules/registry';
 import type { SourceFile } from './source';
 import type { ModuleSummary } from './summary';
-import { type Statement, changedNames, chunksNaming, classNameOf } from './summary-dependents';
+import { type Statement, bindersOf, changedNames, chunksNaming, classNameOf, namesIn } from './summary-dependents';
 import type { Finding, Fix, Position, RelatedInfo, TextEdit } from './types';
 import type { WorkspaceIndex } from './workspace';
 import { firstIndexNotBefore } from './sorted';
@@ -92,6 +92,19 @@ interface SummaryDependents {
  * summary or a module-level statement changed (summary-dependents.ts); undefined: all of them.
  */
 function summaryDependents(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState, move: ChunkMove): SummaryDependents | undefined {
+  const dependents = summaryReaders(file, chunks, index, config, previous, move);
+  if (!dependents) return undefined;
+  // The statements binding a name the edited statements mention (before or after the edit).
+  const mentioned = new Set<string>();
+  const kept = new Set(move.unchanged.values());
+  for (const c of chunks) if (!kept.has(c)) namesIn(file.text.slice(c.start, c.end), mentioned);
+  for (const c of previous.chunks) if (!move.unchanged.has(c)) namesIn(previous.text.slice(c.start, c.end), mentioned);
+  for (const c of bindersOf(file.text, chunks, mentioned)) dependents.chunks.add(c);
+  return dependents;
+}
+
+/** The chunks reading what changed in the summary or a module-level statement (summary-dependents.ts). */
+function summaryReaders(file: SourceFile, chunks: Chunk[], index: WorkspaceIndex, config: AsyncMigrateConfig, previous: IncrementalState, move: ChunkMove): SummaryDependents | undefined {
   const summary = index.fileByPath(file.path);
   const before = moduleStatements(previous.text, previous.chunks);
   const after = moduleStatements(file.text, chunks);

@@ -2,7 +2,7 @@
 // holds a construct a rule looks for), remembered across versions of a document. A file-wide
 // fact is the union of its statements' facts: a keystroke changes one statement, so only that one
 // is read from the new tree and the rest come from the memo — no whole-tree index per keystroke.
-// Keyed by a 64-bit hash of the statement's text and its length (not by the text: a key sliced
+// Keyed by the statement's node type and a 64-bit hash of its text and length (not by the text: a key sliced
 // from a document would keep that whole version alive). A statement holding a syntax error is
 // always read from the tree (its recovery depends on what surrounds it); an error-free one parses
 // the same wherever it stands, as the incremental analysis assumes (chunks.ts).
@@ -52,10 +52,11 @@ export function statementKeys(file: SourceFile, statements: Chunk[] = chunksOf(f
       if (oldStart >= 0) {
         const k = firstIndexNotBefore(last.statements.length, (i) => last.statements[i].start < oldStart);
         const old = last.statements[k];
-        if (old && old.start === oldStart && old.end - old.start === s.end - s.start && last.keys[k]) return last.keys[k];
+        if (old && old.start === oldStart && old.end - old.start === s.end - s.start && old.type === s.type && last.keys[k]) return last.keys[k];
       }
     }
-    return textKey(text, s.start, s.end);
+    // The type too: error recovery can make the same text another node (`X = "a"` a keyword argument).
+    return `${s.type}:${textKey(text, s.start, s.end)}`;
   });
   keysOfTree.set(file.tree, keys);
   lastKeys = { text, statements, keys };

@@ -350,6 +350,36 @@ function afterDot(text: string, at: number): boolean {
 }
 
 /**
+ * The statements that are not definitions (module variables, class attributes) and may bind a
+ * name in `mentioned`: their findings read the uses of what they bind in other statements (AM201:
+ * a coroutine stored in a module variable is fine when a function awaits it), so a statement
+ * mentioning the name that changed re-analyses them.
+ */
+export function bindersOf(text: string, statements: Chunk[], mentioned: Set<string>): Chunk[] {
+  const out: Chunk[] = [];
+  if (!mentioned.size) return out;
+  for (const c of statements) {
+    if (c.type === 'class_header' || c.type === 'comment' || DEFINITIONS.has(c.type)) continue;
+    const bound = new Set<string>();
+    identifiersOf(boundPart(text.slice(c.start, c.end)), bound);
+    for (const n of bound) if (mentioned.has(n)) {
+      out.push(c);
+      break;
+    }
+  }
+  return out;
+}
+
+const DEFINITIONS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
+
+/** The identifiers of text (Python keywords aside). */
+export function namesIn(text: string, out = new Set<string>()): Set<string> {
+  identifiersOf(text, out);
+  for (const k of PYTHON_KEYWORDS) out.delete(k);
+  return out;
+}
+
+/**
  * The chunks (sorted, of text) whose text names any of `changed.names` as a whole identifier. A
  * member-only name (ChangedNames.memberOnly) counts bare only outside a function's body:
  * `bodyStart(chunk)` gives where the body of a function chunk starts (undefined for other chunks).
