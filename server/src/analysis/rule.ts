@@ -55,7 +55,9 @@ export interface RuleScope {
  * statement's text, the file's top-level non-definition statements (imports, module variables),
  * the file's summary and the workspace index, reached through the names the statement contains
  * (summary-dependents.ts); a keystroke re-runs it over the edited definitions and those naming
- * what the edit changed in the summary. 'file': anything else (module-wide switches, callers,
+ * what the edit changed in the summary. A statement that is not a definition (a module variable)
+ * may also read the uses of what it binds elsewhere (a stored coroutine awaited in a function):
+ * it re-runs when an edited statement mentions such a name. 'file': anything else (module-wide switches, callers,
  * the whole text).
  */
 export type RuleLocality = 'definition' | 'file';
