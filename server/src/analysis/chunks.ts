@@ -75,6 +75,12 @@ export function atLineStart(text: string, offset: number): boolean {
   return offset === 0 || text.charCodeAt(offset - 1) === 10 || text.charCodeAt(offset - 1) === 13;
 }
 
+/** The index of the chunk of sorted chunks that starts at start, or -1. */
+export function chunkStartingAt(chunks: Chunk[], start: number): number {
+  const k = firstIndexNotBefore(chunks.length, (i) => chunks[i].start < start);
+  return chunks[k]?.start === start ? k : -1;
+}
+
 /** First index of sorted chunks whose lineEnd >= offset. */
 export function chunkIndexAt(chunks: Chunk[], offset: number): number {
   return firstIndexNotBefore(chunks.length, (i) => chunks[i].lineEnd < offset);
@@ -180,11 +186,6 @@ export function moveChunks(previous: ChunkedText, file: SourceFile, chunks: Chun
 
   // Old chunk (by start) of each clean new chunk: same type and extent, untouched lines, no error.
   // A chunk may start after its line's indentation (a method that error recovery made a module-level def).
-  const oldChunks = previous.chunks;
-  const oldAt = (start: number): Chunk | undefined => {
-    const old = oldChunks[firstIndexNotBefore(oldChunks.length, (i) => oldChunks[i].start < start)];
-    return old?.start === start ? old : undefined;
-  };
   const unchanged = new Map<Chunk, Chunk>();
   for (const c of chunks) {
     if (c.hasError) continue;
@@ -194,7 +195,7 @@ export function moveChunks(previous: ChunkedText, file: SourceFile, chunks: Chun
     if (c.lineEnd < newChangeStart) oldStart = c.start;
     else if (lineStart >= newChangeEnd) oldStart = c.start - delta;
     else continue;
-    const old = oldAt(oldStart);
+    const old = previous.chunks[chunkStartingAt(previous.chunks, oldStart)];
     if (!old || old.hasError || old.type !== c.type || old.end - old.start !== c.end - c.start || old.lineEnd - old.start !== c.lineEnd - c.start) continue;
     if (old.start - indentedLineStart(oldText, old.start) !== c.start - lineStart) continue;
     // A member stays a member of the same class (error recovery can move methods into the class above).

@@ -33,7 +33,6 @@ export function analysisChunksOf(file: SourceFile): Chunk[] {
     indexes ??= new Map(top.map((c, i) => [c, i]));
     return nodes[indexes.get(chunk)!];
   };
-  classPartsByText ??= new StatementMemo();
   for (const { statement, value } of classPartsByText.valuesOf(file, (chunk) => (CLASS_TYPES.has(chunk.type) ? relativeParts(classParts(nodeOf(chunk), chunk, text), chunk) : null))) {
     if (!value) chunks.push(statement);
     else chunks.push(...placeParts(value, statement));
@@ -52,7 +51,7 @@ export function analysisChunksFromTree(file: SourceFile): Chunk[] {
 const CLASS_TYPES = new Set(['class_definition', 'decorated_definition']);
 
 /** A class's parts with offsets from its start: a class of the same text (and no syntax error) splits the same anywhere. */
-let classPartsByText: StatementMemo<Chunk[] | null> | undefined;
+const classPartsByText = new StatementMemo<Chunk[] | null>();
 
 function relativeParts(parts: Chunk[] | undefined, chunk: Chunk): Chunk[] | null {
   if (!parts) return null;
@@ -108,7 +107,6 @@ function findSelfBindingMembers(file: SourceFile, chunks: Chunk[]): string[] {
   const text = file.text;
   const top = chunksOf(file);
   if (top.length === chunks.length) return []; // no class was split into members
-  selfBindingsByText ??= new StatementMemo();
   const out: string[] = [];
   for (const { statement, value } of selfBindingsByText.valuesOf(file, (s) => (CLASS_TYPES.has(s.type) ? selfBindingsIn(text, s, chunks) : NO_BINDINGS))) {
     for (let i = 0; i < value.length; i += 2) out.push(text.slice(statement.start + value[i], statement.start + value[i + 1]));
@@ -119,7 +117,7 @@ function findSelfBindingMembers(file: SourceFile, chunks: Chunk[]): string[] {
 const NO_BINDINGS: number[] = [];
 
 /** Per class statement, by its text: its members binding `self.x`, as offsets from its start (one text search per keystroke for the statement typed in). */
-let selfBindingsByText: StatementMemo<number[]> | undefined;
+const selfBindingsByText = new StatementMemo<number[]>();
 
 function selfBindingsIn(text: string, statement: Chunk, chunks: Chunk[]): number[] {
   const out: number[] = [];

@@ -4,11 +4,14 @@
 // statements are reused (their offsets, lines and fix edits shifted by the edit), and file-wide
 // rules re-run over the whole file. When the file's summary (definitions, signatures,
 // async-ness, members) or a top-level statement that is not a definition (module variables)
-// changed, the statements that name what changed are re-analysed too (summary-dependents.ts);
-// everything is recomputed when that cannot be told by names (imports, routes, syntax errors
-// appearing), when another file's summary changed (the index's contentGenerationOutside), or
-// file-wide suppressions, the line-break style, the config or the rules run changed. Statements
-// with syntax errors are always re-analysed. In a file with errors, the check that a fix parses no worse runs over
+// changed, the statements that name what changed are re-analysed too (summary-dependents.ts),
+// and module variables binding a name the edited statements mention; everything is recomputed
+// when that cannot be told by names (imports, routes, syntax errors gone from a large part of
+// the file, the root node an ERROR), when another file's summary changed (the index's
+// contentGenerationOutside), or file-wide suppressions, the line-break style, the config or the
+// rules run changed. The version reused is the last one or one it retains (chunks.ts
+// RetainedVersions: a bracket or quote closed again). Statements with syntax errors are always
+// re-analysed. In a file with errors, the check that a fix parses no worse runs over
 // the combined findings, reused ones included: tree-sitter's error recovery is not local, so an
 // edit elsewhere can change a verdict; each check parses the fixed text from scratch. The
 // editor leaves that check to the fixes it uses
@@ -99,7 +102,8 @@ function summaryDependents(file: SourceFile, chunks: Chunk[], index: WorkspaceIn
   const kept = new Set(move.unchanged.values());
   for (const c of chunks) if (!kept.has(c)) namesIn(file.text.slice(c.start, c.end), mentioned);
   for (const c of previous.chunks) if (!move.unchanged.has(c)) namesIn(previous.text.slice(c.start, c.end), mentioned);
-  for (const c of bindersOf(file.text, chunks, mentioned)) dependents.chunks.add(c);
+  const variables = chunks.filter((c) => !DEFINITION_TYPES.has(c.type) && c.type !== 'class_header');
+  for (const c of bindersOf(file.text, variables, mentioned)) dependents.chunks.add(c);
   return dependents;
 }
 

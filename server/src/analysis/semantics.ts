@@ -7,11 +7,11 @@ import { type Chunk, chunkIndexAt } from './chunks';
 import { analysisChunksOf } from './class-members';
 import type { Node } from './parser';
 import type { SourceFile } from './source';
-import { children, dottedName, isAsyncFunction, isIdentifierChar, keywordArgument, walk } from './syntax';
+import { calledNameOffsets, children, dottedName, isAsyncFunction, isIdentifierChar, keywordArgument, walk } from './syntax';
 import { TreeIndex } from './tree-index';
 import { IMPORT_TYPES, importBindings, type FunctionSummary, type ImportBinding } from './summary';
 import { redisClientFlavor, type ResolvedSymbol, type WorkspaceIndex } from './workspace';
-import { firstIndexNotBefore } from './sorted';
+import { firstIndexNotBefore, someInRange } from './sorted';
 
 /** What a rule's outer loop is limited to (RuleContext.scoped, rule.ts). */
 export interface NodeScope {
@@ -222,6 +222,19 @@ export class FileFacts {
       from = Math.max(from, c.lineEnd + 1);
     }
     return nodes;
+  }
+
+  /**
+   * A prefilter for the calls a rule reads: false for a call whose callee cannot end with a name
+   * `wanted` accepts, read from the text (syntax.ts calledNameOffsets). Only where it pays: a file
+   * without syntax errors (error recovery builds calls the text does not spell) read whole (`whole`
+   * false: a few statements are cheaper to read than the text).
+   */
+  callMayName(wanted: (name: string) => boolean, whole: boolean): (call: Node) => boolean {
+    if (!whole || this.file.root.hasError) return () => true;
+    const offsets = calledNameOffsets(this.file.text, wanted);
+    if (!offsets) return () => true;
+    return (call) => someInRange(offsets, call.startIndex, this.nodes.endIndexOf(call));
   }
 
   /**

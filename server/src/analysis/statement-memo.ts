@@ -6,8 +6,7 @@
 // from a document would keep that whole version alive). A statement holding a syntax error is
 // always read from the tree (its recovery depends on what surrounds it); an error-free one parses
 // the same wherever it stands, as the incremental analysis assumes (chunks.ts).
-import { type Chunk, changeBetween, chunksOf } from './chunks';
-import { firstIndexNotBefore } from './sorted';
+import { type Chunk, changeBetween, chunkStartingAt, chunksOf } from './chunks';
 import type { SourceFile } from './source';
 import { treeCache } from './tree-caches';
 
@@ -36,7 +35,7 @@ const keysOfTree = treeCache<string[]>();
  */
 let lastKeys: { text: string; statements: Chunk[]; keys: string[] } | undefined;
 
-/** The key of each top-level statement of file ('' for one with a syntax error): textKey of its text. */
+/** The key of each top-level statement of file ('' for one with a syntax error): its type and textKey of its text. */
 export function statementKeys(file: SourceFile, statements: Chunk[] = chunksOf(file)): string[] {
   let keys = keysOfTree.get(file.tree);
   if (keys) return keys;
@@ -50,9 +49,9 @@ export function statementKeys(file: SourceFile, statements: Chunk[] = chunksOf(f
     if (last && change) {
       const oldStart = s.end <= change.start ? s.start : s.start >= changeEnd ? s.start - delta : -1;
       if (oldStart >= 0) {
-        const k = firstIndexNotBefore(last.statements.length, (i) => last.statements[i].start < oldStart);
+        const k = chunkStartingAt(last.statements, oldStart);
         const old = last.statements[k];
-        if (old && old.start === oldStart && old.end - old.start === s.end - s.start && old.type === s.type && last.keys[k]) return last.keys[k];
+        if (old && old.end - old.start === s.end - s.start && old.type === s.type && last.keys[k]) return last.keys[k];
       }
     }
     // The type too: error recovery can make the same text another node (`X = "a"` a keyword argument).
@@ -99,7 +98,7 @@ export class StatementMemo<T> {
   valuesOf(file: SourceFile, compute: (statement: StatementRange) => T): { statement: StatementRange; value: T }[] {
     const statements = chunksOf(file);
     const keys = bypassed ? statements.map(() => '') : statementKeys(file, statements);
-    return statements.map((statement, k) => ({ statement, value: keys![k] ? this.lookup(keys![k], () => compute(statement)) : compute(statement) }));
+    return statements.map((statement, k) => ({ statement, value: keys[k] ? this.lookup(keys[k], () => compute(statement)) : compute(statement) }));
   }
 
   private lookup(key: string, compute: () => T): T {

@@ -350,16 +350,15 @@ function afterDot(text: string, at: number): boolean {
 }
 
 /**
- * The statements that are not definitions (module variables, class attributes) and may bind a
- * name in `mentioned`: their findings read the uses of what they bind in other statements (AM201:
- * a coroutine stored in a module variable is fine when a function awaits it), so a statement
- * mentioning the name that changed re-analyses them.
+ * Of `statements` (statements that are not definitions: module variables, class attributes),
+ * those that may bind a name in `mentioned`: their findings read the uses of what they bind in
+ * other statements (AM201: a coroutine stored in a module variable is fine when a function
+ * awaits it), so a statement mentioning the name that changed re-analyses them.
  */
 export function bindersOf(text: string, statements: Chunk[], mentioned: Set<string>): Chunk[] {
   const out: Chunk[] = [];
   if (!mentioned.size) return out;
   for (const c of statements) {
-    if (c.type === 'class_header' || c.type === 'comment' || DEFINITIONS.has(c.type)) continue;
     const bound = new Set<string>();
     identifiersOf(boundPart(text.slice(c.start, c.end)), bound);
     for (const n of bound) if (mentioned.has(n)) {
@@ -369,8 +368,6 @@ export function bindersOf(text: string, statements: Chunk[], mentioned: Set<stri
   }
   return out;
 }
-
-const DEFINITIONS = new Set(['function_definition', 'class_definition', 'decorated_definition']);
 
 /** The identifiers of text (Python keywords aside). */
 export function namesIn(text: string, out = new Set<string>()): Set<string> {

@@ -14,8 +14,7 @@ import { awaitBlocker } from '../fixes/awaiting';
 import type { Node } from '../parser';
 import type { Report, Rule, RuleContext } from '../rule';
 import type { FileFacts } from '../semantics';
-import { calledNameOffsets, children, dottedName, unparen } from '../syntax';
-import { someInRange } from '../sorted';
+import { children, dottedName, unparen } from '../syntax';
 import { ensureModuleImport, moduleImportLocal } from '../fixes/imports';
 import type { SourceFile } from '../source';
 import type { RelatedInfo, TextEdit } from '../types';
@@ -260,11 +259,10 @@ function check(context: RuleContext): void {
   const names = workspaceNames(index);
   const local = fileFunctionNames(facts);
   const coroutineName = (last: string) => names.asyncNames.has(last) || local.async.has(last) || ASYNC_SESSION_COROUTINES.has(last) || HTTP_COROUTINES.has(last) || EXTERNAL_COROUTINE_NAMES.has(last);
-  // Where the parse has no errors, a call's last name is written before its arguments: a call
-  // holding no such name is skipped before its callee is read (most calls of a file).
-  const written = file.root.hasError || context.partial ? undefined : calledNameOffsets(file.text, coroutineName);
+  // A call holding no such name is skipped before its callee is read (most calls of a file).
+  const mayName = facts.callMayName(coroutineName, !context.partial);
   for (const call of facts.scopedNodesOfType(context, 'call')) {
-    if (written && !someInRange(written, call.startIndex, facts.nodes.endIndexOf(call))) continue;
+    if (!mayName(call)) continue;
     const last = calleeLastName(call);
     if (!last || !coroutineName(last)) continue;
     if (isAwaitedExpr(call)) continue;

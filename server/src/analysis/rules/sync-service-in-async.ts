@@ -24,8 +24,7 @@ import { twinHolderCandidates } from '../twin-names';
 import { sessionEvents } from '../session-effects';
 import type { Rule, RuleContext } from '../rule';
 import type { FileFacts } from '../semantics';
-import { calledNameOffsets, children, dottedName, unparen } from '../syntax';
-import { someInRange } from '../sorted';
+import { children, dottedName, unparen } from '../syntax';
 import type { FunctionSummary, ImportBinding } from '../summary';
 import type { Fix, RelatedInfo, TextEdit } from '../types';
 import type { ResolvedSymbol } from '../workspace';
@@ -177,9 +176,9 @@ function checkCalls(context: RuleContext, reported: Set<number>, part: 'definiti
   const calls = part === 'file' ? twinSwitchCalls(facts) : facts.scopedNodesOfType(context, 'call');
   // As AM201: a call holding no such name before an argument list is skipped unread.
   // (The file-wide part reads few calls: statements naming a switched import.)
-  const written = context.file.root.hasError || context.partial || part === 'file' ? undefined : calledNameOffsets(context.file.text, (name) => names.has(name));
+  const mayName = facts.callMayName((name) => names.has(name), !context.partial && part !== 'file');
   for (const call of calls) {
-    if (written && !someInRange(written, call.startIndex, facts.nodes.endIndexOf(call))) continue;
+    if (!mayName(call)) continue;
     const last = calleeLastName(call);
     if (!last || !names.has(last)) continue;
     const scope = scopeOf(call, facts);
@@ -367,10 +366,10 @@ function checkMethodTwins(context: RuleContext, reported: Set<number>): void {
   const names = workspaceNames(index);
   const patterns = index.config.twins.methodPatterns;
   const hasMethodTwin = (last: string) => names.syncNames.has(last) && patterns.some((p) => names.asyncNames.has(p.replace(/\{name\}/g, last)));
-  const written = context.file.root.hasError || context.partial ? undefined : calledNameOffsets(context.file.text, hasMethodTwin);
+  const mayName = facts.callMayName(hasMethodTwin, !context.partial);
   for (const call of facts.scopedNodesOfType(context, 'call')) {
     if (reported.has(call.id)) continue;
-    if (written && !someInRange(written, call.startIndex, facts.nodes.endIndexOf(call))) continue;
+    if (!mayName(call)) continue;
     const last = calleeLastName(call);
     if (!last || !hasMethodTwin(last)) continue;
     const scope = scopeOf(call, facts);
